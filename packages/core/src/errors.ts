@@ -1,0 +1,195 @@
+/**
+ * The one error type fedkit throws for anything that goes wrong while obtaining credentials.
+ *
+ * @packageDocumentation
+ */
+
+/**
+ * Every stable error code fedkit uses. Callers `switch (err.code)`; codes are never renamed, only added.
+ *
+ * - `invalid_subject_token`: the subject token is malformed, its signature does not verify, or the cloud rejected it.
+ * - `expired_subject_token`: the subject token's `exp` has passed (or its `nbf` is in the future).
+ * - `audience_mismatch`: the token's `aud` is not what the cloud-side trust expects.
+ * - `subject_mismatch`: the token's `sub` (or another claim) is not allowed by the cloud-side trust.
+ * - `issuer_untrusted`: the token's `iss` is unknown to the cloud or not allowed locally.
+ * - `access_denied`: the cloud refused the exchange or the request for another reason of authorisation.
+ * - `throttled`: the cloud asked us to slow down (HTTP 429, `Throttling`), and retries ran out.
+ * - `timeout`: an attempt or the overall deadline ran out.
+ * - `network`: the request never got an HTTP answer (DNS, TCP, TLS, reset), and retries ran out.
+ * - `provider_unavailable`: the cloud answered 5xx (or marked itself unavailable), and retries ran out.
+ * - `bad_response`: the cloud answered something fedkit cannot parse, too large, or a redirect.
+ * - `config`: fedkit was configured wrongly (missing region, malformed ARN, bad key set, ...).
+ * - `policy_refused`: a local guardrail refused the request (an unmapped target, a value that would widen a policy).
+ * - `endpoint_refused`: a token would have gone to a host outside the cloud's official set without an opt-in.
+ * - `invalid_request`: the cloud rejected a parameter fedkit sent (scope, duration, policy document, ...).
+ * - `aborted`: the caller's `AbortSignal` fired.
+ *
+ * @public
+ */
+export type FederationErrorCode =
+  | "invalid_subject_token"
+  | "expired_subject_token"
+  | "audience_mismatch"
+  | "subject_mismatch"
+  | "issuer_untrusted"
+  | "access_denied"
+  | "throttled"
+  | "timeout"
+  | "network"
+  | "provider_unavailable"
+  | "bad_response"
+  | "config"
+  | "policy_refused"
+  | "endpoint_refused"
+  | "invalid_request"
+  | "aborted";
+
+/** All codes, for exhaustive checks and docs. @public */
+export const FEDERATION_ERROR_CODES: readonly FederationErrorCode[] = [
+  "invalid_subject_token",
+  "expired_subject_token",
+  "audience_mismatch",
+  "subject_mismatch",
+  "issuer_untrusted",
+  "access_denied",
+  "throttled",
+  "timeout",
+  "network",
+  "provider_unavailable",
+  "bad_response",
+  "config",
+  "policy_refused",
+  "endpoint_refused",
+  "invalid_request",
+  "aborted",
+];
+
+/**
+ * The presented identity, as far as it is safe to show: claims only, never the token.
+ * @public
+ */
+export interface SubjectSummary {
+  readonly iss?: string;
+  readonly sub?: string;
+  readonly aud?: string | readonly string[];
+}
+
+/** Fields of a {@link FederationError} besides its code and message. @public */
+export interface FederationErrorDetails {
+  /** Which cloud or component raised it: `aws`, `gcp`, `azure`, `core`, `netlify`, ... */
+  readonly provider?: string;
+  /** HTTP status of the cloud's answer, when there was one. */
+  readonly status?: number;
+  /** The cloud's own error code (`InvalidIdentityToken`, `invalid_grant`, `AADSTS70021`, ...). */
+  readonly cloudCode?: string;
+  /** The cloud's own message, with anything token-shaped removed. */
+  readonly cloudMessage?: string;
+  /** Request id the cloud returned (`x-amzn-RequestId`, Entra's `correlation_id`, ...). */
+  readonly requestId?: string;
+  /** Trace id for support tickets (Entra's `trace_id`, Google's `x-goog-request-id`, ...). */
+  readonly traceId?: string;
+  /** What to change to fix it, in one or two sentences. */
+  readonly hint?: string;
+  /** The claims fedkit presented, so the hint can be compared with the cloud-side trust. */
+  readonly subject?: SubjectSummary;
+  /** Whether trying again later may succeed. Terminal errors (bad token, denied) are `false`. */
+  readonly retryable?: boolean;
+  /** The number of attempts that were made. */
+  readonly attempts?: number;
+  /** The underlying error. Never carries a secret: fedkit wraps only its own or transport errors. */
+  readonly cause?: unknown;
+}
+
+const TOKENISH = /\b(?:eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*|ASIA[A-Z0-9]{12,}|AKIA[A-Z0-9]{12,}|ya29\.[\w.-]+)\b/g;
+
+/**
+ * Removes anything that looks like a JWT, an AWS access key id or a Google access token from text that came
+ * from outside (a cloud's error message), so it can be shown and logged.
+ *
+ * @example
+ * ```ts
+ * scrub("bad token eyJhbGciOi.eyJzdWIi.sig"); // "bad token [redacted]"
+ * ```
+ * @public
+ */
+export function scrub(text: string): string {
+  return text.replace(TOKENISH, "[redacted]");
+}
+
+/**
+ * The error fedkit throws. It names what went wrong (`code`), where (`provider`, `status`, `cloudCode`,
+ * `requestId`) and how to fix it (`hint`); it never contains a token, a secret or a session token.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await federation.getCredentials(aws);
+ * } catch (err) {
+ *   if (err instanceof FederationError && err.code === "audience_mismatch") console.error(err.hint);
+ *   throw err;
+ * }
+ * ```
+ * @public
+ */
+export class FederationError extends Error {
+  override readonly name = "FederationError";
+  readonly code: FederationErrorCode;
+  readonly provider: string | undefined;
+  readonly status: number | undefined;
+  readonly cloudCode: string | undefined;
+  readonly cloudMessage: string | undefined;
+  readonly requestId: string | undefined;
+  readonly traceId: string | undefined;
+  readonly hint: string | undefined;
+  readonly subject: SubjectSummary | undefined;
+  readonly retryable: boolean;
+  readonly attempts: number | undefined;
+
+  constructor(code: FederationErrorCode, message: string, details: FederationErrorDetails = {}) {
+    super(scrub(message), details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = code;
+    this.provider = details.provider;
+    this.status = details.status;
+    this.cloudCode = details.cloudCode;
+    this.cloudMessage = details.cloudMessage === undefined ? undefined : scrub(details.cloudMessage);
+    this.requestId = details.requestId;
+    this.traceId = details.traceId;
+    this.hint = details.hint === undefined ? undefined : scrub(details.hint);
+    this.subject = details.subject;
+    this.retryable = details.retryable ?? false;
+    this.attempts = details.attempts;
+  }
+
+  /** A plain object safe to log or return to a client: no token, no secret, no stack. */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = { name: this.name, code: this.code, message: this.message };
+    for (const field of [
+      "provider",
+      "status",
+      "cloudCode",
+      "cloudMessage",
+      "requestId",
+      "traceId",
+      "hint",
+      "subject",
+      "attempts",
+    ] as const) {
+      if (this[field] !== undefined) out[field] = this[field];
+    }
+    out["retryable"] = this.retryable;
+    return out;
+  }
+}
+
+/**
+ * Narrows an unknown thrown value to a {@link FederationError}, optionally of given codes.
+ *
+ * @example
+ * ```ts
+ * if (isFederationError(err, "throttled", "timeout")) retryLater();
+ * ```
+ * @public
+ */
+export function isFederationError(value: unknown, ...codes: FederationErrorCode[]): value is FederationError {
+  return value instanceof FederationError && (codes.length === 0 || codes.includes(value.code));
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// The README's commands (`npm run demo`, `npm test`, `npm run bench`) start here. A fresh machine has only
+// Node and npm, so this script installs with the pinned pnpm through npx before anything else runs.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const PNPM = ["-y", "pnpm@12.4.2"];
+const bin = (name) => join(root, "node_modules", ".bin", name);
+
+function run(label, cmd, args, env = {}) {
+  const started = Date.now();
+  console.log(`\n▶ ${label}`);
+  const result = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (result.status !== 0) {
+    console.error(`✖ ${label} failed (exit ${result.status ?? result.signal}) after ${seconds}s`);
+    process.exit(result.status ?? 1);
+  }
+  console.log(`✔ ${label} (${seconds}s)`);
+}
+
+function install() {
+  const frozen = existsSync(join(root, "pnpm-lock.yaml")) ? ["--frozen-lockfile"] : [];
+  run("install (pnpm 12.4.2 via npx)", "npx", [...PNPM, "install", ...frozen]);
+}
+
+function build() {
+  run("build", bin("turbo"), ["run", "build", "--output-logs=errors-only"]);
+}
+
+const tasks = {
+  demo(args) {
+    install();
+    build();
+    run("demo", process.execPath, [join(root, "scripts", "demo.mjs"), ...args]);
+  },
+  test() {
+    install();
+    build();
+    run("typecheck and publint", bin("turbo"), ["run", "typecheck", "publint", "--output-logs=errors-only"]);
+    run("lint (biome + edge-safe imports)", bin("biome"), ["check", "."]);
+    run("edge-safe import graph", process.execPath, [join(root, "scripts", "check-edge-imports.mjs")]);
+    run("unit, contract, conformance and end-to-end tests (vitest)", bin("vitest"), ["run"]);
+    if (existsSync(join(root, "scripts", "deno-test.mjs"))) {
+      run("Deno runtime tests", process.execPath, [join(root, "scripts", "deno-test.mjs")]);
+    }
+  },
+  bench(args) {
+    install();
+    build();
+    run("benchmarks", process.execPath, [join(root, "scripts", "bench.mjs"), ...args]);
+  },
+};
+
+const [task, ...rest] = process.argv.slice(2);
+if (!tasks[task]) {
+  console.error(`usage: node scripts/run.mjs <${Object.keys(tasks).join("|")}>`);
+  process.exit(2);
+}
+tasks[task](rest);

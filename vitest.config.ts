@@ -1,0 +1,42 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const root = fileURLToPath(new URL(".", import.meta.url));
+
+/**
+ * Tests run against the TypeScript sources, not the built `dist/`, so a test never passes on stale output.
+ * Each package's exports map (`./dist/x.js`) is mirrored onto `src/x.ts`.
+ */
+function sourceAliases(): { find: RegExp; replacement: string }[] {
+  const aliases: { find: RegExp; replacement: string }[] = [];
+  for (const dir of readdirSync(`${root}packages`)) {
+    let manifest: { name: string; exports?: Record<string, unknown> };
+    try {
+      manifest = JSON.parse(readFileSync(`${root}packages/${dir}/package.json`, "utf8"));
+    } catch {
+      continue;
+    }
+    for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
+      if (typeof target !== "object" || target === null) continue;
+      const dist = (target as { default?: string }).default;
+      if (!dist?.startsWith("./dist/")) continue;
+      const source = `${root}packages/${dir}/src/${dist.slice("./dist/".length).replace(/\.js$/, ".ts")}`;
+      const specifier = subpath === "." ? manifest.name : `${manifest.name}/${subpath.slice(2)}`;
+      aliases.push({ find: new RegExp(`^${specifier.replace(/[/.]/g, "\\$&")}$`), replacement: source });
+    }
+  }
+  return aliases;
+}
+
+export default defineConfig({
+  resolve: { alias: sourceAliases() },
+  test: {
+    include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "apps/*/test/**/*.test.ts", "test/**/*.test.ts"],
+    exclude: ["**/node_modules/**", "**/dist/**", "**/*.deno.test.ts"],
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+    pool: "forks",
+    reporters: ["default"],
+  },
+});
