@@ -1,0 +1,224 @@
+/**
+ * The safe HTTP client providers get through {@link ExchangeContext}: endpoint allowlist, `redirect: "error"`,
+ * per-attempt timeout, overall deadline, size-capped body and the shared retry policy.
+ *
+ * @packageDocumentation
+ */
+import { checkEndpoint } from "./endpoints.ts";
+import { FederationError } from "./errors.ts";
+import { backoffDelay, type RetryPolicy, resolveRetryPolicy } from "./retry.ts";
+import type { Clock, ExchangeContext, FetchLike, HttpRequest, HttpResponse, RandomSource } from "./types.ts";
+import { readCapped } from "./util/body.ts";
+import { defaultRandom, randomId } from "./util/random.ts";
+import { monotonicMs, parseRetryAfter, sleep } from "./util/time.ts";
+
+/** Options of {@link createExchangeContext}. @public */
+export interface ExchangeContextOptions {
+  /** Default: `globalThis.fetch`, looked up at call time. */
+  fetch?: FetchLike;
+  /** Default: `Date.now`. */
+  now?: Clock;
+  /** Default: `crypto.getRandomValues`. */
+  random?: RandomSource;
+  retry?: Partial<RetryPolicy>;
+  /** The caller's signal; aborting it rejects pending sends with `aborted`. */
+  signal?: AbortSignal;
+  correlationId?: string;
+}
+
+/** An {@link ExchangeContext} that also counts the HTTP attempts it made, for the audit log. @public */
+export interface CountingExchangeContext extends ExchangeContext {
+  /** HTTP attempts made through `send()` so far, over all requests. */
+  readonly attempts: number;
+}
+
+class DeadlineExceeded extends Error {
+  override readonly name = "DeadlineExceeded";
+}
+
+/**
+ * Creates the context a provider's `exchange()` runs in. The overall deadline starts now.
+ *
+ * `send()` retries network errors, attempt timeouts, 5xx, 429 (honouring `Retry-After`) and answers that
+ * `request.isTransient()` marks; it never retries other statuses. It resolves with the last answer (any status)
+ * so the provider maps cloud errors itself, and rejects with `FederationError` `network`, `timeout`,
+ * `endpoint_refused`, `bad_response` (redirect, oversized body) or `aborted`.
+ *
+ * @example
+ * ```ts
+ * const ctx = createExchangeContext({ fetch: myFetch, retry: { maxAttempts: 2 } });
+ * const res = await ctx.send({
+ *   url: "https://sts.amazonaws.com/", method: "POST", body, operation: "sts:AssumeRoleWithWebIdentity",
+ *   endpoint: { cloud: "aws", officialHosts: OFFICIAL_HOSTS.aws.sts },
+ * });
+ * ```
+ * @public
+ */
+export function createExchangeContext(options: ExchangeContextOptions = {}): CountingExchangeContext {
+  const policy = resolveRetryPolicy(options.retry);
+  const random = options.random ?? defaultRandom;
+  const now = options.now ?? (() => Date.now());
+  const deadline = AbortSignal.timeout(policy.deadlineMs);
+  const signals = options.signal ? [deadline, options.signal] : [deadline];
+  const signal = signals.length === 1 ? deadline : AbortSignal.any(signals);
+  const startedAt = monotonicMs();
+  let attempts = 0;
+
+  const ctx: CountingExchangeContext = {
+    now,
+    random,
+    signal,
+    correlationId: options.correlationId ?? randomId(random),
+    get attempts() {
+      return attempts;
+    },
+    async send(request: HttpRequest): Promise<HttpResponse> {
+      const url = checkEndpoint(request.url, request.endpoint).href;
+      const provider = request.endpoint.cloud;
+      const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+      let lastFailure: FederationError | undefined;
+      for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
+        if (signal.aborted) throw stopped(options.signal, request, attempt - 1, lastFailure);
+        const remaining = policy.deadlineMs - (monotonicMs() - startedAt);
+        const attemptSignal = AbortSignal.any([
+          signal,
+          AbortSignal.timeout(Math.max(1, Math.min(policy.attemptTimeoutMs, remaining))),
+        ]);
+        attempts++;
+        let response: HttpResponse;
+        try {
+          const res = await fetchImpl(url, {
+            method: request.method,
+            headers: request.headers,
+            body: request.body,
+            redirect: "error",
+            signal: attemptSignal,
+          });
+          if (res.status >= 300 && res.status < 400) {
+            await res.body?.cancel().catch(() => {});
+            throw new FederationError(
+              "bad_response",
+              `${request.operation} answered a redirect (HTTP ${res.status}); fedkit never follows redirects with a token.`,
+              {
+                provider,
+                status: res.status,
+                attempts: attempt,
+                hint: "Point the endpoint at the service itself, not at a host that redirects.",
+              },
+            );
+          }
+          const text = await readCapped(res, policy.maxResponseBytes, request.operation, provider);
+          response = { status: res.status, headers: res.headers, text, attempts: attempt };
+        } catch (error) {
+          if (error instanceof FederationError) throw error;
+          if (signal.aborted) throw stopped(options.signal, request, attempt, lastFailure, error);
+          lastFailure = transportFailure(error, request, attempt, attemptSignal.aborted);
+          if (lastFailure.code === "bad_response") throw lastFailure;
+          if (attempt === policy.maxAttempts) throw lastFailure;
+          await pause(backoffDelay(policy, attempt, random), request, attempt, lastFailure);
+          continue;
+        }
+        const transient =
+          response.status >= 500 ||
+          response.status === 429 ||
+          (request.isTransient?.(response, attempt) ?? false);
+        if (!transient || attempt === policy.maxAttempts) return response;
+        const retryAfter = parseRetryAfter(response.headers.get("retry-after"), now());
+        const delay = retryAfter ?? backoffDelay(policy, attempt, random);
+        // A Retry-After beyond the deadline cannot be honoured: hand the answer back rather than retry early.
+        if (delay >= policy.deadlineMs - (monotonicMs() - startedAt)) return response;
+        await pause(delay, request, attempt, undefined);
+      }
+      throw (
+        lastFailure ?? new FederationError("network", `${request.operation} made no attempt.`, { provider })
+      );
+    },
+  };
+
+  async function pause(ms: number, request: HttpRequest, attempt: number, last: FederationError | undefined) {
+    try {
+      await sleep(ms, signal);
+    } catch (error) {
+      throw stopped(options.signal, request, attempt, last, error);
+    }
+  }
+
+  return ctx;
+}
+
+function stopped(
+  callerSignal: AbortSignal | undefined,
+  request: HttpRequest,
+  attempts: number,
+  last: FederationError | undefined,
+  cause?: unknown,
+): FederationError {
+  const provider = request.endpoint.cloud;
+  if (callerSignal?.aborted) {
+    return new FederationError("aborted", `${request.operation} was aborted by the caller.`, {
+      provider,
+      attempts,
+      cause: callerSignal.reason ?? cause,
+    });
+  }
+  return new FederationError(
+    "timeout",
+    `${request.operation} ran past the overall deadline after ${attempts} attempt(s).`,
+    {
+      provider,
+      attempts,
+      retryable: true,
+      cause: last ?? cause ?? new DeadlineExceeded("deadline"),
+      hint: "The cloud answered too slowly. Raise retry.deadlineMs if your platform allows a longer request.",
+    },
+  );
+}
+
+function transportFailure(
+  error: unknown,
+  request: HttpRequest,
+  attempt: number,
+  timedOut: boolean,
+): FederationError {
+  const provider = request.endpoint.cloud;
+  const host = new URL(request.url).host;
+  if (timedOut) {
+    return new FederationError("timeout", `${request.operation} to ${host} timed out (attempt ${attempt}).`, {
+      provider,
+      attempts: attempt,
+      retryable: true,
+      cause: error,
+      hint: "Raise retry.attemptTimeoutMs, or check connectivity to the endpoint.",
+    });
+  }
+  if (isRedirectError(error)) {
+    return new FederationError(
+      "bad_response",
+      `${request.operation} to ${host} answered a redirect; fedkit never follows redirects with a token.`,
+      {
+        provider,
+        attempts: attempt,
+        cause: error,
+        hint: "Point the endpoint at the service itself, not at a host that redirects.",
+      },
+    );
+  }
+  return new FederationError(
+    "network",
+    `${request.operation} to ${host} got no HTTP answer (attempt ${attempt}).`,
+    {
+      provider,
+      attempts: attempt,
+      retryable: true,
+      cause: error,
+      hint: "Check DNS, egress rules and TLS to the endpoint; fedkit retried with backoff.",
+    },
+  );
+}
+
+function isRedirectError(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    if (/redirect/i.test(e.message)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,66 @@
+/**
+ * The one retry policy every provider shares, and its defaults.
+ *
+ * @packageDocumentation
+ */
+import type { RandomSource } from "./types.ts";
+import { randomFraction } from "./util/random.ts";
+
+/**
+ * How `ctx.send()` retries. Defaults ({@link DEFAULT_RETRY_POLICY}) fit an edge request: at most 3 attempts,
+ * 3 s per attempt, 8 s in all.
+ * @public
+ */
+export interface RetryPolicy {
+  /** Attempts in all, the first one included. Default 3. */
+  maxAttempts: number;
+  /** Base of the exponential backoff (full jitter: a random delay in `[0, min(max, base * 2^(n-1))]`). Default 100. */
+  baseDelayMs: number;
+  /** Cap of one backoff delay. Default 2000. */
+  maxDelayMs: number;
+  /** Timeout of one attempt, headers and body. Default 3000. */
+  attemptTimeoutMs: number;
+  /** Overall deadline of one exchange (all its requests, retries and delays). Default 8000. */
+  deadlineMs: number;
+  /** Response bodies larger than this are refused (`bad_response`). Default 262144 (256 KiB). */
+  maxResponseBytes: number;
+}
+
+/** The defaults of {@link RetryPolicy}. @public */
+export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
+  maxAttempts: 3,
+  baseDelayMs: 100,
+  maxDelayMs: 2000,
+  attemptTimeoutMs: 3000,
+  deadlineMs: 8000,
+  maxResponseBytes: 262_144,
+});
+
+/**
+ * Merges a partial policy over the defaults and validates it.
+ * @throws TypeError when a value is not a finite number in range.
+ * @public
+ */
+export function resolveRetryPolicy(partial: Partial<RetryPolicy> = {}): RetryPolicy {
+  const policy = { ...DEFAULT_RETRY_POLICY, ...stripUndefined(partial) };
+  for (const [name, value] of Object.entries(policy)) {
+    if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+      throw new TypeError(`retry.${name} must be a finite number >= 0, got ${String(value)}`);
+    }
+  }
+  if (policy.maxAttempts < 1) throw new TypeError("retry.maxAttempts must be at least 1");
+  return policy;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * The delay before attempt `attempt + 1` after `attempt` failed: exponential backoff with full jitter.
+ * @internal
+ */
+export function backoffDelay(policy: RetryPolicy, attempt: number, random: RandomSource): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return Math.floor(randomFraction(random) * ceiling);
+}

@@ -1,0 +1,153 @@
+/**
+ * Subject tokens: decoding, the early checks fedkit makes before any exchange (`exp`/`nbf`, `aud`), and the
+ * safe-to-log summary of who is presenting.
+ *
+ * @packageDocumentation
+ */
+import { decodeJwt, decodeProtectedHeader } from "jose";
+import { FederationError, type SubjectSummary } from "./errors.ts";
+import type { SubjectToken, TokenClaims, TokenTrust } from "./types.ts";
+
+/** Default clock skew tolerated on `exp` and `nbf`, in seconds. @public */
+export const DEFAULT_CLOCK_SKEW_SECONDS = 60;
+
+const MAX_CLAIM_LENGTH = 256;
+
+/**
+ * Decodes a compact JWS into a {@link SubjectToken} without verifying it. The result is `unverified` unless the
+ * caller says otherwise: pass `"verified"` only after checking signature, issuer, audience and expiry yourself
+ * (see `verifySubjectToken`), because verified claims decide cache keys.
+ *
+ * @throws FederationError `invalid_subject_token` when the value is not a JWT (the message never echoes it).
+ * @example
+ * ```ts
+ * const token = decodeSubjectToken(process.env.OIDC_TOKEN!);
+ * console.log(summarizeSubject(token)); // { iss, sub, aud }
+ * ```
+ * @public
+ */
+export function decodeSubjectToken(raw: string, trust: TokenTrust = "unverified"): SubjectToken {
+  if (typeof raw !== "string" || raw.trim() === "") {
+    throw new FederationError("invalid_subject_token", "The subject token is empty or not a string.", {
+      provider: "core",
+      hint: "Pass the OIDC token (a JWT: three base64url parts separated by dots).",
+    });
+  }
+  const value = raw.trim();
+  let claims: TokenClaims;
+  let header: SubjectToken["header"];
+  try {
+    claims = decodeJwt(value) as TokenClaims;
+    const h = decodeProtectedHeader(value);
+    header = pick(h, ["alg", "kid", "typ"]);
+  } catch (cause) {
+    throw new FederationError("invalid_subject_token", "The subject token is not a decodable JWT.", {
+      provider: "core",
+      cause: new Error(cause instanceof Error ? cause.name : "decode failed"),
+      hint: "Check that the source yields the raw JWT (no 'Bearer ' prefix, no quotes, not a JWE or opaque token).",
+    });
+  }
+  return Object.freeze({ raw: value, claims: Object.freeze(claims), header: Object.freeze(header), trust });
+}
+
+function pick(h: Record<string, unknown>, keys: readonly ("alg" | "kid" | "typ")[]): SubjectToken["header"] {
+  const out: { alg?: string; kid?: string; typ?: string } = {};
+  for (const k of keys) if (typeof h[k] === "string") out[k] = h[k] as string;
+  return out;
+}
+
+/**
+ * Fails early when the token is expired or not yet valid, allowing `skewSeconds` of clock skew.
+ *
+ * @throws FederationError `expired_subject_token` with a hint saying by how much.
+ * @example
+ * ```ts
+ * checkTokenTimes(token, Date.now()); // throws if exp has passed
+ * ```
+ * @public
+ */
+export function checkTokenTimes(
+  token: SubjectToken,
+  now: number,
+  skewSeconds = DEFAULT_CLOCK_SKEW_SECONDS,
+): void {
+  const { exp, nbf } = token.claims;
+  const skewMs = skewSeconds * 1000;
+  if (typeof exp === "number" && exp * 1000 + skewMs <= now) {
+    const ago = Math.round((now - exp * 1000) / 1000);
+    throw new FederationError("expired_subject_token", `The subject token expired ${ago}s ago.`, {
+      provider: "core",
+      subject: summarizeSubject(token),
+      hint: "Fetch a fresh token from your identity provider for each exchange; do not store subject tokens.",
+    });
+  }
+  if (typeof nbf === "number" && nbf * 1000 - skewMs > now) {
+    const inS = Math.round((nbf * 1000 - now) / 1000);
+    throw new FederationError(
+      "expired_subject_token",
+      `The subject token is not valid for another ${inS}s (nbf).`,
+      {
+        provider: "core",
+        subject: summarizeSubject(token),
+        hint: "The issuer's clock and this machine's clock disagree; check time sync on both.",
+      },
+    );
+  }
+}
+
+/**
+ * Fails early when the token's `aud` does not contain what the provider expects, instead of letting the cloud
+ * answer with a cryptic error.
+ *
+ * @throws FederationError `audience_mismatch` naming the presented and the expected audience.
+ * @example
+ * ```ts
+ * checkTokenAudience(token, "sts.amazonaws.com", "aws");
+ * ```
+ * @public
+ */
+export function checkTokenAudience(token: SubjectToken, audience: string, provider = "core"): void {
+  const aud = token.claims.aud;
+  const list = typeof aud === "string" ? [aud] : Array.isArray(aud) ? aud : [];
+  if (list.includes(audience)) return;
+  const shown = list.length === 0 ? "no aud claim" : `aud ${JSON.stringify(list.map(clip))}`;
+  throw new FederationError(
+    "audience_mismatch",
+    `The subject token has ${shown}; ${provider} expects "${clip(audience)}".`,
+    {
+      provider,
+      subject: summarizeSubject(token),
+      hint:
+        `Request the token for audience "${clip(audience)}" (the source is asked for provider.audience), ` +
+        "or set the provider's audience option to what your identity provider issues and trust that on the cloud side.",
+    },
+  );
+}
+
+/**
+ * The presented identity as far as it is safe to show: `iss`, `sub` and `aud` (each clipped to 256 chars).
+ * Never the token, never other claims.
+ *
+ * @example
+ * ```ts
+ * summarizeSubject(token); // { iss: "https://idp.example", sub: "repo:org/app", aud: "sts.amazonaws.com" }
+ * ```
+ * @public
+ */
+export function summarizeSubject(token: SubjectToken): SubjectSummary {
+  const { iss, sub, aud } = token.claims;
+  const out: { iss?: string; sub?: string; aud?: string | readonly string[] } = {};
+  if (typeof iss === "string") out.iss = clip(iss);
+  if (typeof sub === "string") out.sub = clip(sub);
+  if (typeof aud === "string") out.aud = clip(aud);
+  else if (Array.isArray(aud))
+    out.aud = aud
+      .filter((a): a is string => typeof a === "string")
+      .slice(0, 8)
+      .map(clip);
+  return out;
+}
+
+function clip(value: string): string {
+  return value.length > MAX_CLAIM_LENGTH ? `${value.slice(0, MAX_CLAIM_LENGTH)}…` : value;
+}

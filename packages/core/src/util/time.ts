@@ -1,0 +1,54 @@
+/**
+ * Time helpers: `Retry-After`, abortable sleeps, and a monotonic stopwatch for durations.
+ *
+ * @packageDocumentation
+ */
+
+/**
+ * Parses an HTTP `Retry-After` value (delay seconds or an HTTP date) into milliseconds from `now`.
+ * Returns `undefined` for a missing or unparsable value; a date in the past gives `0`.
+ *
+ * @example
+ * ```ts
+ * parseRetryAfter("2", Date.now()); // 2000
+ * parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", Date.parse("Wed, 21 Oct 2015 07:27:58 GMT")); // 2000
+ * ```
+ * @public
+ */
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
+  if (value === null) return undefined;
+  const text = value.trim();
+  if (text === "") return undefined;
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  if (!/[a-z]/i.test(text)) return undefined;
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - now);
+}
+
+/**
+ * Resolves after `ms`, or rejects with the signal's reason as soon as `signal` aborts.
+ * @internal
+ */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** Milliseconds on a monotonic clock, for durations that must not jump with the wall clock. @internal */
+export function monotonicMs(): number {
+  return globalThis.performance.now();
+}
