@@ -1,0 +1,57 @@
+import type { IssuerAlgorithm, PublicJwk } from "./keyset.js";
+import { AWS_TAGS_CLAIM } from "./mint.js";
+
+/** Claims the site issuer may put in a token, as advertised in discovery. @public */
+export const SUPPORTED_CLAIMS = [
+  "iss",
+  "sub",
+  "aud",
+  "exp",
+  "nbf",
+  "iat",
+  "jti",
+  "site_id",
+  "deploy_id",
+  "context",
+  "branch",
+  "function",
+  "user_hash",
+  AWS_TAGS_CLAIM,
+] as const;
+
+/**
+ * The OpenID Provider metadata of an issuer, as served at `<issuer>/.well-known/openid-configuration`.
+ *
+ * @example
+ * ```ts
+ * discoveryDocument("https://reports.example.com/oidc/production", ["RS256"]).jwks_uri;
+ * // "https://reports.example.com/oidc/production/.well-known/jwks.json"
+ * ```
+ * @public
+ */
+export function discoveryDocument(issuer: string, algorithms: readonly IssuerAlgorithm[]) {
+  return {
+    issuer,
+    jwks_uri: `${issuer}/.well-known/jwks.json`,
+    // Clouds only verify tokens; there is no authorization endpoint, but the metadata fields are required.
+    authorization_endpoint: `${issuer}/authorize`,
+    response_types_supported: ["id_token"],
+    subject_types_supported: ["public"],
+    id_token_signing_alg_values_supported: [...new Set(algorithms)],
+    scopes_supported: ["openid"],
+    claims_supported: [...SUPPORTED_CLAIMS],
+  };
+}
+
+/** A JWKS document of public keys only. @public */
+export function jwksDocument(keys: readonly PublicJwk[]): { keys: PublicJwk[] } {
+  return {
+    keys: keys.map(({ kty, kid, alg, use, n, e, crv, x, y }) =>
+      strip({ kty, kid, alg, use, n, e, crv, x, y }),
+    ),
+  };
+}
+
+function strip(jwk: Record<string, string | undefined>): PublicJwk {
+  return Object.fromEntries(Object.entries(jwk).filter(([, v]) => v !== undefined)) as unknown as PublicJwk;
+}

@@ -1,0 +1,253 @@
+import { FederationError } from "@fedkit/core";
+import { createLocalJWKSet, jwtVerify } from "jose";
+import { describe, expect, it } from "vitest";
+import { discoveryDocument, jwksDocument } from "./documents.js";
+import { generateIssuerKeys, promoteNextKey, stageNextKey } from "./generate.js";
+import { issuerUrl } from "./issuer-url.js";
+import { importIssuerKeySet } from "./keyset.js";
+import { AWS_TAGS_CLAIM, createSiteIssuer } from "./mint.js";
+import { siteIssuerSource } from "./source.js";
+import { subjectFor } from "./subject.js";
+
+const SITE = "5b0c2a71-1c3e-4d6b-9a51-0f7a2f1e9c11";
+const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
+
+async function configError(promise: Promise<unknown>): Promise<FederationError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(FederationError);
+  expect((err as FederationError).code).toBe("config");
+  return err as FederationError;
+}
+
+describe("key set document", () => {
+  it("imports an RS256 key as a non-extractable signing key and publishes only its public half", async () => {
+    const { secret } = await generateIssuerKeys({ context: "production" });
+    const set = await importIssuerKeySet(secret);
+    expect(set.signingKey.key.extractable).toBe(false);
+    expect(set.signingKey.alg).toBe("RS256");
+    expect(set.context).toBe("production");
+    expect(Object.keys(set.publicKeys[0]!).sort()).toEqual(["alg", "e", "kid", "kty", "n", "use"]);
+  });
+
+  it("accepts a PKCS#8 private key and ES256", async () => {
+    const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
+      "sign",
+    ])) as CryptoKeyPair;
+    const der = new Uint8Array(await crypto.subtle.exportKey("pkcs8", pair.privateKey));
+    const pkcs8 = btoa(String.fromCharCode(...der));
+    const set = await importIssuerKeySet(
+      JSON.stringify({ v: 1, keys: [{ kid: "ec1", alg: "ES256", pkcs8 }] }),
+    );
+    expect(set.publicKeys[0]).toMatchObject({ kty: "EC", crv: "P-256", kid: "ec1", alg: "ES256" });
+    expect(set.publicKeys[0]).not.toHaveProperty("d");
+  });
+
+  it("refuses missing, non-JSON and malformed documents with config errors that show no key material", async () => {
+    const { secret, document } = await generateIssuerKeys();
+    expect((await configError(importIssuerKeySet(undefined))).message).toMatch(/not set/);
+    expect((await configError(importIssuerKeySet("{nope"))).message).toMatch(/not valid JSON/);
+    await configError(importIssuerKeySet(JSON.stringify({ v: 2, keys: [] })));
+    const pub = {
+      ...document.keys[0]!,
+      d: undefined,
+      p: undefined,
+      q: undefined,
+      dp: undefined,
+      dq: undefined,
+      qi: undefined,
+    };
+    const err = await configError(importIssuerKeySet(JSON.stringify({ v: 1, keys: [pub] })));
+    expect(err.message).toMatch(/exactly one private/);
+    const two = JSON.parse(secret);
+    two.keys.push({ ...two.keys[0], kid: "other" });
+    await configError(importIssuerKeySet(JSON.stringify(two)));
+    const broken = JSON.parse(secret);
+    broken.keys[0].n = JSON.parse((await generateIssuerKeys()).secret).keys[0].n;
+    const e2 = await configError(importIssuerKeySet(JSON.stringify(broken)));
+    expect(e2.message).toMatch(/does not match|could not be imported/);
+    expect(JSON.stringify(e2.toJSON())).not.toContain(JSON.parse(secret).keys[0].d);
+  });
+
+  it("refuses RSA keys under 2048 bits", async () => {
+    const pair = (await crypto.subtle.generateKey(
+      {
+        name: "RSASSA-PKCS1-v1_5",
+        hash: "SHA-256",
+        modulusLength: 1024,
+        publicExponent: new Uint8Array([1, 0, 1]),
+      },
+      true,
+      ["sign"],
+    )) as CryptoKeyPair;
+    const jwk = await crypto.subtle.exportKey("jwk", pair.privateKey);
+    const doc = { v: 1, keys: [{ ...jwk, kid: "small", alg: "RS256", key_ops: undefined }] };
+    expect((await configError(importIssuerKeySet(JSON.stringify(doc)))).message).toMatch(/2048/);
+  });
+});
+
+describe("subjects and issuer URLs", () => {
+  it("builds both subject forms and enforces the grammar", () => {
+    expect(subjectFor({ siteId: SITE, context: "production", functionName: "report" })).toBe(
+      `site:${SITE}:context:production:function:report`,
+    );
+    expect(subjectFor({ siteId: SITE, context: "deploy-preview" }, "site")).toBe(
+      `site:${SITE}:context:deploy-preview`,
+    );
+    expect(() => subjectFor({ siteId: SITE, context: "production", functionName: "a:b" })).toThrow(
+      FederationError,
+    );
+    expect(() => subjectFor({ siteId: SITE, context: "production", functionName: "x*" })).toThrow(
+      FederationError,
+    );
+    expect(() => subjectFor({ siteId: SITE, context: "production", functionName: "f".repeat(80) })).toThrow(
+      /127 bytes/,
+    );
+  });
+
+  it("takes the issuer from configuration: https origins, http only on loopback", () => {
+    expect(issuerUrl("https://reports.example.com", "production")).toBe(
+      "https://reports.example.com/oidc/production",
+    );
+    expect(issuerUrl("http://127.0.0.1:8888", "production")).toBe("http://127.0.0.1:8888/oidc/production");
+    expect(() => issuerUrl("http://reports.example.com", "production")).toThrow(/https/);
+    expect(() => issuerUrl("https://reports.example.com/app", "production")).toThrow(/origin/);
+    expect(() => issuerUrl("https://reports.example.com:8443", "production")).toThrow(/origin/);
+    expect(() => issuerUrl("https://reports.example.com", "Prod/../x")).toThrow(FederationError);
+  });
+});
+
+describe("minting", () => {
+  it("mints a single-audience RS256 token that verifies against the published JWKS", async () => {
+    const { secret } = await generateIssuerKeys({ context: "production" });
+    const keys = await importIssuerKeySet(secret);
+    const issuer = createSiteIssuer({
+      siteUrl: "https://reports.example.com",
+      siteId: SITE,
+      context: "production",
+      keys,
+      deployId: "d1",
+      now: () => NOW,
+    });
+    const token = await issuer.mint({
+      audience: "sts.amazonaws.com",
+      functionName: "report",
+      awsTags: { site: SITE, fn: "report" },
+    });
+    expect(token.trust).toBe("minted");
+    const { payload, protectedHeader } = await jwtVerify(
+      token.raw,
+      createLocalJWKSet(jwksDocument(keys.publicKeys)),
+      {
+        issuer: "https://reports.example.com/oidc/production",
+        audience: "sts.amazonaws.com",
+        currentDate: new Date(NOW),
+      },
+    );
+    expect(protectedHeader).toMatchObject({ alg: "RS256", kid: keys.signingKey.kid, typ: "JWT" });
+    expect(payload).toMatchObject({
+      sub: `site:${SITE}:context:production:function:report`,
+      aud: "sts.amazonaws.com",
+      iat: NOW / 1000,
+      nbf: NOW / 1000 - 60,
+      exp: NOW / 1000 + 300,
+      site_id: SITE,
+      deploy_id: "d1",
+      context: "production",
+      function: "report",
+      [AWS_TAGS_CLAIM]: { principal_tags: { site: [SITE], fn: ["report"] } },
+    });
+    expect(payload.jti).toMatch(/^[\w-]{22}$/);
+    const again = await issuer.mint({ audience: "sts.amazonaws.com", functionName: "report" });
+    expect(again.claims.jti).not.toBe(payload.jti);
+  });
+
+  it("signs ES256 too, and refuses lifetimes over five minutes, reserved claims and wildcard tags", async () => {
+    const { secret } = await generateIssuerKeys({ alg: "ES256" });
+    const keys = await importIssuerKeySet(secret);
+    const issuer = createSiteIssuer({
+      siteUrl: "https://x.example",
+      siteId: SITE,
+      context: "production",
+      keys,
+      now: () => NOW,
+    });
+    const token = await issuer.mint({ audience: "aud", subjectForm: "site" });
+    const { payload } = await jwtVerify(token.raw, createLocalJWKSet(jwksDocument(keys.publicKeys)), {
+      currentDate: new Date(NOW),
+    });
+    expect(payload.sub).toBe(`site:${SITE}:context:production`);
+    await expect(issuer.mint({ audience: "aud", subjectForm: "site", lifetimeSeconds: 301 })).rejects.toThrow(
+      /out of range/,
+    );
+    await expect(issuer.mint({ audience: "aud", subjectForm: "site", claims: { sub: "x" } })).rejects.toThrow(
+      TypeError,
+    );
+    await expect(
+      issuer.mint({ audience: "aud", subjectForm: "site", awsTags: { user: "a*" } }),
+    ).rejects.toThrow(/session tag/);
+    expect(() =>
+      createSiteIssuer({
+        siteUrl: "https://x.example",
+        siteId: SITE,
+        context: "production",
+        keys,
+        lifetimeSeconds: 3600,
+      }),
+    ).toThrow(FederationError);
+  });
+
+  it("refuses a key set of another deploy context", async () => {
+    const { secret } = await generateIssuerKeys({ context: "production" });
+    const issuer = createSiteIssuer({
+      siteUrl: "https://x.example",
+      siteId: SITE,
+      context: "deploy-preview",
+      keys: () => importIssuerKeySet(secret),
+    });
+    expect((await configError(issuer.mint({ audience: "a", subjectForm: "site" }))).message).toMatch(
+      /deploy context "production"/,
+    );
+  });
+
+  it("the source reuses a token per audience until half its lifetime, then mints again", async () => {
+    let now = NOW;
+    const { secret } = await generateIssuerKeys();
+    const issuer = createSiteIssuer({
+      siteUrl: "https://x.example",
+      siteId: SITE,
+      context: "production",
+      keys: await importIssuerKeySet(secret),
+      now: () => now,
+    });
+    const source = siteIssuerSource(issuer, { functionName: "report" });
+    const first = await source.getToken({ audience: "a", now: () => now });
+    expect((await source.getToken({ audience: "a", now: () => now })).raw).toBe(first.raw);
+    expect((await source.getToken({ audience: "b", now: () => now })).claims.aud).toBe("b");
+    now += 151_000;
+    expect((await source.getToken({ audience: "a", now: () => now })).raw).not.toBe(first.raw);
+  });
+});
+
+describe("discovery and rotation documents", () => {
+  it("discovery names the issuer, JWKS URI and algorithms; rotation stages then promotes", async () => {
+    const issuer = "https://x.example/oidc/production";
+    expect(discoveryDocument(issuer, ["RS256", "RS256"])).toMatchObject({
+      issuer,
+      jwks_uri: `${issuer}/.well-known/jwks.json`,
+      id_token_signing_alg_values_supported: ["RS256"],
+      subject_types_supported: ["public"],
+      response_types_supported: ["id_token"],
+    });
+    const a = await generateIssuerKeys({ context: "production", kid: "a" });
+    const b = await generateIssuerKeys({ context: "production", kid: "b" });
+    const staged = await importIssuerKeySet(JSON.stringify(stageNextKey(a.document, b.publicJwk)));
+    expect(staged.signingKey.kid).toBe("a");
+    expect(staged.publicKeys.map((k) => k.kid)).toEqual(["a", "b"]);
+    const promoted = await importIssuerKeySet(JSON.stringify(promoteNextKey(a.document, b.document)));
+    expect(promoted.signingKey.kid).toBe("b");
+    expect(promoted.publicKeys.map((k) => k.kid)).toEqual(["b", "a"]);
+  });
+});

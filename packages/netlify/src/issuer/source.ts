@@ -1,0 +1,36 @@
+import type { SubjectToken, SubjectTokenSource, TokenRequest } from "@fedkit/core";
+import type { MintRequest, SiteIssuer } from "./mint.js";
+
+/** What {@link siteIssuerSource} mints besides the audience the provider asks for. @public */
+export type SiteIssuerSourceOptions = Omit<MintRequest, "audience">;
+
+/**
+ * A core `SubjectTokenSource` backed by the site issuer (trust `minted`). A token is minted for the audience the
+ * provider asks for and reused for that audience until half its lifetime is gone, so concurrent exchanges of one
+ * isolate share a token while every token stays fresh enough for the cloud's skew.
+ *
+ * @example
+ * ```ts
+ * const source = siteIssuerSource(issuer, { functionName: "report" });
+ * const federation = createFederation({ source });
+ * ```
+ * @public
+ */
+export function siteIssuerSource(
+  issuer: SiteIssuer,
+  options: SiteIssuerSourceOptions = {},
+): SubjectTokenSource {
+  const cache = new Map<string, { token: SubjectToken; renewAt: number }>();
+  return {
+    name: "site-issuer",
+    async getToken(request: TokenRequest): Promise<SubjectToken> {
+      const now = request.now();
+      const hit = cache.get(request.audience);
+      if (hit !== undefined && now < hit.renewAt) return hit.token;
+      const token = await issuer.mint({ ...options, audience: request.audience });
+      const { iat = 0, exp = 0 } = token.claims;
+      cache.set(request.audience, { token, renewAt: (iat + (exp - iat) / 2) * 1000 });
+      return token;
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { issuerConfigError } from "./errors.js";
+
+/** The most bytes a subject may have: GCP's limit for `google.subject`. @public */
+export const MAX_SUBJECT_BYTES = 127;
+
+const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const CONTEXT = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/**
+ * Which subject a token carries:
+ * - `function`: `site:<site-id>:context:<context>:function:<name>` (the default; one trust entry per function)
+ * - `site`: `site:<site-id>:context:<context>` (for clouds that cap how many subjects one identity may trust,
+ *   such as Entra's 20 federated credentials per app)
+ * @public
+ */
+export type SubjectForm = "function" | "site";
+
+/** The parts a subject is built from. @public */
+export interface SubjectParts {
+  readonly siteId: string;
+  readonly context: string;
+  readonly functionName?: string;
+}
+
+/** Throws a `config` error unless `context` is a valid deploy-context segment (`production`, `deploy-preview`...). @internal */
+export function checkContext(context: string): string {
+  if (!CONTEXT.test(context)) {
+    throw issuerConfigError(
+      `Deploy context ${JSON.stringify(context)} is not a valid issuer path segment.`,
+      "Use lower-case letters, digits and '-' (production, deploy-preview, branch-deploy, dev).",
+    );
+  }
+  return context;
+}
+
+/**
+ * Builds a subject of the fixed grammar. The segments may not contain `:` (the grammar would become ambiguous)
+ * nor IAM wildcard characters, and the result is at most 127 bytes.
+ *
+ * @example
+ * ```ts
+ * subjectFor({ siteId: "5d1f...", context: "production", functionName: "report" }, "function");
+ * // "site:5d1f...:context:production:function:report"
+ * ```
+ * @public
+ */
+export function subjectFor(parts: SubjectParts, form: SubjectForm = "function"): string {
+  checkSegment("site id", parts.siteId);
+  checkContext(parts.context);
+  let subject = `site:${parts.siteId}:context:${parts.context}`;
+  if (form === "function") {
+    if (parts.functionName === undefined) {
+      throw issuerConfigError(
+        "A function subject needs the function's name.",
+        "Pass `function` in the fedkit config.",
+      );
+    }
+    checkSegment("function name", parts.functionName);
+    subject += `:function:${parts.functionName}`;
+  }
+  if (new TextEncoder().encode(subject).length > MAX_SUBJECT_BYTES) {
+    throw issuerConfigError(
+      `The subject ${subject} is longer than ${MAX_SUBJECT_BYTES} bytes.`,
+      "Shorten the function name, or use the coarser `site` subject form.",
+    );
+  }
+  return subject;
+}
+
+function checkSegment(what: string, value: string): void {
+  if (!SEGMENT.test(value)) {
+    throw issuerConfigError(
+      `The ${what} ${JSON.stringify(value)} cannot be part of a subject.`,
+      "Use letters, digits, '_', '.' and '-' only, starting with a letter or digit.",
+    );
+  }
+}
