@@ -9,8 +9,8 @@
  *
  * @packageDocumentation
  */
-import { FederationError } from "./errors.ts";
-import type { EndpointRule } from "./types.ts";
+import { FederationError } from "./errors.js";
+import type { EndpointRule } from "./types.js";
 
 /**
  * Official hosts per cloud and partition. {@link OFFICIAL_HOSTS} is the union a provider uses by default; a

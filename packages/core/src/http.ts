@@ -4,13 +4,13 @@
  *
  * @packageDocumentation
  */
-import { checkEndpoint } from "./endpoints.ts";
-import { FederationError } from "./errors.ts";
-import { backoffDelay, type RetryPolicy, resolveRetryPolicy } from "./retry.ts";
-import type { Clock, ExchangeContext, FetchLike, HttpRequest, HttpResponse, RandomSource } from "./types.ts";
-import { readCapped } from "./util/body.ts";
-import { defaultRandom, randomId } from "./util/random.ts";
-import { monotonicMs, parseRetryAfter, sleep } from "./util/time.ts";
+import { checkEndpoint } from "./endpoints.js";
+import { FederationError } from "./errors.js";
+import { backoffDelay, type RetryPolicy, resolveRetryPolicy } from "./retry.js";
+import type { Clock, ExchangeContext, FetchLike, HttpRequest, HttpResponse, RandomSource } from "./types.js";
+import { readCapped } from "./util/body.js";
+import { defaultRandom, randomId } from "./util/random.js";
+import { monotonicMs, parseRetryAfter, sleep } from "./util/time.js";
 
 /** Options of {@link createExchangeContext}. @public */
 export interface ExchangeContextOptions {

@@ -4,12 +4,18 @@
  * @packageDocumentation
  */
 
-export * from "./endpoints.ts";
-export * from "./errors.ts";
-export * from "./http.ts";
-export * from "./retry.ts";
-export * from "./tokens.ts";
-export type * from "./types.ts";
-export { base64url, base64urlDecode, sha256Hex, toHex, utf8 } from "./util/encoding.ts";
-export { defaultRandom } from "./util/random.ts";
-export { parseRetryAfter } from "./util/time.ts";
+export * from "./audit/console.js";
+export * from "./audit/memory.js";
+export * from "./cache/memory.js";
+export * from "./endpoints.js";
+export { deriveCacheKey } from "./engine/keys.js";
+export { DEFAULT_REFRESH_POLICY, type RefreshPolicy, resolveRefreshPolicy } from "./engine/policy.js";
+export * from "./errors.js";
+export * from "./federation.js";
+export * from "./http.js";
+export * from "./retry.js";
+export * from "./tokens.js";
+export type * from "./types.js";
+export { base64url, base64urlDecode, sha256Hex, toHex, utf8 } from "./util/encoding.js";
+export { defaultRandom } from "./util/random.js";
+export { parseRetryAfter } from "./util/time.js";

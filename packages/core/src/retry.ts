@@ -3,8 +3,8 @@
  *
  * @packageDocumentation
  */
-import type { RandomSource } from "./types.ts";
-import { randomFraction } from "./util/random.ts";
+import type { RandomSource } from "./types.js";
+import { randomFraction } from "./util/random.js";
 
 /**
  * How `ctx.send()` retries. Defaults ({@link DEFAULT_RETRY_POLICY}) fit an edge request: at most 3 attempts,

@@ -5,8 +5,8 @@
  * @packageDocumentation
  */
 import { decodeJwt, decodeProtectedHeader } from "jose";
-import { FederationError, type SubjectSummary } from "./errors.ts";
-import type { SubjectToken, TokenClaims, TokenTrust } from "./types.ts";
+import { FederationError, type SubjectSummary } from "./errors.js";
+import type { SubjectToken, TokenClaims, TokenTrust } from "./types.js";
 
 /** Default clock skew tolerated on `exp` and `nbf`, in seconds. @public */
 export const DEFAULT_CLOCK_SKEW_SECONDS = 60;

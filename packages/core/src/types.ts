@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import type { FederationErrorCode, SubjectSummary } from "./errors.ts";
+import type { FederationErrorCode, SubjectSummary } from "./errors.js";
 
 /**
  * The narrow `fetch` fedkit needs: exactly what it calls. `globalThis.fetch` fits, and so does any test double.

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { FederationError } from "../errors.ts";
+import { FederationError } from "../errors.js";
 
 /**
  * Reads `res` as UTF-8 text, refusing more than `maxBytes` (`bad_response`, the stream is cancelled).

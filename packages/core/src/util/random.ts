@@ -3,8 +3,8 @@
  *
  * @packageDocumentation
  */
-import type { RandomSource } from "../types.ts";
-import { toHex } from "./encoding.ts";
+import type { RandomSource } from "../types.js";
+import { toHex } from "./encoding.js";
 
 /** The default randomness: `crypto.getRandomValues`, looked up at call time. @public */
 export const defaultRandom: RandomSource = (bytes) => globalThis.crypto.getRandomValues(bytes);

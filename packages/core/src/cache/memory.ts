@@ -1,0 +1,86 @@
+/**
+ * The default credential cache: a bounded LRU map in this isolate's memory.
+ *
+ * @packageDocumentation
+ */
+import type { CacheEntry, Clock, CredentialCache } from "../types.js";
+
+/** Options of {@link memoryCache}. @public */
+export interface MemoryCacheOptions {
+  /** Most entries kept; the least recently used goes first. Default 1000. */
+  max?: number;
+  /** Clock for entry TTLs. Default `Date.now`. */
+  now?: Clock;
+}
+
+/** A {@link CredentialCache} in memory, with a way to inspect and empty it. @public */
+export interface MemoryCache extends CredentialCache {
+  /** Entries currently held. */
+  readonly size: number;
+  /** Drops every entry. */
+  clear(): void;
+}
+
+interface Slot {
+  readonly entry: CacheEntry;
+  readonly until: number;
+}
+
+/**
+ * A bounded LRU cache in memory. It answers synchronously, which keeps the engine's cache-hit path free of
+ * needless `await`s. Entries leave after their TTL (the credentials' expiry) or when `max` is exceeded.
+ *
+ * @example
+ * ```ts
+ * const federation = createFederation({ source, cache: memoryCache({ max: 500 }) });
+ * ```
+ * @public
+ */
+export function memoryCache(options: MemoryCacheOptions = {}): MemoryCache {
+  const max = options.max ?? 1000;
+  if (!Number.isInteger(max) || max < 1)
+    throw new TypeError(`memoryCache: max must be an integer >= 1, got ${max}`);
+  const now = options.now ?? (() => Date.now());
+  const slots = new Map<string, Slot>();
+  let newest: string | undefined;
+
+  return {
+    name: "memory",
+    persistent: false,
+    get size() {
+      return slots.size;
+    },
+    get(key) {
+      const slot = slots.get(key);
+      if (slot === undefined) return undefined;
+      if (now() >= slot.until) {
+        slots.delete(key);
+        return undefined;
+      }
+      // Re-inserting marks it most recent; skipping that when it already is keeps the hot path cheap.
+      if (newest !== key) {
+        slots.delete(key);
+        slots.set(key, slot);
+        newest = key;
+      }
+      return slot.entry;
+    },
+    set(key, entry, ttlMs) {
+      slots.delete(key);
+      slots.set(key, { entry, until: now() + Math.max(0, ttlMs) });
+      newest = key;
+      while (slots.size > max) {
+        const oldest = slots.keys().next().value as string;
+        slots.delete(oldest);
+      }
+    },
+    delete(key) {
+      slots.delete(key);
+      if (newest === key) newest = undefined;
+    },
+    clear() {
+      slots.clear();
+      newest = undefined;
+    },
+  };
+}
