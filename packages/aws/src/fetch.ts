@@ -1,0 +1,167 @@
+/**
+ * `awsFetch`: a `fetch` that signs every request with SigV4 (aws4fetch) using fresh credentials from the
+ * federation's cache. aws4fetch's own defaults are replaced where they do not fit: no retries (the core's
+ * policy retries exchanges; a signed request is the caller's to retry), service and region passed explicitly
+ * (never guessed from the host), a bounded derived-key cache, the injected clock, and presigned URLs that
+ * never outlive the credentials that signed them.
+ *
+ * @packageDocumentation
+ */
+import {
+  type AwsCredentials,
+  type Clock,
+  type Credentials,
+  FederationError,
+  type Provider,
+} from "@fedkit/core";
+import { AwsClient } from "aws4fetch";
+import { checkRegion } from "./partition.js";
+import { amzDate, BoundedMap } from "./signing.js";
+
+/** What {@link awsFetch} needs from a federation: `createFederation()`'s result fits. @public */
+export interface CredentialGetter {
+  getCredentials<C extends Credentials>(
+    provider: Provider<C>,
+    options?: { signal?: AbortSignal; correlationId?: string },
+  ): Promise<C>;
+}
+
+/** Options of {@link awsFetch}. @public */
+export interface AwsFetchOptions {
+  /** The signing name of the service: `s3`, `dynamodb`, `execute-api`, ... Never guessed from the host. */
+  readonly service: string;
+  /** The signing region. Default: the provider's STS region (when it is an `awsProvider`). */
+  readonly region?: string;
+  /** Sends the signed request. Default: `globalThis.fetch`, looked up at call time. */
+  readonly fetch?: (request: Request) => Promise<Response>;
+  /** Clock for `X-Amz-Date` and presign expiry. Default `Date.now`. */
+  readonly now?: Clock;
+  /** Derived signing keys kept (one per secret and day). Default 8. */
+  readonly keyCacheSize?: number;
+  /** Correlation id passed to `getCredentials` for audit events. */
+  readonly correlationId?: string;
+}
+
+/** Per-request options: the usual `RequestInit` plus a correlation id for the audit log. @public */
+export type AwsRequestInit = RequestInit & { readonly correlationId?: string };
+
+/** Options of {@link AwsFetch.presign}. @public */
+export interface PresignOptions {
+  /** Default `GET`. */
+  readonly method?: string;
+  /** Seconds the URL stays valid; capped at the credentials' remaining life and 7 days. Default 900. */
+  readonly expiresIn?: number;
+  readonly headers?: HeadersInit;
+}
+
+/** A SigV4-signing `fetch`, with `sign` and `presign` for requests sent elsewhere. @public */
+export interface AwsFetch {
+  (input: string | URL | Request, init?: AwsRequestInit): Promise<Response>;
+  /** Signs without sending. */
+  sign(input: string | URL | Request, init?: AwsRequestInit): Promise<Request>;
+  /** A presigned URL (query-string SigV4) for a browser or another service to use. */
+  presign(url: string | URL, options?: PresignOptions): Promise<string>;
+}
+
+const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
+
+/**
+ * Creates a signed `fetch` for one AWS service. Each call takes credentials from `federation` (a cache hit
+ * after the first exchange; refreshed ahead of expiry by the engine), signs with them and sends.
+ *
+ * @example
+ * ```ts
+ * const s3 = awsFetch(federation, aws, { service: "s3", region: "eu-west-1" });
+ * const res = await s3("https://my-bucket.s3.eu-west-1.amazonaws.com/reports/2024.csv");
+ * const url = await s3.presign("https://my-bucket.s3.eu-west-1.amazonaws.com/big.zip", { expiresIn: 600 });
+ * ```
+ * @public
+ */
+export function awsFetch(
+  federation: CredentialGetter,
+  provider: Provider<AwsCredentials>,
+  options: AwsFetchOptions,
+): AwsFetch {
+  if (!options || typeof options.service !== "string" || !/^[\w.-]+$/.test(options.service)) {
+    throw new TypeError('awsFetch: options.service must be the signing name of the service, e.g. "s3"');
+  }
+  const fallbackRegion = (provider as { sts?: { region?: string } }).sts?.region;
+  const regionText = options.region ?? fallbackRegion;
+  if (!regionText) {
+    throw new FederationError("config", "awsFetch: no region given and the provider has none", {
+      provider: "aws",
+      hint: "Pass region: the region of the service endpoint you call.",
+    });
+  }
+  const region = checkRegion(regionText, "awsFetch");
+  const { service } = options;
+  const cache = new BoundedMap<string, ArrayBuffer>(options.keyCacheSize ?? 8);
+  const now = () => (options.now ?? Date.now)();
+
+  async function client(init: AwsRequestInit | undefined): Promise<AwsClient> {
+    const credentialOptions: { signal?: AbortSignal; correlationId?: string } = {};
+    if (init?.signal) credentialOptions.signal = init.signal;
+    const correlationId = init?.correlationId ?? options.correlationId;
+    if (correlationId !== undefined) credentialOptions.correlationId = correlationId;
+    const creds = await federation.getCredentials(provider, credentialOptions);
+    return new AwsClient({
+      accessKeyId: creds.accessKeyId,
+      secretAccessKey: creds.secretAccessKey,
+      sessionToken: creds.sessionToken,
+      service,
+      region,
+      cache,
+      retries: 0,
+    });
+  }
+
+  async function sign(input: string | URL | Request, init?: AwsRequestInit): Promise<Request> {
+    const aws = await client(init);
+    const { correlationId: _omit, ...requestInit } = init ?? {};
+    const target = input instanceof Request ? input : input.toString();
+    return aws.sign(target, { ...requestInit, aws: { datetime: amzDate(now()) } });
+  }
+
+  const signedFetch = (async (input: string | URL | Request, init?: AwsRequestInit) => {
+    const request = await sign(input, init);
+    return (options.fetch ?? ((r: Request) => globalThis.fetch(r)))(request);
+  }) as AwsFetch;
+
+  signedFetch.sign = sign;
+  signedFetch.presign = async (url, presignOptions = {}) => {
+    const requested = presignOptions.expiresIn ?? 900;
+    if (!Number.isInteger(requested) || requested < 1) {
+      throw new TypeError("presign: expiresIn must be a positive whole number of seconds");
+    }
+    const credentialOptions =
+      options.correlationId === undefined ? {} : { correlationId: options.correlationId };
+    const creds = await federation.getCredentials(provider, credentialOptions);
+    const started = now();
+    const remaining = Math.floor((creds.expiresAt - started) / 1000);
+    if (remaining < 1) {
+      throw new FederationError("config", "presign: the credentials expire now; nothing can be presigned", {
+        provider: "aws",
+      });
+    }
+    const expires = Math.min(requested, remaining, MAX_PRESIGN_SECONDS);
+    const target = new URL(url.toString());
+    target.searchParams.set("X-Amz-Expires", String(expires));
+    const aws = new AwsClient({
+      accessKeyId: creds.accessKeyId,
+      secretAccessKey: creds.secretAccessKey,
+      sessionToken: creds.sessionToken,
+      service,
+      region,
+      cache,
+      retries: 0,
+    });
+    const init: RequestInit & { aws: { datetime: string; signQuery: true } } = {
+      method: presignOptions.method ?? "GET",
+      aws: { datetime: amzDate(started), signQuery: true },
+    };
+    if (presignOptions.headers) init.headers = presignOptions.headers;
+    const signed = await aws.sign(target.toString(), init);
+    return signed.url;
+  };
+  return signedFetch;
+}

@@ -1,0 +1,43 @@
+/**
+ * `@fedkit/aws`: exchange an OIDC token for temporary AWS credentials (STS `AssumeRoleWithWebIdentity`, one
+ * unsigned POST), chain roles, and sign requests with SigV4 (aws4fetch). Edge-safe: WebCrypto and `fetch` only.
+ *
+ * @packageDocumentation
+ */
+export { type AssumeRoleOptions, assumeRole } from "./assume-role.js";
+export { defaultEnv, type EnvGetter, type EnvInput } from "./env.js";
+export {
+  type AwsFetch,
+  type AwsFetchOptions,
+  type AwsRequestInit,
+  awsFetch,
+  type CredentialGetter,
+  type PresignOptions,
+} from "./fetch.js";
+export {
+  type AwsPartition,
+  parseRoleArn,
+  partitionOf,
+  type RoleArn,
+  stsEndpoint,
+} from "./partition.js";
+export {
+  assertPolicyValue,
+  assertTag,
+  MAX_POLICY_ARNS,
+  MAX_SESSION_POLICY_CHARS,
+  MAX_SESSION_TAGS,
+  type PolicyDocument,
+  type SessionPolicyTemplate,
+  sessionPolicyTemplate,
+} from "./policy.js";
+export {
+  type AwsProvider,
+  type AwsProviderOptions,
+  awsProvider,
+  type SessionPolicyOption,
+} from "./provider.js";
+export { isValidSessionName, type SessionNameOption, sanitizeSessionName } from "./session-name.js";
+export { conditionKeyPrefix } from "./sts-errors.js";
+export type { StsTarget } from "./sts-request.js";
+export { parseStsError, parseStsResult, type StsError, type StsResult } from "./sts-response.js";

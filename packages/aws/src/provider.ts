@@ -1,0 +1,201 @@
+/**
+ * `awsProvider`: a subject token in, temporary AWS credentials out, through one unsigned
+ * `AssumeRoleWithWebIdentity` form POST to the regional STS endpoint.
+ *
+ * @packageDocumentation
+ */
+import {
+  type AwsCredentials,
+  type ExchangeContext,
+  type ExchangeResult,
+  FederationError,
+  type Provider,
+  type SubjectToken,
+} from "@fedkit/core";
+import { type EnvInput, toEnvGetter } from "./env.js";
+import { checkRegion, checkSamePartition, parseRoleArn, type RoleArn, stsEndpoint } from "./partition.js";
+import {
+  checkPolicyArns,
+  checkSessionPolicy,
+  type PolicyDocument,
+  type SessionPolicyTemplate,
+} from "./policy.js";
+import { checkSessionName, resolveSessionName, type SessionNameOption } from "./session-name.js";
+import { callSts, type StsTarget, stsForm, stsTarget } from "./sts-request.js";
+
+/** A session policy: a document, its JSON text, or a per-subject {@link SessionPolicyTemplate}. @public */
+export type SessionPolicyOption = PolicyDocument | string | SessionPolicyTemplate;
+
+/** Options of {@link awsProvider}. @public */
+export interface AwsProviderOptions {
+  /** The role to assume. Default: `AWS_ROLE_ARN` from `env`. Validated, partition-aware. */
+  readonly roleArn?: string;
+  /** The STS region. Default: `AWS_REGION`, then `AWS_DEFAULT_REGION` from `env`; never a silent default. */
+  readonly region?: string;
+  /**
+   * The role session name (CloudTrail, assumed-role ARN). Default: `AWS_ROLE_SESSION_NAME` from `env`, else
+   * derived from the token's `sub`, sanitised to `[\w+=,.@-]{2,64}`. A function result is sanitised too.
+   */
+  readonly sessionName?: SessionNameOption;
+  /** 900 to 43200 seconds; STS refuses more than the role's maximum. Default: STS's (3600). */
+  readonly durationSeconds?: number;
+  /** An inline session policy that narrows the role's permissions (at most 2048 characters). */
+  readonly policy?: SessionPolicyOption;
+  /** Managed policies to narrow the session with (at most 10). */
+  readonly policyArns?: readonly string[];
+  /** The `aud` the token must carry and the IAM OIDC provider lists. Default `"sts.amazonaws.com"`. */
+  readonly audience?: string;
+  /** A custom STS endpoint (the emulator on loopback, a VPC endpoint). Requires `allowCustomEndpoint`. */
+  readonly endpoint?: string;
+  /** Opts into sending tokens to `endpoint`. */
+  readonly allowCustomEndpoint?: boolean;
+  /** Where `AWS_*` defaults come from. Default: `Netlify.env`, `Deno.env`, `process.env`, read at creation. */
+  readonly env?: EnvInput;
+}
+
+/** The provider {@link awsProvider} returns; `role` and `sts` let {@link assumeRole} chain from it. @public */
+export interface AwsProvider extends Provider<AwsCredentials> {
+  readonly cloud: "aws";
+  readonly role: RoleArn;
+  readonly sts: StsTarget;
+}
+
+/** @internal */
+export function checkDuration(seconds: number | undefined, max: number, where: string): number | undefined {
+  if (seconds === undefined) return undefined;
+  if (!Number.isInteger(seconds) || seconds < 900 || seconds > max) {
+    throw new FederationError("config", `${where}: durationSeconds must be an integer from 900 to ${max}`, {
+      provider: "aws",
+      hint:
+        max === 3600 ? "Chained role sessions last at most one hour." : "The role's maximum also applies.",
+    });
+  }
+  return seconds;
+}
+
+/** Normalises a session policy option into a renderer plus the text that goes into the cache key. @internal */
+export function sessionPolicy(option: SessionPolicyOption | undefined): {
+  readonly key: string;
+  render(subject: SubjectToken): string | undefined;
+} {
+  if (option === undefined) return { key: "", render: () => undefined };
+  if (typeof option === "object" && "render" in option && typeof option.render === "function") {
+    const template = option as SessionPolicyTemplate;
+    return { key: template.key, render: (s) => template.render(s) };
+  }
+  const text = checkSessionPolicy(typeof option === "string" ? option : JSON.stringify(option));
+  try {
+    JSON.parse(text);
+  } catch {
+    throw new FederationError("config", "the session policy is not valid JSON", { provider: "aws" });
+  }
+  return { key: text, render: () => text };
+}
+
+/**
+ * Creates the AWS provider: exchanges a subject token for temporary credentials of `roleArn` with STS
+ * `AssumeRoleWithWebIdentity` (one unsigned form POST to `https://sts.<region>.amazonaws.com`).
+ *
+ * @example
+ * ```ts
+ * import { createFederation } from "@fedkit/core";
+ * import { awsProvider, awsFetch } from "@fedkit/aws";
+ *
+ * const federation = createFederation({ source });
+ * const aws = awsProvider({ roleArn: "arn:aws:iam::123456789012:role/web-reader", region: "eu-west-1" });
+ * const s3 = awsFetch(federation, aws, { service: "s3" });
+ * const res = await s3("https://my-bucket.s3.eu-west-1.amazonaws.com/report.csv");
+ * ```
+ * @throws FederationError `config` for a missing region or role, a malformed ARN, a bad duration or policy.
+ * @public
+ */
+export function awsProvider(options: AwsProviderOptions = {}): AwsProvider {
+  const env = toEnvGetter(options.env);
+  const roleText = options.roleArn ?? env("AWS_ROLE_ARN");
+  if (!roleText) {
+    throw new FederationError("config", "awsProvider: no roleArn given and AWS_ROLE_ARN is not set", {
+      provider: "aws",
+      hint: "Pass roleArn (arn:aws:iam::<account>:role/<name>) or set AWS_ROLE_ARN.",
+    });
+  }
+  const role = parseRoleArn(roleText);
+  const regionText = options.region ?? env("AWS_REGION") ?? env("AWS_DEFAULT_REGION");
+  if (!regionText) {
+    throw new FederationError(
+      "config",
+      "awsProvider: no region given and neither AWS_REGION nor AWS_DEFAULT_REGION is set",
+      {
+        provider: "aws",
+        hint: `Pass region (the STS region closest to your code, e.g. "eu-west-1") or set AWS_REGION; fedkit never falls back to us-east-1 silently.`,
+      },
+    );
+  }
+  const region = checkRegion(regionText, "awsProvider");
+  checkSamePartition(role, region);
+  const target = stsTarget(region, stsEndpoint(region), options.endpoint, options.allowCustomEndpoint);
+  const sessionNameOption = options.sessionName ?? env("AWS_ROLE_SESSION_NAME");
+  if (typeof sessionNameOption === "string") checkSessionName(sessionNameOption, "awsProvider");
+  const durationSeconds = checkDuration(options.durationSeconds, 43200, "awsProvider");
+  const policy = sessionPolicy(options.policy);
+  const policyArns = checkPolicyArns(options.policyArns ?? []);
+  const audience = options.audience ?? "sts.amazonaws.com";
+  if (typeof audience !== "string" || audience === "")
+    throw new TypeError("awsProvider: audience must be a non-empty string");
+
+  const key = JSON.stringify([
+    "aws:web-identity",
+    role.arn,
+    target.endpoint,
+    audience,
+    durationSeconds ?? null,
+    policy.key,
+    policyArns,
+    typeof sessionNameOption === "function" ? "fn" : (sessionNameOption ?? null),
+  ]);
+
+  async function exchange(
+    subject: SubjectToken,
+    ctx: ExchangeContext,
+  ): Promise<ExchangeResult<AwsCredentials>> {
+    const sessionName = resolveSessionName(sessionNameOption, subject);
+    const body = stsForm({
+      Action: "AssumeRoleWithWebIdentity",
+      Version: "2011-06-15",
+      RoleArn: role.arn,
+      RoleSessionName: sessionName,
+      WebIdentityToken: subject.raw,
+      DurationSeconds: durationSeconds,
+      Policy: policy.render(subject),
+      ...policyArnParams(policyArns),
+    });
+    const result = await callSts(
+      ctx,
+      target,
+      body,
+      { "content-type": "application/x-www-form-urlencoded; charset=utf-8", accept: "text/xml" },
+      { operation: "AssumeRoleWithWebIdentity", role, subject, audience },
+    );
+    return result.requestId === undefined
+      ? { credentials: result.credentials, sessionName }
+      : { credentials: result.credentials, sessionName, requestId: result.requestId };
+  }
+
+  return {
+    cloud: "aws",
+    key,
+    audience,
+    target: { role: role.arn, audience },
+    role,
+    sts: target,
+    exchange,
+  };
+}
+
+/** `PolicyArns.member.N.arn` parameters. @internal */
+export function policyArnParams(arns: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  arns.forEach((arn, i) => {
+    out[`PolicyArns.member.${i + 1}.arn`] = arn;
+  });
+  return out;
+}

@@ -1,0 +1,122 @@
+/**
+ * The parts of an STS request both hops share: the form body, the endpoint rule, the send-and-parse step.
+ *
+ * @packageDocumentation
+ */
+import {
+  type EndpointRule,
+  type ExchangeContext,
+  FederationError,
+  type HttpResponse,
+  hostMatches,
+  OFFICIAL_HOSTS_BY_PARTITION,
+} from "@fedkit/core";
+import { type AwsPartition, partitionOf } from "./partition.js";
+import { type StsCallInfo, stsFailure } from "./sts-errors.js";
+import { parseStsResult, peekErrorCode, StsParseError, type StsResult } from "./sts-response.js";
+
+/** Where STS calls go: the regional endpoint, or an opted-in custom one (the emulator, a VPC endpoint). @public */
+export interface StsTarget {
+  readonly region: string;
+  /** The endpoint URL, without trailing slash. */
+  readonly endpoint: string;
+  readonly rule: EndpointRule;
+}
+
+/**
+ * Builds the {@link StsTarget}. A custom endpoint among the partition's official STS hosts (FIPS, dual-stack)
+ * needs no opt-in; any other (the emulator, a VPC endpoint) needs `allowCustomEndpoint`.
+ * @internal
+ */
+export function stsTarget(
+  region: string,
+  regional: string,
+  custom?: string,
+  allowCustom?: boolean,
+): StsTarget {
+  const partition: AwsPartition = partitionOf(region);
+  const officialHosts = OFFICIAL_HOSTS_BY_PARTITION.aws[partition];
+  if (custom === undefined) return { region, endpoint: regional, rule: { cloud: "aws", officialHosts } };
+  let url: URL;
+  try {
+    url = new URL(custom);
+  } catch {
+    throw new FederationError("config", `endpoint "${custom}" is not a URL`, { provider: "aws" });
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new FederationError(
+      "config",
+      `endpoint "${custom}" must not carry a query, fragment or credentials`,
+      {
+        provider: "aws",
+      },
+    );
+  }
+  const endpoint = url.href.replace(/\/+$/, "");
+  const official = url.protocol === "https:" && officialHosts.some((p) => hostMatches(url.hostname, p));
+  if (official && url.port === "") return { region, endpoint, rule: { cloud: "aws", officialHosts } };
+  if (!allowCustom) {
+    throw new FederationError("config", `endpoint ${endpoint} needs allowCustomEndpoint: true`, {
+      provider: "aws",
+      hint:
+        "A custom STS endpoint receives your identity tokens; opt in explicitly with allowCustomEndpoint: true " +
+        "(for the emulator or a VPC endpoint), or drop `endpoint` to use the regional STS endpoint.",
+    });
+  }
+  return {
+    region,
+    endpoint,
+    rule: { cloud: "aws", officialHosts, allowedOrigins: [url.origin] },
+  };
+}
+
+/** Encodes STS query parameters; `undefined` values are left out, lists become `.member.N`. @internal */
+export function stsForm(params: Record<string, string | number | readonly string[] | undefined>): string {
+  const form = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) {
+    if (value === undefined) continue;
+    if (typeof value === "object") {
+      value.forEach((v, i) => {
+        form.append(`${name}.member.${i + 1}`, v);
+      });
+    } else {
+      form.append(name, String(value));
+    }
+  }
+  return form.toString();
+}
+
+/** `IDPCommunicationError` is worth retrying although STS answers it with 400. @internal */
+export function isTransientSts(response: HttpResponse): boolean {
+  return response.status === 400 && peekErrorCode(response.text) === "IDPCommunicationError";
+}
+
+/** Sends one STS call through the core's safe client and parses the answer or maps the error. @internal */
+export async function callSts(
+  ctx: ExchangeContext,
+  target: StsTarget,
+  body: string,
+  headers: Record<string, string>,
+  info: StsCallInfo,
+): Promise<StsResult> {
+  const response = await ctx.send({
+    url: `${target.endpoint}/`,
+    method: "POST",
+    headers,
+    body,
+    endpoint: target.rule,
+    operation: `sts:${info.operation}`,
+    isTransient: isTransientSts,
+  });
+  if (response.status < 200 || response.status > 299) throw stsFailure(response, info);
+  try {
+    return parseStsResult(response.text, info.operation);
+  } catch (cause) {
+    if (!(cause instanceof StsParseError)) throw cause;
+    throw new FederationError(
+      "bad_response",
+      `sts:${info.operation} answered HTTP ${response.status} (${response.headers.get("content-type") ?? "no content-type"}) but ${cause.message}`,
+      { provider: "aws", status: response.status, attempts: response.attempts, cause },
+    );
+  }
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { MAX_XML_CHARS, parseXml, xmlChild, xmlText } from "../src/xml.js";
+
+describe("parseXml", () => {
+  it("reads nested elements, drops namespace prefixes and keeps inner whitespace", () => {
+    const root = parseXml(
+      '<?xml version="1.0"?><!-- c --><a:Root xmlns:a="urn:x"><a:B attr="x>y">one &amp; two</a:B><C><D>line1\n  line2</D></C><E/></a:Root>',
+    );
+    expect(root.name).toBe("Root");
+    expect(xmlText(root, "B")).toBe("one & two");
+    expect(xmlChild(root, "C", "D")?.text).toBe("line1\n  line2");
+    expect(xmlChild(root, "E")?.children).toEqual([]);
+    expect(xmlText(root, "Missing")).toBeUndefined();
+  });
+
+  it("decodes numeric references and CDATA", () => {
+    expect(xmlText(parseXml("<a>&#65;&#x42;<![CDATA[<c>&amp;]]></a>"))).toBe("AB<c>&amp;");
+  });
+
+  it("refuses DOCTYPE so no entity can be declared or expanded", () => {
+    const bomb = '<!DOCTYPE a [<!ENTITY x "xx">]><a>&x;</a>';
+    expect(() => parseXml(bomb)).toThrow(/DOCTYPE/);
+  });
+
+  it("refuses undeclared entities, mismatched tags, two roots and stray text", () => {
+    expect(() => parseXml("<a>&x;</a>")).toThrow(/undeclared entity/);
+    expect(() => parseXml("<a><b></a>")).toThrow(/unexpected/);
+    expect(() => parseXml("<a/><b/>")).toThrow(/more than one root/);
+    expect(() => parseXml("junk<a/>")).toThrow(/outside the root/);
+    expect(() => parseXml("<a>")).toThrow(/not closed/);
+    expect(() => parseXml("")).toThrow(/no root/);
+    expect(() => parseXml("<a")).toThrow(/unterminated/);
+  });
+
+  it("caps size, depth and element count", () => {
+    expect(() => parseXml(`<a>${"x".repeat(MAX_XML_CHARS)}</a>`)).toThrow(/larger than/);
+    expect(() => parseXml(`${"<a>".repeat(40)}${"</a>".repeat(40)}`)).toThrow(/deeper/);
+    expect(() => parseXml(`<a>${"<b/>".repeat(600)}</a>`)).toThrow(/elements/);
+  });
+});
