@@ -1,0 +1,75 @@
+/**
+ * Entra's token-endpoint error body, parsed into fields fedkit can act on.
+ *
+ * @packageDocumentation
+ */
+
+/**
+ * The fields of an Entra (v2 endpoint) error answer that fedkit reads.
+ * @public
+ */
+export interface EntraError {
+  /** OAuth error: `invalid_request`, `invalid_client`, `invalid_scope`, `unauthorized_client`, ... */
+  readonly error: string;
+  /** The first `AADSTS` number, from `error_codes` or else the description. */
+  readonly aadsts?: number;
+  /** Every number in `error_codes`. */
+  readonly errorCodes: readonly number[];
+  /** The description without the trailing `Trace ID`/`Correlation ID`/`Timestamp` lines. */
+  readonly description: string;
+  readonly traceId?: string;
+  readonly correlationId?: string;
+  readonly timestamp?: string;
+  readonly suberror?: string;
+}
+
+const TRAILER = /(?:\r?\n|\s)+(?:Trace ID:|Correlation ID:|Timestamp:)[\s\S]*$/;
+const AADSTS = /\bAADSTS(\d{4,8})\b/;
+
+function text(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/**
+ * Parses an Entra error body; `undefined` when the text is not JSON with a string `error` (a proxy's HTML page,
+ * an empty body).
+ *
+ * @example
+ * ```ts
+ * parseEntraError('{"error":"invalid_scope","error_description":"AADSTS70011: ...","error_codes":[70011]}')?.aadsts; // 70011
+ * ```
+ * @public
+ */
+export function parseEntraError(body: string): EntraError | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (typeof json !== "object" || json === null) return undefined;
+  const record = json as Record<string, unknown>;
+  const error = text(record["error"]);
+  if (error === undefined) return undefined;
+  const rawDescription = text(record["error_description"]) ?? "";
+  const errorCodes = Array.isArray(record["error_codes"])
+    ? record["error_codes"].filter((code): code is number => Number.isInteger(code))
+    : [];
+  const fromText = AADSTS.exec(rawDescription)?.[1];
+  const aadsts = errorCodes[0] ?? (fromText === undefined ? undefined : Number(fromText));
+  const result: EntraError = {
+    error,
+    errorCodes,
+    description: rawDescription.replace(TRAILER, "").trim(),
+    ...(aadsts === undefined ? {} : { aadsts }),
+    ...optional("traceId", text(record["trace_id"])),
+    ...optional("correlationId", text(record["correlation_id"])),
+    ...optional("timestamp", text(record["timestamp"])),
+    ...optional("suberror", text(record["suberror"])),
+  };
+  return result;
+}
+
+function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+}

@@ -1,0 +1,168 @@
+/**
+ * The Entra provider: a federated client assertion exchanged for an access token in one round trip.
+ *
+ * @packageDocumentation
+ */
+
+import type { AccessToken, ExchangeContext, ExchangeResult, Provider, SubjectToken } from "@fedkit/core";
+import { FederationError, summarizeSubject } from "@fedkit/core";
+import { entraFailure, isPropagationError } from "./errors.js";
+import {
+  type AzureProviderOptions,
+  checkScope,
+  type ResolvedAzureOptions,
+  resolveOptions,
+} from "./options.js";
+
+/** The client assertion type Entra requires for a JWT assertion (RFC 7523). @public */
+export const JWT_BEARER_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+/**
+ * A fedkit provider for Microsoft Entra, with its resolved settings.
+ * @public
+ */
+export interface AzureProvider extends Provider<AccessToken> {
+  readonly cloud: "azure";
+  readonly clientId: string;
+  readonly tenantId: string;
+  readonly authorityHost: string;
+  /** The requested scope, `<resource>/.default`. */
+  readonly scope: string;
+  /** The scope without `/.default`: the `aud` of the access tokens. */
+  readonly resource: string;
+  /** The same app registration and authority, another scope (one provider per resource). */
+  withScope(scope: string): AzureProvider;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function seconds(value: unknown): number | undefined {
+  const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+  return typeof n === "number" && Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+async function exchange(
+  o: ResolvedAzureOptions,
+  subject: SubjectToken,
+  ctx: ExchangeContext,
+): Promise<ExchangeResult<AccessToken>> {
+  const body = new URLSearchParams({
+    client_id: o.clientId,
+    scope: o.scope,
+    grant_type: "client_credentials",
+    client_assertion_type: JWT_BEARER_ASSERTION_TYPE,
+    client_assertion: subject.raw,
+  });
+  const headers: Record<string, string> = {
+    "content-type": "application/x-www-form-urlencoded;charset=utf-8",
+    accept: "application/json",
+  };
+  // Entra echoes a GUID client-request-id as its correlation_id, tying its logs to ours.
+  if (GUID.test(ctx.correlationId)) headers["client-request-id"] = ctx.correlationId;
+  const started = ctx.now();
+  const response = await ctx.send({
+    url: o.tokenUrl,
+    method: "POST",
+    headers,
+    body: body.toString(),
+    endpoint: o.endpoint,
+    operation: "entra:token",
+    isTransient: (res, attempt) => attempt < o.propagationAttempts && isPropagationError(res),
+  });
+  const hints = {
+    subject: summarizeSubject(subject),
+    clientId: o.clientId,
+    tenantId: o.tenantId,
+    audience: o.audience,
+    scope: o.scope,
+  };
+  if (response.status !== 200) throw entraFailure(response, hints);
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(response.text) as Record<string, unknown>;
+  } catch (cause) {
+    const type = response.headers.get("content-type") ?? "no content-type";
+    throw new FederationError(
+      "bad_response",
+      `Entra answered HTTP 200 (${type}) with a body that is not JSON`,
+      {
+        provider: "azure",
+        status: 200,
+        cause,
+      },
+    );
+  }
+  const token = json["access_token"];
+  const expiresIn = seconds(json["expires_in"]);
+  if (typeof token !== "string" || token === "" || expiresIn === undefined) {
+    throw new FederationError("bad_response", "Entra answered HTTP 200 without access_token and expires_in", {
+      provider: "azure",
+      status: 200,
+      attempts: response.attempts,
+    });
+  }
+  const refreshIn = seconds(json["refresh_in"]);
+  const tokenType = typeof json["token_type"] === "string" ? json["token_type"] : "Bearer";
+  const correlation = response.headers.get("client-request-id") ?? response.headers.get("x-ms-request-id");
+  return {
+    credentials: {
+      kind: "access-token",
+      token,
+      tokenType,
+      scopes: [o.scope],
+      expiresAt: started + expiresIn * 1000,
+    },
+    ...(refreshIn !== undefined && refreshIn < expiresIn ? { refreshAt: started + refreshIn * 1000 } : {}),
+    ...(correlation === null ? {} : { requestId: correlation }),
+  };
+}
+
+function build(o: ResolvedAzureOptions, options: AzureProviderOptions): AzureProvider {
+  return {
+    cloud: "azure",
+    key: JSON.stringify(["azure", o.authorityHost, o.tenantId, o.clientId, o.scope, o.audience]),
+    audience: o.audience,
+    target: {
+      client: o.clientId,
+      role: `${o.tenantId}/${o.clientId}`,
+      audience: o.audience,
+      scopes: [o.scope],
+    },
+    clientId: o.clientId,
+    tenantId: o.tenantId,
+    authorityHost: o.authorityHost,
+    scope: o.scope,
+    resource: o.resource,
+    exchange: (subject, ctx) => exchange(o, subject, ctx),
+    withScope: (scope) => {
+      const next = checkScope(scope);
+      return next === o.scope
+        ? build(o, options)
+        : build({ ...o, scope: next, resource: next.slice(0, -9) }, options);
+    },
+  };
+}
+
+/**
+ * Exchanges a subject token (the federated client assertion) for a Microsoft Entra access token with the
+ * client-credentials grant at `<authorityHost>/<tenant>/oauth2/v2.0/token`: one POST, no instance discovery,
+ * no metadata fetch. Honours `AZURE_CLIENT_ID`, `AZURE_TENANT_ID` and `AZURE_AUTHORITY_HOST`.
+ *
+ * @example
+ * ```ts
+ * import { createFederation } from "@fedkit/core";
+ * import { azureProvider } from "@fedkit/azure";
+ *
+ * const federation = createFederation({ source });
+ * const storage = azureProvider({
+ *   clientId: "97e0a5b7-d745-40b6-94fe-5f77d35c6e05",
+ *   tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47",
+ *   scope: "https://storage.azure.com/.default",
+ * });
+ * const { token } = await federation.getCredentials(storage);
+ * ```
+ * @public
+ */
+export function azureProvider(options: AzureProviderOptions): AzureProvider {
+  return build(resolveOptions(options), options);
+}

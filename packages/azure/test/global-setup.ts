@@ -1,0 +1,28 @@
+/// <reference types="node" />
+/**
+ * Vitest globalSetup: creates the test CA before worker processes fork, so NODE_EXTRA_CA_CERTS (read by Node at
+ * start-up only) makes every worker — and Azure SDK clients in it — trust the emulator's and Azurite's https
+ * listeners. TLS verification stays on everywhere; nothing sets NODE_TLS_REJECT_UNAUTHORIZED.
+ */
+import { readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { createTestTls, TLS_DIR_ENV } from "./tls.js";
+
+export default async function setup(): Promise<() => Promise<void>> {
+  const tls = await createTestTls();
+  process.env[TLS_DIR_ENV] = tls.dir;
+  // Both variables take one file: bundle our CA with any the developer already trusts.
+  for (const name of ["NODE_EXTRA_CA_CERTS", "DENO_CERT"]) {
+    const existing = process.env[name];
+    if (existing === undefined || existing === "") {
+      process.env[name] = tls.caPath;
+      continue;
+    }
+    const bundle = join(tls.dir, `${name.toLowerCase()}.pem`);
+    await writeFile(bundle, `${await readFile(existing, "utf8").catch(() => "")}\n${tls.ca}`);
+    process.env[name] = bundle;
+  }
+  return async () => {
+    await rm(tls.dir, { recursive: true, force: true });
+  };
+}
