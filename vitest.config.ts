@@ -37,6 +37,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Creates the test CA and sets NODE_EXTRA_CA_CERTS before workers fork (Azure/Entra/Azurite over https).
+    globalSetup: ["packages/azure/test/global-setup.ts"],
     reporters: ["default"],
   },
 });
