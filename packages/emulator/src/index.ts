@@ -17,6 +17,7 @@ import { fetchTrusting, resolveTls } from "./tls.js";
 import type { Emulator, StartOptions } from "./types.js";
 
 export type { AwsControl } from "./aws/control.js";
+export * from "./azure/index.js";
 export { providerHostPath } from "./aws/control.js";
 export type * from "./config.js";
 export { ConfigError, validateConfig } from "./config-validate.js";
