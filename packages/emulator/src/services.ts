@@ -1,6 +1,8 @@
+import { stsService } from "./aws/sts-service.js";
 import { entraService } from "./azure/service.js";
 import type { EmulatorConfig } from "./config.js";
 import type { EmulatorContext, EmulatorUrls } from "./context.js";
+import { gcpServices } from "./gcp/index.js";
 
 /** Handles one request of a service. @public */
 export type ServiceHandler = (request: Request, ctx: EmulatorContext) => Promise<Response>;
@@ -31,7 +33,7 @@ const idpService: ServiceDefinition = {
  * Every service, in start order. Engineers adding a cloud append their definition here and touch nothing else.
  * @internal
  */
-export const services: ServiceDefinition[] = [idpService, entraService];
+export const services: ServiceDefinition[] = [idpService, entraService, ...gcpServices];
 
 /** Config validators of the registered services, keyed by their section. @internal */
 export function serviceConfigValidators(): Record<string, (section: unknown, path: string) => void> {

@@ -1,6 +1,15 @@
 const MAX_DOCUMENT_BYTES = 512 * 1024;
 const TIMEOUT_MS = 5000;
 
+/** A failed document fetch; `transient` when the network or a 5xx/429 is to blame (worth retrying). @internal */
+export class FetchFailure extends Error {
+  readonly transient: boolean;
+  constructor(message: string, transient: boolean, cause?: unknown) {
+    super(message, { cause });
+    this.transient = transient;
+  }
+}
+
 /** Whether a URL points at this machine (127.0.0.0/8, ::1, localhost). @internal */
 export function isLoopbackUrl(url: string): boolean {
   let host: string;
@@ -18,12 +27,18 @@ export function isLoopbackUrl(url: string): boolean {
  * @internal
  */
 export async function fetchJson(fetchImpl: typeof fetch, url: string): Promise<Record<string, unknown>> {
-  const response = await fetchImpl(url, {
-    headers: { accept: "application/json" },
-    redirect: "manual",
-    signal: AbortSignal.timeout(TIMEOUT_MS),
-  });
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  let response: Response;
+  try {
+    response = await fetchImpl(url, {
+      headers: { accept: "application/json" },
+      redirect: "manual",
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+  } catch (cause) {
+    throw new FetchFailure(`unreachable (${(cause as Error).message})`, true, cause);
+  }
+  if (!response.ok)
+    throw new FetchFailure(`HTTP ${response.status}`, response.status >= 500 || response.status === 429);
   const text = await response.text();
   if (text.length > MAX_DOCUMENT_BYTES) throw new Error("document larger than 512 KiB");
   const value: unknown = JSON.parse(text);
