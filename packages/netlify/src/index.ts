@@ -4,4 +4,21 @@
  *
  * @packageDocumentation
  */
+export { type FedkitHandler, type FunctionConfig, withFedkit } from "./adapter.js";
+export { awsCloud, awsTrustPolicy } from "./clouds/aws.js";
+export type { BoundCredentials, CloudPlugin, MintInput, ProviderInput, TrustInput } from "./clouds/types.js";
+export type {
+  AwsTargetConfig,
+  FedkitConfig,
+  RuntimeOptions,
+  TargetConfig,
+  TargetGrant,
+  UserIdpConfig,
+} from "./config.js";
 export * from "./issuer/index.js";
+export { type NetlifyContext, platformEnv } from "./platform.js";
+export { errorResponse } from "./response.js";
+export { ISSUER_CACHE_SECONDS, issuerRoutes } from "./routes.js";
+export { type Fedkit, fedkitFor, type PlatformRequest } from "./runtime.js";
+export { type TrustPolicyOptions, trustPolicyFor } from "./trust-policy.js";
+export { type ClientCredentialsOptions, clientCredentialsSource } from "./workload.js";

@@ -26,4 +26,11 @@ export {
   type SiteIssuerOptions,
 } from "./mint.js";
 export { type SiteIssuerSourceOptions, siteIssuerSource } from "./source.js";
-export { MAX_SUBJECT_BYTES, type SubjectForm, type SubjectParts, subjectFor } from "./subject.js";
+export {
+  MAX_SUBJECT_BYTES,
+  type SubjectForm,
+  type SubjectParts,
+  subjectFor,
+  userSubject,
+  userSubjectPattern,
+} from "./subject.js";

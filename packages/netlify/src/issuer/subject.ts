@@ -75,3 +75,19 @@ function checkSegment(what: string, value: string): void {
     );
   }
 }
+
+/**
+ * The subject of a token minted for a verified end user: `site:<site-id>:context:<context>:user:<hash>`, where
+ * the hash (32 hex digits) is taken over the user's issuer and `sub`, so no user id leaves in clear.
+ * @public
+ */
+export function userSubject(siteId: string, context: string, userHash: string): string {
+  if (!/^[0-9a-f]{32}$/.test(userHash))
+    throw new TypeError("userSubject(): userHash must be 32 lower-case hex digits.");
+  return `${subjectFor({ siteId, context }, "site")}:user:${userHash}`;
+}
+
+/** The pattern matching every user subject of a context, for trust policies (`StringLike`). @public */
+export function userSubjectPattern(siteId: string, context: string): string {
+  return `${subjectFor({ siteId, context }, "site")}:user:*`;
+}

@@ -1,0 +1,96 @@
+import type { FedkitConfig } from "./config.js";
+import type { NetlifyContext } from "./platform.js";
+import { errorResponse } from "./response.js";
+import { type Fedkit, fedkitFor } from "./runtime.js";
+
+/** The config of one wrapped function: the site's fedkit config plus the function's name. @public */
+export type FunctionConfig = FedkitConfig & {
+  /** The name under which `config.functions` maps this function's targets. */
+  readonly function: string;
+};
+
+/** A wrapped handler: the request, the ready fedkit handle, and Netlify's context. @public */
+export type FedkitHandler<C extends NetlifyContext = NetlifyContext> = (
+  request: Request,
+  fedkit: Fedkit,
+  context: C,
+) => Response | Promise<Response>;
+
+/**
+ * Wraps a Netlify edge function (or a Functions v2 handler: same `(request, context)` shape). Per isolate it
+ * builds the site issuer and the federation once; per request it hands the handler a {@link Fedkit} handle
+ * whose clients are bound to this function's mappings, correlates audit events with `context.requestId`, runs
+ * background refreshes and the audit flush through `context.waitUntil` (awaiting the flush before responding
+ * when the platform has none), and turns any `FederationError` into a safe JSON error response.
+ *
+ * @example
+ * ```ts
+ * import { withFedkit } from "@fedkit/netlify";
+ * import fedkit from "../fedkit.config.js";
+ *
+ * export default withFedkit({ ...fedkit, function: "report" }, async (request, fedkit) => {
+ *   const s3 = fedkit.client<AwsFetch>("reports");
+ *   return s3("https://reports-bucket.s3.eu-west-1.amazonaws.com/2024.csv");
+ * });
+ * export const config = { path: "/report" };
+ * ```
+ * @public
+ */
+export function withFedkit<C extends NetlifyContext = NetlifyContext>(
+  config: FunctionConfig,
+  handler: FedkitHandler<C>,
+): (request: Request, context: C) => Promise<Response> {
+  if (typeof config?.function !== "string" || config.function === "") {
+    throw new TypeError(
+      'withFedkit: pass the function\'s name, e.g. withFedkit({ ...config, function: "report" }, handler)',
+    );
+  }
+  // Functions spread the same site config; its `targets` object identifies it, so they share one isolate state.
+  const shared = sharedConfig(config);
+  return async (request, context) => {
+    const requestId = context?.requestId || request.headers.get("x-nf-request-id") || crypto.randomUUID();
+    const waitUntil = typeof context?.waitUntil === "function" ? context.waitUntil.bind(context) : undefined;
+    let fedkit: Fedkit | undefined;
+    try {
+      fedkit = await fedkitFor(shared, {
+        functionName: config.function,
+        requestId,
+        ...(waitUntil ? { waitUntil } : {}),
+        ...(context?.site?.id ? { siteId: context.site.id } : {}),
+        ...(context?.deploy?.context ? { deployContext: context.deploy.context } : {}),
+        ...(context?.deploy?.id ? { deployId: context.deploy.id } : {}),
+      });
+      return await handler(request, fedkit, context);
+    } catch (error) {
+      logError(error, requestId);
+      return errorResponse(error, requestId, config.exposeErrorDetails === true);
+    } finally {
+      if (fedkit !== undefined) {
+        const flushed = fedkit.federation.flush().catch(() => undefined);
+        if (waitUntil) waitUntil(flushed);
+        else await flushed;
+      }
+    }
+  };
+}
+
+const shared = new WeakMap<object, FedkitConfig>();
+
+function sharedConfig(config: FunctionConfig): FedkitConfig {
+  let base = shared.get(config.targets);
+  if (base === undefined) {
+    const { function: _name, ...rest } = config;
+    base = rest;
+    shared.set(config.targets, base);
+  }
+  return base;
+}
+
+function logError(error: unknown, requestId: string): void {
+  // FederationError.toJSON() is safe to log (no token, no secret); other errors log their name and message.
+  const detail =
+    error instanceof Error && "toJSON" in error && typeof error.toJSON === "function"
+      ? error.toJSON()
+      : { name: (error as Error)?.name, message: (error as Error)?.message };
+  console.error(JSON.stringify({ fedkit: "error", requestId, ...detail }));
+}

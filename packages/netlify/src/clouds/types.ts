@@ -1,0 +1,60 @@
+import type { Credentials, FetchLike, Provider } from "@fedkit/core";
+import type { TargetConfig } from "../config.js";
+import type { MintRequest } from "../issuer/mint.js";
+
+/** What the adapter hands a plugin when it builds a provider. @public */
+export interface ProviderInput<T extends TargetConfig = TargetConfig> {
+  readonly target: T;
+  readonly targetName: string;
+  /** The credential lifetime after the function mapping's cap. */
+  readonly durationSeconds: number | undefined;
+  readonly env: (name: string) => string | undefined;
+}
+
+/** Who a minted token speaks for, so a plugin can add cloud-specific claims (AWS session tags). @public */
+export interface MintInput {
+  readonly siteId: string;
+  readonly context: string;
+  readonly functionName: string;
+  /** The hashed end-user id under per-user federation. */
+  readonly user?: string;
+}
+
+/** What {@link CloudPlugin.trustPolicy} gets: everything is derived from the fedkit config. @public */
+export interface TrustInput<T extends TargetConfig = TargetConfig> {
+  readonly target: T;
+  readonly targetName: string;
+  readonly issuer: string;
+  /** The issuer without scheme, as IAM condition keys spell it. */
+  readonly issuerHostPath: string;
+  readonly audience: string;
+  /** Exact subjects allowed. */
+  readonly subjects: readonly string[];
+  /** Subject patterns (`...:user:*`) for per-user mappings. */
+  readonly subjectPatterns: readonly string[];
+  readonly context: string;
+  readonly siteId: string;
+}
+
+/** A credential getter bound to one request (correlation id, scheduler and source already applied). @public */
+export interface BoundCredentials {
+  getCredentials<C extends Credentials>(
+    provider: Provider<C>,
+    options?: { signal?: AbortSignal; correlationId?: string },
+  ): Promise<C>;
+}
+
+/**
+ * How a cloud plugs into the adapter and into {@link trustPolicyFor} without changes to either: the audience
+ * its tokens carry, its provider, the client handed to handlers, and its cloud-side trust document.
+ * @public
+ */
+export interface CloudPlugin<T extends TargetConfig = TargetConfig, Client = unknown> {
+  readonly cloud: string;
+  audience(target: T): string;
+  provider(input: ProviderInput<T>): Provider;
+  client(credentials: BoundCredentials, provider: Provider, input: { target: T; fetch?: FetchLike }): Client;
+  /** Extra mint options (AWS session tags); default none. */
+  mintOptions?(target: T, input: MintInput): Partial<Pick<MintRequest, "awsTags" | "claims">>;
+  trustPolicy(input: TrustInput<T>): unknown;
+}

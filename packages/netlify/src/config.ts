@@ -1,0 +1,113 @@
+import type {
+  AuditSink,
+  Clock,
+  CredentialCache,
+  FetchLike,
+  RandomSource,
+  SubjectTokenSource,
+} from "@fedkit/core";
+import type { CloudPlugin } from "./clouds/types.js";
+import type { SubjectForm } from "./issuer/subject.js";
+
+/**
+ * A cloud target a function may be mapped to. `cloud` picks the plugin (`aws` is built in; GCP and Azure plug
+ * in through {@link FedkitConfig.clouds}); the other fields are the plugin's own.
+ * @public
+ */
+export interface TargetConfig {
+  readonly cloud: string;
+  /** The subject form the site issuer mints for this target. Default `function`. */
+  readonly subject?: SubjectForm;
+  /** Overrides the audience the plugin would use. */
+  readonly audience?: string;
+  /** Longest credential lifetime in seconds; a function mapping may lower it. */
+  readonly durationSeconds?: number;
+  /** Any core token source instead of the site issuer (a workload token from an IdP, ...). */
+  readonly source?: SubjectTokenSource;
+  readonly [option: string]: unknown;
+}
+
+/** An AWS role target. @public */
+export interface AwsTargetConfig extends TargetConfig {
+  readonly cloud: "aws";
+  readonly roleArn: string;
+  /** STS and signing region; never defaulted. */
+  readonly region: string;
+  /** Signing name of the service the client talks to. Default `s3`. */
+  readonly service?: string;
+  /** Custom STS endpoint (the emulator on loopback); needs `allowCustomEndpoint`. */
+  readonly endpoint?: string;
+  readonly allowCustomEndpoint?: boolean;
+  /** Put session tags (site, context, function, user) into tokens. Default true; needs `sts:TagSession`. */
+  readonly sessionTags?: boolean;
+  readonly policy?: unknown;
+  readonly policyArns?: readonly string[];
+}
+
+/** What one function may use of one target. @public */
+export interface TargetGrant {
+  /** Caps the credentials' lifetime for this function (seconds). */
+  readonly maxDurationSeconds?: number;
+  /** `function` (default): tokens speak for the function; `user`: only for a verified end user (`fedkit.user`). */
+  readonly identity?: "function" | "user";
+}
+
+/** The end users' IdP, for per-user federation. @public */
+export interface UserIdpConfig {
+  /** The IdP's issuer (`https://tenant.eu.auth0.com/`). */
+  readonly issuer: string;
+  /** The audience your API's access tokens carry (never a cloud audience). */
+  readonly audience: string;
+  /** The IdP's JWKS URL. */
+  readonly jwksUri: string;
+  /** Default `["RS256", "ES256"]`. */
+  readonly algorithms?: readonly string[];
+}
+
+/**
+ * The fedkit configuration of a site: one source for the runtime guardrails and the cloud-side trust
+ * ({@link trustPolicyFor}), so the two cannot drift.
+ *
+ * @example
+ * ```ts
+ * export default {
+ *   siteId: "5b0c2a71-...",
+ *   siteUrl: "https://reports.example.com",
+ *   targets: { reports: { cloud: "aws", roleArn: "arn:aws:iam::123456789012:role/reports-reader", region: "eu-west-1" } },
+ *   functions: { report: { reports: { maxDurationSeconds: 900 } } },
+ * } satisfies FedkitConfig;
+ * ```
+ * @public
+ */
+export interface FedkitConfig {
+  /** Netlify's site id; checked against `context.site.id` when Netlify provides it. */
+  readonly siteId: string;
+  /** The production origin; the issuers are `<siteUrl>/oidc/<context>`. Overridden by `FEDKIT_SITE_URL`. */
+  readonly siteUrl: string;
+  readonly targets: Readonly<Record<string, TargetConfig>>;
+  /** Function name → the targets it may use. Anything else is refused with `policy_refused`. */
+  readonly functions: Readonly<Record<string, Readonly<Record<string, TargetGrant>>>>;
+  readonly users?: UserIdpConfig;
+  /** Extra cloud plugins by `cloud` name (`aws` is built in). */
+  readonly clouds?: Readonly<Record<string, CloudPlugin>>;
+  /** The secret key-set variable. Default `FEDKIT_ISSUER_KEYS`. */
+  readonly keysVariable?: string;
+  /** The public keys of the other contexts, served by the production deploy. Default `FEDKIT_ISSUER_PUBLIC_KEYS`. */
+  readonly publicKeysVariable?: string;
+  /** Token lifetime, at most 300 s (default). */
+  readonly tokenLifetimeSeconds?: number;
+  /** Show FederationError hints in error responses (off: only code and request id). */
+  readonly exposeErrorDetails?: boolean;
+  /** Runtime injection, mainly for tests. */
+  readonly runtime?: RuntimeOptions;
+}
+
+/** Injected runtime pieces; each defaults to the platform's. @public */
+export interface RuntimeOptions {
+  readonly env?: (name: string) => string | undefined;
+  readonly fetch?: FetchLike;
+  readonly now?: Clock;
+  readonly random?: RandomSource;
+  readonly cache?: CredentialCache;
+  readonly audit?: AuditSink;
+}
