@@ -1,0 +1,136 @@
+import type { AwsCredentials, Credentials, Provider } from "@fedkit/core";
+import { afterEach, describe, expect, it } from "vitest";
+import { awsFetch, type CredentialGetter } from "../src/fetch.js";
+import { awsProvider } from "../src/provider.js";
+import { BoundedMap } from "../src/signing.js";
+import { type FakeServer, startServer } from "./helpers.js";
+
+const NOW = Date.parse("2030-05-06T07:08:09Z");
+const provider = awsProvider({ roleArn: "arn:aws:iam::123456789012:role/r", region: "eu-west-1", env: {} });
+
+function federation(expiresAt = NOW + 3600_000) {
+  const calls: Array<{ signal?: AbortSignal; correlationId?: string }> = [];
+  let n = 0;
+  const getter: CredentialGetter = {
+    async getCredentials<C extends Credentials>(
+      _p: Provider<C>,
+      options?: { signal?: AbortSignal; correlationId?: string },
+    ) {
+      calls.push(options ?? {});
+      n++;
+      const creds: AwsCredentials = {
+        kind: "aws",
+        accessKeyId: `ASIAKEY${n}`,
+        secretAccessKey: `secret${n}`,
+        sessionToken: `token${n}`,
+        expiresAt,
+      };
+      return creds as unknown as C;
+    },
+  };
+  return { getter, calls };
+}
+
+let server: FakeServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe("awsFetch", () => {
+  it("signs with fresh credentials on every request, explicit service and region, the injected clock", async () => {
+    server = await startServer(() => ({ status: 200, body: "ok" }));
+    const { getter, calls } = federation();
+    const s3 = awsFetch(getter, provider, { service: "s3", now: () => NOW, correlationId: "corr-1" });
+    const res = await s3(`${server.origin}/bucket/key.txt`);
+    expect(await res.text()).toBe("ok");
+    await s3(`${server.origin}/bucket/key.txt`, {
+      method: "PUT",
+      body: "hello",
+      headers: { "content-type": "text/plain" },
+    });
+    const [first, second] = server.requests;
+    expect(first!.headers.authorization).toMatch(
+      /Credential=ASIAKEY1\/20300506\/eu-west-1\/s3\/aws4_request/,
+    );
+    expect(first!.headers["x-amz-security-token"]).toBe("token1");
+    expect(first!.headers["x-amz-date"]).toBe("20300506T070809Z");
+    expect(first!.headers["x-amz-content-sha256"]).toBe("UNSIGNED-PAYLOAD");
+    expect(second!.headers.authorization).toMatch(/Credential=ASIAKEY2\//);
+    expect(second!.body).toBe("hello");
+    expect(calls).toEqual([{ correlationId: "corr-1" }, { correlationId: "corr-1" }]);
+  });
+
+  it("does not retry: a 503 comes back after one attempt", async () => {
+    server = await startServer(() => ({ status: 503, body: "slow down" }));
+    const s3 = awsFetch(federation().getter, provider, { service: "s3" });
+    expect((await s3(`${server.origin}/b/k`)).status).toBe(503);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("signs a Request object and passes the caller's signal to getCredentials", async () => {
+    server = await startServer(() => ({ status: 200, body: "" }));
+    const { getter, calls } = federation();
+    const api = awsFetch(getter, provider, { service: "execute-api", region: "us-west-2" });
+    const controller = new AbortController();
+    await api(
+      new Request(`${server.origin}/prod/items`, {
+        method: "POST",
+        body: '{"a":1}',
+        headers: { "content-type": "application/json" },
+      }),
+      {
+        signal: controller.signal,
+      },
+    );
+    expect(server.requests[0]!.headers.authorization).toMatch(/\/us-west-2\/execute-api\/aws4_request/);
+    expect(server.requests[0]!.body).toBe('{"a":1}');
+    expect(calls[0]!.signal).toBe(controller.signal);
+  });
+
+  it("caps presigned URLs at the credentials' remaining life and at seven days", async () => {
+    const short = awsFetch(federation(NOW + 600_500).getter, provider, { service: "s3", now: () => NOW });
+    const url = new URL(await short.presign("https://b.s3.eu-west-1.amazonaws.com/k", { expiresIn: 3600 }));
+    expect(url.searchParams.get("X-Amz-Expires")).toBe("600");
+    expect(url.searchParams.get("X-Amz-Security-Token")).toBe("token1");
+    expect(url.searchParams.get("X-Amz-Signature")).toMatch(/^[0-9a-f]{64}$/);
+    expect(url.searchParams.get("X-Amz-Credential")).toBe("ASIAKEY1/20300506/eu-west-1/s3/aws4_request");
+    const long = awsFetch(federation(NOW + 30 * 86400_000).getter, provider, {
+      service: "s3",
+      now: () => NOW,
+    });
+    const capped = new URL(
+      await long.presign("https://b.s3.eu-west-1.amazonaws.com/k", { expiresIn: 30 * 86400 }),
+    );
+    expect(capped.searchParams.get("X-Amz-Expires")).toBe(String(7 * 86400));
+    const dflt = new URL(await long.presign("https://b.s3.eu-west-1.amazonaws.com/k"));
+    expect(dflt.searchParams.get("X-Amz-Expires")).toBe("900");
+    await expect(long.presign("https://b/k", { expiresIn: 0 })).rejects.toThrow(TypeError);
+  });
+
+  it("requires a service and a region it can name", () => {
+    const bare = {
+      cloud: "aws",
+      key: "k",
+      audience: "a",
+      target: {},
+      exchange: async () => ({}),
+    } as unknown as Provider<AwsCredentials>;
+    expect(() => awsFetch(federation().getter, provider, {} as never)).toThrow(TypeError);
+    expect(() => awsFetch(federation().getter, bare, { service: "s3" })).toThrow(/region/);
+    expect(() => awsFetch(federation().getter, bare, { service: "s3", region: "eu-west-1" })).not.toThrow();
+  });
+});
+
+describe("BoundedMap (derived-key cache)", () => {
+  it("keeps at most max entries, evicting the least recently used", () => {
+    const map = new BoundedMap<string, number>(2);
+    map.set("a", 1).set("b", 2);
+    map.get("a");
+    map.set("c", 3);
+    expect([...map.keys()]).toEqual(["a", "c"]);
+    for (let i = 0; i < 100; i++) map.set(`k${i}`, i);
+    expect(map.size).toBe(2);
+    expect(() => new BoundedMap(0)).toThrow(TypeError);
+  });
+});
