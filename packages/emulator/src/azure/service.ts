@@ -48,6 +48,7 @@ async function createEntra(ctx: EmulatorContext): Promise<ServiceHandler> {
   const key = await createSigningKey("RS256", `entra-${crypto.randomUUID().slice(0, 8)}`);
   const deps = { ctx, state, config, key };
   return async (request) => {
+    state.httpRequests += 1;
     const url = new URL(request.url);
     const match = ROUTE.exec(url.pathname);
     if (!match) return new Response("not found", { status: 404 });

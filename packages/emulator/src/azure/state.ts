@@ -32,7 +32,9 @@ export interface EntraState {
   readonly tenants: Map<string, { tenantId: string; domains: string[] }>;
   readonly apps: Map<string, EntraApp>;
   readonly resources: Set<string>;
-  /** Every token request received (successful or not), for round-trip counts. */
+  /** Every HTTP request the Entra listener received (discovery, keys, token), for round-trip counts. */
+  httpRequests: number;
+  /** Every token request received (successful or not). */
   tokenRequests: number;
   /** Every access token issued. */
   tokensIssued: number;
@@ -81,6 +83,7 @@ export function createEntraState(config: AzureConfig, now: () => number): EntraS
     tenants,
     apps,
     resources,
+    httpRequests: 0,
     tokenRequests: 0,
     tokensIssued: 0,
     addFederatedCredential(clientId, credential, options = {}) {
