@@ -193,3 +193,26 @@ export class FederationError extends Error {
 export function isFederationError(value: unknown, ...codes: FederationErrorCode[]): value is FederationError {
   return value instanceof FederationError && (codes.length === 0 || codes.includes(value.code));
 }
+
+/**
+ * A source had no token at all (unset variable, no `Authorization` header, missing file), as opposed to a
+ * token that is present but bad. `chainSources` falls through to the next source only on this error: a
+ * present-but-invalid token never falls back to a more privileged source.
+ *
+ * @example
+ * ```ts
+ * throw new MissingSubjectTokenError("env:OIDC_TOKEN", "OIDC_TOKEN is not set.");
+ * ```
+ * @public
+ */
+export class MissingSubjectTokenError extends FederationError {
+  /** The source that had no token. */
+  readonly source: string;
+  /** Always true: a chain may try its next source. */
+  readonly tryNextSource = true;
+
+  constructor(source: string, message: string, details: FederationErrorDetails = {}) {
+    super("invalid_subject_token", message, { provider: "core", ...details });
+    this.source = source;
+  }
+}

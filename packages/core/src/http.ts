@@ -58,7 +58,7 @@ export function createExchangeContext(options: ExchangeContextOptions = {}): Cou
   const policy = resolveRetryPolicy(options.retry);
   const random = options.random ?? defaultRandom;
   const now = options.now ?? (() => Date.now());
-  const deadline = AbortSignal.timeout(policy.deadlineMs);
+  const deadline = AbortSignal.timeout(Math.max(1, Math.ceil(policy.deadlineMs)));
   const signals = options.signal ? [deadline, options.signal] : [deadline];
   const signal = signals.length === 1 ? deadline : AbortSignal.any(signals);
   const startedAt = monotonicMs();
@@ -82,7 +82,7 @@ export function createExchangeContext(options: ExchangeContextOptions = {}): Cou
         const remaining = policy.deadlineMs - (monotonicMs() - startedAt);
         const attemptSignal = AbortSignal.any([
           signal,
-          AbortSignal.timeout(Math.max(1, Math.min(policy.attemptTimeoutMs, remaining))),
+          AbortSignal.timeout(Math.max(1, Math.ceil(Math.min(policy.attemptTimeoutMs, remaining)))),
         ]);
         attempts++;
         let response: HttpResponse;

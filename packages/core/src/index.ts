@@ -6,6 +6,7 @@
 
 export * from "./audit/console.js";
 export * from "./audit/memory.js";
+export * from "./cache/encrypted.js";
 export * from "./cache/memory.js";
 export * from "./endpoints.js";
 export { deriveCacheKey } from "./engine/keys.js";
@@ -14,6 +15,12 @@ export * from "./errors.js";
 export * from "./federation.js";
 export * from "./http.js";
 export * from "./retry.js";
+export * from "./sources/callback.js";
+export * from "./sources/chain.js";
+export * from "./sources/env.js";
+export * from "./sources/request.js";
+export * from "./sources/static.js";
+export * from "./sources/verify.js";
 export * from "./tokens.js";
 export type * from "./types.js";
 export { base64url, base64urlDecode, sha256Hex, toHex, utf8 } from "./util/encoding.js";

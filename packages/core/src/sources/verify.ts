@@ -1,0 +1,161 @@
+/**
+ * Verifying subject tokens with jose against a JWKS, so their claims can be trusted (and used in cache keys).
+ *
+ * @packageDocumentation
+ */
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  customFetch,
+  errors,
+  type JSONWebKeySet,
+  type JWTVerifyGetKey,
+  jwtVerify,
+} from "jose";
+import { isLoopbackOrigin } from "../endpoints.js";
+import { FederationError } from "../errors.js";
+import { decodeSubjectToken, summarizeSubject } from "../tokens.js";
+import type { Clock, FetchLike, SubjectToken } from "../types.js";
+
+/**
+ * Where verification keys come from: a JWKS URL (fetched and cached by jose's `createRemoteJWKSet`), a local
+ * key set `{ keys: [...] }`, or a jose key resolver you built yourself (`remoteJwks(...)`).
+ * @public
+ */
+export type JwksSource = string | URL | JSONWebKeySet | JWTVerifyGetKey;
+
+/** Options of {@link verifySubjectToken} and `requestBearerToken`. @public */
+export interface VerifyOptions {
+  jwks: JwksSource;
+  /** Allowed `iss` value(s). */
+  issuer: string | string[];
+  /** Allowed `aud` value(s). */
+  audience: string | string[];
+  /** Allowed JWS algorithms. Default: RS256, ES256, PS256, EdDSA. */
+  algorithms?: string[];
+  /** Tolerated clock skew in seconds. Default 60. */
+  clockToleranceSeconds?: number;
+  /** Clock. Default `Date.now`. */
+  now?: Clock;
+  /** Fetch for a remote JWKS. Default `globalThis.fetch` at call time. */
+  fetch?: FetchLike;
+}
+
+const DEFAULT_ALGORITHMS = ["RS256", "ES256", "PS256", "EdDSA"];
+const remoteSets = new Map<string, JWTVerifyGetKey>();
+
+/**
+ * A cached remote key set for `url` (https, or http on loopback for tests and emulators).
+ *
+ * @example
+ * ```ts
+ * const jwks = remoteJwks("https://token.actions.githubusercontent.com/.well-known/jwks");
+ * ```
+ * @public
+ */
+export function remoteJwks(url: string | URL, options: { fetch?: FetchLike } = {}): JWTVerifyGetKey {
+  const parsed = new URL(url);
+  if (parsed.protocol !== "https:" && !isLoopbackOrigin(parsed)) {
+    throw new TypeError(`remoteJwks: the JWKS URL must be https (or http on loopback), got ${parsed.origin}`);
+  }
+  const fetchImpl = options.fetch ?? ((input: string, init: RequestInit) => globalThis.fetch(input, init));
+  return createRemoteJWKSet(parsed, {
+    [customFetch]: (input: string, init: RequestInit) => fetchImpl(input, { ...init, redirect: "error" }),
+  });
+}
+
+function resolveKeys(jwks: JwksSource, fetchImpl: FetchLike | undefined): JWTVerifyGetKey {
+  if (typeof jwks === "function") return jwks;
+  if (typeof jwks === "string" || jwks instanceof URL) {
+    const href = new URL(jwks).href;
+    // Keyed by URL without a custom fetch only: a custom fetch is a test or a special transport, not shared.
+    if (fetchImpl !== undefined) return remoteJwks(href, { fetch: fetchImpl });
+    let set = remoteSets.get(href);
+    if (set === undefined) {
+      set = remoteJwks(href);
+      if (remoteSets.size >= 32) remoteSets.delete(remoteSets.keys().next().value as string);
+      remoteSets.set(href, set);
+    }
+    return set;
+  }
+  if (typeof jwks === "object" && jwks !== null && Array.isArray(jwks.keys)) return createLocalJWKSet(jwks);
+  throw new TypeError("jwks must be a JWKS URL, a { keys: [...] } key set, or a jose key resolver");
+}
+
+/**
+ * Verifies signature, issuer, audience, expiry and `nbf` of `raw` and returns it as a `verified` token.
+ *
+ * @throws FederationError `expired_subject_token`, `audience_mismatch`, `issuer_untrusted`,
+ * `invalid_subject_token` (signature, format, unknown key) or `network`/`timeout` (JWKS unreachable).
+ * @example
+ * ```ts
+ * const token = await verifySubjectToken(jwt, { jwks: "https://idp.example/jwks", issuer: "https://idp.example", audience: "my-app" });
+ * ```
+ * @public
+ */
+export async function verifySubjectToken(raw: string, options: VerifyOptions): Promise<SubjectToken> {
+  const unverified = decodeSubjectToken(raw, "unverified");
+  const keys = resolveKeys(options.jwks, options.fetch);
+  const now = options.now ?? (() => Date.now());
+  try {
+    await jwtVerify(unverified.raw, keys, {
+      issuer: options.issuer,
+      audience: options.audience,
+      algorithms: options.algorithms ?? DEFAULT_ALGORITHMS,
+      clockTolerance: options.clockToleranceSeconds ?? 60,
+      currentDate: new Date(now()),
+    });
+  } catch (cause) {
+    throw verificationError(cause, unverified, options);
+  }
+  return decodeSubjectToken(unverified.raw, "verified");
+}
+
+function verificationError(cause: unknown, token: SubjectToken, options: VerifyOptions): FederationError {
+  const subject = summarizeSubject(token);
+  const details = { provider: "core", subject, cause };
+  if (cause instanceof errors.JWTExpired) {
+    return new FederationError("expired_subject_token", "The bearer token has expired.", {
+      ...details,
+      hint: "Get a fresh token from the identity provider.",
+    });
+  }
+  if (cause instanceof errors.JWTClaimValidationFailed) {
+    if (cause.claim === "aud") {
+      return new FederationError("audience_mismatch", "The bearer token's aud is not an allowed audience.", {
+        ...details,
+        hint: `Allowed: ${JSON.stringify(options.audience)}. Request the token for that audience.`,
+      });
+    }
+    if (cause.claim === "iss") {
+      return new FederationError("issuer_untrusted", "The bearer token's iss is not an allowed issuer.", {
+        ...details,
+        hint: `Allowed: ${JSON.stringify(options.issuer)}.`,
+      });
+    }
+    if (cause.claim === "nbf") {
+      return new FederationError("expired_subject_token", "The bearer token is not valid yet (nbf).", {
+        ...details,
+        hint: "Check clock sync between the issuer and this machine.",
+      });
+    }
+  }
+  if (cause instanceof errors.JWKSTimeout) {
+    return new FederationError("timeout", "Fetching the JWKS timed out.", { ...details, retryable: true });
+  }
+  if (!(cause instanceof errors.JOSEError) && cause instanceof TypeError) {
+    return new FederationError("network", "Fetching the JWKS failed.", {
+      ...details,
+      retryable: true,
+      hint: "Check the JWKS URL and egress to it.",
+    });
+  }
+  return new FederationError(
+    "invalid_subject_token",
+    "The bearer token failed verification (signature, key or claims).",
+    {
+      ...details,
+      hint: "Check that the token comes from the configured issuer and that its key is in the JWKS.",
+    },
+  );
+}

@@ -1,0 +1,120 @@
+/**
+ * The contract every {@link Provider} passes, against a server the fixture starts (an emulator on loopback).
+ *
+ * @packageDocumentation
+ */
+import { FederationError, type FederationErrorCode } from "../errors.js";
+import { createExchangeContext } from "../http.js";
+import type { Credentials, FetchLike, Provider, SubjectToken } from "../types.js";
+import type { TestApi } from "./api.js";
+
+/** A provider wired to a test server, and tokens that server accepts and rejects. @public */
+export interface ProviderFixture<C extends Credentials = Credentials> {
+  /** Configured for the test server (its loopback origin explicitly allowed). */
+  readonly provider: Provider<C>;
+  /** A token the server exchanges. */
+  readonly subject: SubjectToken;
+  /** A token the server refuses (wrong `sub`, unknown issuer, ...), if the server can refuse. */
+  readonly rejectedSubject?: SubjectToken;
+  /** Fetch to reach the server. Default: `globalThis.fetch`. */
+  readonly fetch?: FetchLike;
+  /** Stops the server. */
+  close(): Promise<void>;
+}
+
+const REFUSAL_CODES: readonly FederationErrorCode[] = [
+  "invalid_subject_token",
+  "expired_subject_token",
+  "audience_mismatch",
+  "subject_mismatch",
+  "issuer_untrusted",
+  "access_denied",
+  "invalid_request",
+];
+
+/**
+ * Registers the provider contract tests. `make` starts a server and returns a fresh fixture per test.
+ *
+ * @example
+ * ```ts
+ * testProvider("awsRole", async () => { const emu = await startEmulator(); ...; return { provider, subject, close }; }, { describe, it, expect });
+ * ```
+ * @public
+ */
+export function testProvider<C extends Credentials>(
+  name: string,
+  make: () => Promise<ProviderFixture<C>>,
+  { describe, it, expect }: TestApi,
+): void {
+  async function withFixture(fn: (fixture: ProviderFixture<C>) => Promise<void>): Promise<void> {
+    const fixture = await make();
+    try {
+      await fn(fixture);
+    } finally {
+      await fixture.close();
+    }
+  }
+
+  /** Runs `exchange` with `globalThis.fetch` disabled: a provider must send only through `ctx.send()`. */
+  async function exchangeOnlyThroughContext(fixture: ProviderFixture<C>, subject: SubjectToken) {
+    const realFetch = fixture.fetch ?? globalThis.fetch.bind(globalThis);
+    let sends = 0;
+    const ctx = createExchangeContext({
+      fetch: (input, init) => {
+        sends++;
+        return realFetch(input, init);
+      },
+    });
+    const saved = globalThis.fetch;
+    globalThis.fetch = (() => Promise.reject(new Error("provider called globalThis.fetch"))) as typeof fetch;
+    try {
+      return { result: await fixture.provider.exchange(subject, ctx), sends: () => sends };
+    } catch (error) {
+      return { error, sends: () => sends };
+    } finally {
+      globalThis.fetch = saved;
+    }
+  }
+
+  describe(`Provider contract: ${name}`, () => {
+    it("describes itself: cloud, a stable key, audience and target", () =>
+      withFixture(async ({ provider }) => {
+        expect(typeof provider.cloud).toBe("string");
+        expect(provider.cloud.length).toBeGreaterThan(0);
+        expect(typeof provider.key).toBe("string");
+        expect(provider.key).toBe(provider.key);
+        expect(typeof provider.audience).toBe("string");
+        expect(typeof provider.target).toBe("object");
+      }));
+
+    it("exchanges an accepted token through ctx.send() only, for credentials that are not yet expired", () =>
+      withFixture(async (fixture) => {
+        const { result, error, sends } = await exchangeOnlyThroughContext(fixture, fixture.subject);
+        expect(error).toBeUndefined();
+        expect(sends()).toBeGreaterThan(0);
+        const credentials = result?.credentials;
+        expect(["aws", "access-token"]).toContain(credentials?.kind ?? "none");
+        expect(credentials?.expiresAt ?? 0).toBeGreaterThan(Date.now());
+        if (credentials?.kind === "aws") {
+          expect(credentials.accessKeyId.length).toBeGreaterThan(0);
+          expect(credentials.secretAccessKey.length).toBeGreaterThan(0);
+          expect(credentials.sessionToken.length).toBeGreaterThan(0);
+        } else if (credentials?.kind === "access-token") {
+          expect(credentials.token.length).toBeGreaterThan(0);
+        }
+      }));
+
+    it("maps a refused token to a FederationError naming the provider, without the token in it", () =>
+      withFixture(async (fixture) => {
+        if (fixture.rejectedSubject === undefined) return;
+        const { error } = await exchangeOnlyThroughContext(fixture, fixture.rejectedSubject);
+        expect(error instanceof FederationError).toBe(true);
+        const err = error as FederationError;
+        expect(err.provider).toBe(fixture.provider.cloud);
+        expect(REFUSAL_CODES).toContain(err.code);
+        const shown = `${err.message} ${JSON.stringify(err.toJSON())}`;
+        expect(shown).not.toContain(fixture.rejectedSubject.raw);
+        expect(shown).not.toContain("undefined");
+      }));
+  });
+}

@@ -1,0 +1,218 @@
+import { createExchangeContext, FederationError, type HttpRequest, OFFICIAL_HOSTS } from "@fedkit/core";
+import { afterEach, describe, expect, it } from "vitest";
+import { loopback } from "./helpers.js";
+
+const servers: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function server(handler: Parameters<typeof loopback>[0]) {
+  const s = await loopback(handler);
+  servers.push(s);
+  return s;
+}
+
+function request(origin: string, extra: Partial<HttpRequest> = {}): HttpRequest {
+  return {
+    url: `${origin}/token`,
+    method: "POST",
+    body: "grant_type=x",
+    operation: "test:Exchange",
+    endpoint: { cloud: "aws", officialHosts: OFFICIAL_HOSTS.aws.sts, allowedOrigins: [origin] },
+    ...extra,
+  };
+}
+
+const fast = { baseDelayMs: 1, maxDelayMs: 5 };
+
+describe("ctx.send retry classes", () => {
+  it("retries 5xx and resolves with the later success", async () => {
+    const s = await server((_req, res) => {
+      res.writeHead(s.requests.length < 3 ? 503 : 200).end("ok");
+    });
+    const res = await createExchangeContext({ retry: fast }).send(request(s.origin));
+    expect(res.status).toBe(200);
+    expect(res.attempts).toBe(3);
+    expect(s.requests).toHaveLength(3);
+  });
+
+  it("resolves with the last 5xx answer when attempts run out, so the provider maps it", async () => {
+    const s = await server((_req, res) => res.writeHead(500).end("boom"));
+    const ctx = createExchangeContext({ retry: { ...fast, maxAttempts: 2 } });
+    const res = await ctx.send(request(s.origin));
+    expect(res.status).toBe(500);
+    expect(res.text).toBe("boom");
+    expect(ctx.attempts).toBe(2);
+  });
+
+  it("retries 429 and honours Retry-After", async () => {
+    const s = await server((_req, res) => {
+      if (s.requests.length === 1) res.writeHead(429, { "retry-after": "1" }).end();
+      else res.writeHead(200).end("ok");
+    });
+    const started = performance.now();
+    const res = await createExchangeContext({ retry: fast }).send(request(s.origin));
+    expect(res.status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(950);
+  });
+
+  it("returns a 429 whose Retry-After is beyond the deadline instead of retrying early", async () => {
+    const s = await server((_req, res) => res.writeHead(429, { "retry-after": "120" }).end());
+    const res = await createExchangeContext({ retry: fast }).send(request(s.origin));
+    expect(res.status).toBe(429);
+    expect(s.requests).toHaveLength(1);
+  });
+
+  it("retries answers the provider marks transient", async () => {
+    const s = await server((_req, res) => {
+      res.writeHead(400).end(s.requests.length === 1 ? "IDPCommunicationError" : "InvalidIdentityToken");
+    });
+    const res = await createExchangeContext({ retry: fast }).send(
+      request(s.origin, { isTransient: (r) => r.text.includes("IDPCommunicationError") }),
+    );
+    expect(res.text).toBe("InvalidIdentityToken");
+    expect(s.requests).toHaveLength(2);
+  });
+
+  it.each([400, 401, 403, 404])("never retries a terminal %i", async (status) => {
+    const s = await server((_req, res) => res.writeHead(status).end("no"));
+    const res = await createExchangeContext({ retry: fast }).send(request(s.origin));
+    expect(res.status).toBe(status);
+    expect(s.requests).toHaveLength(1);
+  });
+
+  it("retries network errors, then rejects with network and the attempt count", async () => {
+    const s = await server((req) => req.socket.destroy());
+    const error = await createExchangeContext({ retry: fast })
+      .send(request(s.origin))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FederationError);
+    expect((error as FederationError).code).toBe("network");
+    expect((error as FederationError).attempts).toBe(3);
+    expect((error as FederationError).retryable).toBe(true);
+    expect(s.requests).toHaveLength(3);
+  });
+
+  it("times out a slow attempt and retries it", async () => {
+    const s = await server((_req, res) => {
+      if (s.requests.length === 1) setTimeout(() => res.writeHead(200).end("late"), 1000);
+      else res.writeHead(200).end("ok");
+    });
+    const res = await createExchangeContext({ retry: { ...fast, attemptTimeoutMs: 100 } }).send(
+      request(s.origin),
+    );
+    expect(res.text).toBe("ok");
+    expect(res.attempts).toBe(2);
+  });
+
+  it("rejects with timeout at the overall deadline, however many attempts are left", async () => {
+    const s = await server((_req, res) => setTimeout(() => res.writeHead(200).end("late"), 2000));
+    const started = performance.now();
+    const error = await createExchangeContext({
+      retry: { ...fast, maxAttempts: 10, attemptTimeoutMs: 1000, deadlineMs: 300 },
+    })
+      .send(request(s.origin))
+      .catch((e: unknown) => e);
+    expect((error as FederationError).code).toBe("timeout");
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it("rejects with aborted when the caller aborts", async () => {
+    const s = await server((_req, res) => setTimeout(() => res.writeHead(200).end("late"), 2000));
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const error = await createExchangeContext({ signal: controller.signal })
+      .send(request(s.origin))
+      .catch((e: unknown) => e);
+    expect((error as FederationError).code).toBe("aborted");
+  });
+});
+
+describe("ctx.send endpoint safety", () => {
+  it("refuses a host outside the official set without sending anything", async () => {
+    let sent = 0;
+    const ctx = createExchangeContext({
+      fetch: async () => {
+        sent++;
+        return new Response("ok");
+      },
+    });
+    const error = await ctx
+      .send({
+        ...request("https://sts.amazonaws.com"),
+        url: "https://sts.amazonaws.com.evil.example/",
+        endpoint: { cloud: "aws", officialHosts: OFFICIAL_HOSTS.aws.sts },
+      })
+      .catch((e: unknown) => e);
+    expect((error as FederationError).code).toBe("endpoint_refused");
+    expect(sent).toBe(0);
+  });
+
+  it("refuses a loopback origin that was not opted into", async () => {
+    const s = await server((_req, res) => res.writeHead(200).end("ok"));
+    const error = await createExchangeContext()
+      .send({ ...request(s.origin), endpoint: { cloud: "aws", officialHosts: OFFICIAL_HOSTS.aws.sts } })
+      .catch((e: unknown) => e);
+    expect((error as FederationError).code).toBe("endpoint_refused");
+    expect((error as FederationError).hint).toContain(s.origin);
+    expect(s.requests).toHaveLength(0);
+  });
+
+  it("sends with redirect: error, and a 302 never causes a second request", async () => {
+    const target = await server((_req, res) => res.writeHead(200).end("stolen"));
+    const s = await server((_req, res) => res.writeHead(302, { location: `${target.origin}/steal` }).end());
+    let redirectMode: RequestRedirect | undefined;
+    const error = await createExchangeContext({
+      retry: fast,
+      fetch: (input, init) => {
+        redirectMode = init.redirect;
+        return fetch(input, init);
+      },
+    })
+      .send(request(s.origin))
+      .catch((e: unknown) => e);
+    expect(redirectMode).toBe("error");
+    expect((error as FederationError).code).toBe("bad_response");
+    expect(s.requests).toHaveLength(1);
+    expect(target.requests).toHaveLength(0);
+  });
+
+  it("refuses a 3xx handed back by a fetch that does not honour redirect: error", async () => {
+    let calls = 0;
+    const error = await createExchangeContext({
+      fetch: async () => {
+        calls++;
+        return new Response(null, { status: 307, headers: { location: "https://evil.example/" } });
+      },
+    })
+      .send(request("https://sts.amazonaws.com", { url: "https://sts.amazonaws.com/" }))
+      .catch((e: unknown) => e);
+    expect((error as FederationError).code).toBe("bad_response");
+    expect(calls).toBe(1);
+  });
+
+  it("caps the response body, also without a content-length", async () => {
+    const s = await server((_req, res) => {
+      res.writeHead(200, { "transfer-encoding": "chunked" });
+      for (let i = 0; i < 64; i++) res.write("x".repeat(1024));
+      res.end();
+    });
+    const error = await createExchangeContext({ retry: { ...fast, maxResponseBytes: 4096 } })
+      .send(request(s.origin))
+      .catch((e: unknown) => e);
+    expect((error as FederationError).code).toBe("bad_response");
+    expect((error as FederationError).message).toContain("4096");
+    expect(s.requests).toHaveLength(1);
+  });
+
+  it("refuses a declared oversized body before reading it", async () => {
+    const s = await server((_req, res) =>
+      res.writeHead(200, { "content-length": "100000" }).end("y".repeat(100000)),
+    );
+    const error = await createExchangeContext({ retry: { maxResponseBytes: 1000 } })
+      .send(request(s.origin))
+      .catch((e: unknown) => e);
+    expect((error as FederationError).code).toBe("bad_response");
+  });
+});
