@@ -33,7 +33,7 @@ const idpService: ServiceDefinition = {
  * Every service, in start order. Engineers adding a cloud append their definition here and touch nothing else.
  * @internal
  */
-export const services: ServiceDefinition[] = [idpService, entraService, ...gcpServices];
+export const services: ServiceDefinition[] = [idpService, stsService, entraService, ...gcpServices];
 
 /** Config validators of the registered services, keyed by their section. @internal */
 export function serviceConfigValidators(): Record<string, (section: unknown, path: string) => void> {
