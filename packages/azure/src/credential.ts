@@ -13,7 +13,6 @@ export interface GetTokenOptionsLike {
   readonly abortSignal?: AbortSignalLike;
   readonly tenantId?: string;
   readonly claims?: string;
-  readonly [option: string]: unknown;
 }
 
 /** `@azure/abort-controller`'s `AbortSignalLike`: a real `AbortSignal` satisfies it. @public */
