@@ -1,0 +1,145 @@
+import {
+  type AuditEvent,
+  consoleAudit,
+  createExchangeContext,
+  createFederation,
+  FederationError,
+  OFFICIAL_HOSTS,
+  type Provider,
+  type SubjectToken,
+  staticToken,
+} from "@fedkit/core";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { jwt } from "./helpers.js";
+
+const secret = fc.stringMatching(/^[A-Za-z0-9_-]{16,48}$/);
+
+type Failure = "none" | "cloud-echo" | "plain-error" | "transport" | "expired" | "audience" | "not-a-jwt";
+
+/** Runs one getCredentials through the chosen path and returns everything an operator could ever see. */
+async function observe(failure: Failure, tokenSecret: string, credSecret: string, sessionSecret: string) {
+  const lines: string[] = [];
+  const events: AuditEvent[] = [];
+  const sink = consoleAudit({ log: (line) => lines.push(line) });
+  const federation = createFederation({
+    audit: { name: "tee", write: (e) => (events.push(e), sink.write(e)) },
+    retry: { baseDelayMs: 0, maxDelayMs: 0 },
+    fetch: async () => {
+      throw new Error(`connect failed for token ${tokenSecret}`);
+    },
+  });
+  const nowS = Math.floor(Date.now() / 1000);
+  const token: SubjectToken = jwt(
+    {
+      iss: "https://idp.example",
+      sub: "subject",
+      aud: failure === "audience" ? "other" : "sts.amazonaws.com",
+      exp: failure === "expired" ? nowS - 600 : nowS + 600,
+      jti: tokenSecret,
+    },
+    "unverified",
+    tokenSecret,
+  );
+  const provider: Provider = {
+    cloud: "aws",
+    key: "role=reader",
+    audience: "sts.amazonaws.com",
+    target: { role: "reader" },
+    async exchange(subject, ctx) {
+      if (failure === "cloud-echo") {
+        throw new FederationError("invalid_subject_token", `STS rejected ${subject.raw}`, {
+          provider: "aws",
+          status: 400,
+          cloudCode: "InvalidIdentityToken",
+          cloudMessage: `Token ${subject.raw} is not valid`,
+          hint: `Rejected ${subject.raw}`,
+        });
+      }
+      if (failure === "plain-error") throw new Error(`bug leaking ${subject.raw} and ${credSecret}`);
+      if (failure === "transport") {
+        await ctx.send({
+          url: "https://sts.amazonaws.com/",
+          method: "POST",
+          body: `WebIdentityToken=${subject.raw}`,
+          operation: "sts:AssumeRoleWithWebIdentity",
+          endpoint: { cloud: "aws", officialHosts: OFFICIAL_HOSTS.aws.sts },
+        });
+      }
+      return {
+        credentials: {
+          kind: "aws",
+          accessKeyId: `ASIA${credSecret}`,
+          secretAccessKey: credSecret,
+          sessionToken: sessionSecret,
+          expiresAt: Date.now() + 3_600_000,
+        },
+        sessionName: "fedkit-session",
+      };
+    },
+  };
+  const source = failure === "not-a-jwt" ? staticToken(tokenSecret) : staticToken(token);
+  const seen: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    try {
+      await federation.getCredentials(provider, { source });
+    } catch (error) {
+      expect(error).toBeInstanceOf(FederationError);
+      const e = error as FederationError;
+      seen.push(e.message, JSON.stringify(e.toJSON()), String(e), e.hint ?? "", e.cloudMessage ?? "");
+    }
+  }
+  await federation.flush();
+  seen.push(...lines, ...events.map((e) => JSON.stringify(e)));
+  return { seen, raw: token.raw, events };
+}
+
+describe("redaction (property)", () => {
+  it("no token or credential secret appears in any audit event, error, error.toJSON() or console line", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom<Failure>(
+          "none",
+          "cloud-echo",
+          "plain-error",
+          "transport",
+          "expired",
+          "audience",
+          "not-a-jwt",
+        ),
+        secret,
+        secret,
+        secret,
+        async (failure, tokenSecret, credSecret, sessionSecret) => {
+          const { seen, raw, events } = await observe(failure, tokenSecret, credSecret, sessionSecret);
+          expect(events.length).toBeGreaterThan(0);
+          for (const text of seen) {
+            for (const forbidden of [raw, tokenSecret, credSecret, sessionSecret])
+              expect(text).not.toContain(forbidden);
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it("createExchangeContext errors never carry the request body", async () => {
+    const ctx = createExchangeContext({
+      retry: { maxAttempts: 1 },
+      fetch: async () => {
+        throw new TypeError("fetch failed");
+      },
+    });
+    const error = (await ctx
+      .send({
+        url: "https://sts.amazonaws.com/",
+        method: "POST",
+        body: "WebIdentityToken=very-secret-token-value",
+        operation: "sts:AssumeRoleWithWebIdentity",
+        endpoint: { cloud: "aws", officialHosts: OFFICIAL_HOSTS.aws.sts },
+      })
+      .catch((e: unknown) => e)) as FederationError;
+    expect(error.code).toBe("network");
+    expect(JSON.stringify(error.toJSON())).not.toContain("very-secret-token-value");
+  });
+});

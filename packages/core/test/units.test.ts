@@ -1,0 +1,116 @@
+import {
+  checkEndpoint,
+  encryptedCache,
+  hostMatches,
+  importCacheKey,
+  isLoopbackOrigin,
+  OFFICIAL_HOSTS,
+  parseRetryAfter,
+  sha256Hex,
+} from "@fedkit/core";
+import { describe, expect, it } from "vitest";
+
+const aws = { cloud: "aws", officialHosts: OFFICIAL_HOSTS.aws.sts };
+
+describe("endpoints", () => {
+  it.each([
+    "https://sts.amazonaws.com/",
+    "https://sts.eu-west-1.amazonaws.com/",
+    "https://sts-fips.us-east-1.amazonaws.com/",
+    "https://sts.cn-north-1.amazonaws.com.cn/",
+    "https://sts.us-gov-west-1.amazonaws.com/",
+  ])("accepts the official AWS STS host %s", (url) => {
+    expect(checkEndpoint(url, aws).href).toBe(url);
+  });
+
+  it.each([
+    ["http://sts.amazonaws.com/", "https"],
+    ["https://sts.amazonaws.com:8443/", "port"],
+    ["https://sts.amazonaws.com.evil.example/", "official"],
+    ["https://evil-bucket.s3.amazonaws.com/", "official"],
+    ["https://a.b.amazonaws.com/", "official"],
+    ["https://user:pw@sts.amazonaws.com/", "user info"],
+  ])("refuses %s", (url, why) => {
+    expect(() => checkEndpoint(url, aws)).toThrow(why);
+  });
+
+  it("knows GCP and Azure hosts per partition", () => {
+    const gcp = { cloud: "gcp", officialHosts: OFFICIAL_HOSTS.gcp.sts };
+    expect(checkEndpoint("https://sts.googleapis.com/v1/token", gcp).host).toBe("sts.googleapis.com");
+    expect(() => checkEndpoint("https://storage.googleapis.com/", gcp)).toThrow();
+    const entra = { cloud: "azure", officialHosts: OFFICIAL_HOSTS.azure.authority };
+    for (const host of [
+      "login.microsoftonline.com",
+      "login.microsoftonline.us",
+      "login.chinacloudapi.cn",
+      "login.partner.microsoftonline.cn",
+    ]) {
+      expect(checkEndpoint(`https://${host}/tenant/oauth2/v2.0/token`, entra).host).toBe(host);
+    }
+    expect(hostMatches("acct.blob.core.windows.net", "*.core.windows.net")).toBe(true);
+    expect(hostMatches("core.windows.net", "*.core.windows.net")).toBe(false);
+    expect(OFFICIAL_HOSTS.azure.resources).toContain("*.core.usgovcloudapi.net");
+  });
+
+  it("allows an opted-in origin exactly, nothing near it", () => {
+    const rule = { ...aws, allowedOrigins: ["http://127.0.0.1:4566"] };
+    expect(checkEndpoint("http://127.0.0.1:4566/x", rule).port).toBe("4566");
+    expect(() => checkEndpoint("http://127.0.0.1:4567/x", rule)).toThrow("Refused");
+  });
+
+  it("recognises loopback origins", () => {
+    expect(isLoopbackOrigin("http://127.0.0.1:1")).toBe(true);
+    expect(isLoopbackOrigin("http://localhost:1")).toBe(true);
+    expect(isLoopbackOrigin("http://[::1]:1")).toBe(true);
+    expect(isLoopbackOrigin("http://127.0.0.1.evil.example")).toBe(false);
+    expect(isLoopbackOrigin("https://sts.amazonaws.com")).toBe(false);
+  });
+});
+
+describe("helpers", () => {
+  it("parses Retry-After seconds and dates", () => {
+    expect(parseRetryAfter("3", 0)).toBe(3000);
+    const now = Date.parse("Wed, 21 Oct 2015 07:28:00 GMT");
+    expect(parseRetryAfter("Wed, 21 Oct 2015 07:28:05 GMT", now)).toBe(5000);
+    expect(parseRetryAfter("Wed, 21 Oct 2015 07:27:00 GMT", now)).toBe(0);
+    expect(parseRetryAfter("soon", now)).toBeUndefined();
+    expect(parseRetryAfter(null, now)).toBeUndefined();
+  });
+
+  it("hashes like sha256sum", async () => {
+    expect(await sha256Hex("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  });
+});
+
+describe("encryptedCache", () => {
+  it("stores nothing readable and binds each entry to its key (moved entries do not decrypt)", async () => {
+    const items = new Map<string, string>();
+    const storage = {
+      getItem: async (k: string) => items.get(k) ?? null,
+      setItem: async (k: string, v: string) => void items.set(k, v),
+      removeItem: async (k: string) => void items.delete(k),
+    };
+    const cache = encryptedCache(storage, await importCacheKey(crypto.getRandomValues(new Uint8Array(32))));
+    expect(cache.persistent).toBe(true);
+    const entry = {
+      credentials: {
+        kind: "aws" as const,
+        accessKeyId: "ASIAVICTIMKEY0000",
+        secretAccessKey: "s3cr3t",
+        sessionToken: "tok",
+        expiresAt: 2e12,
+      },
+      obtainedAt: 1e12,
+      expiresAt: 2e12,
+      refreshAt: 1.5e12,
+    };
+    await cache.set("victim", entry, 60_000);
+    const stored = items.get("fedkit:victim") ?? "";
+    for (const secret of ["ASIAVICTIMKEY0000", "s3cr3t", "tok"]) expect(stored).not.toContain(secret);
+    expect(await cache.get("victim")).toEqual(entry);
+    items.set("fedkit:attacker", stored);
+    expect(await cache.get("attacker")).toBeUndefined();
+    const other = encryptedCache(storage, await importCacheKey(crypto.getRandomValues(new Uint8Array(32))));
+    expect(await other.get("victim")).toBeUndefined();
+  });
+});
