@@ -18,6 +18,7 @@ import { StsError, stsErrors, type XmlNode } from "./sts-xml.js";
 
 const ACTION = "sts:AssumeRoleWithWebIdentity";
 const TAGS_CLAIM = "https://aws.amazon.com/tags";
+const SOURCE_IDENTITY_CLAIM = "https://aws.amazon.com/source_identity";
 const NO_KEY =
   "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements";
 
@@ -149,6 +150,13 @@ export async function assumeRoleWithWebIdentity(ctx: EmulatorContext, params: St
 
   const role = findRole(ctx, roleArn!, ACTION);
   const sessionTags = tagsFromClaim(payload);
+  const sourceIdentity = payload[SOURCE_IDENTITY_CLAIM];
+  if (
+    sourceIdentity !== undefined &&
+    (typeof sourceIdentity !== "string" || !/^[\w+=,.@-]{2,64}$/.test(sourceIdentity))
+  ) {
+    throw stsErrors.invalidToken(`The ${SOURCE_IDENTITY_CLAIM} claim must match [\\w+=,.@-]{2,64}`);
+  }
   const tags = sessionTags?.tags ?? {};
   const percent =
     raw !== undefined || policyArns.length > 0 || sessionTags
@@ -164,6 +172,7 @@ export async function assumeRoleWithWebIdentity(ctx: EmulatorContext, params: St
     "aws:SecureTransport": String(ctx.urls.sts.startsWith("https:")),
   };
   for (const [key, value] of Object.entries(tags)) context[`aws:RequestTag/${key}`] = value;
+  if (sourceIdentity !== undefined) context["sts:SourceIdentity"] = sourceIdentity;
   if (sessionTags) {
     context["aws:TagKeys"] = Object.keys(tags);
     context["sts:TransitiveTagKeys"] = sessionTags.transitive;
@@ -173,6 +182,9 @@ export async function assumeRoleWithWebIdentity(ctx: EmulatorContext, params: St
     evaluatePolicies([role.trustPolicy], { action, resource: role.arn, principal, context }) === "allow";
   if (!allowed(ACTION)) throw stsErrors.accessDenied(ACTION);
   if (sessionTags && !allowed("sts:TagSession")) throw stsErrors.accessDenied("sts:TagSession");
+  if (sourceIdentity !== undefined && !allowed("sts:SetSourceIdentity")) {
+    throw stsErrors.accessDenied("sts:SetSourceIdentity");
+  }
 
   const session = createSession(ctx, {
     role,
@@ -182,6 +194,7 @@ export async function assumeRoleWithWebIdentity(ctx: EmulatorContext, params: St
     transitiveTagKeys: sessionTags?.transitive ?? [],
     sessionPolicies: policies,
     policyArns,
+    sourceIdentity,
     webIdentity: { iss, sub: payload.sub, aud, provider: provider.arn },
   });
   const { assumedRoleUser, credentials } = sessionXml(session);
@@ -191,6 +204,7 @@ export async function assumeRoleWithWebIdentity(ctx: EmulatorContext, params: St
     ["AssumedRoleUser", assumedRoleUser],
     ["PackedPolicySize", percent],
     ["Credentials", credentials],
+    ["SourceIdentity", sourceIdentity],
     ["Provider", provider.arn],
   ];
 }
