@@ -141,6 +141,16 @@ export function assumeRole(base: AwsProvider, options: AssumeRoleOptions): AwsPr
       options.sourceIdentity === undefined
         ? undefined
         : renderClaims(options.sourceIdentity, subject, "sourceIdentity");
+    if (sourceIdentity !== undefined && !/^[\w+=,.@-]{2,64}$/.test(sourceIdentity)) {
+      throw new FederationError(
+        "policy_refused",
+        `sourceIdentity "${sourceIdentity}" is not [\\w+=,.@-]{2,64}`,
+        {
+          provider: "aws",
+          hint: "AWS accepts source identities of 2-64 letters, digits and _+=,.@- ; pick a claim of that shape.",
+        },
+      );
+    }
     const body = stsForm({
       Action: "AssumeRole",
       Version: "2011-06-15",

@@ -14,7 +14,7 @@ import {
   FederationError,
   type Provider,
 } from "@fedkit/core";
-import { AwsClient } from "aws4fetch";
+import { AwsV4Signer } from "aws4fetch";
 import { checkRegion } from "./partition.js";
 import { amzDate, BoundedMap } from "./signing.js";
 
@@ -65,6 +65,31 @@ export interface AwsFetch {
 
 const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 
+interface SignInput {
+  url: string;
+  method: string;
+  headers?: HeadersInit;
+  body?: BodyInit | null;
+}
+
+/** Reads what the signer needs from a URL or `Request` plus init; a `Request` body is buffered to be hashed. */
+async function toSignInput(input: string | URL | Request, init: RequestInit): Promise<SignInput> {
+  if (!(input instanceof Request)) {
+    const out: SignInput = { url: input.toString(), method: init.method ?? (init.body ? "POST" : "GET") };
+    if (init.headers) out.headers = init.headers;
+    if (init.body != null) out.body = init.body;
+    return out;
+  }
+  const out: SignInput = {
+    url: input.url,
+    method: init.method ?? input.method,
+    headers: init.headers ?? input.headers,
+  };
+  if (init.body != null) out.body = init.body;
+  else if (input.body !== null) out.body = await input.clone().arrayBuffer();
+  return out;
+}
+
 /**
  * Creates a signed `fetch` for one AWS service. Each call takes credentials from `federation` (a cache hit
  * after the first exchange; refreshed ahead of expiry by the engine), signs with them and sends.
@@ -98,28 +123,43 @@ export function awsFetch(
   const cache = new BoundedMap<string, ArrayBuffer>(options.keyCacheSize ?? 8);
   const now = () => (options.now ?? Date.now)();
 
-  async function client(init: AwsRequestInit | undefined): Promise<AwsClient> {
+  async function credentials(init: AwsRequestInit | undefined): Promise<AwsCredentials> {
     const credentialOptions: { signal?: AbortSignal; correlationId?: string } = {};
     if (init?.signal) credentialOptions.signal = init.signal;
     const correlationId = init?.correlationId ?? options.correlationId;
     if (correlationId !== undefined) credentialOptions.correlationId = correlationId;
-    const creds = await federation.getCredentials(provider, credentialOptions);
-    return new AwsClient({
+    return federation.getCredentials(provider, credentialOptions);
+  }
+
+  // AwsV4Signer directly rather than AwsClient: no retry loop, no global fetch, and a smaller bundle.
+  function signer(creds: AwsCredentials, request: SignInput, datetime: string, signQuery?: boolean) {
+    return new AwsV4Signer({
+      ...request,
       accessKeyId: creds.accessKeyId,
       secretAccessKey: creds.secretAccessKey,
       sessionToken: creds.sessionToken,
       service,
       region,
       cache,
-      retries: 0,
+      datetime,
+      ...(signQuery ? { signQuery } : {}),
     });
   }
 
-  async function sign(input: string | URL | Request, init?: AwsRequestInit): Promise<Request> {
-    const aws = await client(init);
-    const { correlationId: _omit, ...requestInit } = init ?? {};
-    const target = input instanceof Request ? input : input.toString();
-    return aws.sign(target, { ...requestInit, aws: { datetime: amzDate(now()) } });
+  async function sign(input: string | URL | Request, init: AwsRequestInit = {}): Promise<Request> {
+    const { correlationId: _omit, ...requestInit } = init;
+    const creds = await credentials(init);
+    const request = await toSignInput(input, requestInit);
+    const signed = await signer(creds, request, amzDate(now())).sign();
+    const out: RequestInit & { duplex?: "half" } = {
+      ...requestInit,
+      method: signed.method,
+      headers: signed.headers,
+      body: signed.body ?? null,
+    };
+    // A streamed body needs duplex: "half" in fetch implementations that support streaming uploads.
+    if (signed.body instanceof ReadableStream) out.duplex = "half";
+    return new Request(signed.url.toString(), out);
   }
 
   const signedFetch = (async (input: string | URL | Request, init?: AwsRequestInit) => {
@@ -146,22 +186,10 @@ export function awsFetch(
     const expires = Math.min(requested, remaining, MAX_PRESIGN_SECONDS);
     const target = new URL(url.toString());
     target.searchParams.set("X-Amz-Expires", String(expires));
-    const aws = new AwsClient({
-      accessKeyId: creds.accessKeyId,
-      secretAccessKey: creds.secretAccessKey,
-      sessionToken: creds.sessionToken,
-      service,
-      region,
-      cache,
-      retries: 0,
-    });
-    const init: RequestInit & { aws: { datetime: string; signQuery: true } } = {
-      method: presignOptions.method ?? "GET",
-      aws: { datetime: amzDate(started), signQuery: true },
-    };
-    if (presignOptions.headers) init.headers = presignOptions.headers;
-    const signed = await aws.sign(target.toString(), init);
-    return signed.url;
+    const request: SignInput = { url: target.toString(), method: presignOptions.method ?? "GET" };
+    if (presignOptions.headers) request.headers = presignOptions.headers;
+    const signed = await signer(creds, request, amzDate(started), true).sign();
+    return signed.url.toString();
   };
   return signedFetch;
 }

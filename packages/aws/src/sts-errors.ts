@@ -31,7 +31,8 @@ export interface StsCallInfo {
  * @public
  */
 export function conditionKeyPrefix(issuer: string): string {
-  return issuer.replace(/^https:\/\//i, "").replace(/\/+$/, "");
+  // IAM only accepts https issuers; other schemes (the emulator's http loopback issuer) are stripped alike.
+  return issuer.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").replace(/\/+$/, "");
 }
 
 function presented(s: SubjectSummary): string {

@@ -1,0 +1,239 @@
+// End to end against the local AWS (@fedkit/emulator): its IdP mints the token, its STS verifies it the way AWS
+// does and evaluates the role's trust policy, its S3 verifies SigV4 and evaluates the permission policy.
+import {
+  AssumeRoleWithWebIdentityCommand,
+  GetCallerIdentityCommand,
+  STSClient,
+  STSServiceException,
+} from "@aws-sdk/client-sts";
+import { callbackToken, createFederation, type Federation, FederationError, memoryAudit } from "@fedkit/core";
+import { type Emulator, startEmulator } from "@fedkit/emulator";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assumeRole } from "../src/assume-role.js";
+import { awsFetch } from "../src/fetch.js";
+import { type AwsProvider, awsProvider } from "../src/provider.js";
+
+let emulator: Emulator;
+let hostPath: string;
+let readerArn: string;
+let chainedArn: string;
+
+const TAGS_CLAIM = "https://aws.amazon.com/tags";
+const tagged = (user: string) => ({
+  [TAGS_CLAIM]: { principal_tags: { user: [user] }, transitive_tag_keys: ["user"] },
+});
+
+beforeAll(async () => {
+  emulator = await startEmulator({
+    aws: {
+      buckets: [
+        {
+          name: "private",
+          objects: {
+            "shared/report.txt": "quarterly numbers",
+            "users/alice/notes.txt": "alice's notes",
+            "users/bob/notes.txt": "bob's notes",
+          },
+        },
+      ],
+    },
+  });
+  const oidc = emulator.aws.createOpenIdConnectProvider({
+    url: emulator.urls.idp,
+    clientIds: ["sts.amazonaws.com"],
+  });
+  hostPath = oidc.hostPath;
+  const reader = emulator.aws.putRole({
+    name: "reader",
+    trustPolicy: {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Federated: oidc.arn },
+          Action: ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"],
+          Condition: {
+            StringEquals: { [`${hostPath}:aud`]: "sts.amazonaws.com" },
+            StringLike: { [`${hostPath}:sub`]: "user:*" },
+          },
+        },
+      ],
+    },
+    permissionPolicies: [
+      {
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::private/shared/*" },
+          // Per-user scoping by principal tag, no session policy needed.
+          {
+            Effect: "Allow",
+            Action: "s3:GetObject",
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a JS template
+            Resource: "arn:aws:s3:::private/users/${aws:PrincipalTag/user}/*",
+          },
+          { Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" },
+        ],
+      },
+    ],
+  });
+  readerArn = reader.arn;
+  chainedArn = emulator.aws.putRole({
+    name: "auditor",
+    path: "/team/",
+    trustPolicy: {
+      Version: "2012-10-17",
+      Statement: {
+        Effect: "Allow",
+        Principal: { AWS: readerArn },
+        Action: ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
+        Condition: { StringEquals: { "sts:ExternalId": "ext-123" } },
+      },
+    },
+  }).arn;
+});
+afterAll(async () => {
+  await emulator?.stop();
+});
+
+function reader(options: Record<string, unknown> = {}): AwsProvider {
+  return awsProvider({
+    roleArn: readerArn,
+    region: "us-east-1",
+    endpoint: emulator.urls.sts,
+    allowCustomEndpoint: true,
+    env: {},
+    ...options,
+  });
+}
+
+function federationFor(sub: string, claims: Record<string, unknown> = {}): Federation {
+  return createFederation({
+    audit: memoryAudit(),
+    source: callbackToken(async ({ audience }) => emulator.idp.mint({ sub, aud: audience, claims })),
+  });
+}
+
+describe("end to end: emulator IdP → fedkit → emulator STS → signed S3 GET", () => {
+  it("reads a private object with the exchanged credentials", async () => {
+    const federation = federationFor("user:alice", tagged("alice"));
+    const aws = reader();
+    const creds = await federation.getCredentials(aws);
+    expect(creds.accessKeyId).toMatch(/^ASIA/);
+    expect(creds.assumedRoleArn).toBe("arn:aws:sts::123456789012:assumed-role/reader/user-alice");
+    const s3 = awsFetch(federation, aws, { service: "s3", region: "us-east-1" });
+    const res = await s3(`${emulator.urls.s3}/private/shared/report.txt`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe("quarterly numbers");
+    const unsigned = await fetch(`${emulator.urls.s3}/private/shared/report.txt`);
+    expect(unsigned.status).toBe(403);
+  });
+
+  it("refuses a token whose sub the trust policy does not allow; fedkit's error names iss/sub/aud", async () => {
+    const federation = federationFor("mallory", tagged("mallory"));
+    const err = await federation.getCredentials(reader()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FederationError);
+    const fe = err as FederationError;
+    expect(fe).toMatchObject({
+      code: "access_denied",
+      cloudCode: "AccessDenied",
+      status: 403,
+      provider: "aws",
+    });
+    expect(fe.subject).toEqual({ iss: emulator.urls.idp, sub: "mallory", aud: "sts.amazonaws.com" });
+    expect(fe.message).toContain(`iss=${emulator.urls.idp}`);
+    expect(fe.message).toContain("sub=mallory");
+    expect(fe.message).toContain("aud=sts.amazonaws.com");
+    expect(fe.hint).toContain(`"${hostPath}:sub" = "mallory"`);
+  });
+
+  it("keeps user A out of user B's prefix by principal tag, without a session policy", async () => {
+    const federation = federationFor("user:alice", tagged("alice"));
+    const s3 = awsFetch(federation, reader(), { service: "s3", region: "us-east-1" });
+    const own = await s3(`${emulator.urls.s3}/private/users/alice/notes.txt`);
+    expect(own.status).toBe(200);
+    expect(await own.text()).toBe("alice's notes");
+    const other = await s3(`${emulator.urls.s3}/private/users/bob/notes.txt`);
+    expect(other.status).toBe(403);
+    expect(await other.text()).toContain("<Code>AccessDenied</Code>");
+  });
+
+  it("chains into a second role with an external id; the chained credentials are accepted by the SDK", async () => {
+    const federation = federationFor("user:alice", tagged("alice"));
+    const chained = assumeRole(reader(), {
+      roleArn: chainedArn,
+      externalId: "ext-123",
+      sourceIdentity: "alice",
+    });
+    const creds = await federation.getCredentials(chained);
+    const sts = new STSClient({
+      endpoint: emulator.urls.sts,
+      region: "us-east-1",
+      maxAttempts: 1,
+      credentials: creds,
+    });
+    const who = await sts.send(new GetCallerIdentityCommand({}));
+    expect(who.Arn).toMatch(/^arn:aws:sts::123456789012:assumed-role\/auditor\//);
+    sts.destroy();
+    const wrong = assumeRole(reader(), { roleArn: chainedArn, externalId: "ext-999" });
+    const err = (await federation.getCredentials(wrong).catch((e: unknown) => e)) as FederationError;
+    expect(err).toMatchObject({ code: "access_denied", cloudCode: "AccessDenied" });
+  });
+});
+
+describe("parity with @aws-sdk/client-sts against the same emulator", () => {
+  it("gets equivalent credentials and the same refusal for the same token", async () => {
+    const sts = new STSClient({ endpoint: emulator.urls.sts, region: "us-east-1", maxAttempts: 1 });
+    const token = await emulator.idp.mint({
+      sub: "user:carol",
+      aud: "sts.amazonaws.com",
+      claims: tagged("carol"),
+    });
+    const sdk = await sts.send(
+      new AssumeRoleWithWebIdentityCommand({
+        RoleArn: readerArn,
+        RoleSessionName: "parity",
+        WebIdentityToken: token,
+        DurationSeconds: 900,
+      }),
+    );
+    const federation = createFederation({ audit: memoryAudit(), source: callbackToken(async () => token) });
+    const ours = await federation.getCredentials(reader({ sessionName: "parity", durationSeconds: 900 }));
+    expect(ours.assumedRoleArn).toBe(sdk.AssumedRoleUser?.Arn);
+    expect(Math.abs(ours.expiresAt - sdk.Credentials!.Expiration!.getTime())).toBeLessThan(5000);
+    const whoSdk = await new STSClient({
+      endpoint: emulator.urls.sts,
+      region: "us-east-1",
+      credentials: {
+        accessKeyId: sdk.Credentials!.AccessKeyId!,
+        secretAccessKey: sdk.Credentials!.SecretAccessKey!,
+        sessionToken: sdk.Credentials!.SessionToken!,
+      },
+    }).send(new GetCallerIdentityCommand({}));
+    const whoOurs = await new STSClient({
+      endpoint: emulator.urls.sts,
+      region: "us-east-1",
+      credentials: ours,
+    }).send(new GetCallerIdentityCommand({}));
+    expect(whoOurs.Arn).toBe(whoSdk.Arn);
+    expect(whoOurs.Account).toBe(whoSdk.Account);
+
+    const bad = await emulator.idp.mint({ sub: "mallory", aud: "sts.amazonaws.com" });
+    const sdkErr = (await sts
+      .send(
+        new AssumeRoleWithWebIdentityCommand({
+          RoleArn: readerArn,
+          RoleSessionName: "parity",
+          WebIdentityToken: bad,
+        }),
+      )
+      .catch((e: unknown) => e)) as STSServiceException;
+    expect(sdkErr).toBeInstanceOf(STSServiceException);
+    const ourErr = (await createFederation({ audit: memoryAudit(), source: callbackToken(async () => bad) })
+      .getCredentials(reader({ sessionName: "parity" }))
+      .catch((e: unknown) => e)) as FederationError;
+    expect(ourErr.cloudCode).toBe(sdkErr.name);
+    expect(ourErr.status).toBe(sdkErr.$metadata.httpStatusCode);
+    expect(ourErr.cloudMessage).toBe(sdkErr.message);
+    sts.destroy();
+  });
+});
