@@ -1,3 +1,4 @@
+import { s3Service } from "./aws/s3.js";
 import { stsService } from "./aws/sts-service.js";
 import { entraService } from "./azure/service.js";
 import type { EmulatorConfig } from "./config.js";
@@ -33,7 +34,13 @@ const idpService: ServiceDefinition = {
  * Every service, in start order. Engineers adding a cloud append their definition here and touch nothing else.
  * @internal
  */
-export const services: ServiceDefinition[] = [idpService, stsService, entraService, ...gcpServices];
+export const services: ServiceDefinition[] = [
+  idpService,
+  stsService,
+  s3Service,
+  entraService,
+  ...gcpServices,
+];
 
 /** Config validators of the registered services, keyed by their section. @internal */
 export function serviceConfigValidators(): Record<string, (section: unknown, path: string) => void> {
