@@ -1,0 +1,20 @@
+/**
+ * `@fedkit/gcp`: Google Cloud Workload Identity Federation for fedkit. Edge-safe: WebCrypto and `fetch` only.
+ *
+ * @packageDocumentation
+ */
+export { type ExternalAccountConfig, fromExternalAccount } from "./external-account.js";
+export { type GcpFetchOptions, gcpFetch } from "./fetch.js";
+export { gcpIdTokenProvider } from "./id-token.js";
+export type { GcpIdTokenProviderOptions, GcpProviderOptions } from "./options.js";
+export { type GcpProvider, gcpProvider } from "./provider.js";
+export {
+  CLOUD_PLATFORM_SCOPE,
+  DEFAULT_UNIVERSE,
+  parseProviderName,
+  principalForSubject,
+  principalSetForAttribute,
+  type WorkloadIdentityProviderName,
+  workloadIdentityProvider,
+} from "./resource.js";
+export { type GcpTrustConfig, type GcpTrustConfigInput, gcpTrustConfig } from "./trust.js";
