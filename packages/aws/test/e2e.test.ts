@@ -1,5 +1,6 @@
 // End to end against the local AWS (@fedkit/emulator): its IdP mints the token, its STS verifies it the way AWS
 // does and evaluates the role's trust policy, its S3 verifies SigV4 and evaluates the permission policy.
+import { GetObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import {
   AssumeRoleWithWebIdentityCommand,
   GetCallerIdentityCommand,
@@ -12,8 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assumeRole } from "../src/assume-role.js";
 import { awsFetch } from "../src/fetch.js";
 import { type AwsProvider, awsProvider } from "../src/provider.js";
+import { fromFederation } from "../src/sdk.js";
 
 let emulator: Emulator;
+/** Moves the emulator's clock (not fedkit's) to test expiry. */
+let skewMs = 0;
 let hostPath: string;
 let readerArn: string;
 let chainedArn: string;
@@ -24,20 +28,23 @@ const tagged = (user: string) => ({
 });
 
 beforeAll(async () => {
-  emulator = await startEmulator({
-    aws: {
-      buckets: [
-        {
-          name: "private",
-          objects: {
-            "shared/report.txt": "quarterly numbers",
-            "users/alice/notes.txt": "alice's notes",
-            "users/bob/notes.txt": "bob's notes",
+  emulator = await startEmulator(
+    {
+      aws: {
+        buckets: [
+          {
+            name: "private",
+            objects: {
+              "shared/report.txt": "quarterly numbers",
+              "users/alice/notes.txt": "alice's notes",
+              "users/bob/notes.txt": "bob's notes",
+            },
           },
-        },
-      ],
+        ],
+      },
     },
-  });
+    { now: () => Date.now() + skewMs },
+  );
   const oidc = emulator.aws.createOpenIdConnectProvider({
     url: emulator.urls.idp,
     clientIds: ["sts.amazonaws.com"],
@@ -177,6 +184,46 @@ describe("end to end: emulator IdP → fedkit → emulator STS → signed S3 GET
     const wrong = assumeRole(reader(), { roleArn: chainedArn, externalId: "ext-999" });
     const err = (await federation.getCredentials(wrong).catch((e: unknown) => e)) as FederationError;
     expect(err).toMatchObject({ code: "access_denied", cloudCode: "AccessDenied" });
+  });
+});
+
+describe("the same credentials in other clients", () => {
+  it("@aws-sdk/client-s3 with fromFederation reads alice's object and is refused bob's", async () => {
+    const federation = federationFor("user:alice", tagged("alice"));
+    const s3 = new S3Client({
+      region: "us-east-1",
+      endpoint: emulator.urls.s3,
+      forcePathStyle: true,
+      maxAttempts: 1,
+      credentials: fromFederation(federation, reader()),
+    });
+    const own = await s3.send(new GetObjectCommand({ Bucket: "private", Key: "users/alice/notes.txt" }));
+    expect(await own.Body?.transformToString()).toBe("alice's notes");
+    const denied = await s3
+      .send(new GetObjectCommand({ Bucket: "private", Key: "users/bob/notes.txt" }))
+      .catch((e: unknown) => e);
+    expect(denied).toBeInstanceOf(S3ServiceException);
+    expect((denied as S3ServiceException).name).toBe("AccessDenied");
+    s3.destroy();
+  });
+
+  it("a presigned URL works without credentials and stops at its expiry", async () => {
+    const federation = federationFor("user:alice", tagged("alice"));
+    const s3 = awsFetch(federation, reader(), { service: "s3", region: "us-east-1" });
+    const url = await s3.presign(`${emulator.urls.s3}/private/users/alice/notes.txt`, { expiresIn: 60 });
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe("alice's notes");
+    const tampered = url.replace("users/alice", "users/bob");
+    expect((await fetch(tampered)).status).toBe(403);
+    skewMs = 61_000;
+    try {
+      const expired = await fetch(url);
+      expect(expired.status).toBe(403);
+      expect(await expired.text()).toContain("<Code>AccessDenied</Code>");
+    } finally {
+      skewMs = 0;
+    }
   });
 });
 
