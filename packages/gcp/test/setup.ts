@@ -3,13 +3,14 @@
  * fedkit providers pointed at it.
  */
 // The emulator's sources (not its dist), so the gcp section merged into EmulatorConfig is visible to tsc.
-import { type Emulator, startEmulator } from "../../emulator/src/index.js";
+
 import {
   addGcpProvider,
   type GcpProviderConfig,
   type GcpState,
   gcpStateOf,
 } from "../../emulator/src/gcp/index.js";
+import { type Emulator, startEmulator } from "../../emulator/src/index.js";
 import { type GcpProviderOptions, gcpProvider } from "../src/index.js";
 
 export const PROJECT_NUMBER = "123456";

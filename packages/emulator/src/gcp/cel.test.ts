@@ -48,3 +48,13 @@ describe("compileCel (attribute mapping / condition)", () => {
     expect(() => mapping({ assertion: { sub: "a" } })).toThrow(/missing/);
   });
 });
+
+describe("crc32c", () => {
+  it("matches the RFC 3720 check value", async () => {
+    const { crc32c } = await import("./state.js");
+    // CRC-32C of "123456789" is 0xE3069283.
+    expect(Buffer.from(crc32c(new TextEncoder().encode("123456789")), "base64").toString("hex")).toBe(
+      "e3069283",
+    );
+  });
+});

@@ -64,6 +64,7 @@ function metadata(bucket: string, name: string, obj: GcsObject, base: string): R
     storageClass: "STANDARD",
     size: String(obj.body.length),
     md5Hash: obj.md5,
+    crc32c: obj.crc32c,
     etag: `${obj.md5.slice(0, 10)}${obj.generation}`,
     timeCreated: time,
     updated: time,
@@ -114,7 +115,7 @@ export async function handleGcs(request: Request, ctx: EmulatorContext): Promise
         status: 200,
         headers: {
           "content-type": obj.contentType,
-          "x-goog-hash": `md5=${obj.md5}`,
+          "x-goog-hash": `crc32c=${obj.crc32c},md5=${obj.md5}`,
           "x-goog-generation": String(obj.generation),
           "x-goog-stored-content-length": String(obj.body.length),
           etag: `"${obj.md5}"`,

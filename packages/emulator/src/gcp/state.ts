@@ -47,6 +47,8 @@ export interface GcsObject {
   generation: number;
   updated: number;
   md5: string;
+  /** CRC32C (Castagnoli), big-endian, base64: what GCS reports and client libraries verify. */
+  crc32c: string;
   metadata?: Record<string, string>;
 }
 
@@ -74,20 +76,34 @@ export function gcpState(ctx: EmulatorContext): GcpState {
   return state;
 }
 
-/** Builds a stored object (md5 as GCS reports it). @internal */
+/** Builds a stored object (md5 and crc32c as GCS reports them). @internal */
 export function makeObject(
   body: Uint8Array,
   contentType: string,
   generation: number,
   now: number,
 ): GcsObject {
-  return {
-    body,
-    contentType,
-    generation,
-    updated: now,
-    md5: createHash("md5").update(body).digest("base64"),
-  };
+  const md5 = createHash("md5").update(body).digest("base64");
+  return { body, contentType, generation, updated: now, md5, crc32c: crc32c(body) };
+}
+
+const CRC32C_TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+
+/** CRC32C of `body` as GCS encodes it (4 bytes big-endian, base64). @internal */
+export function crc32c(body: Uint8Array): string {
+  let crc = 0xffffffff;
+  for (const byte of body) crc = CRC32C_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
+  const out = Buffer.alloc(4);
+  out.writeUInt32BE((crc ^ 0xffffffff) >>> 0);
+  return out.toString("base64");
 }
 
 function createGcpState(config: GcpConfig): GcpState {
