@@ -134,7 +134,12 @@ function validateAws(value: unknown, path: string): void {
   optStr(aws["accountId"], `${path}.accountId`, /^\d{12}$/, "twelve digits, e.g. 123456789012");
   optArray(aws["oidcProviders"], `${path}.oidcProviders`, (item, at) => {
     const provider = object(item, at, ["url", "clientIds"]);
-    str(provider["url"], `${at}.url`, HTTP_URL, "the issuer URL including https:// (no query or fragment)");
+    str(
+      provider["url"],
+      `${at}.url`,
+      /^(https?:\/\/[^\s/?#]+(\/[^\s?#]*)?|\{\{idp\}\})$/,
+      "the issuer URL including https:// (or {{idp}} for the built-in IdP)",
+    );
     if (!Array.isArray(provider["clientIds"]) || provider["clientIds"].length === 0) {
       throw new ConfigError(`${at}.clientIds`, "expected a non-empty array of audiences (client IDs)");
     }

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { createAwsControl, seedAws } from "./aws/control.js";
+import { createAwsControl, expandPlaceholders, providerHostPath, seedAws } from "./aws/control.js";
 import type { EmulatorConfig } from "./config.js";
 import { readConfigFile, validateConfig } from "./config-validate.js";
 import type { EmulatorContext, EmulatorUrls } from "./context.js";
@@ -17,8 +17,8 @@ import { fetchTrusting, resolveTls } from "./tls.js";
 import type { Emulator, StartOptions } from "./types.js";
 
 export type { AwsControl } from "./aws/control.js";
-export * from "./azure/index.js";
 export { providerHostPath } from "./aws/control.js";
+export * from "./azure/index.js";
 export type * from "./config.js";
 export { ConfigError, validateConfig } from "./config-validate.js";
 export type { EmulatorContext, EmulatorUrls } from "./context.js";
@@ -98,7 +98,8 @@ export async function startEmulator(
     const fetchImpl = fetchTrusting(tls?.ca);
     const idp = await createOidcIdp({ issuer: urls.idp, config: checked.idp, now, fetch: fetchImpl });
     const aws = createAwsControl(state, now);
-    seedAws(aws, checked.aws);
+    const idpHost = providerHostPath(urls.idp);
+    seedAws(aws, expandPlaceholders(checked.aws, { idp: urls.idp, idpHost, accountId: state.aws.accountId }));
     ctx = {
       config: checked,
       now,

@@ -120,6 +120,31 @@ export function createAwsControl(state: EmulatorState, now: () => number): AwsCo
   return control;
 }
 
+/**
+ * Replaces `{{idp}}` (the built-in IdP's issuer URL), `{{idpHost}}` (that URL without scheme, as IAM writes it in
+ * ARNs and condition keys) and `{{accountId}}` in every string of the `aws` section: the IdP's port is only
+ * known once it listens, so a config file cannot spell it out.
+ * @internal
+ */
+export function expandPlaceholders(
+  config: AwsConfig | undefined,
+  values: Record<string, string>,
+): AwsConfig | undefined {
+  if (config === undefined) return undefined;
+  const expand = (value: unknown): unknown => {
+    if (typeof value === "string")
+      return value.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => values[name] ?? whole);
+    if (Array.isArray(value)) return value.map(expand);
+    if (typeof value === "object" && value !== null) {
+      return Object.fromEntries(
+        Object.entries(value).map(([key, item]) => [expand(key) as string, expand(item)]),
+      );
+    }
+    return value;
+  };
+  return expand(config) as AwsConfig;
+}
+
 /** Applies the `aws` section of a config to a fresh state. @internal */
 export function seedAws(control: AwsControl, config: AwsConfig | undefined): void {
   for (const provider of config?.oidcProviders ?? []) control.createOpenIdConnectProvider(provider);
