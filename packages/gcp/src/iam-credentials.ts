@@ -8,8 +8,9 @@ import type { ResolvedGcp } from "./endpoints.js";
 import { iamError, readAnswer, unreadable } from "./google-errors.js";
 import { metricsHeader } from "./sts.js";
 
+// The email goes in unencoded, as Google's libraries send it; checkServiceAccount() allows no `/`, `:` or space.
 function serviceAccountUrl(resolved: ResolvedGcp, method: string): string {
-  return `${resolved.iamCredentialsOrigin}/v1/projects/-/serviceAccounts/${encodeURIComponent(resolved.serviceAccount!)}:${method}`;
+  return `${resolved.iamCredentialsOrigin}/v1/projects/-/serviceAccounts/${resolved.serviceAccount!}:${method}`;
 }
 
 function delegatePaths(resolved: ResolvedGcp): string[] {

@@ -26,9 +26,8 @@ export interface WorkloadIdentityProviderName {
 }
 
 const WORKLOAD =
-  /^\/\/(iam\.[a-z0-9.-]+)\/projects\/(\d+)\/locations\/global\/workloadIdentityPools\/([a-z0-9-]+)\/providers\/([a-z0-9-]+)$/;
-const WORKFORCE =
-  /^\/\/(iam\.[a-z0-9.-]+)\/locations\/global\/workforcePools\/([a-z0-9-]+)\/providers\/([a-z0-9-]+)$/;
+  /^\/\/(iam\.[a-z0-9.-]+)\/projects\/(\d+)\/locations\/global\/workloadIdentityPools\/([^/]+)\/providers\/([^/]+)$/;
+const WORKFORCE = /^\/\/(iam\.[a-z0-9.-]+)\/locations\/global\/workforcePools\/([^/]+)\/providers\/([^/]+)$/;
 
 /**
  * Builds the full resource name of a workload identity pool provider, the value STS wants as `audience`.

@@ -50,7 +50,11 @@ export const PROVIDER_CONFIG: Omit<GcpProviderConfig, "issuerUri"> = {
   attributeCondition: 'assertion.site_id == "abc123" && assertion.context == "production"',
 };
 
-export async function startFixture(): Promise<Fixture> {
+/**
+ * `uploadJwks`: give the provider the IdP's JWKS up front (as Google allows) instead of discovery over HTTP; the
+ * provider contract suite disables `globalThis.fetch`, which the in-process emulator would otherwise use.
+ */
+export async function startFixture(setup: { uploadJwks?: boolean } = {}): Promise<Fixture> {
   const poolPrincipal = `principalSet://iam.googleapis.com/projects/${PROJECT_NUMBER}/locations/global/workloadIdentityPools/${POOL}`;
   const emulator = await startEmulator({
     gcp: {
@@ -81,7 +85,12 @@ export async function startFixture(): Promise<Fixture> {
     },
   });
   const state = gcpStateOf(emulator);
-  const audience = addGcpProvider(state, POOL, { ...PROVIDER_CONFIG, issuerUri: emulator.urls.idp });
+  const jwks = setup.uploadJwks ? await (await fetch(`${emulator.urls.idp}/jwks`)).json() : undefined;
+  const audience = addGcpProvider(state, POOL, {
+    ...PROVIDER_CONFIG,
+    issuerUri: emulator.urls.idp,
+    ...(jwks ? { jwks } : {}),
+  });
   const options: GcpProviderOptions = {
     audience,
     stsEndpoint: emulator.urls.gcpSts!,

@@ -1,0 +1,95 @@
+import { FederationError } from "@fedkit/core";
+import { describe, expect, it } from "vitest";
+import { gcpIdTokenProvider } from "./id-token.js";
+import { gcpProvider } from "./provider.js";
+import { parseProviderName, workloadIdentityProvider } from "./resource.js";
+
+const audience =
+  "//iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/pool/providers/prov";
+
+function code(fn: () => unknown): string | undefined {
+  try {
+    fn();
+    return undefined;
+  } catch (error) {
+    return error instanceof FederationError ? error.code : `not a FederationError: ${String(error)}`;
+  }
+}
+
+describe("gcpProvider configuration", () => {
+  it("builds the audience from parts and defaults the subject audience to the https: form", () => {
+    const provider = gcpProvider({ projectNumber: "123", poolId: "pool", providerId: "prov" });
+    expect(provider.workloadIdentityProvider).toBe(audience);
+    expect(provider.audience).toBe(`https:${audience}`);
+    expect(provider.target).toMatchObject({
+      client: audience,
+      scopes: ["https://www.googleapis.com/auth/cloud-platform"],
+    });
+  });
+
+  it("keys on every permission-affecting input", () => {
+    const keys = new Set(
+      [
+        gcpProvider({ audience }),
+        gcpProvider({ audience, serviceAccount: "a@p.iam.gserviceaccount.com" }),
+        gcpProvider({ audience, serviceAccount: "a@p.iam.gserviceaccount.com", lifetimeSeconds: 600 }),
+        gcpProvider({ audience, scopes: ["https://www.googleapis.com/auth/devstorage.read_only"] }),
+        gcpProvider({ audience, subjectAudience: "x" }),
+      ].map((p) => p.key),
+    );
+    expect(keys.size).toBe(5);
+    expect(gcpProvider({ audience }).key).toBe(gcpProvider({ audience }).key);
+  });
+
+  it("refuses non-Google endpoints, universes and impersonation URLs without the opt-in", () => {
+    expect(code(() => gcpProvider({ audience, stsEndpoint: "https://sts.evil.example/v1/token" }))).toBe(
+      "endpoint_refused",
+    );
+    expect(code(() => gcpProvider({ audience, stsEndpoint: "http://127.0.0.1:9/v1/token" }))).toBe(
+      "endpoint_refused",
+    );
+    expect(code(() => gcpProvider({ audience, universeDomain: "example.com" }))).toBe("endpoint_refused");
+    const external = {
+      type: "external_account" as const,
+      audience,
+      subject_token_type: "urn:ietf:params:oauth:token-type:jwt",
+      token_url: "https://sts.googleapis.com/v1/token",
+      service_account_impersonation_url:
+        "https://iamcredentials.attacker.example/v1/projects/-/serviceAccounts/a@p.iam.gserviceaccount.com:generateAccessToken",
+    };
+    expect(code(() => gcpProvider({ externalAccount: external }))).toBe("endpoint_refused");
+    expect(
+      code(() =>
+        gcpProvider({ externalAccount: { ...external, token_url: "https://sts.attacker.example/v1/token" } }),
+      ),
+    ).toBe("endpoint_refused");
+    expect(
+      code(() => gcpProvider({ audience, stsEndpoint: "http://127.0.0.1:9", allowCustomEndpoint: true })),
+    ).toBeUndefined();
+  });
+
+  it("names configuration mistakes as config errors", () => {
+    expect(code(() => gcpProvider({}))).toBe("config");
+    expect(code(() => gcpProvider({ audience: "projects/123/pool" }))).toBe("config");
+    expect(code(() => gcpProvider({ audience, serviceAccount: "not an email" }))).toBe("config");
+    expect(code(() => gcpProvider({ audience, lifetimeSeconds: 0 }))).toBe("config");
+    expect(code(() => gcpIdTokenProvider({ audience, targetAudience: "x" } as never))).toBe("config");
+  });
+
+  it("parses workload and workforce provider names, with or without https:", () => {
+    expect(parseProviderName(`https:${audience}`)).toMatchObject({
+      projectNumber: "123",
+      poolId: "pool",
+      providerId: "prov",
+    });
+    expect(
+      parseProviderName("//iam.googleapis.com/locations/global/workforcePools/wf/providers/p"),
+    ).toMatchObject({
+      workforce: true,
+      poolId: "wf",
+    });
+    expect(workloadIdentityProvider({ projectNumber: "123", poolId: "pool", providerId: "prov" })).toBe(
+      audience,
+    );
+  });
+});
