@@ -20,17 +20,10 @@ export const AZURE_AUTHORITY_HOSTS = {
 } as const;
 
 /** The default authority host: the public cloud. @public */
-export const DEFAULT_AUTHORITY_HOST: string = AZURE_AUTHORITY_HOSTS.AzurePublicCloud;
+export const DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com";
 
 /** The audience Entra expects in a federated assertion for the public cloud. @public */
 export const DEFAULT_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
-
-const NATIONAL_AUDIENCES: Readonly<Record<string, string>> = {
-  "login.chinacloudapi.cn": "api://AzureADTokenExchangeChina",
-  "login.partner.microsoftonline.cn": "api://AzureADTokenExchangeChina",
-  "login.microsoftonline.us": "api://AzureADTokenExchangeUSGov",
-  "login.usgovcloudapi.net": "api://AzureADTokenExchangeUSGov",
-};
 
 /**
  * The audience Entra's portal suggests for a federated identity credential in the cloud of `authorityHost`:
@@ -44,21 +37,17 @@ const NATIONAL_AUDIENCES: Readonly<Record<string, string>> = {
  * @public
  */
 export function exchangeAudienceFor(authorityHost: string): string {
-  let host: string;
-  try {
-    host = new URL(authorityHost).hostname.toLowerCase();
-  } catch {
-    return DEFAULT_EXCHANGE_AUDIENCE;
-  }
-  return NATIONAL_AUDIENCES[host] ?? DEFAULT_EXCHANGE_AUDIENCE;
+  // Microsoft's China authorities end in .cn, the US Government ones in .us or usgovcloudapi.net.
+  const host = URL.canParse(authorityHost) ? new URL(authorityHost).hostname : "";
+  const suffix = /\.cn$/i.test(host) ? "China" : /(\.us|usgovcloudapi\.net)$/i.test(host) ? "USGov" : "";
+  return DEFAULT_EXCHANGE_AUDIENCE + suffix;
 }
 
-/** Storage resource ids whose requests need `x-ms-version` (Azure Storage rejects bearer calls without it). */
-const STORAGE_RESOURCES = ["https://storage.azure.com", "e406a681-f3d4-42a8-90b6-c2b029497af1"];
-const STORAGE_HOST =
-  /\.(?:blob|dfs|file|queue|table)\.(?:core\.windows\.net|core\.chinacloudapi\.cn|core\.usgovcloudapi\.net)$/i;
+/** Azure Storage hosts and resource ids: their bearer calls need `x-ms-version`. */
+const STORAGE_HOST = /\.core\.(windows\.net|chinacloudapi\.cn|usgovcloudapi\.net)$/i;
+const STORAGE_RESOURCE = /^(https:\/\/storage\.azure\.com|e406a681-f3d4-42a8-90b6-c2b029497af1)\/*$/i;
 
 /** Whether a request to `host` with a token for `resource` is an Azure Storage call. @internal */
 export function isStorageCall(host: string, resource: string): boolean {
-  return STORAGE_HOST.test(host) || STORAGE_RESOURCES.includes(resource.replace(/\/+$/, "").toLowerCase());
+  return STORAGE_HOST.test(host) || STORAGE_RESOURCE.test(resource);
 }

@@ -19,8 +19,6 @@ export interface EntraError {
   readonly description: string;
   readonly traceId?: string;
   readonly correlationId?: string;
-  readonly timestamp?: string;
-  readonly suberror?: string;
 }
 
 const TRAILER = /(?:\r?\n|\s)+(?:Trace ID:|Correlation ID:|Timestamp:)[\s\S]*$/;
@@ -57,19 +55,12 @@ export function parseEntraError(body: string): EntraError | undefined {
     : [];
   const fromText = AADSTS.exec(rawDescription)?.[1];
   const aadsts = errorCodes[0] ?? (fromText === undefined ? undefined : Number(fromText));
-  const result: EntraError = {
-    error,
-    errorCodes,
-    description: rawDescription.replace(TRAILER, "").trim(),
-    ...(aadsts === undefined ? {} : { aadsts }),
-    ...optional("traceId", text(record["trace_id"])),
-    ...optional("correlationId", text(record["correlation_id"])),
-    ...optional("timestamp", text(record["timestamp"])),
-    ...optional("suberror", text(record["suberror"])),
+  const ids = {
+    traceId: text(record["trace_id"]),
+    correlationId: text(record["correlation_id"]),
+    aadsts,
   };
-  return result;
-}
-
-function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+  // exactOptionalPropertyTypes-friendly: drop the fields Entra did not send.
+  for (const key of Object.keys(ids) as Array<keyof typeof ids>) if (ids[key] === undefined) delete ids[key];
+  return { error, errorCodes, description: rawDescription.replace(TRAILER, "").trim(), ...ids } as EntraError;
 }

@@ -58,7 +58,6 @@ export interface ResolvedAzureOptions {
   readonly tokenUrl: string;
   readonly endpoint: EndpointRule;
   readonly propagationAttempts: number;
-  readonly allowCustomAuthority: boolean;
 }
 
 const TENANT = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,254}[A-Za-z0-9])?$/;
@@ -69,23 +68,13 @@ function config(message: string): FederationError {
 }
 
 function resolveAuthority(raw: string): string {
-  let url: URL;
+  let url: URL | undefined;
   try {
     url = new URL(raw);
-  } catch {
-    throw config(
-      `authorityHost ${JSON.stringify(raw)} is not a URL; use e.g. https://login.microsoftonline.com`,
-    );
-  }
-  if (
-    url.search !== "" ||
-    url.hash !== "" ||
-    url.username !== "" ||
-    (url.pathname !== "/" && url.pathname !== "")
-  ) {
-    throw config(
-      `authorityHost must be an origin without path, query or credentials (got ${url.origin}${url.pathname}); the tenant is set with tenantId`,
-    );
+  } catch {}
+  // An origin only: the tenant goes in tenantId, and credentials or a query have no place in it.
+  if (url?.href !== `${url?.origin}/`) {
+    throw config(`authorityHost must be an origin like https://login.microsoftonline.com (got ${raw})`);
   }
   return url.origin;
 }
@@ -94,7 +83,7 @@ function resolveAuthority(raw: string): string {
 export function checkScope(scope: unknown): string {
   if (typeof scope !== "string" || !scope.endsWith("/.default") || /\s/.test(scope) || scope.length <= 9) {
     throw new TypeError(
-      `azure: scope must be one '<resource>/.default' string such as 'https://storage.azure.com/.default' (got ${JSON.stringify(scope)})`,
+      `azure: scope must be one '<resource>/.default', e.g. 'https://storage.azure.com/.default' (got ${scope})`,
     );
   }
   return scope;
@@ -105,49 +94,33 @@ export function checkScope(scope: unknown): string {
  * @internal
  */
 export function resolveOptions(options: AzureProviderOptions): ResolvedAzureOptions {
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(
-      "azureProvider: options are required, e.g. { scope: 'https://storage.azure.com/.default' }",
-    );
-  }
+  const scope = checkScope(options?.scope);
   const env = options.env ?? runtimeEnv;
-  const scope = checkScope(options.scope);
   const clientId = options.clientId ?? readEnv(env, "AZURE_CLIENT_ID");
   const tenantId = options.tenantId ?? readEnv(env, "AZURE_TENANT_ID");
-  if (clientId === undefined || clientId.trim() === "") {
-    throw config(
-      "azure: no client id; pass clientId or set AZURE_CLIENT_ID to the app registration's client ID",
-    );
-  }
-  if (tenantId === undefined || !TENANT.test(tenantId)) {
-    throw config(
-      `azure: ${tenantId === undefined ? "no tenant id; pass tenantId or set AZURE_TENANT_ID" : `tenant ${JSON.stringify(tenantId)} is not a tenant ID or domain`}`,
-    );
-  }
-  if (MULTI_TENANT.has(tenantId.toLowerCase())) {
-    throw config(`azure: tenant '${tenantId}' cannot issue app tokens; use the Directory (tenant) ID`);
+  if (!clientId?.trim()) throw config("azure: set clientId or AZURE_CLIENT_ID (the app's Application ID)");
+  // Multi-tenant aliases cannot issue app-only tokens; a path character would change the token URL.
+  if (!tenantId || !TENANT.test(tenantId) || MULTI_TENANT.has(tenantId.toLowerCase())) {
+    throw config(`azure: set tenantId or AZURE_TENANT_ID to the Directory (tenant) ID (got ${tenantId})`);
   }
   const authorityHost = resolveAuthority(
     options.authorityHost ?? readEnv(env, "AZURE_AUTHORITY_HOST") ?? DEFAULT_AUTHORITY_HOST,
   );
-  const allowCustomAuthority = options.allowCustomAuthority === true;
   const endpoint: EndpointRule = {
     cloud: "azure",
     officialHosts: OFFICIAL_HOSTS.azure.authority,
-    ...(allowCustomAuthority ? { allowedOrigins: [authorityHost] } : {}),
+    ...(options.allowCustomAuthority === true ? { allowedOrigins: [authorityHost] } : {}),
   };
-  const tokenUrl = `${authorityHost}/${encodeURIComponent(tenantId)}/oauth2/v2.0/token`;
+  const tokenUrl = `${authorityHost}/${tenantId}/oauth2/v2.0/token`;
   checkEndpoint(tokenUrl, endpoint);
   const attempts = options.propagationAttempts ?? 3;
   if (!Number.isInteger(attempts) || attempts < 1 || attempts > 10) {
-    throw new TypeError(`azure: propagationAttempts must be an integer from 1 to 10 (got ${attempts})`);
+    throw new TypeError(`azure: propagationAttempts must be 1 to 10 (got ${attempts})`);
   }
-  const audience = options.audience ?? exchangeAudienceFor(authorityHost);
-  if (typeof audience !== "string" || audience === "")
-    throw new TypeError("azure: audience must be a non-empty string");
+  const audience = options.audience || exchangeAudienceFor(authorityHost);
   return {
     scope,
-    resource: scope.slice(0, -"/.default".length),
+    resource: scope.slice(0, -9),
     clientId: clientId.trim(),
     tenantId,
     authorityHost,
@@ -155,6 +128,5 @@ export function resolveOptions(options: AzureProviderOptions): ResolvedAzureOpti
     tokenUrl,
     endpoint,
     propagationAttempts: attempts,
-    allowCustomAuthority,
   };
 }

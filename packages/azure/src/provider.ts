@@ -36,9 +36,10 @@ export interface AzureProvider extends Provider<AccessToken> {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Entra sends numbers; older answers had numeric strings. */
 function seconds(value: unknown): number | undefined {
-  const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
-  return typeof n === "number" && Number.isFinite(n) && n > 0 ? n : undefined;
+  const n = Number(value);
+  return typeof value !== "boolean" && n > 0 && Number.isFinite(n) ? n : undefined;
 }
 
 async function exchange(
@@ -77,29 +78,23 @@ async function exchange(
     scope: o.scope,
   };
   if (response.status !== 200) throw entraFailure(response, hints);
-  let json: Record<string, unknown>;
+  let json: Record<string, unknown> = {};
   try {
-    json = JSON.parse(response.text) as Record<string, unknown>;
-  } catch (cause) {
-    const type = response.headers.get("content-type") ?? "no content-type";
+    json = JSON.parse(response.text);
+  } catch {}
+  const token = json["access_token"];
+  const expiresIn = seconds(json["expires_in"]);
+  if (typeof token !== "string" || !token || expiresIn === undefined) {
+    const type = response.headers.get("content-type");
     throw new FederationError(
       "bad_response",
-      `Entra answered HTTP 200 (${type}) with a body that is not JSON`,
+      `Entra answered HTTP 200 (${type}) without access_token and expires_in`,
       {
         provider: "azure",
         status: 200,
-        cause,
+        attempts: response.attempts,
       },
     );
-  }
-  const token = json["access_token"];
-  const expiresIn = seconds(json["expires_in"]);
-  if (typeof token !== "string" || token === "" || expiresIn === undefined) {
-    throw new FederationError("bad_response", "Entra answered HTTP 200 without access_token and expires_in", {
-      provider: "azure",
-      status: 200,
-      attempts: response.attempts,
-    });
   }
   const refreshIn = seconds(json["refresh_in"]);
   const tokenType = typeof json["token_type"] === "string" ? json["token_type"] : "Bearer";
@@ -117,28 +112,22 @@ async function exchange(
   };
 }
 
-function build(o: ResolvedAzureOptions, options: AzureProviderOptions): AzureProvider {
+function build(o: ResolvedAzureOptions): AzureProvider {
   return {
+    // The resolved settings (ids, scope, endpoint rule) are public knowledge, never secrets.
+    ...o,
     cloud: "azure",
     key: JSON.stringify(["azure", o.authorityHost, o.tenantId, o.clientId, o.scope, o.audience]),
-    audience: o.audience,
     target: {
       client: o.clientId,
       role: `${o.tenantId}/${o.clientId}`,
       audience: o.audience,
       scopes: [o.scope],
     },
-    clientId: o.clientId,
-    tenantId: o.tenantId,
-    authorityHost: o.authorityHost,
-    scope: o.scope,
-    resource: o.resource,
     exchange: (subject, ctx) => exchange(o, subject, ctx),
     withScope: (scope) => {
       const next = checkScope(scope);
-      return next === o.scope
-        ? build(o, options)
-        : build({ ...o, scope: next, resource: next.slice(0, -9) }, options);
+      return build({ ...o, scope: next, resource: next.slice(0, -9) });
     },
   };
 }
@@ -164,5 +153,5 @@ function build(o: ResolvedAzureOptions, options: AzureProviderOptions): AzurePro
  * @public
  */
 export function azureProvider(options: AzureProviderOptions): AzureProvider {
-  return build(resolveOptions(options), options);
+  return build(resolveOptions(options));
 }

@@ -115,11 +115,11 @@ describe("azureProvider exchange", () => {
     [700211, 400, "invalid_request", "issuer_untrusted", `issuer '${ISSUER}'`],
     [700212, 400, "invalid_request", "audience_mismatch", "aud='api://AzureADTokenExchange'"],
     [7002138, 400, "invalid_request", "subject_mismatch", "case-sensitively"],
-    [700024, 401, "invalid_client", "expired_subject_token", "validity window"],
+    [700024, 401, "invalid_client", "expired_subject_token", "not yet valid (exp/nbf)"],
     [7000272, 401, "invalid_client", "invalid_subject_token", "not in the JWKS"],
     [700027, 401, "invalid_client", "invalid_subject_token", "RS256"],
     [70011, 400, "invalid_scope", "invalid_request", `'${SCOPE}'`],
-    [7000215, 401, "invalid_client", "config", "never a secret"],
+    [7000215, 401, "invalid_client", "config", "fedkit sends none"],
     [700016, 400, "unauthorized_client", "config", "AZURE_CLIENT_ID"],
     [90002, 400, "invalid_request", "config", "AZURE_TENANT_ID"],
   ] as const)(
@@ -145,7 +145,7 @@ describe("azureProvider exchange", () => {
     expect(calls).toHaveLength(3);
     expect(error.code).toBe("subject_mismatch");
     expect(error.retryable).toBe(true);
-    expect(error.hint).toContain("propagated");
+    expect(error.hint).toContain("propagate");
   });
 
   it("succeeds when AADSTS70021 clears within the retry budget", async () => {
@@ -221,11 +221,11 @@ describe("azureProvider options", () => {
     expect(() => azureProvider({ scope: SCOPE, env: () => ({}) })).toThrow(/AZURE_CLIENT_ID/);
     expect(() => provider({ tenantId: undefined })).toThrow(/AZURE_TENANT_ID/);
     expect(() => provider({ tenantId: "common" })).toThrow(/Directory \(tenant\) ID/);
-    expect(() => provider({ tenantId: "a/b" })).toThrow(/not a tenant/);
+    expect(() => provider({ tenantId: "a/b" })).toThrow(/AZURE_TENANT_ID/);
     expect(() => provider({ scope: "https://storage.azure.com" })).toThrow(TypeError);
     expect(() => provider({ scope: "a/.default b/.default" })).toThrow(TypeError);
     expect(() => provider({ authorityHost: "https://login.microsoftonline.com/tenant" })).toThrow(
-      /without path/,
+      /must be an origin/,
     );
     expect(() => provider({ propagationAttempts: 0 })).toThrow(TypeError);
   });
