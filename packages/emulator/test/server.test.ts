@@ -27,6 +27,8 @@ describe("startEmulator", () => {
   it("listens on loopback with one URL per service and serves the IdP discovery", async () => {
     emulator = await startEmulator();
     expect(emulator.urls.idp).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(emulator.urls.sts).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(new Set(Object.values(emulator.urls)).size).toBe(Object.keys(emulator.urls).length);
     expect(emulator.ca).toBeUndefined();
     const discovery = await (await fetch(`${emulator.urls.idp}/.well-known/openid-configuration`)).json();
     expect(discovery.issuer).toBe(emulator.urls.idp);
