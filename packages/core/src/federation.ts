@@ -81,7 +81,7 @@ export interface Federation {
   flush(): Promise<void>;
 }
 
-const noSignalRequests = new WeakMap<Clock, Map<string, TokenRequest>>();
+const NO_OPTIONS: GetCredentialsOptions = Object.freeze({});
 
 /**
  * Creates the engine.
@@ -105,6 +105,8 @@ export function createFederation(options: FederationOptions = {}): Federation {
   const inflight = new Map<string, Promise<CacheEntry>>();
   const pending = new Set<Promise<unknown>>();
   const skewMs = policy.clockSkewSeconds * 1000;
+  /** Token requests without a signal are immutable: one per audience, not one per call. */
+  const byAudience = new Map<string, TokenRequest>();
 
   function track(work: Promise<unknown>, scheduler: Scheduler | undefined): void {
     const settled = work.then(
@@ -127,11 +129,6 @@ export function createFederation(options: FederationOptions = {}): Federation {
 
   function tokenRequest(audience: string, signal: AbortSignal | undefined): TokenRequest {
     if (signal !== undefined) return { audience, now, signal };
-    let byAudience = noSignalRequests.get(now);
-    if (byAudience === undefined) {
-      byAudience = new Map();
-      noSignalRequests.set(now, byAudience);
-    }
     let request = byAudience.get(audience);
     if (request === undefined) {
       request = Object.freeze({ audience, now });
@@ -326,50 +323,104 @@ export function createFederation(options: FederationOptions = {}): Federation {
     return fresh.credentials as C;
   }
 
+  /**
+   * A one-entry front cache: the last (token, provider) served and until when it may be served again without
+   * looking anything up: the earliest of the token's expiry, the safety margin and the refresh time. Past that
+   * the normal path runs (cache read, refresh start). Repeated calls thus cost a few comparisons and one clock read.
+   */
+  let hot:
+    | {
+        token: SubjectToken;
+        provider: Provider;
+        providerKey: string;
+        key: string;
+        entry: CacheEntry;
+        until: number;
+      }
+    | undefined;
+
+  /** Held credentials for (provider, token) if the key is known and they are outside the safety margin. */
+  function held(
+    provider: Provider,
+    token: SubjectToken,
+    call: GetCredentialsOptions,
+  ): Credentials | undefined {
+    const t = now();
+    const front = hot;
+    const same =
+      front !== undefined &&
+      front.token === token &&
+      front.provider === provider &&
+      front.providerKey === provider.key;
+    if (same && t < front.until) return front.entry.credentials;
+    const key = same ? front.key : keys.peek(token, provider);
+    if (key === undefined) return undefined;
+    const { exp, nbf } = token.claims;
+    const tokenUntil = typeof exp === "number" ? exp * 1000 + skewMs : Number.POSITIVE_INFINITY;
+    if (tokenUntil <= t || (typeof nbf === "number" && nbf * 1000 - skewMs > t)) return undefined;
+    let entry: ReturnType<CredentialCache["get"]>;
+    try {
+      entry = cache.get(key);
+    } catch {
+      return undefined;
+    }
+    if (entry === undefined || entry instanceof Promise || t >= entry.expiresAt - policy.safetyMarginMs)
+      return undefined;
+    if (t >= entry.refreshAt) {
+      startRefresh(provider, token, key, call);
+    } else {
+      const until = Math.min(tokenUntil, entry.expiresAt - policy.safetyMarginMs, entry.refreshAt);
+      hot = { token, provider, providerKey: provider.key, key, entry, until };
+    }
+    return entry.credentials;
+  }
+
+  async function viaSource<C extends Credentials>(
+    provider: Provider<C>,
+    source: SubjectTokenSource,
+    call: GetCredentialsOptions,
+  ): Promise<C> {
+    let token: SubjectToken;
+    try {
+      token = await source.getToken(tokenRequest(provider.audience, call.signal));
+    } catch (error) {
+      return refuse(provider, undefined, error, call, "miss", monotonicMs());
+    }
+    const credentials = held(provider as Provider, token, call);
+    if (credentials !== undefined) return credentials as C;
+    return slowPath(provider, token, call);
+  }
+
   return {
     audit,
-    async getCredentials<C extends Credentials>(
-      provider: Provider<C>,
-      call: GetCredentialsOptions = {},
-    ): Promise<C> {
-      const source = call.source ?? options.source;
+    // Deliberately not `async`: the hit path returns an already-resolved promise without an async frame.
+    getCredentials<C extends Credentials>(provider: Provider<C>, call?: GetCredentialsOptions): Promise<C> {
+      const options_ = call ?? NO_OPTIONS;
+      const source = options_.source ?? options.source;
       if (source === undefined) {
-        throw new FederationError(
-          "config",
-          "No subject-token source: pass `source` to createFederation or getCredentials.",
-          {
-            provider: "core",
-            hint: "For example createFederation({ source: envToken('OIDC_TOKEN') }).",
-          },
+        return Promise.reject(
+          new FederationError(
+            "config",
+            "No subject-token source: pass `source` to createFederation or getCredentials.",
+            {
+              provider: "core",
+              hint: "For example createFederation({ source: envToken('OIDC_TOKEN') }).",
+            },
+          ),
         );
       }
-      let token: SubjectToken;
+      // The hit path: a source with the token at hand, a known key, held credentials: no await, no hashing.
+      let peeked: SubjectToken | undefined;
       try {
-        token = await source.getToken(tokenRequest(provider.audience, call.signal));
-      } catch (error) {
-        return refuse(provider, undefined, error, call, "miss", monotonicMs());
+        peeked = source.peek?.();
+        if (peeked === undefined) return viaSource(provider, source, options_);
+        const credentials = held(provider as Provider, peeked, options_);
+        if (credentials !== undefined) return Promise.resolve(credentials as C);
+      } catch {
+        // A source or cache that throws synchronously takes the slow path, which turns it into a rejection.
+        return viaSource(provider, source, options_);
       }
-      // The hit path: no hashing, no await, no allocation beyond the returned promise.
-      const key = keys.peek(token, provider as Provider);
-      if (key !== undefined) {
-        const t = now();
-        const { exp, nbf } = token.claims;
-        if (
-          (exp === undefined || exp * 1000 + skewMs > t) &&
-          (nbf === undefined || nbf * 1000 - skewMs <= t)
-        ) {
-          const entry = cache.get(key);
-          if (
-            entry !== undefined &&
-            !(entry instanceof Promise) &&
-            t < entry.expiresAt - policy.safetyMarginMs
-          ) {
-            if (t >= entry.refreshAt) startRefresh(provider as Provider, token, key, call);
-            return entry.credentials as C;
-          }
-        }
-      }
-      return slowPath(provider, token, call);
+      return slowPath(provider, peeked, options_);
     },
     async flush() {
       while (pending.size > 0) await Promise.all([...pending]);

@@ -77,6 +77,13 @@ export interface SubjectTokenSource {
   /** A short name for audit and errors (`static`, `env:FOO`, `request`, `site-issuer`, ...). */
   readonly name: string;
   getToken(request: TokenRequest): Promise<SubjectToken>;
+  /**
+   * Optional: the token this source would yield, if it is already at hand without any I/O or verification
+   * (a static token, an already-minted one), else `undefined`. Lets the engine's cache-hit path skip an `await`;
+   * sources whose token can change between calls (environment, file, request) leave it out or return
+   * `undefined`, and the engine then calls `getToken`.
+   */
+  peek?(): SubjectToken | undefined;
 }
 
 /** Fields every credential kind has. @public */

@@ -23,7 +23,13 @@ async function observe(failure: Failure, tokenSecret: string, credSecret: string
   const events: AuditEvent[] = [];
   const sink = consoleAudit({ log: (line) => lines.push(line) });
   const federation = createFederation({
-    audit: { name: "tee", write: (e) => (events.push(e), sink.write(e)) },
+    audit: {
+      name: "tee",
+      write: (e) => {
+        events.push(e);
+        return sink.write(e);
+      },
+    },
     retry: { baseDelayMs: 0, maxDelayMs: 0 },
     fetch: async () => {
       throw new Error(`connect failed for token ${tokenSecret}`);

@@ -28,7 +28,8 @@ interface Slot {
 
 /**
  * A bounded LRU cache in memory. It answers synchronously, which keeps the engine's cache-hit path free of
- * needless `await`s. Entries leave after their TTL (the credentials' expiry) or when `max` is exceeded.
+ * needless `await`s. `get` may return an entry past its TTL (the engine checks expiry on every call); expired
+ * entries are swept on `set`, and the least recently used go when `max` is exceeded.
  *
  * @example
  * ```ts
@@ -53,10 +54,8 @@ export function memoryCache(options: MemoryCacheOptions = {}): MemoryCache {
     get(key) {
       const slot = slots.get(key);
       if (slot === undefined) return undefined;
-      if (now() >= slot.until) {
-        slots.delete(key);
-        return undefined;
-      }
+      // No clock read here: the engine checks expiry itself (a clock read costs as much as the rest of a hit).
+      // Expired entries are swept on set and fall out of the LRU bound.
       // Re-inserting marks it most recent; skipping that when it already is keeps the hot path cheap.
       if (newest !== key) {
         slots.delete(key);
@@ -67,8 +66,13 @@ export function memoryCache(options: MemoryCacheOptions = {}): MemoryCache {
     },
     set(key, entry, ttlMs) {
       slots.delete(key);
-      slots.set(key, { entry, until: now() + Math.max(0, ttlMs) });
+      const t = now();
+      slots.set(key, { entry, until: t + Math.max(0, ttlMs) });
       newest = key;
+      for (const [k, slot] of slots) {
+        if (slot.until > t) break;
+        slots.delete(k);
+      }
       while (slots.size > max) {
         const oldest = slots.keys().next().value as string;
         slots.delete(oldest);

@@ -22,12 +22,17 @@ export function staticToken(raw: string | SubjectToken): SubjectTokenSource {
     throw new TypeError("staticToken: pass the JWT as a string, or a SubjectToken");
   }
   let token: Promise<SubjectToken> | undefined;
+  let ready: SubjectToken | undefined = typeof raw === "string" ? undefined : raw;
   return {
     name: "static",
+    peek() {
+      return ready;
+    },
     getToken() {
       if (token === undefined) {
         try {
-          token = Promise.resolve(typeof raw === "string" ? decodeSubjectToken(raw) : raw);
+          ready = typeof raw === "string" ? decodeSubjectToken(raw) : raw;
+          token = Promise.resolve(ready);
         } catch (error) {
           token = Promise.reject(error);
         }
