@@ -4,6 +4,8 @@
  *
  * @packageDocumentation
  */
+
+export type { AwsFetch } from "@fedkit/aws";
 export { type FedkitHandler, type FunctionConfig, withFedkit } from "./adapter.js";
 export { awsCloud, awsTrustPolicy } from "./clouds/aws.js";
 export type { BoundCredentials, CloudPlugin, MintInput, ProviderInput, TrustInput } from "./clouds/types.js";
