@@ -1,5 +1,6 @@
 import { FederationError } from "@fedkit/core";
 import { describe, expect, it } from "vitest";
+import { fromExternalAccount } from "./external-account.js";
 import { gcpIdTokenProvider } from "./id-token.js";
 import { gcpProvider } from "./provider.js";
 import { parseProviderName, workloadIdentityProvider } from "./resource.js";
@@ -57,10 +58,10 @@ describe("gcpProvider configuration", () => {
       service_account_impersonation_url:
         "https://iamcredentials.attacker.example/v1/projects/-/serviceAccounts/a@p.iam.gserviceaccount.com:generateAccessToken",
     };
-    expect(code(() => gcpProvider({ externalAccount: external }))).toBe("endpoint_refused");
+    expect(code(() => gcpProvider(fromExternalAccount(external)))).toBe("endpoint_refused");
     expect(
       code(() =>
-        gcpProvider({ externalAccount: { ...external, token_url: "https://sts.attacker.example/v1/token" } }),
+        gcpProvider(fromExternalAccount({ ...external, token_url: "https://sts.attacker.example/v1/token" })),
       ),
     ).toBe("endpoint_refused");
     expect(

@@ -4,7 +4,6 @@
  * @packageDocumentation
  */
 import { checkEndpoint, type EndpointRule, FederationError, OFFICIAL_HOSTS } from "@fedkit/core";
-import { fromExternalAccount } from "./external-account.js";
 import type { GcpProviderOptions } from "./options.js";
 import {
   checkServiceAccount,
@@ -37,7 +36,7 @@ function rule(officialHosts: readonly string[], url: URL, custom: boolean): Endp
 }
 
 /**
- * Merges `externalAccount` with explicit options, applies defaults and checks every endpoint against Google's
+ * Applies defaults and checks every endpoint against Google's
  * official hosts (or the explicit opt-in).
  * @throws FederationError `config` or `endpoint_refused`
  * @internal
@@ -46,9 +45,7 @@ export function resolveGcp(options: GcpProviderOptions): ResolvedGcp {
   if (options === null || typeof options !== "object") {
     throw new TypeError("gcpProvider(options): options must be an object");
   }
-  const merged: GcpProviderOptions = options.externalAccount
-    ? { ...fromExternalAccount(options.externalAccount), ...stripUndefined(options) }
-    : options;
+  const merged = options;
   const universeDomain = merged.universeDomain ?? DEFAULT_UNIVERSE;
   const custom = merged.allowCustomEndpoint === true;
   if (universeDomain !== DEFAULT_UNIVERSE && !custom) {
@@ -74,7 +71,7 @@ export function resolveGcp(options: GcpProviderOptions): ResolvedGcp {
   if (audience === undefined) {
     throw new FederationError("config", "gcpProvider needs the workload identity provider", {
       provider: "gcp",
-      hint: "Pass audience (the provider's full resource name), or projectNumber + poolId + providerId, or externalAccount.",
+      hint: "Pass audience (the provider's full resource name), or projectNumber + poolId + providerId, or ...fromExternalAccount(json).",
     });
   }
   const provider = parseProviderName(audience);
@@ -112,8 +109,4 @@ export function resolveGcp(options: GcpProviderOptions): ResolvedGcp {
     configLifetime: lifetime !== undefined,
     lifetimeSeconds: lifetime ?? 3600,
   };
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -90,7 +90,7 @@ export function stsError(
     typeof answer.json?.["error_description"] === "string" ? answer.json["error_description"] : "";
   const subject = summarizeSubject(token);
   const { provider } = resolved;
-  const names = `pool "${provider.poolId}", provider "${provider.providerId}"`;
+  const names = `pool "${provider.poolId}", provider "${provider.providerId}" (${provider.resource})`;
   const [code, hint] = classifySts(error, description, subject, resolved, names);
   return new FederationError(
     code,
@@ -109,6 +109,31 @@ export function stsError(
   );
 }
 
+/** invalid_grant descriptions → code and what to fix, first match wins. */
+const GRANT_RULES: ReadonlyArray<readonly [RegExp, FederationErrorCode, string]> = [
+  [
+    /audience/,
+    "audience_mismatch",
+    "the token's aud must be {aud} (the default) or one of the provider's --allowed-audiences",
+  ],
+  [
+    /expired|exp /,
+    "expired_subject_token",
+    "the token expired before Google checked it: mint a fresh one, check clock skew",
+  ],
+  [/issuer|iss /, "issuer_untrusted", "the provider's --issuer-uri must equal iss exactly"],
+  [
+    /google\.subject|attribute/,
+    "config",
+    "the attribute mapping failed (google.subject: non-empty, at most 127 bytes)",
+  ],
+  [
+    /$/,
+    "invalid_subject_token",
+    "the provider's JWKS (or the issuer's jwks_uri) must hold the signing key, RS256/ES256",
+  ],
+];
+
 function classifySts(
   error: string,
   description: string,
@@ -116,61 +141,50 @@ function classifySts(
   resolved: ResolvedGcp,
   names: string,
 ): [FederationErrorCode, string] {
-  const presented = `The token presented ${who(subject)}.`;
+  const presented = `Presented ${who(subject)} to ${names}:`;
   const text = description.toLowerCase();
   switch (error) {
     case "invalid_target":
       return [
         "config",
-        `${names} (${resolved.provider.resource}) does not exist, is disabled or was deleted. Check the project NUMBER, pool and provider ids (\`gcloud iam workload-identity-pools providers describe\`).`,
+        `${names} does not exist or is disabled; check the project NUMBER, pool and provider ids.`,
       ];
     case "unauthorized_client":
-      return [
-        "subject_mismatch",
-        `${presented} The attribute condition of ${names} rejected these claims: compare it with the token (\`gcloud iam workload-identity-pools providers describe … --format='value(attributeCondition)'\`).`,
-      ];
-    case "invalid_grant":
-      if (text.includes("audience")) {
-        return [
-          "audience_mismatch",
-          `${presented} ${names} accepts "${resolved.subjectAudience}" by default, or the values in its allowed audiences; mint the token with one of them or add it with --allowed-audiences.`,
-        ];
-      }
-      if (text.includes("expired") || text.includes("exp ")) {
-        return [
-          "expired_subject_token",
-          `${presented} It expired before Google checked it; mint a fresh token and check clock skew.`,
-        ];
-      }
-      if (text.includes("issuer") || text.includes("iss ")) {
-        return [
-          "issuer_untrusted",
-          `${presented} ${names} is configured with another issuer URI; its --issuer-uri must equal iss exactly.`,
-        ];
-      }
-      if (text.includes("google.subject") || text.includes("attribute")) {
-        return [
-          "config",
-          `${presented} The attribute mapping of ${names} failed for these claims (google.subject must map to a non-empty string of at most 127 bytes).`,
-        ];
-      }
-      return [
-        "invalid_subject_token",
-        `${presented} Google could not verify it against ${names}: check that the provider's JWKS (or the issuer's jwks_uri) holds the signing key and the algorithm is RS256/ES256.`,
-      ];
+      return ["subject_mismatch", `${presented} its attribute condition rejected these claims.`];
+    case "invalid_grant": {
+      const [, code, fix] = GRANT_RULES.find(([re]) => re.test(text))!;
+      return [code, `${presented} ${fix.replace("{aud}", resolved.subjectAudience)}.`];
+    }
     case "invalid_request":
       return [
         "invalid_request",
-        text.includes("audience")
-          ? `The STS audience must be the provider's full resource name (${resolved.provider.resource}).`
-          : `Google rejected a parameter of the exchange with ${names}: check the subject token type and the scopes.`,
+        `STS audience must be ${resolved.provider.resource}; subject token type jwt or id_token.`,
       ];
-    case "invalid_client":
-    case "access_denied":
-      return ["access_denied", `${presented} Google refused the client for ${names}.`];
     default:
-      return ["access_denied", `${presented} Google STS answered ${error} for ${names}.`];
+      return ["access_denied", `${presented} STS answered ${error}.`];
   }
+}
+
+/** IAM `status` → code and what to fix ({sa}, {principal}, {code}, {op} filled in). */
+const IAM_RULES: Readonly<Record<string, readonly [FederationErrorCode, string]>> = {
+  PERMISSION_DENIED: [
+    "access_denied",
+    "Grant roles/iam.workloadIdentityUser on {sa} to {principal} (or a principalSet:// containing it): gcloud iam service-accounts add-iam-policy-binding {sa} --role=roles/iam.workloadIdentityUser --member={principal}; and enable the IAM Credentials API.",
+  ],
+  NOT_FOUND: ["config", "Service account {sa} does not exist."],
+  INVALID_ARGUMENT: [
+    "invalid_request",
+    "Check lifetime (max 3600s without the lifetime-extension org policy), scopes, delegates.",
+  ],
+  UNAUTHENTICATED: [
+    "access_denied",
+    "Google did not accept the federated token for {sa} (expired, or no cloud-platform scope).",
+  ],
+  FAILED_PRECONDITION: ["config", "{sa} is disabled, or a precondition of {op} failed."],
+};
+
+function fill(template: string, values: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? key);
 }
 
 /** Maps an IAM Credentials (`google.rpc.Status`) error answer. @internal */
@@ -192,34 +206,10 @@ export function iamError(
   const principal = subject.sub
     ? principalForSubject(resolved.provider, subject.sub)
     : "the federated principal";
-  let code: FederationErrorCode = "access_denied";
-  let hint: string;
-  switch (cloudCode) {
-    case "PERMISSION_DENIED":
-      hint = `Grant roles/iam.workloadIdentityUser on ${sa} to ${principal} (or a principalSet:// of the pool that contains it): gcloud iam service-accounts add-iam-policy-binding ${sa} --role=roles/iam.workloadIdentityUser --member=${principal}. Also check that the IAM Credentials API is enabled.`;
-      break;
-    case "NOT_FOUND":
-      code = "config";
-      hint = `Service account ${sa} does not exist (or is in another project).`;
-      break;
-    case "INVALID_ARGUMENT":
-      code = "invalid_request";
-      hint =
-        "Check the lifetime (max 3600s without the lifetime-extension org policy), the scopes and the delegates.";
-      break;
-    case "UNAUTHENTICATED":
-      hint = `Google did not accept the federated token for ${sa}; the STS token may have expired or lack the cloud-platform scope.`;
-      break;
-    case "FAILED_PRECONDITION":
-      code = "config";
-      hint = `${sa} is disabled, or a precondition of ${operation} failed.`;
-      break;
-    default:
-      if (response.status >= 500 || response.status === 429) {
-        code = response.status === 429 ? "throttled" : "provider_unavailable";
-      }
-      hint = `IAM Credentials answered ${cloudCode} for ${sa}.`;
-  }
+  const [code, hint] = IAM_RULES[cloudCode] ?? [
+    response.status === 429 ? "throttled" : response.status >= 500 ? "provider_unavailable" : "access_denied",
+    "IAM Credentials answered {code} for {sa}.",
+  ];
   return new FederationError(
     code,
     `IAM Credentials ${operation} for ${sa} failed: ${cloudCode}${cloudMessage ? `: ${cloudMessage}` : ""}`,
@@ -232,7 +222,7 @@ export function iamError(
       attempts: response.attempts,
       retryable: response.status >= 500 || response.status === 429,
       subject,
-      hint,
+      hint: fill(hint, { sa, principal, code: cloudCode, op: operation }),
     },
   );
 }

@@ -3,8 +3,6 @@
  *
  * @packageDocumentation
  */
-import type { ExternalAccountConfig } from "./external-account.js";
-
 /**
  * How {@link gcpProvider} reaches Google: which workload identity provider, whether to impersonate a service
  * account, which scopes, and (for the emulator or a private endpoint) which hosts.
@@ -14,7 +12,7 @@ export interface GcpProviderOptions {
   /**
    * Full resource name of the workload identity pool provider, the STS `audience`:
    * `//iam.googleapis.com/projects/<number>/locations/global/workloadIdentityPools/<pool>/providers/<provider>`.
-   * Or give `projectNumber`, `poolId` and `providerId`, or an `externalAccount` configuration.
+   * Or give `projectNumber`, `poolId` and `providerId`, or spread `fromExternalAccount(json)` into the options.
    */
   readonly audience?: string;
   /** Project number (digits, not the project id) of the pool. */
@@ -23,11 +21,6 @@ export interface GcpProviderOptions {
   readonly poolId?: string;
   /** Provider id inside the pool. */
   readonly providerId?: string;
-  /**
-   * The `external_account` JSON gcloud writes (object or text). Its fields are defaults that the other options
-   * override. `credential_source` is ignored: the federation's token source supplies the subject token.
-   */
-  readonly externalAccount?: ExternalAccountConfig | string;
   /**
    * Service account to impersonate with IAM Credentials `generateAccessToken` after the STS exchange (a second
    * round trip). Without it the federated token itself is returned (one round trip); grant the federated

@@ -98,7 +98,7 @@ suite("conformance with Google's STS / IAM Credentials contract (oracle)", () =>
       (e: { name: string }) => e.name === "with SA impersonation + custom token lifetime",
     ).config as ExternalAccountConfig;
     const { sent, ctx } = capture([stsOk(), iamOk()]);
-    const result = await gcpProvider({ externalAccount: withLifetime }).exchange(subject, ctx);
+    const result = await gcpProvider(fromExternalAccount(withLifetime)).exchange(subject, ctx);
     expect(sent[0]!.headers.get("x-goog-api-client")).toMatch(
       /sa-impersonation\/true config-lifetime\/true$/,
     );
