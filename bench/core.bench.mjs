@@ -3,7 +3,7 @@
 // Run through `npm run bench` (built packages); writes bench/results/core.json.
 import { createFederation, memoryAudit, staticToken } from "@fedkit/core";
 import { memoize } from "@smithy/property-provider";
-import { measure, ns, result, sizeOf, writeSuite } from "./lib/harness.js";
+import { measure, ns, result, sizeOf, writeSuite } from "./lib/harness.mjs";
 
 const b64 = (value) => Buffer.from(JSON.stringify(value)).toString("base64url");
 const nowS = Math.floor(Date.now() / 1000);

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { machine, RESULTS_DIR, SCHEMA } from "../bench/lib/harness.js";
+import { machine, RESULTS_DIR, SCHEMA } from "../bench/lib/harness.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const benchDir = join(root, "bench");

@@ -270,22 +270,33 @@ export function createFederation(options: FederationOptions = {}): Federation {
     throw failure;
   }
 
+  /** An exchange that first consults the negative cache: a remembered failure is refused (and audited) once. */
+  async function guardedExchange(provider: Provider, token: SubjectToken, key: string, call: GetCredentialsOptions) {
+    const started = monotonicMs();
+    const neg = await negativeKeys(provider, token);
+    const blocked = negative.check([neg.tokenKey, neg.availabilityKey], now());
+    if (blocked !== undefined) {
+      return refuse(provider, token, refusedByNegativeCache(blocked.error, blocked.retryInMs), call, "negative", started);
+    }
+    return exchange(provider, token, key, "miss", call);
+  }
+
   async function slowPath<C extends Credentials>(
     provider: Provider<C>,
     token: SubjectToken,
     call: GetCredentialsOptions,
   ): Promise<C> {
-    const started = monotonicMs();
     let key: string;
     try {
       checkTokenTimes(token, now(), policy.clockSkewSeconds);
-      key = await keys.derive(token, provider as Provider);
+      key = keys.peek(token, provider as Provider) ?? (await keys.derive(token, provider as Provider));
     } catch (error) {
-      return refuse(provider, token, error, call, "miss", started);
+      return refuse(provider, token, error, call, "miss", monotonicMs());
     }
     let entry: CacheEntry | undefined;
     try {
-      entry = await cache.get(key);
+      const got = cache.get(key);
+      entry = got instanceof Promise ? await got : got;
     } catch {
       entry = undefined;
     }
@@ -294,30 +305,16 @@ export function createFederation(options: FederationOptions = {}): Federation {
       if (t >= entry.refreshAt) startRefresh(provider as Provider, token, key, call);
       return entry.credentials as C;
     }
+    // No await between this lookup and the registration below: the first cold caller registers, the rest join.
     let flight = inflight.get(key);
     if (flight === undefined) {
-      const neg = await negativeKeys(provider as Provider, token);
-      const blocked = negative.check([neg.tokenKey, neg.availabilityKey], now());
-      if (blocked !== undefined)
-        return refuse(
-          provider,
-          token,
-          refusedByNegativeCache(blocked.error, blocked.retryInMs),
-          call,
-          "negative",
-          started,
-        );
-      // Re-checked after the await above: the first of many concurrent callers registers, the others join.
-      flight = inflight.get(key);
-      if (flight === undefined) {
-        flight = exchange(provider as Provider, token, key, "miss", call);
-        inflight.set(key, flight);
-        const registered = flight;
-        const done = () => {
-          if (inflight.get(key) === registered) inflight.delete(key);
-        };
-        registered.then(done, done);
-      }
+      const registered = guardedExchange(provider as Provider, token, key, call);
+      flight = registered;
+      inflight.set(key, registered);
+      const done = () => {
+        if (inflight.get(key) === registered) inflight.delete(key);
+      };
+      registered.then(done, done);
     }
     const fresh = await raceAbort(flight, call.signal, provider.cloud);
     return fresh.credentials as C;
