@@ -1,0 +1,187 @@
+#!/usr/bin/env node
+// `npm run demo`: the sample site (apps/netlify-aws-s3) on Netlify's own local edge runtime, against the local
+// AWS emulator. Exits 0 only when every step behaved as expected; `--serve` keeps everything running.
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+// Resolve the built packages the way the sample site would (through the netlify package's dependencies).
+const requireFromNetlify = createRequire(join(root, "packages", "netlify", "package.json"));
+const load = (name) => import(pathToFileURL(requireFromNetlify.resolve(name)).href);
+const { startEmulator } = await load("@fedkit/emulator");
+const { awsProvider } = await load("@fedkit/aws");
+const { createFederation, memoryAudit, staticToken } = await load("@fedkit/core");
+const { createSiteIssuer, generateIssuerKeys, importIssuerKeySet, trustPolicyFor } =
+  await load("@fedkit/netlify");
+const { serveLocalSite } = await load("@fedkit/netlify/node");
+const sampleDir = join(root, "apps", "netlify-aws-s3");
+const { default: sampleConfig } = await import(
+  pathToFileURL(join(sampleDir, "netlify", "fedkit.config.js")).href
+);
+
+const serve = process.argv.includes("--serve");
+const SITE_ID = sampleConfig.siteId;
+const BUCKET = "fedkit-reports";
+const OBJECT = "reports/latest.csv";
+const BODY = "quarter,revenue\nQ1,1200\nQ2,1350\n";
+const color = (code) => (text) => (process.stdout.isTTY ? `\x1b[${code}m${text}\x1b[0m` : text);
+const [green, red, dim, bold] = [color(32), color(31), color(2), color(1)];
+const results = [];
+const audit = [];
+
+function check(label, ok, detail = "") {
+  results.push(ok);
+  console.log(`${ok ? green("✔") : red("✖")} ${label}${detail ? dim(`  ${detail}`) : ""}`);
+}
+
+const emulator = await startEmulator({ aws: { buckets: [{ name: BUCKET, objects: { [OBJECT]: BODY } }] } });
+const roleArn = `arn:aws:iam::${emulator.aws.accountId}:role/netlify-reports-reader`;
+const production = await generateIssuerKeys({ context: "production" });
+const preview = await generateIssuerKeys({ context: "deploy-preview" });
+let site;
+try {
+  console.log(
+    bold("\nfedkit demo: a Netlify edge function reads a private S3 object with no AWS key stored\n"),
+  );
+  site = await serveLocalSite({
+    siteDir: sampleDir,
+    siteId: SITE_ID,
+    output: (line) => {
+      const json = line.slice(line.indexOf("{"));
+      if (json.includes('"source":"fedkit"')) audit.push(json);
+      else if (serve) console.log(dim(line));
+    },
+    env: (url) => ({
+      FEDKIT_CONTEXT: "production",
+      FEDKIT_SITE_URL: url,
+      FEDKIT_SITE_ID: SITE_ID,
+      FEDKIT_ISSUER_KEYS: production.secret,
+      FEDKIT_ISSUER_PUBLIC_KEYS: JSON.stringify({ "deploy-preview": { keys: [preview.publicJwk] } }),
+      FEDKIT_AWS_STS_ENDPOINT: emulator.urls.sts,
+      REPORTS_BUCKET_URL: `${emulator.urls.s3}/${BUCKET}`,
+      REPORTS_ROLE_ARN: roleArn,
+    }),
+  });
+  console.log(`emulator: STS ${emulator.urls.sts}, S3 ${emulator.urls.s3}`);
+  console.log(
+    `site:     ${site.url} (Netlify edge runtime, Deno; production issuer ${site.url}/oidc/production)\n`,
+  );
+
+  // What a user does once in their AWS account: an IAM OIDC provider per issuer and a role trusting it.
+  const config = {
+    ...sampleConfig,
+    siteUrl: site.url,
+    targets: { reports: { ...sampleConfig.targets.reports, roleArn } },
+  };
+  for (const context of ["production", "deploy-preview"]) {
+    emulator.aws.createOpenIdConnectProvider({
+      url: `${site.url}/oidc/${context}`,
+      clientIds: ["sts.amazonaws.com"],
+    });
+  }
+  const trustPolicy = trustPolicyFor(config, "reports");
+  emulator.aws.putRole({
+    name: "netlify-reports-reader",
+    trustPolicy,
+    permissionPolicies: [
+      {
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${BUCKET}/reports/*` },
+        ],
+      },
+    ],
+  });
+  console.log(dim('role trust policy (from trustPolicyFor(config, "reports")):'));
+  console.log(dim(JSON.stringify(trustPolicy, null, 2)), "\n");
+
+  const started = Date.now();
+  const report = await fetch(`${site.url}/report`, { headers: { "x-nf-request-id": "demo-report-1" } });
+  const text = await report.text();
+  check(
+    "GET /report streams the private object",
+    report.status === 200 && text === BODY,
+    `${report.status}, ${text.length} bytes, ${Date.now() - started} ms (first request starts Deno)`,
+  );
+  const again = Date.now();
+  const second = await fetch(`${site.url}/report`, { headers: { "x-nf-request-id": "demo-report-2" } });
+  // The local runtime starts a fresh Worker per request, so it exchanges again; on Netlify an isolate serves
+  // many requests and the second one is a cache hit.
+  check(
+    "GET /report again",
+    second.status === 200 && (await second.text()) === BODY,
+    `${second.status}, ${Date.now() - again} ms (fresh isolate per request locally)`,
+  );
+
+  const unmapped = await fetch(`${site.url}/unmapped`, { headers: { "x-nf-request-id": "demo-unmapped-1" } });
+  const unmappedBody = await unmapped.json();
+  check(
+    "GET /unmapped is refused (not mapped to the role)",
+    unmapped.status === 403 && unmappedBody.error?.code === "policy_refused",
+    `${unmapped.status} ${JSON.stringify(unmappedBody)}`,
+  );
+
+  // A deploy preview has its own key and issuer; production trust does not accept what it mints.
+  const previewKeys = await importIssuerKeySet(preview.secret);
+  const attempt = async (context) => {
+    const issuer = createSiteIssuer({
+      siteUrl: site.url,
+      siteId: SITE_ID,
+      context,
+      keys: { ...previewKeys, context },
+    });
+    const token = await issuer.mint({ audience: "sts.amazonaws.com", functionName: "report" });
+    const federation = createFederation({ source: staticToken(token), audit: memoryAudit() });
+    const provider = awsProvider({
+      roleArn,
+      region: "eu-west-1",
+      endpoint: emulator.urls.sts,
+      allowCustomEndpoint: true,
+    });
+    return federation.getCredentials(provider).then(
+      () => undefined,
+      (error) => error,
+    );
+  };
+  const refused = await attempt("deploy-preview");
+  check(
+    "a deploy-preview token is refused by the production role",
+    refused?.cloudCode === "AccessDenied",
+    `${refused?.code} / ${refused?.cloudCode}`,
+  );
+  const forged = await attempt("production");
+  check(
+    "a preview key posing as the production issuer is refused",
+    forged?.cloudCode === "InvalidIdentityToken",
+    `${forged?.code} / ${forged?.cloudCode}`,
+  );
+
+  await new Promise((r) => setTimeout(r, 300));
+  console.log(bold("\naudit lines (JSON, one per event; no token or secret in them):"));
+  for (const line of audit) console.log(dim(line));
+  const events = audit.map((l) => JSON.parse(l));
+  check(
+    "audit recorded the exchange and the refusal",
+    events.some((e) => e.type === "exchange") &&
+      events.some((e) => e.type === "refusal" && e.correlationId === "demo-unmapped-1"),
+  );
+  check("no token in the audit lines", !audit.join("\n").match(/eyJ[\w-]{10,}\.[\w-]{10,}/));
+
+  if (serve) {
+    console.log(bold(`\nserving: open ${site.url}/ or curl ${site.url}/report   (Ctrl-C to stop)`));
+    await new Promise((resolve) => process.once("SIGINT", resolve));
+  }
+} catch (error) {
+  check("demo ran", false, error instanceof Error ? error.message : String(error));
+} finally {
+  await site?.stop();
+  await emulator.stop();
+}
+const ok = results.length > 0 && results.every(Boolean);
+console.log(
+  ok
+    ? green(bold("\ndemo: everything behaved as expected"))
+    : red(bold("\ndemo: something did not behave as expected")),
+);
+process.exit(ok ? 0 : 1);
