@@ -81,7 +81,7 @@ function pickScope(scopes: string | string[]): string {
  * @public
  */
 export function tokenCredential(
-  federation: Federation,
+  federation: Pick<Federation, "getCredentials">,
   providers: Provider<AccessToken> | ProviderForScope,
   options: Omit<GetCredentialsOptions, "signal"> = {},
 ): TokenCredentialLike {

@@ -39,7 +39,7 @@ export interface AzureFetchOptions extends Omit<GetCredentialsOptions, "signal">
  * @public
  */
 export function azureFetch(
-  federation: Federation,
+  federation: Pick<Federation, "getCredentials">,
   provider: Provider<AccessToken>,
   options: AzureFetchOptions = {},
 ): FetchFn {
