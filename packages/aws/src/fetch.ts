@@ -13,6 +13,7 @@ import {
   type Credentials,
   FederationError,
   type Provider,
+  type SubjectTokenSource,
 } from "@fedkit/core";
 import { AwsV4Signer } from "aws4fetch";
 import { checkRegion } from "./partition.js";
@@ -20,10 +21,15 @@ import { amzDate, BoundedMap } from "./signing.js";
 
 /** What {@link awsFetch} needs from a federation: `createFederation()`'s result fits. @public */
 export interface CredentialGetter {
-  getCredentials<C extends Credentials>(
-    provider: Provider<C>,
-    options?: { signal?: AbortSignal; correlationId?: string },
-  ): Promise<C>;
+  getCredentials<C extends Credentials>(provider: Provider<C>, options?: CredentialOptions): Promise<C>;
+}
+
+/** What fedkit passes on to `getCredentials`. @public */
+export interface CredentialOptions {
+  signal?: AbortSignal;
+  correlationId?: string;
+  /** The subject-token source for this client or request (e.g. the incoming request's bearer token). */
+  source?: SubjectTokenSource;
 }
 
 /** Options of {@link awsFetch}. @public */
@@ -40,10 +46,15 @@ export interface AwsFetchOptions {
   readonly keyCacheSize?: number;
   /** Correlation id passed to `getCredentials` for audit events. */
   readonly correlationId?: string;
+  /** Subject-token source for this client, overriding the federation's (e.g. `requestBearerToken(request, ...)`). */
+  readonly source?: SubjectTokenSource;
 }
 
 /** Per-request options: the usual `RequestInit` plus a correlation id for the audit log. @public */
-export type AwsRequestInit = RequestInit & { readonly correlationId?: string };
+export type AwsRequestInit = RequestInit & {
+  readonly correlationId?: string;
+  readonly source?: SubjectTokenSource;
+};
 
 /** Options of {@link AwsFetch.presign}. @public */
 export interface PresignOptions {
@@ -124,10 +135,12 @@ export function awsFetch(
   const now = () => (options.now ?? Date.now)();
 
   async function credentials(init: AwsRequestInit | undefined): Promise<AwsCredentials> {
-    const credentialOptions: { signal?: AbortSignal; correlationId?: string } = {};
+    const credentialOptions: CredentialOptions = {};
     if (init?.signal) credentialOptions.signal = init.signal;
     const correlationId = init?.correlationId ?? options.correlationId;
     if (correlationId !== undefined) credentialOptions.correlationId = correlationId;
+    const source = init?.source ?? options.source;
+    if (source !== undefined) credentialOptions.source = source;
     return federation.getCredentials(provider, credentialOptions);
   }
 
@@ -147,7 +160,7 @@ export function awsFetch(
   }
 
   async function sign(input: string | URL | Request, init: AwsRequestInit = {}): Promise<Request> {
-    const { correlationId: _omit, ...requestInit } = init;
+    const { correlationId: _omit, source: _source, ...requestInit } = init;
     const creds = await credentials(init);
     const request = await toSignInput(input, requestInit);
     const signed = await signer(creds, request, amzDate(now())).sign();
@@ -173,9 +186,7 @@ export function awsFetch(
     if (!Number.isInteger(requested) || requested < 1) {
       throw new TypeError("presign: expiresIn must be a positive whole number of seconds");
     }
-    const credentialOptions =
-      options.correlationId === undefined ? {} : { correlationId: options.correlationId };
-    const creds = await federation.getCredentials(provider, credentialOptions);
+    const creds = await credentials(undefined);
     const started = now();
     const remaining = Math.floor((creds.expiresAt - started) / 1000);
     if (remaining < 1) {

@@ -12,6 +12,7 @@ export {
   type AwsRequestInit,
   awsFetch,
   type CredentialGetter,
+  type CredentialOptions,
   type PresignOptions,
 } from "./fetch.js";
 export {

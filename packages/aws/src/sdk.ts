@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import type { AwsCredentials, Provider } from "@fedkit/core";
-import type { CredentialGetter } from "./fetch.js";
+import type { CredentialGetter, CredentialOptions } from "./fetch.js";
 
 /** The SDK's `AwsCredentialIdentity` (from `@smithy/types`), structurally. @public */
 export interface AwsCredentialIdentity {
@@ -38,13 +38,10 @@ export type AwsCredentialIdentityProvider = (options?: {
 export function fromFederation(
   federation: CredentialGetter,
   provider: Provider<AwsCredentials>,
-  options: { readonly correlationId?: string } = {},
+  options: Pick<CredentialOptions, "correlationId" | "source"> = {},
 ): AwsCredentialIdentityProvider {
   return async () => {
-    const creds = await federation.getCredentials(
-      provider,
-      options.correlationId === undefined ? {} : { correlationId: options.correlationId },
-    );
+    const creds = await federation.getCredentials(provider, { ...options });
     const accountId = /^arn:[\w-]+:sts::(\d{12}):/.exec(creds.assumedRoleArn ?? "")?.[1];
     return {
       accessKeyId: creds.accessKeyId,

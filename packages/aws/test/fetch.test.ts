@@ -61,6 +61,23 @@ describe("awsFetch", () => {
     expect(calls).toEqual([{ correlationId: "corr-1" }, { correlationId: "corr-1" }]);
   });
 
+  it("passes a per-client or per-request subject-token source to getCredentials", async () => {
+    server = await startServer(() => ({ status: 200, body: "" }));
+    const { getter, calls } = federation();
+    const clientSource = { name: "client", getToken: async () => Promise.reject(new Error("unused")) };
+    const requestSource = { name: "request", getToken: async () => Promise.reject(new Error("unused")) };
+    const s3 = awsFetch(getter, provider, { service: "s3", source: clientSource });
+    await s3(`${server.origin}/b/k`);
+    await s3(`${server.origin}/b/k`, { source: requestSource });
+    await s3.presign(`${server.origin}/b/k`);
+    expect(calls.map((c) => (c as { source?: { name: string } }).source?.name)).toEqual([
+      "client",
+      "request",
+      "client",
+    ]);
+    expect(server.requests[1]!.headers.source).toBeUndefined();
+  });
+
   it("does not retry: a 503 comes back after one attempt", async () => {
     server = await startServer(() => ({ status: 503, body: "slow down" }));
     const s3 = awsFetch(federation().getter, provider, { service: "s3" });
