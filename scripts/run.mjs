@@ -8,12 +8,19 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const PNPM = ["-y", "pnpm@12.4.2"];
-const bin = (name) => join(root, "node_modules", ".bin", name);
+const binDir = join(root, "node_modules", ".bin");
+const bin = (name) => join(binDir, name);
+// turbo looks for the package manager on PATH; the pinned pnpm is a root devDependency, so its bin goes first.
+const baseEnv = {
+  PATH: `${binDir}${process.platform === "win32" ? ";" : ":"}${process.env.PATH ?? ""}`,
+  TURBO_TELEMETRY_DISABLED: "1",
+  DO_NOT_TRACK: "1",
+};
 
 function run(label, cmd, args, env = {}) {
   const started = Date.now();
   console.log(`\n▶ ${label}`);
-  const result = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+  const result = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...baseEnv, ...env } });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (result.status !== 0) {
     console.error(`✖ ${label} failed (exit ${result.status ?? result.signal}) after ${seconds}s`);
