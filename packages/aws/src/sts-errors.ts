@@ -60,6 +60,13 @@ function trustHint(info: StsCallInfo, s: SubjectSummary): string {
   );
 }
 
+function signingHint(): string {
+  return (
+    "STS refused the signature of the chained call made with the first hop's credentials: check this machine's " +
+    "clock (SigV4 allows about five minutes of skew) and that nothing rewrites the request on the way."
+  );
+}
+
 interface Mapping {
   readonly code: FederationErrorCode;
   readonly retryable?: boolean;
@@ -132,6 +139,9 @@ const BY_CODE: Record<string, Mapping> = {
     hint: () =>
       "The session policy is not a valid IAM policy document; check its JSON, Version and Statement.",
   },
+  SignatureDoesNotMatch: { code: "access_denied", hint: signingHint },
+  InvalidClientTokenId: { code: "access_denied", hint: signingHint },
+  RequestExpired: { code: "access_denied", hint: signingHint },
   ValidationError: {
     code: "invalid_request",
     hint: () =>

@@ -86,9 +86,15 @@ export function stsForm(params: Record<string, string | number | readonly string
   return form.toString();
 }
 
-/** `IDPCommunicationError` is worth retrying although STS answers it with 400. @internal */
+/**
+ * `IDPCommunicationError` and `Throttling` are worth retrying although STS answers them with HTTP 400 (the
+ * core retries 429 and 5xx on its own).
+ * @internal
+ */
 export function isTransientSts(response: HttpResponse): boolean {
-  return response.status === 400 && peekErrorCode(response.text) === "IDPCommunicationError";
+  if (response.status !== 400) return false;
+  const code = peekErrorCode(response.text);
+  return code === "IDPCommunicationError" || code === "Throttling";
 }
 
 /** Sends one STS call through the core's safe client and parses the answer or maps the error. @internal */

@@ -103,6 +103,18 @@ describe("assumeRole (role chaining)", () => {
     expect(err.hint).toContain("sts:TagSession");
   });
 
+  it("points at the clock when the chained signature is refused", async () => {
+    const provider = await chain({
+      status: 403,
+      body: stsError("SignatureDoesNotMatch", "The request signature we calculated does not match"),
+    });
+    const err = (await provider
+      .exchange(token, createExchangeContext())
+      .catch((e: unknown) => e)) as FederationError;
+    expect(err).toMatchObject({ code: "access_denied", cloudCode: "SignatureDoesNotMatch" });
+    expect(err.hint).toContain("clock");
+  });
+
   it("refuses claims that would widen a tag, and bad chaining options", async () => {
     const provider = await chain(
       { status: 200, body: stsSuccess("AssumeRole") },

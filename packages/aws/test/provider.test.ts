@@ -180,6 +180,16 @@ describe("awsProvider exchange", () => {
     expect(server!.requests).toHaveLength(3);
   });
 
+  it("retries Throttling (HTTP 400) as transient, then succeeds", async () => {
+    const provider = await withSts((i) =>
+      i === 0
+        ? { status: 400, body: stsError("Throttling", "Rate exceeded") }
+        : { status: 200, body: stsSuccess("AssumeRoleWithWebIdentity") },
+    );
+    expect((await provider.exchange(token, ctx())).credentials.accessKeyId).toBe("ASIATESTACCESSKEY01");
+    expect(server!.requests).toHaveLength(2);
+  });
+
   it("maps Throttling to throttled and non-XML answers by status", async () => {
     let provider = await withSts(() => ({ status: 400, body: stsError("Throttling", "Rate exceeded") }));
     expect((await failure(provider.exchange(token, ctx()))).code).toBe("throttled");
