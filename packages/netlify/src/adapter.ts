@@ -45,14 +45,13 @@ export function withFedkit<C extends NetlifyContext = NetlifyContext>(
       'withFedkit: pass the function\'s name, e.g. withFedkit({ ...config, function: "report" }, handler)',
     );
   }
-  // Functions spread the same site config; its `targets` object identifies it, so they share one isolate state.
-  const shared = sharedConfig(config);
+  const base = sharedConfig(config);
   return async (request, context) => {
     const requestId = context?.requestId || request.headers.get("x-nf-request-id") || crypto.randomUUID();
     const waitUntil = typeof context?.waitUntil === "function" ? context.waitUntil.bind(context) : undefined;
     let fedkit: Fedkit | undefined;
     try {
-      fedkit = await fedkitFor(shared, {
+      fedkit = await fedkitFor(base, {
         functionName: config.function,
         requestId,
         ...(waitUntil ? { waitUntil } : {}),
@@ -74,16 +73,25 @@ export function withFedkit<C extends NetlifyContext = NetlifyContext>(
   };
 }
 
-const shared = new WeakMap<object, FedkitConfig>();
+const shared = new WeakMap<object, FedkitConfig[]>();
 
+// Spreads of one site config (`{ ...config, function }`) share one isolate state; a config that differs in any
+// field gets its own.
 function sharedConfig(config: FunctionConfig): FedkitConfig {
-  let base = shared.get(config.targets);
-  if (base === undefined) {
-    const { function: _name, ...rest } = config;
-    base = rest;
-    shared.set(config.targets, base);
-  }
-  return base;
+  const { function: _name, ...rest } = config;
+  const candidates = shared.get(config.targets) ?? [];
+  const same = candidates.find((base) => sameFields(base, rest));
+  if (same !== undefined) return same;
+  shared.set(config.targets, [...candidates, rest]);
+  return rest;
+}
+
+function sameFields(a: object, b: object): boolean {
+  const ka = Object.keys(a);
+  return (
+    ka.length === Object.keys(b).length &&
+    ka.every((k) => (a as Record<string, unknown>)[k] === (b as Record<string, unknown>)[k])
+  );
 }
 
 function logError(error: unknown, requestId: string): void {
