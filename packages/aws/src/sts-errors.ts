@@ -43,10 +43,9 @@ function presented(s: SubjectSummary): string {
 function trustHint(info: StsCallInfo, s: SubjectSummary): string {
   if (info.operation === "AssumeRole") {
     return (
-      `The trust policy of ${info.role.arn} must allow the first hop's role (${info.caller ?? "the base role"}) ` +
-      "to sts:AssumeRole, plus sts:TagSession when session tags are passed and sts:SetSourceIdentity when a " +
-      "source identity is set; the first role's permission policy must allow sts:AssumeRole on it too, and the " +
-      "ExternalId condition, if any, must match `externalId`."
+      `The trust policy of ${info.role.arn} must allow ${info.caller ?? "the first role"} sts:AssumeRole ` +
+      "(+ sts:TagSession with tags, sts:SetSourceIdentity with a source identity) and match externalId; the " +
+      "first role needs sts:AssumeRole on it too."
     );
   }
   const prefix = s.iss ? conditionKeyPrefix(s.iss) : "<issuer host/path>";
@@ -54,16 +53,15 @@ function trustHint(info: StsCallInfo, s: SubjectSummary): string {
   const { partition, accountId, arn } = info.role;
   return (
     `The trust policy of ${arn} must allow "Federated": "arn:${partition}:iam::${accountId}:oidc-provider/${prefix}" ` +
-    `to sts:AssumeRoleWithWebIdentity with conditions matching this token: "${prefix}:aud" = "${aud ?? info.audience}" ` +
-    `and "${prefix}:sub" = "${s.sub ?? "(none)"}" (StringEquals, or StringLike with wildcards); if the token ` +
-    `carries the https://aws.amazon.com/tags claim, the statement must also allow sts:TagSession.`
+    `sts:AssumeRoleWithWebIdentity with conditions matching this token: "${prefix}:aud" = "${aud ?? info.audience}", ` +
+    `"${prefix}:sub" = "${s.sub ?? "(none)"}"; with a https://aws.amazon.com/tags claim also sts:TagSession.`
   );
 }
 
 function signingHint(): string {
   return (
-    "STS refused the signature of the chained call made with the first hop's credentials: check this machine's " +
-    "clock (SigV4 allows about five minutes of skew) and that nothing rewrites the request on the way."
+    "STS refused the chained call's signature: check this machine's clock (about 5 minutes of skew are " +
+    "allowed) and that nothing rewrites the request."
   );
 }
 
@@ -80,64 +78,57 @@ function invalidIdentityToken(info: StsCallInfo, s: SubjectSummary, err: StsErro
     return {
       code: "audience_mismatch",
       hint: () =>
-        `Add the token's aud to the client IDs (audiences) of the IAM OIDC provider ${prefix}, or have the ` +
-        `token issued for an audience that provider lists (fedkit asks for "${info.audience}"; set \`audience\`).`,
+        `Add the token's aud to the client IDs of the IAM OIDC provider ${prefix}, or request tokens for an ` +
+        `audience it lists (fedkit asks for "${info.audience}", see the audience option).`,
     };
   }
   if (/no openidconnect provider/i.test(message)) {
     return {
       code: "issuer_untrusted",
       hint: () =>
-        `Create an IAM OIDC identity provider with URL ${s.iss ?? "<token iss>"} in account ` +
-        `${info.role.accountId} (the URL must equal the token's iss exactly, path included).`,
+        `Create an IAM OIDC provider whose URL equals the token's iss (${s.iss ?? "?"}) exactly in account ` +
+        `${info.role.accountId}.`,
     };
   }
   return {
     code: "invalid_subject_token",
     hint: () =>
-      `STS could not validate the token. Check that ${s.iss ?? "the issuer"}/.well-known/openid-configuration and ` +
-      "its jwks_uri are publicly reachable over HTTPS, that the signing key is published there, and that the " +
-      "token's iss matches the IAM OIDC provider URL exactly.",
+      `Check that ${s.iss ?? "the issuer"}/.well-known/openid-configuration and its jwks_uri are public over ` +
+      "HTTPS, publish the signing key, and that iss equals the IAM OIDC provider URL.",
   };
 }
 
 const BY_CODE: Record<string, Mapping> = {
   ExpiredTokenException: {
     code: "expired_subject_token",
-    hint: () =>
-      "The web identity token has expired: fetch a fresh token from the identity provider and retry.",
+    hint: () => "The token expired: fetch a fresh one from the identity provider.",
   },
   IDPRejectedClaim: { code: "subject_mismatch", hint: trustHint },
   IDPCommunicationError: {
     code: "provider_unavailable",
     retryable: true,
     hint: (_i, s) =>
-      `STS could not reach the identity provider ${s.iss ?? ""} to fetch its keys; make sure its discovery ` +
-      "document and JWKS are publicly reachable and answer quickly, then retry.",
+      `STS could not fetch the keys of ${s.iss ?? "the issuer"}: its discovery document and JWKS must be ` +
+      "public and fast.",
   },
   AccessDenied: { code: "access_denied", hint: trustHint },
   RegionDisabledException: {
     code: "config",
-    hint: () =>
-      "STS is not activated in this region for the account: activate it under IAM > Account settings > " +
-      "Security Token Service (STS), or pick another region.",
+    hint: () => "Activate STS for this region in IAM > Account settings, or use another region.",
   },
   Throttling: {
     code: "throttled",
     retryable: true,
-    hint: () =>
-      "STS throttled the calls; cache credentials longer (fedkit's cache does) or spread out exchanges.",
+    hint: () => "Keep credentials cached (one federation per process) and spread out exchanges.",
   },
   PackedPolicyTooLarge: {
     code: "invalid_request",
     hint: () =>
-      "The session policy, policy ARNs and session tags together exceed STS's packed size limit: shorten the " +
-      "session policy, pass fewer policy ARNs or tags, or move the grant into the role's permission policy.",
+      "Session policy, policy ARNs and tags exceed STS's packed size: shorten them or move the grant into the role.",
   },
   MalformedPolicyDocument: {
     code: "invalid_request",
-    hint: () =>
-      "The session policy is not a valid IAM policy document; check its JSON, Version and Statement.",
+    hint: () => "The session policy is not a valid IAM policy document.",
   },
   SignatureDoesNotMatch: { code: "access_denied", hint: signingHint },
   InvalidClientTokenId: { code: "access_denied", hint: signingHint },
@@ -145,8 +136,8 @@ const BY_CODE: Record<string, Mapping> = {
   ValidationError: {
     code: "invalid_request",
     hint: () =>
-      "STS rejected a parameter: durationSeconds must not exceed the role's maximum session duration (and 3600 " +
-      "for chained roles), the session name must match [\\w+=,.@-]{2,64}.",
+      "durationSeconds must not exceed the role's maximum (3600 when chained); session names match " +
+      "[\\w+=,.@-]{2,64}.",
   },
 };
 
