@@ -6,7 +6,7 @@
  */
 import { consoleAudit } from "./audit/console.js";
 import { memoryCache } from "./cache/memory.js";
-import { buildEvent, type EventInput } from "./engine/events.js";
+import { buildEvent, type EventInput, jtiHash } from "./engine/events.js";
 import { KeyMemo } from "./engine/keys.js";
 import { NegativeCache, negativeClass, refusedByNegativeCache } from "./engine/negative.js";
 import { makeEntry, type RefreshPolicy, resolveRefreshPolicy } from "./engine/policy.js";
@@ -162,6 +162,7 @@ export function createFederation(options: FederationOptions = {}): Federation {
     const started = monotonicMs();
     const correlationId = call.correlationId ?? randomId(random);
     const ctx = createExchangeContext({ fetch: options.fetch, now, random, retry, correlationId });
+    void jtiHash(token);
     const neg = await negativeKeys(provider, token);
     const background = outcome === "refresh";
     const base = { provider, token, correlationId, labels: labelsOf(call) };
@@ -271,12 +272,24 @@ export function createFederation(options: FederationOptions = {}): Federation {
   }
 
   /** An exchange that first consults the negative cache: a remembered failure is refused (and audited) once. */
-  async function guardedExchange(provider: Provider, token: SubjectToken, key: string, call: GetCredentialsOptions) {
+  async function guardedExchange(
+    provider: Provider,
+    token: SubjectToken,
+    key: string,
+    call: GetCredentialsOptions,
+  ) {
     const started = monotonicMs();
     const neg = await negativeKeys(provider, token);
     const blocked = negative.check([neg.tokenKey, neg.availabilityKey], now());
     if (blocked !== undefined) {
-      return refuse(provider, token, refusedByNegativeCache(blocked.error, blocked.retryInMs), call, "negative", started);
+      return refuse(
+        provider,
+        token,
+        refusedByNegativeCache(blocked.error, blocked.retryInMs),
+        call,
+        "negative",
+        started,
+      );
     }
     return exchange(provider, token, key, "miss", call);
   }

@@ -34,7 +34,8 @@ export interface EventInput {
 
 const jtiHashes = new WeakMap<SubjectToken, Promise<string | undefined>>();
 
-function jtiHash(token: SubjectToken): Promise<string | undefined> {
+/** Starts hashing the token's `jti` early, so the event is ready when the exchange ends. @internal */
+export function jtiHash(token: SubjectToken): Promise<string | undefined> {
   let hash = jtiHashes.get(token);
   if (hash === undefined) {
     const jti = token.claims.jti;

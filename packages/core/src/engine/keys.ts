@@ -28,14 +28,14 @@ export function canonicalJson(value: unknown): string {
  * The identity part of a cache key: every non-temporal claim of a trusted token, or the raw token's hash.
  * @internal
  */
-export async function subjectIdentity(token: SubjectToken): Promise<string> {
+export async function subjectIdentity(token: SubjectToken, rawHash?: Promise<string>): Promise<string> {
   if (token.trust === "verified" || token.trust === "minted") {
     const claims: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(token.claims))
       if (!TEMPORAL_CLAIMS.has(name)) claims[name] = value;
     return `claims:${token.trust}:${canonicalJson(claims)}`;
   }
-  return `raw:${await sha256Hex(token.raw)}`;
+  return `raw:${await (rawHash ?? sha256Hex(token.raw))}`;
 }
 
 /**
@@ -50,8 +50,9 @@ export async function subjectIdentity(token: SubjectToken): Promise<string> {
 export async function deriveCacheKey(
   provider: Pick<Provider, "cloud" | "key">,
   token: SubjectToken,
+  rawHash?: Promise<string>,
 ): Promise<string> {
-  const identity = await subjectIdentity(token);
+  const identity = await subjectIdentity(token, rawHash);
   return `fedkit:v1:${await sha256Hex(JSON.stringify(["fedkit/cache-key/v1", provider.cloud, provider.key, identity]))}`;
 }
 
@@ -88,7 +89,8 @@ export class KeyMemo {
     const known = perProvider.get(provider);
     if (known !== undefined && known.providerKey === provider.key) return Promise.resolve(known.value);
     checkTokenAudience(token, provider.audience, provider.cloud);
-    const derived = deriveCacheKey(provider, token);
+    // The raw hash is shared with the negative cache's keys: one digest per token, not two.
+    const derived = deriveCacheKey(provider, token, this.rawHash(token));
     const memo: Memo = { providerKey: provider.key, value: derived };
     perProvider.set(provider, memo);
     const map = perProvider;
@@ -105,7 +107,7 @@ export class KeyMemo {
   rawHash(token: SubjectToken): Promise<string> {
     let hash = this.rawHashes.get(token);
     if (hash === undefined) {
-      hash = sha256Hex(`raw:${token.raw}`);
+      hash = sha256Hex(token.raw);
       this.rawHashes.set(token, hash);
     }
     return hash;
