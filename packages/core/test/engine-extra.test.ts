@@ -1,0 +1,115 @@
+import {
+  createFederation,
+  encryptedCache,
+  FederationError,
+  importCacheKey,
+  memoryAudit,
+  memoryCache,
+  type Scheduler,
+  staticToken,
+} from "@fedkit/core";
+import { describe, expect, it } from "vitest";
+import { deferred, fakeProvider, jwt } from "./helpers.js";
+
+const claims = { iss: "https://idp.example", sub: "victim", aud: "sts.amazonaws.com", exp: 1_700_003_600 };
+
+function clocked(extra: Parameters<typeof createFederation>[0] = {}) {
+  let time = 1_700_000_000_000;
+  const audit = memoryAudit();
+  return {
+    audit,
+    advance: (ms: number) => (time += ms),
+    federation: createFederation({ audit, now: () => time, ...extra }),
+  };
+}
+
+describe("engine: isolation under availability errors", () => {
+  it("an outage caused through a forged unverified token does not push verified subjects into a backoff", async () => {
+    const { federation } = clocked();
+    const outage = new FederationError("provider_unavailable", "STS 503", { provider: "aws", status: 503 });
+    const provider = fakeProvider({
+      behave: (s) => (s.trust === "unverified" ? Promise.reject(outage) : undefined),
+    });
+    const forged = jwt(claims, "unverified", "Zm9yZ2Vk");
+    await federation.getCredentials(provider, { source: staticToken(forged) }).catch(() => undefined);
+    const creds = await federation.getCredentials(provider, { source: staticToken(jwt(claims, "verified")) });
+    expect(creds.kind).toBe("aws");
+    expect(provider.calls).toBe(2);
+  });
+});
+
+describe("engine: asynchronous (persistent) caches", () => {
+  it("shares one exchange among 200 cold callers through an encrypted cache, then answers from it", async () => {
+    const items = new Map<string, string>();
+    const storage = {
+      getItem: async (k: string) => items.get(k) ?? null,
+      setItem: async (k: string, v: string) => void items.set(k, v),
+      removeItem: async (k: string) => void items.delete(k),
+    };
+    const cache = encryptedCache(storage, await importCacheKey(crypto.getRandomValues(new Uint8Array(32))));
+    const { federation } = clocked({ cache });
+    const gate = deferred();
+    const provider = fakeProvider({ behave: () => gate.promise });
+    const source = staticToken(jwt(claims));
+    const calls = Array.from({ length: 200 }, () => federation.getCredentials(provider, { source }));
+    await new Promise((r) => setTimeout(r, 20));
+    gate.resolve();
+    const results = await Promise.all(calls);
+    expect(provider.calls).toBe(1);
+    expect(new Set(results.map((c) => c.secretAccessKey)).size).toBe(1);
+    expect(items.size).toBe(1);
+    // A second federation (another isolate) over the same storage reads the sealed entry instead of exchanging.
+    const other = createFederation({ cache, audit: memoryAudit(), now: () => 1_700_000_000_000 });
+    const again = await other.getCredentials(provider, { source: staticToken(jwt(claims)) });
+    expect(again.secretAccessKey).toBe(results[0]?.secretAccessKey);
+    expect(provider.calls).toBe(1);
+  });
+});
+
+describe("engine: scheduler per call", () => {
+  it("hands the background refresh to the per-call scheduler (waitUntil) instead of the federation's", async () => {
+    const fromFederation: Promise<unknown>[] = [];
+    const fromCall: Promise<unknown>[] = [];
+    const { federation, advance } = clocked({
+      scheduler: (w) => fromFederation.push(w),
+      refresh: { jitterFraction: 0 },
+    });
+    const provider = fakeProvider();
+    const source = staticToken(jwt({ ...claims, exp: 1_700_100_000 }));
+    await federation.getCredentials(provider, { source });
+    advance(0.8 * 3_600_000);
+    const waitUntil: Scheduler = (w) => fromCall.push(w);
+    await federation.getCredentials(provider, { source, scheduler: waitUntil });
+    expect(fromCall).toHaveLength(1);
+    expect(fromFederation).toHaveLength(0);
+    await Promise.all(fromCall);
+    expect(provider.calls).toBe(2);
+  });
+});
+
+describe("memoryCache bounds", () => {
+  it("evicts the least recently used entry beyond max", async () => {
+    const cache = memoryCache({ max: 2 });
+    const entry = (id: string) => ({
+      credentials: {
+        kind: "aws" as const,
+        accessKeyId: id,
+        secretAccessKey: id,
+        sessionToken: id,
+        expiresAt: 2e12,
+      },
+      obtainedAt: 1e12,
+      expiresAt: 2e12,
+      refreshAt: 1.5e12,
+    });
+    cache.set("a", entry("a"), 1e9);
+    cache.set("b", entry("b"), 1e9);
+    cache.get("a");
+    cache.set("c", entry("c"), 1e9);
+    expect(cache.get("b")).toBeUndefined();
+    expect(cache.get("a")).toBeDefined();
+    expect(cache.get("c")).toBeDefined();
+    expect(cache.size).toBe(2);
+    expect(() => memoryCache({ max: 0 })).toThrow(TypeError);
+  });
+});
