@@ -3,10 +3,12 @@
 // `trustPolicyFor(config, "reports")` turns it into the IAM role trust policy, so the two cannot drift.
 // Plain JavaScript so Node scripts (the demo, your deployment tooling) and Deno (the edge) both import it.
 
-/** @param {string} name */
+// Netlify.env on Netlify (edge and functions), process.env in Node scripts. Never touch `process` in Deno: it
+// loads Deno's Node compatibility layer and adds tens of milliseconds to every cold start.
+const runtime = /** @type {any} */ (globalThis);
+/** @param {string} name @returns {string | undefined} */
 const env = (name) =>
-  /** @type {any} */ (globalThis).Netlify?.env.get(name) ??
-  /** @type {any} */ (globalThis).process?.env?.[name];
+  (runtime.Netlify ? runtime.Netlify.env.get(name) : runtime.process?.env?.[name]) || undefined;
 
 /** Where the private objects live. Path-style so the local emulator works the same way. */
 export const bucketUrl = env("REPORTS_BUCKET_URL") ?? "https://s3.eu-west-1.amazonaws.com/fedkit-reports";

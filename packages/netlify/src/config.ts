@@ -52,8 +52,19 @@ export interface TargetGrant {
   readonly identity?: "function" | "user";
 }
 
-/** The end users' IdP, for per-user federation. @public */
-export interface UserIdpConfig {
+/** A verified end user, known to fedkit only by a hash of their issuer and `sub`. @public */
+export interface VerifiedUser {
+  readonly hash: string;
+}
+
+/** Verifies end users' bearer tokens; made by `userIdp(...)`. @public */
+export interface UserVerifier {
+  readonly issuer: string;
+  verify(request: Request, runtime?: RuntimeOptions): Promise<VerifiedUser>;
+}
+
+/** The end users' IdP, for per-user federation (see `userIdp`). @public */
+export interface UserIdpOptions {
   /** The IdP's issuer (`https://tenant.eu.auth0.com/`). */
   readonly issuer: string;
   /** The audience your API's access tokens carry (never a cloud audience). */
@@ -87,7 +98,8 @@ export interface FedkitConfig {
   readonly targets: Readonly<Record<string, TargetConfig>>;
   /** Function name → the targets it may use. Anything else is refused with `policy_refused`. */
   readonly functions: Readonly<Record<string, Readonly<Record<string, TargetGrant>>>>;
-  readonly users?: UserIdpConfig;
+  /** Per-user federation: `userIdp({ issuer, audience, jwksUri })`. */
+  readonly users?: UserVerifier;
   /** Extra cloud plugins by `cloud` name (`aws` is built in). */
   readonly clouds?: Readonly<Record<string, CloudPlugin>>;
   /** The secret key-set variable. Default `FEDKIT_ISSUER_KEYS`. */

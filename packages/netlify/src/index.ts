@@ -15,7 +15,9 @@ export type {
   RuntimeOptions,
   TargetConfig,
   TargetGrant,
-  UserIdpConfig,
+  UserIdpOptions,
+  UserVerifier,
+  VerifiedUser,
 } from "./config.js";
 export * from "./issuer/index.js";
 export { type NetlifyContext, platformEnv } from "./platform.js";
@@ -23,4 +25,5 @@ export { errorResponse } from "./response.js";
 export { ISSUER_CACHE_SECONDS, issuerRoutes } from "./routes.js";
 export { type Fedkit, fedkitFor, type PlatformRequest } from "./runtime.js";
 export { type TrustPolicyOptions, trustPolicyFor } from "./trust-policy.js";
+export { userIdp } from "./user.js";
 export { type ClientCredentialsOptions, clientCredentialsSource } from "./workload.js";

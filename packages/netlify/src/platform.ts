@@ -31,14 +31,14 @@ function read(get: () => string | undefined): string | undefined {
 }
 
 /**
- * Reads an environment variable from `Netlify.env`, then `Deno.env`, then `process.env`, at call time.
+ * Reads an environment variable from `Netlify.env`, else `Deno.env`, else `process.env`, at call time. Only the
+ * first runtime present is asked: touching `globalThis.process` in Deno loads its Node compatibility layer,
+ * which costs tens of milliseconds of cold start.
  * @public
  */
 export function platformEnv(name: string): string | undefined {
   const g = globalThis as PlatformGlobals;
-  return (
-    read(() => g.Netlify?.env?.get?.(name)) ??
-    read(() => g.Deno?.env?.get?.(name)) ??
-    read(() => g.process?.env?.[name])
-  );
+  if (g.Netlify?.env?.get) return read(() => g.Netlify?.env?.get?.(name));
+  if (g.Deno?.env?.get) return read(() => g.Deno?.env?.get?.(name));
+  return read(() => g.process?.env?.[name]);
 }

@@ -9,14 +9,13 @@ import {
 } from "@fedkit/core";
 import { resolveTarget } from "./clouds/registry.js";
 import type { BoundCredentials, CloudPlugin } from "./clouds/types.js";
-import type { FedkitConfig, TargetConfig } from "./config.js";
+import type { FedkitConfig, TargetConfig, VerifiedUser } from "./config.js";
 import { type Caller, cappedDuration, checkGrant } from "./guardrails.js";
 import { importIssuerKeySet } from "./issuer/keyset.js";
 import { createSiteIssuer, type SiteIssuer } from "./issuer/mint.js";
 import { siteIssuerSource } from "./issuer/source.js";
 import { subjectFor, userSubject } from "./issuer/subject.js";
 import { platformEnv } from "./platform.js";
-import { type VerifiedUser, verifyUser } from "./user.js";
 
 /** What the adapter knows about the platform request. @public */
 export interface PlatformRequest {
@@ -204,11 +203,11 @@ function handle(
           "fedkit: per-user federation needs `users` (the IdP) in the config.",
           {
             provider: "netlify",
-            hint: "Set users: { issuer, audience, jwksUri } to your IdP's values.",
+            hint: "Set users: userIdp({ issuer, audience, jwksUri }) with your IdP's values.",
           },
         );
       }
-      const verified = await verifyUser(request, config.users, config.runtime);
+      const verified = await config.users.verify(request, config.runtime);
       return handle(config, state, platform, verified);
     },
   };

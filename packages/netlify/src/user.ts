@@ -1,22 +1,43 @@
 import { FederationError, type JwksSource, remoteJwks, sha256Hex, verifySubjectToken } from "@fedkit/core";
-import type { RuntimeOptions, UserIdpConfig } from "./config.js";
+import type { RuntimeOptions, UserIdpOptions, UserVerifier, VerifiedUser } from "./config.js";
 
-/** A verified end user, known to fedkit only by a hash of their issuer and `sub`. @internal */
-export interface VerifiedUser {
-  readonly hash: string;
+/**
+ * The site's own IdP (Auth0, Okta, Entra, ...) for per-user federation: verifies a request's bearer token
+ * against the IdP's JWKS, issuer and audience. A separate entry so sites without per-user federation do not
+ * bundle the JWT verifier.
+ *
+ * @example
+ * ```ts
+ * users: userIdp({ issuer: "https://acme.eu.auth0.com/", audience: "https://reports.example.com/api",
+ *   jwksUri: "https://acme.eu.auth0.com/.well-known/jwks.json" }),
+ * ```
+ * @public
+ */
+export function userIdp(options: UserIdpOptions): UserVerifier {
+  for (const field of ["issuer", "audience", "jwksUri"] as const) {
+    if (typeof options?.[field] !== "string" || options[field] === "") {
+      throw new TypeError(`userIdp: ${field} must be a non-empty string (your IdP's ${field}).`);
+    }
+  }
+  let jwks: JwksSource | undefined;
+  return {
+    issuer: options.issuer,
+    verify(request, runtime = {}) {
+      jwks ??= runtime.fetch ? remoteJwks(options.jwksUri, { fetch: runtime.fetch }) : options.jwksUri;
+      return verifyUser(request, options, jwks, runtime);
+    },
+  };
 }
-
-const resolvers = new WeakMap<UserIdpConfig, JwksSource>();
 
 /**
  * Verifies the request's `Authorization: Bearer` token against the site IdP's JWKS, issuer and audience. The
  * user's token stays here: fedkit mints its own token for the user and only that one reaches a cloud.
- * @internal
  */
-export async function verifyUser(
+async function verifyUser(
   request: Request,
-  idp: UserIdpConfig,
-  runtime: RuntimeOptions = {},
+  idp: UserIdpOptions,
+  jwks: JwksSource,
+  runtime: RuntimeOptions,
 ): Promise<VerifiedUser> {
   const header = request.headers.get("authorization") ?? "";
   const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]*)$/i.exec(header.trim());
@@ -26,11 +47,6 @@ export async function verifyUser(
       status: 401,
       hint: "Send `Authorization: Bearer <access token>` issued by the site's identity provider.",
     });
-  }
-  let jwks = resolvers.get(idp);
-  if (jwks === undefined) {
-    jwks = runtime.fetch ? remoteJwks(idp.jwksUri, { fetch: runtime.fetch }) : idp.jwksUri;
-    resolvers.set(idp, jwks);
   }
   const token = await verifySubjectToken(match[1]!, {
     jwks,

@@ -6,6 +6,7 @@ import {
   generateIssuerKeys,
   memoryAuditFor,
   trustPolicyFor,
+  userIdp,
   withFedkit,
 } from "./adapter-support.js";
 import { serveIssuer } from "./issuer-server.js";
@@ -76,7 +77,11 @@ describe("per-user federation against the emulator", () => {
         },
       },
       functions: { files: { files: { identity: "user", maxDurationSeconds: 900 } } },
-      users: { issuer: emulator.urls.idp, audience: "site-api", jwksUri: `${emulator.urls.idp}/jwks` },
+      users: userIdp({
+        issuer: emulator.urls.idp,
+        audience: "site-api",
+        jwksUri: `${emulator.urls.idp}/jwks`,
+      }),
       runtime: { env: (name) => env[name], audit },
     }));
     emulator.aws.createOpenIdConnectProvider({
