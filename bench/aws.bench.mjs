@@ -12,7 +12,6 @@ import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { fromWebToken } from "@aws-sdk/credential-providers";
 import { awsFetch, awsProvider } from "@fedkit/aws";
 import { consoleAudit, createFederation, staticToken } from "@fedkit/core";
-// biome-ignore lint/correctness/useImportExtensions: the harness is an .mjs file; the rule would rewrite it to .js
 import { measure, ns, result, sizeOf, writeSuite } from "./lib/harness.mjs";
 
 const here = new URL(".", import.meta.url).pathname;
