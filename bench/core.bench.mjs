@@ -3,7 +3,7 @@
 // Run through `npm run bench` (built packages); writes bench/results/core.json.
 import { createFederation, memoryAudit, staticToken } from "@fedkit/core";
 import { memoize } from "@smithy/property-provider";
-import { measure, ns, result, sizeOf, writeSuite } from "./lib/harness.mjs";
+import { compare, measure, ns, result, sizeOf, writeSuite } from "./lib/harness.mjs";
 
 const b64 = (value) => Buffer.from(JSON.stringify(value)).toString("base64url");
 const nowS = Math.floor(Date.now() / 1000);
@@ -57,38 +57,26 @@ const sdkProvider = memoize(
 await sdkProvider();
 
 const opts = { iterations: 150, warmup: 20_000 };
-// Paired rounds, alternating which side goes first: each pair shares the machine's load at that moment (other
-// processes on a 2-core box), and the reported ratio is the median of the per-pair ratios.
-const ROUNDS = 9;
-const rounds = { fedkit: [], sdk: [], fedkitPerCall: [], ratios: [] };
-for (let round = 0; round < ROUNDS; round++) {
-  const runFedkit = () => measure("fedkit hit", () => federation.getCredentials(provider), opts);
-  const runSdk = () => measure("sdk memoize hit", () => sdkProvider(), opts);
-  const [f, s] = round % 2 === 0 ? [await runFedkit(), await runSdk()] : [null, await runSdk()];
-  const fedkitRound = f ?? (await runFedkit());
-  rounds.fedkit.push(fedkitRound);
-  rounds.sdk.push(s);
-  rounds.ratios.push(fedkitRound.medianNs / s.medianNs);
-}
-// The adapter style (a source per call) is measured after the side-by-side rounds, so it cannot disturb them.
+// Side by side: each sample times a batch of fedkit and, right after, a batch of the SDK's memoize (alternating
+// which goes first), so both see the same load; the comparison is the median of the per-sample ratios.
+const side = await compare(
+  ["fedkit hit", () => federation.getCredentials(provider)],
+  ["sdk memoize hit", () => sdkProvider()],
+  { iterations: 2000, warmup: 50_000 },
+);
+const hit = side.a;
+const sdk = side.b;
+// The adapter style (a source per call) is measured after the side-by-side run, so it cannot disturb it.
 const perCallSource = { source: staticToken(jwt) };
 const federation2 = createFederation({ audit: memoryAudit() });
 await federation2.getCredentials(provider, perCallSource);
-for (let round = 0; round < ROUNDS; round++) {
-  rounds.fedkitPerCall.push(
-    await measure(
-      "fedkit hit per-call source",
-      () => federation2.getCredentials(provider, perCallSource),
-      opts,
-    ),
-  );
-}
+const hitPerCall = await measure(
+  "fedkit hit per-call source",
+  () => federation2.getCredentials(provider, perCallSource),
+  opts,
+);
+
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-// The round whose median is the median of the rounds: robust to one noisy round on a shared machine.
-const middle = (list) => [...list].sort((a, b) => a.medianNs - b.medianNs)[Math.floor(list.length / 2)];
-const hit = middle(rounds.fedkit);
-const sdk = middle(rounds.sdk);
-const hitPerCall = middle(rounds.fedkitPerCall);
 
 // --- single flight --------------------------------------------------------------------------------------
 const N = 1000;
@@ -155,12 +143,12 @@ const results = [
   }),
   result({
     id: "core.hit.fedkit-vs-sdk",
-    label: "cache hit: fedkit median vs AWS SDK memoize median",
+    label: "cache hit: fedkit / AWS SDK memoize, median of side-by-side samples",
     subject: "fedkit",
     metric: "ratio",
-    value: Math.round(median(rounds.ratios) * 100) / 100,
+    value: Math.round(side.ratioMedian * 100) / 100,
     unit: "x",
-    detail: { pairs: rounds.ratios.map((r) => Math.round(r * 100) / 100) },
+    detail: { ratioP95: Math.round(side.ratioP95 * 100) / 100, samples: hit.samples, batch: hit.batch },
     comparedTo: "core.hit.aws-sdk-memoize",
     target: { op: "<=", value: 1, unit: "x", text: "no slower than the AWS SDK v3 memoized provider" },
   }),

@@ -83,6 +83,76 @@ export async function measure(name, fn, options = {}) {
   };
 }
 
+function summarize(name, samples, batch) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return {
+    name,
+    medianNs: percentile(sorted, 50),
+    p95Ns: percentile(sorted, 95),
+    meanNs: samples.reduce((x, y) => x + y, 0) / samples.length,
+    minNs: sorted[0],
+    samples: samples.length,
+    batch,
+    calls: samples.length * batch,
+  };
+}
+
+/**
+ * Times two functions side by side: every sample times one batch of `a` and, right after, one batch of `b`
+ * (alternating which goes first), so both see the same load of a shared machine. Returns each side's statistics
+ * and the median of the per-sample ratios a/b, which is far steadier than a ratio of two separate medians.
+ *
+ * @param {[string, () => unknown]} a
+ * @param {[string, () => unknown]} b
+ * @param {{ iterations?: number, warmup?: number, batch?: number }} [options]
+ * @returns {Promise<{ a, b, ratioMedian: number, ratioP95: number }>}
+ */
+export async function compare([nameA, fnA], [nameB, fnB], options = {}) {
+  const iterations = options.iterations ?? 1000;
+  const warmup = options.warmup ?? 5000;
+  const asyncA = isThenable(fnA());
+  const asyncB = isThenable(fnB());
+  for (let i = 0; i < warmup; i++) {
+    if (asyncA) await fnA();
+    else fnA();
+    if (asyncB) await fnB();
+    else fnB();
+  }
+  let batch = options.batch;
+  if (batch === undefined) {
+    const probe = Math.max(await timeBatch(fnA, 100, asyncA), await timeBatch(fnB, 100, asyncB));
+    batch = Math.max(1, Math.min(100_000, Math.round(20_000 / Math.max(probe, 1))));
+  }
+  const samplesA = [];
+  const samplesB = [];
+  const ratios = [];
+  for (let i = 0; i < iterations; i++) {
+    let ta;
+    let tb;
+    if (i % 2 === 0) {
+      ta = await timeBatch(fnA, batch, asyncA);
+      tb = await timeBatch(fnB, batch, asyncB);
+    } else {
+      tb = await timeBatch(fnB, batch, asyncB);
+      ta = await timeBatch(fnA, batch, asyncA);
+    }
+    samplesA.push(ta);
+    samplesB.push(tb);
+    ratios.push(ta / tb);
+  }
+  const sortedRatios = [...ratios].sort((x, y) => x - y);
+  return {
+    a: summarize(nameA, samplesA, batch),
+    b: summarize(nameB, samplesB, batch),
+    ratioMedian: percentile(sortedRatios, 50),
+    ratioP95: percentile(sortedRatios, 95),
+  };
+}
+
+function isThenable(value) {
+  return value !== null && typeof value?.then === "function";
+}
+
 /**
  * Bundles `entryFile` with esbuild (bundle, minify, ESM) and returns raw and gzip sizes. Build errors are
  * captured, not thrown, so a suite can record why an entry did not bundle.

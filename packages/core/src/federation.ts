@@ -4,82 +4,23 @@
  *
  * @packageDocumentation
  */
-import { consoleAudit } from "./audit/console.js";
-import { memoryCache } from "./cache/memory.js";
-import { buildEvent, type EventInput, jtiHash } from "./engine/events.js";
-import { KeyMemo } from "./engine/keys.js";
-import { NegativeCache, negativeClass, refusedByNegativeCache } from "./engine/negative.js";
-import { makeEntry, type RefreshPolicy, resolveRefreshPolicy } from "./engine/policy.js";
+import { runExchange } from "./engine/exchange.js";
+import { refusedByNegativeCache } from "./engine/negative.js";
+import type { Federation, FederationOptions, GetCredentialsOptions } from "./engine/options.js";
+import { createRuntime, raceAbort } from "./engine/runtime.js";
 import { FederationError } from "./errors.js";
-import { createExchangeContext } from "./http.js";
-import { type RetryPolicy, resolveRetryPolicy } from "./retry.js";
 import { checkTokenTimes } from "./tokens.js";
 import type {
-  AuditSink,
   CacheEntry,
-  CacheOutcome,
-  Clock,
   CredentialCache,
   Credentials,
-  FetchLike,
   Provider,
-  RandomSource,
-  Scheduler,
   SubjectToken,
   SubjectTokenSource,
-  TokenRequest,
 } from "./types.js";
-import { defaultRandom, randomId } from "./util/random.js";
 import { monotonicMs } from "./util/time.js";
 
-/** Options of {@link createFederation}. Every one has a default. @public */
-export interface FederationOptions {
-  /** Default subject-token source; `getCredentials` may override it per call. */
-  source?: SubjectTokenSource;
-  /** Default: `memoryCache()`. A cache that stores outside the process must be an `encryptedCache`. */
-  cache?: CredentialCache;
-  /** Default: `consoleAudit()` (JSON lines on `console.log`). */
-  audit?: AuditSink;
-  /** Default: `globalThis.fetch`, looked up at call time. */
-  fetch?: FetchLike;
-  /** Default: `Date.now`. */
-  now?: Clock;
-  /** Default: `crypto.getRandomValues`. */
-  random?: RandomSource;
-  /** Keeps background refreshes alive (`context.waitUntil`). Default: run detached; `flush()` awaits them. */
-  scheduler?: Scheduler;
-  retry?: Partial<RetryPolicy>;
-  refresh?: Partial<RefreshPolicy>;
-  /** Copied into every audit event (site, deploy context, ...). Nothing secret. */
-  labels?: Record<string, string>;
-}
-
-/** Per-call options of {@link Federation.getCredentials}. @public */
-export interface GetCredentialsOptions {
-  /** Overrides the federation's source for this call (e.g. `requestBearerToken(request, ...)`). */
-  source?: SubjectTokenSource;
-  /** Overrides the federation's scheduler for this call (pass the request's `context.waitUntil`). */
-  scheduler?: Scheduler;
-  /** Ties audit events to the request (Netlify's `context.requestId`). Default: random. */
-  correlationId?: string;
-  /** Stops waiting (`aborted`); a shared exchange goes on for the other callers. */
-  signal?: AbortSignal;
-  /** Added to the federation's labels for this call's audit events. */
-  labels?: Record<string, string>;
-}
-
-/** The engine returned by {@link createFederation}. @public */
-export interface Federation {
-  /**
-   * Valid credentials of `provider` for the subject of the source's token: held ones when they are outside the
-   * safety margin (starting a background refresh when due), else from one exchange shared by concurrent callers.
-   * @throws FederationError
-   */
-  getCredentials<C extends Credentials>(provider: Provider<C>, options?: GetCredentialsOptions): Promise<C>;
-  readonly audit: AuditSink;
-  /** Waits for background refreshes and pending audit writes, then flushes the audit sink. */
-  flush(): Promise<void>;
-}
+export type { Federation, FederationOptions, GetCredentialsOptions } from "./engine/options.js";
 
 const NO_OPTIONS: GetCredentialsOptions = Object.freeze({});
 
@@ -94,134 +35,10 @@ const NO_OPTIONS: GetCredentialsOptions = Object.freeze({});
  * @public
  */
 export function createFederation(options: FederationOptions = {}): Federation {
-  const cache = options.cache ?? memoryCache({ ...(options.now ? { now: options.now } : {}) });
-  const audit = options.audit ?? consoleAudit();
-  const now: Clock = options.now ?? (() => Date.now());
-  const random = options.random ?? defaultRandom;
-  const retry = resolveRetryPolicy(options.retry);
-  const policy = resolveRefreshPolicy(options.refresh);
-  const keys = new KeyMemo();
-  const negative = new NegativeCache(policy);
+  const rt = createRuntime(options);
+  const { cache, audit, now, policy, keys, negative, pending, refuse } = rt;
   const inflight = new Map<string, Promise<CacheEntry>>();
-  const pending = new Set<Promise<unknown>>();
   const skewMs = policy.clockSkewSeconds * 1000;
-  /** Token requests without a signal are immutable: one per audience, not one per call. */
-  const byAudience = new Map<string, TokenRequest>();
-
-  function track(work: Promise<unknown>, scheduler: Scheduler | undefined): void {
-    const settled = work.then(
-      () => undefined,
-      () => undefined,
-    );
-    pending.add(settled);
-    void settled.then(() => pending.delete(settled));
-    (scheduler ?? options.scheduler)?.(settled);
-  }
-
-  async function emit(input: EventInput, scheduler?: Scheduler): Promise<void> {
-    try {
-      const written = audit.write(await buildEvent(input));
-      if (written instanceof Promise) track(written, scheduler);
-    } catch {
-      // An audit sink that throws must not turn a success into a failure, nor hide the real error.
-    }
-  }
-
-  function tokenRequest(audience: string, signal: AbortSignal | undefined): TokenRequest {
-    if (signal !== undefined) return { audience, now, signal };
-    let request = byAudience.get(audience);
-    if (request === undefined) {
-      request = Object.freeze({ audience, now });
-      byAudience.set(audience, request);
-    }
-    return request;
-  }
-
-  function labelsOf(call: GetCredentialsOptions): Record<string, string> | undefined {
-    return call.labels === undefined ? options.labels : { ...options.labels, ...call.labels };
-  }
-
-  /** Keys under which failures of this (provider, token) are remembered. */
-  async function negativeKeys(provider: Provider, token: SubjectToken) {
-    const tokenKey = `token\0${provider.cloud}\0${provider.key}\0${await keys.rawHash(token)}`;
-    // An unverified token could be anyone's: its availability failures must not block other subjects.
-    const availabilityKey =
-      token.trust === "unverified"
-        ? `availability\0${tokenKey}`
-        : `availability\0${provider.cloud}\0${provider.key}`;
-    return { tokenKey, availabilityKey };
-  }
-
-  async function exchange(
-    provider: Provider,
-    token: SubjectToken,
-    key: string,
-    outcome: CacheOutcome,
-    call: GetCredentialsOptions,
-  ): Promise<CacheEntry> {
-    const started = monotonicMs();
-    const correlationId = call.correlationId ?? randomId(random);
-    const ctx = createExchangeContext({ fetch: options.fetch, now, random, retry, correlationId });
-    void jtiHash(token);
-    const neg = await negativeKeys(provider, token);
-    const background = outcome === "refresh";
-    const base = { provider, token, correlationId, labels: labelsOf(call) };
-    try {
-      const result = await provider.exchange(token, ctx);
-      const obtainedAt = now();
-      const expiresAt = result?.credentials?.expiresAt;
-      if (typeof expiresAt !== "number" || !(expiresAt - obtainedAt > policy.safetyMarginMs)) {
-        throw new FederationError(
-          "bad_response",
-          `${provider.cloud} returned credentials that expire too soon or carry no expiry.`,
-          {
-            provider: provider.cloud,
-            hint: `Credentials must outlive refresh.safetyMarginMs (${policy.safetyMarginMs} ms); raise the session duration or lower the margin.`,
-          },
-        );
-      }
-      const entry = makeEntry(result, obtainedAt, policy, random);
-      try {
-        await cache.set(key, entry, expiresAt - obtainedAt);
-      } catch {
-        // A cache that fails to store costs an exchange next time; the caller still gets valid credentials.
-      }
-      negative.clear(neg.availabilityKey);
-      negative.clear(neg.tokenKey);
-      await emit(
-        {
-          ...base,
-          type: background ? "refresh" : "exchange",
-          cache: outcome,
-          durationMs: monotonicMs() - started,
-          now: now(),
-          attempts: ctx.attempts,
-          entry,
-          ...(result.requestId !== undefined ? { requestId: result.requestId } : {}),
-        },
-        call.scheduler,
-      );
-      return entry;
-    } catch (thrown) {
-      const error = asFederationError(thrown, provider);
-      const kind = negativeClass(error.code);
-      if (kind !== undefined)
-        negative.record(kind === "token" ? neg.tokenKey : neg.availabilityKey, error, now());
-      await emit(
-        {
-          ...base,
-          type: "failure",
-          cache: background ? "stale" : outcome,
-          durationMs: monotonicMs() - started,
-          now: now(),
-          attempts: ctx.attempts,
-          error,
-        },
-        call.scheduler,
-      );
-      throw error;
-    }
-  }
 
   function startRefresh(
     provider: Provider,
@@ -232,43 +49,17 @@ export function createFederation(options: FederationOptions = {}): Federation {
     if (inflight.has(key)) return;
     // Deferred to a microtask so not even the synchronous start of the exchange runs on the caller's path.
     const flight = Promise.resolve().then(async () => {
-      const neg = await negativeKeys(provider, token);
+      const neg = await rt.negativeKeys(provider, token);
       const blocked = negative.check([neg.tokenKey, neg.availabilityKey], now());
       if (blocked !== undefined) throw blocked.error;
-      return exchange(provider, token, key, "refresh", call);
+      return runExchange(rt, provider, token, key, "refresh", call);
     });
     inflight.set(key, flight);
     const done = () => {
       if (inflight.get(key) === flight) inflight.delete(key);
     };
     flight.then(done, done);
-    track(flight, call.scheduler);
-  }
-
-  async function refuse(
-    provider: Provider,
-    token: SubjectToken | undefined,
-    error: unknown,
-    call: GetCredentialsOptions,
-    cacheOutcome: CacheOutcome,
-    started: number,
-  ): Promise<never> {
-    const failure = asFederationError(error, provider);
-    await emit(
-      {
-        type: "refusal",
-        provider,
-        ...(token ? { token } : {}),
-        cache: cacheOutcome,
-        durationMs: monotonicMs() - started,
-        correlationId: call.correlationId ?? randomId(random),
-        now: now(),
-        error: failure,
-        labels: labelsOf(call),
-      },
-      call.scheduler,
-    );
-    throw failure;
+    rt.track(flight, call.scheduler);
   }
 
   /** An exchange that first consults the negative cache: a remembered failure is refused (and audited) once. */
@@ -279,7 +70,7 @@ export function createFederation(options: FederationOptions = {}): Federation {
     call: GetCredentialsOptions,
   ) {
     const started = monotonicMs();
-    const neg = await negativeKeys(provider, token);
+    const neg = await rt.negativeKeys(provider, token);
     const blocked = negative.check([neg.tokenKey, neg.availabilityKey], now());
     if (blocked !== undefined) {
       return refuse(
@@ -291,7 +82,7 @@ export function createFederation(options: FederationOptions = {}): Federation {
         started,
       );
     }
-    return exchange(provider, token, key, "miss", call);
+    return runExchange(rt, provider, token, key, "miss", call);
   }
 
   async function slowPath<C extends Credentials>(
@@ -344,7 +135,8 @@ export function createFederation(options: FederationOptions = {}): Federation {
         provider: Provider;
         providerKey: string;
         key: string;
-        entry: CacheEntry;
+        credentials: Credentials;
+        promise: Promise<Credentials>;
         until: number;
       }
     | undefined;
@@ -362,7 +154,7 @@ export function createFederation(options: FederationOptions = {}): Federation {
       front.token === token &&
       front.provider === provider &&
       front.providerKey === provider.key;
-    if (same && t < front.until) return front.entry.credentials;
+    if (same && t < front.until) return front.credentials;
     const key = same ? front.key : keys.peek(token, provider);
     if (key === undefined) return undefined;
     const { exp, nbf } = token.claims;
@@ -380,7 +172,16 @@ export function createFederation(options: FederationOptions = {}): Federation {
       startRefresh(provider, token, key, call);
     } else {
       const until = Math.min(tokenUntil, entry.expiresAt - policy.safetyMarginMs, entry.refreshAt);
-      hot = { token, provider, providerKey: provider.key, key, entry, until };
+      const credentials = entry.credentials;
+      hot = {
+        token,
+        provider,
+        providerKey: provider.key,
+        key,
+        credentials,
+        promise: Promise.resolve(credentials),
+        until,
+      };
     }
     return entry.credentials;
   }
@@ -392,7 +193,7 @@ export function createFederation(options: FederationOptions = {}): Federation {
   ): Promise<C> {
     let token: SubjectToken;
     try {
-      token = await source.getToken(tokenRequest(provider.audience, call.signal));
+      token = await source.getToken(rt.tokenRequest(provider.audience, call.signal));
     } catch (error) {
       return refuse(provider, undefined, error, call, "miss", monotonicMs());
     }
@@ -424,6 +225,18 @@ export function createFederation(options: FederationOptions = {}): Federation {
       try {
         peeked = source.peek?.();
         if (peeked === undefined) return viaSource(provider, source, options_);
+        // The front cache, inline: same token and provider as the last hit, and still before its deadline.
+        const front = hot;
+        if (
+          front !== undefined &&
+          front.token === peeked &&
+          front.provider === provider &&
+          front.providerKey === provider.key &&
+          now() < front.until
+        ) {
+          // One already-resolved promise per front entry, shared by every hit: no allocation per call.
+          return front.promise as Promise<C>;
+        }
         const credentials = held(provider as Provider, peeked, options_);
         if (credentials !== undefined) return Promise.resolve(credentials as C);
       } catch {
@@ -437,38 +250,4 @@ export function createFederation(options: FederationOptions = {}): Federation {
       await audit.flush?.();
     },
   };
-}
-
-function asFederationError(error: unknown, provider: Provider): FederationError {
-  if (error instanceof FederationError) return error;
-  const name = error instanceof Error ? error.name : typeof error;
-  return new FederationError("bad_response", `${provider.cloud} exchange failed unexpectedly (${name}).`, {
-    provider: provider.cloud,
-    cause: error,
-    hint: "This points at a bug in the provider or the token source; the error's cause has the details.",
-  });
-}
-
-function raceAbort<T>(work: Promise<T>, signal: AbortSignal | undefined, provider: string): Promise<T> {
-  if (signal === undefined) return work;
-  const aborted = () =>
-    new FederationError("aborted", "getCredentials was aborted by the caller.", {
-      provider,
-      cause: signal.reason,
-    });
-  if (signal.aborted) return Promise.reject(aborted());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(aborted());
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
 }

@@ -114,3 +114,39 @@ describe("encryptedCache", () => {
     expect(await other.get("victim")).toBeUndefined();
   });
 });
+
+describe("decodeSubjectToken", () => {
+  const part = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+  it("decodes header and claims of a compact JWS", async () => {
+    const { decodeSubjectToken } = await import("@fedkit/core");
+    const token = decodeSubjectToken(
+      ` ${part({ alg: "ES256", kid: "k1", x: 1 })}.${part({ sub: "s", aud: ["a", "b"] })}.sig `,
+    );
+    expect(token.header).toEqual({ alg: "ES256", kid: "k1" });
+    expect(token.claims.aud).toEqual(["a", "b"]);
+    expect(token.trust).toBe("unverified");
+    expect(Object.isFrozen(token)).toBe(true);
+  });
+
+  it.each([
+    ["a JWE (five parts)", `${part({ alg: "RSA-OAEP" })}.a.b.c.d`],
+    ["a payload that is not an object", `${part({ alg: "RS256" })}.${part([1, 2])}.sig`],
+    ["bad base64url", `${part({ alg: "RS256" })}.***.sig`],
+    ["an opaque token", "ya29.opaque-access-token"],
+    ["an empty string", "   "],
+  ])("refuses %s with invalid_subject_token and never echoes it", async (_name, raw) => {
+    const { decodeSubjectToken, FederationError } = await import("@fedkit/core");
+    let error: unknown;
+    try {
+      decodeSubjectToken(raw);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(FederationError);
+    expect((error as InstanceType<typeof FederationError>).code).toBe("invalid_subject_token");
+    if (raw.trim() !== "")
+      expect(JSON.stringify((error as InstanceType<typeof FederationError>).toJSON())).not.toContain(
+        raw.trim(),
+      );
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * One exchange through a provider: the context (deadline, retries), the sanity check of what came back, the
+ * cache entry, negative caching of failures, and the audit event either way.
+ *
+ * @packageDocumentation
+ */
+import { FederationError } from "../errors.js";
+import { createExchangeContext } from "../http.js";
+import type { CacheEntry, CacheOutcome, Provider, SubjectToken } from "../types.js";
+import { randomId } from "../util/random.js";
+import { monotonicMs } from "../util/time.js";
+import { jtiHash } from "./events.js";
+import { negativeClass } from "./negative.js";
+import type { GetCredentialsOptions } from "./options.js";
+import { makeEntry } from "./policy.js";
+import { asFederationError, type Runtime } from "./runtime.js";
+
+/** Runs `provider.exchange` and stores, audits and negative-caches the outcome. @internal */
+export async function runExchange(
+  rt: Runtime,
+  provider: Provider,
+  token: SubjectToken,
+  key: string,
+  outcome: CacheOutcome,
+  call: GetCredentialsOptions,
+): Promise<CacheEntry> {
+  const { cache, negative, now, policy, random, emit } = rt;
+  const started = monotonicMs();
+  const correlationId = call.correlationId ?? randomId(random);
+  const ctx = createExchangeContext({ fetch: rt.options.fetch, now, random, retry: rt.retry, correlationId });
+  void jtiHash(token);
+  const neg = await rt.negativeKeys(provider, token);
+  const background = outcome === "refresh";
+  const base = { provider, token, correlationId, labels: rt.labelsOf(call) };
+  try {
+    const result = await provider.exchange(token, ctx);
+    const obtainedAt = now();
+    const expiresAt = result?.credentials?.expiresAt;
+    if (typeof expiresAt !== "number" || !(expiresAt - obtainedAt > policy.safetyMarginMs)) {
+      throw new FederationError(
+        "bad_response",
+        `${provider.cloud} returned credentials that expire too soon or carry no expiry.`,
+        {
+          provider: provider.cloud,
+          hint: `Credentials must outlive refresh.safetyMarginMs (${policy.safetyMarginMs} ms); raise the session duration or lower the margin.`,
+        },
+      );
+    }
+    const entry = makeEntry(result, obtainedAt, policy, random);
+    try {
+      await cache.set(key, entry, expiresAt - obtainedAt);
+    } catch {
+      // A cache that fails to store costs an exchange next time; the caller still gets valid credentials.
+    }
+    negative.clear(neg.availabilityKey);
+    negative.clear(neg.tokenKey);
+    await emit(
+      {
+        ...base,
+        type: background ? "refresh" : "exchange",
+        cache: outcome,
+        durationMs: monotonicMs() - started,
+        now: now(),
+        attempts: ctx.attempts,
+        entry,
+        ...(result.requestId !== undefined ? { requestId: result.requestId } : {}),
+      },
+      call.scheduler,
+    );
+    return entry;
+  } catch (thrown) {
+    const error = asFederationError(thrown, provider);
+    const kind = negativeClass(error.code);
+    if (kind !== undefined)
+      negative.record(kind === "token" ? neg.tokenKey : neg.availabilityKey, error, now());
+    await emit(
+      {
+        ...base,
+        type: "failure",
+        cache: background ? "stale" : outcome,
+        durationMs: monotonicMs() - started,
+        now: now(),
+        attempts: ctx.attempts,
+        error,
+      },
+      call.scheduler,
+    );
+    throw error;
+  }
+}

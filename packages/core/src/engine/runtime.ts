@@ -1,0 +1,165 @@
+/**
+ * The state one federation shares between its hit path, slow path and exchanges, and the helpers that use it:
+ * audit emission, background-work tracking, negative-cache keys, token requests, refusals.
+ *
+ * @packageDocumentation
+ */
+import { consoleAudit } from "../audit/console.js";
+import { memoryCache } from "../cache/memory.js";
+import { FederationError } from "../errors.js";
+import { resolveRetryPolicy } from "../retry.js";
+import type { CacheOutcome, Clock, Provider, Scheduler, SubjectToken, TokenRequest } from "../types.js";
+import { defaultRandom, randomId } from "../util/random.js";
+import { monotonicMs } from "../util/time.js";
+import { buildEvent, type EventInput } from "./events.js";
+import { KeyMemo } from "./keys.js";
+import { NegativeCache } from "./negative.js";
+import type { FederationOptions, GetCredentialsOptions } from "./options.js";
+import { resolveRefreshPolicy } from "./policy.js";
+
+/** @internal */
+export type Runtime = ReturnType<typeof createRuntime>;
+
+/** Resolves the options of a federation and builds its shared state. @internal */
+export function createRuntime(options: FederationOptions) {
+  const cache = options.cache ?? memoryCache({ ...(options.now ? { now: options.now } : {}) });
+  const audit = options.audit ?? consoleAudit();
+  const now: Clock = options.now ?? (() => Date.now());
+  const random = options.random ?? defaultRandom;
+  const retry = resolveRetryPolicy(options.retry);
+  const policy = resolveRefreshPolicy(options.refresh);
+  const keys = new KeyMemo();
+  const negative = new NegativeCache(policy);
+  const pending = new Set<Promise<unknown>>();
+  /** Token requests without a signal are immutable: one per audience, not one per call. */
+  const byAudience = new Map<string, TokenRequest>();
+
+  function track(work: Promise<unknown>, scheduler: Scheduler | undefined): void {
+    const settled = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    pending.add(settled);
+    void settled.then(() => pending.delete(settled));
+    (scheduler ?? options.scheduler)?.(settled);
+  }
+
+  async function emit(input: EventInput, scheduler?: Scheduler): Promise<void> {
+    try {
+      const written = audit.write(await buildEvent(input));
+      if (written instanceof Promise) track(written, scheduler);
+    } catch {
+      // An audit sink that throws must not turn a success into a failure, nor hide the real error.
+    }
+  }
+
+  function tokenRequest(audience: string, signal: AbortSignal | undefined): TokenRequest {
+    if (signal !== undefined) return { audience, now, signal };
+    let request = byAudience.get(audience);
+    if (request === undefined) {
+      request = Object.freeze({ audience, now });
+      byAudience.set(audience, request);
+    }
+    return request;
+  }
+
+  function labelsOf(call: GetCredentialsOptions): Record<string, string> | undefined {
+    return call.labels === undefined ? options.labels : { ...options.labels, ...call.labels };
+  }
+
+  /** Keys under which failures of this (provider, token) are remembered. */
+  async function negativeKeys(provider: Provider, token: SubjectToken) {
+    const tokenKey = `token\0${provider.cloud}\0${provider.key}\0${await keys.rawHash(token)}`;
+    // An unverified token could be anyone's: its availability failures must not block other subjects.
+    const availabilityKey =
+      token.trust === "unverified"
+        ? `availability\0${tokenKey}`
+        : `availability\0${provider.cloud}\0${provider.key}`;
+    return { tokenKey, availabilityKey };
+  }
+
+  async function refuse(
+    provider: Provider,
+    token: SubjectToken | undefined,
+    error: unknown,
+    call: GetCredentialsOptions,
+    cacheOutcome: CacheOutcome,
+    started: number,
+  ): Promise<never> {
+    const failure = asFederationError(error, provider);
+    await emit(
+      {
+        type: "refusal",
+        provider,
+        ...(token ? { token } : {}),
+        cache: cacheOutcome,
+        durationMs: monotonicMs() - started,
+        correlationId: call.correlationId ?? randomId(random),
+        now: now(),
+        error: failure,
+        labels: labelsOf(call),
+      },
+      call.scheduler,
+    );
+    throw failure;
+  }
+
+  return {
+    options,
+    cache,
+    audit,
+    now,
+    random,
+    retry,
+    policy,
+    keys,
+    negative,
+    pending,
+    track,
+    emit,
+    tokenRequest,
+    labelsOf,
+    negativeKeys,
+    refuse,
+  };
+}
+
+/** Wraps anything thrown into a FederationError without its message (it may hold a secret). @internal */
+export function asFederationError(error: unknown, provider: Provider): FederationError {
+  if (error instanceof FederationError) return error;
+  const name = error instanceof Error ? error.name : typeof error;
+  return new FederationError("bad_response", `${provider.cloud} exchange failed unexpectedly (${name}).`, {
+    provider: provider.cloud,
+    cause: error,
+    hint: "This points at a bug in the provider or the token source; the error's cause has the details.",
+  });
+}
+
+/** Lets one caller stop waiting for a shared exchange without cancelling it for the others. @internal */
+export function raceAbort<T>(
+  work: Promise<T>,
+  signal: AbortSignal | undefined,
+  provider: string,
+): Promise<T> {
+  if (signal === undefined) return work;
+  const aborted = () =>
+    new FederationError("aborted", "getCredentials was aborted by the caller.", {
+      provider,
+      cause: signal.reason,
+    });
+  if (signal.aborted) return Promise.reject(aborted());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(aborted());
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
