@@ -10,7 +10,6 @@ import { createRequire } from "node:module";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-// biome-ignore lint/correctness/useImportExtensions: the harness is an .mjs file; the rule would rewrite it to .js
 import { result, sizeOf, writeSuite } from "./lib/harness.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -20,6 +20,6 @@ for (const name of ["core", "aws", "netlify"]) {
 const result = spawnSync(
   deno,
   ["test", "--no-lock", "--allow-net=127.0.0.1", "--allow-env", "--allow-read", "--no-check", "deno/"],
-  { cwd: netlify, stdio: "inherit", env: { ...process.env, NO_COLOR: process.env["NO_COLOR"] ?? "" } },
+  { cwd: netlify, stdio: "inherit" },
 );
 process.exit(result.status ?? 1);

@@ -1,0 +1,144 @@
+/// <reference types="node" />
+import { FederationError } from "@fedkit/core";
+import { startEmulator } from "@fedkit/emulator";
+import { clientCredentialsSource, type FedkitConfig, trustPolicyFor } from "@fedkit/netlify";
+import { describe, expect, it } from "vitest";
+import { SITE_ID } from "./support.js";
+
+const config: FedkitConfig = {
+  siteId: SITE_ID,
+  siteUrl: "https://reports.example.com",
+  targets: {
+    reports: { cloud: "aws", roleArn: "arn:aws-cn:iam::123456789012:role/path/reader", region: "cn-north-1" },
+    files: {
+      cloud: "aws",
+      roleArn: "arn:aws:iam::123456789012:role/files",
+      region: "eu-west-1",
+      sessionTags: false,
+    },
+  },
+  functions: {
+    report: { reports: {} },
+    export: { reports: { maxDurationSeconds: 900 } },
+    files: { files: { identity: "user" } },
+  },
+};
+
+describe("trustPolicyFor", () => {
+  it("pins aud and the subjects of every mapped function, partition-aware, per context", () => {
+    const policy = trustPolicyFor(config, "reports", { context: "deploy-preview" }) as {
+      Statement: {
+        Principal: { Federated: string };
+        Action: string[];
+        Condition: Record<string, Record<string, unknown>>;
+      }[];
+    };
+    const prefix = "reports.example.com/oidc/deploy-preview";
+    expect(policy.Statement).toHaveLength(1);
+    expect(policy.Statement[0]!.Principal.Federated).toBe(
+      `arn:aws-cn:iam::123456789012:oidc-provider/${prefix}`,
+    );
+    expect(policy.Statement[0]!.Action).toEqual(["sts:AssumeRoleWithWebIdentity", "sts:TagSession"]);
+    expect(policy.Statement[0]!.Condition["StringEquals"]).toEqual({
+      [`${prefix}:aud`]: "sts.amazonaws.com",
+      [`${prefix}:sub`]: [
+        `site:${SITE_ID}:context:deploy-preview:function:export`,
+        `site:${SITE_ID}:context:deploy-preview:function:report`,
+      ],
+      "aws:RequestTag/context": "deploy-preview",
+    });
+  });
+
+  it("per-user mappings become a StringLike statement; no TagSession without session tags", () => {
+    const policy = trustPolicyFor(config, "files") as {
+      Statement: { Sid: string; Action: string[]; Condition: Record<string, Record<string, unknown>> }[];
+    };
+    expect(policy.Statement.map((s) => s.Sid)).toEqual(["FedkitNetlifyUsers"]);
+    expect(policy.Statement[0]!.Action).toEqual(["sts:AssumeRoleWithWebIdentity"]);
+    expect(policy.Statement[0]!.Condition["StringLike"]).toEqual({
+      "reports.example.com/oidc/production:sub": `site:${SITE_ID}:context:production:user:*`,
+    });
+  });
+
+  it("unknown targets and clouds without a plugin are config errors", () => {
+    expect(() => trustPolicyFor(config, "nope")).toThrow(FederationError);
+    const gcp = { ...config, targets: { g: { cloud: "gcp" } }, functions: { report: { g: {} } } };
+    expect(() => trustPolicyFor(gcp, "g")).toThrow(/no plugin/);
+    const plugged = trustPolicyFor(
+      {
+        ...gcp,
+        clouds: {
+          gcp: {
+            cloud: "gcp",
+            audience: () => "aud-g",
+            provider: () => {
+              throw new Error("unused");
+            },
+            client: () => undefined,
+            trustPolicy: (input) => ({ subjects: input.subjects, aud: input.audience }),
+          },
+        },
+      },
+      "g",
+    );
+    expect(plugged).toEqual({
+      subjects: [`site:${SITE_ID}:context:production:function:report`],
+      aud: "aud-g",
+    });
+  });
+});
+
+describe("clientCredentialsSource (private_key_jwt) against the emulator IdP", () => {
+  it("gets a token for the requested audience and reuses it; a wrong key is access_denied", async () => {
+    const pair = (await crypto.subtle.generateKey(
+      {
+        name: "RSASSA-PKCS1-v1_5",
+        hash: "SHA-256",
+        modulusLength: 2048,
+        publicExponent: new Uint8Array([1, 0, 1]),
+      },
+      true,
+      ["sign", "verify"],
+    )) as CryptoKeyPair;
+    const jwk = {
+      ...(await crypto.subtle.exportKey("jwk", pair.publicKey)),
+      kid: "wl-1",
+      alg: "RS256",
+      use: "sig",
+    };
+    const emulator = await startEmulator({
+      idp: { clients: [{ clientId: "workload", jwks: { keys: [jwk] } as never }] },
+    });
+    try {
+      const options = {
+        tokenEndpoint: `${emulator.urls.idp}/token`,
+        clientId: "workload",
+        privateKey: pair.privateKey,
+        kid: "wl-1",
+      };
+      const source = clientCredentialsSource(options);
+      const request = { audience: "sts.amazonaws.com", now: () => Date.now() };
+      const token = await source.getToken(request);
+      expect(token.claims).toMatchObject({
+        iss: emulator.urls.idp,
+        sub: "workload",
+        aud: "sts.amazonaws.com",
+      });
+      expect((await source.getToken(request)).raw).toBe(token.raw);
+      const other = (await crypto.subtle.generateKey(
+        {
+          name: "RSASSA-PKCS1-v1_5",
+          hash: "SHA-256",
+          modulusLength: 2048,
+          publicExponent: new Uint8Array([1, 0, 1]),
+        },
+        false,
+        ["sign"],
+      )) as CryptoKeyPair;
+      const wrong = clientCredentialsSource({ ...options, privateKey: other.privateKey });
+      await expect(wrong.getToken(request)).rejects.toMatchObject({ code: "access_denied", status: 401 });
+    } finally {
+      await emulator.stop();
+    }
+  });
+});
