@@ -51,7 +51,8 @@ export function createFederation(options: FederationOptions = {}): Federation {
     const flight = Promise.resolve().then(async () => {
       const neg = await rt.negativeKeys(provider, token);
       const blocked = negative.check([neg.tokenKey, neg.availabilityKey], now());
-      if (blocked !== undefined) throw blocked.error;
+      // Backing off: the held credentials are still served; a caller that waits for this flight sees why.
+      if (blocked !== undefined) throw refusedByNegativeCache(blocked.error, blocked.retryInMs);
       return runExchange(rt, provider, token, key, "refresh", call);
     });
     inflight.set(key, flight);

@@ -96,16 +96,7 @@ export function createExchangeContext(options: ExchangeContextOptions = {}): Cou
           });
           if (res.status >= 300 && res.status < 400) {
             await res.body?.cancel().catch(() => {});
-            throw new FederationError(
-              "bad_response",
-              `${request.operation} answered a redirect (HTTP ${res.status}); fedkit never follows redirects with a token.`,
-              {
-                provider,
-                status: res.status,
-                attempts: attempt,
-                hint: "Point the endpoint at the service itself, not at a host that redirects.",
-              },
-            );
+            throw redirected(request, attempt, { status: res.status });
           }
           const text = await readCapped(res, policy.maxResponseBytes, request.operation, provider);
           response = { status: res.status, headers: res.headers, text, attempts: attempt };
@@ -192,16 +183,7 @@ function transportFailure(
     });
   }
   if (isRedirectError(error)) {
-    return new FederationError(
-      "bad_response",
-      `${request.operation} to ${host} answered a redirect; fedkit never follows redirects with a token.`,
-      {
-        provider,
-        attempts: attempt,
-        cause: error,
-        hint: "Point the endpoint at the service itself, not at a host that redirects.",
-      },
-    );
+    return redirected(request, attempt, { cause: error });
   }
   return new FederationError(
     "network",
@@ -212,6 +194,24 @@ function transportFailure(
       retryable: true,
       cause: error,
       hint: "Check DNS, egress rules and TLS to the endpoint; fedkit retried with backoff.",
+    },
+  );
+}
+
+function redirected(
+  request: HttpRequest,
+  attempts: number,
+  details: { status?: number; cause?: unknown },
+): FederationError {
+  const host = new URL(request.url).host;
+  return new FederationError(
+    "bad_response",
+    `${request.operation} to ${host} answered a redirect; fedkit never follows redirects with a token.`,
+    {
+      provider: request.endpoint.cloud,
+      attempts,
+      ...details,
+      hint: "Point the endpoint at the service itself, not at a host that redirects.",
     },
   );
 }

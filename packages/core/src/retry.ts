@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import type { RandomSource } from "./types.js";
+import { mergeNumbers } from "./util/numbers.js";
 import { randomFraction } from "./util/random.js";
 
 /**
@@ -42,18 +43,9 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
  * @public
  */
 export function resolveRetryPolicy(partial: Partial<RetryPolicy> = {}): RetryPolicy {
-  const policy = { ...DEFAULT_RETRY_POLICY, ...stripUndefined(partial) };
-  for (const [name, value] of Object.entries(policy)) {
-    if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-      throw new TypeError(`retry.${name} must be a finite number >= 0, got ${String(value)}`);
-    }
-  }
+  const policy = mergeNumbers(DEFAULT_RETRY_POLICY, partial, "retry");
   if (policy.maxAttempts < 1) throw new TypeError("retry.maxAttempts must be at least 1");
   return policy;
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /**

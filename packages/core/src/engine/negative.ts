@@ -75,19 +75,13 @@ export class NegativeCache {
 
 /** A fresh error for a caller refused by the negative cache, pointing at the remembered one. @internal */
 export function refusedByNegativeCache(error: FederationError, retryInMs: number): FederationError {
+  const seconds = Math.ceil(retryInMs / 1000);
   return new FederationError(
     error.code,
-    `${error.message} (remembered failure; next attempt in ${Math.ceil(retryInMs / 1000)}s)`,
+    `${error.message} (remembered failure; next attempt in ${seconds}s)`,
     {
-      provider: error.provider,
-      status: error.status,
-      cloudCode: error.cloudCode,
-      cloudMessage: error.cloudMessage,
-      requestId: error.requestId,
-      traceId: error.traceId,
-      hint: error.hint,
+      ...error.toJSON(),
       subject: error.subject,
-      retryable: error.retryable,
       attempts: 0,
       cause: error,
     },

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import type { CacheEntry, Credentials, ExchangeResult, RandomSource } from "../types.js";
+import { mergeNumbers } from "../util/numbers.js";
 import { randomFraction } from "../util/random.js";
 
 /**
@@ -44,15 +45,7 @@ export const DEFAULT_REFRESH_POLICY: Readonly<RefreshPolicy> = Object.freeze({
  * @public
  */
 export function resolveRefreshPolicy(partial: Partial<RefreshPolicy> = {}): RefreshPolicy {
-  const policy: RefreshPolicy = { ...DEFAULT_REFRESH_POLICY };
-  for (const [name, value] of Object.entries(partial)) {
-    if (value === undefined) continue;
-    if (!(name in DEFAULT_REFRESH_POLICY)) throw new TypeError(`refresh.${name} is not a refresh option`);
-    if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-      throw new TypeError(`refresh.${name} must be a finite number >= 0, got ${String(value)}`);
-    }
-    (policy as unknown as Record<string, number>)[name] = value;
-  }
+  const policy = mergeNumbers(DEFAULT_REFRESH_POLICY, partial, "refresh");
   if (policy.refreshFraction > 1 || policy.jitterFraction > 1) {
     throw new TypeError("refresh.refreshFraction and refresh.jitterFraction must be between 0 and 1");
   }

@@ -1,0 +1,23 @@
+/**
+ * Validation of numeric option groups (`retry`, `refresh`).
+ *
+ * @packageDocumentation
+ */
+
+/**
+ * Merges `partial` over `defaults`, refusing unknown names and values that are not finite numbers `>= 0`.
+ * @throws TypeError naming the option, e.g. `retry.deadlineMs must be a finite number >= 0, got -1`.
+ * @internal
+ */
+export function mergeNumbers<T extends object>(defaults: Readonly<T>, partial: object, group: string): T {
+  const merged: Record<string, unknown> = { ...defaults };
+  for (const [name, value] of Object.entries(partial)) {
+    if (value === undefined) continue;
+    if (!(name in defaults)) throw new TypeError(`${group}.${name} is not a ${group} option`);
+    if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+      throw new TypeError(`${group}.${name} must be a finite number >= 0, got ${String(value)}`);
+    }
+    merged[name] = value;
+  }
+  return merged as T;
+}
