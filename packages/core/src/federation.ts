@@ -24,6 +24,20 @@ export type { Federation, FederationOptions, GetCredentialsOptions } from "./eng
 
 const NO_OPTIONS: GetCredentialsOptions = Object.freeze({});
 
+/** Bad arguments are programming errors: a TypeError saying what was expected, off the hit path. */
+function assertProvider(provider: Provider): void {
+  if (
+    typeof provider?.exchange !== "function" ||
+    typeof provider.key !== "string" ||
+    typeof provider.cloud !== "string" ||
+    typeof provider.audience !== "string"
+  ) {
+    throw new TypeError(
+      "getCredentials: pass a Provider ({ cloud, key, audience, target, exchange }), e.g. awsProvider({ roleArn })",
+    );
+  }
+}
+
 /**
  * Creates the engine.
  *
@@ -91,6 +105,7 @@ export function createFederation(options: FederationOptions = {}): Federation {
     token: SubjectToken,
     call: GetCredentialsOptions,
   ): Promise<C> {
+    assertProvider(provider as Provider);
     let key: string;
     try {
       checkTokenTimes(token, now(), policy.clockSkewSeconds);
@@ -192,6 +207,7 @@ export function createFederation(options: FederationOptions = {}): Federation {
     source: SubjectTokenSource,
     call: GetCredentialsOptions,
   ): Promise<C> {
+    assertProvider(provider as Provider);
     let token: SubjectToken;
     try {
       token = await source.getToken(rt.tokenRequest(provider.audience, call.signal));

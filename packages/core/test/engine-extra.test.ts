@@ -113,3 +113,18 @@ describe("memoryCache bounds", () => {
     expect(() => memoryCache({ max: 0 })).toThrow(TypeError);
   });
 });
+
+describe("engine: bad arguments", () => {
+  it("rejects something that is not a provider with a TypeError saying what to pass", async () => {
+    const { federation } = clocked({ source: staticToken(jwt(claims)) });
+    const error = await federation.getCredentials({} as never).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as TypeError).message).toContain("Provider");
+  });
+
+  it("refuses unknown or negative policy options at creation", () => {
+    expect(() => createFederation({ retry: { deadlineMs: -1 } })).toThrow("retry.deadlineMs");
+    expect(() => createFederation({ refresh: { refreshFraction: 2 } })).toThrow("between 0 and 1");
+    expect(() => createFederation({ refresh: { safetyMargin: 5 } as never })).toThrow("not a refresh option");
+  });
+});

@@ -71,6 +71,48 @@ describe("verifySubjectToken / requestBearerToken", async () => {
   });
 });
 
+describe("remote JWKS failures", () => {
+  it("maps a JWKS endpoint that answers 500 to provider_unavailable, and garbage to bad_response", async () => {
+    const { loopback } = await import("./helpers.js");
+    const idp = await createTestSigner();
+    const raw = await idp.sign({ aud: "sts.amazonaws.com" });
+    const down = await loopback((_req, res) => res.writeHead(500).end("oops"));
+    const junk = await loopback((_req, res) =>
+      res.writeHead(200, { "content-type": "application/json" }).end('{"nokeys":1}'),
+    );
+    try {
+      const opts = {
+        issuer: idp.issuer,
+        audience: "sts.amazonaws.com",
+        fetch: (i: string, init: RequestInit) => fetch(i, init),
+      };
+      const e1 = (await verifySubjectToken(raw, { ...opts, jwks: `${down.origin}/jwks` }).catch(
+        (e: unknown) => e,
+      )) as FederationError;
+      expect(e1.code).toBe("provider_unavailable");
+      const e2 = (await verifySubjectToken(raw, { ...opts, jwks: `${junk.origin}/jwks` }).catch(
+        (e: unknown) => e,
+      )) as FederationError;
+      expect(e2.code).toBe("bad_response");
+    } finally {
+      await down.close();
+      await junk.close();
+    }
+  });
+
+  it("refuses a plain-http JWKS URL that is not loopback", async () => {
+    const idp = await createTestSigner();
+    const raw = await idp.sign({ aud: "sts.amazonaws.com" });
+    await expect(
+      verifySubjectToken(raw, {
+        jwks: "http://idp.example/jwks",
+        issuer: idp.issuer,
+        audience: "sts.amazonaws.com",
+      }),
+    ).rejects.toThrow(TypeError);
+  });
+});
+
 describe("envToken / chainSources / fileToken", () => {
   it("re-reads the variable on each call and keeps the token object while unchanged", async () => {
     const env: Record<string, string | undefined> = {};

@@ -140,6 +140,23 @@ function verificationError(cause: unknown, token: SubjectToken, options: VerifyO
       });
     }
   }
+  if (cause instanceof errors.JWKSInvalid) {
+    return new FederationError(
+      "bad_response",
+      "The JWKS endpoint answered something that is not a key set.",
+      {
+        ...details,
+        hint: 'Check the jwks URL: it must serve {"keys": [...]} (the issuer\'s jwks_uri).',
+      },
+    );
+  }
+  if (cause instanceof errors.JOSEError && /JSON Web Key Set HTTP response/.test(cause.message)) {
+    return new FederationError("provider_unavailable", "The JWKS endpoint did not answer 200 OK.", {
+      ...details,
+      retryable: true,
+      hint: "Check the jwks URL and that the issuer is up.",
+    });
+  }
   if (cause instanceof errors.JWKSTimeout) {
     return new FederationError("timeout", "Fetching the JWKS timed out.", { ...details, retryable: true });
   }
