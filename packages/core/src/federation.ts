@@ -52,6 +52,8 @@ export function createFederation(options: FederationOptions = {}): Federation {
   const rt = createRuntime(options);
   const { cache, audit, now, policy, keys, negative, pending, refuse } = rt;
   const inflight = new Map<string, Promise<CacheEntry>>();
+  /** Keys whose background refresh failed recently: hits skip starting another until this time. */
+  const refreshHold = new Map<string, number>();
   const skewMs = policy.clockSkewSeconds * 1000;
 
   function startRefresh(
@@ -61,19 +63,36 @@ export function createFederation(options: FederationOptions = {}): Federation {
     call: GetCredentialsOptions,
   ): void {
     if (inflight.has(key)) return;
+    const hold = refreshHold.get(key);
+    if (hold !== undefined && now() < hold) return;
     // Deferred to a microtask so not even the synchronous start of the exchange runs on the caller's path.
     const flight = Promise.resolve().then(async () => {
       const neg = await rt.negativeKeys(provider, token);
       const blocked = negative.check([neg.tokenKey, neg.availabilityKey], now());
       // Backing off: the held credentials are still served; a caller that waits for this flight sees why.
-      if (blocked !== undefined) throw refusedByNegativeCache(blocked.error, blocked.retryInMs);
+      if (blocked !== undefined) {
+        refreshHold.set(key, now() + blocked.retryInMs);
+        throw refusedByNegativeCache(blocked.error, blocked.retryInMs);
+      }
       return runExchange(rt, provider, token, key, "refresh", call);
     });
     inflight.set(key, flight);
     const done = () => {
       if (inflight.get(key) === flight) inflight.delete(key);
     };
-    flight.then(done, done);
+    flight.then(
+      () => {
+        refreshHold.delete(key);
+        done();
+      },
+      () => {
+        // The negative cache decides when to try again; until then hits do not even start a refresh.
+        const holdUntil = refreshHold.get(key);
+        if (holdUntil === undefined || holdUntil <= now()) refreshHold.set(key, now() + policy.negativeTtlMs);
+        while (refreshHold.size > 1024) refreshHold.delete(refreshHold.keys().next().value as string);
+        done();
+      },
+    );
     rt.track(flight, call.scheduler);
   }
 

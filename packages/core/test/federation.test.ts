@@ -243,6 +243,11 @@ describe("refresh", () => {
     const failure = audit.events.find((e) => e.type === "failure");
     expect(failure?.cache).toBe("stale");
     expect(failure?.error?.code).toBe("provider_unavailable");
+    // Once the backoff has passed, the next hit tries again, and still serves the held credentials meanwhile.
+    clock.advance(1001);
+    expect(await federation.getCredentials(provider, { source })).toBe(first);
+    await federation.flush();
+    expect(provider.calls).toBe(3);
   });
 
   it("uses the provider's refreshAt when it gives one", async () => {
