@@ -122,7 +122,6 @@ async function runMeasure() {
 
 /** Parent: bundle sizes, then the two children, then the results file. */
 async function runParent() {
-  // biome-ignore lint/correctness/useImportExtensions: the harness is an .mjs file; the rule would rewrite it to .js
   const { result, sizeOf, writeSuite } = await import("./lib/harness.mjs");
   const results = [];
   const TARGET_GZIP = 12 * 1024;

@@ -10,7 +10,8 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const EDGE_PACKAGES = ["core", "aws", "gcp", "azure", "netlify"];
 const builtins = new Set(builtinModules);
-const importRe = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|^\s*import\s*["']([^"']+)["']/gm;
+const importRe =
+  /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|^\s*import\s*["']([^"']+)["']/gm;
 
 function isNodeBuiltin(spec) {
   return spec.startsWith("node:") || builtins.has(spec.split("/")[0]);
@@ -44,7 +45,9 @@ for (const name of EDGE_PACKAGES) {
       for (const match of text.matchAll(importRe)) {
         const spec = match[1] ?? match[2] ?? match[3];
         if (isNodeBuiltin(spec)) {
-          problems.push(`@fedkit/${name}${subpath === "." ? "" : subpath.slice(1)}: ${[...trail, spec].join(" -> ")}`);
+          problems.push(
+            `@fedkit/${name}${subpath === "." ? "" : subpath.slice(1)}: ${[...trail, spec].join(" -> ")}`,
+          );
         } else if (spec.startsWith(".")) {
           const next = resolveSource(file, spec);
           if (next) stack.push([next, [...trail, relative(root, next)]]);
