@@ -169,6 +169,11 @@ export function awsFetch(
       method: signed.method,
       headers: signed.headers,
       body: signed.body ?? null,
+      // A redirect would carry the session token (and a replayable signature) to wherever it points: refused
+      // unless the caller chose a mode itself ("manual" hands the 3xx back unfollowed).
+      redirect:
+        requestInit.redirect ??
+        (input instanceof Request && input.redirect === "manual" ? "manual" : "error"),
     };
     // A streamed body needs duplex: "half" in fetch implementations that support streaming uploads.
     if (signed.body instanceof ReadableStream) out.duplex = "half";
