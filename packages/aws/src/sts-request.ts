@@ -4,12 +4,12 @@
  * @packageDocumentation
  */
 import {
+  AWS_STS_HOSTS,
   type EndpointRule,
   type ExchangeContext,
   FederationError,
   type HttpResponse,
   hostMatches,
-  OFFICIAL_HOSTS_BY_PARTITION,
 } from "@fedkit/core";
 import { type AwsPartition, partitionOf } from "./partition.js";
 import { type StsCallInfo, stsFailure } from "./sts-errors.js";
@@ -35,7 +35,7 @@ export function stsTarget(
   allowCustom?: boolean,
 ): StsTarget {
   const partition: AwsPartition = partitionOf(region);
-  const officialHosts = OFFICIAL_HOSTS_BY_PARTITION.aws[partition];
+  const officialHosts = AWS_STS_HOSTS[partition];
   if (custom === undefined) return { region, endpoint: regional, rule: { cloud: "aws", officialHosts } };
   let url: URL;
   try {

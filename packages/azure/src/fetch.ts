@@ -5,7 +5,7 @@
  */
 
 import type { AccessToken, Federation, GetCredentialsOptions, Provider } from "@fedkit/core";
-import { checkEndpoint, OFFICIAL_HOSTS } from "@fedkit/core";
+import { AZURE_RESOURCE_HOSTS, checkEndpoint } from "@fedkit/core";
 import { isStorageCall } from "./clouds.js";
 
 /** The `fetch` {@link azureFetch} returns and accepts. @public */
@@ -52,7 +52,7 @@ export function azureFetch(
   } = options;
   const rule = {
     cloud: "azure",
-    officialHosts: OFFICIAL_HOSTS.azure.resources,
+    officialHosts: AZURE_RESOURCE_HOSTS,
     ...(allowedOrigins === undefined ? {} : { allowedOrigins }),
   };
   const resource = (provider as { resource?: string }).resource ?? "";

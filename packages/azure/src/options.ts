@@ -5,7 +5,7 @@
  */
 
 import type { EndpointRule } from "@fedkit/core";
-import { checkEndpoint, FederationError, OFFICIAL_HOSTS } from "@fedkit/core";
+import { checkEndpoint, ENTRA_AUTHORITY_HOSTS, FederationError } from "@fedkit/core";
 import { DEFAULT_AUTHORITY_HOST, exchangeAudienceFor } from "./clouds.js";
 import { type EnvGetter, readEnv, runtimeEnv } from "./env.js";
 
@@ -108,7 +108,7 @@ export function resolveOptions(options: AzureProviderOptions): ResolvedAzureOpti
   );
   const endpoint: EndpointRule = {
     cloud: "azure",
-    officialHosts: OFFICIAL_HOSTS.azure.authority,
+    officialHosts: ENTRA_AUTHORITY_HOSTS,
     ...(options.allowCustomAuthority === true ? { allowedOrigins: [authorityHost] } : {}),
   };
   const tokenUrl = `${authorityHost}/${tenantId}/oauth2/v2.0/token`;

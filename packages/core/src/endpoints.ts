@@ -13,54 +13,86 @@ import { FederationError } from "./errors.js";
 import type { EndpointRule } from "./types.js";
 
 /**
+ * Official AWS STS hosts per partition. Each cloud's table is its own export so a bundle that only talks to one
+ * cloud does not carry the others' hosts.
+ * @public
+ */
+export const AWS_STS_HOSTS = {
+  aws: [
+    "sts.amazonaws.com",
+    "sts.*.amazonaws.com",
+    "sts-fips.*.amazonaws.com",
+    "sts.*.api.aws",
+    "sts-fips.*.api.aws",
+  ],
+  "aws-cn": ["sts.*.amazonaws.com.cn", "sts.*.api.amazonwebservices.com.cn"],
+  "aws-us-gov": [
+    "sts.us-gov-west-1.amazonaws.com",
+    "sts.us-gov-east-1.amazonaws.com",
+    "sts-fips.*.amazonaws.com",
+  ],
+  "aws-iso": ["sts.*.c2s.ic.gov"],
+  "aws-iso-b": ["sts.*.sc2s.sgov.gov"],
+} as const;
+
+/** Official Entra authority and resource hosts per Azure cloud. @public */
+export const AZURE_HOSTS_BY_CLOUD = {
+  public: {
+    authority: ["login.microsoftonline.com", "login.microsoft.com"],
+    resources: ["*.core.windows.net", "*.azure.net", "*.windows.net", "management.azure.com", "*.azure.com"],
+  },
+  usgov: {
+    authority: ["login.microsoftonline.us"],
+    resources: ["*.core.usgovcloudapi.net", "*.usgovcloudapi.net"],
+  },
+  china: {
+    authority: ["login.chinacloudapi.cn", "login.partner.microsoftonline.cn"],
+    resources: ["*.core.chinacloudapi.cn", "*.chinacloudapi.cn"],
+  },
+} as const;
+
+/** Official Google hosts (STS, IAM Credentials, APIs) in the default universe. @public */
+export const GCP_HOSTS: {
+  readonly sts: readonly string[];
+  readonly iamcredentials: readonly string[];
+  readonly apis: readonly string[];
+} = /* @__PURE__ */ Object.freeze({
+  sts: /* @__PURE__ */ Object.freeze(["sts.googleapis.com", "sts.mtls.googleapis.com"]),
+  iamcredentials: /* @__PURE__ */ Object.freeze([
+    "iamcredentials.googleapis.com",
+    "iamcredentials.mtls.googleapis.com",
+  ]),
+  apis: /* @__PURE__ */ Object.freeze(["*.googleapis.com"]),
+});
+
+/** The frozen, de-duplicated union of a table's host lists (of one field of each entry, when `field` is given). */
+function union(table: object, field?: string): readonly string[] {
+  const lists = Object.values(table).map((v) => (field ? v[field] : v) as readonly string[]);
+  return Object.freeze([...new Set(lists.flat())]);
+}
+
+/** Entra authority hosts of every Azure cloud. @public */
+export const ENTRA_AUTHORITY_HOSTS: readonly string[] = /* @__PURE__ */ union(
+  AZURE_HOSTS_BY_CLOUD,
+  "authority",
+);
+
+/** Resource hosts (storage, vaults, management) of every Azure cloud. @public */
+export const AZURE_RESOURCE_HOSTS: readonly string[] = /* @__PURE__ */ union(
+  AZURE_HOSTS_BY_CLOUD,
+  "resources",
+);
+
+/**
  * Official hosts per cloud and partition. {@link OFFICIAL_HOSTS} is the union a provider uses by default; a
  * provider that knows its partition can use the narrower set.
  * @public
  */
-export const OFFICIAL_HOSTS_BY_PARTITION = {
-  aws: {
-    aws: [
-      "sts.amazonaws.com",
-      "sts.*.amazonaws.com",
-      "sts-fips.*.amazonaws.com",
-      "sts.*.api.aws",
-      "sts-fips.*.api.aws",
-    ],
-    "aws-cn": ["sts.*.amazonaws.com.cn", "sts.*.api.amazonwebservices.com.cn"],
-    "aws-us-gov": [
-      "sts.us-gov-west-1.amazonaws.com",
-      "sts.us-gov-east-1.amazonaws.com",
-      "sts-fips.*.amazonaws.com",
-    ],
-    "aws-iso": ["sts.*.c2s.ic.gov"],
-    "aws-iso-b": ["sts.*.sc2s.sgov.gov"],
-  },
-  azure: {
-    public: {
-      authority: ["login.microsoftonline.com", "login.microsoft.com"],
-      resources: [
-        "*.core.windows.net",
-        "*.azure.net",
-        "*.windows.net",
-        "management.azure.com",
-        "*.azure.com",
-      ],
-    },
-    usgov: {
-      authority: ["login.microsoftonline.us"],
-      resources: ["*.core.usgovcloudapi.net", "*.usgovcloudapi.net"],
-    },
-    china: {
-      authority: ["login.chinacloudapi.cn", "login.partner.microsoftonline.cn"],
-      resources: ["*.core.chinacloudapi.cn", "*.chinacloudapi.cn"],
-    },
-  },
-} as const;
-
-const azure = OFFICIAL_HOSTS_BY_PARTITION.azure;
+export const OFFICIAL_HOSTS_BY_PARTITION = { aws: AWS_STS_HOSTS, azure: AZURE_HOSTS_BY_CLOUD } as const;
 
 /**
  * The official host set of each cloud: where a subject token or a credential may be sent without an opt-in.
+ * Providers use the per-cloud exports above ({@link AWS_STS_HOSTS}, {@link GCP_HOSTS}, ...) so bundles stay small.
  *
  * @example
  * ```ts
@@ -77,17 +109,10 @@ export const OFFICIAL_HOSTS: {
     readonly apis: readonly string[];
   };
   readonly azure: { readonly authority: readonly string[]; readonly resources: readonly string[] };
-} = Object.freeze({
-  aws: { sts: Object.freeze([...new Set(Object.values(OFFICIAL_HOSTS_BY_PARTITION.aws).flat())]) },
-  gcp: {
-    sts: Object.freeze(["sts.googleapis.com", "sts.mtls.googleapis.com"]),
-    iamcredentials: Object.freeze(["iamcredentials.googleapis.com", "iamcredentials.mtls.googleapis.com"]),
-    apis: Object.freeze(["*.googleapis.com"]),
-  },
-  azure: {
-    authority: Object.freeze([...azure.public.authority, ...azure.usgov.authority, ...azure.china.authority]),
-    resources: Object.freeze([...azure.public.resources, ...azure.usgov.resources, ...azure.china.resources]),
-  },
+} = /* @__PURE__ */ Object.freeze({
+  aws: { sts: /* @__PURE__ */ union(AWS_STS_HOSTS) },
+  gcp: GCP_HOSTS,
+  azure: { authority: ENTRA_AUTHORITY_HOSTS, resources: AZURE_RESOURCE_HOSTS },
 });
 
 /**

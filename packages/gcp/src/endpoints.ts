@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { checkEndpoint, type EndpointRule, FederationError, OFFICIAL_HOSTS } from "@fedkit/core";
+import { checkEndpoint, type EndpointRule, FederationError, GCP_HOSTS } from "@fedkit/core";
 import type { GcpProviderOptions } from "./options.js";
 import {
   checkServiceAccount,
@@ -77,14 +77,10 @@ export function resolveGcp(options: GcpProviderOptions): ResolvedGcp {
   const provider = parseProviderName(audience);
   const stsUrl = new URL(merged.stsEndpoint ?? `https://sts.${universeDomain}/v1/token`);
   if (stsUrl.pathname === "/") stsUrl.pathname = "/v1/token";
-  const stsRule = rule([...OFFICIAL_HOSTS.gcp.sts, `sts.${universeDomain}`], stsUrl, custom);
+  const stsRule = rule([...GCP_HOSTS.sts, `sts.${universeDomain}`], stsUrl, custom);
   checkEndpoint(stsUrl, stsRule);
   const iamUrl = new URL(merged.iamCredentialsEndpoint ?? `https://iamcredentials.${universeDomain}`);
-  const iamRule = rule(
-    [...OFFICIAL_HOSTS.gcp.iamcredentials, `iamcredentials.${universeDomain}`],
-    iamUrl,
-    custom,
-  );
+  const iamRule = rule([...GCP_HOSTS.iamcredentials, `iamcredentials.${universeDomain}`], iamUrl, custom);
   checkEndpoint(iamUrl, iamRule);
   const lifetime = merged.lifetimeSeconds;
   if (lifetime !== undefined && (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > 43_200)) {
