@@ -78,12 +78,14 @@ export class FedkitAuthClient extends AuthClient {
     return this.addSharedMetadataHeaders(authorizationHeaders(`${creds.tokenType} ${creds.token}`));
   }
 
-  /** Sends a request with the bearer added (gaxios, like the library's own clients). */
+  /** Sends a request with the bearer added (gaxios, like the library's own clients); redirects are refused. */
   override async request<T>(options: gaxios.GaxiosOptions): gaxios.GaxiosPromise<T> {
     const auth = await this.getRequestHeaders();
     const headers = new Headers(options.headers as HeadersInit | undefined);
     for (const [name, value] of auth) headers.set(name, value);
-    return this.transporter.request<T>({ ...options, headers });
+    // gaxios follows redirects by default, and a same-origin hop keeps the bearer: refused unless the caller
+    // chose a redirect mode itself.
+    return this.transporter.request<T>({ ...options, headers, redirect: options.redirect ?? "error" });
   }
 }
 
