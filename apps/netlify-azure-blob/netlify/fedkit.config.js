@@ -1,8 +1,6 @@
 // @ts-check
 // The one source of truth for fedkit on this site: the edge functions enforce it at runtime and
 // `trustPolicyFor(config, "blobs")` turns it into the Entra federated identity credential, so the two cannot drift.
-import { azureCloud } from "./azure-cloud.js";
-
 /** @param {string} name */
 const env = (name) =>
   /** @type {any} */ (globalThis).Netlify?.env.get(name) ??
@@ -20,16 +18,16 @@ const config = {
   // Replace with your site's id (Site configuration > Site details > Site ID) and production origin.
   siteId: env("FEDKIT_SITE_ID") ?? "5b0c2a71-1c3e-4d6b-9a51-0f7a2f1e9c11",
   siteUrl: "https://fedkit-reports.netlify.app",
-  clouds: { azure: /** @type {any} */ (azureCloud) },
   targets: {
+    // `azure` is built into @fedkit/netlify: Entra exchange, an authorised fetch, and the federated credential.
     blobs: {
       cloud: "azure",
       // The app registration holding the federated credential, and its tenant.
       clientId: env("AZURE_CLIENT_ID") ?? "97e0a5b7-d745-40b6-94fe-5f77d35c6e05",
       tenantId: env("AZURE_TENANT_ID") ?? "72f988bf-86f1-41af-91ab-2d7cd011db47",
       scope: "https://storage.azure.com/.default",
-      // One credential per site and deploy context (an app takes at most 20), not one per function.
-      subject: "site",
+      // Azure targets default to the site subject form, `site:<site-id>:context:<context>`: one federated
+      // credential per deploy context (an app takes at most 20), not one per function.
       // Only for the local emulator and Azurite: custom hosts must be opted into explicitly.
       ...(authorityHost ? { authorityHost, allowCustomAuthority: true } : {}),
       ...(storageOrigin ? { allowedOrigins: [storageOrigin] } : {}),

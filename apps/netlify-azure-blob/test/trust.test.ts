@@ -1,44 +1,29 @@
-import { trustPolicyFor } from "@fedkit/netlify";
+import { type AzureTrustPolicy, azureCloud, trustPolicyFor } from "@fedkit/netlify";
 import { describe, expect, it } from "vitest";
-import { azureCloud } from "../netlify/azure-cloud.js";
 import config from "../netlify/fedkit.config.js";
 
 describe("netlify-azure-blob", () => {
   it("derives one federated credential for the site and context from the config", () => {
-    const trust = trustPolicyFor(config, "blobs", { context: "production" }) as Array<{
-      credential: { issuer: string; subject: string; audiences: string[] };
-      command: string;
-    }>;
+    const trust = trustPolicyFor(config, "blobs", { context: "production" }) as AzureTrustPolicy;
     expect(trust).toHaveLength(1);
-    const [first] = trust;
-    expect(first?.credential.issuer).toMatch(/^https:\/\/fedkit-reports\.netlify\.app\//);
-    expect(first?.credential.subject).toContain(config.siteId);
-    expect(first?.credential.subject).toContain("production");
-    expect(first?.credential.audiences).toEqual(["api://AzureADTokenExchange"]);
-    expect(first?.command).toMatch(/^az ad app federated-credential create --id '97e0a5b7-/);
+    expect(trust[0]?.credential).toEqual({
+      name: `fedkit-site-${config.siteId}-context-production`,
+      issuer: "https://fedkit-reports.netlify.app/oidc/production",
+      subject: `site:${config.siteId}:context:production`,
+      audiences: ["api://AzureADTokenExchange"],
+      description: `fedkit: Netlify site ${config.siteId}, production deploys`,
+    });
+    expect(trust[0]?.command).toMatch(/^az ad app federated-credential create --id '97e0a5b7-/);
   });
 
-  it("builds an Entra provider for the target and refuses per-user patterns", () => {
-    const target = config.targets["blobs"] as never;
+  it("uses the built-in Azure plugin: an Entra provider for the target's app and scope", () => {
     const provider = azureCloud.provider({
-      target,
+      target: config.targets["blobs"] as never,
       targetName: "blobs",
       durationSeconds: undefined,
       env: () => undefined,
     });
     expect(provider).toMatchObject({ cloud: "azure", audience: "api://AzureADTokenExchange" });
-    expect(() =>
-      azureCloud.trustPolicy({
-        target,
-        targetName: "blobs",
-        issuer: "https://fedkit-reports.netlify.app/oidc/production",
-        issuerHostPath: "fedkit-reports.netlify.app/oidc/production",
-        audience: "api://AzureADTokenExchange",
-        subjects: [],
-        subjectPatterns: ["site:x:context:production:user:*"],
-        context: "production",
-        siteId: "x",
-      }),
-    ).toThrow(/exact subjects/);
+    expect(config.clouds).toBeUndefined();
   });
 });

@@ -10,13 +10,13 @@ import type { CloudPlugin } from "./clouds/types.js";
 import type { SubjectForm } from "./issuer/subject.js";
 
 /**
- * A cloud target a function may be mapped to. `cloud` picks the plugin (`aws` is built in; GCP and Azure plug
- * in through {@link FedkitConfig.clouds}); the other fields are the plugin's own.
+ * A cloud target a function may be mapped to. `cloud` picks the plugin (`aws` and `azure` are built in; others
+ * plug in through {@link FedkitConfig.clouds}); the other fields are the plugin's own.
  * @public
  */
 export interface TargetConfig {
   readonly cloud: string;
-  /** The subject form the site issuer mints for this target. Default `function`. */
+  /** The subject form the site issuer mints for this target. Default: the plugin's (`function`; Azure `site`). */
   readonly subject?: SubjectForm;
   /** Overrides the audience the plugin would use. */
   readonly audience?: string;
@@ -100,7 +100,7 @@ export interface FedkitConfig {
   readonly functions: Readonly<Record<string, Readonly<Record<string, TargetGrant>>>>;
   /** Per-user federation: `userIdp({ issuer, audience, jwksUri })`. */
   readonly users?: UserVerifier;
-  /** Extra cloud plugins by `cloud` name (`aws` is built in). */
+  /** Extra cloud plugins by `cloud` name (`aws` and `azure` are built in). */
   readonly clouds?: Readonly<Record<string, CloudPlugin>>;
   /** The secret key-set variable. Default `FEDKIT_ISSUER_KEYS`. */
   readonly keysVariable?: string;

@@ -6,8 +6,15 @@
  */
 
 export type { AwsFetch } from "@fedkit/aws";
+export type { FetchFn as AzureFetch } from "@fedkit/azure";
 export { type FedkitHandler, type FunctionConfig, withFedkit } from "./adapter.js";
 export { awsCloud, awsTrustPolicy } from "./clouds/aws.js";
+export {
+  type AzureTargetConfig,
+  type AzureTrustPolicy,
+  azureCloud,
+  azureTrustPolicy,
+} from "./clouds/azure.js";
 export type { BoundCredentials, CloudPlugin, MintInput, ProviderInput, TrustInput } from "./clouds/types.js";
 export type {
   AwsTargetConfig,

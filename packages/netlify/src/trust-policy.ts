@@ -1,3 +1,4 @@
+import type { AzureTrustPolicy } from "./clouds/azure.js";
 import { resolveTarget } from "./clouds/registry.js";
 import type { FedkitConfig } from "./config.js";
 import { issuerHostPath, issuerUrl } from "./issuer/issuer-url.js";
@@ -11,8 +12,9 @@ export interface TrustPolicyOptions {
 
 /**
  * The cloud-side trust document for one target, derived from the same config the runtime enforces: the AWS
- * role trust policy (principal = the context's IAM OIDC provider, `aud` and `sub` pinned), or whatever the
- * target's cloud plugin returns (GCP provider attribute condition, Entra federated credentials). Pure: no I/O.
+ * role trust policy (principal = the context's IAM OIDC provider, `aud` and `sub` pinned), the Entra federated
+ * identity credentials ({@link AzureTrustPolicy}: issuer, the exact subject, one audience, as JSON and as the
+ * `az` command), or whatever the target's cloud plugin returns (GCP provider attribute condition). Pure: no I/O.
  *
  * @example
  * ```ts

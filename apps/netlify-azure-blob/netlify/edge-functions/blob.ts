@@ -1,7 +1,6 @@
 // Streams a private blob. No Azure secret is stored: the site issuer mints a short-lived RS256 token, Entra
 // exchanges it (federated identity credential) for a storage token, and fedkit sends it only to Azure Storage.
-import type { FetchFn } from "@fedkit/azure";
-import { withFedkit } from "@fedkit/netlify";
+import { type AzureFetch, withFedkit } from "@fedkit/netlify";
 import fedkit, { containerUrl } from "../fedkit.config.js";
 
 const NAME = /^[\w.-]{1,200}$/;
@@ -11,7 +10,7 @@ export default withFedkit({ ...fedkit, function: "blob" }, async (request, fedki
   if (!NAME.test(name)) {
     return Response.json({ error: { code: "bad_name", requestId: fedkit.requestId } }, { status: 400 });
   }
-  const blobs = fedkit.client<FetchFn>("blobs");
+  const blobs = fedkit.client<AzureFetch>("blobs");
   const blob = await blobs(`${containerUrl}/${name}`);
   if (!blob.ok) {
     const status = blob.status === 404 ? 404 : 502;

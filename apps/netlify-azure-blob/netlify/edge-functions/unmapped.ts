@@ -1,11 +1,10 @@
 // Not mapped to the `blobs` target in fedkit.config.js: fedkit refuses with `policy_refused` (HTTP 403) and
 // writes a `refusal` audit event before any token is minted.
-import type { FetchFn } from "@fedkit/azure";
-import { withFedkit } from "@fedkit/netlify";
+import { type AzureFetch, withFedkit } from "@fedkit/netlify";
 import fedkit, { containerUrl } from "../fedkit.config.js";
 
 export default withFedkit({ ...fedkit, function: "unmapped" }, async (_request, fedkit) => {
-  const blobs = fedkit.client<FetchFn>("blobs");
+  const blobs = fedkit.client<AzureFetch>("blobs");
   return blobs(`${containerUrl}/hello.txt`);
 });
 

@@ -1,9 +1,15 @@
 import { FederationError } from "@fedkit/core";
 import type { FedkitConfig, TargetConfig } from "../config.js";
 import { awsCloud } from "./aws.js";
+import { azureCloud } from "./azure.js";
 import type { CloudPlugin } from "./types.js";
 
-const BUILT_IN: Readonly<Record<string, CloudPlugin>> = { aws: awsCloud as unknown as CloudPlugin };
+const BUILT_IN: Readonly<Record<string, CloudPlugin>> = {
+  aws: awsCloud as unknown as CloudPlugin,
+  azure: azureCloud as unknown as CloudPlugin,
+};
+// A target without `subject` gets its plugin's default form; one copy per target, so lookups stay cheap.
+const withDefaults = new WeakMap<TargetConfig, TargetConfig>();
 
 /** Looks up a target and the plugin of its cloud; `config` errors name what is missing. @internal */
 export function resolveTarget(
@@ -24,9 +30,15 @@ export function resolveTarget(
       `fedkit: target "${name}" uses cloud "${target.cloud}", which has no plugin.`,
       {
         provider: "netlify",
-        hint: `Pass the cloud's plugin in \`clouds: { ${target.cloud}: ... }\` (aws is built in).`,
+        hint: `Pass the cloud's plugin in \`clouds: { ${target.cloud}: ... }\` (aws and azure are built in).`,
       },
     );
   }
-  return { target, plugin };
+  if (target.subject !== undefined || plugin.defaultSubject === undefined) return { target, plugin };
+  let defaulted = withDefaults.get(target);
+  if (defaulted === undefined) {
+    defaulted = { ...target, subject: plugin.defaultSubject };
+    withDefaults.set(target, defaulted);
+  }
+  return { target: defaulted, plugin };
 }

@@ -1,6 +1,7 @@
 import type { Credentials, FetchLike, Provider } from "@fedkit/core";
 import type { TargetConfig } from "../config.js";
 import type { MintRequest } from "../issuer/mint.js";
+import type { SubjectForm } from "../issuer/subject.js";
 
 /** What the adapter hands a plugin when it builds a provider. @public */
 export interface ProviderInput<T extends TargetConfig = TargetConfig> {
@@ -51,6 +52,8 @@ export interface BoundCredentials {
  */
 export interface CloudPlugin<T extends TargetConfig = TargetConfig, Client = unknown> {
   readonly cloud: string;
+  /** The subject form of targets that set none. Default `function`; Azure's is `site` (20 credentials per app). */
+  readonly defaultSubject?: SubjectForm;
   audience(target: T): string;
   provider(input: ProviderInput<T>): Provider;
   client(credentials: BoundCredentials, provider: Provider, input: { target: T; fetch?: FetchLike }): Client;
