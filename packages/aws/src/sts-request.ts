@@ -97,6 +97,26 @@ export function isTransientSts(response: HttpResponse): boolean {
   return code === "IDPCommunicationError" || code === "Throttling";
 }
 
+/**
+ * An error answer with every secret this call sent (the web-identity token, the session token, the signature)
+ * cut out, as sent and form-encoded: the core's pattern scrubbing misses JWTs whose header is not `eyJ...` and
+ * AWS session tokens, and an error text ends up in messages, audit events and logs.
+ */
+function withoutSentSecrets(
+  response: HttpResponse,
+  headers: Record<string, string>,
+  info: StsCallInfo,
+): HttpResponse {
+  const signature = /Signature=([0-9a-f]+)/.exec(headers["authorization"] ?? "")?.[1];
+  let text = response.text;
+  for (const secret of [info.subject.raw, headers["x-amz-security-token"], signature]) {
+    if (secret === undefined || secret.length < 8) continue;
+    for (const form of new Set([secret, encodeURIComponent(secret)]))
+      text = text.split(form).join("[redacted]");
+  }
+  return text === response.text ? response : { ...response, text };
+}
+
 /** Sends one STS call through the core's safe client and parses the answer or maps the error. @internal */
 export async function callSts(
   ctx: ExchangeContext,
@@ -114,7 +134,9 @@ export async function callSts(
     operation: `sts:${info.operation}`,
     isTransient: isTransientSts,
   });
-  if (response.status < 200 || response.status > 299) throw stsFailure(response, info);
+  if (response.status < 200 || response.status > 299) {
+    throw stsFailure(withoutSentSecrets(response, headers, info), info);
+  }
   try {
     return parseStsResult(response.text, info.operation);
   } catch (cause) {
