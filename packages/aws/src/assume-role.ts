@@ -11,7 +11,6 @@ import {
   FederationError,
   type SubjectToken,
 } from "@fedkit/core";
-import { AwsV4Signer } from "aws4fetch";
 import { checkRegion, checkSamePartition, parseRoleArn, stsEndpoint } from "./partition.js";
 import { assertTag, checkPolicyArns, MAX_SESSION_TAGS, renderClaims } from "./policy.js";
 import {
@@ -23,6 +22,7 @@ import {
 } from "./provider.js";
 import { checkSessionName, resolveSessionName, type SessionNameOption } from "./session-name.js";
 import { amzDate, BoundedMap } from "./signing.js";
+import { signV4 } from "./sigv4.js";
 import { callSts, stsForm, stsTarget } from "./sts-request.js";
 
 /** Options of {@link assumeRole}. @public */
@@ -57,7 +57,7 @@ export interface AssumeRoleOptions {
 
 /**
  * Chains a second role onto a web-identity provider: each exchange does the first hop, then an `AssumeRole`
- * signed (SigV4, aws4fetch) with the first hop's credentials.
+ * signed (SigV4) with the first hop's credentials.
  *
  * @example
  * ```ts
@@ -165,7 +165,7 @@ export function assumeRole(base: AwsProvider, options: AssumeRoleOptions): AwsPr
       ...policyArnParams(policyArns),
     });
     const creds = first.credentials;
-    const signer = new AwsV4Signer({
+    const signed = await signV4({
       method: "POST",
       url: `${target.endpoint}/`,
       headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
@@ -178,7 +178,6 @@ export function assumeRole(base: AwsProvider, options: AssumeRoleOptions): AwsPr
       cache,
       datetime: amzDate(ctx.now()),
     });
-    const signed = await signer.sign();
     const headers: Record<string, string> = {};
     signed.headers.forEach((value, name) => {
       headers[name] = value;

@@ -1,12 +1,12 @@
 /**
- * What fedkit hands to aws4fetch's signer: a bounded derived-key cache and a signing time from the injected
- * clock (aws4fetch would read the wall clock and grow its cache without bound).
+ * What fedkit hands to its SigV4 signer: a bounded derived-key cache and a signing time from the injected
+ * clock (aws4fetch, whose algorithm it follows, would read the wall clock and grow its cache without bound).
  *
  * @packageDocumentation
  */
 
 /**
- * A `Map` that keeps at most `max` entries, dropping the least recently used. aws4fetch keys its derived
+ * A `Map` that keeps at most `max` entries, dropping the least recently used. The signer keys its derived
  * signing keys by secret, date, region and service, so an unbounded map would keep every rotated secret.
  * @internal
  */
