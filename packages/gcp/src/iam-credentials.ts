@@ -5,7 +5,7 @@
  */
 import { type ExchangeContext, FederationError, type HttpResponse, type SubjectToken } from "@fedkit/core";
 import type { ResolvedGcp } from "./endpoints.js";
-import { iamError, readAnswer, unreadable } from "./google-errors.js";
+import { iamError, readAnswer, unreadable, withoutSecrets } from "./google-errors.js";
 import { metricsHeader } from "./sts.js";
 
 // The email goes in unencoded, as Google's libraries send it; checkServiceAccount() allows no `/`, `:` or space.
@@ -69,7 +69,14 @@ export async function generateAccessToken(
     lifetime: `${lifetimeSeconds}s`,
   };
   const response = await post(resolved, "generateAccessToken", federatedToken, body, ctx);
-  if (response.status !== 200) throw iamError(response, resolved, subject, "generateAccessToken");
+  if (response.status !== 200) {
+    throw iamError(
+      withoutSecrets(response, [subject.raw, federatedToken]),
+      resolved,
+      subject,
+      "generateAccessToken",
+    );
+  }
   const token = field(response, "accessToken", "generateAccessToken");
   const expireTime = Date.parse(field(response, "expireTime", "generateAccessToken"));
   if (Number.isNaN(expireTime)) {
@@ -100,6 +107,13 @@ export async function generateIdToken(
   const delegates = delegatePaths(resolved);
   const body = { ...(delegates.length > 0 ? { delegates } : {}), audience, includeEmail };
   const response = await post(resolved, "generateIdToken", federatedToken, body, ctx);
-  if (response.status !== 200) throw iamError(response, resolved, subject, "generateIdToken");
+  if (response.status !== 200) {
+    throw iamError(
+      withoutSecrets(response, [subject.raw, federatedToken]),
+      resolved,
+      subject,
+      "generateIdToken",
+    );
+  }
   return field(response, "token", "generateIdToken");
 }
