@@ -1,0 +1,84 @@
+/// <reference types="node" />
+// Helpers of the Azure end-to-end test: an https front for the local site (Entra, and the emulator's Entra,
+// trust https issuers only) and seeding Azurite through the emulator's Entra (Azurite takes bearer tokens).
+import { existsSync } from "node:fs";
+import { request as httpRequest } from "node:http";
+import { createServer, type Server } from "node:https";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { azureFetch, azureProvider } from "@fedkit/azure";
+import { callbackToken, createFederation, memoryAudit } from "@fedkit/core";
+import { type Emulator, entraState } from "@fedkit/emulator";
+
+export const AZURE_SAMPLE_DIR = fileURLToPath(new URL("../../../apps/netlify-azure-blob/", import.meta.url));
+export const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+export const CLIENT = "97e0a5b7-d745-40b6-94fe-5f77d35c6e05";
+export const BLOB_BODY = "hello from a private Azure blob\n";
+/** An app registration that trusts the emulator's own IdP, used only to seed Azurite. */
+export const SEEDER = "0f3a4c1e-8d1b-4b8e-9a7e-5c2d7e6f1a01";
+
+/** The edge runtime imports the built packages, Azure's included. */
+export function azureBuiltPackagesPresent(): boolean {
+  return ["core", "azure", "netlify"].every((name) =>
+    existsSync(fileURLToPath(new URL(`../../${name}/dist/index.js`, import.meta.url))),
+  );
+}
+
+/** An https listener on 127.0.0.1 forwarding to `target()` (an http origin), as Netlify's TLS edge would. */
+export async function httpsFront(
+  tls: { cert: string; key: string },
+  target: () => string,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
+    const upstream = httpRequest(
+      new URL(req.url ?? "/", target()),
+      { method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on("error", () => res.writeHead(502).end());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  return {
+    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
+  };
+}
+
+/** Creates the `private` container and one blob with a storage token of {@link SEEDER} (configured app). */
+export async function seedBlob(emulator: Emulator, accountUrl: string, origin: string): Promise<void> {
+  const seeder = SEEDER;
+  entraState(emulator.state).addFederatedCredential(seeder, {
+    issuer: emulator.idp.issuer,
+    subject: "seeder",
+  });
+  const federation = createFederation({
+    source: callbackToken(() => emulator.idp.mint({ sub: "seeder", aud: "api://AzureADTokenExchange" })),
+    audit: memoryAudit(),
+  });
+  const provider = azureProvider({
+    clientId: seeder,
+    tenantId: TENANT,
+    scope: "https://storage.azure.com/.default",
+    authorityHost: emulator.urls.entra!,
+    allowCustomAuthority: true,
+    env: () => ({}),
+  });
+  const put = azureFetch(federation, provider, { allowedOrigins: [origin] });
+  const container = await put(`${accountUrl}/private?restype=container`, { method: "PUT" });
+  const blob = await put(`${accountUrl}/private/hello.txt`, {
+    method: "PUT",
+    headers: { "x-ms-blob-type": "BlockBlob", "content-type": "text/plain" },
+    body: BLOB_BODY,
+  });
+  if (container.status !== 201 || blob.status !== 201) {
+    throw new Error(`seeding Azurite failed: container ${container.status}, blob ${blob.status}`);
+  }
+}
