@@ -22,6 +22,7 @@ export * from "./azure/index.js";
 export type * from "./config.js";
 export { ConfigError, validateConfig } from "./config-validate.js";
 export type { EmulatorContext, EmulatorUrls } from "./context.js";
+export * from "./gcp/index.js";
 export { IssuerVerificationError, type IssuerVerificationReason } from "./oidc/errors.js";
 export type { MintOptions, OidcIdp } from "./oidc/idp.js";
 export type { IdpAlgorithm } from "./oidc/keys.js";

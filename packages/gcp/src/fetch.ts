@@ -40,7 +40,7 @@ export interface GcpFetchOptions {
  * @public
  */
 export function gcpFetch(
-  federation: Federation,
+  federation: Pick<Federation, "getCredentials">,
   provider: GcpProvider,
   options: GcpFetchOptions = {},
 ): (url: string | URL, init?: RequestInit) => Promise<Response> {

@@ -7,6 +7,7 @@
 
 export type { AwsFetch } from "@fedkit/aws";
 export type { FetchFn as AzureFetch } from "@fedkit/azure";
+export type { GcpTrustConfig } from "@fedkit/gcp";
 export { type FedkitHandler, type FunctionConfig, withFedkit } from "./adapter.js";
 export { awsCloud, awsTrustPolicy } from "./clouds/aws.js";
 export {
@@ -15,6 +16,7 @@ export {
   azureCloud,
   azureTrustPolicy,
 } from "./clouds/azure.js";
+export { type GcpFetch, type GcpTargetConfig, gcpCloud, gcpTrustPolicy } from "./clouds/gcp.js";
 export type { BoundCredentials, CloudPlugin, MintInput, ProviderInput, TrustInput } from "./clouds/types.js";
 export type {
   AwsTargetConfig,

@@ -33,12 +33,14 @@ export function trustPolicyFor(
   const issuer = issuerUrl(config.siteUrl, context);
   const subjects = new Set<string>();
   const subjectPatterns = new Set<string>();
+  const functions = new Set<string>();
   for (const [functionName, grants] of Object.entries(config.functions)) {
     const grant = Object.hasOwn(grants, targetName) ? grants[targetName] : undefined;
     if (grant === undefined) continue;
     if (grant.identity === "user") {
       subjectPatterns.add(userSubjectPattern(config.siteId, context));
     } else {
+      functions.add(functionName);
       subjects.add(
         subjectFor({ siteId: config.siteId, context, functionName }, target.subject ?? "function"),
       );
@@ -52,6 +54,7 @@ export function trustPolicyFor(
     audience: target.audience ?? plugin.audience(target),
     subjects: [...subjects].sort(),
     subjectPatterns: [...subjectPatterns].sort(),
+    functions: [...functions].sort(),
     context,
     siteId: config.siteId,
   });

@@ -2,11 +2,13 @@ import { FederationError } from "@fedkit/core";
 import type { FedkitConfig, TargetConfig } from "../config.js";
 import { awsCloud } from "./aws.js";
 import { azureCloud } from "./azure.js";
+import { gcpCloud } from "./gcp.js";
 import type { CloudPlugin } from "./types.js";
 
 const BUILT_IN: Readonly<Record<string, CloudPlugin>> = {
   aws: awsCloud as unknown as CloudPlugin,
   azure: azureCloud as unknown as CloudPlugin,
+  gcp: gcpCloud as unknown as CloudPlugin,
 };
 // A target without `subject` gets its plugin's default form; one copy per target, so lookups stay cheap.
 const withDefaults = new WeakMap<TargetConfig, TargetConfig>();
@@ -30,7 +32,7 @@ export function resolveTarget(
       `fedkit: target "${name}" uses cloud "${target.cloud}", which has no plugin.`,
       {
         provider: "netlify",
-        hint: `Pass the cloud's plugin in \`clouds: { ${target.cloud}: ... }\` (aws and azure are built in).`,
+        hint: `Pass the cloud's plugin in \`clouds: { ${target.cloud}: ... }\` (aws, azure and gcp are built in).`,
       },
     );
   }

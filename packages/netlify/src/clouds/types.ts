@@ -33,6 +33,8 @@ export interface TrustInput<T extends TargetConfig = TargetConfig> {
   readonly subjects: readonly string[];
   /** Subject patterns (`...:user:*`) for per-user mappings. */
   readonly subjectPatterns: readonly string[];
+  /** Names of the functions mapped to the target with the `function` identity (GCP pins them in its condition). */
+  readonly functions: readonly string[];
   readonly context: string;
   readonly siteId: string;
 }
