@@ -81,7 +81,13 @@ async function observe(
   const echoed = `${raw} ${session} ${encodeURIComponent(session)}`;
   const federation = createFederation({
     source: staticToken(raw),
-    audit: { name: "tee", write: (e) => (events.push(e), sink.write(e)) },
+    audit: {
+      name: "tee",
+      write: (e) => {
+        events.push(e);
+        return sink.write(e);
+      },
+    },
     retry: { maxAttempts: 1 },
     fetch: async (_url, init) => {
       const body = String(init?.body ?? "");

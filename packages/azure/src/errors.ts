@@ -81,6 +81,19 @@ function hint(template: string, c: HintContext): string {
   return template.replace(/\{([A-Z])\}/g, (_, key: string) => values[key] ?? "");
 }
 
+/**
+ * The answer with the client assertion cut out (as sent and form-encoded): Entra's `error_description` goes
+ * into messages, audit events and logs, and the core's pattern scrubbing misses a JWT whose header is not `eyJ...`.
+ * @internal
+ */
+export function withoutAssertion(response: HttpResponse, assertion: string): HttpResponse {
+  if (assertion.length < 8) return response;
+  let text = response.text;
+  for (const form of new Set([assertion, encodeURIComponent(assertion)]))
+    text = text.split(form).join("[redacted]");
+  return text === response.text ? response : { ...response, text };
+}
+
 /** Whether Entra answered AADSTS70021, which can happen while a new credential propagates. @internal */
 export function isPropagationError(response: HttpResponse): boolean {
   return response.status === 400 && parseEntraError(response.text)?.aadsts === 70021;

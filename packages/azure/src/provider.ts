@@ -6,7 +6,7 @@
 
 import type { AccessToken, ExchangeContext, ExchangeResult, Provider, SubjectToken } from "@fedkit/core";
 import { FederationError, summarizeSubject } from "@fedkit/core";
-import { entraFailure, isPropagationError } from "./errors.js";
+import { entraFailure, isPropagationError, withoutAssertion } from "./errors.js";
 import {
   type AzureProviderOptions,
   checkScope,
@@ -77,7 +77,7 @@ async function exchange(
     audience: o.audience,
     scope: o.scope,
   };
-  if (response.status !== 200) throw entraFailure(response, hints);
+  if (response.status !== 200) throw entraFailure(withoutAssertion(response, subject.raw), hints);
   let json: Record<string, unknown> = {};
   try {
     json = JSON.parse(response.text);

@@ -61,7 +61,13 @@ async function observe(raw: string, federated: string, at: Where, kind: Shape, c
   const echoed = at === "sts" ? `${raw} ${encodeURIComponent(raw)}` : `${raw} ${federated}`;
   const federation = createFederation({
     source: staticToken(raw),
-    audit: { name: "tee", write: (e) => (events.push(e), sink.write(e)) },
+    audit: {
+      name: "tee",
+      write: (e) => {
+        events.push(e);
+        return sink.write(e);
+      },
+    },
     retry: { maxAttempts: 1 },
     fetch: async (url) => {
       const host = new URL(String(url)).host;
