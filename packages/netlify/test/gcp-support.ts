@@ -37,7 +37,7 @@ export function registerGcpTrust(
   issuerUri = trust.issuerUri,
 ): string {
   const name = parseProviderName(trust.workloadIdentityProvider);
-  const providerId = issuerUri === trust.issuerUri ? name.providerId : `${name.providerId}-other`;
+  const providerId = issuerUri === trust.issuerUri ? name.providerId : "mistaken-preview";
   const resource = addGcpProvider(gcpStateOf(emulator), name.poolId, {
     providerId,
     issuerUri,
