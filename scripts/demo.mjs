@@ -178,6 +178,8 @@ try {
   await site?.stop();
   await emulator.stop();
 }
+// The Azure sample (Entra emulator over TLS + Azurite over HTTPS) runs in a child process trusting its own CA.
+results.push(await (await import("./demo/azure.mjs")).runAzureDemo({ serve }));
 // The GCP part: apps/netlify-gcp-gcs against the emulator's Google endpoints.
 results.push(await (await import("./demo/gcp.mjs")).runGcpDemo({ root, load, serve }));
 const ok = results.length > 0 && results.every(Boolean);

@@ -1,0 +1,347 @@
+#!/usr/bin/env node
+// The Azure part of `npm run demo`: apps/netlify-azure-blob on Netlify's local edge runtime reads a private blob
+// from Azurite (the real Azure Storage emulator, HTTPS, --oauth basic) with a token from the emulator's Entra
+// (TLS), trusting the site's production issuer through the federated credential trustPolicyFor derives.
+//
+// Node reads NODE_EXTRA_CA_CERTS only at start-up, so runAzureDemo() generates a throwaway CA, then runs the
+// demo in a child Node process that trusts it (and hands it to Deno as DENO_CERT). TLS verification stays on.
+// Standalone: `node scripts/demo/azure.mjs [--serve]` (needs built packages).
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { request as httpRequest } from "node:http";
+import { createServer } from "node:https";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const requireFrom = (pkg) => createRequire(join(root, "packages", pkg, "package.json"));
+const TLS_DIR = "FEDKIT_DEMO_TLS_DIR";
+const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+const CLIENT = "97e0a5b7-d745-40b6-94fe-5f77d35c6e05";
+const SEEDER = "0f3a4c1e-8d1b-4b8e-9a7e-5c2d7e6f1a01";
+const STORAGE = "https://storage.azure.com/.default";
+const BODY = "quarter,revenue\nQ1,1200\nQ2,1350\n";
+
+/**
+ * Runs the Azure demo in a child process trusting a CA generated now; resolves true when every step behaved.
+ * @param {{ serve?: boolean }} [options]
+ */
+export async function runAzureDemo(options = {}) {
+  const dir = await mkdtemp(join(tmpdir(), "fedkit-demo-tls-"));
+  try {
+    const ca = await writeTls(dir);
+    // The variable takes one file: keep whatever the user already trusts next to the demo CA.
+    // biome-ignore lint/suspicious/noUndeclaredEnvVars: read by Node at start-up, not an input of a turbo task
+    const existing = process.env.NODE_EXTRA_CA_CERTS;
+    const bundle = join(dir, "node-ca.pem");
+    await writeFile(bundle, `${existing ? await readFile(existing, "utf8").catch(() => "") : ""}\n${ca}`);
+    const child = spawn(
+      process.execPath,
+      [fileURLToPath(import.meta.url), "--child", ...(options.serve ? ["--serve"] : [])],
+      { stdio: "inherit", env: { ...process.env, NODE_EXTRA_CA_CERTS: bundle, [TLS_DIR]: dir } },
+    );
+    // Ctrl-C reaches the child too; it stops its servers and exits, and its exit code is the verdict.
+    const ignore = () => undefined;
+    process.on("SIGINT", ignore);
+    const code = await new Promise((resolve) => child.once("exit", (c) => resolve(c)));
+    process.off("SIGINT", ignore);
+    return code === 0;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** A CA and a leaf for 127.0.0.1/localhost (used by Entra, Azurite and the site's https front). */
+async function writeTls(dir) {
+  const { generate } = requireFrom("azure")("selfsigned");
+  const now = Date.now();
+  const validity = { notBeforeDate: new Date(now - 60_000), notAfterDate: new Date(now + 86_400_000) };
+  const key = { keyType: "ec", curve: "P-256", algorithm: "sha256", ...validity };
+  const ca = await generate([{ name: "commonName", value: "fedkit demo CA" }], {
+    ...key,
+    extensions: [
+      { name: "basicConstraints", cA: true, critical: true },
+      { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true },
+    ],
+  });
+  const leaf = await generate([{ name: "commonName", value: "127.0.0.1" }], {
+    ...key,
+    ca: { key: ca.private, cert: ca.cert },
+    extensions: [
+      { name: "basicConstraints", cA: false },
+      { name: "keyUsage", digitalSignature: true, keyEncipherment: true },
+      { name: "extKeyUsage", serverAuth: true },
+      {
+        name: "subjectAltName",
+        altNames: [
+          { type: 7, ip: "127.0.0.1" },
+          { type: 2, value: "localhost" },
+        ],
+      },
+    ],
+  });
+  await writeFile(join(dir, "ca.pem"), ca.cert, { mode: 0o600 });
+  await writeFile(join(dir, "cert.pem"), leaf.cert, { mode: 0o600 });
+  await writeFile(join(dir, "key.pem"), leaf.private, { mode: 0o600 });
+  return ca.cert;
+}
+
+/** Azurite's Blob service on 127.0.0.1 (any port), HTTPS, --oauth basic, in memory. */
+async function startAzurite(dir) {
+  const main = join(dirname(requireFrom("azure").resolve("azurite/package.json")), "dist/src/blob/main.js");
+  const cwd = await mkdtemp(join(tmpdir(), "fedkit-demo-azurite-"));
+  const env = { ...process.env };
+  delete env.AZURITE_DB;
+  const args = ["--blobHost", "127.0.0.1", "--blobPort", "0", "--oauth", "basic"];
+  args.push("--cert", join(dir, "cert.pem"), "--key", join(dir, "key.pem"));
+  args.push("--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableTelemetry");
+  const child = spawn(process.execPath, [main, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  const origin = await new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`Azurite did not start:\n${out}`)), 30_000);
+    child.stderr.on("data", (chunk) => {
+      out += chunk;
+    });
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      const match = /successfully listens on (https:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`Azurite exited with ${code}:\n${out}`)));
+  });
+  child.stdout.resume();
+  return {
+    origin,
+    accountUrl: `${origin}/devstoreaccount1`,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGTERM");
+        await exited;
+      }
+      await rm(cwd, { recursive: true, force: true });
+    },
+  };
+}
+
+/** An https listener forwarding to the local site, as Netlify's TLS edge does: Entra trusts https issuers only. */
+async function httpsFront(dir, target) {
+  const [cert, key] = await Promise.all(["cert.pem", "key.pem"].map((f) => readFile(join(dir, f), "utf8")));
+  const server = createServer({ cert, key }, (req, res) => {
+    const upstream = httpRequest(new URL(req.url ?? "/", target()), {
+      method: req.method,
+      headers: req.headers,
+    });
+    upstream.on("response", (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on("error", () => res.writeHead(502).end());
+    req.pipe(upstream);
+  });
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  return {
+    url: `https://127.0.0.1:${server.address().port}`,
+    close: () =>
+      new Promise((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
+  };
+}
+
+async function child(serve) {
+  const dir = process.env[TLS_DIR];
+  const load = (name) => import(pathToFileURL(requireFrom("netlify").resolve(name)).href);
+  const { startEmulator, entraState } = await load("@fedkit/emulator");
+  const { azureFetch, azureProvider } = await load("@fedkit/azure");
+  const { callbackToken, createFederation, memoryAudit, staticToken } = await load("@fedkit/core");
+  const { createSiteIssuer, generateIssuerKeys, importIssuerKeySet, trustPolicyFor } =
+    await load("@fedkit/netlify");
+  const { serveLocalSite } = await load("@fedkit/netlify/node");
+  const sampleDir = join(root, "apps", "netlify-azure-blob");
+  const { default: sampleConfig } = await import(
+    pathToFileURL(join(sampleDir, "netlify", "fedkit.config.js")).href
+  );
+  const SITE_ID = sampleConfig.siteId;
+  const color = (code) => (text) => (process.stdout.isTTY ? `\x1b[${code}m${text}\x1b[0m` : text);
+  const [green, red, dim, bold] = [color(32), color(31), color(2), color(1)];
+  const results = [];
+  const audit = [];
+  const check = (label, ok, detail = "") => {
+    results.push(ok);
+    console.log(`${ok ? green("✔") : red("✖")} ${label}${detail ? dim(`  ${detail}`) : ""}`);
+  };
+
+  console.log(
+    bold("\nfedkit demo (Azure): a Netlify edge function reads a private blob with no Azure secret stored\n"),
+  );
+  const [ca, cert, key] = await Promise.all(
+    ["ca.pem", "cert.pem", "key.pem"].map((f) => readFile(join(dir, f), "utf8")),
+  );
+  let emulator;
+  let azurite;
+  let front;
+  let site;
+  try {
+    [emulator, azurite] = await Promise.all([
+      startEmulator({
+        tls: { cert, key, ca },
+        azure: { tenants: [{ tenantId: TENANT }], apps: [{ clientId: CLIENT }, { clientId: SEEDER }] },
+      }),
+      startAzurite(dir),
+    ]);
+    const entra = entraState(emulator.state);
+    // The storage account's owner puts a blob in a private container (a separate app, trusted for seeding only).
+    entra.addFederatedCredential(SEEDER, { issuer: emulator.idp.issuer, subject: "seeder" });
+    const seed = azureFetch(
+      createFederation({
+        source: callbackToken(() => emulator.idp.mint({ sub: "seeder", aud: "api://AzureADTokenExchange" })),
+        audit: memoryAudit(),
+      }),
+      azureProvider({
+        clientId: SEEDER,
+        tenantId: TENANT,
+        scope: STORAGE,
+        authorityHost: emulator.urls.entra,
+        allowCustomAuthority: true,
+        env: () => ({}),
+      }),
+      { allowedOrigins: [azurite.origin] },
+    );
+    await seed(`${azurite.accountUrl}/private?restype=container`, { method: "PUT" });
+    const put = await seed(`${azurite.accountUrl}/private/latest.csv`, {
+      method: "PUT",
+      headers: { "x-ms-blob-type": "BlockBlob", "content-type": "text/csv" },
+      body: BODY,
+    });
+    if (put.status !== 201) throw new Error(`seeding Azurite failed with HTTP ${put.status}`);
+
+    const production = await generateIssuerKeys({ context: "production" });
+    const preview = await generateIssuerKeys({ context: "deploy-preview" });
+    front = await httpsFront(dir, () => site?.url ?? "http://127.0.0.1:9");
+    site = await serveLocalSite({
+      siteDir: sampleDir,
+      siteId: SITE_ID,
+      output: (line) => {
+        const json = line.slice(line.indexOf("{"));
+        if (json.includes('"source":"fedkit"')) audit.push(json);
+        else if (serve) console.log(dim(line));
+      },
+      env: {
+        DENO_CERT: join(dir, "ca.pem"),
+        FEDKIT_CONTEXT: "production",
+        FEDKIT_SITE_URL: front.url,
+        FEDKIT_SITE_ID: SITE_ID,
+        FEDKIT_ISSUER_KEYS: production.secret,
+        FEDKIT_ISSUER_PUBLIC_KEYS: JSON.stringify({ "deploy-preview": { keys: [preview.publicJwk] } }),
+        FEDKIT_ENTRA_AUTHORITY: emulator.urls.entra,
+        FEDKIT_BLOB_ORIGIN: azurite.origin,
+        BLOB_CONTAINER_URL: `${azurite.accountUrl}/private`,
+      },
+    });
+    console.log(
+      `emulator: Entra ${emulator.urls.entra} (TLS)   Azurite ${azurite.origin} (HTTPS, --oauth basic)`,
+    );
+    console.log(`site:     ${front.url} (https front of the Netlify edge runtime at ${site.url})`);
+    console.log(`          production issuer ${front.url}/oidc/production\n`);
+
+    // What a user does once in Entra: the federated credential on the app registration, from the same config.
+    const trust = trustPolicyFor({ ...sampleConfig, siteUrl: front.url }, "blobs");
+    for (const { credential } of trust) {
+      const { name, issuer, subject, audiences } = credential;
+      entra.addFederatedCredential(CLIENT, { name, issuer, subject, audience: audiences[0] });
+    }
+    console.log(dim('federated credential (from trustPolicyFor(config, "blobs")):'));
+    for (const { json, command } of trust) console.log(`${dim(json)}${dim(command)}\n`);
+
+    const started = Date.now();
+    const blob = await fetch(`${front.url}/blob?name=latest.csv`, {
+      headers: { "x-nf-request-id": "demo-blob-1" },
+    }).catch((error) => ({ status: 0, text: async () => String(error) }));
+    const text = await blob.text();
+    check(
+      "GET /blob reads the private blob through the edge function",
+      blob.status === 200 && text === BODY,
+      `${blob.status}, ${text.length} bytes, ${Date.now() - started} ms (first request starts Deno)`,
+    );
+    const unmapped = await fetch(`${front.url}/unmapped`, {
+      headers: { "x-nf-request-id": "demo-unmapped-1" },
+    });
+    const unmappedBody = await unmapped.json();
+    check(
+      "GET /unmapped is refused (not mapped to the app)",
+      unmapped.status === 403 && unmappedBody.error?.code === "policy_refused",
+      `${unmapped.status} ${JSON.stringify(unmappedBody)}`,
+    );
+
+    // A deploy preview signs with its own key as its own issuer and subject: no federated credential has them.
+    const issuer = createSiteIssuer({
+      siteUrl: front.url,
+      siteId: SITE_ID,
+      context: "deploy-preview",
+      keys: await importIssuerKeySet(preview.secret),
+    });
+    const token = await issuer.mint({
+      audience: "api://AzureADTokenExchange",
+      functionName: "blob",
+      subjectForm: "site",
+    });
+    const refused = await createFederation({ source: staticToken(token), audit: memoryAudit() })
+      .getCredentials(
+        azureProvider({
+          clientId: CLIENT,
+          tenantId: TENANT,
+          scope: STORAGE,
+          authorityHost: emulator.urls.entra,
+          allowCustomAuthority: true,
+          propagationAttempts: 1,
+          env: () => ({}),
+        }),
+      )
+      .then(
+        () => undefined,
+        (error) => error,
+      );
+    check(
+      "a deploy-preview token is refused by Entra (no federated credential for its issuer/subject)",
+      refused?.cloudCode === "AADSTS700211",
+      `${refused?.code} / ${refused?.cloudCode}`,
+    );
+    if (refused?.hint) console.log(dim(`  hint: ${refused.hint}`));
+
+    await new Promise((r) => setTimeout(r, 300));
+    console.log(bold("\naudit lines (JSON, one per event; no token or secret in them):"));
+    for (const line of audit) console.log(dim(line));
+    const events = audit.map((l) => JSON.parse(l));
+    check(
+      "audit recorded the Azure exchange and the refusal",
+      events.some((e) => e.type === "exchange" && e.provider === "azure") &&
+        events.some((e) => e.type === "refusal" && e.correlationId === "demo-unmapped-1"),
+    );
+    check("no token in the audit lines", !audit.join("\n").match(/eyJ[\w-]{10,}\.[\w-]{10,}/));
+
+    if (serve) {
+      console.log(bold(`\nserving: curl '${front.url}/blob?name=latest.csv'   (Ctrl-C to stop)`));
+      await new Promise((resolve) => process.once("SIGINT", resolve));
+    }
+  } catch (error) {
+    check("Azure demo ran", false, error instanceof Error ? error.message : String(error));
+  } finally {
+    await site?.stop();
+    await Promise.all([front?.close(), emulator?.stop(), azurite?.stop()]);
+  }
+  return results.length > 0 && results.every(Boolean);
+}
+
+const self = process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url;
+if (self && process.argv.includes("--child")) {
+  process.exit((await child(process.argv.includes("--serve"))) ? 0 : 1);
+} else if (self) {
+  process.exit((await runAzureDemo({ serve: process.argv.includes("--serve") })) ? 0 : 1);
+}
