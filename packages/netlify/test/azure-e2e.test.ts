@@ -123,13 +123,18 @@ describe.skipIf(!built)(
     }, 30_000);
 
     /** Exchanges a token the site could mint in `context` (with that context's key) straight at the Entra emulator. */
-    async function exchange(context: string, subjectForm: "site" | "function"): Promise<FederationError> {
-      const secret = context === "production" ? production.secret : preview.secret;
+    async function exchange(
+      context: string,
+      subjectForm: "site" | "function",
+      key: "own" | "preview" = "own",
+    ): Promise<FederationError> {
+      const secret = context === "production" && key === "own" ? production.secret : preview.secret;
       const issuer = createSiteIssuer({
         siteUrl: front.url,
         siteId: SITE_ID,
         context,
-        keys: await importIssuerKeySet(secret),
+        // The preview's key relabelled: what preview code holding its own key could sign as production.
+        keys: { ...(await importIssuerKeySet(secret)), context },
       });
       const token = await issuer.mint({
         audience: "api://AzureADTokenExchange",
@@ -159,6 +164,12 @@ describe.skipIf(!built)(
       expect(error.cloudCode).toBe("AADSTS700211");
       expect(error.hint).toContain(`${front.url}/oidc/deploy-preview`);
       expect(error.message + (error.hint ?? "")).not.toMatch(/eyJ[\w-]{10,}\./);
+    }, 30_000);
+
+    it("refuses a preview key posing as the production issuer: its kid is not in that JWKS (AADSTS7000272)", async () => {
+      const error = await exchange("production", "site", "preview");
+      expect(error.cloudCode).toBe("AADSTS7000272");
+      expect(error.hint).toBeTruthy();
     }, 30_000);
 
     it("refuses a subject with no federated credential (AADSTS700213) and names it in the hint", async () => {
