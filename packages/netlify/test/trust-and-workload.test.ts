@@ -62,14 +62,14 @@ describe("trustPolicyFor", () => {
 
   it("unknown targets and clouds without a plugin are config errors", () => {
     expect(() => trustPolicyFor(config, "nope")).toThrow(FederationError);
-    const gcp = { ...config, targets: { g: { cloud: "gcp" } }, functions: { report: { g: {} } } };
-    expect(() => trustPolicyFor(gcp, "g")).toThrow(/no plugin/);
+    const other = { ...config, targets: { g: { cloud: "other" } }, functions: { report: { g: {} } } };
+    expect(() => trustPolicyFor(other, "g")).toThrow(/no plugin/);
     const plugged = trustPolicyFor(
       {
-        ...gcp,
+        ...other,
         clouds: {
-          gcp: {
-            cloud: "gcp",
+          other: {
+            cloud: "other",
             audience: () => "aud-g",
             provider: () => {
               throw new Error("unused");
