@@ -21,8 +21,7 @@ import {
   sessionPolicy,
 } from "./provider.js";
 import { checkSessionName, resolveSessionName, type SessionNameOption } from "./session-name.js";
-import { amzDate, BoundedMap } from "./signing.js";
-import { signV4 } from "./sigv4.js";
+import { amzDate, BoundedMap, createSigner } from "./signing.js";
 import { callSts, stsForm, stsTarget } from "./sts-request.js";
 
 /** Options of {@link assumeRole}. @public */
@@ -57,7 +56,7 @@ export interface AssumeRoleOptions {
 
 /**
  * Chains a second role onto a web-identity provider: each exchange does the first hop, then an `AssumeRole`
- * signed (SigV4) with the first hop's credentials.
+ * signed (SigV4, aws4fetch) with the first hop's credentials.
  *
  * @example
  * ```ts
@@ -165,7 +164,7 @@ export function assumeRole(base: AwsProvider, options: AssumeRoleOptions): AwsPr
       ...policyArnParams(policyArns),
     });
     const creds = first.credentials;
-    const signed = await signV4({
+    const signed = await createSigner({
       method: "POST",
       url: `${target.endpoint}/`,
       headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
@@ -177,7 +176,7 @@ export function assumeRole(base: AwsProvider, options: AssumeRoleOptions): AwsPr
       region: target.region,
       cache,
       datetime: amzDate(ctx.now()),
-    });
+    }).sign();
     const headers: Record<string, string> = {};
     signed.headers.forEach((value, name) => {
       headers[name] = value;

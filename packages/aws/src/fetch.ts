@@ -1,6 +1,6 @@
 /**
- * `awsFetch`: a `fetch` that signs every request with SigV4 (aws4fetch's algorithm, see sigv4.ts) using fresh
- * credentials from the federation's cache. aws4fetch's defaults are replaced where they do not fit: no retries (the core's
+ * `awsFetch`: a `fetch` that signs every request with SigV4 (aws4fetch's `AwsV4Signer`, see signing.ts) using
+ * fresh credentials from the federation's cache. aws4fetch's defaults are replaced where they do not fit: no retries (the core's
  * policy retries exchanges; a signed request is the caller's to retry), service and region passed explicitly
  * (never guessed from the host), a bounded derived-key cache, the injected clock, and presigned URLs that
  * never outlive the credentials that signed them.
@@ -16,8 +16,7 @@ import {
   type SubjectTokenSource,
 } from "@fedkit/core";
 import { checkRegion } from "./partition.js";
-import { amzDate, BoundedMap } from "./signing.js";
-import { type SigV4Input, signV4 } from "./sigv4.js";
+import { amzDate, BoundedMap, createSigner } from "./signing.js";
 
 /** What {@link awsFetch} needs from a federation: `createFederation()`'s result fits. @public */
 export interface CredentialGetter {
@@ -144,9 +143,9 @@ export function awsFetch(
     return federation.getCredentials(provider, credentialOptions);
   }
 
-  // fedkit's own SigV4 (aws4fetch's algorithm): no retry loop, no global fetch, and a smaller bundle.
+  // AwsV4Signer directly rather than AwsClient: no retry loop, no global fetch, and a smaller bundle.
   function signer(creds: AwsCredentials, request: SignInput, datetime: string, signQuery?: boolean) {
-    const input: SigV4Input = {
+    return createSigner({
       ...request,
       accessKeyId: creds.accessKeyId,
       secretAccessKey: creds.secretAccessKey,
@@ -156,8 +155,7 @@ export function awsFetch(
       cache,
       datetime,
       ...(signQuery ? { signQuery } : {}),
-    };
-    return { sign: () => signV4(input) };
+    });
   }
 
   async function sign(input: string | URL | Request, init: AwsRequestInit = {}): Promise<Request> {

@@ -1,6 +1,6 @@
 /**
  * `@fedkit/aws`: exchange an OIDC token for temporary AWS credentials (STS `AssumeRoleWithWebIdentity`, one
- * unsigned POST), chain roles, and sign requests with SigV4 (aws4fetch-compatible). Edge-safe: WebCrypto and `fetch` only.
+ * unsigned POST), chain roles, and sign requests with SigV4 (aws4fetch). Edge-safe: WebCrypto and `fetch` only.
  *
  * @packageDocumentation
  */
