@@ -1,6 +1,8 @@
 // @ts-check
 // The one source of truth for fedkit on this site: the edge functions enforce it at runtime and
 // `trustPolicyFor(config, "blobs")` turns it into the Entra federated identity credential, so the two cannot drift.
+import { azureCloud } from "@fedkit/netlify/azure";
+
 /** @param {string} name */
 const env = (name) =>
   /** @type {any} */ (globalThis).Netlify?.env.get(name) ??
@@ -18,8 +20,10 @@ const config = {
   // Replace with your site's id (Site configuration > Site details > Site ID) and production origin.
   siteId: env("FEDKIT_SITE_ID") ?? "5b0c2a71-1c3e-4d6b-9a51-0f7a2f1e9c11",
   siteUrl: "https://fedkit-reports.netlify.app",
+  // The cloud plugins this site uses; only these are bundled into its functions. `azureCloud`: the Entra
+  // exchange, an authorised fetch, and the federated credential from trustPolicyFor.
+  clouds: { azure: azureCloud },
   targets: {
-    // `azure` is built into @fedkit/netlify: Entra exchange, an authorised fetch, and the federated credential.
     blobs: {
       cloud: "azure",
       // The app registration holding the federated credential, and its tenant.

@@ -1,4 +1,5 @@
-import { type AzureTrustPolicy, azureCloud, trustPolicyFor } from "@fedkit/netlify";
+import { trustPolicyFor } from "@fedkit/netlify";
+import { type AzureTrustPolicy, azureCloud } from "@fedkit/netlify/azure";
 import { describe, expect, it } from "vitest";
 import config from "../netlify/fedkit.config.js";
 
@@ -16,7 +17,7 @@ describe("netlify-azure-blob", () => {
     expect(trust[0]?.command).toMatch(/^az ad app federated-credential create --id '97e0a5b7-/);
   });
 
-  it("uses the built-in Azure plugin: an Entra provider for the target's app and scope", () => {
+  it("names the Azure plugin in `clouds`: an Entra provider for the target's app and scope", () => {
     const provider = azureCloud.provider({
       target: config.targets["blobs"] as never,
       targetName: "blobs",
@@ -24,6 +25,6 @@ describe("netlify-azure-blob", () => {
       env: () => undefined,
     });
     expect(provider).toMatchObject({ cloud: "azure", audience: "api://AzureADTokenExchange" });
-    expect(config.clouds).toBeUndefined();
+    expect(config.clouds).toEqual({ azure: azureCloud });
   });
 });

@@ -3,6 +3,7 @@
 // `trustPolicyFor(config, "reports")` turns it into the workload identity provider (attribute condition pinning
 // site, context and function) and the service-account binding, so the two cannot drift.
 // Plain JavaScript so Node scripts (the demo, your deployment tooling) and Deno (the edge) both import it.
+import { gcpCloud } from "@fedkit/netlify/gcp";
 
 // Netlify.env on Netlify (edge and functions), process.env in Node scripts. Never touch `process` in Deno: it
 // loads Deno's Node compatibility layer and adds tens of milliseconds to every cold start.
@@ -29,6 +30,8 @@ const config = {
   // Replace with your site's id (Site configuration > Site details > Site ID) and production origin.
   siteId: env("FEDKIT_SITE_ID") ?? "5b0c2a71-1c3e-4d6b-9a51-0f7a2f1e9c11",
   siteUrl: "https://fedkit-reports.netlify.app",
+  // The cloud plugins this site uses; only these are bundled into its functions.
+  clouds: { gcp: gcpCloud },
   targets: {
     reports: {
       cloud: "gcp",

@@ -9,6 +9,7 @@ import {
   staticToken,
   verifySubjectToken,
 } from "@fedkit/core";
+import { awsCloud } from "../dist/aws.js";
 import {
   createSiteIssuer,
   type FedkitConfig,
@@ -98,6 +99,7 @@ Deno.test("withFedkit: mapped target works, unmapped is policy_refused, missing 
     const config: FedkitConfig = {
       siteId: SITE,
       siteUrl: "https://site.example",
+      clouds: { aws: awsCloud },
       targets: {
         reports: {
           cloud: "aws",

@@ -10,8 +10,9 @@ import type { CloudPlugin } from "./clouds/types.js";
 import type { SubjectForm } from "./issuer/subject.js";
 
 /**
- * A cloud target a function may be mapped to. `cloud` picks the plugin (`aws` and `azure` are built in; others
- * plug in through {@link FedkitConfig.clouds}); the other fields are the plugin's own.
+ * A cloud target a function may be mapped to. `cloud` names the plugin in {@link FedkitConfig.clouds} that
+ * serves it (`awsCloud` from `@fedkit/netlify/aws`, `gcpCloud`, `azureCloud`, or your own); the other fields
+ * are the plugin's own.
  * @public
  */
 export interface TargetConfig {
@@ -25,23 +26,6 @@ export interface TargetConfig {
   /** Any core token source instead of the site issuer (a workload token from an IdP, ...). */
   readonly source?: SubjectTokenSource;
   readonly [option: string]: unknown;
-}
-
-/** An AWS role target. @public */
-export interface AwsTargetConfig extends TargetConfig {
-  readonly cloud: "aws";
-  readonly roleArn: string;
-  /** STS and signing region; never defaulted. */
-  readonly region: string;
-  /** Signing name of the service the client talks to. Default `s3`. */
-  readonly service?: string;
-  /** Custom STS endpoint (the emulator on loopback); needs `allowCustomEndpoint`. */
-  readonly endpoint?: string;
-  readonly allowCustomEndpoint?: boolean;
-  /** Put session tags (site, context, function, user) into tokens. Default true; needs `sts:TagSession`. */
-  readonly sessionTags?: boolean;
-  readonly policy?: unknown;
-  readonly policyArns?: readonly string[];
 }
 
 /** What one function may use of one target. @public */
@@ -81,9 +65,12 @@ export interface UserIdpOptions {
  *
  * @example
  * ```ts
+ * import { awsCloud } from "@fedkit/netlify/aws";
+ *
  * export default {
  *   siteId: "5b0c2a71-...",
  *   siteUrl: "https://reports.example.com",
+ *   clouds: { aws: awsCloud },
  *   targets: { reports: { cloud: "aws", roleArn: "arn:aws:iam::123456789012:role/reports-reader", region: "eu-west-1" } },
  *   functions: { report: { reports: { maxDurationSeconds: 900 } } },
  * } satisfies FedkitConfig;
@@ -100,7 +87,11 @@ export interface FedkitConfig {
   readonly functions: Readonly<Record<string, Readonly<Record<string, TargetGrant>>>>;
   /** Per-user federation: `userIdp({ issuer, audience, jwksUri })`. */
   readonly users?: UserVerifier;
-  /** Extra cloud plugins by `cloud` name (`aws` and `azure` are built in). */
+  /**
+   * The cloud plugins the targets use, by `cloud` name: `{ aws: awsCloud }` with
+   * `import { awsCloud } from "@fedkit/netlify/aws"` (likewise `/gcp`, `/azure`). Only the plugins named here are
+   * bundled into a function; a target whose cloud has none fails with a `config` error naming the import.
+   */
   readonly clouds?: Readonly<Record<string, CloudPlugin>>;
   /** The secret key-set variable. Default `FEDKIT_ISSUER_KEYS`. */
   readonly keysVariable?: string;

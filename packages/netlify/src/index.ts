@@ -1,25 +1,15 @@
 /**
  * `@fedkit/netlify`: the site as its own per-deploy-context OIDC issuer, edge-function and function wrappers
- * that hand handlers ready cloud clients, role mappings as guardrails, and trust-policy generation.
+ * that hand handlers ready cloud clients, role mappings as guardrails, and trust-policy generation. The cloud
+ * plugins are opt-in subpaths (`@fedkit/netlify/aws`, `/gcp`, `/azure`) named in the config's `clouds`, so a
+ * function bundles only the clouds it uses.
  *
  * @packageDocumentation
  */
 
-export type { AwsFetch } from "@fedkit/aws";
-export type { FetchFn as AzureFetch } from "@fedkit/azure";
-export type { GcpTrustConfig } from "@fedkit/gcp";
 export { type FedkitHandler, type FunctionConfig, withFedkit } from "./adapter.js";
-export { awsCloud, awsTrustPolicy } from "./clouds/aws.js";
-export {
-  type AzureTargetConfig,
-  type AzureTrustPolicy,
-  azureCloud,
-  azureTrustPolicy,
-} from "./clouds/azure.js";
-export { type GcpFetch, type GcpTargetConfig, gcpCloud, gcpTrustPolicy } from "./clouds/gcp.js";
 export type { BoundCredentials, CloudPlugin, MintInput, ProviderInput, TrustInput } from "./clouds/types.js";
 export type {
-  AwsTargetConfig,
   FedkitConfig,
   RuntimeOptions,
   TargetConfig,

@@ -1,5 +1,6 @@
 /// <reference types="node" />
 import { type Emulator, startEmulator } from "@fedkit/emulator";
+import { awsCloud } from "@fedkit/netlify/aws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type FedkitConfig,
@@ -18,6 +19,7 @@ describe("withFedkit configuration errors", () => {
   const base = (env: Record<string, string>): FedkitConfig => ({
     siteId: SITE_ID,
     siteUrl: "https://reports.example.com",
+    clouds: { aws: awsCloud },
     targets: { reports: { cloud: "aws", roleArn: "arn:aws:iam::123456789012:role/r", region: "eu-west-1" } },
     functions: { report: { reports: {} } },
     runtime: { env: (name) => env[name], audit: memoryAuditFor() },
@@ -49,6 +51,19 @@ describe("withFedkit configuration errors", () => {
     expect(body.error.message).toMatch(/deploy-preview/);
     expect(JSON.stringify(body)).not.toContain(JSON.parse(preview.secret).keys[0].d);
   });
+
+  it("a target whose cloud plugin is not in `clouds` is a config error response naming the import", async () => {
+    const keys = await generateIssuerKeys({ context: "production" });
+    const { clouds: _clouds, ...unplugged } = base({ FEDKIT_ISSUER_KEYS: keys.secret });
+    const response = await withFedkit(
+      { ...unplugged, exposeErrorDetails: true, function: "report" },
+      (_request, fedkit) => fedkit.client("reports") as never,
+    )(new Request("https://x/report"), { requestId: "req-2", deploy: { context: "production" } });
+    expect(response.status).toBe(500);
+    const body = (await response.json()) as { error: { code: string; hint: string; requestId: string } };
+    expect(body.error).toMatchObject({ code: "config", requestId: "req-2" });
+    expect(body.error.hint).toContain('import { awsCloud } from "@fedkit/netlify/aws";');
+  });
 });
 
 describe("per-user federation against the emulator", () => {
@@ -67,6 +82,7 @@ describe("per-user federation against the emulator", () => {
     site = await serveIssuer((url) => ({
       siteId: SITE_ID,
       siteUrl: url,
+      clouds: { aws: awsCloud },
       targets: {
         files: {
           cloud: "aws",

@@ -7,13 +7,8 @@
 import { azureProvider } from "@fedkit/azure";
 import { createFederation, FederationError, memoryAudit, staticToken } from "@fedkit/core";
 import { type Emulator, entraState, startEmulator } from "@fedkit/emulator";
-import {
-  type AzureTrustPolicy,
-  createSiteIssuer,
-  generateIssuerKeys,
-  importIssuerKeySet,
-  trustPolicyFor,
-} from "@fedkit/netlify";
+import { createSiteIssuer, generateIssuerKeys, importIssuerKeySet, trustPolicyFor } from "@fedkit/netlify";
+import type { AzureTrustPolicy } from "@fedkit/netlify/azure";
 import { type LocalSite, serveLocalSite } from "@fedkit/netlify/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import sampleConfig from "../../../apps/netlify-azure-blob/netlify/fedkit.config.js";

@@ -1,14 +1,8 @@
 // The Azure form of trustPolicyFor, and the built-in plugin's defaults: the runtime mints exactly the subject
 // the federated credential trusts, because both come from the same config.
 import { FederationError } from "@fedkit/core";
-import {
-  type AzureTrustPolicy,
-  azureCloud,
-  type FedkitConfig,
-  generateIssuerKeys,
-  trustPolicyFor,
-  withFedkit,
-} from "@fedkit/netlify";
+import { type FedkitConfig, generateIssuerKeys, trustPolicyFor, withFedkit } from "@fedkit/netlify";
+import { type AzureTrustPolicy, azureCloud } from "@fedkit/netlify/azure";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 const SITE_ID = "5b0c2a71-1c3e-4d6b-9a51-0f7a2f1e9c11";
@@ -22,6 +16,7 @@ function config(
   return {
     siteId: SITE_ID,
     siteUrl: "https://reports.example.com",
+    clouds: { azure: azureCloud },
     targets: { blobs: { cloud: "azure", clientId: CLIENT, tenantId: TENANT, ...overrides } },
     functions: functions ?? { blob: { blobs: {} }, archive: { blobs: {} } },
   };

@@ -6,13 +6,8 @@
 import { createFederation, FederationError, memoryAudit, staticToken } from "@fedkit/core";
 import { type Emulator, gcpStateOf, startEmulator } from "@fedkit/emulator";
 import { gcpProvider } from "@fedkit/gcp";
-import {
-  createSiteIssuer,
-  type GcpTrustConfig,
-  generateIssuerKeys,
-  importIssuerKeySet,
-  trustPolicyFor,
-} from "@fedkit/netlify";
+import { createSiteIssuer, generateIssuerKeys, importIssuerKeySet, trustPolicyFor } from "@fedkit/netlify";
+import type { GcpTrustConfig } from "@fedkit/netlify/gcp";
 import { type LocalSite, serveLocalSite } from "@fedkit/netlify/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import sampleConfig from "../../../apps/netlify-gcp-gcs/netlify/fedkit.config.js";

@@ -1,12 +1,7 @@
 import { FederationError } from "@fedkit/core";
 import { type GcpProvider, gcpTrustConfig } from "@fedkit/gcp";
-import {
-  type FedkitConfig,
-  type GcpTargetConfig,
-  type GcpTrustConfig,
-  gcpCloud,
-  trustPolicyFor,
-} from "@fedkit/netlify";
+import { type FedkitConfig, trustPolicyFor } from "@fedkit/netlify";
+import { type GcpTargetConfig, type GcpTrustConfig, gcpCloud } from "@fedkit/netlify/gcp";
 import { describe, expect, it } from "vitest";
 import { SITE_ID } from "./support.js";
 
@@ -24,6 +19,7 @@ const reports: GcpTargetConfig = {
 const config: FedkitConfig = {
   siteId: SITE_ID,
   siteUrl: "https://reports.example.com",
+  clouds: { gcp: gcpCloud },
   targets: {
     reports,
     shared: { cloud: "gcp", projectId: "my-project", workloadIdentityProvider: PROVIDER },

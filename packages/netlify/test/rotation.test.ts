@@ -13,6 +13,7 @@ import {
   stageNextKey,
   trustPolicyFor,
 } from "@fedkit/netlify";
+import { awsCloud } from "@fedkit/netlify/aws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serveIssuer } from "./issuer-server.js";
 import { SITE_ID } from "./support.js";
@@ -36,6 +37,7 @@ describe("issuer key rotation against a caching verifier", () => {
     site = await serveIssuer((url) => ({
       siteId: SITE_ID,
       siteUrl: url,
+      clouds: { aws: awsCloud },
       targets: { t: { cloud: "aws", roleArn, region: "eu-west-1" } },
       functions: { report: { t: {} } },
       runtime: { env: (name) => env[name] },

@@ -2,12 +2,14 @@
 import { FederationError } from "@fedkit/core";
 import { startEmulator } from "@fedkit/emulator";
 import { clientCredentialsSource, type FedkitConfig, trustPolicyFor } from "@fedkit/netlify";
+import { awsCloud } from "@fedkit/netlify/aws";
 import { describe, expect, it } from "vitest";
 import { SITE_ID } from "./support.js";
 
 const config: FedkitConfig = {
   siteId: SITE_ID,
   siteUrl: "https://reports.example.com",
+  clouds: { aws: awsCloud },
   targets: {
     reports: { cloud: "aws", roleArn: "arn:aws-cn:iam::123456789012:role/path/reader", region: "cn-north-1" },
     files: {
@@ -60,10 +62,44 @@ describe("trustPolicyFor", () => {
     });
   });
 
+  it("a target of fedkit's own clouds without its plugin in `clouds` names the import to add", () => {
+    const { clouds: _clouds, ...unplugged } = config;
+    for (const context of ["production", "deploy-preview"]) {
+      let error: FederationError | undefined;
+      try {
+        trustPolicyFor(unplugged, "reports", { context });
+      } catch (e) {
+        error = e as FederationError;
+      }
+      expect(error).toBeInstanceOf(FederationError);
+      expect(error).toMatchObject({ code: "config", provider: "netlify" });
+      expect(error?.message).toBe(
+        'fedkit: target "reports" uses cloud "aws", but the config\'s `clouds` has no "aws" plugin.',
+      );
+      expect(error?.hint).toBe(
+        'Add `import { awsCloud } from "@fedkit/netlify/aws";` to the config file and set clouds: { aws: awsCloud }.',
+      );
+    }
+    const gcp = { ...unplugged, targets: { g: { cloud: "gcp" } }, functions: { report: { g: {} } } };
+    expect(() => trustPolicyFor(gcp, "g")).toThrow(
+      expect.objectContaining({
+        hint: expect.stringContaining('import { gcpCloud } from "@fedkit/netlify/gcp"'),
+      }),
+    );
+    const azure = { ...unplugged, targets: { b: { cloud: "azure" } }, functions: { report: { b: {} } } };
+    expect(() => trustPolicyFor(azure, "b")).toThrow(
+      expect.objectContaining({
+        hint: expect.stringContaining('import { azureCloud } from "@fedkit/netlify/azure"'),
+      }),
+    );
+    // A plugin registered under another cloud's name does not serve this one.
+    expect(() => trustPolicyFor({ ...gcp, clouds: { aws: awsCloud } }, "g")).toThrow(/no "gcp" plugin/);
+  });
+
   it("unknown targets and clouds without a plugin are config errors", () => {
     expect(() => trustPolicyFor(config, "nope")).toThrow(FederationError);
     const other = { ...config, targets: { g: { cloud: "other" } }, functions: { report: { g: {} } } };
-    expect(() => trustPolicyFor(other, "g")).toThrow(/no plugin/);
+    expect(() => trustPolicyFor(other, "g")).toThrow(/has no "other" plugin/);
     const plugged = trustPolicyFor(
       {
         ...other,

@@ -1,6 +1,7 @@
 // Streams a private S3 object. No AWS key is stored: the site issuer mints a 5-minute token for this function,
 // STS exchanges it for role credentials, and fedkit signs the S3 request with them (cached per isolate).
-import { type AwsFetch, withFedkit } from "@fedkit/netlify";
+import { withFedkit } from "@fedkit/netlify";
+import type { AwsFetch } from "@fedkit/netlify/aws";
 import fedkit, { bucketUrl } from "../fedkit.config.js";
 
 const KEY = /^reports\/[\w.-]{1,200}$/;

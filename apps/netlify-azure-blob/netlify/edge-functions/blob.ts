@@ -1,6 +1,7 @@
 // Streams a private blob. No Azure secret is stored: the site issuer mints a short-lived RS256 token, Entra
 // exchanges it (federated identity credential) for a storage token, and fedkit sends it only to Azure Storage.
-import { type AzureFetch, withFedkit } from "@fedkit/netlify";
+import { withFedkit } from "@fedkit/netlify";
+import type { AzureFetch } from "@fedkit/netlify/azure";
 import fedkit, { containerUrl } from "../fedkit.config.js";
 
 const NAME = /^[\w.-]{1,200}$/;

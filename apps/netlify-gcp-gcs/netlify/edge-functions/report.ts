@@ -1,7 +1,8 @@
 // Streams a private Cloud Storage object. No Google key is stored: the site issuer mints a 5-minute token for
 // this function, Google STS exchanges it (the provider's attribute condition pins site, context and function),
 // IAM Credentials impersonates the reader service account, and fedkit sends the GCS request with that bearer.
-import { type GcpFetch, withFedkit } from "@fedkit/netlify";
+import { withFedkit } from "@fedkit/netlify";
+import type { GcpFetch } from "@fedkit/netlify/gcp";
 import fedkit, { bucket, storageOrigin } from "../fedkit.config.js";
 
 const KEY = /^reports\/[\w.-]{1,200}$/;

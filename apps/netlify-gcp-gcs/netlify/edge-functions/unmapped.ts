@@ -2,7 +2,8 @@
 // writes a `refusal` audit event before any token is minted. Were a token minted for it anyway, Google would
 // refuse it too: the provider's attribute condition only admits `function == "report"`. Both are guardrails
 // against mistakes, not a boundary against hostile code in the same site (every function can read its env).
-import { type GcpFetch, withFedkit } from "@fedkit/netlify";
+import { withFedkit } from "@fedkit/netlify";
+import type { GcpFetch } from "@fedkit/netlify/gcp";
 import fedkit, { bucket, storageOrigin } from "../fedkit.config.js";
 
 export default withFedkit({ ...fedkit, function: "unmapped" }, async (_request, fedkit) => {

@@ -1,7 +1,29 @@
 import { type AwsFetch, awsFetch, awsProvider, type PolicyDocument, parseRoleArn } from "@fedkit/aws";
 import type { AwsCredentials, Provider } from "@fedkit/core";
-import type { AwsTargetConfig } from "../config.js";
+import type { TargetConfig } from "../config.js";
 import type { CloudPlugin, TrustInput } from "./types.js";
+
+/** An AWS role target. @public */
+export interface AwsTargetConfig extends TargetConfig {
+  readonly cloud: "aws";
+  readonly roleArn: string;
+  /** STS and signing region; never defaulted. */
+  readonly region: string;
+  /** Signing name of the service the client talks to. Default `s3`. */
+  readonly service?: string;
+  /** Custom STS endpoint (the emulator on loopback); needs `allowCustomEndpoint`. */
+  readonly endpoint?: string;
+  readonly allowCustomEndpoint?: boolean;
+  /**
+   * Exact origins outside AWS's own hosts that the client may sign requests for (the emulator's S3 on
+   * loopback). Anything else off AWS is refused with `endpoint_refused` before it is signed.
+   */
+  readonly allowedOrigins?: readonly string[];
+  /** Put session tags (site, context, function, user) into tokens. Default true; needs `sts:TagSession`. */
+  readonly sessionTags?: boolean;
+  readonly policy?: unknown;
+  readonly policyArns?: readonly string[];
+}
 
 const DEFAULT_AUDIENCE = "sts.amazonaws.com";
 
@@ -50,7 +72,8 @@ export function awsTrustPolicy(input: TrustInput<AwsTargetConfig>): PolicyDocume
 }
 
 /**
- * The built-in AWS plugin: `awsProvider` for the exchange, `awsFetch` (SigV4) as the handler's client.
+ * The AWS plugin (`@fedkit/netlify/aws`; name it in the config as `clouds: { aws: awsCloud }`):
+ * `awsProvider` for the exchange, `awsFetch` (SigV4) as the handler's client.
  * @public
  */
 export const awsCloud: CloudPlugin<AwsTargetConfig, AwsFetch> = {
@@ -75,6 +98,7 @@ export const awsCloud: CloudPlugin<AwsTargetConfig, AwsFetch> = {
     return awsFetch(credentials, provider as Provider<AwsCredentials>, {
       service: target.service ?? "s3",
       region: target.region,
+      ...(target.allowedOrigins === undefined ? {} : { allowedOrigins: target.allowedOrigins }),
     });
   },
   mintOptions(target, input) {

@@ -1,14 +1,13 @@
 import { FederationError } from "@fedkit/core";
 import type { FedkitConfig, TargetConfig } from "../config.js";
-import { awsCloud } from "./aws.js";
-import { azureCloud } from "./azure.js";
-import { gcpCloud } from "./gcp.js";
 import type { CloudPlugin } from "./types.js";
 
-const BUILT_IN: Readonly<Record<string, CloudPlugin>> = {
-  aws: awsCloud as unknown as CloudPlugin,
-  azure: azureCloud as unknown as CloudPlugin,
-  gcp: gcpCloud as unknown as CloudPlugin,
+// fedkit's own plugins live behind subpaths so a function ships only the clouds its config names; these are
+// only the words of the error that tells which import is missing.
+const OWN_PLUGINS: Readonly<Record<string, string>> = {
+  aws: "awsCloud",
+  azure: "azureCloud",
+  gcp: "gcpCloud",
 };
 // A target without `subject` gets its plugin's default form; one copy per target, so lookups stay cheap.
 const withDefaults = new WeakMap<TargetConfig, TargetConfig>();
@@ -25,17 +24,10 @@ export function resolveTarget(
       hint: `Add it under \`targets\`, or use one of: ${Object.keys(config.targets).join(", ") || "(none)"}.`,
     });
   }
-  const plugin = config.clouds?.[target.cloud] ?? BUILT_IN[target.cloud];
-  if (plugin === undefined) {
-    throw new FederationError(
-      "config",
-      `fedkit: target "${name}" uses cloud "${target.cloud}", which has no plugin.`,
-      {
-        provider: "netlify",
-        hint: `Pass the cloud's plugin in \`clouds: { ${target.cloud}: ... }\` (aws, azure and gcp are built in).`,
-      },
-    );
-  }
+  const clouds = config.clouds;
+  const plugin =
+    clouds !== undefined && Object.hasOwn(clouds, target.cloud) ? clouds[target.cloud] : undefined;
+  if (plugin === undefined) throw missingPlugin(name, String(target.cloud));
   if (target.subject !== undefined || plugin.defaultSubject === undefined) return { target, plugin };
   let defaulted = withDefaults.get(target);
   if (defaulted === undefined) {
@@ -43,4 +35,19 @@ export function resolveTarget(
     withDefaults.set(target, defaulted);
   }
   return { target: defaulted, plugin };
+}
+
+function missingPlugin(targetName: string, cloud: string): FederationError {
+  const own = Object.hasOwn(OWN_PLUGINS, cloud) ? OWN_PLUGINS[cloud] : undefined;
+  return new FederationError(
+    "config",
+    `fedkit: target "${targetName}" uses cloud "${cloud}", but the config's \`clouds\` has no "${cloud}" plugin.`,
+    {
+      provider: "netlify",
+      hint:
+        own === undefined
+          ? `Pass the cloud's plugin in the config: clouds: { ${JSON.stringify(cloud)}: yourPlugin }.`
+          : `Add \`import { ${own} } from "@fedkit/netlify/${cloud}";\` to the config file and set clouds: { ${cloud}: ${own} }.`,
+    },
+  );
 }

@@ -1,0 +1,22 @@
+/**
+ * `@fedkit/netlify/gcp`: the Google Cloud plugin. Name it in the config's `clouds` so only functions of sites
+ * that use Google Cloud ship the STS exchange, impersonation and the bearer fetch.
+ *
+ * @example
+ * ```ts
+ * import { gcpCloud } from "@fedkit/netlify/gcp";
+ *
+ * export default {
+ *   siteId: "5b0c2a71-...",
+ *   siteUrl: "https://reports.example.com",
+ *   clouds: { gcp: gcpCloud },
+ *   targets: { reports: { cloud: "gcp", workloadIdentityProvider: "//iam.googleapis.com/projects/123/...", projectId: "reports" } },
+ *   functions: { report: { reports: {} } },
+ * } satisfies FedkitConfig;
+ * ```
+ *
+ * @packageDocumentation
+ */
+
+export type { GcpTrustConfig } from "@fedkit/gcp";
+export { type GcpFetch, type GcpTargetConfig, gcpCloud, gcpTrustPolicy } from "./clouds/gcp.js";
