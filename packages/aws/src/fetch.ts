@@ -16,6 +16,7 @@ import {
   type SubjectTokenSource,
 } from "@fedkit/core";
 import { checkRegion } from "./partition.js";
+import { checkAllowedOrigins, checkServiceUrl } from "./service-hosts.js";
 import { amzDate, BoundedMap, createSigner } from "./signing.js";
 
 /** What {@link awsFetch} needs from a federation: `createFederation()`'s result fits. @public */
@@ -47,6 +48,12 @@ export interface AwsFetchOptions {
   readonly correlationId?: string;
   /** Subject-token source for this client, overriding the federation's (e.g. `requestBearerToken(request, ...)`). */
   readonly source?: SubjectTokenSource;
+  /**
+   * Origins other than AWS's official hosts that may receive signed requests (`"http://127.0.0.1:4566"` for the
+   * emulator, a proxy). Without it, only `https` on the default port to `*.amazonaws.com`, `*.amazonaws.com.cn`,
+   * `*.api.aws` and `*.api.amazonwebservices.com.cn` is signed for (EC2 and load-balancer names excluded).
+   */
+  readonly allowedOrigins?: readonly string[];
 }
 
 /** Per-request options: the usual `RequestInit` plus a correlation id for the audit log. @public */
@@ -129,6 +136,7 @@ export function awsFetch(
     });
   }
   const region = checkRegion(regionText, "awsFetch");
+  const allowedOrigins = checkAllowedOrigins(options.allowedOrigins, "awsFetch");
   const { service } = options;
   const cache = new BoundedMap<string, ArrayBuffer>(options.keyCacheSize ?? 8);
   const now = () => (options.now ?? Date.now)();
@@ -160,6 +168,8 @@ export function awsFetch(
 
   async function sign(input: string | URL | Request, init: AwsRequestInit = {}): Promise<Request> {
     const { correlationId: _omit, source: _source, ...requestInit } = init;
+    // Before credentials: a refused host never costs an exchange, and never sees the session token.
+    checkServiceUrl(input instanceof Request ? input.url : input.toString(), allowedOrigins, "awsFetch");
     const creds = await credentials(init);
     const request = await toSignInput(input, requestInit);
     const signed = await signer(creds, request, amzDate(now())).sign();
@@ -190,6 +200,7 @@ export function awsFetch(
     if (!Number.isInteger(requested) || requested < 1) {
       throw new TypeError("presign: expiresIn must be a positive whole number of seconds");
     }
+    checkServiceUrl(url.toString(), allowedOrigins, "presign");
     const creds = await credentials(undefined);
     const started = now();
     const remaining = Math.floor((creds.expiresAt - started) / 1000);

@@ -38,6 +38,7 @@ export {
   awsProvider,
   type SessionPolicyOption,
 } from "./provider.js";
+export { AWS_SERVICE_HOSTS } from "./service-hosts.js";
 export { isValidSessionName, type SessionNameOption, sanitizeSessionName } from "./session-name.js";
 export { conditionKeyPrefix } from "./sts-errors.js";
 export type { StsTarget } from "./sts-request.js";

@@ -127,7 +127,11 @@ describe("end to end: emulator IdP → fedkit → emulator STS → signed S3 GET
     const creds = await federation.getCredentials(aws);
     expect(creds.accessKeyId).toMatch(/^ASIA/);
     expect(creds.assumedRoleArn).toBe("arn:aws:sts::123456789012:assumed-role/reader/user-alice");
-    const s3 = awsFetch(federation, aws, { service: "s3", region: "us-east-1" });
+    const s3 = awsFetch(federation, aws, {
+      service: "s3",
+      region: "us-east-1",
+      allowedOrigins: [new URL(emulator.urls.s3).origin],
+    });
     const res = await s3(`${emulator.urls.s3}/private/shared/report.txt`);
     expect(res.status).toBe(200);
     expect(await res.text()).toBe("quarterly numbers");
@@ -155,7 +159,11 @@ describe("end to end: emulator IdP → fedkit → emulator STS → signed S3 GET
 
   it("keeps user A out of user B's prefix by principal tag, without a session policy", async () => {
     const federation = federationFor("user:alice", tagged("alice"));
-    const s3 = awsFetch(federation, reader(), { service: "s3", region: "us-east-1" });
+    const s3 = awsFetch(federation, reader(), {
+      service: "s3",
+      region: "us-east-1",
+      allowedOrigins: [new URL(emulator.urls.s3).origin],
+    });
     const own = await s3(`${emulator.urls.s3}/private/users/alice/notes.txt`);
     expect(own.status).toBe(200);
     expect(await own.text()).toBe("alice's notes");
@@ -209,7 +217,11 @@ describe("the same credentials in other clients", () => {
 
   it("a presigned URL works without credentials and stops at its expiry", async () => {
     const federation = federationFor("user:alice", tagged("alice"));
-    const s3 = awsFetch(federation, reader(), { service: "s3", region: "us-east-1" });
+    const s3 = awsFetch(federation, reader(), {
+      service: "s3",
+      region: "us-east-1",
+      allowedOrigins: [new URL(emulator.urls.s3).origin],
+    });
     const url = await s3.presign(`${emulator.urls.s3}/private/users/alice/notes.txt`, { expiresIn: 60 });
     const res = await fetch(url);
     expect(res.status).toBe(200);

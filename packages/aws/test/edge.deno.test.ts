@@ -48,7 +48,7 @@ Deno.test("awsProvider exchanges and awsFetch signs in Deno", async () => {
     const { credentials } = await aws.exchange(subject, createExchangeContext());
     assert(credentials.accessKeyId === "ASIADENO", "credentials parsed");
     const federation = { getCredentials: async () => credentials } as never;
-    const s3 = awsFetch(federation, aws, { service: "s3" });
+    const s3 = awsFetch(federation, aws, { service: "s3", allowedOrigins: [origin] });
     const res = await s3(`${origin}/bucket/key`);
     assert((await res.text()) === "object", "signed GET answered");
     assert(

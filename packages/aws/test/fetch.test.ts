@@ -41,7 +41,12 @@ describe("awsFetch", () => {
   it("signs with fresh credentials on every request, explicit service and region, the injected clock", async () => {
     server = await startServer(() => ({ status: 200, body: "ok" }));
     const { getter, calls } = federation();
-    const s3 = awsFetch(getter, provider, { service: "s3", now: () => NOW, correlationId: "corr-1" });
+    const s3 = awsFetch(getter, provider, {
+      service: "s3",
+      now: () => NOW,
+      correlationId: "corr-1",
+      allowedOrigins: [server.origin],
+    });
     const res = await s3(`${server.origin}/bucket/key.txt`);
     expect(await res.text()).toBe("ok");
     await s3(`${server.origin}/bucket/key.txt`, {
@@ -66,7 +71,11 @@ describe("awsFetch", () => {
     const { getter, calls } = federation();
     const clientSource = { name: "client", getToken: async () => Promise.reject(new Error("unused")) };
     const requestSource = { name: "request", getToken: async () => Promise.reject(new Error("unused")) };
-    const s3 = awsFetch(getter, provider, { service: "s3", source: clientSource });
+    const s3 = awsFetch(getter, provider, {
+      service: "s3",
+      source: clientSource,
+      allowedOrigins: [server.origin],
+    });
     await s3(`${server.origin}/b/k`);
     await s3(`${server.origin}/b/k`, { source: requestSource });
     await s3.presign(`${server.origin}/b/k`);
@@ -80,7 +89,10 @@ describe("awsFetch", () => {
 
   it("does not retry: a 503 comes back after one attempt", async () => {
     server = await startServer(() => ({ status: 503, body: "slow down" }));
-    const s3 = awsFetch(federation().getter, provider, { service: "s3" });
+    const s3 = awsFetch(federation().getter, provider, {
+      service: "s3",
+      allowedOrigins: [server.origin],
+    });
     expect((await s3(`${server.origin}/b/k`)).status).toBe(503);
     expect(server.requests).toHaveLength(1);
   });
@@ -88,7 +100,11 @@ describe("awsFetch", () => {
   it("signs a Request object and passes the caller's signal to getCredentials", async () => {
     server = await startServer(() => ({ status: 200, body: "" }));
     const { getter, calls } = federation();
-    const api = awsFetch(getter, provider, { service: "execute-api", region: "us-west-2" });
+    const api = awsFetch(getter, provider, {
+      service: "execute-api",
+      region: "us-west-2",
+      allowedOrigins: [server.origin],
+    });
     const controller = new AbortController();
     await api(
       new Request(`${server.origin}/prod/items`, {

@@ -1,0 +1,146 @@
+// Signed requests carry the session token and a signature: awsFetch and presign sign only for AWS's official
+// service hosts over https, unless the caller opts an origin in with allowedOrigins. A refused host is refused
+// before any credentials are asked for.
+import type { AwsCredentials, Credentials, Provider } from "@fedkit/core";
+import { FederationError } from "@fedkit/core";
+import { afterEach, describe, expect, it } from "vitest";
+import { awsFetch, type CredentialGetter } from "../src/fetch.js";
+import { awsProvider } from "../src/provider.js";
+import { type FakeServer, startServer } from "./helpers.js";
+
+const provider = awsProvider({ roleArn: "arn:aws:iam::123456789012:role/r", region: "eu-west-1", env: {} });
+
+function counting() {
+  let calls = 0;
+  const getter: CredentialGetter = {
+    async getCredentials<C extends Credentials>(_p: Provider<C>) {
+      calls++;
+      const creds: AwsCredentials = {
+        kind: "aws",
+        accessKeyId: "ASIAHOSTTEST",
+        secretAccessKey: "secret",
+        sessionToken: "session-token-hosts",
+        expiresAt: Date.now() + 3600_000,
+      };
+      return creds as unknown as C;
+    },
+  };
+  return { getter, calls: () => calls };
+}
+
+/** Records what reached the transport instead of sending it. */
+function recorder() {
+  const sent: Request[] = [];
+  const fetch = async (r: Request) => {
+    sent.push(r);
+    return new Response("ok");
+  };
+  return { sent, fetch };
+}
+
+async function refusal(p: Promise<unknown>): Promise<FederationError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(FederationError);
+  return err as FederationError;
+}
+
+let server: FakeServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe("awsFetch signs only for official AWS hosts unless opted in", () => {
+  const official = [
+    "https://my-bucket.s3.eu-west-1.amazonaws.com/k",
+    "https://s3.eu-west-1.amazonaws.com/my.dotted.bucket/k",
+    "https://dynamodb.us-gov-west-1.amazonaws.com/",
+    "https://s3.cn-north-1.amazonaws.com.cn/b/k",
+    "https://s3.dualstack.eu-west-1.amazonaws.com/b/k",
+    "https://s3.eu-west-1.api.aws/b/k",
+    "https://bucket.vpce-0a1b2c3d-abcd.s3.eu-west-1.vpce.amazonaws.com/k",
+    "https://abc123.execute-api.eu-west-1.amazonaws.com/prod/items",
+  ];
+  for (const url of official) {
+    it(`signs for ${new URL(url).host}`, async () => {
+      const { getter } = counting();
+      const t = recorder();
+      await awsFetch(getter, provider, { service: "s3", fetch: t.fetch })(url);
+      expect(t.sent).toHaveLength(1);
+      expect(t.sent[0]!.headers.get("authorization")).toMatch(/^AWS4-HMAC-SHA256 /);
+    });
+  }
+
+  const refused: [string, RegExp][] = [
+    ["https://evil.example.com/b/k", /not an official aws host/],
+    ["https://s3.amazonaws.com.evil.example/b/k", /not an official aws host/],
+    ["https://amazonaws.com/b/k", /not an official aws host/],
+    ["http://s3.eu-west-1.amazonaws.com/b/k", /only https/],
+    ["https://s3.eu-west-1.amazonaws.com:8443/b/k", /default port/],
+    ["https://user:pw@s3.eu-west-1.amazonaws.com/b/k", /user info/],
+    ["https://abc.lambda-url.eu-west-1.on.aws/", /not an official aws host/],
+    ["https://ec2-203-0-113-25.compute-1.amazonaws.com/", /EC2 instance or load balancer/],
+    ["https://ec2-203-0-113-25.eu-west-1.compute.amazonaws.com/", /EC2 instance or load balancer/],
+    ["https://my-lb-1234567890.eu-west-1.elb.amazonaws.com/", /EC2 instance or load balancer/],
+  ];
+  for (const [url, why] of refused) {
+    it(`refuses ${url} before asking for credentials, naming allowedOrigins`, async () => {
+      const { getter, calls } = counting();
+      const t = recorder();
+      const s3 = awsFetch(getter, provider, { service: "s3", fetch: t.fetch });
+      // WHATWG Request refuses URLs with user info itself; the other three forms still get there.
+      const asRequest = url.includes("@") ? [] : [s3(new Request(url))];
+      for (const attempt of [s3(url), s3.sign(url), ...asRequest, s3.presign(url)]) {
+        const err = await refusal(attempt);
+        expect(err.code).toBe("endpoint_refused");
+        expect(err.provider).toBe("aws");
+        expect(err.message).toMatch(why);
+        expect(err.hint).toContain("allowedOrigins");
+        expect(JSON.stringify(err)).not.toContain("session-token-hosts");
+      }
+      expect(calls()).toBe(0);
+      expect(t.sent).toHaveLength(0);
+    });
+  }
+
+  it("an opted-in origin (the emulator on loopback) is signed for; another port or scheme is not", async () => {
+    server = await startServer(() => ({ status: 200, body: "ok" }));
+    const { getter, calls } = counting();
+    const s3 = awsFetch(getter, provider, { service: "s3", allowedOrigins: [server.origin] });
+    const res = await s3(`${server.origin}/bucket/key`);
+    expect(await res.text()).toBe("ok");
+    expect(server.requests[0]!.headers["x-amz-security-token"]).toBe("session-token-hosts");
+    expect(
+      new URL(await s3.presign(`${server.origin}/bucket/key`)).searchParams.get("X-Amz-Signature"),
+    ).toMatch(/^[0-9a-f]{64}$/);
+    expect(calls()).toBe(2);
+    const other = new URL(server.origin);
+    other.port = String(Number(other.port) === 65535 ? 1 : Number(other.port) + 1);
+    expect((await refusal(s3(`${other.origin}/bucket/key`))).code).toBe("endpoint_refused");
+    const https = server.origin.replace(/^http:/, "https:");
+    expect((await refusal(s3(`${https}/bucket/key`))).code).toBe("endpoint_refused");
+    expect(calls()).toBe(2);
+  });
+
+  it("an opted-in origin under an excluded AWS name is allowed: the opt-in is explicit", async () => {
+    const t = recorder();
+    const lb = "https://my-lb-1234567890.eu-west-1.elb.amazonaws.com";
+    const s3 = awsFetch(counting().getter, provider, { service: "s3", fetch: t.fetch, allowedOrigins: [lb] });
+    await s3(`${lb}/b/k`);
+    expect(t.sent).toHaveLength(1);
+  });
+
+  it("refuses malformed allowedOrigins at construction", () => {
+    for (const bad of [["not a url"], ["http://127.0.0.1:4566/path"], ["ftp://127.0.0.1"], [42]]) {
+      expect(() =>
+        awsFetch(counting().getter, provider, { service: "s3", allowedOrigins: bad as string[] }),
+      ).toThrow(TypeError);
+    }
+    expect(() =>
+      awsFetch(counting().getter, provider, { service: "s3", allowedOrigins: "http://127.0.0.1" as never }),
+    ).toThrow(TypeError);
+  });
+});
