@@ -20,7 +20,12 @@ import {
   type SessionPolicyOption,
   sessionPolicy,
 } from "./provider.js";
-import { checkSessionName, resolveSessionName, type SessionNameOption } from "./session-name.js";
+import {
+  checkSessionName,
+  resolveSessionName,
+  type SessionNameOption,
+  sessionNameKey,
+} from "./session-name.js";
 import { amzDate, BoundedMap, createSigner } from "./signing.js";
 import { callSts, stsForm, stsTarget } from "./sts-request.js";
 
@@ -117,7 +122,7 @@ export function assumeRole(base: AwsProvider, options: AssumeRoleOptions): AwsPr
     durationSeconds ?? null,
     policy.key,
     policyArns,
-    typeof options.sessionName === "function" ? "fn" : (options.sessionName ?? null),
+    sessionNameKey(options.sessionName),
   ]);
 
   async function exchange(

@@ -20,7 +20,12 @@ import {
   type PolicyDocument,
   type SessionPolicyTemplate,
 } from "./policy.js";
-import { checkSessionName, resolveSessionName, type SessionNameOption } from "./session-name.js";
+import {
+  checkSessionName,
+  resolveSessionName,
+  type SessionNameOption,
+  sessionNameKey,
+} from "./session-name.js";
 import { callSts, type StsTarget, stsForm, stsTarget } from "./sts-request.js";
 
 /** A session policy: a document, its JSON text, or a per-subject {@link SessionPolicyTemplate}. @public */
@@ -150,7 +155,7 @@ export function awsProvider(options: AwsProviderOptions = {}): AwsProvider {
     durationSeconds ?? null,
     policy.key,
     policyArns,
-    typeof sessionNameOption === "function" ? "fn" : (sessionNameOption ?? null),
+    sessionNameKey(sessionNameOption),
   ]);
 
   async function exchange(

@@ -62,3 +62,24 @@ export function resolveSessionName(option: SessionNameOption | undefined, subjec
   const sub = subject.claims.sub;
   return sanitizeSessionName(typeof sub === "string" && sub !== "" ? sub : "fedkit");
 }
+
+// One id per distinct function object, for cache keys: a WeakMap, so a dropped function does not stay alive.
+// `#` is not a session-name character, so "fn#1" never collides with a fixed name.
+const functionIds = new WeakMap<(subject: SubjectToken) => string, number>();
+let nextFunctionId = 0;
+
+/**
+ * The part of a provider's cache key that records the session-name option. The session name ends up in the
+ * assumed-role ARN and `aws:userid`, which resource policies can test, so two providers differing only in their
+ * session-name function must not share cached credentials: each function object gets its own stable id.
+ * @internal
+ */
+export function sessionNameKey(option: SessionNameOption | undefined): string | null {
+  if (typeof option !== "function") return option ?? null;
+  let id = functionIds.get(option);
+  if (id === undefined) {
+    id = ++nextFunctionId;
+    functionIds.set(option, id);
+  }
+  return `fn#${id}`;
+}
