@@ -26,7 +26,8 @@ export type FedkitHandler<C extends NetlifyContext = NetlifyContext> = (
  * @example
  * ```ts
  * import { withFedkit } from "@fedkit/netlify";
- * import fedkit from "../fedkit.config.js";
+ * import type { AwsFetch } from "@fedkit/netlify/aws";
+ * import fedkit from "../fedkit.config.js"; // clouds: { aws: awsCloud }
  *
  * export default withFedkit({ ...fedkit, function: "report" }, async (request, fedkit) => {
  *   const s3 = fedkit.client<AwsFetch>("reports");

@@ -104,13 +104,15 @@ export function azureTrustPolicy(input: TrustInput<AzureTargetConfig>): AzureTru
 }
 
 /**
- * The built-in Azure plugin: `azureProvider` (client credentials with the site's token as the federated client
- * assertion) for the exchange, and `azureFetch` (bearer token, Microsoft hosts only) as the handler's client.
+ * The Azure plugin (`@fedkit/netlify/azure`; name it as `clouds: { azure: azureCloud }`): `azureProvider`
+ * (client credentials with the site's token as the federated client assertion) for the exchange, and `azureFetch` (bearer token, Microsoft hosts only) as the handler's client.
  * Targets default to the `site` subject form, since an app registration takes at most 20 credentials.
  *
  * @example
  * ```ts
- * // netlify/fedkit.config.js — `azure` is built in, no `clouds` entry needed
+ * // netlify/fedkit.config.js
+ * import { azureCloud } from "@fedkit/netlify/azure";
+ * clouds: { azure: azureCloud },
  * targets: { blobs: { cloud: "azure", clientId: "97e0a5b7-...", tenantId: "72f988bf-..." } },
  * // netlify/edge-functions/blob.ts
  * const blob = await fedkit.client<AzureFetch>("blobs")("https://acct.blob.core.windows.net/private/a.txt");

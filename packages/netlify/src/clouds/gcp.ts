@@ -117,8 +117,9 @@ export function gcpTrustPolicy(input: TrustInput<GcpTargetConfig>): GcpTrustConf
 }
 
 /**
- * The built-in GCP plugin: `gcpProvider` (STS, then impersonation when `serviceAccount` is set) for the
- * exchange, `gcpFetch` as the handler's client, `gcpTrustPolicy` for {@link trustPolicyFor}.
+ * The GCP plugin (`@fedkit/netlify/gcp`; name it as `clouds: { gcp: gcpCloud }`): `gcpProvider` (STS, then
+ * impersonation when `serviceAccount` is set) for the exchange, `gcpFetch` as the handler's client,
+ * `gcpTrustPolicy` for {@link trustPolicyFor}.
  * @public
  */
 export const gcpCloud: CloudPlugin<GcpTargetConfig, GcpFetch> = {
