@@ -78,7 +78,7 @@ Deno.test("core + aws: a federation exchanges through awsProvider and awsFetch s
       endpoint: `${aws.origin}/sts`,
       allowCustomEndpoint: true,
     });
-    const s3 = awsFetch(federation, provider, { service: "s3" });
+    const s3 = awsFetch(federation, provider, { service: "s3", allowedOrigins: [aws.origin] });
     const response = await s3(`${aws.origin}/bucket/key.csv`);
     assert((await response.text()) === "object body", "signed fetch reached S3");
     assert(
@@ -107,6 +107,7 @@ Deno.test("withFedkit: mapped target works, unmapped is policy_refused, missing 
           region: "eu-west-1",
           endpoint: `${aws.origin}/sts`,
           allowCustomEndpoint: true,
+          allowedOrigins: [aws.origin], // the loopback stand-in for S3 is off AWS's hosts
         },
       },
       functions: { report: { reports: {} } },

@@ -90,6 +90,8 @@ describe("per-user federation against the emulator", () => {
           region: "eu-west-1",
           endpoint: emulator.urls.sts,
           allowCustomEndpoint: true,
+          // The emulator's S3 is on loopback, off AWS's hosts: signed requests go there only when opted in.
+          allowedOrigins: [new URL(emulator.urls.s3).origin],
         },
       },
       functions: { files: { files: { identity: "user", maxDurationSeconds: 900 } } },
