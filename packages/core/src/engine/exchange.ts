@@ -13,6 +13,7 @@ import { jtiHash } from "./events.js";
 import { negativeClass } from "./negative.js";
 import type { GetCredentialsOptions } from "./options.js";
 import { makeEntry } from "./policy.js";
+import { redactSubject } from "./redact.js";
 import { asFederationError, type Runtime } from "./runtime.js";
 
 /** Runs `provider.exchange` and stores, audits and negative-caches the outcome. @internal */
@@ -69,7 +70,8 @@ export async function runExchange(
     );
     return entry;
   } catch (thrown) {
-    const error = asFederationError(thrown, provider);
+    // Before the negative cache (shared between subjects), the audit event and the caller see it.
+    const error = redactSubject(asFederationError(thrown, provider), token.raw);
     const kind = negativeClass(error.code);
     if (kind !== undefined)
       negative.record(kind === "token" ? neg.tokenKey : neg.availabilityKey, error, now());

@@ -1,0 +1,120 @@
+/**
+ * Defence in depth for failed exchanges: whatever a provider put in its error (its own message, the cloud's
+ * text, a transport error holding the request body), the subject token's raw value must not leave through the
+ * error, its `cause` chain, the negative cache (shared between subjects) or the audit event. Pattern scrubbing
+ * cannot know every token shape; the engine knows the exact value, so it cuts that out.
+ *
+ * Runs only when an exchange fails: the cache-hit path never comes here.
+ *
+ * @packageDocumentation
+ */
+import { FederationError } from "../errors.js";
+
+const MARK = "[redacted]";
+/** Cause chains longer than this are cut off: a cycle or a pathological chain must not stall a failure. */
+const MAX_DEPTH = 8;
+
+/**
+ * The forms a token takes in an error: as is, form/URL-encoded (as a provider sent it), and its signature alone,
+ * the part that makes it replayable, which is all that is left when the provider's own scrubbing (or truncation)
+ * already cut the rest.
+ */
+function formsOf(raw: string): readonly string[] {
+  const signature = raw.slice(raw.lastIndexOf(".") + 1);
+  const forms = new Set([raw, encodeURIComponent(raw)]);
+  if (signature.length >= 8) forms.add(signature);
+  return [...forms];
+}
+
+function has(text: unknown, forms: readonly string[]): boolean {
+  return typeof text === "string" && forms.some((form) => text.includes(form));
+}
+
+function cut<T extends string | undefined>(text: T, forms: readonly string[]): T {
+  let out: string | undefined = text;
+  if (out !== undefined) for (const form of forms) out = out.split(form).join(MARK);
+  return out as T;
+}
+
+/** Whether a value holds the token where a logger could print it; unserialisable objects count as holding it. */
+function holds(value: unknown, forms: readonly string[]): boolean {
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) {
+    return has(typeof value === "string" ? value : String(value), forms);
+  }
+  try {
+    return has(JSON.stringify(value), forms);
+  } catch {
+    return true;
+  }
+}
+
+/** An error's own properties besides those rebuilt explicitly (`code`, `body`, `config`, `errors`, ...). */
+function extrasHold(error: Error, forms: readonly string[]): boolean {
+  return Object.getOwnPropertyNames(error).some(
+    (name) =>
+      name !== "message" &&
+      name !== "stack" &&
+      name !== "cause" &&
+      holds((error as unknown as Record<string, unknown>)[name], forms),
+  );
+}
+
+/** `value` itself when it cannot carry the token, otherwise a copy that cannot. */
+function clean(value: unknown, forms: readonly string[], depth: number): unknown {
+  if (value === undefined) return undefined;
+  if (depth > MAX_DEPTH) return MARK;
+  if (typeof value === "string") return cut(value, forms);
+  if (value instanceof FederationError) return rebuild(value, forms, depth);
+  if (!(value instanceof Error)) return holds(value, forms) ? MARK : value;
+  const cause = clean(value.cause, forms, depth + 1);
+  if (
+    cause === value.cause &&
+    !has(value.message, forms) &&
+    !has(value.stack, forms) &&
+    !extrasHold(value, forms)
+  )
+    return value;
+  const copy = new Error(cut(value.message, forms), cause === undefined ? undefined : { cause });
+  copy.name = value.name;
+  copy.stack = cut(value.stack, forms);
+  return copy;
+}
+
+function rebuild(error: FederationError, forms: readonly string[], depth: number): FederationError {
+  const cause = clean(error.cause, forms, depth + 1);
+  const fields = [
+    error.message,
+    error.cloudMessage,
+    error.hint,
+    error.cloudCode,
+    error.requestId,
+    error.traceId,
+  ];
+  if (cause === error.cause && !has(error.stack, forms) && !fields.some((field) => has(field, forms)))
+    return error;
+  const copy = new FederationError(error.code, cut(error.message, forms), {
+    provider: error.provider,
+    status: error.status,
+    cloudCode: cut(error.cloudCode, forms),
+    cloudMessage: cut(error.cloudMessage, forms),
+    requestId: cut(error.requestId, forms),
+    traceId: cut(error.traceId, forms),
+    hint: cut(error.hint, forms),
+    subject: error.subject,
+    retryable: error.retryable,
+    attempts: error.attempts,
+    cause,
+  });
+  // The provider's stack points at where it failed: keep it, minus the token its first line may repeat.
+  copy.stack = cut(error.stack, forms);
+  return copy;
+}
+
+/**
+ * Returns `error` itself when no part of it (message, cloud message, hint, ids, stack, `cause` chain) holds
+ * `raw`, otherwise an equivalent {@link FederationError} with every occurrence replaced by `[redacted]`.
+ * @internal
+ */
+export function redactSubject(error: FederationError, raw: string): FederationError {
+  return raw === "" ? error : rebuild(error, formsOf(raw), 0);
+}
