@@ -116,7 +116,9 @@ describe("@fedkit/gcp/node FedkitAuthClient", () => {
     const jwt = await fx.mint();
     const fed = createFederation({ source: staticToken(jwt), audit: memoryAudit() });
     const stsBefore = fx.state.calls.get("sts") ?? 0;
-    const storage = storageWith({ authClient: new FedkitAuthClient(fed, fx.provider()) });
+    // The emulator is not a Google API host: the bearer goes there only because this test opts in.
+    const authClient = new FedkitAuthClient(fed, fx.provider(), { allowedOrigins: [fx.emulator.urls.gcs!] });
+    const storage = storageWith({ authClient });
     const [contents] = await storage.bucket(BUCKET).file(OBJECT).download();
     expect(contents.toString()).toBe(BODY);
     await storage

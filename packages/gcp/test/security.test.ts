@@ -74,7 +74,7 @@ describe("gcpFetch and the google-auth-library adapter never follow a redirect w
 
     it(`FedkitAuthClient.request: a ${status} reaches no second host`, async () => {
       const { target, origin } = await redirectPair(status);
-      const client = new FedkitAuthClient(federation, gcpProvider(base));
+      const client = new FedkitAuthClient(federation, gcpProvider(base), { allowedOrigins: [origin.origin] });
       await client
         .request({ url: `${origin.origin}/storage/v1/b/x/o/y`, retry: false })
         .catch(() => undefined);
@@ -87,7 +87,7 @@ describe("gcpFetch and the google-auth-library adapter never follow a redirect w
     const server = await serve((url) =>
       url === "/moved" ? { status: 200 } : { status: 302, location: "/moved" },
     );
-    const client = new FedkitAuthClient(federation, gcpProvider(base));
+    const client = new FedkitAuthClient(federation, gcpProvider(base), { allowedOrigins: [server.origin] });
     await client.request({ url: `${server.origin}/a`, retry: false }).catch(() => undefined);
     expect(server.hits.map((h) => h.url)).toEqual(["/a"]);
   });

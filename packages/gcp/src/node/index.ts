@@ -5,7 +5,14 @@
  *
  * @packageDocumentation
  */
-import type { AccessToken, Federation, GetCredentialsOptions } from "@fedkit/core";
+import {
+  type AccessToken,
+  checkEndpoint,
+  type EndpointRule,
+  type Federation,
+  FederationError,
+  type GetCredentialsOptions,
+} from "@fedkit/core";
 import { AuthClient, type gaxios } from "google-auth-library";
 
 /** The constructor options of google-auth-library's `AuthClient`. @public */
@@ -17,6 +24,12 @@ import type { GcpProvider } from "../provider.js";
 export interface FedkitAuthClientOptions extends Omit<AuthClientOptions, "credentials"> {
   /** Passed to `federation.getCredentials` on every call (signal, correlation id, scheduler). */
   readonly getCredentials?: GetCredentialsOptions;
+  /**
+   * Origins outside Google's API hosts that may receive the bearer (an emulator, a private endpoint), as with
+   * `gcpFetch`. Explicit opt-in: without it the bearer only goes to `https://*.googleapis.com` (the provider's
+   * universe domain), and anything else is refused with `endpoint_refused` before a token is asked for.
+   */
+  readonly allowedOrigins?: readonly string[];
 }
 
 /**
@@ -47,13 +60,20 @@ export class FedkitAuthClient extends AuthClient {
   readonly #federation: Federation;
   readonly #provider: GcpProvider;
   readonly #options: GetCredentialsOptions | undefined;
+  readonly #rule: EndpointRule;
 
   constructor(federation: Federation, provider: GcpProvider, options: FedkitAuthClientOptions = {}) {
-    const { getCredentials, ...authOptions } = options;
+    const { getCredentials, allowedOrigins, ...authOptions } = options;
     super(authOptions);
     this.#federation = federation;
     this.#provider = provider;
     this.#options = getCredentials;
+    // The same rule as gcpFetch: the provider's API hosts over https, or an origin the caller opted into.
+    this.#rule = {
+      cloud: "gcp",
+      officialHosts: provider.apiHosts,
+      ...(allowedOrigins ? { allowedOrigins: [...allowedOrigins] } : {}),
+    };
   }
 
   async #credentials(): Promise<AccessToken> {
@@ -72,20 +92,57 @@ export class FedkitAuthClient extends AuthClient {
     return { token: (await this.#credentials()).token, res: null };
   }
 
-  /** `authorization: Bearer …`, plus `x-goog-user-project` when a quota project is set. */
-  override async getRequestHeaders(): Promise<Headers> {
+  async #headers(): Promise<Headers> {
     const creds = await this.#credentials();
     return this.addSharedMetadataHeaders(authorizationHeaders(`${creds.tokenType} ${creds.token}`));
   }
 
-  /** Sends a request with the bearer added (gaxios, like the library's own clients); redirects are refused. */
+  /**
+   * `authorization: Bearer …`, plus `x-goog-user-project` when a quota project is set, for a request to `url`
+   * (client libraries pass it). Without a URL there is nothing to check, and the bearer is yours to use, as with
+   * `getAccessToken()`.
+   *
+   * @throws FederationError `endpoint_refused` when `url` is not a Google API host over https and not in
+   *   `allowedOrigins`, before a token is asked for.
+   */
+  override async getRequestHeaders(url?: string | URL): Promise<Headers> {
+    if (url !== undefined) checkEndpoint(url, this.#rule);
+    return this.#headers();
+  }
+
+  /**
+   * Sends a request with the bearer added (gaxios, like the library's own clients); redirects are refused.
+   *
+   * @throws FederationError `endpoint_refused` when the URL (resolved against `baseURL`, as gaxios does) is not
+   *   a Google API host over https and not in `allowedOrigins`, before a token is asked for.
+   */
   override async request<T>(options: gaxios.GaxiosOptions): gaxios.GaxiosPromise<T> {
-    const auth = await this.getRequestHeaders();
+    const base = options.baseURL ?? this.transporter.defaults.baseURL;
+    if (options.url === undefined || options.url === "") {
+      throw new FederationError("config", "FedkitAuthClient.request: no url to send the request to.", {
+        provider: "gcp",
+        hint: "Pass request({ url: 'https://<service>.googleapis.com/...' }).",
+      });
+    }
+    let resolved: URL | string = options.url;
+    try {
+      resolved = base === undefined ? options.url : new URL(options.url, base);
+    } catch {
+      // checkEndpoint reports the malformed URL.
+    }
+    const target = checkEndpoint(resolved, this.#rule);
+    const auth = await this.#headers();
     const headers = new Headers(options.headers as HeadersInit | undefined);
     for (const [name, value] of auth) headers.set(name, value);
+    // Sent to the absolute URL that was checked, so no baseURL (the caller's or the transporter's) moves it.
     // gaxios follows redirects by default, and a same-origin hop keeps the bearer: refused unless the caller
     // chose a redirect mode itself.
-    return this.transporter.request<T>({ ...options, headers, redirect: options.redirect ?? "error" });
+    return this.transporter.request<T>({
+      ...options,
+      url: target.href,
+      headers,
+      redirect: options.redirect ?? "error",
+    });
   }
 }
 
