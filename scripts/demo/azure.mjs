@@ -53,39 +53,16 @@ export async function runAzureDemo(options = {}) {
   }
 }
 
-/** A CA and a leaf for 127.0.0.1/localhost (used by Entra, Azurite and the site's https front). */
+/** The emulator's CA and leaf for 127.0.0.1/localhost (used by Entra, Azurite and the site's https front). */
 async function writeTls(dir) {
-  const { generate } = requireFrom("azure")("selfsigned");
-  const now = Date.now();
-  const validity = { notBeforeDate: new Date(now - 60_000), notAfterDate: new Date(now + 86_400_000) };
-  const key = { keyType: "ec", curve: "P-256", algorithm: "sha256", ...validity };
-  const ca = await generate([{ name: "commonName", value: "fedkit demo CA" }], {
-    ...key,
-    extensions: [
-      { name: "basicConstraints", cA: true, critical: true },
-      { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true },
-    ],
-  });
-  const leaf = await generate([{ name: "commonName", value: "127.0.0.1" }], {
-    ...key,
-    ca: { key: ca.private, cert: ca.cert },
-    extensions: [
-      { name: "basicConstraints", cA: false },
-      { name: "keyUsage", digitalSignature: true, keyEncipherment: true },
-      { name: "extKeyUsage", serverAuth: true },
-      {
-        name: "subjectAltName",
-        altNames: [
-          { type: 7, ip: "127.0.0.1" },
-          { type: 2, value: "localhost" },
-        ],
-      },
-    ],
-  });
-  await writeFile(join(dir, "ca.pem"), ca.cert, { mode: 0o600 });
-  await writeFile(join(dir, "cert.pem"), leaf.cert, { mode: 0o600 });
-  await writeFile(join(dir, "key.pem"), leaf.private, { mode: 0o600 });
-  return ca.cert;
+  const { generateTlsMaterial } = await import(
+    pathToFileURL(requireFrom("netlify").resolve("@fedkit/emulator")).href
+  );
+  const { ca, cert, key } = await generateTlsMaterial();
+  await writeFile(join(dir, "ca.pem"), ca, { mode: 0o600 });
+  await writeFile(join(dir, "cert.pem"), cert, { mode: 0o600 });
+  await writeFile(join(dir, "key.pem"), key, { mode: 0o600 });
+  return ca;
 }
 
 /** Azurite's Blob service on 127.0.0.1 (any port), HTTPS, --oauth basic, in memory. */

@@ -6,7 +6,7 @@
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { generate } from "selfsigned";
+import { generateTlsMaterial } from "@fedkit/emulator";
 
 export interface TestTls {
   readonly dir: string;
@@ -21,50 +21,18 @@ export interface TestTls {
 /** The variable naming the directory with ca.pem, cert.pem and key.pem. */
 export const TLS_DIR_ENV = "FEDKIT_TEST_TLS_DIR";
 
-/** Generates a CA and a leaf (RSA: Azurite's Node and every client accept it) and writes them to a temp dir. */
+/** Generates a CA and a leaf with the emulator's generator (EC P-256) and writes them to a temp dir. */
 export async function createTestTls(now = Date.now()): Promise<TestTls> {
-  const notBeforeDate = new Date(now - 3_600_000);
-  const notAfterDate = new Date(now + 2 * 86_400_000);
-  const ca = await generate([{ name: "commonName", value: "fedkit test CA" }], {
-    keyType: "ec",
-    curve: "P-256",
-    algorithm: "sha256",
-    notBeforeDate,
-    notAfterDate,
-    extensions: [
-      { name: "basicConstraints", cA: true, critical: true },
-      { name: "keyUsage", keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
-    ],
-  });
-  const leaf = await generate([{ name: "commonName", value: "127.0.0.1" }], {
-    keyType: "ec",
-    curve: "P-256",
-    algorithm: "sha256",
-    notBeforeDate,
-    notAfterDate,
-    ca: { key: ca.private, cert: ca.cert },
-    extensions: [
-      { name: "basicConstraints", cA: false },
-      { name: "keyUsage", digitalSignature: true, keyEncipherment: true },
-      { name: "extKeyUsage", serverAuth: true },
-      {
-        name: "subjectAltName",
-        altNames: [
-          { type: 7, ip: "127.0.0.1" },
-          { type: 2, value: "localhost" },
-        ],
-      },
-    ],
-  });
+  const { ca, cert, key } = await generateTlsMaterial(now);
   const dir = await mkdtemp(join(tmpdir(), "fedkit-tls-"));
   const tls = {
     dir,
     caPath: join(dir, "ca.pem"),
     certPath: join(dir, "cert.pem"),
     keyPath: join(dir, "key.pem"),
-    ca: ca.cert,
-    cert: leaf.cert,
-    key: leaf.private,
+    ca,
+    cert,
+    key,
   };
   await writeFile(tls.caPath, tls.ca, { mode: 0o600 });
   await writeFile(tls.certPath, tls.cert, { mode: 0o600 });

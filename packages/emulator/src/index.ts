@@ -34,6 +34,7 @@ export {
 } from "./oidc/verifier.js";
 export type { ServiceDefinition, ServiceHandler } from "./services.js";
 export type * from "./state.js";
+export { generateTlsMaterial, type TlsMaterial } from "./tls.js";
 export type { Emulator, StartOptions } from "./types.js";
 
 const DEFAULT_ACCOUNT = "123456789012";

@@ -12,8 +12,14 @@ export interface TlsMaterial {
 
 /**
  * Generates a throwaway CA and a leaf certificate for `127.0.0.1`, `localhost` and `::1`, valid for a week.
- * Keys live only in memory; a fresh pair is made on every start.
- * @internal
+ * Keys live only in memory; a fresh pair is made on every call. Exported so tests and demos that run other
+ * https servers next to the emulator (Azurite, a site's front) can share one CA with it.
+ * @example
+ * ```ts
+ * const { cert, key, ca } = await generateTlsMaterial();
+ * const emulator = await startEmulator({ tls: { cert, key, ca } });
+ * ```
+ * @public
  */
 export async function generateTlsMaterial(now: number = Date.now()): Promise<TlsMaterial> {
   const notBeforeDate = new Date(now - 60_000);
