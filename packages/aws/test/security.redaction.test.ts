@@ -1,32 +1,15 @@
 // Security: whatever STS answers (an error document, HTML, JSON, a truncated body) that echoes the subject
 // token or the first hop's session token (what STS was sent, so what it could echo), none of them reaches error.message, error.toJSON(),
 // String(error), an audit event or a console log line.
-import { type AuditEvent, consoleAudit, createFederation, staticToken } from "@fedkit/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { observeFailure, subjectTokenFor } from "../../core/test/support/redaction.js";
 import { assumeRole } from "../src/assume-role.js";
 import { awsProvider } from "../src/provider.js";
 import { stsSuccess } from "./helpers.js";
 
-const b64 = (value: string) => Buffer.from(value).toString("base64url");
-const chunk = fc.stringMatching(/^[A-Za-z0-9_-]{12,40}$/);
 const b64chunk = fc.stringMatching(/^[A-Za-z0-9+/]{40,120}$/);
-
-/** A compact JWS as IdPs write it: header JSON with or without spaces (so not always `eyJ...`). */
-const subjectToken = fc
-  .record({ kid: chunk, sig: chunk, spaced: fc.boolean() })
-  .map(({ kid, sig, spaced }) => {
-    const now = Math.floor(Date.now() / 1000);
-    const header = spaced ? `{ "alg": "RS256", "kid": "${kid}" }` : JSON.stringify({ alg: "RS256", kid });
-    const claims = {
-      iss: "https://idp.example",
-      sub: "svc",
-      aud: "sts.amazonaws.com",
-      iat: now,
-      exp: now + 600,
-    };
-    return `${b64(header)}.${b64(JSON.stringify(claims))}.${sig}`;
-  });
+const subjectToken = subjectTokenFor("sts.amazonaws.com");
 /** AWS session tokens start with one of a few fixed prefixes, then base64. */
 const sessionToken = fc
   .tuple(fc.constantFrom("IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdzE", "AQoDYXdzE"), b64chunk)
@@ -75,45 +58,19 @@ async function observe(
   kind: Shape,
   errCode: string,
 ) {
-  const lines: string[] = [];
-  const events: AuditEvent[] = [];
-  const sink = consoleAudit({ log: (line) => lines.push(line) });
   const echoed = `${raw} ${session} ${encodeURIComponent(session)}`;
-  const federation = createFederation({
-    source: staticToken(raw),
-    audit: {
-      name: "tee",
-      write: (e) => {
-        events.push(e);
-        return sink.write(e);
-      },
-    },
-    retry: { maxAttempts: 1 },
-    fetch: async (_url, init) => {
-      const body = String(init?.body ?? "");
-      if (chained && body.includes("AssumeRoleWithWebIdentity")) {
-        const xml = stsSuccess("AssumeRoleWithWebIdentity")
-          .replace("session-token-value", session)
-          .replace("secret/key+value", secret);
-        return new Response(xml, { status: 200, headers: { "content-type": "text/xml" } });
-      }
-      return errorAnswer(kind, errCode, echoed);
-    },
-  });
   const base = awsProvider({ roleArn: "arn:aws:iam::123456789012:role/first", region: "eu-west-1", env: {} });
   const provider = chained ? assumeRole(base, { roleArn: "arn:aws:iam::210987654321:role/second" }) : base;
-  const error = await federation.getCredentials(provider).then(
-    () => undefined,
-    (e: unknown) => e as Error & { toJSON?: () => unknown },
-  );
-  expect(error).toBeDefined();
-  return [
-    error!.message,
-    String(error),
-    JSON.stringify(error!.toJSON?.()),
-    JSON.stringify(events),
-    ...lines,
-  ].join("\n");
+  return observeFailure(raw, provider, async (_url, init) => {
+    const body = String(init?.body ?? "");
+    if (chained && body.includes("AssumeRoleWithWebIdentity")) {
+      const xml = stsSuccess("AssumeRoleWithWebIdentity")
+        .replace("session-token-value", session)
+        .replace("secret/key+value", secret);
+      return new Response(xml, { status: 200, headers: { "content-type": "text/xml" } });
+    }
+    return errorAnswer(kind, errCode, echoed);
+  });
 }
 
 describe("@fedkit/aws error paths never show a secret", () => {

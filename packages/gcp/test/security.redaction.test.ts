@@ -1,28 +1,13 @@
 // Security: Google STS and IAM Credentials error answers that echo what was sent (the subject token, the
 // federated access token) never put it in error.message, error.toJSON(), String(error), audit events or logs.
-import { type AuditEvent, consoleAudit, createFederation, staticToken } from "@fedkit/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { observeFailure, subjectTokenFor } from "../../core/test/support/redaction.js";
 import { gcpIdTokenProvider, gcpProvider } from "../src/index.js";
 
 const AUDIENCE =
   "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/netlify/providers/site";
-const b64 = (value: string) => Buffer.from(value).toString("base64url");
-const chunk = fc.stringMatching(/^[A-Za-z0-9_-]{12,40}$/);
-const subjectToken = fc
-  .record({ kid: chunk, sig: chunk, spaced: fc.boolean() })
-  .map(({ kid, sig, spaced }) => {
-    const now = Math.floor(Date.now() / 1000);
-    const header = spaced ? `{ "alg": "RS256", "kid": "${kid}" }` : JSON.stringify({ alg: "RS256", kid });
-    const claims = {
-      iss: "https://idp.example",
-      sub: "svc",
-      aud: `https:${AUDIENCE}`,
-      iat: now,
-      exp: now + 600,
-    };
-    return `${b64(header)}.${b64(JSON.stringify(claims))}.${sig}`;
-  });
+const subjectToken = subjectTokenFor(`https:${AUDIENCE}`);
 // Google's federated tokens start with ya29.; other STS implementations (a private endpoint) need not.
 const federatedToken = fc
   .tuple(fc.constantFrom("ya29.d.", ""), fc.stringMatching(/^[A-Za-z0-9_-]{40,120}$/))
@@ -54,37 +39,8 @@ function answer(kind: Shape, code: number, echoed: string): Response {
 }
 
 async function observe(raw: string, federated: string, at: Where, kind: Shape, code: number) {
-  const lines: string[] = [];
-  const events: AuditEvent[] = [];
-  const sink = consoleAudit({ log: (line) => lines.push(line) });
   // Each service can only echo what it was sent: STS the subject token, IAM Credentials the federated bearer.
   const echoed = at === "sts" ? `${raw} ${encodeURIComponent(raw)}` : `${raw} ${federated}`;
-  const federation = createFederation({
-    source: staticToken(raw),
-    audit: {
-      name: "tee",
-      write: (e) => {
-        events.push(e);
-        return sink.write(e);
-      },
-    },
-    retry: { maxAttempts: 1 },
-    fetch: async (url) => {
-      const host = new URL(String(url)).host;
-      if (host.startsWith("sts.") && at !== "sts") {
-        return new Response(
-          JSON.stringify({
-            access_token: federated,
-            issued_token_type: "urn:ietf:params:oauth:token-type:access_token",
-            token_type: "Bearer",
-            expires_in: 3600,
-          }),
-          { status: 200, headers: { "content-type": "application/json" } },
-        );
-      }
-      return answer(kind, code, echoed);
-    },
-  });
   const sa = "reader@my-project.iam.gserviceaccount.com";
   const provider =
     at === "iam-id"
@@ -94,18 +50,21 @@ async function observe(raw: string, federated: string, at: Where, kind: Shape, c
           targetAudience: "https://run.example.com",
         })
       : gcpProvider({ audience: AUDIENCE, ...(at === "iam-access" ? { serviceAccount: sa } : {}) });
-  const error = await federation.getCredentials(provider).then(
-    () => undefined,
-    (e: unknown) => e as Error & { toJSON?: () => unknown },
-  );
-  expect(error).toBeDefined();
-  return [
-    error!.message,
-    String(error),
-    JSON.stringify(error!.toJSON?.()),
-    JSON.stringify(events),
-    ...lines,
-  ].join("\n");
+  return observeFailure(raw, provider, async (url) => {
+    const host = new URL(String(url)).host;
+    if (host.startsWith("sts.") && at !== "sts") {
+      return new Response(
+        JSON.stringify({
+          access_token: federated,
+          issued_token_type: "urn:ietf:params:oauth:token-type:access_token",
+          token_type: "Bearer",
+          expires_in: 3600,
+        }),
+        { status: 200, headers: { "content-type": "application/json" } },
+      );
+    }
+    return answer(kind, code, echoed);
+  });
 }
 
 describe("@fedkit/gcp error paths never show a token", () => {
