@@ -24,8 +24,8 @@ import {
   seedBlob,
   TENANT,
 } from "./azure-support.js";
+import { fedkitAudit, SITE_ID, sampleIssuerEnv, skippedWithoutBuild } from "./support.js";
 
-const SITE_ID = "5b0c2a71-1c3e-4d6b-9a51-0f7a2f1e9c11";
 const built = azureBuiltPackagesPresent();
 
 describe.skipIf(!built)(
@@ -58,11 +58,7 @@ describe.skipIf(!built)(
         output: (line) => output.push(line),
         env: {
           DENO_CERT: process.env["DENO_CERT"]!,
-          FEDKIT_CONTEXT: "production",
-          FEDKIT_SITE_URL: front.url,
-          FEDKIT_SITE_ID: SITE_ID,
-          FEDKIT_ISSUER_KEYS: production.secret,
-          FEDKIT_ISSUER_PUBLIC_KEYS: JSON.stringify({ "deploy-preview": { keys: [preview.publicJwk] } }),
+          ...sampleIssuerEnv(front.url, production, preview),
           FEDKIT_ENTRA_AUTHORITY: emulator.urls.entra!,
           FEDKIT_BLOB_ORIGIN: azurite.origin,
           BLOB_CONTAINER_URL: `${azurite.accountUrl}/private`,
@@ -95,10 +91,7 @@ describe.skipIf(!built)(
       expect(response.status).toBe(200);
       expect(response.headers.get("cache-control")).toBe("private, no-store");
       expect(entra.tokensIssued).toBe(issued + 1);
-      const audit = output
-        .map((line) => line.slice(line.indexOf("{")))
-        .filter((line) => line.includes('"source":"fedkit"'))
-        .map((line) => JSON.parse(line));
+      const audit = fedkitAudit(output);
       const exchange = audit.find((e) => e.type === "exchange" && e.correlationId === "req-blob-1");
       expect(exchange).toMatchObject({
         provider: "azure",
@@ -176,6 +169,4 @@ describe.skipIf(!built)(
   },
 );
 
-describe.skipIf(built)("Azure sample site e2e (skipped)", () => {
-  it.skip("needs built packages: run `npm run build` (the edge runtime imports @fedkit/netlify from dist/)", () => {});
-});
+skippedWithoutBuild("Azure sample site e2e (skipped)", built);

@@ -1,7 +1,6 @@
 /// <reference types="node" />
 // Helpers of the Azure end-to-end test: an https front for the local site (Entra, and the emulator's Entra,
 // trust https issuers only) and seeding Azurite through the emulator's Entra (Azurite takes bearer tokens).
-import { existsSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
@@ -9,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { azureFetch, azureProvider } from "@fedkit/azure";
 import { callbackToken, createFederation, memoryAudit } from "@fedkit/core";
 import { type Emulator, entraState } from "@fedkit/emulator";
+import { builtPackagesPresent } from "./support.js";
 
 export const AZURE_SAMPLE_DIR = fileURLToPath(new URL("../../../apps/netlify-azure-blob/", import.meta.url));
 export const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
@@ -19,9 +19,7 @@ export const SEEDER = "0f3a4c1e-8d1b-4b8e-9a7e-5c2d7e6f1a01";
 
 /** The edge runtime imports the built packages, Azure's included. */
 export function azureBuiltPackagesPresent(): boolean {
-  return ["core", "azure", "netlify"].every((name) =>
-    existsSync(fileURLToPath(new URL(`../../${name}/dist/index.js`, import.meta.url))),
-  );
+  return builtPackagesPresent(["core", "azure", "netlify"]);
 }
 
 /** An https listener on 127.0.0.1 forwarding to `target()` (an http origin), as Netlify's TLS edge would. */

@@ -11,12 +11,15 @@ import sampleConfig from "../../../apps/netlify-aws-s3/netlify/fedkit.config.js"
 import {
   BUCKET,
   builtPackagesPresent,
+  fedkitAudit,
   OBJECT_BODY,
   OBJECT_KEY,
   READ_POLICY,
   ROLE_NAME,
   SAMPLE_DIR,
   SITE_ID,
+  sampleIssuerEnv,
+  skippedWithoutBuild,
 } from "./support.js";
 
 const built = builtPackagesPresent();
@@ -40,11 +43,7 @@ describe.skipIf(!built)("sample site on the local edge runtime against the emula
       siteId: SITE_ID,
       output: (line) => output.push(line),
       env: (url) => ({
-        FEDKIT_CONTEXT: "production",
-        FEDKIT_SITE_URL: url,
-        FEDKIT_SITE_ID: SITE_ID,
-        FEDKIT_ISSUER_KEYS: production.secret,
-        FEDKIT_ISSUER_PUBLIC_KEYS: JSON.stringify({ "deploy-preview": { keys: [preview.publicJwk] } }),
+        ...sampleIssuerEnv(url, production, preview),
         FEDKIT_AWS_STS_ENDPOINT: emulator.urls.sts,
         REPORTS_BUCKET_URL: `${emulator.urls.s3}/${BUCKET}`,
         REPORTS_ROLE_ARN: roleArn,
@@ -82,9 +81,7 @@ describe.skipIf(!built)("sample site on the local edge runtime against the emula
     const session = [...emulator.state.aws.sessions.values()].at(-1)!;
     expect(session.webIdentity?.sub).toBe(`site:${SITE_ID}:context:production:function:report`);
     expect(session.tags).toMatchObject({ site: SITE_ID, context: "production", function: "report" });
-    const audit = output
-      .map((line) => JSON.parse(line.slice(line.indexOf("{"))))
-      .filter((e) => e.source === "fedkit");
+    const audit = fedkitAudit(output);
     expect(audit.some((e) => e.type === "exchange" && e.labels?.function === "report")).toBe(true);
     expect(output.join("\n")).not.toMatch(/eyJ[\w-]{10,}\./);
   }, 60_000);
@@ -149,6 +146,4 @@ describe.skipIf(!built)("sample site on the local edge runtime against the emula
   }, 30_000);
 });
 
-describe.skipIf(built)("sample site e2e (skipped)", () => {
-  it.skip("needs built packages: run `npm run build` (the edge runtime imports @fedkit/netlify from dist/)", () => {});
-});
+skippedWithoutBuild("sample site e2e (skipped)", built);

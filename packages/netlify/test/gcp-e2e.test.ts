@@ -19,7 +19,13 @@ import {
   GCP_SERVICE_ACCOUNT,
   registerGcpTrust,
 } from "./gcp-support.js";
-import { builtPackagesPresent, SITE_ID } from "./support.js";
+import {
+  builtPackagesPresent,
+  fedkitAudit,
+  SITE_ID,
+  sampleIssuerEnv,
+  skippedWithoutBuild,
+} from "./support.js";
 
 const built = builtPackagesPresent();
 
@@ -40,11 +46,7 @@ describe.skipIf(!built)("GCP sample site on the local edge runtime against the e
       siteId: SITE_ID,
       output: (line) => output.push(line),
       env: (url) => ({
-        FEDKIT_CONTEXT: "production",
-        FEDKIT_SITE_URL: url,
-        FEDKIT_SITE_ID: SITE_ID,
-        FEDKIT_ISSUER_KEYS: production.secret,
-        FEDKIT_ISSUER_PUBLIC_KEYS: JSON.stringify({ "deploy-preview": { keys: [preview.publicJwk] } }),
+        ...sampleIssuerEnv(url, production, preview),
         FEDKIT_GCP_STS_ENDPOINT: emulator.urls.gcpSts!,
         FEDKIT_GCP_IAM_CREDENTIALS_ENDPOINT: emulator.urls.iamCredentials!,
         FEDKIT_GCS_ORIGIN: emulator.urls.gcs!,
@@ -82,9 +84,7 @@ describe.skipIf(!built)("GCP sample site on the local edge runtime against the e
       }),
     );
     expect(principals).toContainEqual({ kind: "service_account", email: GCP_SERVICE_ACCOUNT });
-    const audit = output
-      .map((line) => JSON.parse(line.slice(line.indexOf("{"))))
-      .filter((e) => e.source === "fedkit");
+    const audit = fedkitAudit(output);
     expect(
       audit.some(
         (e) => e.type === "exchange" && e.correlationId === "req-gcp-report-1" && e.provider === "gcp",
@@ -167,6 +167,4 @@ describe.skipIf(!built)("GCP sample site on the local edge runtime against the e
   });
 });
 
-describe.skipIf(built)("GCP sample site e2e (skipped)", () => {
-  it.skip("needs built packages: run `npm run build` (the edge runtime imports @fedkit/netlify from dist/)", () => {});
-});
+skippedWithoutBuild("GCP sample site e2e (skipped)", built);
