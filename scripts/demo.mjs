@@ -1,39 +1,35 @@
 #!/usr/bin/env node
 // `npm run demo`: the sample site (apps/netlify-aws-s3) on Netlify's own local edge runtime, against the local
 // AWS emulator. Exits 0 only when every step behaved as expected; `--serve` keeps everything running.
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import {
+  auditCollector,
+  bold,
+  checks,
+  dim,
+  green,
+  issuerEnv,
+  load,
+  loadSample,
+  printAudit,
+  red,
+  untilInterrupted,
+} from "./demo/lib.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-// Resolve the built packages the way the sample site would (through the netlify package's dependencies).
-const requireFromNetlify = createRequire(join(root, "packages", "netlify", "package.json"));
-const load = (name) => import(pathToFileURL(requireFromNetlify.resolve(name)).href);
 const { startEmulator } = await load("@fedkit/emulator");
 const { awsProvider } = await load("@fedkit/aws");
 const { createFederation, memoryAudit, staticToken } = await load("@fedkit/core");
 const { createSiteIssuer, generateIssuerKeys, importIssuerKeySet, trustPolicyFor } =
   await load("@fedkit/netlify");
 const { serveLocalSite } = await load("@fedkit/netlify/node");
-const sampleDir = join(root, "apps", "netlify-aws-s3");
-const { default: sampleConfig } = await import(
-  pathToFileURL(join(sampleDir, "netlify", "fedkit.config.js")).href
-);
+const { sampleDir, sampleConfig } = await loadSample("netlify-aws-s3");
 
 const serve = process.argv.includes("--serve");
 const SITE_ID = sampleConfig.siteId;
 const BUCKET = "fedkit-reports";
 const OBJECT = "reports/latest.csv";
 const BODY = "quarter,revenue\nQ1,1200\nQ2,1350\n";
-const color = (code) => (text) => (process.stdout.isTTY ? `\x1b[${code}m${text}\x1b[0m` : text);
-const [green, red, dim, bold] = [color(32), color(31), color(2), color(1)];
-const results = [];
-const audit = [];
-
-function check(label, ok, detail = "") {
-  results.push(ok);
-  console.log(`${ok ? green("✔") : red("✖")} ${label}${detail ? dim(`  ${detail}`) : ""}`);
-}
+const { results, check, ok: allPassed } = checks();
+const audit = auditCollector(serve);
 
 const emulator = await startEmulator({ aws: { buckets: [{ name: BUCKET, objects: { [OBJECT]: BODY } }] } });
 const roleArn = `arn:aws:iam::${emulator.aws.accountId}:role/netlify-reports-reader`;
@@ -47,17 +43,9 @@ try {
   site = await serveLocalSite({
     siteDir: sampleDir,
     siteId: SITE_ID,
-    output: (line) => {
-      const json = line.slice(line.indexOf("{"));
-      if (json.includes('"source":"fedkit"')) audit.push(json);
-      else if (serve) console.log(dim(line));
-    },
+    output: audit.output,
     env: (url) => ({
-      FEDKIT_CONTEXT: "production",
-      FEDKIT_SITE_URL: url,
-      FEDKIT_SITE_ID: SITE_ID,
-      FEDKIT_ISSUER_KEYS: production.secret,
-      FEDKIT_ISSUER_PUBLIC_KEYS: JSON.stringify({ "deploy-preview": { keys: [preview.publicJwk] } }),
+      ...issuerEnv(url, SITE_ID, production, preview),
       FEDKIT_AWS_STS_ENDPOINT: emulator.urls.sts,
       REPORTS_BUCKET_URL: `${emulator.urls.s3}/${BUCKET}`,
       REPORTS_ROLE_ARN: roleArn,
@@ -157,20 +145,20 @@ try {
     `${forged?.code} / ${forged?.cloudCode}`,
   );
 
-  await new Promise((r) => setTimeout(r, 300));
-  console.log(bold("\naudit lines (JSON, one per event; no token or secret in them):"));
-  for (const line of audit) console.log(dim(line));
-  const events = audit.map((l) => JSON.parse(l));
+  const events = await printAudit(
+    audit.lines,
+    "audit lines (JSON, one per event; no token or secret in them):",
+  );
   check(
     "audit recorded the exchange and the refusal",
     events.some((e) => e.type === "exchange") &&
       events.some((e) => e.type === "refusal" && e.correlationId === "demo-unmapped-1"),
   );
-  check("no token in the audit lines", !audit.join("\n").match(/eyJ[\w-]{10,}\.[\w-]{10,}/));
+  check("no token in the audit lines", !audit.lines.join("\n").match(/eyJ[\w-]{10,}\.[\w-]{10,}/));
 
   if (serve) {
     console.log(bold(`\nserving: open ${site.url}/ or curl ${site.url}/report   (Ctrl-C to stop)`));
-    await new Promise((resolve) => process.once("SIGINT", resolve));
+    await untilInterrupted();
   }
 } catch (error) {
   check("demo ran", false, error instanceof Error ? error.message : String(error));
@@ -181,8 +169,8 @@ try {
 // The Azure sample (Entra emulator over TLS + Azurite over HTTPS) runs in a child process trusting its own CA.
 results.push(await (await import("./demo/azure.mjs")).runAzureDemo({ serve }));
 // The GCP part: apps/netlify-gcp-gcs against the emulator's Google endpoints.
-results.push(await (await import("./demo/gcp.mjs")).runGcpDemo({ root, load, serve }));
-const ok = results.length > 0 && results.every(Boolean);
+results.push(await (await import("./demo/gcp.mjs")).runGcpDemo({ load, serve }));
+const ok = allPassed();
 console.log(
   ok
     ? green(bold("\ndemo: everything behaved as expected"))

@@ -14,8 +14,19 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import {
+  auditCollector,
+  bold,
+  checks,
+  dim,
+  issuerEnv,
+  load,
+  loadSample,
+  printAudit,
+  root,
+  untilInterrupted,
+} from "./lib.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const requireFrom = (pkg) => createRequire(join(root, "packages", pkg, "package.json"));
 const TLS_DIR = "FEDKIT_DEMO_TLS_DIR";
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
@@ -55,9 +66,7 @@ export async function runAzureDemo(options = {}) {
 
 /** The emulator's CA and leaf for 127.0.0.1/localhost (used by Entra, Azurite and the site's https front). */
 async function writeTls(dir) {
-  const { generateTlsMaterial } = await import(
-    pathToFileURL(requireFrom("netlify").resolve("@fedkit/emulator")).href
-  );
+  const { generateTlsMaterial } = await load("@fedkit/emulator");
   const { ca, cert, key } = await generateTlsMaterial();
   await writeFile(join(dir, "ca.pem"), ca, { mode: 0o600 });
   await writeFile(join(dir, "cert.pem"), cert, { mode: 0o600 });
@@ -134,26 +143,16 @@ async function httpsFront(dir, target) {
 
 async function child(serve) {
   const dir = process.env[TLS_DIR];
-  const load = (name) => import(pathToFileURL(requireFrom("netlify").resolve(name)).href);
   const { startEmulator, entraState } = await load("@fedkit/emulator");
   const { azureFetch, azureProvider } = await load("@fedkit/azure");
   const { callbackToken, createFederation, memoryAudit, staticToken } = await load("@fedkit/core");
   const { createSiteIssuer, generateIssuerKeys, importIssuerKeySet, trustPolicyFor } =
     await load("@fedkit/netlify");
   const { serveLocalSite } = await load("@fedkit/netlify/node");
-  const sampleDir = join(root, "apps", "netlify-azure-blob");
-  const { default: sampleConfig } = await import(
-    pathToFileURL(join(sampleDir, "netlify", "fedkit.config.js")).href
-  );
+  const { sampleDir, sampleConfig } = await loadSample("netlify-azure-blob");
   const SITE_ID = sampleConfig.siteId;
-  const color = (code) => (text) => (process.stdout.isTTY ? `\x1b[${code}m${text}\x1b[0m` : text);
-  const [green, red, dim, bold] = [color(32), color(31), color(2), color(1)];
-  const results = [];
-  const audit = [];
-  const check = (label, ok, detail = "") => {
-    results.push(ok);
-    console.log(`${ok ? green("✔") : red("✖")} ${label}${detail ? dim(`  ${detail}`) : ""}`);
-  };
+  const { check, ok } = checks();
+  const audit = auditCollector(serve);
 
   console.log(
     bold("\nfedkit demo (Azure): a Netlify edge function reads a private blob with no Azure secret stored\n"),
@@ -205,18 +204,10 @@ async function child(serve) {
     site = await serveLocalSite({
       siteDir: sampleDir,
       siteId: SITE_ID,
-      output: (line) => {
-        const json = line.slice(line.indexOf("{"));
-        if (json.includes('"source":"fedkit"')) audit.push(json);
-        else if (serve) console.log(dim(line));
-      },
+      output: audit.output,
       env: {
         DENO_CERT: join(dir, "ca.pem"),
-        FEDKIT_CONTEXT: "production",
-        FEDKIT_SITE_URL: front.url,
-        FEDKIT_SITE_ID: SITE_ID,
-        FEDKIT_ISSUER_KEYS: production.secret,
-        FEDKIT_ISSUER_PUBLIC_KEYS: JSON.stringify({ "deploy-preview": { keys: [preview.publicJwk] } }),
+        ...issuerEnv(front.url, SITE_ID, production, preview),
         FEDKIT_ENTRA_AUTHORITY: emulator.urls.entra,
         FEDKIT_BLOB_ORIGIN: azurite.origin,
         BLOB_CONTAINER_URL: `${azurite.accountUrl}/private`,
@@ -292,20 +283,20 @@ async function child(serve) {
     );
     if (refused?.hint) console.log(dim(`  hint: ${refused.hint}`));
 
-    await new Promise((r) => setTimeout(r, 300));
-    console.log(bold("\naudit lines (JSON, one per event; no token or secret in them):"));
-    for (const line of audit) console.log(dim(line));
-    const events = audit.map((l) => JSON.parse(l));
+    const events = await printAudit(
+      audit.lines,
+      "audit lines (JSON, one per event; no token or secret in them):",
+    );
     check(
       "audit recorded the Azure exchange and the refusal",
       events.some((e) => e.type === "exchange" && e.provider === "azure") &&
         events.some((e) => e.type === "refusal" && e.correlationId === "demo-unmapped-1"),
     );
-    check("no token in the audit lines", !audit.join("\n").match(/eyJ[\w-]{10,}\.[\w-]{10,}/));
+    check("no token in the audit lines", !audit.lines.join("\n").match(/eyJ[\w-]{10,}\.[\w-]{10,}/));
 
     if (serve) {
       console.log(bold(`\nserving: curl '${front.url}/blob?name=latest.csv'   (Ctrl-C to stop)`));
-      await new Promise((resolve) => process.once("SIGINT", resolve));
+      await untilInterrupted();
     }
   } catch (error) {
     check("Azure demo ran", false, error instanceof Error ? error.message : String(error));
@@ -313,7 +304,7 @@ async function child(serve) {
     await site?.stop();
     await Promise.all([front?.close(), emulator?.stop(), azurite?.stop()]);
   }
-  return results.length > 0 && results.every(Boolean);
+  return ok();
 }
 
 const self = process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url;

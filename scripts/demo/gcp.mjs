@@ -2,38 +2,37 @@
 // emulator's Google STS, IAM Credentials and Cloud Storage. The site's production issuer is registered as a
 // workload identity pool provider with the attribute condition from trustPolicyFor (site, context, function
 // pinned), the reader service account trusts exactly that subject, and the bucket trusts the service account.
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import {
+  auditCollector,
+  bold,
+  checks,
+  dim,
+  issuerEnv,
+  loadSample,
+  printAudit,
+  untilInterrupted,
+} from "./lib.mjs";
 
 const BUCKET = "fedkit-reports";
 const OBJECT = "reports/latest.csv";
 const BODY = "quarter,revenue\nQ1,1200\nQ2,1350\n";
-const color = (code) => (text) => (process.stdout.isTTY ? `\x1b[${code}m${text}\x1b[0m` : text);
-const [green, red, dim, bold] = [color(32), color(31), color(2), color(1)];
 
 /**
  * Runs the GCP demo and returns whether every step behaved as expected.
- * @param {{ root: string, load: (name: string) => Promise<any>, serve?: boolean }} options
+ * @param {{ load: (name: string) => Promise<any>, serve?: boolean }} options
  */
-export async function runGcpDemo({ root, load, serve = false }) {
+export async function runGcpDemo({ load, serve = false }) {
   const { startEmulator, addGcpProvider, gcpStateOf } = await load("@fedkit/emulator");
   const { gcpProvider, parseProviderName } = await load("@fedkit/gcp");
   const { createFederation, memoryAudit, staticToken } = await load("@fedkit/core");
   const { createSiteIssuer, generateIssuerKeys, importIssuerKeySet, trustPolicyFor } =
     await load("@fedkit/netlify");
   const { serveLocalSite } = await load("@fedkit/netlify/node");
-  const sampleDir = join(root, "apps", "netlify-gcp-gcs");
-  const { default: sampleConfig } = await import(
-    pathToFileURL(join(sampleDir, "netlify", "fedkit.config.js")).href
-  );
+  const { sampleDir, sampleConfig } = await loadSample("netlify-gcp-gcs");
   const target = sampleConfig.targets.reports;
   const serviceAccount = target.serviceAccount;
-  const results = [];
-  const audit = [];
-  const check = (label, ok, detail = "") => {
-    results.push(ok);
-    console.log(`${ok ? green("✔") : red("✖")} ${label}${detail ? dim(`  ${detail}`) : ""}`);
-  };
+  const { check, ok } = checks();
+  const audit = auditCollector(serve);
 
   const emulator = await startEmulator({
     gcp: {
@@ -61,17 +60,9 @@ export async function runGcpDemo({ root, load, serve = false }) {
     site = await serveLocalSite({
       siteDir: sampleDir,
       siteId: sampleConfig.siteId,
-      output: (line) => {
-        const json = line.slice(line.indexOf("{"));
-        if (json.includes('"source":"fedkit"')) audit.push(json);
-        else if (serve) console.log(dim(line));
-      },
+      output: audit.output,
       env: (url) => ({
-        FEDKIT_CONTEXT: "production",
-        FEDKIT_SITE_URL: url,
-        FEDKIT_SITE_ID: sampleConfig.siteId,
-        FEDKIT_ISSUER_KEYS: production.secret,
-        FEDKIT_ISSUER_PUBLIC_KEYS: JSON.stringify({ "deploy-preview": { keys: [preview.publicJwk] } }),
+        ...issuerEnv(url, sampleConfig.siteId, production, preview),
         FEDKIT_GCP_STS_ENDPOINT: emulator.urls.gcpSts,
         FEDKIT_GCP_IAM_CREDENTIALS_ENDPOINT: emulator.urls.iamCredentials,
         FEDKIT_GCS_ORIGIN: emulator.urls.gcs,
@@ -177,20 +168,23 @@ export async function runGcpDemo({ root, load, serve = false }) {
       `${otherFunction?.code} / ${otherFunction?.cloudCode}`,
     );
 
-    await new Promise((r) => setTimeout(r, 300));
-    console.log(bold("\naudit lines, GCP (JSON, one per event; no token or secret in them):"));
-    for (const line of audit) console.log(dim(line));
-    const events = audit.map((l) => JSON.parse(l));
+    const events = await printAudit(
+      audit.lines,
+      "audit lines, GCP (JSON, one per event; no token or secret in them):",
+    );
     check(
       "audit recorded the GCP exchange and the refusal",
       events.some((e) => e.type === "exchange" && e.provider === "gcp") &&
         events.some((e) => e.type === "refusal" && e.correlationId === "demo-gcp-unmapped-1"),
     );
-    check("no token in the GCP audit lines", !audit.join("\n").match(/eyJ[\w-]{10,}\.[\w-]{10,}|ya29\./));
+    check(
+      "no token in the GCP audit lines",
+      !audit.lines.join("\n").match(/eyJ[\w-]{10,}\.[\w-]{10,}|ya29\./),
+    );
 
     if (serve) {
       console.log(bold(`\nserving (GCP): open ${site.url}/ or curl ${site.url}/report   (Ctrl-C to stop)`));
-      await new Promise((resolve) => process.once("SIGINT", resolve));
+      await untilInterrupted();
     }
   } catch (error) {
     check("GCP demo ran", false, error instanceof Error ? error.message : String(error));
@@ -198,5 +192,5 @@ export async function runGcpDemo({ root, load, serve = false }) {
     await site?.stop();
     await emulator.stop();
   }
-  return results.length > 0 && results.every(Boolean);
+  return ok();
 }
