@@ -44,21 +44,21 @@ const RULES: Readonly<Record<number, readonly [FederationErrorCode, string]>> = 
   ],
   700024: [
     "expired_subject_token",
-    "The assertion is expired or not yet valid (exp/nbf): use a fresh token, check the minting clock.",
+    "Assertion expired or not yet valid (exp/nbf): use a fresh token, check the minting clock.",
   ],
   700027: [
     INVALID,
-    "Entra could not verify the assertion: sign with RS256 using a key in the JWKS of issuer {I}.",
+    "Entra could not verify the assertion: sign with RS256, with a key in the JWKS of issuer {I}.",
   ],
   7000272: [
     INVALID,
-    "The assertion's kid is not in the JWKS Entra fetched for issuer {I}: publish keys before use, keep old ones after rotation.",
+    "The assertion's kid is not in the JWKS of issuer {I}: publish keys before use, keep old ones after rotation.",
   ],
   5002730: [INVALID, "Entra accepts RS256 assertions only."],
   70011: ["invalid_request", "Entra rejected scope '{S}': ask for one '<resource>/.default'."],
   7000215: [
     CONFIG,
-    "Entra judged a client secret invalid, but fedkit sends none: check client id {C} and that nothing adds a client_secret.",
+    "Entra saw an invalid client secret, but fedkit sends none: check client id {C}; nothing may add a client_secret.",
   ],
   700016: [
     CONFIG,
@@ -79,19 +79,6 @@ function hint(template: string, c: HintContext): string {
     T: c.tenantId,
   };
   return template.replace(/\{([A-Z])\}/g, (_, key: string) => values[key] ?? "");
-}
-
-/**
- * The answer with the client assertion cut out (as sent and form-encoded): Entra's `error_description` goes
- * into messages, audit events and logs, and the core's pattern scrubbing misses a JWT whose header is not `eyJ...`.
- * @internal
- */
-export function withoutAssertion(response: HttpResponse, assertion: string): HttpResponse {
-  if (assertion.length < 8) return response;
-  let text = response.text;
-  for (const form of new Set([assertion, encodeURIComponent(assertion)]))
-    text = text.split(form).join("[redacted]");
-  return text === response.text ? response : { ...response, text };
 }
 
 /** Whether Entra answered AADSTS70021, which can happen while a new credential propagates. @internal */

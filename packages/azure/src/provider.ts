@@ -5,8 +5,8 @@
  */
 
 import type { AccessToken, ExchangeContext, ExchangeResult, Provider, SubjectToken } from "@fedkit/core";
-import { FederationError, summarizeSubject } from "@fedkit/core";
-import { entraFailure, isPropagationError, withoutAssertion } from "./errors.js";
+import { FederationError, redactResponse, summarizeSubject } from "@fedkit/core";
+import { entraFailure, isPropagationError } from "./errors.js";
 import {
   type AzureProviderOptions,
   checkScope,
@@ -77,7 +77,7 @@ async function exchange(
     audience: o.audience,
     scope: o.scope,
   };
-  if (response.status !== 200) throw entraFailure(withoutAssertion(response, subject.raw), hints);
+  if (response.status !== 200) throw entraFailure(redactResponse(response, [subject.raw]), hints);
   let json: Record<string, unknown> = {};
   try {
     json = JSON.parse(response.text);

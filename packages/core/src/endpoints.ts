@@ -180,7 +180,7 @@ function normalizeOrigin(origin: string): string | undefined {
 export function checkEndpoint(url: string | URL, rule: EndpointRule): URL {
   const parsed = toUrl(url, rule.cloud);
   if (parsed.username !== "" || parsed.password !== "") {
-    throw refused(parsed, rule, "it carries user info; put credentials nowhere in endpoint URLs");
+    throw refused(parsed, rule, "it carries user info");
   }
   for (const allowed of rule.allowedOrigins ?? []) {
     if (normalizeOrigin(allowed) === parsed.origin) return parsed;
@@ -196,8 +196,8 @@ function refused(url: URL, rule: EndpointRule, why: string): FederationError {
   return new FederationError("endpoint_refused", `Refused to send a token to ${url.origin}: ${why}.`, {
     provider: rule.cloud,
     hint:
-      `Use an official ${rule.cloud} endpoint (${rule.officialHosts.slice(0, 3).join(", ")}, ...), or opt in to ` +
-      `this origin explicitly (for an emulator or private link: allowCustomEndpoint / allowedOrigins: ["${url.origin}"]).`,
+      `Use an official ${rule.cloud} host (${rule.officialHosts.slice(0, 3).join(", ")}, ...), or opt this ` +
+      `origin in (emulator, private link): allowedOrigins: ["${url.origin}"] / allowCustomEndpoint.`,
   });
 }
 

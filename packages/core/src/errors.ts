@@ -149,17 +149,18 @@ export function scrub(text: string): string {
  */
 export class FederationError extends Error {
   override readonly name = "FederationError";
-  readonly code: FederationErrorCode;
-  readonly provider: string | undefined;
-  readonly status: number | undefined;
-  readonly cloudCode: string | undefined;
-  readonly cloudMessage: string | undefined;
-  readonly requestId: string | undefined;
-  readonly traceId: string | undefined;
-  readonly hint: string | undefined;
-  readonly subject: SubjectSummary | undefined;
-  readonly retryable: boolean;
-  readonly attempts: number | undefined;
+  // `declare`: the constructor assigns every field, so no field initialisers need emitting (bundle size).
+  declare readonly code: FederationErrorCode;
+  declare readonly provider: string | undefined;
+  declare readonly status: number | undefined;
+  declare readonly cloudCode: string | undefined;
+  declare readonly cloudMessage: string | undefined;
+  declare readonly requestId: string | undefined;
+  declare readonly traceId: string | undefined;
+  declare readonly hint: string | undefined;
+  declare readonly subject: SubjectSummary | undefined;
+  declare readonly retryable: boolean;
+  declare readonly attempts: number | undefined;
 
   constructor(code: FederationErrorCode, message: string, details: FederationErrorDetails = {}) {
     super(scrub(message), details.cause === undefined ? undefined : { cause: details.cause });

@@ -160,7 +160,7 @@ function stopped(
       attempts,
       retryable: true,
       cause: last ?? cause ?? new DeadlineExceeded("deadline"),
-      hint: "The cloud answered too slowly. Raise retry.deadlineMs if your platform allows a longer request.",
+      hint: "The cloud answered too slowly; raise retry.deadlineMs if your platform allows.",
     },
   );
 }
@@ -193,7 +193,7 @@ function transportFailure(
       attempts: attempt,
       retryable: true,
       cause: error,
-      hint: "Check DNS, egress rules and TLS to the endpoint; fedkit retried with backoff.",
+      hint: "Check DNS, egress and TLS to the endpoint.",
     },
   );
 }
@@ -211,7 +211,7 @@ function redirected(
       provider: request.endpoint.cloud,
       attempts,
       ...details,
-      hint: "Point the endpoint at the service itself, not at a host that redirects.",
+      hint: "Use the service's own endpoint, not a redirecting host.",
     },
   );
 }

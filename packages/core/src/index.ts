@@ -11,6 +11,7 @@ export * from "./cache/memory.js";
 export * from "./endpoints.js";
 export { deriveCacheKey } from "./engine/keys.js";
 export { DEFAULT_REFRESH_POLICY, type RefreshPolicy, resolveRefreshPolicy } from "./engine/policy.js";
+export { redactResponse } from "./engine/redact.js";
 export * from "./errors.js";
 export * from "./federation.js";
 export * from "./http.js";

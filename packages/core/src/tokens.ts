@@ -30,7 +30,7 @@ export function decodeSubjectToken(raw: string, trust: TokenTrust = "unverified"
   if (typeof raw !== "string" || raw.trim() === "") {
     throw new FederationError("invalid_subject_token", "The subject token is empty or not a string.", {
       provider: "core",
-      hint: "Pass the OIDC token (a JWT: three base64url parts separated by dots).",
+      hint: "Pass the OIDC token (a JWT: header.payload.signature).",
     });
   }
   const value = raw.trim();
@@ -46,7 +46,7 @@ export function decodeSubjectToken(raw: string, trust: TokenTrust = "unverified"
     throw new FederationError("invalid_subject_token", "The subject token is not a decodable JWT.", {
       provider: "core",
       cause: new Error(cause instanceof Error ? cause.name : "decode failed"),
-      hint: "Check that the source yields the raw JWT (no 'Bearer ' prefix, no quotes, not a JWE or opaque token).",
+      hint: "The source must yield the raw JWT (no 'Bearer ', no quotes, not a JWE or opaque token).",
     });
   }
   return Object.freeze({ raw: value, claims: Object.freeze(claims), header: Object.freeze(header), trust });
@@ -90,7 +90,7 @@ export function checkTokenTimes(
     throw new FederationError("expired_subject_token", `The subject token expired ${ago}s ago.`, {
       provider: "core",
       subject: summarizeSubject(token),
-      hint: "Fetch a fresh token from your identity provider for each exchange; do not store subject tokens.",
+      hint: "Fetch a fresh token for each exchange; do not store subject tokens.",
     });
   }
   if (typeof nbf === "number" && nbf * 1000 - skewMs > now) {
@@ -101,7 +101,7 @@ export function checkTokenTimes(
       {
         provider: "core",
         subject: summarizeSubject(token),
-        hint: "The issuer's clock and this machine's clock disagree; check time sync on both.",
+        hint: "Check clock sync between the issuer and this machine.",
       },
     );
   }
@@ -130,8 +130,8 @@ export function checkTokenAudience(token: SubjectToken, audience: string, provid
       provider,
       subject: summarizeSubject(token),
       hint:
-        `Request the token for audience "${clip(audience)}" (the source is asked for provider.audience), ` +
-        "or set the provider's audience option to what your identity provider issues and trust that on the cloud side.",
+        `Request the token for audience "${clip(audience)}", or set the provider's audience option to what ` +
+        "your identity provider issues (and trust that on the cloud side).",
     },
   );
 }

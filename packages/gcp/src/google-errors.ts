@@ -21,22 +21,6 @@ export interface GoogleAnswer {
   readonly contentType: string;
 }
 
-/**
- * The answer with every secret the call sent (the subject token, the federated bearer) cut out, as sent and
- * form-encoded. Error text goes into messages, audit events and logs, and the core's pattern scrubbing misses
- * tokens that do not look like `eyJ...` JWTs or `ya29.` tokens.
- * @internal
- */
-export function withoutSecrets(response: HttpResponse, secrets: readonly string[]): HttpResponse {
-  let text = response.text;
-  for (const secret of secrets) {
-    if (secret.length < 8) continue;
-    for (const form of new Set([secret, encodeURIComponent(secret)]))
-      text = text.split(form).join("[redacted]");
-  }
-  return text === response.text ? response : { ...response, text };
-}
-
 /** Parses a body as JSON when it is JSON; never throws. @internal */
 export function readAnswer(response: HttpResponse): GoogleAnswer {
   const contentType = response.headers.get("content-type") ?? "";

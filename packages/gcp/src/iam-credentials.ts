@@ -3,9 +3,15 @@
  *
  * @packageDocumentation
  */
-import { type ExchangeContext, FederationError, type HttpResponse, type SubjectToken } from "@fedkit/core";
+import {
+  type ExchangeContext,
+  FederationError,
+  type HttpResponse,
+  redactResponse,
+  type SubjectToken,
+} from "@fedkit/core";
 import type { ResolvedGcp } from "./endpoints.js";
-import { iamError, readAnswer, unreadable, withoutSecrets } from "./google-errors.js";
+import { iamError, readAnswer, unreadable } from "./google-errors.js";
 import { metricsHeader } from "./sts.js";
 
 // The email goes in unencoded, as Google's libraries send it; checkServiceAccount() allows no `/`, `:` or space.
@@ -71,7 +77,7 @@ export async function generateAccessToken(
   const response = await post(resolved, "generateAccessToken", federatedToken, body, ctx);
   if (response.status !== 200) {
     throw iamError(
-      withoutSecrets(response, [subject.raw, federatedToken]),
+      redactResponse(response, [subject.raw, federatedToken]),
       resolved,
       subject,
       "generateAccessToken",
@@ -109,7 +115,7 @@ export async function generateIdToken(
   const response = await post(resolved, "generateIdToken", federatedToken, body, ctx);
   if (response.status !== 200) {
     throw iamError(
-      withoutSecrets(response, [subject.raw, federatedToken]),
+      redactResponse(response, [subject.raw, federatedToken]),
       resolved,
       subject,
       "generateIdToken",

@@ -3,9 +3,9 @@
  *
  * @packageDocumentation
  */
-import { type ExchangeContext, FederationError, type SubjectToken } from "@fedkit/core";
+import { type ExchangeContext, FederationError, redactResponse, type SubjectToken } from "@fedkit/core";
 import type { ResolvedGcp } from "./endpoints.js";
-import { readAnswer, stsError, unreadable, withoutSecrets } from "./google-errors.js";
+import { readAnswer, stsError, unreadable } from "./google-errors.js";
 
 /** @internal */
 export const TOKEN_EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange";
@@ -63,7 +63,7 @@ export async function stsExchange(
     endpoint: resolved.stsRule,
     operation: "gcp:sts.token",
   });
-  if (response.status !== 200) throw stsError(withoutSecrets(response, [subject.raw]), resolved, subject);
+  if (response.status !== 200) throw stsError(redactResponse(response, [subject.raw]), resolved, subject);
   const answer = readAnswer(response);
   const token = answer.json?.["access_token"];
   if (typeof token !== "string" || token.length === 0) {

@@ -54,7 +54,11 @@ export async function buildEvent(input: EventInput): Promise<AuditEvent> {
     if (hash !== undefined) subject.jtiHash = hash;
     subject.trust = input.token.trust;
   }
-  const event: { -readonly [K in keyof AuditEvent]: AuditEvent[K] } = {
+  const error = input.error instanceof FederationError ? input.error : undefined;
+  const labels =
+    input.labels !== undefined && Object.keys(input.labels).length > 0 ? input.labels : undefined;
+  // Absent fields are left out, not set to undefined (the sinks serialise events as they are).
+  return defined({
     time: new Date(input.now).toISOString(),
     type: input.type,
     provider: input.provider.cloud,
@@ -63,24 +67,23 @@ export async function buildEvent(input: EventInput): Promise<AuditEvent> {
     durationMs: Math.round(input.durationMs * 1000) / 1000,
     cache: input.cache,
     correlationId: input.correlationId,
-  };
-  if (input.entry?.sessionName !== undefined) event.sessionName = input.entry.sessionName;
-  if (input.entry !== undefined) event.expiresAt = new Date(input.entry.expiresAt).toISOString();
-  if (input.attempts !== undefined) event.attempts = input.attempts;
-  if (input.requestId !== undefined) event.requestId = input.requestId;
-  if (input.error instanceof FederationError) {
-    const error: {
-      -readonly [K in keyof NonNullable<AuditEvent["error"]>]: NonNullable<AuditEvent["error"]>[K];
-    } = {
-      code: input.error.code,
-      message: input.error.message,
-    };
-    if (input.error.status !== undefined) error.status = input.error.status;
-    if (input.error.cloudCode !== undefined) error.cloudCode = input.error.cloudCode;
-    event.error = error;
-    if (input.error.requestId !== undefined && event.requestId === undefined)
-      event.requestId = input.error.requestId;
-  }
-  if (input.labels !== undefined && Object.keys(input.labels).length > 0) event.labels = input.labels;
-  return event;
+    sessionName: input.entry?.sessionName,
+    expiresAt: input.entry && new Date(input.entry.expiresAt).toISOString(),
+    attempts: input.attempts,
+    requestId: input.requestId ?? error?.requestId,
+    error:
+      error &&
+      defined({
+        code: error.code,
+        message: error.message,
+        status: error.status,
+        cloudCode: error.cloudCode,
+      }),
+    labels,
+  }) as AuditEvent;
+}
+
+function defined<T extends Record<string, unknown>>(object: T): T {
+  for (const key in object) if (object[key] === undefined) delete object[key];
+  return object;
 }

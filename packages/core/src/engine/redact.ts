@@ -13,6 +13,8 @@ import { FederationError } from "../errors.js";
 const MARK = "[redacted]";
 /** Cause chains longer than this are cut off: a cycle or a pathological chain must not stall a failure. */
 const MAX_DEPTH = 8;
+/** The text fields of a FederationError that may echo what a provider sent or received. */
+const TEXT_FIELDS = ["message", "cloudMessage", "hint", "cloudCode", "requestId", "traceId"] as const;
 
 /**
  * The forms a token takes in an error: as is, form/URL-encoded (as a provider sent it), and its signature alone,
@@ -82,27 +84,15 @@ function clean(value: unknown, forms: readonly string[], depth: number): unknown
 
 function rebuild(error: FederationError, forms: readonly string[], depth: number): FederationError {
   const cause = clean(error.cause, forms, depth + 1);
-  const fields = [
-    error.message,
-    error.cloudMessage,
-    error.hint,
-    error.cloudCode,
-    error.requestId,
-    error.traceId,
-  ];
-  if (cause === error.cause && !has(error.stack, forms) && !fields.some((field) => has(field, forms)))
+  if (cause === error.cause && !has(error.stack, forms) && !TEXT_FIELDS.some((k) => has(error[k], forms)))
     return error;
+  const texts: Partial<Record<(typeof TEXT_FIELDS)[number], string>> = {};
+  for (const k of TEXT_FIELDS) texts[k] = cut(error[k], forms);
+  // toJSON carries the other fields (provider, status, retryable, attempts); the subject and cause are re-added.
   const copy = new FederationError(error.code, cut(error.message, forms), {
-    provider: error.provider,
-    status: error.status,
-    cloudCode: cut(error.cloudCode, forms),
-    cloudMessage: cut(error.cloudMessage, forms),
-    requestId: cut(error.requestId, forms),
-    traceId: cut(error.traceId, forms),
-    hint: cut(error.hint, forms),
+    ...error.toJSON(),
+    ...texts,
     subject: error.subject,
-    retryable: error.retryable,
-    attempts: error.attempts,
     cause,
   });
   // The provider's stack points at where it failed: keep it, minus the token its first line may repeat.
@@ -117,4 +107,25 @@ function rebuild(error: FederationError, forms: readonly string[], depth: number
  */
 export function redactSubject(error: FederationError, raw: string): FederationError {
   return raw === "" ? error : rebuild(error, formsOf(raw), 0);
+}
+
+/**
+ * A provider's HTTP answer with each secret it sent (the subject token, a federated bearer) cut out, as sent,
+ * URL-encoded and as a JWS signature, before the answer's text reaches an error message, audit event or log.
+ * Secrets shorter than 8 characters are left alone (they would cut ordinary words). Returns `response` itself
+ * when nothing was cut.
+ *
+ * @example
+ * ```ts
+ * if (res.status !== 200) throw mapError(redactResponse(res, [token.raw]));
+ * ```
+ * @public
+ */
+export function redactResponse<R extends { readonly text: string }>(
+  response: R,
+  secrets: readonly string[],
+): R {
+  let text = response.text;
+  for (const secret of secrets) if (secret.length >= 8) text = cut(text, formsOf(secret));
+  return text === response.text ? response : { ...response, text };
 }

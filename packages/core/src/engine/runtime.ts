@@ -131,7 +131,7 @@ export function asFederationError(error: unknown, provider: Provider): Federatio
   return new FederationError("bad_response", `${provider.cloud} exchange failed unexpectedly (${name}).`, {
     provider: provider.cloud,
     cause: error,
-    hint: "This points at a bug in the provider or the token source; the error's cause has the details.",
+    hint: "A bug in the provider or the token source; see the error's cause.",
   });
 }
 

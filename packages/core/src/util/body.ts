@@ -22,7 +22,7 @@ export async function readCapped(
       {
         provider,
         status: res.status,
-        hint: "Check the endpoint; raise retry.maxResponseBytes only if the cloud legitimately answers this much.",
+        hint: "Check the endpoint, or raise retry.maxResponseBytes.",
       },
     );
   const declared = Number(res.headers.get("content-length"));

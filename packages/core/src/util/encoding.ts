@@ -5,7 +5,6 @@
  */
 
 const encoder = new TextEncoder();
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
 /**
  * Encodes bytes as unpadded base64url (RFC 4648 §5), as JWTs and PKCE use it.
@@ -39,7 +38,7 @@ export function base64urlDecode(text: string): Uint8Array {
 /** Lower-case hex of bytes. @public */
 export function toHex(bytes: Uint8Array): string {
   let out = "";
-  for (const b of bytes) out += HEX[b];
+  for (const b of bytes) out += b.toString(16).padStart(2, "0");
   return out;
 }
 
