@@ -27,7 +27,7 @@ import {
   skippedWithoutBuild,
 } from "./support.js";
 
-const built = builtPackagesPresent();
+const built = builtPackagesPresent(["core", "gcp", "netlify"]);
 
 describe.skipIf(!built)("GCP sample site on the local edge runtime against the emulator", () => {
   let emulator: Emulator;
