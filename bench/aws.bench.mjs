@@ -252,7 +252,12 @@ try {
     sessionName: "bench",
   });
   const ok = () => new Response("");
-  const s3 = awsFetch(federation, aws, { service: "s3", region: "us-east-1", fetch: async () => ok() });
+  const s3 = awsFetch(federation, aws, {
+    service: "s3",
+    region: "us-east-1",
+    fetch: async () => ok(),
+    allowedOrigins: [urls.s3],
+  });
   const objectUrl = `${urls.s3}/private/report.csv`;
   await s3(objectUrl);
   const sdkCreds = fromWebToken({
