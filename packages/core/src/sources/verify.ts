@@ -133,7 +133,8 @@ function verificationError(cause: unknown, token: SubjectToken, options: VerifyO
         hint: `Allowed: ${JSON.stringify(options.issuer)}.`,
       });
     }
-    if (cause.claim === "nbf") {
+    // Only a failed time check means "not valid yet"; a non-numeric nbf is a malformed token.
+    if (cause.claim === "nbf" && cause.reason === "check_failed") {
       return new FederationError("expired_subject_token", "The bearer token is not valid yet (nbf).", {
         ...details,
         hint: "Check clock sync between the issuer and this machine.",
