@@ -284,6 +284,17 @@ suite("JWT oracles: core verifySubjectToken", () => {
         algorithms: (c.verifyOptions["algorithms"] as string[] | undefined) ?? ["HS256"],
         clockToleranceSeconds: typeof tolerance === "string" ? Number.parseInt(tolerance, 10) : 0,
       };
+      if (
+        (Array.isArray(issuer) && issuer.length === 0) ||
+        (Array.isArray(audience) && audience.length === 0)
+      ) {
+        // An empty allow-list accepts nothing upstream; fedkit refuses it earlier, as a configuration error,
+        // because jose would skip the check altogether for a missing value.
+        expect(c.expected.valid, c.name).toBe(false);
+        await expect(verifySubjectToken(token, options), c.name).rejects.toThrow(TypeError);
+        ran.push(c.name);
+        continue;
+      }
       const result = await outcome(verifySubjectToken(token, options));
       if (c.expected.valid) expect(result, c.name).toBe("ok");
       else expect(result === "ok" ? result : result.code, c.name).toBe(expectedCode(c));

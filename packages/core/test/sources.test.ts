@@ -22,6 +22,19 @@ describe("verifySubjectToken / requestBearerToken", async () => {
   const idp = await createTestSigner();
   const options = { jwks: idp.jwks, issuer: idp.issuer, audience: "sts.amazonaws.com" };
 
+  it.each([
+    ["issuer", { issuer: undefined }],
+    ["issuer", { issuer: "" }],
+    ["issuer", { issuer: [] }],
+    ["audience", { audience: undefined }],
+    ["audience", { audience: ["ok", ""] }],
+  ])("refuses to verify without an explicit %s (jose would skip that check)", async (field, override) => {
+    const raw = await idp.sign({ sub: "a", aud: "sts.amazonaws.com" });
+    const loose = { ...options, ...override } as unknown as typeof options;
+    await expect(verifySubjectToken(raw, loose)).rejects.toThrow(new RegExp(`options\\.${field} must be`));
+    expect(() => requestBearerToken(bearer(raw), loose)).toThrow(TypeError);
+  });
+
   it("marks a verified token as verified", async () => {
     const token = await verifySubjectToken(await idp.sign({ sub: "a", aud: "sts.amazonaws.com" }), options);
     expect(token.trust).toBe("verified");

@@ -5,7 +5,7 @@
  */
 import { MissingSubjectTokenError } from "../errors.js";
 import type { SubjectToken, SubjectTokenSource } from "../types.js";
-import { type VerifyOptions, verifySubjectToken } from "./verify.js";
+import { assertVerifyOptions, type VerifyOptions, verifySubjectToken } from "./verify.js";
 
 /**
  * Yields the `Authorization: Bearer` token of `request`, verified against `options.jwks` (signature, issuer,
@@ -26,6 +26,7 @@ import { type VerifyOptions, verifySubjectToken } from "./verify.js";
 export function requestBearerToken(request: Request, options: VerifyOptions): SubjectTokenSource {
   if (typeof request?.headers?.get !== "function")
     throw new TypeError("requestBearerToken: pass the incoming Request");
+  assertVerifyOptions(options, "requestBearerToken");
   let verified: Promise<SubjectToken> | undefined;
   return {
     name: "request",

@@ -83,6 +83,23 @@ function resolveKeys(jwks: JwksSource, fetchImpl: FetchLike | undefined): JWTVer
 }
 
 /**
+ * jose skips its issuer and audience checks when they are undefined, so a missing value (an unset environment
+ * variable in JavaScript) would silently accept any issuer or audience the JWKS signs for. Refuse it instead.
+ * @internal
+ */
+export function assertVerifyOptions(options: VerifyOptions, where: string): void {
+  for (const field of ["issuer", "audience"] as const) {
+    const value = options?.[field];
+    const list = Array.isArray(value) ? value : [value];
+    if (list.length === 0 || list.some((v) => typeof v !== "string" || v === "")) {
+      throw new TypeError(
+        `${where}: options.${field} must be a non-empty string or array of strings (got ${JSON.stringify(value) ?? "undefined"}); tokens are only verified against an explicit ${field}.`,
+      );
+    }
+  }
+}
+
+/**
  * Verifies signature, issuer, audience, expiry and `nbf` of `raw` and returns it as a `verified` token.
  *
  * @throws FederationError `expired_subject_token`, `audience_mismatch`, `issuer_untrusted`,
@@ -94,6 +111,7 @@ function resolveKeys(jwks: JwksSource, fetchImpl: FetchLike | undefined): JWTVer
  * @public
  */
 export async function verifySubjectToken(raw: string, options: VerifyOptions): Promise<SubjectToken> {
+  assertVerifyOptions(options, "verifySubjectToken");
   const unverified = decodeSubjectToken(raw, "unverified");
   const keys = resolveKeys(options.jwks, options.fetch);
   const now = options.now ?? (() => Date.now());
