@@ -5,7 +5,8 @@
  */
 import { MissingSubjectTokenError } from "../errors.js";
 import type { SubjectToken, SubjectTokenSource } from "../types.js";
-import { assertVerifyOptions, type VerifyOptions, verifySubjectToken } from "./verify.js";
+import { type VerifyOptions, verifySubjectToken } from "./verify.js";
+import { assertVerifyOptions } from "./verify-options.js";
 
 /**
  * Yields the `Authorization: Bearer` token of `request`, verified against `options.jwks` (signature, issuer,

@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
@@ -16,6 +17,7 @@ import { isLoopbackOrigin } from "../endpoints.js";
 import { FederationError } from "../errors.js";
 import { decodeSubjectToken, summarizeSubject } from "../tokens.js";
 import type { Clock, FetchLike, SubjectToken } from "../types.js";
+import { assertVerifyOptions } from "./verify-options.js";
 
 /**
  * Where verification keys come from: a JWKS URL (fetched and cached by jose's `createRemoteJWKSet`), a local
@@ -80,23 +82,6 @@ function resolveKeys(jwks: JwksSource, fetchImpl: FetchLike | undefined): JWTVer
   }
   if (typeof jwks === "object" && jwks !== null && Array.isArray(jwks.keys)) return createLocalJWKSet(jwks);
   throw new TypeError("jwks must be a JWKS URL, a { keys: [...] } key set, or a jose key resolver");
-}
-
-/**
- * jose skips its issuer and audience checks when they are undefined, so a missing value (an unset environment
- * variable in JavaScript) would silently accept any issuer or audience the JWKS signs for. Refuse it instead.
- * @internal
- */
-export function assertVerifyOptions(options: VerifyOptions, where: string): void {
-  for (const field of ["issuer", "audience"] as const) {
-    const value = options?.[field];
-    const list = Array.isArray(value) ? value : [value];
-    if (list.length === 0 || list.some((v) => typeof v !== "string" || v === "")) {
-      throw new TypeError(
-        `${where}: options.${field} must be a non-empty string or array of strings (got ${JSON.stringify(value) ?? "undefined"}); tokens are only verified against an explicit ${field}.`,
-      );
-    }
-  }
 }
 
 /**
