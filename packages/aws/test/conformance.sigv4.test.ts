@@ -3,8 +3,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AwsV4Signer } from "aws4fetch";
 import { describe, expect, it } from "vitest";
+import { oracleSuite } from "../../../test/support/oracles.js";
 import { BoundedMap, createSigner } from "../src/signing.js";
-import { oracleSuite } from "./oracles.js";
 
 interface Entry {
   name: string;

@@ -3,12 +3,12 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createExchangeContext, decodeSubjectToken, FederationError } from "@fedkit/core";
 import { afterEach, describe, expect, it } from "vitest";
+import { oracleSuite } from "../../../test/support/oracles.js";
 import { parseRoleArn } from "../src/partition.js";
 import { awsProvider } from "../src/provider.js";
 import { stsFailure } from "../src/sts-errors.js";
 import { parseStsError, parseStsResult } from "../src/sts-response.js";
 import { type FakeServer, fakeToken, startServer } from "./helpers.js";
-import { oracleSuite } from "./oracles.js";
 
 interface Event {
   action: {

@@ -1,7 +1,3 @@
-/// <reference types="node" />
-/** Shared test helpers: subject tokens, a recording fetch, and the oracle directory. */
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
 import { decodeSubjectToken, type FetchLike, type SubjectToken } from "@fedkit/core";
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
@@ -42,18 +38,3 @@ export function scriptedFetch(responses: Array<() => Response>): { fetch: FetchL
   };
   return { fetch, calls };
 }
-
-/** `../shared/oracles/azure` next to the repository, or undefined when absent. */
-export function oracleDir(): string | undefined {
-  let dir = process.cwd();
-  while (!existsSync(join(dir, "pnpm-workspace.yaml"))) {
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-  const oracles = join(dir, "..", "shared", "oracles", "azure");
-  return existsSync(oracles) ? oracles : undefined;
-}
-
-/** Whether missing oracles must fail instead of skipping. */
-export const REQUIRE_ORACLES = process.env["FEDKIT_REQUIRE_ORACLES"] === "1";

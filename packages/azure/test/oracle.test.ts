@@ -3,8 +3,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createExchangeContext } from "@fedkit/core";
 import { describe, expect, it } from "vitest";
+import { requireOracleDir } from "../../../test/support/oracles.js";
 import { azureProvider, JWT_BEARER_ASSERTION_TYPE, parseEntraError } from "../src/index.js";
-import { oracleDir, REQUIRE_ORACLES, scriptedFetch, subjectToken } from "./helpers.js";
+import { scriptedFetch, subjectToken } from "./helpers.js";
 
 interface Oracle {
   tokenRequest: { docExampleFederatedCredential: string; msalNodeAssertionTypeConstant: string };
@@ -12,9 +13,7 @@ interface Oracle {
   errors: Array<{ aadsts: number; httpStatus: number; error: string; body: Record<string, unknown> }>;
 }
 
-const dir = oracleDir();
-if (!dir && REQUIRE_ORACLES)
-  throw new Error("FEDKIT_REQUIRE_ORACLES=1 but ../shared/oracles/azure is missing");
+const dir = requireOracleDir("azure");
 const suite = dir ? describe : describe.skip;
 const oracle: Oracle | undefined = dir
   ? JSON.parse(readFileSync(join(dir, "entra-client-assertion-token-endpoint.json"), "utf8"))

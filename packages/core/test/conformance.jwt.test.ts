@@ -1,28 +1,17 @@
 // Core's token verification (verifySubjectToken / requestBearerToken) against public JOSE reference data in
 // ../shared/oracles/jwt: Wycheproof JWS cases, the RFC 7520 cookbook and jose's JWT claim-validation cases.
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { CompactSign, compactVerify, createLocalJWKSet, errors, importJWK, type JWK, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
+import { oracleDir, REQUIRE_ORACLES } from "../../../test/support/oracles.js";
 import { FederationError } from "../src/errors.js";
 import { requestBearerToken } from "../src/sources/request.js";
 import { type VerifyOptions, verifySubjectToken } from "../src/sources/verify.js";
 
-/** The jwt oracle folder, found by walking up to the workspace root (pnpm-workspace.yaml). */
-function oracleDir(): string | undefined {
-  let dir = process.cwd();
-  while (!existsSync(join(dir, "pnpm-workspace.yaml"))) {
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-  const found = join(dir, "..", "shared", "oracles", "jwt");
-  return existsSync(join(found, "wycheproof", "json_web_signature_test.json")) ? found : undefined;
-}
+const ORACLES = oracleDir("jwt", "wycheproof/json_web_signature_test.json");
 
-const ORACLES = oracleDir();
-const REQUIRE = process.env["FEDKIT_REQUIRE_ORACLES"] === "1";
-const suite = ORACLES !== undefined || REQUIRE ? describe : describe.skip;
+const suite = ORACLES !== undefined || REQUIRE_ORACLES ? describe : describe.skip;
 if (ORACLES === undefined) {
   console.warn(
     "conformance.jwt: ../shared/oracles/jwt is absent, JWT oracle suites skipped (FEDKIT_REQUIRE_ORACLES=1 fails instead)",

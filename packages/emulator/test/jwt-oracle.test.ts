@@ -1,26 +1,15 @@
 // The emulator's IssuerVerifier (how the emulated clouds check tokens, here with an uploaded `jwks`) against public
 // JOSE reference data in ../shared/oracles/jwt: Wycheproof JWS/keys, the RFC 7520 cookbook, jose's JWKS cases.
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { compactVerify, createLocalJWKSet, importJWK, type JWK, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
+import { oracleDir, REQUIRE_ORACLES } from "../../../test/support/oracles.js";
 import type { JWKS } from "../src/config.js";
 import { IssuerVerificationError, IssuerVerifier } from "../src/index.js";
 
-function oracleDir(): string | undefined {
-  let dir = process.cwd();
-  while (!existsSync(join(dir, "pnpm-workspace.yaml"))) {
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-  const found = join(dir, "..", "shared", "oracles", "jwt");
-  return existsSync(join(found, "wycheproof", "json_web_signature_test.json")) ? found : undefined;
-}
-
-const ORACLES = oracleDir();
-const suite =
-  ORACLES !== undefined || process.env["FEDKIT_REQUIRE_ORACLES"] === "1" ? describe : describe.skip;
+const ORACLES = oracleDir("jwt", "wycheproof/json_web_signature_test.json");
+const suite = ORACLES !== undefined || REQUIRE_ORACLES ? describe : describe.skip;
 if (ORACLES === undefined) {
   console.warn(
     "jwt-oracle: ../shared/oracles/jwt is absent, JWT oracle suites skipped (FEDKIT_REQUIRE_ORACLES=1 fails instead)",

@@ -3,9 +3,10 @@
  * request is accepted, and the same request with any signed component altered is refused.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { requireOracleDir } from "../../../test/support/oracles.js";
 import { type SigV4Verification, verifySigV4 } from "../src/aws/sigv4.js";
 
 interface Entry {
@@ -20,13 +21,9 @@ interface Entry {
   expected: { authorization: string; signature: string };
 }
 
-const file = fileURLToPath(
-  new URL("../../../../shared/oracles/aws-sigv4/sigv4-testsuite.json", import.meta.url),
-);
-const present = existsSync(file);
-if (!present && process.env.FEDKIT_REQUIRE_ORACLES === "1")
-  throw new Error(`FEDKIT_REQUIRE_ORACLES=1 but the SigV4 oracle is missing at ${file}`);
-const entries: Entry[] = present ? JSON.parse(readFileSync(file, "utf8")) : [];
+const dir = requireOracleDir("aws-sigv4", "sigv4-testsuite.json");
+const present = dir !== undefined;
+const entries: Entry[] = present ? JSON.parse(readFileSync(join(dir, "sigv4-testsuite.json"), "utf8")) : [];
 const label = (e: Entry) => `${e.suite.startsWith("botocore") ? "botocore" : "aws-2015"}/${e.name}`;
 const edition2015Multiline = (e: Entry) => label(e) === "aws-2015/get-header-value-multiline";
 

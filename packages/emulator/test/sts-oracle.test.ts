@@ -1,30 +1,16 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { requireOracleDir } from "../../../test/support/oracles.js";
 import type { Emulator } from "../src/index.js";
 import { awsEmulator } from "./aws-fixture.js";
 import { parseXml, shape, textAt } from "./xml.js";
 
 // Parse-compares the emulator's STS answers with AWS's own: the API reference sample, botocore's fixtures and
 // model, and real STS traffic recorded by smithy-rs (../shared/oracles/aws-sts, outside the repo).
-function oracleDir(): string | undefined {
-  let dir = process.cwd();
-  while (!existsSync(join(dir, "pnpm-workspace.yaml"))) {
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-  const oracles = join(dir, "..", "shared", "oracles", "aws-sts");
-  return existsSync(oracles) ? oracles : undefined;
-}
-
-const ORACLES = oracleDir();
-const required = process.env["FEDKIT_REQUIRE_ORACLES"] === "1";
-if (!ORACLES && required)
-  throw new Error("FEDKIT_REQUIRE_ORACLES=1 but ../shared/oracles/aws-sts is missing");
+const ORACLES = requireOracleDir("aws-sts");
 const suite = ORACLES ? describe : describe.skip;
-if (!ORACLES) console.warn("skipping STS oracle comparison: ../shared/oracles/aws-sts not found");
 
 const read = (path: string) => readFileSync(join(ORACLES!, path), "utf8");
 

@@ -2,26 +2,14 @@
  * Compares the requests fedkit sends with Google's contract compiled from google-auth-library's own tests
  * (../shared/oracles/gcp), and maps the observed Google error bodies.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createExchangeContext, decodeSubjectToken, FederationError } from "@fedkit/core";
 import { describe, expect, it } from "vitest";
+import { requireOracleDir } from "../../../test/support/oracles.js";
 import { type ExternalAccountConfig, fromExternalAccount, gcpProvider } from "../src/index.js";
 
-function oracleDir(): string | undefined {
-  let dir = process.cwd();
-  while (!existsSync(join(dir, "pnpm-workspace.yaml"))) {
-    const up = join(dir, "..");
-    if (up === dir) return undefined;
-    dir = up;
-  }
-  const oracles = join(dir, "..", "shared", "oracles", "gcp");
-  return existsSync(oracles) ? oracles : undefined;
-}
-
-const dir = oracleDir();
-if (!dir && process.env["FEDKIT_REQUIRE_ORACLES"] === "1")
-  throw new Error("GCP oracles missing at ../shared/oracles/gcp");
+const dir = requireOracleDir("gcp");
 const suite = dir ? describe : describe.skip;
 // biome-ignore lint/suspicious/noExplicitAny: the oracle file is untyped JSON.
 const contract: any = dir
