@@ -17,6 +17,8 @@ import {
 import { StsError, stsErrors, type XmlNode } from "./sts-xml.js";
 
 const ACTION = "sts:AssumeRoleWithWebIdentity";
+/** The emulator's model of AWS's unpublished web-identity token age limit (`aws.maxWebIdentityTokenAgeSeconds`). */
+const DEFAULT_MAX_TOKEN_AGE_SECONDS = 86_400;
 const TAGS_CLAIM = "https://aws.amazon.com/tags";
 const SOURCE_IDENTITY_CLAIM = "https://aws.amazon.com/source_identity";
 const NO_KEY =
@@ -142,6 +144,11 @@ export async function assumeRoleWithWebIdentity(ctx: EmulatorContext, params: St
   const { payload } = await ctx.issuers.verify(token!, { issuer: iss }).catch((error: unknown) => {
     throw mapVerification(error, claims, nowSeconds);
   });
+  // Not yet expired is not enough: AWS has refused tokens issued days earlier ("Token too old: 441398",
+  // mozilla-iam/mozilla-aws-cli#146). The limit is unpublished, so it is a setting.
+  const age = typeof payload.iat === "number" ? nowSeconds - Math.floor(payload.iat) : 0;
+  if (age > (ctx.config.aws?.maxWebIdentityTokenAgeSeconds ?? DEFAULT_MAX_TOKEN_AGE_SECONDS))
+    throw new StsError(400, "ExpiredTokenException", `Token too old: ${age}`);
   const auds = typeof payload.aud === "string" ? [payload.aud] : (payload.aud ?? []);
   const aud = auds.find((candidate) => provider.clientIds.includes(candidate));
   if (aud === undefined) throw stsErrors.invalidToken("Incorrect token audience");
