@@ -137,7 +137,10 @@ export async function assumeRoleWithWebIdentity(ctx: EmulatorContext, params: St
 
   const claims = unverifiedClaims(token!);
   const iss = typeof claims.iss === "string" ? claims.iss : "";
-  const provider = ctx.state.aws.oidcProviders.get(providerHostPath(iss));
+  // IAM finds the provider by the token's `iss` as written: another scheme, letter case, port or a trailing slash
+  // is another issuer (OIDC Core §2: iss is a case-sensitive URL), and AWS answers as for an unregistered one.
+  const candidate = ctx.state.aws.oidcProviders.get(providerHostPath(iss));
+  const provider = candidate?.url === iss ? candidate : undefined;
   if (!iss || !provider)
     throw stsErrors.invalidToken(`No OpenIDConnect provider found in your account for ${iss}`);
   const nowSeconds = Math.floor(ctx.now() / 1000);
