@@ -230,6 +230,9 @@ describe("STS: a regional endpoint answers for its region", () => {
     const wrong = await sts("sts.eu-west-1.amazonaws.com", "us-east-1");
     expect(wrong.status).toBe(403);
     expect(wrong.body).toContain("<Code>SignatureDoesNotMatch</Code>");
+    expect(wrong.body).toContain(
+      "<Message>Credential should be scoped to a valid region, not 'us-east-1'. </Message>",
+    );
   });
 
   it("the global sts.amazonaws.com is us-east-1", async () => {

@@ -224,7 +224,12 @@ const tally = { accepted: 0, acceptedRequestOnly: 0, rejected: 0 };
     it("refuses a scope naming another region than the endpoint's", async () => {
       const e = entries[0]!;
       const result = await verify(e, build(e), true, "eu-west-1");
-      expect(result).toMatchObject({ ok: false, reason: "scope_mismatch", code: "SignatureDoesNotMatch" });
+      expect(result).toMatchObject({
+        ok: false,
+        reason: "region_mismatch",
+        code: "SignatureDoesNotMatch",
+        message: "Credential should be scoped to a valid region, not 'us-east-1'. ",
+      });
     });
 
     it("reports its counts", () => {

@@ -116,11 +116,17 @@ function checkEnvelope(params: SigV4Params, request: Request, options: VerifySig
   if (time === undefined) return fail("missing_date");
   if (params.scope.date !== params.amzDate!.slice(0, 8))
     return fail("scope_mismatch", "Invalid credential date. Date is not the same as X-Amz-Date.");
-  if (options.region && params.scope.region !== options.region)
-    return fail(
-      "scope_mismatch",
-      `the region '${params.scope.region}' is wrong; expecting '${options.region}'`,
-    );
+  if (options.region && params.scope.region !== options.region) {
+    // Each family's own wording: S3's names the expected region, STS's (cloud-custodian#4874) the one sent.
+    const region = params.scope.region;
+    return {
+      ...fail("region_mismatch"),
+      message:
+        service === "s3"
+          ? `The authorization header is malformed; the region '${region}' is wrong; expecting '${options.region}'`
+          : `Credential should be scoped to a valid region, not '${region}'. `,
+    };
+  }
   if (options.service && params.scope.service !== options.service)
     return fail(
       "scope_mismatch",
