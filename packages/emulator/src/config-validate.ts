@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { REGION_NAME } from "./aws/s3-region.js";
 import type { EmulatorConfig } from "./config.js";
 import { MalformedPolicyError, type PolicyKind, parsePolicy } from "./iam/index.js";
 
@@ -130,7 +131,14 @@ function validateIdp(value: unknown, path: string): void {
 
 function validateAws(value: unknown, path: string): void {
   if (value === undefined) return;
-  const aws = object(value, path, ["accountId", "oidcProviders", "roles", "buckets"]);
+  const aws = object(value, path, [
+    "accountId",
+    "oidcProviders",
+    "roles",
+    "buckets",
+    "maxWebIdentityTokenAgeSeconds",
+  ]);
+  optInt(aws["maxWebIdentityTokenAgeSeconds"], `${path}.maxWebIdentityTokenAgeSeconds`, 60, 86_400 * 30);
   optStr(aws["accountId"], `${path}.accountId`, /^\d{12}$/, "twelve digits, e.g. 123456789012");
   optArray(aws["oidcProviders"], `${path}.oidcProviders`, (item, at) => {
     const provider = object(item, at, ["url", "clientIds"]);
@@ -169,7 +177,8 @@ function validateAws(value: unknown, path: string): void {
     stringMap(role["tags"], `${at}.tags`);
   });
   optArray(aws["buckets"], `${path}.buckets`, (item, at) => {
-    const bucket = object(item, at, ["name", "objects"]);
+    const bucket = object(item, at, ["name", "region", "objects"]);
+    optStr(bucket["region"], `${at}.region`, REGION_NAME, "an AWS region name, e.g. eu-west-1");
     str(
       bucket["name"],
       `${at}.name`,

@@ -59,8 +59,13 @@ export interface AwsConfig {
   /** IAM OIDC providers; `url` is the issuer including `https://` (or `http://` for a loopback issuer). */
   oidcProviders?: Array<{ url: string; clientIds: string[] }>;
   roles?: AwsRoleConfig[];
-  /** Buckets with seed objects (key → UTF-8 body). */
-  buckets?: Array<{ name: string; objects?: Record<string, string> }>;
+  /**
+   * `AssumeRoleWithWebIdentity` refuses a token whose `iat` is older than this ("Token too old"), even when it has
+   * not expired. AWS does not publish its limit; default 86400 (one day), a model of observed refusals.
+   */
+  maxWebIdentityTokenAgeSeconds?: number;
+  /** Buckets with seed objects (key → UTF-8 body), each in `region` (default `us-east-1`). */
+  buckets?: Array<{ name: string; region?: string; objects?: Record<string, string> }>;
 }
 
 /** TLS for every listener: `true` generates a CA and a leaf for 127.0.0.1, localhost and ::1. @public */

@@ -25,6 +25,25 @@ export interface ListenerOptions {
 
 class BodyTooLarge extends Error {}
 
+/** What a `Request` cannot carry: the request-target and the header lines exactly as they arrived. @internal */
+export interface WireRequest {
+  /** The request-target as sent (`/a/../b.txt?x=1`): the WHATWG URL parser would resolve `.`/`..` and `%2e`. */
+  readonly target: string;
+  /** Header (name, value) pairs in arrival order, repeated headers kept apart. */
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+}
+
+const wire = new WeakMap<Request, WireRequest>();
+
+/**
+ * The wire form of a request a listener received, for verifiers that must see bytes a `Request` normalises (SigV4
+ * signs the raw path and each header line). `undefined` for a `Request` built in code.
+ * @internal
+ */
+export function wireRequest(request: Request): WireRequest | undefined {
+  return wire.get(request);
+}
+
 function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > max) return Promise.reject(new BodyTooLarge());
@@ -48,10 +67,10 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
 
 /** Node request → WHATWG Request. The URL keeps the client's Host header so virtual-host S3 can read it. */
 function toRequest(req: IncomingMessage, body: Buffer, base: string): Request {
+  const pairs: Array<readonly [string, string]> = [];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) pairs.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
   const headers = new Headers();
-  for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
-  }
+  for (const [name, value] of pairs) headers.append(name, value);
   const origin = req.headers.host ? `${base.split("://")[0]}://${req.headers.host}` : base;
   let url: URL;
   try {
@@ -61,7 +80,9 @@ function toRequest(req: IncomingMessage, body: Buffer, base: string): Request {
   }
   const method = req.method ?? "GET";
   const hasBody = method !== "GET" && method !== "HEAD";
-  return new Request(url, { method, headers, body: hasBody ? new Uint8Array(body) : null });
+  const request = new Request(url, { method, headers, body: hasBody ? new Uint8Array(body) : null });
+  wire.set(request, { target: req.url ?? "/", headers: pairs });
+  return request;
 }
 
 async function writeResponse(res: ServerResponse, response: Response, method: string): Promise<void> {

@@ -83,6 +83,8 @@ export interface EmulatorState {
     readonly sessions: Map<string, AwsSession>;
     /** bucket → key → object; a bucket exists when it has an entry (possibly empty). */
     readonly objects: Map<string, Map<string, S3Object>>;
+    /** bucket → the region it lives in (`us-east-1` unless created elsewhere). */
+    readonly bucketRegions: Map<string, string>;
   };
   /** State of other services (gcp, azure), keyed by service name. */
   readonly services: Map<string, unknown>;
@@ -97,6 +99,7 @@ export function createState(accountId: string): EmulatorState {
       roles: new Map(),
       sessions: new Map(),
       objects: new Map(),
+      bucketRegions: new Map(),
     },
     services: new Map(),
   };

@@ -4,8 +4,7 @@
  * The emulator's S3 driven by the official AWS SDK v3 S3 client (its own SigV4 signer), with role sessions put into
  * the emulator's state: what S3 allows works, and every kind of bad request is refused with S3's error.
  */
-import { createHash, createHmac, randomBytes } from "node:crypto";
-import { request as httpRequest } from "node:http";
+import { createHash } from "node:crypto";
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -19,6 +18,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import { AwsClient } from "aws4fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AwsSession, type Emulator, type PolicyDocument, startEmulator } from "../src/index.js";
+import { addRoleSession, rawRequest, Sha256 } from "./s3-support.js";
 
 const clock = { offset: 0, now: () => Date.now() + clock.offset };
 let emulator: Emulator;
@@ -44,25 +44,7 @@ const userScoped: PolicyDocument = {
 };
 
 function addSession(user: string, extra: Partial<AwsSession> = {}): AwsSession {
-  const role = [...emulator.state.aws.roles.values()].find((r) => r.arn === roleArn)!;
-  const session: AwsSession = {
-    accessKeyId: `ASIA${randomBytes(8).toString("hex").toUpperCase()}`,
-    secretAccessKey: randomBytes(30).toString("base64"),
-    sessionToken: randomBytes(64).toString("base64"),
-    accountId: emulator.state.aws.accountId,
-    roleArn,
-    assumedRoleArn: `arn:aws:sts::${emulator.state.aws.accountId}:assumed-role/${role.name}/${user}`,
-    assumedRoleId: `${role.roleId}:${user}`,
-    sessionName: user,
-    expiresAt: clock.now() + 3600_000,
-    tags: { user },
-    transitiveTagKeys: [],
-    sessionPolicies: [],
-    policyArns: [],
-    ...extra,
-  };
-  emulator.state.aws.sessions.set(session.accessKeyId, session);
-  return session;
+  return addRoleSession(emulator, roleArn, user, clock.now() + 3600_000, extra);
 }
 
 function client(session: AwsSession, override: Partial<AwsSession> = {}): S3Client {
@@ -300,26 +282,6 @@ describe("S3 with the AWS SDK v3 client", () => {
 });
 
 describe("presigned URLs and virtual-host style", () => {
-  class Sha256 {
-    readonly #h: ReturnType<typeof createHash> | ReturnType<typeof createHmac>;
-    constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-      this.#h = secret ? createHmac("sha256", bytes(secret)) : createHash("sha256");
-    }
-    update(data: string | ArrayBuffer | ArrayBufferView) {
-      this.#h.update(bytes(data));
-    }
-    async digest() {
-      return new Uint8Array(this.#h.digest());
-    }
-    reset() {}
-  }
-  const bytes = (d: string | ArrayBuffer | ArrayBufferView) =>
-    typeof d === "string"
-      ? d
-      : ArrayBuffer.isView(d)
-        ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength)
-        : new Uint8Array(d);
-
   it("a presigned GET (the SDK's signer, as @aws-sdk/s3-request-presigner uses it) works, then expires", async () => {
     const session = addSession("alice");
     const url = new URL(`${emulator.urls.s3}/media/users/alice/seed.txt`);
@@ -364,22 +326,9 @@ describe("presigned URLs and virtual-host style", () => {
     const signed = await aws.sign(`http://media.s3.localhost:${port}/users/alice/seed.txt`, {
       method: "GET",
     });
-    const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = httpRequest(
-        {
-          host: "127.0.0.1",
-          port,
-          path: "/users/alice/seed.txt",
-          headers: { ...Object.fromEntries(signed.headers), host: `media.s3.localhost:${port}` },
-        },
-        (res) => {
-          let text = "";
-          res.on("data", (chunk) => (text += chunk));
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
-        },
-      );
-      req.on("error", reject);
-      req.end();
+    const { status, body } = await rawRequest(port, {
+      path: "/users/alice/seed.txt",
+      headers: { ...Object.fromEntries(signed.headers), host: `media.s3.localhost:${port}` },
     });
     expect({ status, body }).toEqual({ status: 200, body: "alice's" });
   });

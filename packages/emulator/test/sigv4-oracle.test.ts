@@ -26,6 +26,19 @@ const present = dir !== undefined;
 const entries: Entry[] = present ? JSON.parse(readFileSync(join(dir, "sigv4-testsuite.json"), "utf8")) : [];
 const label = (e: Entry) => `${e.suite.startsWith("botocore") ? "botocore" : "aws-2015"}/${e.name}`;
 const edition2015Multiline = (e: Entry) => label(e) === "aws-2015/get-header-value-multiline";
+/**
+ * What a `Request` loses: the URL parser percent-encodes a raw space or UTF-8 path (which the suite signs encoded
+ * once, as the bytes on the wire are), and `Headers` merges repeated header lines into `a, b` (signed as `a,b`).
+ * Verifying those from a `Request` alone must fail: AWS signs the wire form, which the listener passes along.
+ */
+const LOST_IN_A_REQUEST = new Set([
+  "get-utf8",
+  "get-space",
+  "get-header-key-duplicate",
+  "get-header-value-order",
+]);
+/** The request-target as the suite's raw request sends it (path not percent-encoded). */
+const rawTarget = (url: string) => url.replace(/^https?:\/\/[^/]+/, "");
 
 interface Built {
   url: string;
@@ -53,7 +66,7 @@ function build(e: Entry): Built {
   };
 }
 
-/** Runs the verifier; `wire` passes the headers as received (duplicates and folding intact). */
+/** Runs the verifier; `wire` passes the request-target and headers as received (duplicates and folding intact). */
 function verify(
   e: Entry,
   b: Built,
@@ -73,7 +86,7 @@ function verify(
     {
       now: () => Date.UTC(2015, 7, 30, 12, 36, 0),
       ...(region ? { region } : {}),
-      ...(wire ? { rawHeaders: all } : {}),
+      ...(wire ? { rawHeaders: all, requestTarget: rawTarget(b.url) } : {}),
     },
   );
 }
@@ -125,6 +138,34 @@ function tamperings(e: Entry): Array<[string, Built, string]> {
       setHeader(b, name, (v) => `${v}x`),
       name === "x-amz-security-token" ? "invalid_token" : "signature_mismatch",
     ]);
+  // Non-S3 services sign the wire path encoded again: the same path sent percent-encoded is another request.
+  const path = rawTarget(b.url).split("?")[0]!;
+  const encoded = path
+    .split("/")
+    .map((s) =>
+      encodeURIComponent(s).replace(/[!'()*$]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
+    )
+    .join("/");
+  if (encoded !== path)
+    out.push([
+      "path sent percent-encoded (signed encoded once)",
+      { ...b, url: b.url.replace(path, encoded) },
+      "signature_mismatch",
+    ]);
+  // Repeated header lines are joined with "," by the signer; one line "a, b" keeps its space and is another value.
+  const names = b.headers.map(([n]) => n.toLowerCase());
+  for (const name of new Set(names.filter((n, i) => names.indexOf(n) !== i && signed.includes(n)))) {
+    const values = b.headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v.trim());
+    const first = b.headers.find(([n]) => n.toLowerCase() === name)![0];
+    out.push([
+      `repeated ${name} sent as one line "a, b"`,
+      {
+        ...b,
+        headers: [...b.headers.filter(([n]) => n.toLowerCase() !== name), [first, values.join(", ")]],
+      },
+      "signature_mismatch",
+    ]);
+  }
   if (b.body) out.push(["payload", { ...b, body: `${b.body}x` }, "signature_mismatch"]);
   else {
     const other = createHash("sha256").update("tampered").digest("hex");
@@ -159,11 +200,11 @@ const tally = { accepted: 0, acceptedRequestOnly: 0, rejected: 0 };
     });
 
     it.each(entries.map((e) => [label(e), e] as const))(
-      "accepts %s from the Request alone",
+      "verifies %s from the Request alone only where a Request keeps the wire form",
       async (_l, e) => {
         const result = await verify(e, build(e), false);
         // The 2015 edition signed folded lines as separate values; once unfolded into a Request that is unknowable.
-        expect(result.ok).toBe(!edition2015Multiline(e));
+        expect(result.ok).toBe(!edition2015Multiline(e) && !LOST_IN_A_REQUEST.has(e.name));
         if (result.ok) tally.acceptedRequestOnly++;
       },
     );
@@ -183,7 +224,12 @@ const tally = { accepted: 0, acceptedRequestOnly: 0, rejected: 0 };
     it("refuses a scope naming another region than the endpoint's", async () => {
       const e = entries[0]!;
       const result = await verify(e, build(e), true, "eu-west-1");
-      expect(result).toMatchObject({ ok: false, reason: "scope_mismatch", code: "SignatureDoesNotMatch" });
+      expect(result).toMatchObject({
+        ok: false,
+        reason: "region_mismatch",
+        code: "SignatureDoesNotMatch",
+        message: "Credential should be scoped to a valid region, not 'us-east-1'. ",
+      });
     });
 
     it("reports its counts", () => {

@@ -14,7 +14,12 @@ export function parseXml(text: string): XmlElement {
     const [, closing, name, attrs, selfClosing, chars] = match;
     const top = stack.at(-1)!;
     if (chars !== undefined) {
-      top.text += chars.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+      top.text += chars
+        .replace(/&lt;/g, "<")
+        .replace(/&gt;/g, ">")
+        .replace(/&apos;/g, "'")
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, "&");
     } else if (closing) {
       if (top.name !== name) throw new Error(`mismatched </${name}> for <${top.name}>`);
       stack.pop();

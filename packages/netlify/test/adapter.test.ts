@@ -74,7 +74,8 @@ describe("per-user federation against the emulator", () => {
 
   beforeAll(async () => {
     emulator = await startEmulator({
-      aws: { buckets: [{ name: BUCKET, objects: {} }] },
+      // The target below signs for eu-west-1, so the bucket lives there (S3 refuses another region).
+      aws: { buckets: [{ name: BUCKET, region: "eu-west-1", objects: {} }] },
       idp: { users: [{ sub: "alice" }, { sub: "bob" }] },
     });
     const keys = await generateIssuerKeys({ context: "production" });

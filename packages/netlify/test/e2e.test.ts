@@ -33,7 +33,8 @@ describe.skipIf(!built)("sample site on the local edge runtime against the emula
 
   beforeAll(async () => {
     emulator = await startEmulator({
-      aws: { buckets: [{ name: BUCKET, objects: { [OBJECT_KEY]: OBJECT_BODY } }] },
+      // The sample site signs for eu-west-1 (apps/netlify-aws-s3/netlify/fedkit.config.js): its bucket lives there.
+      aws: { buckets: [{ name: BUCKET, region: "eu-west-1", objects: { [OBJECT_KEY]: OBJECT_BODY } }] },
     });
     const production = await generateIssuerKeys({ context: "production" });
     preview = await generateIssuerKeys({ context: "deploy-preview" });

@@ -3,6 +3,7 @@ import type { AwsConfig, AwsRoleConfig, PolicyDocument } from "../config.js";
 import { MalformedPolicyError, type PolicyKind, parsePolicy } from "../iam/index.js";
 import type { AwsOidcProvider, AwsRole, EmulatorState } from "../state.js";
 import { awsId } from "./ids.js";
+import { REGION_NAME } from "./s3-region.js";
 
 /** The IAM `url` → host/path form used in provider ARNs and condition keys. @public */
 export function providerHostPath(url: string): string {
@@ -30,7 +31,11 @@ export interface AwsControl {
   putRole(input: AwsRoleConfig): AwsRole;
   deleteRole(name: string): void;
   /** Creates an empty bucket (no-op when it exists). */
-  createBucket(name: string): void;
+  /**
+   * Creates an empty bucket in `region` (default `us-east-1`); no-op when it exists. Requests signed for, or sent
+   * to the endpoint of, another region get S3's region errors.
+   */
+  createBucket(name: string, region?: string): void;
   putObject(bucket: string, key: string, body: string | Uint8Array, contentType?: string): void;
 }
 
@@ -105,10 +110,14 @@ export function createAwsControl(state: EmulatorState, now: () => number): AwsCo
     deleteRole(name) {
       if (!aws.roles.delete(name)) throw new TypeError(`no role ${name}`);
     },
-    createBucket(name) {
+    createBucket(name, region = "us-east-1") {
       if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name))
         throw new TypeError(`invalid bucket name ${name}`);
-      if (!aws.objects.has(name)) aws.objects.set(name, new Map());
+      if (!REGION_NAME.test(region)) throw new TypeError(`invalid region ${region}, e.g. eu-west-1`);
+      if (!aws.objects.has(name)) {
+        aws.objects.set(name, new Map());
+        aws.bucketRegions.set(name, region);
+      }
     },
     putObject(bucket, key, body, contentType = "application/octet-stream") {
       control.createBucket(bucket);
@@ -150,7 +159,7 @@ export function seedAws(control: AwsControl, config: AwsConfig | undefined): voi
   for (const provider of config?.oidcProviders ?? []) control.createOpenIdConnectProvider(provider);
   for (const role of config?.roles ?? []) control.putRole(role);
   for (const bucket of config?.buckets ?? []) {
-    control.createBucket(bucket.name);
+    control.createBucket(bucket.name, bucket.region);
     for (const [key, body] of Object.entries(bucket.objects ?? {})) {
       control.putObject(bucket.name, key, body, key.endsWith(".json") ? "application/json" : "text/plain");
     }

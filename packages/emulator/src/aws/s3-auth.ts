@@ -7,7 +7,7 @@ import { evaluatePolicies } from "../iam/evaluate.js";
 import type { EvaluationRequest, RequestContext } from "../iam/types.js";
 import type { AwsSession } from "../state.js";
 import { S3Error } from "./s3-xml.js";
-import { verifySigV4 } from "./sigv4.js";
+import { verifySigV4, wireSigV4Options } from "./sigv4.js";
 
 /** A verified caller. @internal */
 export interface S3Caller {
@@ -26,10 +26,11 @@ export async function authenticate(
   request: Request,
   body: Uint8Array,
 ): Promise<S3Caller> {
-  // The region is not pinned: an emulated bucket lives in whatever region the client signs for.
+  // The region was checked against the bucket's before (checkBucketRegion); here the signature itself.
   const result = await verifySigV4(request, body, (id) => ctx.state.aws.sessions.get(id), {
     now: () => ctx.now(),
     service: "s3",
+    ...wireSigV4Options(request),
   });
   if (!result.ok) throw new S3Error(result.status, result.code, result.message, { ...result.details });
   return { session: result.credentials, presigned: result.presigned, requestTime: result.requestTime };

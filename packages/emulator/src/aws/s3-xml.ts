@@ -31,6 +31,8 @@ export class S3Error extends Error {
     readonly code: string,
     message: string,
     readonly fields: Record<string, string> = {},
+    /** Extra response headers S3 sends with this error (`x-amz-bucket-region` on region errors). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = "S3Error";
@@ -53,7 +55,7 @@ export function s3Headers(requestId: string, extra: Record<string, string> = {})
  * @internal
  */
 export function s3ErrorResponse(error: S3Error, requestId: string, method: string): Response {
-  const headers = s3Headers(requestId, { "content-type": "application/xml" });
+  const headers = s3Headers(requestId, { "content-type": "application/xml", ...error.headers });
   if (method === "HEAD") return new Response(null, { status: error.status, headers });
   const body = `${XML_HEAD}<Error>${xmlElements({
     Code: error.code,

@@ -7,10 +7,12 @@
  */
 import { createHash } from "node:crypto";
 import type { EmulatorContext } from "../context.js";
+import { wireRequest } from "../server.js";
 import type { ServiceDefinition } from "../services.js";
 import type { S3Object } from "../state.js";
 import { authenticate, authorize, type S3Caller } from "./s3-auth.js";
 import { listObjects, readListParams } from "./s3-list.js";
+import { checkBucketRegion } from "./s3-region.js";
 import { S3Error, s3ErrorResponse, s3Headers, s3XmlResponse } from "./s3-xml.js";
 
 /** Bucket and key a request addresses. @internal */
@@ -21,14 +23,26 @@ export interface S3Target {
 }
 
 /**
- * Virtual-host style when the Host is `<bucket>.s3.<anything>`, else path style `/<bucket>/<key>`.
+ * The path as the client sent it. S3 keys are literal: `a/../b.txt`, `./x`, `a//b` and `%2e%2e` name keys of their
+ * own, so the request-target is read as received, never through the WHATWG URL parser (which resolves them).
+ */
+function rawPath(request: Request): string {
+  const target = wireRequest(request)?.target;
+  if (target === undefined) return new URL(request.url).pathname;
+  const path = target.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, "").split("?")[0]!;
+  return path.startsWith("/") ? path : `/${path}`;
+}
+
+/**
+ * Virtual-host style when the Host is `<bucket>.s3.<anything>`, else path style `/<bucket>/<key>`; the key is the
+ * raw path decoded once, with no dot-segment or slash normalisation (as S3 does).
  * @internal
  */
 export function s3Target(request: Request): S3Target | undefined {
   const url = new URL(request.url);
   const host = (request.headers.get("host") ?? url.host).replace(/:\d+$/, "");
   const virtual = /^(.+?)\.s3[.-]/.exec(host);
-  const path = url.pathname;
+  const path = rawPath(request);
   const decode = (s: string) => {
     try {
       return decodeURIComponent(s);
@@ -106,7 +120,9 @@ const listBucket: Handler = (ctx, caller, req, t, _body, id) => {
     authorize(ctx, caller, req, "s3:ListBucket", bucketArn(t));
     return new Response(null, {
       status: 200,
-      headers: s3Headers(id, { "x-amz-bucket-region": "us-east-1" }),
+      headers: s3Headers(id, {
+        "x-amz-bucket-region": ctx.state.aws.bucketRegions.get(t.bucket) ?? "us-east-1",
+      }),
     });
   }
   if (query.get("list-type") !== "2")
@@ -155,8 +171,11 @@ export function createS3Service(ctx: EmulatorContext): (request: Request) => Pro
     const requestId = ctx.requestId();
     try {
       const body = new Uint8Array(await request.arrayBuffer());
-      const caller = await authenticate(ctx, request, body);
       const target = s3Target(request);
+      // S3 answers a bucket's region errors before it checks the credentials (the SDKs rely on that to find it).
+      const region = target && ctx.state.aws.bucketRegions.get(target.bucket);
+      if (target && region) checkBucketRegion(request, target.bucket, region);
+      const caller = await authenticate(ctx, request, body);
       if (!target)
         throw new S3Error(501, "NotImplemented", "ListBuckets is not implemented by the emulator.");
       const handler = route(request.method, target);

@@ -36,29 +36,25 @@ function normalizeSegments(segments: readonly string[]): string[] {
 }
 
 /**
- * The canonical URI candidates for a wire path (`URL.pathname`, percent-encoded).
+ * The canonical URI of a path exactly as it arrived on the wire (percent-encoded, dot segments unresolved).
  *
- * - S3 neither normalises nor double-encodes: each segment is decoded once and re-encoded with AWS's rules.
- * - Every other service normalises the path and encodes the (already encoded) segments again, as the AWS SDKs'
- *   signers do. The once-encoded form is also accepted: signers that start from the decoded path (the AWS test
- *   suite, aws4fetch's `singleEncode`) produce it, and the two only differ for paths with reserved characters.
+ * - S3 neither normalises nor double-encodes: each segment is decoded once and re-encoded with AWS's rules, so
+ *   `a/../b.txt`, `./`, `//` and `%2e` stay part of the key they name.
+ * - Every other service removes `.`, `..` and empty segments and then encodes the wire segments again (the
+ *   double encoding every AWS SDK signer applies to non-S3 paths). A signature over the once-encoded path is not
+ *   accepted: AWS does not accept it either.
  * @internal
  */
-export function canonicalUris(wirePath: string, service: string): string[] {
+export function canonicalUri(wirePath: string, service: string): string {
   const raw = wirePath === "" ? "/" : wirePath;
   if (service === "s3")
-    return [
-      raw
-        .split("/")
-        .map((s) => awsUriEncode(safeDecode(s)))
-        .join("/"),
-    ];
+    return raw
+      .split("/")
+      .map((s) => awsUriEncode(safeDecode(s)))
+      .join("/");
   const segments = normalizeSegments(raw.split("/"));
   const trailing = segments.length > 0 && (raw.endsWith("/") || raw.endsWith("/.") || raw.endsWith("/.."));
-  const join = (encoded: string[]) => `/${encoded.join("/")}${trailing ? "/" : ""}`;
-  const double = join(segments.map((s) => awsUriEncode(s)));
-  const single = join(segments.map((s) => awsUriEncode(safeDecode(s))));
-  return double === single ? [single] : [double, single];
+  return `/${segments.map((s) => awsUriEncode(s)).join("/")}${trailing ? "/" : ""}`;
 }
 
 /**
@@ -87,22 +83,23 @@ const collapse = (v: string) => v.trim().replace(/\s+/g, " ");
 
 /**
  * Canonical header blocks for the signed headers: names lower-cased, values trimmed with inner whitespace runs
- * collapsed, repeated headers joined with `,`. A second candidate covers what a `Request` cannot tell apart: headers
- * merged by the HTTP stack into `a, b` (signed as `a,b`) and obsolete line folding (the 2015 suite signed each
- * folded line as a separate value).
+ * collapsed, repeated header lines joined with `,` (a value that itself contains commas is kept whole). A second
+ * candidate exists only for a value with obsolete line folding (a line break inside the value): the 2015 edition of
+ * AWS's suite signs each folded line as a separate value, the 2019 edition (and RFC 9112 §5.2) folds to a space.
  * @internal
  */
 export function canonicalHeaderBlocks(signed: readonly string[], source: HeaderSource): string[] {
   let primary = "";
-  let legacy = "";
+  let folded = "";
   for (const name of signed) {
     const values = source(name) ?? [];
-    const value = values.map(collapse).join(",");
-    const split = values.flatMap((v) => v.split(v.includes("\n") ? "\n" : ",")).map(collapse);
-    primary += `${name}:${value}\n`;
-    legacy += `${name}:${split.join(",")}\n`;
+    primary += `${name}:${values.map(collapse).join(",")}\n`;
+    folded += `${name}:${values
+      .flatMap((v) => v.split("\n"))
+      .map(collapse)
+      .join(",")}\n`;
   }
-  return primary === legacy ? [primary] : [primary, legacy];
+  return primary === folded ? [primary] : [primary, folded];
 }
 
 /** Hex SHA-256. @internal */

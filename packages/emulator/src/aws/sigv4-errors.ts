@@ -14,6 +14,7 @@ export type SigV4FailureReason =
   | "unsupported_algorithm"
   | "missing_date"
   | "scope_mismatch"
+  | "region_mismatch"
   | "headers_not_signed"
   | "unknown_access_key"
   | "missing_token"
@@ -51,6 +52,7 @@ const S3: Record<SigV4FailureReason, Mapping> = {
   unsupported_algorithm: ["AuthorizationHeaderMalformed", 400, "Unsupported authorization type"],
   missing_date: ["AccessDenied", 403, "AWS authentication requires a valid Date or x-amz-date header"],
   scope_mismatch: ["AuthorizationHeaderMalformed", 400, "The authorization header is malformed"],
+  region_mismatch: ["AuthorizationHeaderMalformed", 400, "The authorization header is malformed"],
   headers_not_signed: [
     "AccessDenied",
     403,
@@ -121,6 +123,7 @@ const QUERY_PROTOCOL: Record<SigV4FailureReason, Mapping> = {
     "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
   ],
   scope_mismatch: ["SignatureDoesNotMatch", 403, "Credential should be scoped correctly"],
+  region_mismatch: ["SignatureDoesNotMatch", 403, "Credential should be scoped to a valid region"],
   headers_not_signed: ["SignatureDoesNotMatch", 403, "Header 'host' must be signed"],
   unknown_access_key: ["InvalidClientTokenId", 403, "The security token included in the request is invalid."],
   missing_token: ["InvalidClientTokenId", 403, "The security token included in the request is invalid."],

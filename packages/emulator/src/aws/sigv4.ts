@@ -5,10 +5,11 @@
  * @packageDocumentation
  */
 import { timingSafeEqual } from "node:crypto";
+import { wireRequest } from "../server.js";
 import {
   canonicalHeaderBlocks,
   canonicalQuery,
-  canonicalUris,
+  canonicalUri,
   type HeaderSource,
   sha256Hex,
   signatureFor,
@@ -43,6 +44,22 @@ export interface VerifySigV4Options {
    * the `Request` headers are used, where repeated headers are already merged.
    */
   readonly rawHeaders?: ReadonlyArray<readonly [string, string]>;
+  /**
+   * The request-target exactly as received (`/a/../b.txt?x=1`, e.g. Node's `IncomingMessage.url`). AWS signs the
+   * path as sent; `request.url` has been through the WHATWG URL parser, which resolves `.`, `..` and `%2e`
+   * segments. Without it the parsed URL is used, which is exact only for paths the parser leaves alone.
+   */
+  readonly requestTarget?: string;
+}
+
+/**
+ * The raw request-target and header lines of a request a listener received (nothing for a `Request` built in code),
+ * as {@link verifySigV4} options.
+ * @internal
+ */
+export function wireSigV4Options(request: Request): Pick<VerifySigV4Options, "rawHeaders" | "requestTarget"> {
+  const wire = wireRequest(request);
+  return wire ? { rawHeaders: wire.headers, requestTarget: wire.target } : {};
 }
 
 /** A verified request. @public */
@@ -99,11 +116,17 @@ function checkEnvelope(params: SigV4Params, request: Request, options: VerifySig
   if (time === undefined) return fail("missing_date");
   if (params.scope.date !== params.amzDate!.slice(0, 8))
     return fail("scope_mismatch", "Invalid credential date. Date is not the same as X-Amz-Date.");
-  if (options.region && params.scope.region !== options.region)
-    return fail(
-      "scope_mismatch",
-      `the region '${params.scope.region}' is wrong; expecting '${options.region}'`,
-    );
+  if (options.region && params.scope.region !== options.region) {
+    // Each family's own wording: S3's names the expected region, STS's (cloud-custodian#4874) the one sent.
+    const region = params.scope.region;
+    return {
+      ...fail("region_mismatch"),
+      message:
+        service === "s3"
+          ? `The authorization header is malformed; the region '${region}' is wrong; expecting '${options.region}'`
+          : `Credential should be scoped to a valid region, not '${region}'. `,
+    };
+  }
   if (options.service && params.scope.service !== options.service)
     return fail(
       "scope_mismatch",
@@ -185,28 +208,23 @@ export async function verifySigV4<T extends SigV4Secret>(
   const scopeText = `${params.scope.date}/${params.scope.region}/${params.scope.service}/aws4_request`;
   let first: { canonicalRequest: string; stringToSign: string } | undefined;
   let matched = false;
-  for (const uri of canonicalUris(url.pathname, service)) {
-    for (const block of canonicalHeaderBlocks(params.signedHeaders, headers)) {
-      const canonicalRequest = [
-        request.method,
-        uri,
-        canonicalQuery(url.search),
-        block,
-        signedList,
-        payloadHash,
-      ].join("\n");
-      const stringToSign = ["AWS4-HMAC-SHA256", params.amzDate, scopeText, sha256Hex(canonicalRequest)].join(
-        "\n",
-      );
-      first ??= { canonicalRequest, stringToSign };
-      if (
-        constantTimeEqual(
-          signatureFor(credentials.secretAccessKey, params.scope, stringToSign),
-          params.signature,
-        )
+  const target = options.requestTarget ?? `${url.pathname}${url.search}`;
+  const queryAt = target.indexOf("?");
+  const uri = canonicalUri(queryAt === -1 ? target : target.slice(0, queryAt), service);
+  const query = canonicalQuery(queryAt === -1 ? "" : target.slice(queryAt));
+  for (const block of canonicalHeaderBlocks(params.signedHeaders, headers)) {
+    const canonicalRequest = [request.method, uri, query, block, signedList, payloadHash].join("\n");
+    const stringToSign = ["AWS4-HMAC-SHA256", params.amzDate, scopeText, sha256Hex(canonicalRequest)].join(
+      "\n",
+    );
+    first ??= { canonicalRequest, stringToSign };
+    if (
+      constantTimeEqual(
+        signatureFor(credentials.secretAccessKey, params.scope, stringToSign),
+        params.signature,
       )
-        matched = true;
-    }
+    )
+      matched = true;
   }
   if (!matched)
     return sigV4Failure("signature_mismatch", service, undefined, {

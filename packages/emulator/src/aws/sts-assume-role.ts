@@ -1,7 +1,7 @@
 import type { EmulatorContext } from "../context.js";
 import { evaluatePolicies, evaluateWithSession, type PolicyDocument } from "../iam/index.js";
 import type { AwsSession } from "../state.js";
-import { verifySigV4 } from "./sigv4.js";
+import { verifySigV4, wireSigV4Options } from "./sigv4.js";
 import { EXTERNAL_ID, SESSION_NAME, type StsParams } from "./sts-params.js";
 import {
   checkTags,
@@ -15,15 +15,31 @@ import {
 import { StsError, stsErrors, type XmlNode } from "./sts-xml.js";
 
 /**
+ * The region an STS Host answers for: `sts.<region>.amazonaws.com[.cn]` (and `sts-fips.<region>`) is that region,
+ * the global `sts.amazonaws.com` is us-east-1; a host that names none (loopback) answers for any region.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_region-endpoints.html
+ * @internal
+ */
+export function stsEndpointRegion(host: string): string | undefined {
+  const name = host.replace(/:\d+$/, "").toLowerCase();
+  const regional = /^sts(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d+)\.amazonaws\.com(?:\.cn)?$/.exec(name);
+  if (regional) return regional[1];
+  return name === "sts.amazonaws.com" ? "us-east-1" : undefined;
+}
+
+/**
  * Verifies the request's SigV4 signature against the live sessions; failures answer with STS's codes
  * (`InvalidClientTokenId`, `SignatureDoesNotMatch`, `ExpiredToken`, `MissingAuthenticationToken`).
  * @internal
  */
 export async function authenticate(ctx: EmulatorContext, request: Request): Promise<AwsSession> {
   const body = new Uint8Array(await request.clone().arrayBuffer());
+  const region = stsEndpointRegion(request.headers.get("host") ?? new URL(request.url).host);
   const result = await verifySigV4(request, body, (id) => ctx.state.aws.sessions.get(id), {
     service: "sts",
+    ...(region ? { region } : {}),
     now: ctx.now,
+    ...wireSigV4Options(request),
   });
   if (!result.ok) throw new StsError(result.status, result.code, result.message);
   return result.credentials;

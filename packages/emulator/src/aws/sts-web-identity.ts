@@ -17,6 +17,8 @@ import {
 import { StsError, stsErrors, type XmlNode } from "./sts-xml.js";
 
 const ACTION = "sts:AssumeRoleWithWebIdentity";
+/** The emulator's model of AWS's unpublished web-identity token age limit (`aws.maxWebIdentityTokenAgeSeconds`). */
+const DEFAULT_MAX_TOKEN_AGE_SECONDS = 86_400;
 const TAGS_CLAIM = "https://aws.amazon.com/tags";
 const SOURCE_IDENTITY_CLAIM = "https://aws.amazon.com/source_identity";
 const NO_KEY =
@@ -135,13 +137,21 @@ export async function assumeRoleWithWebIdentity(ctx: EmulatorContext, params: St
 
   const claims = unverifiedClaims(token!);
   const iss = typeof claims.iss === "string" ? claims.iss : "";
-  const provider = ctx.state.aws.oidcProviders.get(providerHostPath(iss));
+  // IAM finds the provider by the token's `iss` as written: another scheme, letter case, port or a trailing slash
+  // is another issuer (OIDC Core §2: iss is a case-sensitive URL), and AWS answers as for an unregistered one.
+  const candidate = ctx.state.aws.oidcProviders.get(providerHostPath(iss));
+  const provider = candidate?.url === iss ? candidate : undefined;
   if (!iss || !provider)
     throw stsErrors.invalidToken(`No OpenIDConnect provider found in your account for ${iss}`);
   const nowSeconds = Math.floor(ctx.now() / 1000);
   const { payload } = await ctx.issuers.verify(token!, { issuer: iss }).catch((error: unknown) => {
     throw mapVerification(error, claims, nowSeconds);
   });
+  // Not yet expired is not enough: AWS has refused tokens issued days earlier ("Token too old: 441398",
+  // mozilla-iam/mozilla-aws-cli#146). The limit is unpublished, so it is a setting.
+  const age = typeof payload.iat === "number" ? nowSeconds - Math.floor(payload.iat) : 0;
+  if (age > (ctx.config.aws?.maxWebIdentityTokenAgeSeconds ?? DEFAULT_MAX_TOKEN_AGE_SECONDS))
+    throw new StsError(400, "ExpiredTokenException", `Token too old: ${age}`);
   const auds = typeof payload.aud === "string" ? [payload.aud] : (payload.aud ?? []);
   const aud = auds.find((candidate) => provider.clientIds.includes(candidate));
   if (aud === undefined) throw stsErrors.invalidToken("Incorrect token audience");

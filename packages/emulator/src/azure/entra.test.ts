@@ -1,6 +1,8 @@
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REAL_ENTRA_ERRORS } from "../../test/entra-real-errors.js";
 import { ConfigError, type Emulator, startEmulator } from "../index.js";
+import { aadsts, type EntraFailure } from "./errors.js";
 import { entraState } from "./service.js";
 
 const TENANT = "11111111-2222-4333-8444-555555555555";
@@ -58,18 +60,22 @@ async function token(options: {
 const mint = (claims: Record<string, unknown> = {}, sub = SUBJECT, aud = "api://AzureADTokenExchange") =>
   emulator.idp.mint({ sub, aud, claims });
 
-async function expectAadsts(
-  result: { status: number; body: Record<string, unknown> },
-  code: number,
-  status = 400,
-) {
-  expect(result.status).toBe(status);
+/** Checks the answer against what Entra really sends for `code` (test/entra-real-errors.ts, with sources). */
+async function expectAadsts(result: { status: number; body: Record<string, unknown> }, code: number) {
+  const real = REAL_ENTRA_ERRORS[code];
+  if (!real) throw new Error(`no real shape recorded for AADSTS${code}`);
+  expect({ status: result.status, error: result.body["error"] }, `AADSTS${code}`).toEqual({
+    status: real.status,
+    error: real.error,
+  });
   expect(result.body["error_codes"]).toEqual([code]);
-  expect(String(result.body["error_description"])).toMatch(
+  const description = String(result.body["error_description"]);
+  expect(description).toMatch(
     new RegExp(
       `^AADSTS${code}: .+ Trace ID: [0-9a-f-]{36} Correlation ID: [0-9a-f-]{36} Timestamp: \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ$`,
     ),
   );
+  if (real.message) expect(description.slice(`AADSTS${code}: `.length)).toMatch(real.message);
   expect(Object.keys(result.body).sort()).toEqual(
     [
       "correlation_id",
@@ -112,7 +118,9 @@ describe("emulated Entra", () => {
     expect(entraState(emulator.state).tokensIssued).toBe(before + 1);
   });
 
-  it("matches issuer, audience and subject exactly, with Entra's codes", async () => {
+  it("matches issuer, audience and subject exactly, with Entra's codes and statuses", async () => {
+    // The per-claim codes are invalid_client / 401 (azure-workload-identity#1200, microsoft/Agents#202); the
+    // catch-all 70021 is invalid_request / 400 (the oracle's verbatim body).
     await expectAadsts(await token({ assertion: await mint({ iss: "https://other.example" }) }), 700211);
     await expectAadsts(await token({ assertion: await mint({}, SUBJECT, "api://Other") }), 700212);
     await expectAadsts(
@@ -138,10 +146,10 @@ describe("emulated Entra", () => {
 
   it("validates time, signature, key and algorithm", async () => {
     const expired = await mint({ exp: Math.floor(clock / 1000) - 600, iat: Math.floor(clock / 1000) - 1200 });
-    await expectAadsts(await token({ assertion: expired }), 700024, 401);
+    await expectAadsts(await token({ assertion: expired }), 700024);
     const good = await mint();
     const tampered = `${good.slice(0, good.lastIndexOf(".") + 1)}${"A".repeat(good.length - good.lastIndexOf(".") - 1)}`;
-    await expectAadsts(await token({ assertion: tampered }), 700027, 401);
+    await expectAadsts(await token({ assertion: tampered }), 700027);
     const es = await emulator.idp.mint({ sub: SUBJECT, aud: "api://AzureADTokenExchange", alg: "ES256" });
     await expectAadsts(await token({ assertion: es }), 5002730);
     await expectAadsts(await token({ assertion: "not-a-jwt" }), 50027);
@@ -153,7 +161,7 @@ describe("emulated Entra", () => {
     emulator.idp.retire(kid);
     clock += 1_200_000; // past the verifier's JWKS cache and refetch cooldown; the assertion is still valid
     const result = await token({ assertion });
-    await expectAadsts(result, 7000272, 401);
+    await expectAadsts(result, 7000272);
     expect(String(result.body["error_description"])).toContain(kid);
   });
 
@@ -163,8 +171,28 @@ describe("emulated Entra", () => {
     await expectAadsts(await token({ assertion, scope: "https://unknown.example/.default" }), 500011);
     await expectAadsts(await token({ assertion, clientId: "00000000-0000-4000-8000-000000000000" }), 700016);
     await expectAadsts(await token({ assertion, tenant: "nope.onmicrosoft.com" }), 90002);
-    await expectAadsts(await token({ assertion, extra: { client_secret: "s" } }), 7000215, 401);
-    await expectAadsts(await token({}), 7000218, 401);
+    await expectAadsts(await token({ assertion, extra: { client_secret: "s" } }), 7000215);
+    await expectAadsts(await token({}), 7000218);
+  });
+
+  it("answers an unreachable issuer with AADSTS50166 (invalid_request, 400)", async () => {
+    const appState = entraState(emulator.state);
+    appState.addFederatedCredential(OTHER_APP, { issuer: "http://127.0.0.1:9/nowhere", subject: "s" });
+    const assertion = await mint({ iss: "http://127.0.0.1:9/nowhere" }, "s");
+    await expectAadsts(await token({ clientId: OTHER_APP, assertion }), 50166);
+  });
+
+  it("every AADSTS code the emulator can produce has Entra's real error and status", () => {
+    const failures = Object.values(aadsts).map((make) =>
+      (make as (...args: unknown[]) => EntraFailure)(1_700_000_000, 1_700_000_000, 1_700_000_000),
+    );
+    for (const failure of failures) {
+      const real = REAL_ENTRA_ERRORS[failure.code];
+      expect(real, `AADSTS${failure.code} has no recorded real shape`).toBeDefined();
+      expect(failure.error, `AADSTS${failure.code}`).toBe(real!.error);
+      if (real!.message) expect(failure.message, `AADSTS${failure.code}`).toMatch(real!.message);
+    }
+    expect(failures.length).toBe(Object.keys(REAL_ENTRA_ERRORS).length);
   });
 
   it("echoes a GUID client-request-id as correlation_id", async () => {

@@ -63,22 +63,22 @@ export const aadsts = {
     message: `No matching federated identity record found for presented assertion. Assertion Issuer: '${iss}'. Assertion Subject: '${sub}'. Assertion Audience: '${aud}'. ${WORKLOAD_DOCS}`,
   }),
   issuerNoMatch: (iss: string): EntraFailure => ({
-    error: "invalid_request",
+    error: "invalid_client",
     code: 700211,
     message: `No matching federated identity record found for presented assertion issuer '${iss}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion. ${WORKLOAD_DOCS}`,
   }),
   audienceNoMatch: (aud: string): EntraFailure => ({
-    error: "invalid_request",
+    error: "invalid_client",
     code: 700212,
     message: `No matching federated identity record found for presented assertion audience '${aud}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion. ${WORKLOAD_DOCS}`,
   }),
   subjectNoMatch: (sub: string): EntraFailure => ({
-    error: "invalid_request",
+    error: "invalid_client",
     code: 700213,
     message: `No matching federated identity record found for presented assertion subject '${sub}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion. ${WORKLOAD_DOCS}`,
   }),
   subjectCase: (sub: string): EntraFailure => ({
-    error: "invalid_request",
+    error: "invalid_client",
     code: 7002138,
     message: `No matching federated identity record found for presented assertion subject '${sub}'. Please note that matching is done using a case-sensitive comparison. Check your federated identity credential Subject, Audience and Issuer against the presented assertion. ${WORKLOAD_DOCS}`,
   }),
@@ -97,10 +97,10 @@ export const aadsts = {
     code: 700027,
     message: "Client assertion failed signature validation.",
   }),
-  issuerUnreachable: (iss: string): EntraFailure => ({
+  issuerUnreachable: (): EntraFailure => ({
     error: "invalid_request",
     code: 50166,
-    message: `Request to External OIDC endpoint failed. Issuer: '${iss}'.`,
+    message: "Request to External OIDC endpoint failed.",
   }),
   invalidScope: (scope: string): EntraFailure => ({
     error: "invalid_scope",

@@ -28,7 +28,7 @@ function isFailure(value: unknown): value is EntraFailure {
 }
 
 function verificationFailure(error: unknown, iss: string, kid: string): EntraFailure {
-  if (!(error instanceof IssuerVerificationError)) return aadsts.issuerUnreachable(iss);
+  if (!(error instanceof IssuerVerificationError)) return aadsts.issuerUnreachable();
   switch (error.reason) {
     case "kid_not_found":
       return aadsts.keyNotFound(kid, iss);
@@ -42,7 +42,7 @@ function verificationFailure(error: unknown, iss: string, kid: string): EntraFai
     case "not_yet_valid":
       return aadsts.expired(0, undefined, undefined);
     default:
-      return aadsts.issuerUnreachable(iss);
+      return aadsts.issuerUnreachable();
   }
 }
 

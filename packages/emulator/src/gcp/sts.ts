@@ -14,6 +14,7 @@ const ACCESS_TOKEN = "urn:ietf:params:oauth:token-type:access_token";
 const SUBJECT_TYPES = ["urn:ietf:params:oauth:token-type:jwt", "urn:ietf:params:oauth:token-type:id_token"];
 const AUDIENCE =
   /^\/\/iam\.googleapis\.com\/projects\/\d+\/locations\/global\/workloadIdentityPools\/[^/]+\/providers\/[^/]+$/;
+const MAX_LIFETIME_SECONDS = 48 * 3600;
 const INVALID_TARGET =
   'The target service indicated by the "audience" parameters is invalid. This might either be because the pool or provider is disabled or deleted or because it doesn\'t exist.';
 
@@ -97,6 +98,21 @@ function verificationMessage(
   }
 }
 
+/**
+ * Google STS's own rules for an OIDC subject token, beyond `exp`: `iat` is mandatory and `exp` must be less than 48
+ * hours after it (STS v1 `ExchangeTokenRequest.subjectToken`,
+ * https://cloud.google.com/iam/docs/reference/sts/rest/v1/TopLevel/token). `iat` in the future is refused by the
+ * verifier (with the configured skew).
+ */
+function lifetimeProblem(payload: Record<string, unknown>): string | undefined {
+  const { iat, exp } = payload;
+  if (typeof iat !== "number")
+    return "ID Token issued at or expiring at an invalid time: the iat claim is required.";
+  if (typeof exp === "number" && exp - iat >= MAX_LIFETIME_SECONDS)
+    return "ID Token issued at or expiring at an invalid time: exp must be less than 48 hours after iat.";
+  return undefined;
+}
+
 async function exchange(
   raw: string,
   provider: GcpProviderState,
@@ -115,6 +131,8 @@ async function exchange(
     if (!(error instanceof IssuerVerificationError)) throw error;
     return oauthError("invalid_grant", verificationMessage(error, provider, error.issuer));
   }
+  const lifetime = lifetimeProblem(payload);
+  if (lifetime) return oauthError("invalid_grant", lifetime);
   const allowed = provider.config.allowedAudiences ?? [provider.resource, `https:${provider.resource}`];
   const auds = Array.isArray(payload["aud"]) ? payload["aud"] : [payload["aud"]];
   if (!auds.some((aud) => typeof aud === "string" && allowed.includes(aud))) {
