@@ -193,7 +193,9 @@ export function createFederation(options: FederationOptions = {}): Federation {
     const key = same ? front.key : keys.peek(token, provider);
     if (key === undefined) return undefined;
     const { exp, nbf } = token.claims;
-    const tokenUntil = typeof exp === "number" ? exp * 1000 + skewMs : Number.POSITIVE_INFINITY;
+    // No exp, no held credentials: the slow path refuses such a token (checkTokenTimes).
+    if (typeof exp !== "number") return undefined;
+    const tokenUntil = exp * 1000 + skewMs;
     if (tokenUntil <= t || (typeof nbf === "number" && nbf * 1000 - skewMs > t)) return undefined;
     let entry: ReturnType<CredentialCache["get"]>;
     try {

@@ -14,6 +14,14 @@ export const DEFAULT_CLOCK_SKEW_SECONDS = 60;
 const MAX_CLAIM_LENGTH = 256;
 
 /**
+ * Longest subject token fedkit reads, in characters (a JWT is ASCII, so also bytes): 16 KiB. Real OIDC tokens are
+ * 1–4 KiB (Entra's largest with group claims stay under 8 KiB); anything longer is refused before it is decoded,
+ * so a hostile source cannot make fedkit parse megabytes of JSON per request.
+ * @public
+ */
+export const MAX_SUBJECT_TOKEN_LENGTH = 16_384;
+
+/**
  * Decodes a compact JWS into a {@link SubjectToken} without verifying it. The result is `unverified` unless the
  * caller says otherwise: pass `"verified"` only after checking signature, issuer, audience and expiry yourself
  * (see `verifySubjectToken`), because verified claims decide cache keys.
@@ -33,6 +41,7 @@ export function decodeSubjectToken(raw: string, trust: TokenTrust = "unverified"
       hint: "Pass the OIDC token (a JWT: header.payload.signature).",
     });
   }
+  if (raw.length > MAX_SUBJECT_TOKEN_LENGTH) throw tooLong(raw.length);
   const value = raw.trim();
   let claims: TokenClaims;
   let header: SubjectToken["header"];
@@ -52,11 +61,35 @@ export function decodeSubjectToken(raw: string, trust: TokenTrust = "unverified"
   return Object.freeze({ raw: value, claims: Object.freeze(claims), header: Object.freeze(header), trust });
 }
 
+/** The error of a token over {@link MAX_SUBJECT_TOKEN_LENGTH}; says how long, never what. @internal */
+export function tooLong(length: number): FederationError {
+  return new FederationError(
+    "invalid_subject_token",
+    `The subject token is over ${MAX_SUBJECT_TOKEN_LENGTH} characters (${length} seen); fedkit refuses longer tokens.`,
+    {
+      provider: "core",
+      hint: "The source must yield one OIDC token (a JWT of a few KiB), not a file or a response body.",
+    },
+  );
+}
+
 const decoder = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Rebuilds every JSON object as a null-prototype object: a claim named `__proto__`, `constructor` or
+ * `toString` is then an ordinary own property (no setter, nothing inherited), so `claims[name]` only ever finds
+ * what the token carries and no later copy of the claims can reach `Object.prototype`.
+ */
+function nullPrototype(_key: string, value: unknown): unknown {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  const out: Record<string, unknown> = Object.create(null);
+  for (const name of Object.keys(value)) out[name] = (value as Record<string, unknown>)[name];
+  return out;
+}
 
 /** One base64url JSON object part of a JWS (no jose on the default entry: this is all decoding needs). */
 function decodePart(part: string): Record<string, unknown> {
-  const value: unknown = JSON.parse(decoder.decode(base64urlDecode(part)));
+  const value: unknown = JSON.parse(decoder.decode(base64urlDecode(part)), nullPrototype);
   if (value === null || typeof value !== "object" || Array.isArray(value))
     throw new TypeError("not a JSON object");
   return value as Record<string, unknown>;
@@ -69,9 +102,12 @@ function pick(h: Record<string, unknown>, keys: readonly ("alg" | "kid" | "typ")
 }
 
 /**
- * Fails early when the token is expired or not yet valid, allowing `skewSeconds` of clock skew.
+ * Fails early when the token has no `exp`, is expired or not yet valid, allowing `skewSeconds` of clock skew.
+ * A token without a numeric `exp` is refused whatever its trust: every cloud refuses one anyway, and the engine
+ * serves cached credentials only while the token that earned them is valid, which needs an end.
  *
- * @throws FederationError `expired_subject_token` with a hint saying by how much.
+ * @throws FederationError `invalid_subject_token` without a numeric `exp`; `expired_subject_token` with a hint
+ * saying by how much.
  * @example
  * ```ts
  * checkTokenTimes(token, Date.now()); // throws if exp has passed
@@ -85,7 +121,14 @@ export function checkTokenTimes(
 ): void {
   const { exp, nbf } = token.claims;
   const skewMs = skewSeconds * 1000;
-  if (typeof exp === "number" && exp * 1000 + skewMs <= now) {
+  if (typeof exp !== "number" || !Number.isFinite(exp)) {
+    throw new FederationError("invalid_subject_token", "The subject token has no numeric exp claim.", {
+      provider: "core",
+      subject: summarizeSubject(token),
+      hint: "Use tokens that expire (every OIDC provider sets exp); fedkit never exchanges or caches for a token without one.",
+    });
+  }
+  if (exp * 1000 + skewMs <= now) {
     const ago = Math.round((now - exp * 1000) / 1000);
     throw new FederationError("expired_subject_token", `The subject token expired ${ago}s ago.`, {
       provider: "core",
