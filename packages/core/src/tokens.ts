@@ -7,19 +7,14 @@
 import { FederationError, type SubjectSummary } from "./errors.js";
 import type { SubjectToken, TokenClaims, TokenTrust } from "./types.js";
 import { base64urlDecode } from "./util/encoding.js";
+import { MAX_SUBJECT_TOKEN_LENGTH, tooLong } from "./util/token-size.js";
+
+export { MAX_SUBJECT_TOKEN_LENGTH };
 
 /** Default clock skew tolerated on `exp` and `nbf`, in seconds. @public */
 export const DEFAULT_CLOCK_SKEW_SECONDS = 60;
 
 const MAX_CLAIM_LENGTH = 256;
-
-/**
- * Longest subject token fedkit reads, in characters (a JWT is ASCII, so also bytes): 16 KiB. Real OIDC tokens are
- * 1–4 KiB (Entra's largest with group claims stay under 8 KiB); anything longer is refused before it is decoded,
- * so a hostile source cannot make fedkit parse megabytes of JSON per request.
- * @public
- */
-export const MAX_SUBJECT_TOKEN_LENGTH = 16_384;
 
 /**
  * Decodes a compact JWS into a {@link SubjectToken} without verifying it. The result is `unverified` unless the
@@ -59,18 +54,6 @@ export function decodeSubjectToken(raw: string, trust: TokenTrust = "unverified"
     });
   }
   return Object.freeze({ raw: value, claims: Object.freeze(claims), header: Object.freeze(header), trust });
-}
-
-/** The error of a token over {@link MAX_SUBJECT_TOKEN_LENGTH}; says how long, never what. @internal */
-export function tooLong(length: number): FederationError {
-  return new FederationError(
-    "invalid_subject_token",
-    `The subject token is over ${MAX_SUBJECT_TOKEN_LENGTH} characters (${length} seen); fedkit refuses longer tokens.`,
-    {
-      provider: "core",
-      hint: "The source must yield one OIDC token (a JWT of a few KiB), not a file or a response body.",
-    },
-  );
 }
 
 const decoder = new TextDecoder("utf-8", { fatal: true });

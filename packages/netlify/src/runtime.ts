@@ -104,7 +104,7 @@ function isolateState(config: FedkitConfig, platform: PlatformRequest): IsolateS
     siteUrl: env("FEDKIT_SITE_URL") ?? config.siteUrl,
     siteId: config.siteId,
     context,
-    keys: () => importIssuerKeySet(env(variable), variable),
+    keys: () => importIssuerKeySet(env(variable), variable, context),
     ...(config.tokenLifetimeSeconds === undefined ? {} : { lifetimeSeconds: config.tokenLifetimeSeconds }),
     ...(platform.deployId ? { deployId: platform.deployId } : {}),
     ...(config.runtime?.now ? { now: config.runtime.now } : {}),

@@ -8,8 +8,8 @@
 import { open } from "node:fs/promises";
 import { FederationError, MissingSubjectTokenError } from "../errors.js";
 import { lastDecoded } from "../sources/decode-memo.js";
-import { MAX_SUBJECT_TOKEN_LENGTH, tooLong } from "../tokens.js";
 import type { SubjectTokenSource } from "../types.js";
+import { MAX_SUBJECT_TOKEN_LENGTH, tooLong } from "../util/token-size.js";
 
 /** Options of {@link fileToken}. @public */
 export interface FileTokenOptions {

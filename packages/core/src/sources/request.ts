@@ -4,8 +4,8 @@
  * @packageDocumentation
  */
 import { MissingSubjectTokenError } from "../errors.js";
-import { MAX_SUBJECT_TOKEN_LENGTH, tooLong } from "../tokens.js";
 import type { SubjectToken, SubjectTokenSource } from "../types.js";
+import { MAX_SUBJECT_TOKEN_LENGTH, tooLong } from "../util/token-size.js";
 import { type VerifyOptions, verifySubjectToken } from "./verify.js";
 import { assertVerifyOptions } from "./verify-options.js";
 
