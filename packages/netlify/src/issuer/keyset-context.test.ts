@@ -2,8 +2,7 @@
 // value (or production's) would be accepted in any context, and one context's key could mint as another's.
 import type { FederationError } from "@fedkit/core";
 import { describe, expect, it } from "vitest";
-
-class IssuerKeyContextError extends Error {}
+import { IssuerKeyContextError } from "./errors.js";
 
 import { generateIssuerKeys, promoteNextKey } from "./generate.js";
 import { importIssuerKeySet } from "./keyset.js";
