@@ -242,6 +242,18 @@ describe("claims named like Object.prototype members", () => {
     expect(await key(`{${base},${one}}`)).toBe(a);
   });
 
+  it("through verifySubjectToken too: signed tokens differing only in a __proto__ claim get different keys", async () => {
+    const idp = await createTestSigner();
+    const options = { jwks: idp.jwks, issuer: idp.issuer, audience: AUD };
+    // A computed key makes "__proto__" an own property, so the signer serialises it as a claim.
+    const admin = await idp.sign({ sub: "s", aud: AUD, ["__proto__"]: { role: "admin" } });
+    const plain = await idp.sign({ sub: "s", aud: AUD });
+    const a = await verifySubjectToken(admin, options);
+    const b = await verifySubjectToken(plain, options);
+    expect(Object.hasOwn(a.claims, "__proto__")).toBe(true);
+    expect(await deriveCacheKey(provider, a)).not.toBe(await deriveCacheKey(provider, b));
+  });
+
   it("decoding and keying hostile claims pollute no prototype, and the claims are own properties only", async () => {
     const payload = `{${base},"__proto__":{"polluted":"yes"},"org":{"__proto__":{"polluted":"yes"}},"constructor":{"prototype":{"polluted":"yes"}}}`;
     for (const trust of ["verified", "minted", "unverified"] as const) {
