@@ -138,6 +138,16 @@ describe("oversized subject tokens are refused before they are parsed", () => {
     }
   });
 
+  it("the engine refuses an oversized SubjectToken a callback built itself (no decoding, no cap) before hashing it", async () => {
+    const provider = fakeProvider();
+    const federation = createFederation({ audit: memoryAudit() });
+    const built = { ...decodeSubjectToken(rawJwt({ sub: "s", aud: AUD })), raw: huge };
+    const error = await failure(federation.getCredentials(provider, { source: callbackToken(() => built) }));
+    expect(error?.code).toBe("invalid_subject_token");
+    expect(error?.message).toContain(`over ${MAX_SUBJECT_TOKEN_LENGTH} characters`);
+    expect(provider.calls).toBe(0);
+  });
+
   it("accepts a token right at the limit (the cap is not off by one)", () => {
     const head = `${b64({ alg: "RS256" })}.${b64({ sub: "s", pad: "" })}.`;
     const raw = head + "s".repeat(MAX_SUBJECT_TOKEN_LENGTH - head.length);
