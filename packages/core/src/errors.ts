@@ -3,6 +3,10 @@
  *
  * @packageDocumentation
  */
+import { cleanCloudId } from "./util/ids.js";
+import { scrub } from "./util/scrub.js";
+
+export { scrub };
 
 /**
  * Every stable error code fedkit uses. Callers `switch (err.code)`; codes are never renamed, only added.
@@ -84,9 +88,12 @@ export interface FederationErrorDetails {
   readonly cloudCode?: string;
   /** The cloud's own message, with anything token-shaped removed. */
   readonly cloudMessage?: string;
-  /** Request id the cloud returned (`x-amzn-RequestId`, Entra's `correlation_id`, ...). */
+  /**
+   * Request id the cloud returned (`x-amzn-RequestId`, Entra's `correlation_id`, ...). Kept only when it looks
+   * like an id (at most 128 characters of `[A-Za-z0-9._:-]`, nothing token-shaped); otherwise `"[redacted]"`.
+   */
   readonly requestId?: string;
-  /** Trace id for support tickets (Entra's `trace_id`, Google's `x-goog-request-id`, ...). */
+  /** Trace id for support tickets (Entra's `trace_id`, Google's `x-goog-request-id`, ...). Cleaned like `requestId`. */
   readonly traceId?: string;
   /** What to change to fix it, in one or two sentences. */
   readonly hint?: string;
@@ -100,37 +107,8 @@ export interface FederationErrorDetails {
   readonly cause?: unknown;
 }
 
-/*
- * Token shapes, each anchored so it can only start where a token can (no base64 character before it): every
- * alternative then scans a run at most a few times, so the whole pass stays linear on hostile input.
- * 1. JWT/JWS: three base64url segments, either `eyJ...` or any header and payload of 16+ characters (a header
- *    `{ "alg"...` encodes to `eyAi...`; hostnames and dotted names have shorter labels).
- * 2. AWS access key ids. 3. Google access tokens. 4. Base64 of 100+ characters (AWS session tokens `IQoJ...`,
- *    `FwoG...`), kept only when it cannot be a path: see {@link isPathLike}.
- */
-const TOKENISH =
-  /(?<![\w-])(?:eyJ[\w-]{4,}\.[\w-]{4,}|[\w-]{16,}\.[\w-]{16,})\.[\w-]*|\b(?:AKIA|ASIA)[A-Z\d]{12,}\b|\bya29\.[\w.-]+|(?<![A-Za-z\d+/])([A-Za-z\d+/]{100,}=*)/g;
-
-/** A URL path or resource name has short `/`-separated words and no `+` or `=`; random base64 does not. */
-const isPathLike = (text: string): boolean => !/[+=]|[^/]{24}/.test(text);
-
-/**
- * Removes anything that looks like a token from text that came from outside (a cloud's error message), so it
- * can be shown and logged: JWTs (Entra, Google and GitHub ID tokens, whatever their header), AWS access key
- * ids (`AKIA...`, `ASIA...`) and session tokens (base64 of 100+ characters), Google access tokens (`ya29.`).
- * Ordinary words, ARNs, URLs, UUIDs and hex request ids are left as they are. Linear in the text's length.
- *
- * @example
- * ```ts
- * scrub("bad token eyJhbGciOi.eyJzdWIi.sig"); // "bad token [redacted]"
- * ```
- * @public
- */
-export function scrub(text: string): string {
-  return text.replace(TOKENISH, (match, base64?: string) =>
-    base64 !== undefined && isPathLike(base64) ? match : "[redacted]",
-  );
-}
+/** Cloud error codes are short identifiers; a longer one is cut (after scrubbing) so it cannot carry a payload. */
+const MAX_CLOUD_CODE_LENGTH = 128;
 
 /**
  * The error fedkit throws. It names what went wrong (`code`), where (`provider`, `status`, `cloudCode`,
@@ -167,10 +145,12 @@ export class FederationError extends Error {
     this.code = code;
     this.provider = details.provider;
     this.status = details.status;
-    this.cloudCode = details.cloudCode;
+    this.cloudCode =
+      details.cloudCode === undefined ? undefined : scrub(details.cloudCode).slice(0, MAX_CLOUD_CODE_LENGTH);
     this.cloudMessage = details.cloudMessage === undefined ? undefined : scrub(details.cloudMessage);
-    this.requestId = details.requestId;
-    this.traceId = details.traceId;
+    // Ids are cloud-supplied text too: a hostile endpoint could echo a bearer through them.
+    this.requestId = cleanCloudId(details.requestId);
+    this.traceId = cleanCloudId(details.traceId);
     this.hint = details.hint === undefined ? undefined : scrub(details.hint);
     this.subject = details.subject;
     this.retryable = details.retryable ?? false;

@@ -19,6 +19,7 @@ import type {
   SubjectTokenSource,
 } from "./types.js";
 import { monotonicMs } from "./util/time.js";
+import { MAX_SUBJECT_TOKEN_LENGTH, tooLong } from "./util/token-size.js";
 
 export type { Federation, FederationOptions, GetCredentialsOptions } from "./engine/options.js";
 
@@ -127,6 +128,8 @@ export function createFederation(options: FederationOptions = {}): Federation {
     assertProvider(provider as Provider);
     let key: string;
     try {
+      // A SubjectToken built by a callback skipped decoding and its cap: hashing it must not cost megabytes.
+      if (token.raw.length > MAX_SUBJECT_TOKEN_LENGTH) throw tooLong(token.raw.length);
       checkTokenTimes(token, now(), policy.clockSkewSeconds);
       key = keys.peek(token, provider as Provider) ?? (await keys.derive(token, provider as Provider));
     } catch (error) {
@@ -193,7 +196,9 @@ export function createFederation(options: FederationOptions = {}): Federation {
     const key = same ? front.key : keys.peek(token, provider);
     if (key === undefined) return undefined;
     const { exp, nbf } = token.claims;
-    const tokenUntil = typeof exp === "number" ? exp * 1000 + skewMs : Number.POSITIVE_INFINITY;
+    // No exp, no held credentials: the slow path refuses such a token (checkTokenTimes).
+    if (typeof exp !== "number") return undefined;
+    const tokenUntil = exp * 1000 + skewMs;
     if (tokenUntil <= t || (typeof nbf === "number" && nbf * 1000 - skewMs > t)) return undefined;
     let entry: ReturnType<CredentialCache["get"]>;
     try {

@@ -7,6 +7,9 @@
 import { FederationError, type SubjectSummary } from "./errors.js";
 import type { SubjectToken, TokenClaims, TokenTrust } from "./types.js";
 import { base64urlDecode } from "./util/encoding.js";
+import { MAX_SUBJECT_TOKEN_LENGTH, tooLong } from "./util/token-size.js";
+
+export { MAX_SUBJECT_TOKEN_LENGTH };
 
 /** Default clock skew tolerated on `exp` and `nbf`, in seconds. @public */
 export const DEFAULT_CLOCK_SKEW_SECONDS = 60;
@@ -33,6 +36,7 @@ export function decodeSubjectToken(raw: string, trust: TokenTrust = "unverified"
       hint: "Pass the OIDC token (a JWT: header.payload.signature).",
     });
   }
+  if (raw.length > MAX_SUBJECT_TOKEN_LENGTH) throw tooLong(raw.length);
   const value = raw.trim();
   let claims: TokenClaims;
   let header: SubjectToken["header"];
@@ -54,9 +58,21 @@ export function decodeSubjectToken(raw: string, trust: TokenTrust = "unverified"
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
+/**
+ * Rebuilds every JSON object as a null-prototype object: a claim named `__proto__`, `constructor` or
+ * `toString` is then an ordinary own property (no setter, nothing inherited), so `claims[name]` only ever finds
+ * what the token carries and no later copy of the claims can reach `Object.prototype`.
+ */
+function nullPrototype(_key: string, value: unknown): unknown {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  const out: Record<string, unknown> = Object.create(null);
+  for (const name of Object.keys(value)) out[name] = (value as Record<string, unknown>)[name];
+  return out;
+}
+
 /** One base64url JSON object part of a JWS (no jose on the default entry: this is all decoding needs). */
 function decodePart(part: string): Record<string, unknown> {
-  const value: unknown = JSON.parse(decoder.decode(base64urlDecode(part)));
+  const value: unknown = JSON.parse(decoder.decode(base64urlDecode(part)), nullPrototype);
   if (value === null || typeof value !== "object" || Array.isArray(value))
     throw new TypeError("not a JSON object");
   return value as Record<string, unknown>;
@@ -69,9 +85,12 @@ function pick(h: Record<string, unknown>, keys: readonly ("alg" | "kid" | "typ")
 }
 
 /**
- * Fails early when the token is expired or not yet valid, allowing `skewSeconds` of clock skew.
+ * Fails early when the token has no `exp`, is expired or not yet valid, allowing `skewSeconds` of clock skew.
+ * A token without a numeric `exp` is refused whatever its trust: every cloud refuses one anyway, and the engine
+ * serves cached credentials only while the token that earned them is valid, which needs an end.
  *
- * @throws FederationError `expired_subject_token` with a hint saying by how much.
+ * @throws FederationError `invalid_subject_token` without a numeric `exp`; `expired_subject_token` with a hint
+ * saying by how much.
  * @example
  * ```ts
  * checkTokenTimes(token, Date.now()); // throws if exp has passed
@@ -85,7 +104,14 @@ export function checkTokenTimes(
 ): void {
   const { exp, nbf } = token.claims;
   const skewMs = skewSeconds * 1000;
-  if (typeof exp === "number" && exp * 1000 + skewMs <= now) {
+  if (typeof exp !== "number" || !Number.isFinite(exp)) {
+    throw new FederationError("invalid_subject_token", "The subject token has no numeric exp claim.", {
+      provider: "core",
+      subject: summarizeSubject(token),
+      hint: "Use tokens that expire (every OIDC provider sets exp); fedkit never exchanges or caches for a token without one.",
+    });
+  }
+  if (exp * 1000 + skewMs <= now) {
     const ago = Math.round((now - exp * 1000) / 1000);
     throw new FederationError("expired_subject_token", `The subject token expired ${ago}s ago.`, {
       provider: "core",

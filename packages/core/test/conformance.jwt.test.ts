@@ -232,14 +232,14 @@ suite("JWT oracles: core verifySubjectToken", () => {
     const now = () => file.now * 1000;
     const ISS = "urn:fedkit:test-issuer";
     const AUD = "urn:fedkit:test-audience";
-    // fedkit has no subject/typ/maxTokenAge options: the cloud's trust policy decides sub, and fedkit does not
-    // cap token age beyond exp. Cases only those options decide are not applicable.
+    // fedkit has no subject/typ options: the cloud's trust policy decides sub. Cases only those options decide
+    // are not applicable. maxTokenAge is fedkit's own option (seconds).
     const unsupported = (options: Record<string, unknown>, valid: boolean) =>
-      valid ? undefined : (["maxTokenAge", "subject", "typ"] as const).find((o) => o in options);
+      valid ? undefined : (["subject", "typ"] as const).find((o) => o in options);
     // Where refusal is decided before the claims (signature, alg, payload type) the original token runs as is.
     const beforeClaims = /truncated signature|not a JSON object|alg none|alg not allowed/;
     const expectedCode = (c: ClaimCase): string => {
-      if (/expired|exp ==|nbf ==/.test(c.name)) return "expired_subject_token";
+      if (/expired|exp ==|nbf ==|too old/.test(c.name)) return "expired_subject_token";
       if (/audience/.test(c.name)) return "audience_mismatch";
       if (/issuer/.test(c.name)) return "issuer_untrusted";
       return "invalid_subject_token";
@@ -257,9 +257,13 @@ suite("JWT oracles: core verifySubjectToken", () => {
       let token = c.token;
       const [header, payload] = token.split(".");
       const claims = b64json(payload) as Record<string, unknown>;
-      if (!beforeClaims.test(c.name) && (claims["iss"] === undefined || claims["aud"] === undefined)) {
-        // fedkit always requires iss and aud: add the test values the options allow, same key and header.
-        const withIssAud = { iss: ISS, aud: AUD, ...claims };
+      if (
+        !beforeClaims.test(c.name) &&
+        (claims["iss"] === undefined || claims["aud"] === undefined || !("exp" in claims))
+      ) {
+        // fedkit always requires iss, aud and exp: add the test values the options allow (an exp an hour after
+        // the oracle's now, so only the claim the case is about decides), same key and header.
+        const withIssAud = { iss: ISS, aud: AUD, exp: file.now + 3600, ...claims };
         token = await new CompactSign(new TextEncoder().encode(JSON.stringify(withIssAud)))
           .setProtectedHeader(b64json(header) as { alg: string })
           .sign(secret);
@@ -273,6 +277,9 @@ suite("JWT oracles: core verifySubjectToken", () => {
         algorithms: (c.verifyOptions["algorithms"] as string[] | undefined) ?? ["HS256"],
         clockToleranceSeconds: typeof tolerance === "string" ? Number.parseInt(tolerance, 10) : 0,
       };
+      const maxAge = c.verifyOptions["maxTokenAge"];
+      if (maxAge !== undefined)
+        options.maxTokenAge = typeof maxAge === "string" ? Number.parseInt(maxAge, 10) : (maxAge as number);
       if (
         (Array.isArray(issuer) && issuer.length === 0) ||
         (Array.isArray(audience) && audience.length === 0)

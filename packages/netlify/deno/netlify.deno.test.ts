@@ -63,7 +63,7 @@ Deno.test("site issuer: mints RS256 with a non-extractable key; core verifies it
 Deno.test("core + aws: a federation exchanges through awsProvider and awsFetch signs with the session", async () => {
   const aws = fakeAws();
   try {
-    const { secret } = await generateIssuerKeys();
+    const { secret } = await generateIssuerKeys({ context: "production" });
     const issuer = createSiteIssuer({
       siteUrl: "https://site.example",
       siteId: SITE,

@@ -1,10 +1,11 @@
-import type {
-  AuditSink,
-  Clock,
-  CredentialCache,
-  FetchLike,
-  RandomSource,
-  SubjectTokenSource,
+import {
+  type AuditSink,
+  type Clock,
+  type CredentialCache,
+  FederationError,
+  type FetchLike,
+  type RandomSource,
+  type SubjectTokenSource,
 } from "@fedkit/core";
 import type { CloudPlugin } from "./clouds/types.js";
 import type { SubjectForm } from "./issuer/subject.js";
@@ -32,7 +33,10 @@ export interface TargetConfig {
 export interface TargetGrant {
   /** Caps the credentials' lifetime for this function (seconds). */
   readonly maxDurationSeconds?: number;
-  /** `function` (default): tokens speak for the function; `user`: only for a verified end user (`fedkit.user`). */
+  /**
+   * `function` (default): tokens speak for the function; `user`: only for a verified end user (`fedkit.asUser`).
+   * `user` needs a target without its own `source`: only the site issuer mints a token per user.
+   */
   readonly identity?: "function" | "user";
 }
 
@@ -57,6 +61,8 @@ export interface UserIdpOptions {
   readonly jwksUri: string;
   /** Default `["RS256", "ES256"]`. */
   readonly algorithms?: readonly string[];
+  /** Oldest user token accepted, in seconds since its `iat` (a token without `iat` is then refused). */
+  readonly maxTokenAge?: number;
 }
 
 /**
@@ -113,4 +119,39 @@ export interface RuntimeOptions {
   readonly random?: RandomSource;
   readonly cache?: CredentialCache;
   readonly audit?: AuditSink;
+}
+
+/**
+ * Refuses a grant of `identity: "user"` on a target that has its own `source`. Such a source yields the same
+ * workload token whoever the user is, so every user would share (and be served from cache) one identity's
+ * credentials: user B would receive what was fetched for user A.
+ *
+ * @throws FederationError `config` naming the function, the target and both ways to fix it.
+ * @example
+ * ```ts
+ * assertUserGrants({ siteId, siteUrl, targets: { files: { cloud: "aws", roleArn, region } },
+ *   functions: { files: { files: { identity: "user" } } } }); // passes: the site issuer mints per user
+ * ```
+ * @internal
+ */
+export function assertUserGrants(config: Pick<FedkitConfig, "targets" | "functions">): void {
+  for (const [functionName, grants] of Object.entries(config.functions ?? {})) {
+    for (const [targetName, grant] of Object.entries(grants ?? {})) {
+      if (grant?.identity !== "user") continue;
+      const target = Object.hasOwn(config.targets ?? {}, targetName) ? config.targets[targetName] : undefined;
+      if (target?.source !== undefined) throw userSourceConflict(functionName, targetName);
+    }
+  }
+}
+
+/** The `config` error of a per-user grant on a target with its own source. @internal */
+export function userSourceConflict(functionName: string, targetName: string): FederationError {
+  return new FederationError(
+    "config",
+    `fedkit: functions["${functionName}"]["${targetName}"] asks for identity "user", but targets["${targetName}"] has its own \`source\`, whose token is the same for every user (each user would get the credentials cached for the first one).`,
+    {
+      provider: "netlify",
+      hint: `Remove \`source\` from targets["${targetName}"] so the site issuer mints a token per user, or grant the function identity "function" if every caller may share the workload's credentials.`,
+    },
+  );
 }

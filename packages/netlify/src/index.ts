@@ -25,4 +25,9 @@ export { ISSUER_CACHE_SECONDS, issuerRoutes } from "./routes.js";
 export { type Fedkit, fedkitFor, type PlatformRequest } from "./runtime.js";
 export { type TrustPolicyOptions, trustPolicyFor } from "./trust-policy.js";
 export { userIdp } from "./user.js";
-export { type ClientCredentialsOptions, clientCredentialsSource } from "./workload.js";
+export {
+  CLIENT_CREDENTIALS_MAX_RESPONSE_BYTES,
+  CLIENT_CREDENTIALS_TIMEOUT_MS,
+  type ClientCredentialsOptions,
+  clientCredentialsSource,
+} from "./workload.js";

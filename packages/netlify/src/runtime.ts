@@ -9,7 +9,13 @@ import {
 } from "@fedkit/core";
 import { resolveTarget } from "./clouds/registry.js";
 import type { BoundCredentials, CloudPlugin } from "./clouds/types.js";
-import type { FedkitConfig, TargetConfig, VerifiedUser } from "./config.js";
+import {
+  assertUserGrants,
+  type FedkitConfig,
+  type TargetConfig,
+  userSourceConflict,
+  type VerifiedUser,
+} from "./config.js";
 import { type Caller, cappedDuration, checkGrant } from "./guardrails.js";
 import { importIssuerKeySet } from "./issuer/keyset.js";
 import { createSiteIssuer, type SiteIssuer } from "./issuer/mint.js";
@@ -82,6 +88,7 @@ function isolateState(config: FedkitConfig, platform: PlatformRequest): IsolateS
   }
   let state = byContext.get(context);
   if (state !== undefined) return state;
+  assertUserGrants(config);
   if (platform.siteId && platform.siteId !== config.siteId) {
     throw new FederationError(
       "config",
@@ -97,7 +104,7 @@ function isolateState(config: FedkitConfig, platform: PlatformRequest): IsolateS
     siteUrl: env("FEDKIT_SITE_URL") ?? config.siteUrl,
     siteId: config.siteId,
     context,
-    keys: () => importIssuerKeySet(env(variable), variable),
+    keys: () => importIssuerKeySet(env(variable), variable, context),
     ...(config.tokenLifetimeSeconds === undefined ? {} : { lifetimeSeconds: config.tokenLifetimeSeconds }),
     ...(platform.deployId ? { deployId: platform.deployId } : {}),
     ...(config.runtime?.now ? { now: config.runtime.now } : {}),
@@ -238,7 +245,11 @@ function sourceFor(
   functionName: string,
   user: VerifiedUser | undefined,
 ): SubjectTokenSource {
-  if (target.source !== undefined) return target.source;
+  if (target.source !== undefined) {
+    // Checked for the whole config up front; kept here so no path can hand a shared source to a user.
+    if (user !== undefined) throw userSourceConflict(functionName, targetName);
+    return target.source;
+  }
   const key = `${functionName}\n${targetName}\n${user?.hash ?? ""}`;
   let source = state.sources.get(key);
   if (source !== undefined) return source;

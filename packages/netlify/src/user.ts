@@ -53,6 +53,7 @@ async function verifyUser(
     issuer: idp.issuer,
     audience: idp.audience,
     algorithms: [...(idp.algorithms ?? ["RS256", "ES256"])],
+    ...(idp.maxTokenAge === undefined ? {} : { maxTokenAge: idp.maxTokenAge }),
     ...(runtime.now ? { now: runtime.now } : {}),
   });
   const { iss, sub } = token.claims;

@@ -1,8 +1,12 @@
 import {
   type Clock,
+  createExchangeContext,
   decodeSubjectToken,
+  type EndpointRule,
   FederationError,
   type FetchLike,
+  isLoopbackOrigin,
+  redactResponse,
   type SubjectToken,
   type SubjectTokenSource,
   type TokenRequest,
@@ -26,8 +30,35 @@ export interface ClientCredentialsOptions {
   readonly sendAudience?: boolean;
   /** Which token of the response to use. Default `access_token`. */
   readonly tokenField?: "access_token" | "id_token";
+  /** Timeout of the token request (headers and body), in milliseconds. Default 5000. */
+  readonly timeoutMs?: number;
   readonly fetch?: FetchLike;
   readonly now?: Clock;
+}
+
+/** Default {@link ClientCredentialsOptions.timeoutMs}. @public */
+export const CLIENT_CREDENTIALS_TIMEOUT_MS = 5000;
+/** Largest token-endpoint answer read, in bytes (a token response is a few KiB). @public */
+export const CLIENT_CREDENTIALS_MAX_RESPONSE_BYTES = 65_536;
+
+/**
+ * The token endpoint as the one origin the assertion may go to: https, or http on loopback (an emulator), no
+ * user info. Anything else is a bad argument, refused before a key is ever used.
+ */
+function endpointRule(tokenEndpoint: string): EndpointRule {
+  let url: URL;
+  try {
+    url = new URL(tokenEndpoint);
+  } catch {
+    throw new TypeError("clientCredentialsSource: tokenEndpoint must be an absolute https URL.");
+  }
+  const loopbackHttp = url.protocol === "http:" && isLoopbackOrigin(url);
+  if ((url.protocol !== "https:" && !loopbackHttp) || url.username !== "" || url.password !== "") {
+    throw new TypeError(
+      `clientCredentialsSource: tokenEndpoint must be https (http only on loopback) without user info; got ${url.protocol}//${url.host}. The client assertion would otherwise travel in the clear.`,
+    );
+  }
+  return { cloud: "idp", officialHosts: [], allowedOrigins: [url.origin] };
 }
 
 /**
@@ -44,6 +75,13 @@ export interface ClientCredentialsOptions {
  * @public
  */
 export function clientCredentialsSource(options: ClientCredentialsOptions): SubjectTokenSource {
+  const rule = endpointRule(options?.tokenEndpoint);
+  const timeoutMs = options.timeoutMs ?? CLIENT_CREDENTIALS_TIMEOUT_MS;
+  if (!(typeof timeoutMs === "number" && Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+    throw new TypeError(
+      `clientCredentialsSource: timeoutMs must be a positive number (got ${String(timeoutMs)}).`,
+    );
+  }
   const cache = new Map<string, SubjectToken>();
   const alg = options.alg ?? "RS256";
   return {
@@ -69,34 +107,51 @@ export function clientCredentialsSource(options: ClientCredentialsOptions): Subj
         options.privateKey,
         new TextEncoder().encode(input),
       );
+      const assertion = `${input}.${base64urlEncode(new Uint8Array(signature))}`;
       const body = new URLSearchParams({
         grant_type: "client_credentials",
         client_id: options.clientId,
         client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-        client_assertion: `${input}.${base64urlEncode(new Uint8Array(signature))}`,
+        client_assertion: assertion,
       });
       if (options.scope) body.set("scope", options.scope);
       if (options.sendAudience !== false) body.set("audience", request.audience);
-      const fetchImpl = options.fetch ?? ((url: string, init: RequestInit) => globalThis.fetch(url, init));
-      const response = await fetchImpl(options.tokenEndpoint, {
+      // Core's HTTP client: the one allowed origin, redirects refused, a timeout, a capped body. One attempt:
+      // IdPs may refuse a client assertion (its jti) seen twice.
+      const ctx = createExchangeContext({
+        now: options.now ?? request.now,
+        retry: {
+          maxAttempts: 1,
+          attemptTimeoutMs: timeoutMs,
+          deadlineMs: timeoutMs,
+          maxResponseBytes: CLIENT_CREDENTIALS_MAX_RESPONSE_BYTES,
+        },
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+        ...(request.signal ? { signal: request.signal } : {}),
+      });
+      const sent = await ctx.send({
+        url: options.tokenEndpoint,
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
         body: body.toString(),
-        redirect: "error",
-        ...(request.signal ? { signal: request.signal } : {}),
+        operation: "idp:client_credentials",
+        endpoint: rule,
       });
-      const text = await response.text();
+      // Whatever the IdP echoes of the assertion is cut before it can reach an error.
+      const response = redactResponse(sent, [assertion]);
+      const ok = response.status >= 200 && response.status < 300;
       let json: Record<string, unknown> = {};
       try {
-        json = JSON.parse(text);
+        const parsed: unknown = JSON.parse(response.text);
+        if (parsed !== null && typeof parsed === "object") json = parsed as Record<string, unknown>;
       } catch {
-        // Reported below with the status and content type.
+        // Reported below with the status.
       }
       const raw = json[options.tokenField ?? "access_token"];
-      if (!response.ok || typeof raw !== "string") {
+      if (!ok || typeof raw !== "string") {
         const cloudCode = typeof json["error"] === "string" ? json["error"] : undefined;
         throw new FederationError(
-          response.ok ? "bad_response" : "access_denied",
+          ok ? "bad_response" : "access_denied",
           `The IdP refused the client_credentials request (HTTP ${response.status}).`,
           {
             provider: "idp",

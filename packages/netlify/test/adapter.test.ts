@@ -39,8 +39,25 @@ describe("withFedkit configuration errors", () => {
     expect(await response.json()).toEqual({ error: { code: "config", requestId: "req-1" } });
   });
 
+  it("a key set without a context is a config error naming the missing field (never accepted in any context)", async () => {
+    const production = await generateIssuerKeys({ context: "production" });
+    const { context: _context, ...noContext } = production.document;
+    const response = await call({
+      ...base({ FEDKIT_ISSUER_KEYS: JSON.stringify(noContext) }),
+      exposeErrorDetails: true,
+    });
+    expect(response.status).toBe(500);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe("config");
+    expect(body.error.message).toMatch(/has no "context"/);
+    expect(JSON.stringify(body)).not.toContain(production.document.keys[0]!["d"] as string);
+  });
+
   it("a malformed key set, or one of another context, is a config error too", async () => {
-    expect((await call(base({ FEDKIT_ISSUER_KEYS: '{"v":1,"keys":[{"kid":"a"}]}' }))).status).toBe(500);
+    expect(
+      (await call(base({ FEDKIT_ISSUER_KEYS: '{"v":1,"context":"production","keys":[{"kid":"a"}]}' })))
+        .status,
+    ).toBe(500);
     const preview = await generateIssuerKeys({ context: "deploy-preview" });
     const response = await call({
       ...base({ FEDKIT_ISSUER_KEYS: preview.secret }),
@@ -177,7 +194,7 @@ describe("per-user federation against the emulator", () => {
 
   it("refuses forged, expired and tampered user tokens before any exchange", async () => {
     const before = emulator.state.aws.sessions.size;
-    const forgedKeys = await generateIssuerKeys();
+    const forgedKeys = await generateIssuerKeys({ context: "production" });
     const header = { alg: "RS256", kid: "kid-of-bob", typ: "JWT" };
     const claims = {
       iss: emulator.urls.idp,

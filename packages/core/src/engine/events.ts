@@ -15,6 +15,7 @@ import type {
   SubjectToken,
 } from "../types.js";
 import { sha256Hex } from "../util/encoding.js";
+import { cleanCloudId } from "../util/ids.js";
 
 /** What the engine knows when it reports. @internal */
 export interface EventInput {
@@ -70,7 +71,8 @@ export async function buildEvent(input: EventInput): Promise<AuditEvent> {
     sessionName: input.entry?.sessionName,
     expiresAt: input.entry && new Date(input.entry.expiresAt).toISOString(),
     attempts: input.attempts,
-    requestId: input.requestId ?? error?.requestId,
+    // Cloud-supplied: cleaned here too, so no provider can hand an unchecked id to an audit sink.
+    requestId: cleanCloudId(input.requestId ?? error?.requestId),
     error:
       error &&
       defined({

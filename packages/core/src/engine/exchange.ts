@@ -6,7 +6,8 @@
  */
 import { FederationError } from "../errors.js";
 import { createExchangeContext } from "../http.js";
-import type { CacheEntry, CacheOutcome, Provider, SubjectToken } from "../types.js";
+import type { CacheEntry, CacheOutcome, Credentials, Provider, SubjectToken } from "../types.js";
+import { cleanCloudId } from "../util/ids.js";
 import { randomId } from "../util/random.js";
 import { monotonicMs } from "../util/time.js";
 import { jtiHash } from "./events.js";
@@ -64,7 +65,9 @@ export async function runExchange(
         now: now(),
         attempts: ctx.attempts,
         entry,
-        ...(result.requestId !== undefined ? { requestId: result.requestId } : {}),
+        ...(result.requestId !== undefined
+          ? { requestId: cleanCloudId(result.requestId, [token.raw, ...secretsOf(result.credentials)]) }
+          : {}),
       },
       call.scheduler,
     );
@@ -89,4 +92,9 @@ export async function runExchange(
     );
     throw error;
   }
+}
+
+/** Every string of the credentials an exchange returned: none may come back as the cloud's request id. */
+function secretsOf(credentials: Credentials): string[] {
+  return Object.values(credentials).filter((v): v is string => typeof v === "string");
 }

@@ -14,25 +14,32 @@ import { sha256Hex } from "../util/encoding.js";
 /** Claims that change with every token of the same identity; everything else may be mapped into permissions. */
 const TEMPORAL_CLAIMS = new Set(["iat", "exp", "nbf", "jti"]);
 
-/** JSON with object keys sorted at every depth, so equal claim sets hash equally. @internal */
+/**
+ * JSON with object keys sorted at every depth, so equal claim sets hash equally. Reads own enumerable properties
+ * only (`__proto__`, `constructor` and `toString` claims included, nothing inherited).
+ * @internal
+ */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (value !== null && typeof value === "object") {
     const keys = Object.keys(value).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(",")}}`;
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(Object.getOwnPropertyDescriptor(value, k)?.value)}`).join(",")}}`;
   }
   return JSON.stringify(value) ?? "null";
 }
 
 /**
- * The identity part of a cache key: every non-temporal claim of a trusted token, or the raw token's hash.
+ * The identity part of a cache key: every non-temporal claim of a trusted token, or the raw token's hash. The
+ * claims are copied into a null-prototype object, so a claim named `__proto__` stays an own property (on a plain
+ * `{}` the assignment would hit the prototype setter and the claim would silently drop out of the key).
  * @internal
  */
 export async function subjectIdentity(token: SubjectToken, rawHash?: Promise<string>): Promise<string> {
   if (token.trust === "verified" || token.trust === "minted") {
-    const claims: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(token.claims))
-      if (!TEMPORAL_CLAIMS.has(name)) claims[name] = value;
+    const claims: Record<string, unknown> = Object.create(null);
+    for (const name of Object.keys(token.claims))
+      if (!TEMPORAL_CLAIMS.has(name))
+        claims[name] = Object.getOwnPropertyDescriptor(token.claims, name)?.value;
     return `claims:${token.trust}:${canonicalJson(claims)}`;
   }
   return `raw:${await (rawHash ?? sha256Hex(token.raw))}`;

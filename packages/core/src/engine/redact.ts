@@ -112,8 +112,9 @@ export function redactSubject(error: FederationError, raw: string): FederationEr
 /**
  * A provider's HTTP answer with each secret it sent (the subject token, a federated bearer) cut out, as sent,
  * URL-encoded and as a JWS signature, before the answer's text reaches an error message, audit event or log.
- * Secrets shorter than 8 characters are left alone (they would cut ordinary words). Returns `response` itself
- * when nothing was cut.
+ * Header values (the request ids a provider copies into its error) that hold a secret, or are a long piece of
+ * one, become `[redacted]` too. Secrets shorter than 8 characters are left alone (they would cut ordinary
+ * words). Returns `response` itself when nothing was cut.
  *
  * @example
  * ```ts
@@ -121,11 +122,31 @@ export function redactSubject(error: FederationError, raw: string): FederationEr
  * ```
  * @public
  */
-export function redactResponse<R extends { readonly text: string }>(
+export function redactResponse<R extends { readonly text: string; readonly headers?: Headers }>(
   response: R,
   secrets: readonly string[],
 ): R {
+  const long = secrets.filter((secret) => secret.length >= 8);
   let text = response.text;
-  for (const secret of secrets) if (secret.length >= 8) text = cut(text, formsOf(secret));
-  return text === response.text ? response : { ...response, text };
+  for (const secret of long) text = cut(text, formsOf(secret));
+  const headers = response.headers === undefined ? undefined : redactHeaders(response.headers, long);
+  if (text === response.text && headers === response.headers) return response;
+  return { ...response, text, ...(headers === undefined ? {} : { headers }) };
+}
+
+/** `headers` itself when no value holds a secret, otherwise a copy with those values replaced. */
+function redactHeaders(headers: Headers, secrets: readonly string[]): Headers {
+  const leaks = (value: string) => {
+    const trimmed = value.trim();
+    return secrets.some(
+      (secret) => has(value, formsOf(secret)) || (trimmed.length >= 16 && secret.includes(trimmed)),
+    );
+  };
+  let copy: Headers | undefined;
+  headers.forEach((value, name) => {
+    if (!leaks(value)) return;
+    copy ??= new Headers(headers);
+    copy.set(name, MARK);
+  });
+  return copy ?? headers;
 }

@@ -5,14 +5,18 @@
  *
  * @packageDocumentation
  */
-import { readFile } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { FederationError, MissingSubjectTokenError } from "../errors.js";
 import { lastDecoded } from "../sources/decode-memo.js";
 import type { SubjectTokenSource } from "../types.js";
+import { MAX_SUBJECT_TOKEN_LENGTH, tooLong } from "../util/token-size.js";
 
 /** Options of {@link fileToken}. @public */
 export interface FileTokenOptions {
-  /** Reads the file. Default `fs.promises.readFile(path, "utf8")`. */
+  /**
+   * Reads the file. Default: reads at most {@link MAX_SUBJECT_TOKEN_LENGTH} bytes plus some whitespace as UTF-8,
+   * and refuses a longer file without reading the rest.
+   */
   read?: (path: string) => Promise<string>;
 }
 
@@ -30,7 +34,7 @@ export interface FileTokenOptions {
  */
 export function fileToken(path?: string, options: FileTokenOptions = {}): SubjectTokenSource {
   const decode = lastDecoded();
-  const read = options.read ?? ((p: string) => readFile(p, "utf8"));
+  const read = options.read ?? readBounded;
   return {
     name: `file:${path ?? "$AWS_WEB_IDENTITY_TOKEN_FILE"}`,
     async getToken() {
@@ -48,6 +52,7 @@ export function fileToken(path?: string, options: FileTokenOptions = {}): Subjec
       try {
         text = await read(file);
       } catch (cause) {
+        if (cause instanceof FederationError) throw cause;
         const code = (cause as { code?: string }).code;
         if (code === "ENOENT") {
           throw new MissingSubjectTokenError(`file:${file}`, `The token file ${file} does not exist.`, {
@@ -71,4 +76,26 @@ export function fileToken(path?: string, options: FileTokenOptions = {}): Subjec
       return decode(text);
     },
   };
+}
+
+/** Room for a trailing newline or indentation around the longest token. */
+const SLACK_BYTES = 1024;
+
+/** Reads up to the token cap (plus slack) and refuses a longer file: a token file is never read in full blindly. */
+async function readBounded(path: string): Promise<string> {
+  const handle = await open(path, "r");
+  try {
+    const limit = MAX_SUBJECT_TOKEN_LENGTH + SLACK_BYTES;
+    const buffer = new Uint8Array(limit + 1);
+    let size = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, size, buffer.length - size, null);
+      if (bytesRead === 0) break;
+      size += bytesRead;
+      if (size > limit) throw tooLong(size);
+    }
+    return new TextDecoder().decode(buffer.subarray(0, size));
+  } finally {
+    await handle.close();
+  }
 }

@@ -5,6 +5,7 @@
  */
 import { MissingSubjectTokenError } from "../errors.js";
 import type { SubjectToken, SubjectTokenSource } from "../types.js";
+import { MAX_SUBJECT_TOKEN_LENGTH, tooLong } from "../util/token-size.js";
 import { type VerifyOptions, verifySubjectToken } from "./verify.js";
 import { assertVerifyOptions } from "./verify-options.js";
 
@@ -40,6 +41,8 @@ export function requestBearerToken(request: Request, options: VerifyOptions): Su
 
 async function verify(request: Request, options: VerifyOptions): Promise<SubjectToken> {
   const header = request.headers.get("authorization");
+  // "Bearer " and some whitespace on top of the longest token; longer is refused before any parsing.
+  if (header !== null && header.length > MAX_SUBJECT_TOKEN_LENGTH + 64) throw tooLong(header.length);
   const match = header === null ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (match?.[1] === undefined) {
     throw new MissingSubjectTokenError("request", "The request has no Authorization: Bearer token.", {

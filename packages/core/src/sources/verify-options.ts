@@ -20,4 +20,10 @@ export function assertVerifyOptions(options: VerifyOptions, where: string): void
       );
     }
   }
+  const age = options.maxTokenAge;
+  if (age !== undefined && !(typeof age === "number" && Number.isFinite(age) && age > 0)) {
+    throw new TypeError(
+      `${where}: options.maxTokenAge must be a positive number of seconds (got ${String(age)}); leave it out for no limit beyond exp.`,
+    );
+  }
 }

@@ -17,6 +17,7 @@ import { isLoopbackOrigin } from "../endpoints.js";
 import { FederationError } from "../errors.js";
 import { decodeSubjectToken, summarizeSubject } from "../tokens.js";
 import type { Clock, FetchLike, SubjectToken } from "../types.js";
+import { readCapped } from "../util/body.js";
 import { assertVerifyOptions } from "./verify-options.js";
 
 /**
@@ -37,6 +38,11 @@ export interface VerifyOptions {
   algorithms?: string[];
   /** Tolerated clock skew in seconds. Default 60. */
   clockToleranceSeconds?: number;
+  /**
+   * Oldest token accepted, in seconds since its `iat` (clock skew tolerated on top). A token without `iat` is
+   * refused when this is set. Default: no limit beyond `exp`.
+   */
+  maxTokenAge?: number;
   /** Clock. Default `Date.now`. */
   now?: Clock;
   /** Fetch for a remote JWKS. Default `globalThis.fetch` at call time. */
@@ -44,6 +50,14 @@ export interface VerifyOptions {
 }
 
 const DEFAULT_ALGORITHMS = ["RS256", "ES256", "PS256", "EdDSA"];
+
+/**
+ * Largest JWKS fedkit reads, in bytes: 128 KiB. Public key sets are a few KiB (Entra's, with `x5c` certificate
+ * chains for every key, stays under 20 KiB); a larger answer is refused while it streams, never read in full.
+ * @public
+ */
+export const MAX_JWKS_BYTES = 131_072;
+
 const remoteSets = new Map<string, JWTVerifyGetKey>();
 
 /**
@@ -62,8 +76,31 @@ export function remoteJwks(url: string | URL, options: { fetch?: FetchLike } = {
   }
   const fetchImpl = options.fetch ?? ((input: string, init: RequestInit) => globalThis.fetch(input, init));
   return createRemoteJWKSet(parsed, {
-    [customFetch]: (input: string, init: RequestInit) => fetchImpl(input, { ...init, redirect: "error" }),
+    [customFetch]: async (input: string, init: RequestInit) =>
+      cappedJwks(await fetchImpl(input, { ...init, redirect: "error" }), parsed.host),
   });
+}
+
+/** A 200 answer re-made from its body read up to {@link MAX_JWKS_BYTES}; other statuses go to jose as they are. */
+async function cappedJwks(response: Response, host: string): Promise<Response> {
+  if (response.status !== 200) return response;
+  let text: string;
+  try {
+    text = await readCapped(response, MAX_JWKS_BYTES, `The JWKS at ${host}`, "core");
+  } catch (cause) {
+    if (!(cause instanceof FederationError) || cause.code !== "bad_response") throw cause;
+    throw new FederationError(
+      "bad_response",
+      `The JWKS at ${host} is larger than ${MAX_JWKS_BYTES} bytes; fedkit refuses to read it.`,
+      {
+        provider: "core",
+        status: 200,
+        hint: "Check the jwks URL: it must serve the issuer's public key set (a few KiB), not another document.",
+        cause,
+      },
+    );
+  }
+  return new Response(text, { status: 200, headers: { "content-type": "application/json" } });
 }
 
 function resolveKeys(jwks: JwksSource, fetchImpl: FetchLike | undefined): JWTVerifyGetKey {
@@ -105,6 +142,9 @@ export async function verifySubjectToken(raw: string, options: VerifyOptions): P
       issuer: options.issuer,
       audience: options.audience,
       algorithms: options.algorithms ?? DEFAULT_ALGORITHMS,
+      // A verified token without exp would earn cached credentials with no end (its claims are the cache key).
+      requiredClaims: ["exp"],
+      ...(options.maxTokenAge === undefined ? {} : { maxTokenAge: options.maxTokenAge }),
       clockTolerance: options.clockToleranceSeconds ?? 60,
       currentDate: new Date(now()),
     });
@@ -117,6 +157,14 @@ export async function verifySubjectToken(raw: string, options: VerifyOptions): P
 function verificationError(cause: unknown, token: SubjectToken, options: VerifyOptions): FederationError {
   const subject = summarizeSubject(token);
   const details = { provider: "core", subject, cause };
+  // Our own errors from the JWKS fetch (an oversized key set) pass through as they are.
+  if (cause instanceof FederationError) return cause;
+  if (cause instanceof errors.JWTExpired && cause.claim === "iat") {
+    return new FederationError("expired_subject_token", "The bearer token is older than maxTokenAge.", {
+      ...details,
+      hint: `Tokens older than ${options.maxTokenAge}s (from iat) are refused; get a fresh token from the identity provider.`,
+    });
+  }
   if (cause instanceof errors.JWTExpired) {
     return new FederationError("expired_subject_token", "The bearer token has expired.", {
       ...details,
@@ -124,6 +172,20 @@ function verificationError(cause: unknown, token: SubjectToken, options: VerifyO
     });
   }
   if (cause instanceof errors.JWTClaimValidationFailed) {
+    if (cause.reason === "missing" && (cause.claim === "exp" || cause.claim === "iat")) {
+      const why = cause.claim === "exp" ? "tokens that never expire are refused" : "maxTokenAge needs it";
+      return new FederationError(
+        "invalid_subject_token",
+        `The bearer token has no ${cause.claim} claim; ${why}.`,
+        {
+          ...details,
+          hint:
+            cause.claim === "exp"
+              ? "Configure the identity provider to set exp (every OIDC provider does by default)."
+              : "Configure the identity provider to set iat, or drop maxTokenAge.",
+        },
+      );
+    }
     if (cause.claim === "aud") {
       return new FederationError("audience_mismatch", "The bearer token's aud is not an allowed audience.", {
         ...details,

@@ -2,16 +2,10 @@
 // Shared harness of the providers' redaction property tests (packages/{aws,gcp,azure}/test/security.redaction
 // .test.ts): the subject-token arbitrary and the "what could a user ever see" collector. Each provider keeps its
 // own cloud-specific answers and assertions; only the plumbing lives here.
-import {
-  type AuditEvent,
-  consoleAudit,
-  createFederation,
-  type FetchLike,
-  type Provider,
-  staticToken,
-} from "@fedkit/core";
+import type { FetchLike, Provider } from "@fedkit/core";
 import fc from "fast-check";
 import { expect } from "vitest";
+import { observeExchange } from "./hostile-ids.js";
 
 const b64 = (value: string) => Buffer.from(value).toString("base64url");
 const chunk = fc.stringMatching(/^[A-Za-z0-9_-]{12,40}$/);
@@ -32,31 +26,7 @@ export function subjectTokenFor(aud: string): fc.Arbitrary<string> {
  * events and the consoleAudit log lines.
  */
 export async function observeFailure(raw: string, provider: Provider, fetch: FetchLike): Promise<string> {
-  const lines: string[] = [];
-  const events: AuditEvent[] = [];
-  const sink = consoleAudit({ log: (line) => lines.push(line) });
-  const federation = createFederation({
-    source: staticToken(raw),
-    audit: {
-      name: "tee",
-      write: (e) => {
-        events.push(e);
-        return sink.write(e);
-      },
-    },
-    retry: { maxAttempts: 1 },
-    fetch,
-  });
-  const error = await federation.getCredentials(provider).then(
-    () => undefined,
-    (e: unknown) => e as Error & { toJSON?: () => unknown },
-  );
-  expect(error).toBeDefined();
-  return [
-    error!.message,
-    String(error),
-    JSON.stringify(error!.toJSON?.()),
-    JSON.stringify(events),
-    ...lines,
-  ].join("\n");
+  const observed = await observeExchange(raw, provider, fetch);
+  expect(observed.error).toBeDefined();
+  return observed.seen;
 }

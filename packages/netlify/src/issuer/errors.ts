@@ -4,3 +4,38 @@ import { FederationError } from "@fedkit/core";
 export function issuerConfigError(message: string, hint: string, cause?: unknown): FederationError {
   return new FederationError("config", message, { provider: "netlify", hint, cause });
 }
+
+/**
+ * A key set whose `context` is not the deploy context this code runs as: a deploy preview holding production's
+ * variable value, or production holding a preview's. Refused before any key signs, so one context's key never
+ * mints as another's. Carries both context names, never key material.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await issuer.mint({ audience: "sts.amazonaws.com", functionName: "report" });
+ * } catch (err) {
+ *   if (err instanceof IssuerKeyContextError) console.error(err.keySetContext, err.deployContext, err.hint);
+ * }
+ * ```
+ * @public
+ */
+export class IssuerKeyContextError extends FederationError {
+  /** The `context` the key set names. */
+  readonly keySetContext: string;
+  /** The deploy context this code runs as. */
+  readonly deployContext: string;
+
+  constructor(keySetContext: string, deployContext: string, variable = "the key-set variable") {
+    super(
+      "config",
+      `The issuer key set is for deploy context "${keySetContext}" but this deploy runs as "${deployContext}"; refusing to sign with it.`,
+      {
+        provider: "netlify",
+        hint: `Give each deploy context its own value of ${variable} (Netlify: 'Different value for each deploy context'), generated with \`npx fedkit-netlify keys generate --context ${deployContext}\`.`,
+      },
+    );
+    this.keySetContext = keySetContext;
+    this.deployContext = deployContext;
+  }
+}

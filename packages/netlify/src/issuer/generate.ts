@@ -11,8 +11,8 @@ import {
 export interface GenerateIssuerKeysOptions {
   /** `RS256` (default, 2048-bit; Entra needs it) or `ES256`. */
   readonly alg?: IssuerAlgorithm;
-  /** The deploy context the key set is for; recorded in the document and checked at runtime. */
-  readonly context?: string;
+  /** The deploy context the key set is for (mandatory); recorded in the document and checked at runtime. */
+  readonly context: string;
   /** The key id; default `<context>-<yyyymmdd>-<random>`. */
   readonly kid?: string;
   readonly now?: () => number;
@@ -36,9 +36,12 @@ export interface GeneratedIssuerKeys {
  * ```
  * @public
  */
-export async function generateIssuerKeys(
-  options: GenerateIssuerKeysOptions = {},
-): Promise<GeneratedIssuerKeys> {
+export async function generateIssuerKeys(options: GenerateIssuerKeysOptions): Promise<GeneratedIssuerKeys> {
+  if (typeof options?.context !== "string" || options.context === "") {
+    throw new TypeError(
+      'generateIssuerKeys: pass the deploy context the keys are for, e.g. { context: "production" }; a key set is only accepted in its own context.',
+    );
+  }
   const alg = options.alg ?? "RS256";
   const params =
     alg === "RS256"
@@ -48,14 +51,10 @@ export async function generateIssuerKeys(
   const jwk = await crypto.subtle.exportKey("jwk", pair.privateKey);
   const date = new Date((options.now ?? Date.now)()).toISOString().slice(0, 10).replace(/-/g, "");
   const kid =
-    options.kid ??
-    `${options.context ?? "key"}-${date}-${base64urlEncode(crypto.getRandomValues(new Uint8Array(4)))}`;
+    options.kid ?? `${options.context}-${date}-${base64urlEncode(crypto.getRandomValues(new Uint8Array(4)))}`;
   const { key_ops: _ops, ext: _ext, alg: _alg, ...members } = jwk;
   const entry = { ...members, kid, alg, status: "current" } as IssuerKeyEntry;
-  const document: IssuerKeyDocument =
-    options.context === undefined
-      ? { v: 1, keys: [entry] }
-      : { v: 1, context: options.context, keys: [entry] };
+  const document: IssuerKeyDocument = { v: 1, context: options.context, keys: [entry] };
   return { document, secret: JSON.stringify(document), publicJwk: toPublicJwk(entry) };
 }
 
@@ -79,7 +78,9 @@ export function stageNextKey(current: IssuerKeyDocument, next: PublicJwk): Issue
 
 /**
  * Rotation, step 2: the staged key's private document becomes current; the old current key stays published as
- * `previous` (remove it after the verifiers' cache time plus the token lifetime). Older keys are dropped.
+ * `previous` (remove it after the verifiers' cache time plus the token lifetime). Older keys are dropped. Both
+ * documents must be of the same deploy context.
+ * @throws TypeError when a document has no private key, or the two name different contexts.
  * @public
  */
 export function promoteNextKey(current: IssuerKeyDocument, next: IssuerKeyDocument): IssuerKeyDocument {
@@ -88,9 +89,14 @@ export function promoteNextKey(current: IssuerKeyDocument, next: IssuerKeyDocume
   if (signing === undefined || old === undefined) {
     throw new TypeError("promoteNextKey(): both documents need a private JWK (the current key of each).");
   }
+  if (current.context !== next.context) {
+    throw new TypeError(
+      `promoteNextKey(): the current key set is for context "${current.context}" and the next for "${next.context}"; a key moves only within its own context.`,
+    );
+  }
   const keys: IssuerKeyEntry[] = [
     { ...signing, status: "current" },
     { ...toPublicJwk(old), status: "previous" },
   ];
-  return current.context === undefined ? { v: 1, keys } : { v: 1, context: current.context, keys };
+  return { v: 1, context: current.context, keys };
 }

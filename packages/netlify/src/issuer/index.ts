@@ -1,4 +1,5 @@
 export { discoveryDocument, jwksDocument, SUPPORTED_CLAIMS } from "./documents.js";
+export { IssuerKeyContextError } from "./errors.js";
 export {
   type GeneratedIssuerKeys,
   type GenerateIssuerKeysOptions,

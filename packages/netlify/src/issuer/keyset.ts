@@ -1,5 +1,5 @@
 import { base64Decode } from "./encoding.js";
-import { issuerConfigError } from "./errors.js";
+import { IssuerKeyContextError, issuerConfigError } from "./errors.js";
 
 /** Signing algorithms the site issuer supports. RS256 is the default because Entra accepts only RS256. @public */
 export type IssuerAlgorithm = "RS256" | "ES256";
@@ -39,20 +39,26 @@ export interface IssuerKeyEntry {
  */
 export interface IssuerKeyDocument {
   readonly v: 1;
-  /** The deploy context these keys belong to; checked against the running context when present. */
-  readonly context?: string;
+  /**
+   * The deploy context these keys belong to (`production`, `deploy-preview`, ...). Mandatory: a key set is refused
+   * without it, and refused in any other context than this one.
+   */
+  readonly context: string;
   readonly keys: readonly IssuerKeyEntry[];
 }
 
 /** A key document after validation and import: the signing key is a non-extractable `CryptoKey`. @public */
 export interface IssuerKeySet {
-  readonly context: string | undefined;
+  /** The deploy context the key set names; a site issuer refuses it in any other context. */
+  readonly context: string;
   readonly signingKey: { readonly kid: string; readonly alg: IssuerAlgorithm; readonly key: CryptoKey };
   /** The public keys to publish: the current key first, then next and previous keys. */
   readonly publicKeys: readonly PublicJwk[];
 }
 
 const KID = /^[A-Za-z0-9._-]{1,64}$/;
+/** Netlify deploy contexts (`production`, `deploy-preview`, `branch-deploy`, `dev`, a branch name). */
+const CONTEXT = /^[A-Za-z0-9._/-]{1,100}$/;
 const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "pkcs8"];
 
 /** WebCrypto parameters per algorithm. @internal */
@@ -64,7 +70,8 @@ export function algorithmParams(alg: IssuerAlgorithm): RsaHashedImportParams | E
 
 /**
  * Validates and imports a key document. Every problem is a `config` FederationError naming the variable and the
- * entry, never the key material.
+ * entry, never the key material. The document must name its deploy `context`; pass `expectedContext` to refuse
+ * (with {@link IssuerKeyContextError}) a key set of another context here rather than at the first mint.
  *
  * @example
  * ```ts
@@ -75,6 +82,7 @@ export function algorithmParams(alg: IssuerAlgorithm): RsaHashedImportParams | E
 export async function importIssuerKeySet(
   text: string | undefined,
   variable = "FEDKIT_ISSUER_KEYS",
+  expectedContext?: string,
 ): Promise<IssuerKeySet> {
   const hint = `Generate a key set with \`npx fedkit-netlify keys generate\` and store it in ${variable} (Functions scope, secret, one value per deploy context).`;
   if (text === undefined || text.trim() === "") {
@@ -87,6 +95,9 @@ export async function importIssuerKeySet(
     throw issuerConfigError(`${variable} is not valid JSON.`, hint, cause);
   }
   const { context, entries } = checkDocument(doc, variable, hint);
+  if (expectedContext !== undefined && context !== expectedContext) {
+    throw new IssuerKeyContextError(context, expectedContext, variable);
+  }
   const privates = entries.filter((entry) => PRIVATE_MEMBERS.some((m) => entry[m] !== undefined));
   if (privates.length !== 1) {
     throw issuerConfigError(
@@ -112,8 +123,13 @@ function checkDocument(doc: unknown, variable: string, hint: string) {
   const { v, context, keys } = doc as { v?: unknown; context?: unknown; keys?: unknown };
   if (v !== 1)
     throw issuerConfigError(`${variable} has an unsupported version ${JSON.stringify(v)}; expected 1.`, hint);
-  if (context !== undefined && typeof context !== "string") {
-    throw issuerConfigError(`${variable}.context must be a string.`, hint);
+  if (typeof context !== "string" || !CONTEXT.test(context)) {
+    throw issuerConfigError(
+      context === undefined
+        ? `${variable} has no "context": every key set must name the deploy context it belongs to.`
+        : `${variable}.context must be a deploy context name (${CONTEXT.source}).`,
+      `Regenerate it with \`npx fedkit-netlify keys generate --context <context>\`, or add "context": "<context>" (production, deploy-preview, branch-deploy, ...) to the value set for that context.`,
+    );
   }
   if (!Array.isArray(keys) || keys.length === 0) {
     throw issuerConfigError(`${variable}.keys must be a non-empty array.`, hint);
@@ -132,7 +148,7 @@ function checkDocument(doc: unknown, variable: string, hint: string) {
       );
     }
   });
-  return { context: context as string | undefined, entries: keys as IssuerKeyEntry[] };
+  return { context, entries: keys as IssuerKeyEntry[] };
 }
 
 function publicJwk(entry: IssuerKeyEntry, variable: string): PublicJwk {

@@ -1,6 +1,6 @@
 import type { Clock, RandomSource, SubjectToken, TokenClaims } from "@fedkit/core";
 import { base64urlEncode, base64urlJson } from "./encoding.js";
-import { issuerConfigError } from "./errors.js";
+import { IssuerKeyContextError, issuerConfigError } from "./errors.js";
 import { issuerUrl } from "./issuer-url.js";
 import { algorithmParams, type IssuerKeySet } from "./keyset.js";
 import { type SubjectForm, subjectFor } from "./subject.js";
@@ -82,11 +82,9 @@ export function createSiteIssuer(options: SiteIssuerOptions): SiteIssuer {
   let keys: Promise<IssuerKeySet> | undefined;
   const keySet = () => {
     keys ??= (typeof loadKeys === "function" ? loadKeys() : Promise.resolve(loadKeys)).then((set) => {
-      if (set.context !== undefined && set.context !== options.context) {
-        throw issuerConfigError(
-          `The key set is for deploy context "${set.context}" but this deploy runs as "${options.context}".`,
-          "Give each deploy context its own value of the key-set variable (Netlify: 'Different value for each deploy context').",
-        );
+      // Every key set names its context (importIssuerKeySet refuses one without); a hand-built set must too.
+      if (set.context !== options.context) {
+        throw new IssuerKeyContextError(String(set.context), options.context);
       }
       return set;
     });

@@ -30,7 +30,16 @@ const USAGE = `usage:
   fedkit-netlify keys promote --current <file> --next <file> [--out <file>]
   fedkit-netlify trust-policy --config <fedkit.config.js> --target <name> [--context production]`;
 
-const read = (file: string): IssuerKeyDocument => JSON.parse(readFileSync(file, "utf8"));
+/** A key document from a file; one without its deploy `context` (written before it was mandatory) is refused. */
+const read = (file: string): IssuerKeyDocument => {
+  const doc = JSON.parse(readFileSync(file, "utf8")) as Partial<IssuerKeyDocument>;
+  if (typeof doc?.context !== "string" || doc.context === "") {
+    throw new TypeError(
+      `${file} names no deploy "context"; add "context": "<context>" (the context whose FEDKIT_ISSUER_KEYS it is) or regenerate it with \`keys generate --context <context>\`.`,
+    );
+  }
+  return doc as IssuerKeyDocument;
+};
 const secretFile = (file: string, doc: IssuerKeyDocument) =>
   writeFileSync(file, `${JSON.stringify(doc)}\n`, { mode: 0o600 });
 
@@ -80,7 +89,7 @@ async function main(argv: string[]): Promise<number> {
     const out = resolve(values.out ?? values.current);
     secretFile(out, doc);
     console.log(
-      `wrote ${out}; set it as FEDKIT_ISSUER_KEYS of context ${doc.context ?? "(any)"} and redeploy.`,
+      `wrote ${out}; set it as FEDKIT_ISSUER_KEYS of context ${doc.context} (and only that context) and redeploy.`,
     );
     if (sub === "stage")
       console.log("Wait at least 24 hours (verifiers' JWKS caches) before `keys promote`.");
