@@ -19,6 +19,7 @@ import {
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { scanEnvNames } from "./env-scan.js";
+import { CreateFedkitError } from "./errors.js";
 import {
   CLOUDS,
   type Cloud,
@@ -50,6 +51,27 @@ function libraryEnv(netlifySrc: string, cloud: Cloud): string[] {
   const others = new Set(CLOUDS.filter((c) => c !== cloud).map((c) => `${c}.ts`));
   // `node/` is the CLI and local server, not the deployed site.
   return scanFiles(codeFiles(netlifySrc, (name) => name === "node" || others.has(name)));
+}
+
+/** `workspace:*` / `workspace:^` become `^<version>` of the package at build time; other ranges stay. */
+function realRanges(deps: Record<string, string> | undefined, versions: Readonly<Record<string, string>>) {
+  const out: Record<string, string> = {};
+  for (const [dep, range] of Object.entries(deps ?? {})) {
+    if (!range.startsWith("workspace:")) {
+      out[dep] = range;
+      continue;
+    }
+    const version = versions[dep];
+    if (version === undefined) {
+      throw new CreateFedkitError(
+        "templates_missing",
+        `Sample depends on ${dep} (${range}), which is not a public package of this repository.`,
+        "Templates may use workspace: ranges only for public @fedkit/* packages.",
+      );
+    }
+    out[dep] = `^${version}`;
+  }
+  return out;
 }
 
 /**
@@ -85,6 +107,11 @@ export function buildTemplates(options: { repoRoot: string; outDir: string }): T
       recursive: true,
       filter: (source) => !EXCLUDED.has(basename(source)),
     });
+    // What users install: published ranges, not the monorepo's `workspace:` links; no template marker.
+    const { fedkit: _marker, ...site } = manifest;
+    site.dependencies = realRanges(manifest.dependencies, versions);
+    if (manifest.devDependencies) site.devDependencies = realRanges(manifest.devDependencies, versions);
+    writeFileSync(join(outDir, name, "package.json"), `${JSON.stringify(site, null, 2)}\n`);
     templates.push({
       name,
       cloud,

@@ -118,7 +118,7 @@ export async function main(
       );
     }
     const choice = await resolveChoice(args, manifest, options.prompter ?? terminalPrompter());
-    scaffold({ templatesDir, manifest, template: choice.template, targetDir: choice.dir });
+    scaffold({ templatesDir, template: choice.template, targetDir: choice.dir });
     console.log(nextSteps(choice.dir, choice.template));
     return 0;
   } catch (error) {

@@ -1,6 +1,6 @@
 /// <reference types="node" />
 /**
- * Writes a site from a copied sample: real version ranges instead of `workspace:`, a `.gitignore` that keeps
+ * Writes a site from a copied sample (its ranges already made real by the build step), a `.gitignore` that keeps
  * keys and env files out of git, an `.env.example` of every variable the site reads, and the next steps.
  *
  * @packageDocumentation
@@ -8,7 +8,7 @@
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { CreateFedkitError } from "./errors.js";
-import type { TemplateEntry, TemplatesManifest } from "./manifest.js";
+import type { TemplateEntry } from "./manifest.js";
 
 /** What a site must never commit: issuer keys (the CLI's files and any PEM), env files, local build state. */
 export const GITIGNORE = `node_modules/
@@ -28,7 +28,6 @@ fedkit-keys*
 export interface ScaffoldOptions {
   /** Where the package keeps the copied samples and `manifest.json`. */
   readonly templatesDir: string;
-  readonly manifest: TemplatesManifest;
   readonly template: TemplateEntry;
   /** The new site's directory: must not exist, or be empty. Its name becomes the package name. */
   readonly targetDir: string;
@@ -38,7 +37,7 @@ export interface ScaffoldOptions {
 export interface ScaffoldResult {
   readonly dir: string;
   readonly name: string;
-  /** The dependencies of the site's package.json after rewriting `workspace:` ranges. */
+  /** The dependencies of the site's package.json. */
   readonly dependencies: Readonly<Record<string, string>>;
 }
 
@@ -50,7 +49,7 @@ const PACKAGE_NAME = /^(?![._])[a-z0-9._-]{1,214}$/;
  * @example
  * ```ts
  * const manifest = JSON.parse(readFileSync("templates/manifest.json", "utf8"));
- * scaffold({ templatesDir: "templates", manifest, template: manifest.templates[0], targetDir: "my-site" });
+ * scaffold({ templatesDir: "templates", template: manifest.templates[0], targetDir: "my-site" });
  * ```
  * @public
  */
@@ -81,41 +80,12 @@ export function scaffold(options: ScaffoldOptions): ScaffoldResult {
   }
   cpSync(source, dir, { recursive: true });
   const manifestFile = join(dir, "package.json");
-  const site = JSON.parse(readFileSync(manifestFile, "utf8"));
-  const { fedkit: _template, ...rest } = site;
-  const rewritten = {
-    ...rest,
-    name,
-    dependencies: realRanges(site.dependencies, options.manifest.versions),
-    ...(site.devDependencies
-      ? { devDependencies: realRanges(site.devDependencies, options.manifest.versions) }
-      : {}),
-  };
-  writeFileSync(manifestFile, `${JSON.stringify(rewritten, null, 2)}\n`);
+  // The build step already wrote real version ranges; the site only gets its own name.
+  const site = { ...JSON.parse(readFileSync(manifestFile, "utf8")), name };
+  writeFileSync(manifestFile, `${JSON.stringify(site, null, 2)}\n`);
   writeFileSync(join(dir, ".gitignore"), GITIGNORE);
   writeFileSync(join(dir, ".env.example"), envExample(options.template));
-  return { dir, name, dependencies: rewritten.dependencies };
-}
-
-/** `workspace:*` / `workspace:^` become `^<version>` of the package at build time; other ranges stay. */
-function realRanges(deps: Record<string, string> | undefined, versions: Readonly<Record<string, string>>) {
-  const out: Record<string, string> = {};
-  for (const [dep, range] of Object.entries(deps ?? {})) {
-    if (!range.startsWith("workspace:")) {
-      out[dep] = range;
-      continue;
-    }
-    const version = versions[dep];
-    if (version === undefined) {
-      throw new CreateFedkitError(
-        "templates_missing",
-        `The template depends on ${dep}, which this create-fedkit does not know.`,
-        "Update create-fedkit (npm create fedkit@latest).",
-      );
-    }
-    out[dep] = `^${version}`;
-  }
-  return out;
+  return { dir, name, dependencies: site.dependencies ?? {} };
 }
 
 /**
