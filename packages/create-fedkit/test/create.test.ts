@@ -79,6 +79,39 @@ describe("templates built from apps/", () => {
     expect(aws.libraryEnv).not.toContain("AZURE_AUTHORITY_HOST");
   });
 
+  it("refuses a sample whose workspace: dependency is no public package, and skips unmarked apps", () => {
+    const fake = join(work, "fake-repo");
+    const write = (path: string, json: unknown) => {
+      mkdirSync(join(fake, path, ".."), { recursive: true });
+      writeFileSync(join(fake, path), JSON.stringify(json));
+    };
+    mkdirSync(join(fake, "packages/netlify/src"), { recursive: true });
+    write("packages/netlify/package.json", { name: "@fedkit/netlify", version: "1.2.3" });
+    write("packages/internal/package.json", { name: "@fedkit/internal", version: "0.0.0", private: true });
+    write("apps/plain/package.json", { name: "plain", dependencies: { "@fedkit/internal": "workspace:*" } });
+    write("apps/site/package.json", {
+      name: "site",
+      fedkit: { template: { cloud: "aws" } },
+      dependencies: { "@fedkit/netlify": "workspace:*" },
+    });
+    const built = buildTemplates({ repoRoot: fake, outDir: join(fake, "out") });
+    expect(built.templates.map((t) => t.name)).toEqual(["site"]);
+    expect(JSON.parse(readFileSync(join(fake, "out/site/package.json"), "utf8")).dependencies).toEqual({
+      "@fedkit/netlify": "^1.2.3",
+    });
+    write("apps/site/package.json", {
+      name: "site",
+      fedkit: { template: { cloud: "aws" } },
+      dependencies: { "@fedkit/internal": "workspace:*" },
+    });
+    expect(() => buildTemplates({ repoRoot: fake, outDir: join(fake, "out") })).toThrow(
+      expect.objectContaining({
+        code: "templates_missing",
+        message: expect.stringContaining("@fedkit/internal"),
+      }),
+    );
+  });
+
   it("scanEnvNames reads env(), env(x ?? NAME), Netlify/Deno env.get and process.env, not prose", () => {
     const source = [
       'const a = env("A_ONE");',
