@@ -116,6 +116,7 @@ export function buildTemplates(options: { repoRoot: string; outDir: string }): T
       name,
       cloud,
       description: String(manifest.description ?? "").replace(/^Template:\s*/, ""),
+      local: typeof manifest.scripts?.local === "string",
       siteEnv: scanFiles(codeFiles(appDir)),
       libraryEnv: libraryEnv(join(repoRoot, "packages", "netlify", "src"), cloud),
     });

@@ -9,6 +9,8 @@ export interface TemplateEntry {
   readonly name: string;
   readonly cloud: Cloud;
   readonly description: string;
+  /** Whether the sample has `npm run local` (the site against the emulator, no cloud account needed). */
+  readonly local: boolean;
   /** Variables the site's own files read (found in its code). */
   readonly siteEnv: readonly string[];
   /** Variables `@fedkit/netlify` reads at run time for this cloud (found in its sources). */

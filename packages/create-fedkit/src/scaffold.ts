@@ -93,7 +93,7 @@ export function scaffold(options: ScaffoldOptions): ScaffoldResult {
  *
  * @example
  * ```ts
- * envExample({ name: "t", cloud: "aws", description: "", siteEnv: ["REPORTS_ROLE_ARN"], libraryEnv: [] });
+ * envExample({ name: "t", cloud: "aws", description: "", local: false, siteEnv: ["REPORTS_ROLE_ARN"], libraryEnv: [] });
  * ```
  * @public
  */
@@ -113,11 +113,12 @@ export function envExample(template: TemplateEntry): string {
 }
 
 /**
- * The steps printed after scaffolding: install, keys, env vars, trust, deploy.
+ * The steps printed after scaffolding: install, a local try when the template has one, keys, env vars, trust,
+ * deploy.
  *
  * @example
  * ```ts
- * console.log(nextSteps("my-site", { name: "netlify-aws-s3", cloud: "aws", description: "", siteEnv: [], libraryEnv: [] }));
+ * console.log(nextSteps("my-site", { name: "netlify-aws-s3", cloud: "aws", description: "", local: true, siteEnv: [], libraryEnv: [] }));
  * ```
  * @public
  */
@@ -132,6 +133,11 @@ export function nextSteps(dirArg: string, template: TemplateEntry): string {
     "",
     `  cd ${dirArg}`,
     "  npm install",
+    ...(template.local
+      ? [
+          "  npm run local -- --check   # try it first: the site on Netlify's edge runtime against a local emulator",
+        ]
+      : []),
     "  npm run keys            # one issuer key per deploy context, written to git-ignored files",
     "  # set the printed FEDKIT_ISSUER_KEYS / FEDKIT_ISSUER_PUBLIC_KEYS with netlify env:set,",
     "  # and the other variables listed in .env.example, then delete the key files",

@@ -77,6 +77,11 @@ describe("templates built from apps/", () => {
     );
     expect(azure.libraryEnv).toContain("AZURE_AUTHORITY_HOST");
     expect(aws.libraryEnv).not.toContain("AZURE_AUTHORITY_HOST");
+    expect(manifest.templates.map((t) => [t.cloud, t.local])).toEqual([
+      ["aws", true],
+      ["azure", false],
+      ["gcp", true],
+    ]);
   });
 
   it("refuses a sample whose workspace: dependency is no public package, and skips unmarked apps", () => {
@@ -135,6 +140,7 @@ describe("npm create fedkit, non-interactive", () => {
     expect(site.dependencies).toEqual({ "@fedkit/netlify": `^${manifest.versions["@fedkit/netlify"]}` });
     for (const file of files(dir)) expect(readFileSync(file, "utf8"), file).not.toContain("workspace:");
     expect(existsSync(join(dir, "netlify/edge-functions/report.ts"))).toBe(true);
+    expect(out).toContain("npm run local -- --check");
     expect(out).toMatch(
       /npm install[\s\S]*npm run keys[\s\S]*netlify env:set[\s\S]*npm run trust-policy[\s\S]*deploy/,
     );
@@ -153,7 +159,10 @@ describe("npm create fedkit, non-interactive", () => {
 
   it("makes git ignore key files and env files, but not .env.example or the code", async () => {
     const dir = join(work, "azure-site");
-    expect((await run([dir, "--cloud", "azure", "--yes"])).code).toBe(0);
+    const created = await run([dir, "--cloud", "azure", "--yes"]);
+    expect(created.code).toBe(0);
+    expect(created.out).not.toContain("npm run local"); // the Azure sample has no local run
+
     const git = (...args: string[]) => spawnSync("git", args, { cwd: dir, encoding: "utf8" });
     expect(git("init", "-q").status).toBe(0);
     const secrets = [
