@@ -160,7 +160,14 @@ function handle(
     const providerKey = `${functionName}\n${targetName}\n${durationSeconds ?? ""}`;
     let provider = state.providers.get(providerKey);
     if (provider === undefined) {
-      provider = plugin.provider({ target, targetName, durationSeconds, env: state.env });
+      provider = plugin.provider({
+        target,
+        targetName,
+        durationSeconds,
+        env: state.env,
+        siteId: config.siteId,
+        context: issuer.context,
+      });
       state.providers.set(providerKey, provider);
     }
     const source = sourceFor(state, config, target, plugin, targetName, functionName, user);

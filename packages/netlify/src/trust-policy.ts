@@ -51,7 +51,7 @@ export function trustPolicyFor(
     targetName,
     issuer,
     issuerHostPath: issuerHostPath(issuer),
-    audience: target.audience ?? plugin.audience(target),
+    audience: target.audience ?? plugin.audience(target, { siteId: config.siteId, context, targetName }),
     subjects: [...subjects].sort(),
     subjectPatterns: [...subjectPatterns].sort(),
     functions: [...functions].sort(),
