@@ -60,7 +60,8 @@ describe("trustPolicyFor, Azure form", () => {
   it("uses the audience of the sovereign cloud named by authorityHost", () => {
     const [gov] = trust(config({ authorityHost: "https://login.microsoftonline.us" }));
     expect(gov?.credential.audiences).toEqual(["api://AzureADTokenExchangeUSGov"]);
-    expect(azureCloud.audience({ cloud: "azure", clientId: CLIENT, tenantId: TENANT })).toBe(
+    const scope = { siteId: "s", context: "production", targetName: "blobs" };
+    expect(azureCloud.audience({ cloud: "azure", clientId: CLIENT, tenantId: TENANT }, scope)).toBe(
       "api://AzureADTokenExchange",
     );
   });
