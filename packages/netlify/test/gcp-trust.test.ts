@@ -217,9 +217,13 @@ describe("gcpCloud plugin", () => {
     expect(build(reports, "deploy-preview").workloadIdentityProvider).toBe(
       `${poolPath("deploy-preview")}/providers/reports`,
     );
-    expect(
-      gcpCloud.trustContext?.(reports, { siteId: SITE_ID, context: "deploy-preview", targetName: "reports" }),
-    ).toBe("deploy-preview");
+    // A service account is the production one unless trustContext says otherwise; without one, the pool
+    // (per context) is the whole trust.
+    const scope = { siteId: SITE_ID, context: "deploy-preview", targetName: "reports" };
+    expect(gcpCloud.trustContext?.(reports, scope)).toBe("production");
+    expect(gcpCloud.trustContext?.({ ...reports, trustContext: "deploy-preview" }, scope)).toBe("deploy-preview");
+    const { serviceAccount: _, ...direct } = reports;
+    expect(gcpCloud.trustContext?.(direct as GcpTargetConfig, scope)).toBe("deploy-preview");
   });
 
   it("refuses a shared layout at run time too, needs the project number, and custom endpoints need the opt-in", () => {

@@ -199,11 +199,13 @@ export function gcpTrustPolicy(input: TrustInput<GcpTargetConfig>): GcpTrustConf
  */
 export const gcpCloud: CloudPlugin<GcpTargetConfig, GcpFetch> = {
   cloud: "gcp",
-  trustHolder: "workload identity pool",
+  trustHolder: "service account",
   audience: (target, scope) =>
     target.audience ?? `https:${resolveProvider(target, scope.targetName, scope).resource}`,
-  // Each deploy context has its own pool and provider: the trust in use is always the running context's.
-  trustContext: (_target, scope) => scope.context,
+  // Each deploy context has its own pool and provider, so without a service account the trust in use is always
+  // the running context's; a service account belongs to the context it was made for (trustContext, production).
+  trustContext: (target, scope) =>
+    target.serviceAccount === undefined ? scope.context : (target.trustContext ?? "production"),
   provider({ target, targetName, durationSeconds, siteId, context }) {
     const resource = resolveProvider(target, targetName, { siteId, context }).resource;
     return gcpProvider({
