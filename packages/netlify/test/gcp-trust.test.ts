@@ -221,7 +221,9 @@ describe("gcpCloud plugin", () => {
     // (per context) is the whole trust.
     const scope = { siteId: SITE_ID, context: "deploy-preview", targetName: "reports" };
     expect(gcpCloud.trustContext?.(reports, scope)).toBe("production");
-    expect(gcpCloud.trustContext?.({ ...reports, trustContext: "deploy-preview" }, scope)).toBe("deploy-preview");
+    expect(gcpCloud.trustContext?.({ ...reports, trustContext: "deploy-preview" }, scope)).toBe(
+      "deploy-preview",
+    );
     const { serviceAccount: _, ...direct } = reports;
     expect(gcpCloud.trustContext?.(direct as GcpTargetConfig, scope)).toBe("deploy-preview");
   });

@@ -89,7 +89,7 @@ const crossContextRefusals = (): [string, FederationError][] => [
   ["aws AccessDenied", aws("AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity")],
   [
     "aws no OIDC provider",
-    aws("InvalidIdentityToken", "No OpenIDConnect provider found in your account for " + PREVIEW_ISS),
+    aws("InvalidIdentityToken", `No OpenIDConnect provider found in your account for ${PREVIEW_ISS}`),
   ],
   ["aws IDPRejectedClaim", aws("IDPRejectedClaim", "rejected")],
   ["azure 700211", azure(700211)],

@@ -141,8 +141,9 @@ describe("deploy-preview code reaching for production, through the adapter runti
     expect(refused?.hint).toMatch(
       /is the production service account, which trusts only the production issuer/,
     );
-    const previewPool = (trustPolicyFor(site.config, "reports", { context: "deploy-preview" }) as GcpTrustConfig)
-      .poolId;
+    const previewPool = (
+      trustPolicyFor(site.config, "reports", { context: "deploy-preview" }) as GcpTrustConfig
+    ).poolId;
     const issued = [...gcpStateOf(emulator).tokens.values()].slice(before).map((t) => t.principal);
     expect(issued).toEqual([
       expect.objectContaining({
