@@ -7,17 +7,11 @@ import { awsProvider } from "@fedkit/aws";
 import { createFederation, FederationError, memoryAudit, staticToken } from "@fedkit/core";
 import { type Emulator, gcpStateOf, startEmulator } from "@fedkit/emulator";
 import type { GcpTrustConfig } from "@fedkit/gcp";
-import {
-  createSiteIssuer,
-  type FedkitConfig,
-  fedkitFor,
-  generateIssuerKeys,
-  importIssuerKeySet,
-  trustPolicyFor,
-} from "@fedkit/netlify";
+import { type FedkitConfig, fedkitFor, generateIssuerKeys, trustPolicyFor } from "@fedkit/netlify";
 import { awsCloud } from "@fedkit/netlify/aws";
 import { gcpCloud } from "@fedkit/netlify/gcp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { forgeToken } from "./forge.js";
 import {
   GCP_BODY,
   GCP_EMULATOR_CONFIG,
@@ -155,19 +149,15 @@ describe("deploy-preview code reaching for production, through the adapter runti
   });
 
   describe("AWS forgeries a preview key can sign, presented to production's role", () => {
-    const forge = async (iss: "production" | "deploy-preview", claims: "production" | "deploy-preview") => {
-      const issuer = createSiteIssuer({
-        siteUrl: site.url,
-        siteId: SITE_ID,
-        context: iss,
-        keys: { ...(await importIssuerKeySet(preview.secret)), context: iss },
-      });
-      const token = await issuer.mint({
-        audience: "sts.amazonaws.com",
-        functionName: "report",
-        subject: `site:${SITE_ID}:context:${claims}:function:report`,
-        claims: { context: claims },
-        awsTags: { site: SITE_ID, context: claims, function: "report" },
+    // Everything production's token would say (sub, site, context, function), signed with the preview key.
+    const forge = async (iss: "production" | "deploy-preview") => {
+      const token = await forgeToken(preview.secret, {
+        iss: `${site.url}/oidc/${iss}`,
+        sub: `site:${SITE_ID}:context:production:function:report`,
+        aud: "sts.amazonaws.com",
+        site_id: SITE_ID,
+        context: "production",
+        function: "report",
       });
       const provider = awsProvider({
         roleArn,
@@ -181,11 +171,11 @@ describe("deploy-preview code reaching for production, through the adapter runti
     };
 
     it("preview issuer, production's sub and context claims: the role trusts only production's OIDC provider", async () => {
-      expect(await forge("deploy-preview", "production")).toMatchObject({ cloudCode: "AccessDenied" });
+      expect(await forge("deploy-preview")).toMatchObject({ cloudCode: "AccessDenied" });
     });
 
     it("production's iss, sub and claims signed with the preview key: not in production's JWKS", async () => {
-      expect(await forge("production", "production")).toMatchObject({ cloudCode: "InvalidIdentityToken" });
+      expect(await forge("production")).toMatchObject({ cloudCode: "InvalidIdentityToken" });
     });
   });
 });
