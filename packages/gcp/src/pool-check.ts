@@ -32,8 +32,7 @@ export interface GcpPoolFinding {
     | "subject-not-pinned"
     | "legacy-shared-pool"
     | "other-subjects"
-    | "same-context"
-    | "deleted-provider";
+    | "same-context";
   /** The provider's id (`providers/<id>`), or the pool id for pool-wide findings. */
   readonly provider: string;
   readonly message: string;
