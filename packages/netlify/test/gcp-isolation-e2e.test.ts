@@ -90,14 +90,17 @@ describe("GCP deploy-context isolation: attacks against the emulator", () => {
   });
 
   /** The trust `trustPolicyFor` generates today for a site, context and functions. */
-  const generated = (target: Site, context: string, functions = ["report"]) =>
-    trustPolicyFor(
-      { ...target.config, functions: Object.fromEntries(functions.map((f) => [f, { reports: {} }])) },
-      "reports",
-      {
-        context,
-      },
-    ) as GcpTrustConfig;
+  const generated = (target: Site, context: string, functions = ["report"]) => {
+    // Another context's trust is generated for a target naming that context's own service account; these tests
+    // register it without the binding, so only the pool and provider matter.
+    const reports = { ...target.config.targets["reports"]!, trustContext: context };
+    const config = {
+      ...target.config,
+      targets: { reports },
+      functions: Object.fromEntries(functions.map((f) => [f, { reports: {} }])),
+    };
+    return trustPolicyFor(config, "reports", { context }) as GcpTrustConfig;
+  };
 
   /**
    * What fedkit generated before pools per context, for the same inputs: every context's provider in pool

@@ -74,8 +74,18 @@ const config: FedkitConfig = {
     files: { users: { identity: "user" } },
   },
 };
-const trustOf = (target: string, context?: string) =>
-  trustPolicyFor(config, target, context ? { context } : {}) as GcpTrustConfig;
+/** The trust for `target` in `context`; for another context than production the target names that context's own
+ * service account (`trustContext`), as a user's config would. */
+const trustOf = (target: string, context?: string) => {
+  const own =
+    context === undefined
+      ? config
+      : {
+          ...config,
+          targets: { ...config.targets, [target]: { ...config.targets[target]!, trustContext: context } },
+        };
+  return trustPolicyFor(own, target, context ? { context } : {}) as GcpTrustConfig;
+};
 const errorOf = (run: () => unknown): FederationError => {
   try {
     run();
@@ -125,6 +135,17 @@ describe("trustPolicyFor, GCP form", () => {
         serviceAccount: SA,
       }),
     );
+  });
+
+  it("refuses a deploy preview's binding on production's service account, but not a pool-only target", () => {
+    expect(() => trustPolicyFor(config, "reports", { context: "deploy-preview" })).toThrow(
+      /names the production service account; trust for deploy context "deploy-preview"/,
+    );
+    const direct = { cloud: "gcp", projectId: "my-project", projectNumber: PROJECT } as GcpTargetConfig;
+    const pools = { ...config, targets: { direct }, functions: { report: { direct: {} } } };
+    const preview = trustPolicyFor(pools, "direct", { context: "deploy-preview" }) as GcpTrustConfig;
+    expect(preview.poolId).toBe(gcpPoolId(SITE_ID, "deploy-preview"));
+    expect(preview.serviceAccountBinding).toBeUndefined();
   });
 
   it("takes pool ids per context", () => {

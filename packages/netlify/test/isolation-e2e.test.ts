@@ -6,7 +6,7 @@
 import { awsProvider } from "@fedkit/aws";
 import { createFederation, FederationError, memoryAudit, staticToken } from "@fedkit/core";
 import { type Emulator, gcpStateOf, startEmulator } from "@fedkit/emulator";
-import type { GcpTrustConfig } from "@fedkit/gcp";
+import { type GcpTrustConfig, gcpPoolId } from "@fedkit/gcp";
 import { type FedkitConfig, fedkitFor, generateIssuerKeys, trustPolicyFor } from "@fedkit/netlify";
 import { awsCloud } from "@fedkit/netlify/aws";
 import { gcpCloud } from "@fedkit/netlify/gcp";
@@ -82,9 +82,14 @@ describe("deploy-preview code reaching for production, through the adapter runti
     }
     emulator.aws.putRole({ name: ROLE, trustPolicy: trustPolicyFor(site.config, "s3") as never });
     registerGcpTrust(emulator, trustPolicyFor(site.config, "reports") as GcpTrustConfig);
-    const { serviceAccountBinding, ...previewProvider } = trustPolicyFor(site.config, "reports", {
-      context: "deploy-preview",
-    }) as GcpTrustConfig;
+    // The deploy preview's own pool and provider (its trust generated for a target naming its own service
+    // account), with no binding on production's service account.
+    const previewTarget = { ...site.config.targets["reports"]!, trustContext: "deploy-preview" };
+    const { serviceAccountBinding, ...previewProvider } = trustPolicyFor(
+      { ...site.config, targets: { ...site.config.targets, reports: previewTarget } },
+      "reports",
+      { context: "deploy-preview" },
+    ) as GcpTrustConfig;
     registerGcpTrust(emulator, previewProvider as GcpTrustConfig);
   });
 
@@ -135,9 +140,7 @@ describe("deploy-preview code reaching for production, through the adapter runti
     expect(refused?.hint).toMatch(
       /is the production service account, which trusts only the production issuer/,
     );
-    const previewPool = (
-      trustPolicyFor(site.config, "reports", { context: "deploy-preview" }) as GcpTrustConfig
-    ).poolId;
+    const previewPool = gcpPoolId(SITE_ID, "deploy-preview");
     const issued = [...gcpStateOf(emulator).tokens.values()].slice(before).map((t) => t.principal);
     expect(issued).toEqual([
       expect.objectContaining({
