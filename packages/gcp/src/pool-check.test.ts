@@ -106,6 +106,13 @@ describe("checkGcpPool (input of `fedkit doctor`)", () => {
           },
           { state: "DELETED" },
         ),
+        listed(
+          {
+            ...foreign,
+            workloadIdentityProvider: foreign.workloadIdentityProvider.replace("github", "disabled"),
+          },
+          { disabled: true },
+        ),
       ],
       expected,
     });
@@ -118,10 +125,13 @@ describe("checkGcpPool (input of `fedkit doctor`)", () => {
       github: "error subject-not-pinned",
       tricky: "error subject-not-pinned",
       deleted: "warning subject-not-pinned",
+      disabled: "warning subject-not-pinned",
     });
     expect(report.layout).toBe("shared");
     expect(report.legacy).toBe(false);
-    expect(report.findings.find((f) => f.provider === "deleted")?.message).toMatch(/undeleted for 30 days/);
+    expect(report.findings.find((f) => f.provider === "deleted")?.message).toMatch(
+      /undeleted \(for 30 days\) or re-enabled/,
+    );
   });
 
   it("reports a missing provider, and refuses input that is not gcloud's provider JSON of that pool", () => {

@@ -76,7 +76,8 @@ function parseListed(value: unknown, pool: string): Listed {
   const oidc = (p["oidc"] ?? {}) as Record<string, unknown>;
   return {
     id: match[2]!,
-    deleted: p["state"] === "DELETED",
+    // Deleted (undeletable for 30 days) or disabled (re-enabled at will): inactive, not gone.
+    deleted: p["state"] === "DELETED" || p["disabled"] === true,
     issuer: typeof oidc["issuerUri"] === "string" ? oidc["issuerUri"] : undefined,
     mapping: (p["attributeMapping"] ?? {}) as Record<string, string>,
     condition: typeof p["attributeCondition"] === "string" ? p["attributeCondition"] : "",
@@ -158,7 +159,7 @@ export function checkGcpPool(input: { providers: unknown; expected: GcpPoolExpec
     }
     const pins = pinnedPrefixes(provider);
     const when = provider.deleted
-      ? " It is deleted, but can be undeleted for 30 days: then it is live again."
+      ? " It is deleted or disabled, but can be undeleted (for 30 days) or re-enabled: then it is live again."
       : "";
     if (pins === undefined || pins.length === 0) {
       shared = true;

@@ -172,6 +172,11 @@ export function gcpTrustConfig(input: GcpTrustConfigInput): GcpTrustConfig {
     `assertion.sub.startsWith(${CEL_STRING(prefix)})`,
     clause(claims.function, functions),
   ].join(" && ");
+  // Google's limit on an attribute condition (IAM v1 WorkloadIdentityPoolProvider.attributeCondition).
+  if (attributeCondition.length > 4096)
+    throw new TypeError(
+      `gcpTrustConfig: the attribute condition is ${attributeCondition.length} characters; Google allows 4096. Map fewer functions to this target.`,
+    );
   const members = functions.map((name) => principalForSubject(provider, `${prefix}function:${name}`));
   const role = "roles/iam.workloadIdentityUser";
   const project = `--project=${shellQuote(input.projectId)}`;
