@@ -1,7 +1,8 @@
 // The GCP part of `npm run demo`: apps/netlify-gcp-gcs on Netlify's own local edge runtime, against the
 // emulator's Google STS, IAM Credentials and Cloud Storage. The site's production issuer is registered as a
-// workload identity pool provider with the attribute condition from trustPolicyFor (site, context, function
-// pinned), the reader service account trusts exactly that subject, and the bucket trusts the service account.
+// provider in production's own workload identity pool (gcpPoolId(siteId, "production")) with the attribute
+// condition from trustPolicyFor (site, context, subject prefix, function pinned), the reader service account
+// trusts exactly that principal, and the bucket trusts the service account.
 import {
   auditCollector,
   bold,
@@ -91,7 +92,7 @@ export async function runGcpDemo({ load, serve = false }) {
     const binding = trust.serviceAccountBinding;
     state.serviceAccounts.get(binding.serviceAccount).bindings.push({
       role: binding.role,
-      members: [binding.member],
+      members: [...binding.members],
     });
     console.log(dim('gcloud commands (from trustPolicyFor(config, "reports")):'));
     console.log(dim(trust.gcloud.join("\n")), "\n");

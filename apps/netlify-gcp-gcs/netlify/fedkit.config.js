@@ -1,7 +1,8 @@
 // @ts-check
 // The one source of truth for fedkit on this site: the edge functions enforce it at runtime and
-// `trustPolicyFor(config, "reports")` turns it into the workload identity provider (attribute condition pinning
-// site, context and function) and the service-account binding, so the two cannot drift.
+// `trustPolicyFor(config, "reports", { context })` turns it into that deploy context's own workload identity pool,
+// its provider (attribute condition pinning site, context, subject prefix and function) and the service-account
+// binding of the function's exact principal, so the two cannot drift.
 // Plain JavaScript so Node scripts (the demo, your deployment tooling) and Deno (the edge) both import it.
 import { gcpCloud } from "@fedkit/netlify/gcp";
 
@@ -35,11 +36,12 @@ const config = {
   targets: {
     reports: {
       cloud: "gcp",
-      // Replace with your project's id and number, and the pool/provider you create (see README).
+      // Replace with your project's id and number (see README).
       projectId: env("GCP_PROJECT_ID") ?? "fedkit-reports",
       projectNumber: env("GCP_PROJECT_NUMBER") ?? "123456789012",
-      poolId: "netlify",
-      providerId: "fedkit-reports-production",
+      // No poolId: each deploy context gets a pool of its own, gcpPoolId(siteId, context) ("fk-…"). Google scopes
+      // identities to the POOL, so a pool shared with the deploy-preview key would let preview code become
+      // production. The provider in it is named after the target ("reports") unless providerId says otherwise.
       // Impersonated after the STS exchange; its token lifetime follows the function mapping below.
       serviceAccount: env("GCP_SERVICE_ACCOUNT") ?? "reports-reader@fedkit-reports.iam.gserviceaccount.com",
       scopes: ["https://www.googleapis.com/auth/devstorage.read_only"],

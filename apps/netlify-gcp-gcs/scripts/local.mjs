@@ -68,7 +68,7 @@ addGcpProvider(state, poolId, {
 const binding = trust.serviceAccountBinding;
 state.serviceAccounts
   .get(binding.serviceAccount)
-  .bindings.push({ role: binding.role, members: [binding.member] });
+  .bindings.push({ role: binding.role, members: [...binding.members] });
 
 async function stop() {
   await site.stop();

@@ -1,13 +1,16 @@
 /**
- * Turning an STS error answer into a {@link FederationError} whose hint says what the role's trust policy
- * must contain for the token that was presented.
+ * Turning an STS error answer into a {@link FederationError} whose hint compares the presented token with the
+ * role's trust policy, without ever telling anyone to widen a trust to whatever token was refused (a token of
+ * another deploy context is supposed to be refused), and calling time-window refusals what they are: clock skew.
  *
  * @packageDocumentation
  */
 import {
+  clockSkewHint,
   FederationError,
   type FederationErrorCode,
   type HttpResponse,
+  measureClockSkew,
   type SubjectSummary,
   type SubjectToken,
   summarizeSubject,
@@ -51,10 +54,14 @@ function trustHint(info: StsCallInfo, s: SubjectSummary): string {
   const prefix = s.iss ? conditionKeyPrefix(s.iss) : "<issuer host/path>";
   const aud = Array.isArray(s.aud) ? (s.aud.includes(info.audience) ? info.audience : s.aud[0]) : s.aud;
   const { partition, accountId, arn } = info.role;
+  // STS answers alike for a role that does not exist and a trust policy that refuses the token: name both.
   return (
-    `The trust policy of ${arn} must allow "Federated": "arn:${partition}:iam::${accountId}:oidc-provider/${prefix}" ` +
-    `sts:AssumeRoleWithWebIdentity with conditions matching this token: "${prefix}:aud" = "${aud ?? info.audience}", ` +
-    `"${prefix}:sub" = "${s.sub ?? "(none)"}"; with a https://aws.amazon.com/tags claim also sts:TagSession.`
+    `Either ${arn} does not exist (STS answers the same) or its trust policy does not accept this token. Check ` +
+    `the role ARN, then compare the trust policy's "Federated": "arn:${partition}:iam::${accountId}:oidc-provider/${prefix}" ` +
+    `and its "${prefix}:aud" ("${aud ?? info.audience}") and "${prefix}:sub" ("${s.sub ?? "(none)"}") conditions ` +
+    "with the token (sts:TagSession too for a https://aws.amazon.com/tags claim). Change the trust only for an " +
+    "identity meant to hold this role: a token of another deploy context, branch or site is supposed to be " +
+    "refused here; give it a role of its own."
   );
 }
 
@@ -86,10 +93,13 @@ function invalidIdentityToken(info: StsCallInfo, s: SubjectSummary, err: StsErro
     return {
       code: "issuer_untrusted",
       hint: () =>
-        `Create an IAM OIDC provider whose URL equals the token's iss (${s.iss ?? "?"}) exactly in account ` +
-        `${info.role.accountId}.`,
+        `No IAM OIDC provider in account ${info.role.accountId} has the token's iss (${s.iss ?? "?"}) as its URL. ` +
+        "Create one with exactly that URL only if this issuer is meant to hold roles there: a token of another " +
+        "deploy context or site is supposed to be refused.",
     };
   }
+  if (/before its issue time|not before|nbf/i.test(message))
+    return { code: "expired_subject_token", hint: () => "" };
   return {
     code: "invalid_subject_token",
     hint: () =>
@@ -99,10 +109,7 @@ function invalidIdentityToken(info: StsCallInfo, s: SubjectSummary, err: StsErro
 }
 
 const BY_CODE: Record<string, Mapping> = {
-  ExpiredTokenException: {
-    code: "expired_subject_token",
-    hint: () => "The token expired: fetch a fresh one from the identity provider.",
-  },
+  ExpiredTokenException: { code: "expired_subject_token", hint: () => "" },
   IDPRejectedClaim: { code: "subject_mismatch", hint: trustHint },
   IDPCommunicationError: {
     code: "provider_unavailable",
@@ -189,6 +196,15 @@ export function stsFailure(response: HttpResponse, info: StsCallInfo): Federatio
       ? invalidIdentityToken(info, s, err)
       : (BY_CODE[err.code] ?? fallback);
   const what = info.operation === "AssumeRole" ? "the chained hop" : `token ${presented(s)}`;
+  const hint =
+    mapping.code === "expired_subject_token"
+      ? clockSkewHint(
+          "AWS STS",
+          err.code === "ExpiredTokenException" ? "expired" : "not_yet_valid",
+          measureClockSkew(response.headers, info.subject),
+          info.subject,
+        )
+      : mapping.hint(info, s, err);
   return new FederationError(
     mapping.code,
     `sts:${info.operation} for ${info.role.arn} refused ${what}: ${err.code}${err.message ? `: ${err.message}` : ""}`,
@@ -198,7 +214,7 @@ export function stsFailure(response: HttpResponse, info: StsCallInfo): Federatio
       cloudMessage: err.message,
       requestId: err.requestId ?? requestId,
       retryable: mapping.retryable ?? false,
-      hint: mapping.hint(info, s, err),
+      hint,
     },
   );
 }

@@ -154,7 +154,7 @@ describe("end to end: emulator IdP → fedkit → emulator STS → signed S3 GET
     expect(fe.message).toContain(`iss=${emulator.urls.idp}`);
     expect(fe.message).toContain("sub=mallory");
     expect(fe.message).toContain("aud=sts.amazonaws.com");
-    expect(fe.hint).toContain(`"${hostPath}:sub" = "mallory"`);
+    expect(fe.hint).toContain(`"${hostPath}:sub" ("mallory")`);
   });
 
   it("keeps user A out of user B's prefix by principal tag, without a session policy", async () => {

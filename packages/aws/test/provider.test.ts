@@ -149,11 +149,17 @@ describe("awsProvider exchange", () => {
     expect(server!.requests).toHaveLength(1);
   });
 
-  it("names the condition keys the trust policy needs on AccessDenied", async () => {
+  it("on AccessDenied names both causes (missing role, refusing trust) and the condition keys, without telling to widen", async () => {
     const provider = await withSts(() => ({ status: 403, body: stsError("AccessDenied", "Not authorized") }));
     const err = await failure(provider.exchange(token, ctx()));
-    expect(err.hint).toContain('"idp.example.com/oidc/production:sub" = "alice"');
-    expect(err.hint).toContain('"idp.example.com/oidc/production:aud" = "sts.amazonaws.com"');
+    // STS answers the same for a role that does not exist: the hint names both.
+    expect(err.hint).toMatch(
+      /^Either arn:aws:iam::123456789012:role\/\S+ does not exist .* or its trust policy does not accept/,
+    );
+    expect(err.hint).toContain('"idp.example.com/oidc/production:sub" ("alice")');
+    expect(err.hint).toContain('"idp.example.com/oidc/production:aud" ("sts.amazonaws.com")');
+    expect(err.hint).toContain("supposed to be refused");
+    expect(err.hint).not.toMatch(/must allow|needs|add /i);
     expect(err.hint).toContain("arn:aws:iam::123456789012:oidc-provider/idp.example.com/oidc/production");
     expect(err.hint).toContain("sts:TagSession");
   });

@@ -1,12 +1,19 @@
 /**
- * Maps Entra's answers to {@link FederationError}s whose hints compare what was presented with what the app
- * registration must contain.
+ * Maps Entra's answers to {@link FederationError}s whose hints compare what was presented with the app
+ * registration's federated credentials, without telling anyone to add a credential for whatever was refused (a
+ * token of another deploy context is supposed to be refused), and call time-window refusals clock skew.
  *
  * @packageDocumentation
  */
 
-import type { HttpResponse } from "@fedkit/core";
-import { FederationError, type FederationErrorCode, type SubjectSummary } from "@fedkit/core";
+import type { HttpResponse, SubjectToken } from "@fedkit/core";
+import {
+  clockSkewHint,
+  FederationError,
+  type FederationErrorCode,
+  measureClockSkew,
+  type SubjectSummary,
+} from "@fedkit/core";
 import { parseEntraError } from "./entra-error.js";
 
 /** What the hints need to know about the request. @internal */
@@ -17,6 +24,8 @@ export interface HintContext {
   /** The audience the federated identity credential is expected to list. */
   readonly audience: string;
   readonly scope: string;
+  /** The assertion itself (its times measure clock skew); never shown. */
+  readonly token?: SubjectToken;
 }
 
 const show = (value: string | readonly string[] | undefined): string =>
@@ -42,10 +51,7 @@ const RULES: Readonly<Record<number, readonly [FederationErrorCode, string]>> = 
     SUBJECT,
     `${NO_CREDENTIAL} subject except for case; Entra compares case-sensitively: use exactly {U}.`,
   ],
-  700024: [
-    "expired_subject_token",
-    "Assertion expired or not yet valid (exp/nbf): use a fresh token, check the minting clock.",
-  ],
+  700024: ["expired_subject_token", "{K}"],
   700027: [
     INVALID,
     "Entra could not verify the assertion: sign with RS256, with a key in the JWKS of issuer {I}.",
@@ -67,18 +73,29 @@ const RULES: Readonly<Record<number, readonly [FederationErrorCode, string]>> = 
   90002: [CONFIG, "No tenant '{T}' at this authority: check AZURE_TENANT_ID and the authority host's cloud."],
 };
 
-function hint(template: string, c: HintContext): string {
+function hint(template: string, c: HintContext, skew: number | undefined): string {
   const { iss, sub, aud } = c.subject;
   const values: Record<string, string> = {
     P: `Presented iss=${show(iss)}, sub=${show(sub)}, aud=${show(aud)}`,
-    F: `App ${c.clientId} (tenant ${c.tenantId}) needs a federated credential with issuer ${show(iss)}, subject ${show(sub)}, audience '${c.audience}'`,
+    F: `App ${c.clientId} (tenant ${c.tenantId}) accepts an assertion only through a federated credential with exactly its issuer, subject and audience '${c.audience}'. Add one only for an identity meant to use this app: a token of another deploy context or site is supposed to be refused; give it an app of its own`,
     I: show(iss),
     U: show(sub),
     S: c.scope,
     C: c.clientId,
     T: c.tenantId,
   };
+  if (template.includes("{K}")) values["K"] = skewHint(c, skew);
   return template.replace(/\{([A-Z])\}/g, (_, key: string) => values[key] ?? "");
+}
+
+function skewHint(c: HintContext, skew: number | undefined): string {
+  if (c.token === undefined)
+    return "Assertion expired or not yet valid (exp/nbf): clock skew with the issuer, or an old token; change no credential.";
+  const { iat, nbf } = c.token.claims;
+  // Entra says "not within its valid time range" for both: the cloud's clock before nbf means not yet valid.
+  const notBefore = typeof nbf === "number" && typeof iat === "number" ? nbf - iat : 0;
+  const early = skew !== undefined && skew < notBefore;
+  return clockSkewHint("Entra", early ? "not_yet_valid" : "expired", skew, c.token);
 }
 
 /** Whether Entra answered AADSTS70021, which can happen while a new credential propagates. @internal */
@@ -115,7 +132,9 @@ export function entraFailure(response: HttpResponse, context: HintContext): Fede
     subject: context.subject,
     retryable: outage !== undefined || entra?.aadsts === 70021,
     ...(rule
-      ? { hint: hint(rule[1], context) }
+      ? {
+          hint: hint(rule[1], context, context.token && measureClockSkew(response.headers, context.token)),
+        }
       : outage
         ? { hint: "Entra is unavailable or throttling; try later." }
         : {}),

@@ -76,6 +76,7 @@ async function exchange(
     tenantId: o.tenantId,
     audience: o.audience,
     scope: o.scope,
+    token: subject,
   };
   if (response.status !== 200) throw entraFailure(redactResponse(response, [subject.raw]), hints);
   let json: Record<string, unknown> = {};

@@ -105,17 +105,20 @@ describe("azureProvider exchange", () => {
     expect(error.traceId).toBe("11111111-1111-1111-1111-111111111111");
     expect(error.requestId).toBe("22222222-2222-2222-2222-222222222222");
     expect(error.hint).toContain(`sub='${SUBJECT}'`);
-    expect(error.hint).toContain(`issuer '${ISSUER}'`);
+    expect(error.hint).toContain(`iss='${ISSUER}'`);
     expect(error.hint).toContain("audience 'api://AzureADTokenExchange'");
     expect(error.hint).toContain(CLIENT);
+    // Describes the mismatch; never tells to add a credential for whatever was presented.
+    expect(error.hint).toContain("supposed to be refused");
+    expect(error.hint).not.toMatch(/needs a federated credential with issuer/);
     expect(error.cloudMessage).not.toContain("Trace ID");
   });
 
   it.each([
-    [700211, 400, "invalid_request", "issuer_untrusted", `issuer '${ISSUER}'`],
+    [700211, 400, "invalid_request", "issuer_untrusted", `iss='${ISSUER}'`],
     [700212, 400, "invalid_request", "audience_mismatch", "aud='api://AzureADTokenExchange'"],
     [7002138, 400, "invalid_request", "subject_mismatch", "case-sensitively"],
-    [700024, 401, "invalid_client", "expired_subject_token", "not yet valid (exp/nbf)"],
+    [700024, 401, "invalid_client", "expired_subject_token", "clock skew between the issuer and Entra"],
     [7000272, 401, "invalid_client", "invalid_subject_token", "not in the JWKS"],
     [700027, 401, "invalid_client", "invalid_subject_token", "RS256"],
     [70011, 400, "invalid_scope", "invalid_request", `'${SCOPE}'`],
@@ -133,6 +136,32 @@ describe("azureProvider exchange", () => {
       expect(calls).toHaveLength(1);
     },
   );
+
+  it("calls AADSTS700024 clock skew with the seconds measured from Entra's Date header", async () => {
+    const now = Date.now();
+    const subject = subjectToken({}, now);
+    const at = (offset: number) => () => {
+      const answer = entraError(401, 700024, "invalid_client", "not within its valid time range")();
+      const headers = new Headers(answer.headers);
+      headers.set("date", new Date(now + offset * 1000).toUTCString());
+      return new Response(answer.body, { status: 401, headers });
+    };
+    for (const [offset, words] of [
+      [
+        400,
+        /already expired \(measured: Entra's clock read 40\d s after the token's iat, and the token lives 300 s\)/,
+      ],
+      [-120, /not yet valid \(measured: Entra's clock read 1[12]\d s before the token's iat/],
+    ] as const) {
+      const { fetch } = scriptedFetch([at(offset)]);
+      const error = (await provider()
+        .exchange(subject, createExchangeContext({ fetch, retry: fast }))
+        .catch((e) => e)) as FederationError;
+      expect(error.code).toBe("expired_subject_token");
+      expect(error.hint).toMatch(words);
+      expect(error.hint).toContain("change no trust policy");
+    }
+  });
 
   it("retries AADSTS70021 a capped number of times (propagation), then reports it", async () => {
     const noMatch = entraError(

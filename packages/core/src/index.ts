@@ -8,6 +8,7 @@ export * from "./audit/console.js";
 export * from "./audit/memory.js";
 export * from "./cache/encrypted.js";
 export * from "./cache/memory.js";
+export { clockSkewHint, measureClockSkew } from "./clock-skew.js";
 export * from "./endpoints.js";
 export { deriveCacheKey } from "./engine/keys.js";
 export { DEFAULT_REFRESH_POLICY, type RefreshPolicy, resolveRefreshPolicy } from "./engine/policy.js";

@@ -1,13 +1,17 @@
 /**
  * Maps Google's answers (STS OAuth errors, IAM `google.rpc.Status` errors, non-JSON bodies) to
- * {@link FederationError}s whose hints name the presented claims and the Google resource involved.
+ * {@link FederationError}s whose hints name the presented claims and the Google resource involved. No hint
+ * tells anyone to widen a trust to whatever was refused (a token of another deploy context or site is
+ * supposed to be refused), and time-window refusals are called clock skew.
  *
  * @packageDocumentation
  */
 import {
+  clockSkewHint,
   FederationError,
   type FederationErrorCode,
   type HttpResponse,
+  measureClockSkew,
   type SubjectSummary,
   type SubjectToken,
   summarizeSubject,
@@ -92,6 +96,7 @@ export function stsError(
   const { provider } = resolved;
   const names = `pool "${provider.poolId}", provider "${provider.providerId}" (${provider.resource})`;
   const [code, hint] = classifySts(error, description, subject, resolved, names);
+  const skew = code === "expired_subject_token" ? measureClockSkew(response.headers, token) : undefined;
   return new FederationError(
     code,
     `Google STS refused the token exchange: ${error}${description ? `: ${description}` : ""}`,
@@ -104,7 +109,10 @@ export function stsError(
       attempts: response.attempts,
       retryable: response.status >= 500,
       subject,
-      hint,
+      hint:
+        code === "expired_subject_token"
+          ? clockSkewHint("Google STS", hint === "not_yet_valid" ? "not_yet_valid" : "expired", skew, token)
+          : hint,
     },
   );
 }
@@ -116,12 +124,14 @@ const GRANT_RULES: ReadonlyArray<readonly [RegExp, FederationErrorCode, string]>
     "audience_mismatch",
     "the token's aud must be {aud} (the default) or one of the provider's --allowed-audiences",
   ],
+  // The hint of a time-window refusal is written from the measured skew (clockSkewHint); this says which kind.
+  [/not yet valid|before its issue|in the future/, "expired_subject_token", "not_yet_valid"],
+  [/expired|exp |stale/, "expired_subject_token", "expired"],
   [
-    /expired|exp /,
-    "expired_subject_token",
-    "the token expired before Google checked it: mint a fresh one, check clock skew",
+    /issuer|iss /,
+    "issuer_untrusted",
+    "the provider trusts exactly one issuer, and it is not this token's. A token of another deploy context or site is supposed to be refused here: give that issuer a pool and provider of its own, never re-point this one",
   ],
-  [/issuer|iss /, "issuer_untrusted", "the provider's --issuer-uri must equal iss exactly"],
   [
     /google\.subject|attribute/,
     "config",
@@ -150,9 +160,13 @@ function classifySts(
         `${names} does not exist or is disabled; check the project NUMBER, pool and provider ids.`,
       ];
     case "unauthorized_client":
-      return ["subject_mismatch", `${presented} its attribute condition rejected these claims.`];
+      return [
+        "subject_mismatch",
+        `${presented} its attribute condition rejected these claims. That is the condition working for a token of another deploy context, site or function; change it only for identities meant to be principals of this pool.`,
+      ];
     case "invalid_grant": {
       const [, code, fix] = GRANT_RULES.find(([re]) => re.test(text))!;
+      if (code === "expired_subject_token") return [code, fix];
       return [code, `${presented} ${fix.replace("{aud}", resolved.subjectAudience)}.`];
     }
     case "invalid_request":
@@ -169,7 +183,7 @@ function classifySts(
 const IAM_RULES: Readonly<Record<string, readonly [FederationErrorCode, string]>> = {
   PERMISSION_DENIED: [
     "access_denied",
-    "Grant roles/iam.workloadIdentityUser on {sa} to {principal} (or a principalSet:// containing it): gcloud iam service-accounts add-iam-policy-binding {sa} --role=roles/iam.workloadIdentityUser --member={principal}; and enable the IAM Credentials API.",
+    "Either {sa} does not exist (Google answers the same) or {principal} holds no roles/iam.workloadIdentityUser on it (or the IAM Credentials API is disabled). Bind exactly that principal only if it is meant to act as {sa}: a principal of another deploy context's or site's pool is supposed to be refused; give it a service account of its own, and never bind a principalSet that another context's token can match.",
   ],
   NOT_FOUND: ["config", "Service account {sa} does not exist."],
   INVALID_ARGUMENT: [

@@ -7,6 +7,13 @@ export { type ExternalAccountConfig, fromExternalAccount } from "./external-acco
 export { type GcpFetchOptions, gcpFetch } from "./fetch.js";
 export { gcpIdTokenProvider } from "./id-token.js";
 export type { GcpIdTokenProviderOptions, GcpProviderOptions } from "./options.js";
+export { checkGcpId, GCP_POOL_ID_SCHEME, gcpPoolId } from "./pool.js";
+export {
+  checkGcpPool,
+  type GcpPoolExpectation,
+  type GcpPoolFinding,
+  type GcpPoolReport,
+} from "./pool-check.js";
 export { type GcpProvider, gcpProvider } from "./provider.js";
 export {
   CLOUD_PLATFORM_SCOPE,

@@ -120,6 +120,15 @@ export function principalForSubject(provider: WorkloadIdentityProviderName, subj
 
 /**
  * The principal-set identifier for every federated identity of a pool whose mapped attribute has a value.
+ *
+ * Careful: a principal set matches whatever ANY provider of the pool maps into that attribute. fedkit's own
+ * trust never binds one; bind a principal set only over an attribute that no other deploy context's (or site's)
+ * token can carry, e.g. in a pool of its own.
+ *
+ * @example
+ * ```ts
+ * principalSetForAttribute(parseProviderName(name), "function", "report"); // "principalSet://iam.googleapis.com/projects/…/attribute.function/report"
+ * ```
  * @public
  */
 export function principalSetForAttribute(

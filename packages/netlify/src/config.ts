@@ -26,6 +26,12 @@ export interface TargetConfig {
   readonly durationSeconds?: number;
   /** Any core token source instead of the site issuer (a workload token from an IdP, ...). */
   readonly source?: SubjectTokenSource;
+  /**
+   * The deploy context whose issuer this target's cloud identity (role, app, service account) trusts: what
+   * `trustPolicyFor` was run with. Default `production`; GCP pools are per context anyway. A refusal of a token
+   * from another context is then reported as the isolation working, never as a trust to widen.
+   */
+  readonly trustContext?: string;
   readonly [option: string]: unknown;
 }
 

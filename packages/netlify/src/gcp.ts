@@ -1,6 +1,7 @@
 /**
  * `@fedkit/netlify/gcp`: the Google Cloud plugin. Name it in the config's `clouds` so only functions of sites
- * that use Google Cloud ship the STS exchange, impersonation and the bearer fetch.
+ * that use Google Cloud ship the STS exchange, impersonation and the bearer fetch. Each deploy context uses its
+ * own workload identity pool (`gcpPoolId(siteId, context)` unless overridden per context).
  *
  * @example
  * ```ts
@@ -10,7 +11,7 @@
  *   siteId: "5b0c2a71-...",
  *   siteUrl: "https://reports.example.com",
  *   clouds: { gcp: gcpCloud },
- *   targets: { reports: { cloud: "gcp", workloadIdentityProvider: "//iam.googleapis.com/projects/123/...", projectId: "reports" } },
+ *   targets: { reports: { cloud: "gcp", projectNumber: "123456789012", projectId: "reports" } },
  *   functions: { report: { reports: {} } },
  * } satisfies FedkitConfig;
  * ```
@@ -19,4 +20,10 @@
  */
 
 export type { GcpTrustConfig } from "@fedkit/gcp";
-export { type GcpFetch, type GcpTargetConfig, gcpCloud, gcpTrustPolicy } from "./clouds/gcp.js";
+export {
+  type GcpFetch,
+  type GcpTargetConfig,
+  gcpCloud,
+  gcpTrustPolicy,
+  type PerContext,
+} from "./clouds/gcp.js";

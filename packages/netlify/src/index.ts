@@ -8,7 +8,15 @@
  */
 
 export { type FedkitHandler, type FunctionConfig, withFedkit } from "./adapter.js";
-export type { BoundCredentials, CloudPlugin, MintInput, ProviderInput, TrustInput } from "./clouds/types.js";
+export type {
+  BoundCredentials,
+  CloudPlugin,
+  DeployScope,
+  MintInput,
+  ProviderInput,
+  TargetScope,
+  TrustInput,
+} from "./clouds/types.js";
 export type {
   FedkitConfig,
   RuntimeOptions,

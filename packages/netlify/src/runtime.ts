@@ -16,6 +16,7 @@ import {
   userSourceConflict,
   type VerifiedUser,
 } from "./config.js";
+import { isolationRefusal } from "./context-refusal.js";
 import { type Caller, cappedDuration, checkGrant } from "./guardrails.js";
 import { importIssuerKeySet } from "./issuer/keyset.js";
 import { createSiteIssuer, type SiteIssuer } from "./issuer/mint.js";
@@ -167,19 +168,41 @@ function handle(
     const providerKey = `${functionName}\n${targetName}\n${durationSeconds ?? ""}`;
     let provider = state.providers.get(providerKey);
     if (provider === undefined) {
-      provider = plugin.provider({ target, targetName, durationSeconds, env: state.env });
+      provider = plugin.provider({
+        target,
+        targetName,
+        durationSeconds,
+        env: state.env,
+        siteId: config.siteId,
+        context: issuer.context,
+      });
       state.providers.set(providerKey, provider);
     }
     const source = sourceFor(state, config, target, plugin, targetName, functionName, user);
+    const scope = { siteId: config.siteId, context: issuer.context, targetName };
+    // Only site-issuer tokens carry a deploy context; a target's own source is outside the boundary.
+    const refusal =
+      target.source === undefined
+        ? {
+            running: issuer.context,
+            trustContext: plugin.trustContext?.(target, scope) ?? target.trustContext ?? "production",
+            targetName,
+            ...(plugin.trustHolder === undefined ? {} : { holder: plugin.trustHolder }),
+          }
+        : undefined;
     const bound: BoundCredentials = {
       getCredentials: (p, options) =>
-        federation.getCredentials(p, {
-          source,
-          correlationId: requestId,
-          labels,
-          ...(platform.waitUntil ? { scheduler: platform.waitUntil } : {}),
-          ...(options?.signal ? { signal: options.signal } : {}),
-        }),
+        federation
+          .getCredentials(p, {
+            source,
+            correlationId: requestId,
+            labels,
+            ...(platform.waitUntil ? { scheduler: platform.waitUntil } : {}),
+            ...(options?.signal ? { signal: options.signal } : {}),
+          })
+          .catch((error: unknown) => {
+            throw refusal === undefined ? error : isolationRefusal(error, refusal);
+          }),
     };
     return { target, plugin, provider, bound };
   };

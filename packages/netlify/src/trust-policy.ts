@@ -1,3 +1,4 @@
+import { FederationError } from "@fedkit/core";
 import type { AzureTrustPolicy } from "./clouds/azure.js";
 import { resolveTarget } from "./clouds/registry.js";
 import type { FedkitConfig } from "./config.js";
@@ -14,7 +15,9 @@ export interface TrustPolicyOptions {
  * The cloud-side trust document for one target, derived from the same config the runtime enforces: the AWS
  * role trust policy (principal = the context's IAM OIDC provider, `aud` and `sub` pinned), the Entra federated
  * identity credentials ({@link AzureTrustPolicy}: issuer, the exact subject, one audience, as JSON and as the
- * `az` command), or whatever the target's cloud plugin returns (GCP provider attribute condition). Pure: no I/O.
+ * `az` command), or whatever the target's cloud plugin returns (GCP pool, provider and bindings). Pure: no I/O.
+ * Trust for a deploy context other than the target's `trustContext` (default `production`) is refused: it would
+ * let that context act as the target's role, app or service account.
  *
  * @example
  * ```ts
@@ -31,6 +34,21 @@ export function trustPolicyFor(
   const context = options.context ?? "production";
   const { target, plugin } = resolveTarget(config, targetName);
   const issuer = issuerUrl(config.siteUrl, context);
+  const scope = { siteId: config.siteId, context, targetName };
+  // A target's role/app/service account belongs to one deploy context. Trust for another context on it would
+  // let that context's key act as it: refuse to generate it (a GCP pool without a service account is per context).
+  const owner = plugin.trustContext?.(target, scope) ?? target.trustContext ?? "production";
+  if (owner !== context) {
+    const holder = plugin.trustHolder ?? "identity";
+    throw new FederationError(
+      "config",
+      `fedkit: target "${targetName}" names the ${owner} ${holder}; trust for deploy context "${context}" on it would let ${context} code act as ${owner}.`,
+      {
+        provider: "netlify",
+        hint: `Give ${context} its own ${holder}, name it in the target with trustContext: "${context}" (e.g. both from environment variables set per deploy context), and generate the trust for that.`,
+      },
+    );
+  }
   const subjects = new Set<string>();
   const subjectPatterns = new Set<string>();
   const functions = new Set<string>();
@@ -51,7 +69,7 @@ export function trustPolicyFor(
     targetName,
     issuer,
     issuerHostPath: issuerHostPath(issuer),
-    audience: target.audience ?? plugin.audience(target),
+    audience: target.audience ?? plugin.audience(target, scope),
     subjects: [...subjects].sort(),
     subjectPatterns: [...subjectPatterns].sort(),
     functions: [...functions].sort(),

@@ -24,6 +24,7 @@ import {
   seedBlob,
   TENANT,
 } from "./azure-support.js";
+import { forgeToken } from "./forge.js";
 import { fedkitAudit, SITE_ID, sampleIssuerEnv, skippedWithoutBuild } from "./support.js";
 
 const built = azureBuiltPackagesPresent();
@@ -158,6 +159,34 @@ describe.skipIf(!built)(
       const error = await exchange("production", "site", "preview");
       expect(error.cloudCode).toBe("AADSTS7000272");
       expect(error.hint).toBeTruthy();
+    }, 30_000);
+
+    it("refuses a preview-signed token with production's sub and context claims under the preview issuer (AADSTS700211)", async () => {
+      const token = await forgeToken(preview.secret, {
+        iss: `${front.url}/oidc/deploy-preview`,
+        sub: `site:${SITE_ID}:context:production`,
+        aud: "api://AzureADTokenExchange",
+        site_id: SITE_ID,
+        context: "production",
+      });
+      const provider = azureProvider({
+        clientId: CLIENT,
+        tenantId: TENANT,
+        scope: "https://storage.azure.com/.default",
+        authorityHost: emulator.urls.entra!,
+        allowCustomAuthority: true,
+        propagationAttempts: 1,
+        env: () => ({}),
+      });
+      const error = await createFederation({ source: staticToken(token), audit: memoryAudit() })
+        .getCredentials(provider)
+        .then(
+          () => undefined,
+          (e: unknown) => e as FederationError,
+        );
+      expect(error).toBeInstanceOf(FederationError);
+      expect(error?.cloudCode).toBe("AADSTS700211");
+      expect(error?.hint).not.toMatch(/needs a federated credential with issuer/);
     }, 30_000);
 
     it("refuses a subject with no federated credential (AADSTS700213) and names it in the hint", async () => {

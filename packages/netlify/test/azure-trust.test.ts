@@ -42,10 +42,16 @@ describe("trustPolicyFor, Azure form", () => {
     );
   });
 
-  it("follows the deploy context: a deploy preview gets its own issuer and subject", () => {
-    const [preview] = trust(config(), "deploy-preview");
+  it("follows the deploy context: a deploy preview's own app gets its own issuer and subject", () => {
+    const [preview] = trust(config({ trustContext: "deploy-preview" }), "deploy-preview");
     expect(preview?.credential.issuer).toBe("https://reports.example.com/oidc/deploy-preview");
     expect(preview?.credential.subject).toBe(`site:${SITE_ID}:context:deploy-preview`);
+  });
+
+  it("refuses to put a deploy preview's credential on production's app", () => {
+    expect(() => trust(config(), "deploy-preview")).toThrow(
+      /names the production app registration; trust for deploy context "deploy-preview" on it would let deploy-preview code act as production/,
+    );
   });
 
   it("gives one credential per mapped function with the function form, and honours audience overrides", () => {
@@ -60,7 +66,8 @@ describe("trustPolicyFor, Azure form", () => {
   it("uses the audience of the sovereign cloud named by authorityHost", () => {
     const [gov] = trust(config({ authorityHost: "https://login.microsoftonline.us" }));
     expect(gov?.credential.audiences).toEqual(["api://AzureADTokenExchangeUSGov"]);
-    expect(azureCloud.audience({ cloud: "azure", clientId: CLIENT, tenantId: TENANT })).toBe(
+    const scope = { siteId: "s", context: "production", targetName: "blobs" };
+    expect(azureCloud.audience({ cloud: "azure", clientId: CLIENT, tenantId: TENANT }, scope)).toBe(
       "api://AzureADTokenExchange",
     );
   });

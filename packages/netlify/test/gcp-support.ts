@@ -55,7 +55,7 @@ export function registerGcpTrust(
     const account = gcpStateOf(emulator).serviceAccounts.get(binding.serviceAccount);
     if (account === undefined)
       throw new Error(`the emulator has no service account ${binding.serviceAccount}`);
-    account.bindings.push({ role: binding.role, members: [binding.member] });
+    account.bindings.push({ role: binding.role, members: [...binding.members] });
   }
   return resource;
 }

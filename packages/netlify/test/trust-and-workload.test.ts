@@ -27,8 +27,22 @@ const config: FedkitConfig = {
 };
 
 describe("trustPolicyFor", () => {
+  it("refuses trust for another deploy context on the production role, naming why", () => {
+    expect(() => trustPolicyFor(config, "reports", { context: "deploy-preview" })).toThrow(
+      expect.objectContaining({
+        code: "config",
+        message: expect.stringContaining(
+          'names the production IAM role; trust for deploy context "deploy-preview"',
+        ),
+        hint: expect.stringContaining('trustContext: "deploy-preview"'),
+      }),
+    );
+  });
+
   it("pins aud and the subjects of every mapped function, partition-aware, per context", () => {
-    const policy = trustPolicyFor(config, "reports", { context: "deploy-preview" }) as {
+    const previewRole = { ...config.targets["reports"]!, trustContext: "deploy-preview" };
+    const preview = { ...config, targets: { ...config.targets, reports: previewRole } };
+    const policy = trustPolicyFor(preview, "reports", { context: "deploy-preview" }) as {
       Statement: {
         Principal: { Federated: string };
         Action: string[];

@@ -79,6 +79,7 @@ export function awsTrustPolicy(input: TrustInput<AwsTargetConfig>): PolicyDocume
 export const awsCloud: CloudPlugin<AwsTargetConfig, AwsFetch> = {
   cloud: "aws",
   audience: (target) => target.audience ?? DEFAULT_AUDIENCE,
+  trustHolder: "IAM role",
   provider({ target, durationSeconds, env }) {
     return awsProvider({
       roleArn: target.roleArn,

@@ -103,6 +103,10 @@ export function azureTrustPolicy(input: TrustInput<AzureTargetConfig>): AzureTru
   }
 }
 
+function exchangeAudience(target: AzureTargetConfig): string {
+  return target.audience ?? exchangeAudienceFor(target.authorityHost ?? DEFAULT_AUTHORITY_HOST);
+}
+
 /**
  * The Azure plugin (`@fedkit/netlify/azure`; name it as `clouds: { azure: azureCloud }`): `azureProvider`
  * (client credentials with the site's token as the federated client assertion) for the exchange, and `azureFetch` (bearer token, Microsoft hosts only) as the handler's client.
@@ -122,14 +126,14 @@ export function azureTrustPolicy(input: TrustInput<AzureTargetConfig>): AzureTru
 export const azureCloud: CloudPlugin<AzureTargetConfig, FetchFn> = {
   cloud: "azure",
   defaultSubject: "site",
-  audience: (target) =>
-    target.audience ?? exchangeAudienceFor(target.authorityHost ?? DEFAULT_AUTHORITY_HOST),
+  audience: (target) => exchangeAudience(target),
+  trustHolder: "app registration",
   provider({ target, env }) {
     return azureProvider({
       clientId: target.clientId,
       tenantId: target.tenantId,
       scope: target.scope ?? DEFAULT_SCOPE,
-      audience: azureCloud.audience(target),
+      audience: exchangeAudience(target),
       // Only the authority host may come from the environment; the app and tenant are part of the trust config.
       env: () => ({ AZURE_AUTHORITY_HOST: env("AZURE_AUTHORITY_HOST") }),
       ...(target.authorityHost === undefined ? {} : { authorityHost: target.authorityHost }),

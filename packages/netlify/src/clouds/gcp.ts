@@ -1,28 +1,47 @@
 import { FederationError } from "@fedkit/core";
 import {
+  checkGcpId,
   type GcpProvider,
   type GcpTrustConfig,
   gcpFetch,
+  gcpPoolId,
   gcpProvider,
   gcpTrustConfig,
   parseProviderName,
+  type WorkloadIdentityProviderName,
 } from "@fedkit/gcp";
 import type { TargetConfig } from "../config.js";
-import type { CloudPlugin, TrustInput } from "./types.js";
+import type { CloudPlugin, DeployScope, TrustInput } from "./types.js";
+
+/** A value per deploy context (`{ production: "…", "deploy-preview": "…" }`). @public */
+export type PerContext = Readonly<Record<string, string>>;
 
 /**
- * A Google Cloud target: a workload identity pool provider trusting the site issuer, and optionally a service
- * account to impersonate. Name the provider by `workloadIdentityProvider` or by its three parts.
+ * A Google Cloud target: a workload identity pool provider trusting the site issuer of the running deploy
+ * context, and optionally a service account to impersonate.
+ *
+ * Google scopes a federated principal to the workload identity POOL, so each deploy context gets a pool of its
+ * own: by default `gcpPoolId(siteId, context)` in `projectNumber`, with provider `providerId` (default: the
+ * target name). Override the ids per context with records; a layout where two contexts share a pool (a single
+ * `poolId` or `workloadIdentityProvider` string, or a record with a repeated pool) is refused unless
+ * `allowSharedPool` is set, and is then only as strong as the weakest provider in that pool.
  * @public
  */
 export interface GcpTargetConfig extends TargetConfig {
   readonly cloud: "gcp";
-  /** Full resource name `//iam.googleapis.com/projects/<number>/locations/global/workloadIdentityPools/<pool>/providers/<id>`. */
-  readonly workloadIdentityProvider?: string;
-  /** Project number (digits) of the pool; with `poolId` and `providerId` instead of the full name. */
+  /** Project number (digits) of the pools. */
   readonly projectNumber?: string;
-  readonly poolId?: string;
-  readonly providerId?: string;
+  /** Pool id per deploy context. Default: `gcpPoolId(siteId, context)`. A single string is one pool for all. */
+  readonly poolId?: string | PerContext;
+  /** Provider id (per deploy context, or one for all). Default: the target name. */
+  readonly providerId?: string | PerContext;
+  /** Full provider resource names per deploy context, instead of the ids. A single string is one for all. */
+  readonly workloadIdentityProvider?: string | PerContext;
+  /**
+   * Accept a layout where deploy contexts (or other sites, or other tools) share a pool. The pool is then only
+   * as strong as the weakest provider in it: fedkit cannot see providers it did not generate. Default false.
+   */
+  readonly allowSharedPool?: boolean;
   /** Project id, for the `gcloud --project` flag of {@link trustPolicyFor}; the runtime does not need it. */
   readonly projectId?: string;
   /** Service account to impersonate (second round trip); the credential lifetime then follows the mapping. */
@@ -44,23 +63,76 @@ export interface GcpTargetConfig extends TargetConfig {
 /** The handler's client for a GCP target: `fetch` with the bearer, only for Google's hosts (or opted-in ones). @public */
 export type GcpFetch = (url: string | URL, init?: RequestInit) => Promise<Response>;
 
-function providerName(target: GcpTargetConfig): string {
-  if (target.workloadIdentityProvider !== undefined)
-    return parseProviderName(target.workloadIdentityProvider).resource;
-  const { projectNumber, poolId, providerId } = target;
-  if (projectNumber === undefined || poolId === undefined || providerId === undefined) {
-    throw new FederationError("config", "fedkit: a gcp target needs its workload identity provider.", {
-      provider: "netlify",
-      hint: "Set workloadIdentityProvider (the full resource name), or projectNumber, poolId and providerId.",
-    });
-  }
-  return parseProviderName(
-    `//iam.googleapis.com/projects/${projectNumber}/locations/global/workloadIdentityPools/${poolId}/providers/${providerId}`,
-  ).resource;
-}
-
 function trustError(message: string, hint: string): FederationError {
   return new FederationError("config", message, { provider: "netlify", hint });
+}
+
+function forContext(value: string | PerContext | undefined, context: string): string | undefined {
+  if (value === undefined || typeof value === "string") return value;
+  return Object.hasOwn(value, context) ? value[context] : undefined;
+}
+
+/** The provider of one deploy context, before any layout check. */
+function contextProvider(
+  target: GcpTargetConfig,
+  targetName: string,
+  scope: DeployScope,
+): WorkloadIdentityProviderName {
+  const full = forContext(target.workloadIdentityProvider, scope.context);
+  if (full !== undefined) return parseProviderName(full);
+  if (target.projectNumber === undefined) {
+    throw trustError(
+      `fedkit: gcp target "${targetName}" needs its project number (or workloadIdentityProvider) for deploy context "${scope.context}".`,
+      "Set projectNumber (digits: gcloud projects describe <id> --format='value(projectNumber)'); the pool of each deploy context is derived from the site id and the context.",
+    );
+  }
+  return parseProviderName(
+    `//iam.googleapis.com/projects/${target.projectNumber}/locations/global/workloadIdentityPools/${checkGcpId("pool", forContext(target.poolId, scope.context) ?? gcpPoolId(scope.siteId, scope.context))}/providers/${checkGcpId("provider", forContext(target.providerId, scope.context) ?? targetName)}`,
+  );
+}
+
+const poolOf = (name: WorkloadIdentityProviderName) => `${name.projectNumber}/${name.poolId}`;
+
+/**
+ * The provider of the running deploy context, after the layout rule: a provider trusts exactly one context's
+ * issuer, and a pool shared with another context needs `allowSharedPool`. A target with its own `source` (not the
+ * site issuer) is outside fedkit's context layout and only resolved.
+ */
+function resolveProvider(
+  target: GcpTargetConfig,
+  targetName: string,
+  scope: DeployScope,
+): WorkloadIdentityProviderName {
+  const mine = contextProvider(target, targetName, scope);
+  if (target.source !== undefined) return mine;
+  const records = [target.poolId, target.providerId, target.workloadIdentityProvider].filter(
+    (v): v is PerContext => typeof v === "object",
+  );
+  const others = new Set(["production", ...records.flatMap((r) => Object.keys(r))]);
+  others.delete(scope.context);
+  let shared = typeof target.poolId === "string" || typeof target.workloadIdentityProvider === "string";
+  for (const context of others) {
+    let theirs: WorkloadIdentityProviderName;
+    try {
+      theirs = contextProvider(target, targetName, { ...scope, context });
+    } catch {
+      continue; // that context has no complete provider in the config: nothing to share
+    }
+    if (theirs.resource === mine.resource) {
+      throw trustError(
+        `fedkit: gcp target "${targetName}" uses one provider (${mine.resource}) for deploy contexts "${scope.context}" and "${context}"; a provider trusts exactly one context's issuer.`,
+        `Give each context its own pool (leave poolId unset) or at least its own provider: providerId: { ${JSON.stringify(context)}: "…", ${JSON.stringify(scope.context)}: "…" }.`,
+      );
+    }
+    if (poolOf(theirs) === poolOf(mine)) shared = true;
+  }
+  if (shared && target.allowSharedPool !== true) {
+    throw trustError(
+      `fedkit: gcp target "${targetName}" puts deploy context "${scope.context}" in pool "${mine.poolId}", which other deploy contexts share. Google scopes principals to the pool, so any provider in it could become this context's functions.`,
+      `Leave poolId and workloadIdentityProvider unset (one pool per site and context: ${gcpPoolId(scope.siteId, scope.context)} here) or give each context its own: poolId: { production: "…", "deploy-preview": "…" }. To keep a shared pool anyway, set allowSharedPool: true; it is then only as strong as its weakest provider (see docs/migrations/gcp-pool-per-context.md).`,
+    );
+  }
+  return mine;
 }
 
 /**
@@ -97,7 +169,7 @@ export function gcpTrustPolicy(input: TrustInput<GcpTargetConfig>): GcpTrustConf
       `Map a function to it under \`functions\`, e.g. functions: { report: { ${targetName}: {} } }.`,
     );
   }
-  const provider = parseProviderName(providerName(target));
+  const provider = resolveProvider(target, targetName, input);
   const defaults = [provider.resource, `https:${provider.resource}`];
   const allowedAudiences = [
     ...(defaults.includes(input.audience) ? [] : [input.audience]),
@@ -108,6 +180,9 @@ export function gcpTrustPolicy(input: TrustInput<GcpTargetConfig>): GcpTrustConf
     projectNumber: provider.projectNumber ?? "",
     poolId: provider.poolId,
     providerId: provider.providerId,
+    ...(provider.iamHost === "iam.googleapis.com"
+      ? {}
+      : { universeDomain: provider.iamHost.slice("iam.".length) }),
     issuerUri: input.issuer,
     ...(allowedAudiences.length > 0 ? { allowedAudiences } : {}),
     ...(target.jwks === undefined ? {} : { jwks: target.jwks }),
@@ -124,11 +199,18 @@ export function gcpTrustPolicy(input: TrustInput<GcpTargetConfig>): GcpTrustConf
  */
 export const gcpCloud: CloudPlugin<GcpTargetConfig, GcpFetch> = {
   cloud: "gcp",
-  audience: (target) => target.audience ?? `https:${providerName(target)}`,
-  provider({ target, durationSeconds }) {
+  trustHolder: "service account",
+  audience: (target, scope) =>
+    target.audience ?? `https:${resolveProvider(target, scope.targetName, scope).resource}`,
+  // Each deploy context has its own pool and provider, so without a service account the trust in use is always
+  // the running context's; a service account belongs to the context it was made for (trustContext, production).
+  trustContext: (target, scope) =>
+    target.serviceAccount === undefined ? scope.context : (target.trustContext ?? "production"),
+  provider({ target, targetName, durationSeconds, siteId, context }) {
+    const resource = resolveProvider(target, targetName, { siteId, context }).resource;
     return gcpProvider({
-      audience: providerName(target),
-      subjectAudience: target.audience ?? `https:${providerName(target)}`,
+      audience: resource,
+      subjectAudience: target.audience ?? `https:${resource}`,
       ...(target.serviceAccount === undefined ? {} : { serviceAccount: target.serviceAccount }),
       // Google fixes the federated token's lifetime; only an impersonated token's lifetime can be capped.
       ...(target.serviceAccount !== undefined && durationSeconds !== undefined

@@ -3,10 +3,24 @@ import type { TargetConfig } from "../config.js";
 import type { MintRequest } from "../issuer/mint.js";
 import type { SubjectForm } from "../issuer/subject.js";
 
-/** What the adapter hands a plugin when it builds a provider. @public */
-export interface ProviderInput<T extends TargetConfig = TargetConfig> {
-  readonly target: T;
+/**
+ * Where the site runs: its id and the deploy context of the running issuer. A plugin whose cloud scopes trust by
+ * something other than the role (GCP: the workload identity pool) picks the context's own resources from it.
+ * @public
+ */
+export interface DeployScope {
+  readonly siteId: string;
+  readonly context: string;
+}
+
+/** A target's name where the site runs. @public */
+export interface TargetScope extends DeployScope {
   readonly targetName: string;
+}
+
+/** What the adapter hands a plugin when it builds a provider. @public */
+export interface ProviderInput<T extends TargetConfig = TargetConfig> extends TargetScope {
+  readonly target: T;
   /** The credential lifetime after the function mapping's cap. */
   readonly durationSeconds: number | undefined;
   readonly env: (name: string) => string | undefined;
@@ -56,10 +70,20 @@ export interface CloudPlugin<T extends TargetConfig = TargetConfig, Client = unk
   readonly cloud: string;
   /** The subject form of targets that set none. Default `function`; Azure's is `site` (20 credentials per app). */
   readonly defaultSubject?: SubjectForm;
-  audience(target: T): string;
+  /** The `aud` of the tokens minted for the target when the site runs in `scope` (a GCP pool is per context). */
+  audience(target: T, scope: TargetScope): string;
   provider(input: ProviderInput<T>): Provider;
   client(credentials: BoundCredentials, provider: Provider, input: { target: T; fetch?: FetchLike }): Client;
   /** Extra mint options (AWS session tags); default none. */
   mintOptions?(target: T, input: MintInput): Partial<Pick<MintRequest, "awsTags" | "claims">>;
   trustPolicy(input: TrustInput<T>): unknown;
+  /**
+   * The deploy context whose issuer the target's cloud-side trust accepts when the site runs in `scope`, so a
+   * refusal can be told apart from the deploy-context isolation working. Default: the target's `trustContext`,
+   * else `production` (what {@link trustPolicyFor} generates by default). GCP answers the running context: each
+   * context has its own pool.
+   */
+  trustContext?(target: T, scope: TargetScope): string;
+  /** What the cloud calls the thing that holds the trust (`IAM role`, `app registration`), for hints. */
+  readonly trustHolder?: string;
 }

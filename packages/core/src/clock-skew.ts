@@ -1,0 +1,54 @@
+/**
+ * Clock skew as the cloud saw it: a token the issuer minted moments ago that a cloud calls expired or not yet
+ * valid says the two clocks disagree, not that the trust is wrong. Providers measure it from the cloud's `Date`
+ * header and say so in the hint, so nobody "fixes" a trust policy for a clock problem.
+ *
+ * @packageDocumentation
+ */
+import type { SubjectToken } from "./types.js";
+
+/**
+ * Seconds between the token's `iat` and the cloud's clock when it answered (its `Date` header): positive when
+ * the cloud's clock is later. `undefined` without a usable `Date` header or numeric `iat`.
+ *
+ * @example
+ * ```ts
+ * measureClockSkew(new Headers({ date: "Mon, 07 Dec 2026 01:00:40 GMT" }), token); // e.g. 400
+ * ```
+ * @public
+ */
+export function measureClockSkew(headers: Headers, token: SubjectToken): number | undefined {
+  const date = Date.parse(headers.get("date") ?? "");
+  const iat = token.claims["iat"];
+  if (!Number.isFinite(date) || typeof iat !== "number" || !Number.isFinite(iat)) return undefined;
+  return Math.round(date / 1000 - iat);
+}
+
+/**
+ * The hint for a token a cloud refused as expired or not yet valid: clock skew (with the measured seconds when
+ * known) between the issuer and the cloud, never a trust change.
+ *
+ * @example
+ * ```ts
+ * clockSkewHint("Google STS", "expired", measureClockSkew(response.headers, token), token);
+ * ```
+ * @public
+ */
+export function clockSkewHint(
+  cloud: string,
+  refusal: "expired" | "not_yet_valid",
+  skewSeconds: number | undefined,
+  token: SubjectToken,
+): string {
+  const { iat, exp } = token.claims;
+  const lifetime = typeof iat === "number" && typeof exp === "number" ? exp - iat : undefined;
+  const measured =
+    skewSeconds === undefined
+      ? "(no Date header to measure the skew)"
+      : `(measured: ${cloud}'s clock read ${Math.abs(skewSeconds)} s ${skewSeconds >= 0 ? "after" : "before"} the token's iat${lifetime === undefined ? "" : `, and the token lives ${lifetime} s`})`;
+  const what =
+    refusal === "expired"
+      ? `${cloud} found the token already expired ${measured}.`
+      : `${cloud} found the token not yet valid ${measured}.`;
+  return `${what} A token minted just before the call (a site that is its own issuer mints on demand) refused for its time window is clock skew between the issuer and ${cloud}, not a trust problem: change no trust policy; check the issuing host's clock (NTP). A token kept from earlier: use a fresh one.`;
+}
