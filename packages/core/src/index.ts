@@ -4,6 +4,14 @@
  * @packageDocumentation
  */
 
+export {
+  type AuthorizedFetch,
+  type AuthorizedFetchOptions,
+  type AuthorizeContext,
+  authorizedFetch,
+  type RedirectDetails,
+  RedirectRefusedError,
+} from "./authorized-fetch.js";
 export * from "./audit/console.js";
 export * from "./audit/memory.js";
 export * from "./cache/encrypted.js";
