@@ -4,16 +4,16 @@
  * @packageDocumentation
  */
 
+export * from "./audit/console.js";
+export * from "./audit/memory.js";
 export {
+  type AuthorizeContext,
   type AuthorizedFetch,
   type AuthorizedFetchOptions,
-  type AuthorizeContext,
   authorizedFetch,
   type RedirectDetails,
   RedirectRefusedError,
 } from "./authorized-fetch.js";
-export * from "./audit/console.js";
-export * from "./audit/memory.js";
 export * from "./cache/encrypted.js";
 export * from "./cache/memory.js";
 export * from "./endpoints.js";
