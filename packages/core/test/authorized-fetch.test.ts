@@ -35,6 +35,7 @@ testAuthorizedFetchHostileCases(
     officialUrl: "https://eu.objects.example.com/bucket/key.txt",
     customerUrls: ["https://shop.sites.objects.example.com/"],
     secret: BEARER,
+    regionHeader: "x-amz-bucket-region",
     create: bearerClient,
   },
   serveLoopback,
