@@ -51,7 +51,12 @@ testAuthorizedFetchHostileCases(
       "https://management.azure.com/subscriptions",
     ],
     secret: BEARER,
-    create: (options) => client("https://storage.azure.com/.default", options),
+    create: ({ fetch, allowedOrigins, timeoutMs }) =>
+      client("https://storage.azure.com/.default", {
+        ...(fetch === undefined ? {} : { fetch: (input) => fetch(input as Request) }),
+        ...(allowedOrigins === undefined ? {} : { allowedOrigins }),
+        ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      }),
   },
   serveLoopback,
   { describe, it, expect },
