@@ -7,8 +7,7 @@
  */
 import {
   type AccessToken,
-  checkEndpoint,
-  type EndpointRule,
+  type AuthorizedFetch,
   type Federation,
   FederationError,
   type GetCredentialsOptions,
@@ -18,6 +17,7 @@ import { AuthClient, type gaxios } from "google-auth-library";
 /** The constructor options of google-auth-library's `AuthClient`. @public */
 export type AuthClientOptions = NonNullable<ConstructorParameters<typeof AuthClient>[0]>;
 
+import { gcpAuthorizedFetch } from "../fetch.js";
 import type { GcpProvider } from "../provider.js";
 
 /** Options of {@link FedkitAuthClient}. @public */
@@ -30,6 +30,14 @@ export interface FedkitAuthClientOptions extends Omit<AuthClientOptions, "creden
    * universe domain), and anything else is refused with `endpoint_refused` before a token is asked for.
    */
   readonly allowedOrigins?: readonly string[];
+}
+
+/** The authorization headers of an authorized request, in the shape both library generations read. */
+function withAuthorization(headers: Headers): Headers {
+  const out = authorizationHeaders(headers.get("authorization") ?? "");
+  const project = headers.get("x-goog-user-project");
+  if (project !== null) out.set("x-goog-user-project", project);
+  return out;
 }
 
 /**
@@ -60,7 +68,8 @@ export class FedkitAuthClient extends AuthClient {
   readonly #federation: Federation;
   readonly #provider: GcpProvider;
   readonly #options: GetCredentialsOptions | undefined;
-  readonly #rule: EndpointRule;
+  /** The same authorized fetch as gcpFetch: its checks run before any token is asked for. */
+  readonly #authorized: AuthorizedFetch;
 
   constructor(federation: Federation, provider: GcpProvider, options: FedkitAuthClientOptions = {}) {
     const { getCredentials, allowedOrigins, ...authOptions } = options;
@@ -68,22 +77,26 @@ export class FedkitAuthClient extends AuthClient {
     this.#federation = federation;
     this.#provider = provider;
     this.#options = getCredentials;
-    // The same rule as gcpFetch: the provider's API hosts over https, or an origin the caller opted into.
-    this.#rule = {
-      cloud: "gcp",
-      officialHosts: provider.apiHosts,
-      ...(allowedOrigins ? { allowedOrigins: [...allowedOrigins] } : {}),
-    };
+    this.#authorized = gcpAuthorizedFetch(federation, provider, {
+      ...(allowedOrigins ? { allowedOrigins } : {}),
+      ...(getCredentials ? { credentials: getCredentials } : {}),
+      onToken: (token) => this.#remember(token),
+      authorize: (headers) => this.addSharedMetadataHeaders(headers),
+    });
   }
 
-  async #credentials(): Promise<AccessToken> {
-    const creds = await this.#federation.getCredentials<AccessToken>(this.#provider, this.#options);
+  #remember(creds: AccessToken): void {
     // Mirrors the fields google-auth-library's own clients keep, for code that inspects `client.credentials`.
     this.credentials = {
       access_token: creds.token,
       expiry_date: creds.expiresAt,
       token_type: creds.tokenType,
     };
+  }
+
+  async #credentials(): Promise<AccessToken> {
+    const creds = await this.#federation.getCredentials<AccessToken>(this.#provider, this.#options);
+    this.#remember(creds);
     return creds;
   }
 
@@ -106,8 +119,8 @@ export class FedkitAuthClient extends AuthClient {
    *   `allowedOrigins`, before a token is asked for.
    */
   override async getRequestHeaders(url?: string | URL): Promise<Headers> {
-    if (url !== undefined) checkEndpoint(url, this.#rule);
-    return this.#headers();
+    if (url === undefined) return this.#headers();
+    return withAuthorization((await this.#authorized.authorize(url)).headers);
   }
 
   /**
@@ -130,10 +143,13 @@ export class FedkitAuthClient extends AuthClient {
     } catch {
       // checkEndpoint reports the malformed URL.
     }
-    const target = checkEndpoint(resolved, this.#rule);
-    const auth = await this.#headers();
+    // Checked and authorized by gcpFetch's rules (host, customer services, dot segments) before a token is asked.
+    const authorized = await this.#authorized.authorize(resolved);
+    const target = new URL(authorized.url);
     const headers = new Headers(options.headers as HeadersInit | undefined);
-    for (const [name, value] of auth) headers.set(name, value);
+    for (const [name, value] of authorized.headers) {
+      if (name === "authorization" || name === "x-goog-user-project") headers.set(name, value);
+    }
     // Sent to the absolute URL that was checked, so no baseURL (the caller's or the transporter's) moves it.
     // gaxios follows redirects by default, and a same-origin hop keeps the bearer: refused unless the caller
     // chose a redirect mode itself.
