@@ -133,4 +133,26 @@ describe("the GCP bearer rule", () => {
     const headers = await auth.getRequestHeaders("https://pubsub.googleapis.com/v1/projects/p/topics");
     expect(headers.get("authorization")).toBe(`Bearer ${BEARER}`);
   });
+
+  it("FedkitAuthClient.request never follows a redirect, even when the caller asks to", async () => {
+    const target = await serveLoopback(() => ({ status: 200 }));
+    const origin = await serveLoopback(() => ({
+      status: 307,
+      headers: { location: `${target.origin}/collect` },
+    }));
+    try {
+      const auth = new FedkitAuthClient(counting().federation, gcpProvider({ audience }), {
+        allowedOrigins: [origin.origin],
+      });
+      for (const redirect of ["follow", "manual", undefined] as const) {
+        await auth
+          .request({ url: `${origin.origin}/storage/v1/b`, retry: false, ...(redirect ? { redirect } : {}) })
+          .catch(() => undefined);
+      }
+      expect(origin.requests.length).toBe(3);
+      expect(target.requests.length).toBe(0);
+    } finally {
+      await Promise.all([origin.close(), target.close()]);
+    }
+  });
 });

@@ -141,7 +141,7 @@ export class FedkitAuthClient extends AuthClient {
     try {
       resolved = base === undefined ? options.url : new URL(options.url, base);
     } catch {
-      // checkEndpoint reports the malformed URL.
+      // The authorized fetch reports the malformed URL.
     }
     // Checked and authorized by gcpFetch's rules (host, customer services, dot segments) before a token is asked.
     const authorized = await this.#authorized.authorize(resolved);
@@ -151,13 +151,13 @@ export class FedkitAuthClient extends AuthClient {
       if (name === "authorization" || name === "x-goog-user-project") headers.set(name, value);
     }
     // Sent to the absolute URL that was checked, so no baseURL (the caller's or the transporter's) moves it.
-    // gaxios follows redirects by default, and a same-origin hop keeps the bearer: refused unless the caller
-    // chose a redirect mode itself.
+    // gaxios follows redirects by default, and a same-origin hop keeps the bearer: always refused, whatever
+    // mode the caller asked for.
     return this.transporter.request<T>({
       ...options,
       url: target.href,
       headers,
-      redirect: options.redirect ?? "error",
+      redirect: "error",
     });
   }
 }
