@@ -102,13 +102,20 @@ export function s3ObjectUrl(location: S3ObjectLocation): string {
   const region = checkRegion(location.region, "s3ObjectUrl");
   const path = encodeKey(key);
   if (location.endpoint !== undefined) {
-    if (!URL.canParse(location.endpoint)) {
+    const endpoint = URL.canParse(location.endpoint) ? new URL(location.endpoint) : undefined;
+    // A path would be dropped, or would change which object is named: only an origin will do.
+    if (
+      endpoint === undefined ||
+      endpoint.pathname !== "/" ||
+      endpoint.search !== "" ||
+      endpoint.hash !== ""
+    ) {
       refuse(
-        `endpoint ${JSON.stringify(location.endpoint)} is not a URL`,
+        `endpoint ${JSON.stringify(location.endpoint)} is not an origin`,
         'Pass an origin, e.g. "http://127.0.0.1:4566".',
       );
     }
-    return `${new URL(location.endpoint).origin}/${bucket}/${path}`;
+    return `${endpoint.origin}/${bucket}/${path}`;
   }
   const suffix = partitionOf(region) === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
   const service = location.dualstack ? `s3.dualstack.${region}` : `s3.${region}`;

@@ -93,13 +93,13 @@ describe("s3ObjectUrl", () => {
       "https://bkt.s3.dualstack.eu-west-1.amazonaws.com/k",
     );
     expect(
-      s3ObjectUrl({
-        bucket: "bkt",
-        key: "a b",
-        region: "eu-west-1",
-        endpoint: "http://127.0.0.1:4566/ignored",
-      }),
+      s3ObjectUrl({ bucket: "bkt", key: "a b", region: "eu-west-1", endpoint: "http://127.0.0.1:4566" }),
     ).toBe("http://127.0.0.1:4566/bkt/a%20b");
+    for (const endpoint of ["http://127.0.0.1:4566/prefix", "http://127.0.0.1:4566/?x=1", "not a url"]) {
+      expect(() => s3ObjectUrl({ bucket: "bkt", key: "k", region: "eu-west-1", endpoint })).toThrow(
+        /not an origin/,
+      );
+    }
   });
 });
 
