@@ -32,6 +32,11 @@ export function partitionOf(region: string): AwsPartition {
 /**
  * The regions fedkit knows of (commercial, China, GovCloud), for hints only: a well-formed region that is not
  * listed is accepted, because AWS launches regions and an SDK release should not be needed to use one.
+ *
+ * @example
+ * ```ts
+ * KNOWN_AWS_REGIONS.includes("eu-west-1"); // true
+ * ```
  * @public
  */
 export const KNOWN_AWS_REGIONS: readonly string[] = /* @__PURE__ */ Object.freeze([

@@ -78,6 +78,11 @@ const COGNITIVE_HOSTS = [
  * Service Bus and Event Hubs are deliberately absent: their namespaces share `*.servicebus.windows.net` with
  * Azure Relay, which forwards HTTP requests to listeners the namespace owner runs. Opt a namespace's origin in
  * with `allowedOrigins`.
+ *
+ * @example
+ * ```ts
+ * AZURE_TOKEN_HOSTS["https://management.azure.com"]; // ["management.azure.com", "management.usgovcloudapi.net", ...]
+ * ```
  * @public
  */
 export const AZURE_TOKEN_HOSTS: Readonly<Record<string, readonly string[]>> = /* @__PURE__ */ Object.freeze({
@@ -112,6 +117,11 @@ export const AZURE_TOKEN_HOSTS: Readonly<Record<string, readonly string[]>> = /*
  * Web Apps, Traffic Manager, Front Door and CDN, API Management gateways (which forward headers to backends),
  * Relay (under the Service Bus suffix), static-website storage endpoints. A token for a Microsoft service never
  * goes there; only an explicit `allowedOrigins` entry, or a token whose own resource is that exact host, does.
+ *
+ * @example
+ * ```ts
+ * AZURE_CUSTOMER_HOSTS.some((pattern) => hostMatches("vm.westeurope.cloudapp.azure.com", pattern)); // true
+ * ```
  * @public
  */
 export const AZURE_CUSTOMER_HOSTS: readonly string[] = /* @__PURE__ */ Object.freeze([

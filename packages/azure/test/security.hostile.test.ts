@@ -162,7 +162,10 @@ describe("azureFetch ties hosts to the token's resource", () => {
       const c = client(`${resource}/.default`, { fetch: async () => new Response("ok") });
       for (const host of samples) {
         expect(AZURE_CUSTOMER_HOSTS.some((p) => host.endsWith(p.slice(1)))).toBe(true);
-        await expect(c.fetch(`https://${host}/`)).rejects.toMatchObject({ code: "endpoint_refused" });
+        await expect(c.fetch(`https://${host}/`)).rejects.toMatchObject({
+          code: "endpoint_refused",
+          message: expect.stringMatching(/customers run their own code/),
+        });
       }
     }
   });

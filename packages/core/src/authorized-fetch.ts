@@ -16,8 +16,9 @@
  *
  * @packageDocumentation
  */
+import { capBody, isRedirect, redirectError } from "./authorized-fetch-answer.js";
 import { checkEndpoint } from "./endpoints.js";
-import { FederationError, type FederationErrorDetails } from "./errors.js";
+import { FederationError } from "./errors.js";
 
 /** What a client's `authorize` hook gets besides the request. @public */
 export interface AuthorizeContext {
@@ -68,46 +69,6 @@ export interface AuthorizedFetch {
   authorize(input: string | URL | Request, init?: RequestInit): Promise<Request>;
 }
 
-/** What a {@link RedirectRefusedError} carries besides the usual fields. @public */
-export interface RedirectDetails {
-  /** The host of the `Location` header (no path, no query), when there was one. */
-  readonly locationHost?: string | undefined;
-  /** The value of the cloud's region header (`x-amz-bucket-region`), when there was one. */
-  readonly region?: string | undefined;
-}
-
-/**
- * A redirect answer to an authorized request: never followed. `status` is the answer's HTTP status (`0` for an
- * opaque redirect); `locationHost` and `region` let hints name the right endpoint.
- *
- * @example
- * ```ts
- * try {
- *   await s3("https://my-bucket.s3.us-east-1.amazonaws.com/report.csv");
- * } catch (err) {
- *   if (err instanceof RedirectRefusedError && err.region) console.error(`the bucket lives in ${err.region}`);
- * }
- * ```
- * @public
- */
-export class RedirectRefusedError extends FederationError {
-  readonly locationHost: string | undefined;
-  readonly region: string | undefined;
-
-  constructor(message: string, redirect: RedirectDetails, details: FederationErrorDetails = {}) {
-    super("bad_response", message, details);
-    this.locationHost = redirect.locationHost;
-    this.region = redirect.region;
-  }
-
-  override toJSON(): Record<string, unknown> {
-    const out = super.toJSON();
-    if (this.locationHost !== undefined) out["locationHost"] = this.locationHost;
-    if (this.region !== undefined) out["region"] = this.region;
-    return out;
-  }
-}
-
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_ERROR_BODY = 256 * 1024;
 /** A path segment WHATWG URL parsing resolves: `.` or `..`, any mix of `.` and `%2e`. */
@@ -142,24 +103,26 @@ function targetUrl(input: string | URL | Request, options: AuthorizedFetchOption
     officialHosts: options.officialHosts,
     ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
   };
-  let url: URL;
-  try {
-    url = checkEndpoint(href, rule);
-  } catch (error) {
-    throw withOptInHint(error, options);
-  }
-  if (options.allowedOrigins?.some((origin) => sameOrigin(origin, url))) return url;
-  const why = options.refuse?.(url);
+  // The client's refusals first, so a customer-controlled name is refused with its own reason even when it is
+  // outside the official hosts anyway; then the general rule. An opted-in origin skips the refusals.
+  const parsed = URL.canParse(href) ? new URL(href) : undefined;
+  const optedIn =
+    parsed !== undefined && options.allowedOrigins?.some((origin) => sameOrigin(origin, parsed));
+  const why = parsed === undefined || optedIn ? undefined : options.refuse?.(parsed);
   if (why !== undefined) {
     throw withOptInHint(
-      new FederationError("endpoint_refused", `Refused to send credentials to ${url.origin}: ${why}.`, {
+      new FederationError("endpoint_refused", `Refused to send credentials to ${parsed?.origin}: ${why}.`, {
         provider: options.cloud,
         hint: "This name is controlled by a customer, not by the cloud's service.",
       }),
       options,
     );
   }
-  return url;
+  try {
+    return checkEndpoint(href, rule);
+  } catch (error) {
+    throw withOptInHint(error, options);
+  }
 }
 
 function sameOrigin(origin: string, url: URL): boolean {
@@ -187,9 +150,10 @@ function withOptInHint(error: unknown, options: AuthorizedFetchOptions): unknown
  * const blob = authorizedFetch({
  *   cloud: "azure",
  *   officialHosts: ["*.blob.core.windows.net"],
- *   authorize: async (request) => {
+ *   authorize: async (request, { signal }) => {
+ *     const token = await federation.getCredentials<AccessToken>(storageProvider, { signal });
  *     const headers = new Headers(request.headers);
- *     headers.set("authorization", `Bearer ${await getToken()}`);
+ *     headers.set("authorization", `Bearer ${token.token}`);
  *     return new Request(request, { headers });
  *   },
  * });
@@ -252,63 +216,4 @@ export function authorizedFetch(options: AuthorizedFetchOptions): AuthorizedFetc
   }) as AuthorizedFetch;
   send.authorize = (input, init) => prepare(input, init, "error");
   return send;
-}
-
-function isRedirect(response: Response): boolean {
-  if (response.type === "opaqueredirect" || response.redirected) return true;
-  return response.status >= 300 && response.status < 400 && response.status !== 304;
-}
-
-function redirectError(response: Response, url: URL, options: AuthorizedFetchOptions): RedirectRefusedError {
-  const location = response.headers.get("location");
-  const locationHost =
-    location !== null && URL.canParse(location, url) ? new URL(location, url).host : undefined;
-  const regionHeader = options.regionHeader ? response.headers.get(options.regionHeader) : null;
-  // A region header is a short token such as eu-west-1; anything else is not echoed.
-  const region = regionHeader !== null && /^[a-z\d-]{1,40}$/i.test(regionHeader) ? regionHeader : undefined;
-  const where = locationHost === undefined ? "" : ` to ${locationHost}`;
-  const status = response.type === "opaqueredirect" ? 0 : response.status;
-  return new RedirectRefusedError(
-    `${url.host} answered a redirect${where} (HTTP ${status}); authorized requests never follow redirects.`,
-    { locationHost, region },
-    {
-      provider: options.cloud,
-      status,
-      hint:
-        region === undefined
-          ? "Send the request to the endpoint the service names (its own regional host), not a redirecting one."
-          : `The resource lives in region ${region}: use that region's endpoint and signing region.`,
-    },
-  );
-}
-
-/** Wraps an error answer so that reading more than `max` bytes of its body fails with `bad_response`. */
-function capBody(response: Response, max: number, cloud: string): Response {
-  if (response.body === null) return response;
-  let seen = 0;
-  const capped = response.body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        seen += chunk.byteLength;
-        if (seen > max) {
-          controller.error(
-            new FederationError("bad_response", `${cloud}: error answer larger than ${max} bytes.`, {
-              provider: cloud,
-              status: response.status,
-              hint: "Raise maxErrorBodyBytes if the service really answers this much.",
-            }),
-          );
-          return;
-        }
-        controller.enqueue(chunk);
-      },
-    }),
-  );
-  const out = new Response(capped, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
-  Object.defineProperty(out, "url", { value: response.url });
-  return out;
 }

@@ -11,9 +11,8 @@ export {
   type AuthorizedFetch,
   type AuthorizedFetchOptions,
   authorizedFetch,
-  type RedirectDetails,
-  RedirectRefusedError,
 } from "./authorized-fetch.js";
+export { type RedirectDetails, RedirectRefusedError } from "./authorized-fetch-answer.js";
 export * from "./cache/encrypted.js";
 export * from "./cache/memory.js";
 export * from "./endpoints.js";

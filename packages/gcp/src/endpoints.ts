@@ -141,6 +141,11 @@ export function gcpBearerHosts(target: {
 /**
  * Customer-run services under Google domains (see {@link gcpBearerHosts}): refused for every bearer but an ID
  * token whose audience is that exact host.
+ *
+ * @example
+ * ```ts
+ * GCP_CUSTOMER_HOSTS.some((pattern) => hostMatches("orders-abc-uc.a.run.app", pattern)); // true
+ * ```
  * @public
  */
 export const GCP_CUSTOMER_HOSTS: readonly string[] = /* @__PURE__ */ Object.freeze([

@@ -105,6 +105,8 @@ describe("the GCP bearer rule", () => {
       const error = await c.fetch(url).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(FederationError);
       expect((error as FederationError).code).toBe("endpoint_refused");
+      // The refusal names why (GCP_CUSTOMER_HOSTS), not just "not an official host".
+      expect((error as FederationError).message).toMatch(/customer's service/);
     }
     expect(c.credentialRequests()).toBe(0);
   });

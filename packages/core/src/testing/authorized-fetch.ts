@@ -79,7 +79,17 @@ const DOT_SEGMENT_SUFFIXES = ["/a/../b", "/a/./b", "/a/%2e%2E/b", "/a/.%2e/b", "
  * @example
  * ```ts
  * import { describe, it, expect } from "vitest";
- * testAuthorizedFetchHostileCases(subject, serveLoopback, { describe, it, expect });
+ * testAuthorizedFetchHostileCases(
+ *   {
+ *     name: "azureFetch",
+ *     officialUrl: "https://acct.blob.core.windows.net/c/b.txt",
+ *     customerUrls: ["https://vm.westeurope.cloudapp.azure.com/"],
+ *     secret: "the-bearer",
+ *     create: (options) => myClient(options), // { fetch(input, init), credentialRequests() }
+ *   },
+ *   serveLoopback, // starts a loopback server: ServeLoopback
+ *   { describe, it, expect },
+ * );
  * ```
  * @public
  */
