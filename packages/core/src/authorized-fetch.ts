@@ -49,7 +49,10 @@ export interface AuthorizedFetchOptions {
   readonly authorize: (request: Request, context: AuthorizeContext) => Promise<Request>;
   /** Sends the authorized request. Default: `globalThis.fetch`, looked up at call time. */
   readonly fetch?: (request: Request) => Promise<Response>;
-  /** Milliseconds until the answer's headers must have arrived. Default 30 000. */
+  /**
+   * Milliseconds until the answer's headers must have arrived; `Infinity` for none. Default 30 000. An upload's
+   * answer comes after its body is sent: raise it for large uploads.
+   */
   readonly timeoutMs?: number;
   /** Bytes of an error answer's (4xx/5xx) body the caller may read. Default 256 KiB. */
   readonly maxErrorBodyBytes?: number;
@@ -191,7 +194,8 @@ export function authorizedFetch(options: AuthorizedFetchOptions): AuthorizedFetc
     const request = await prepare(input, init, "manual");
     request.signal.throwIfAborted();
     const timer = new AbortController();
-    const timeout = setTimeout(() => timer.abort(), timeoutMs);
+    // setTimeout treats anything beyond 2^31-1 ms as 1 ms: a longer wait is no timer at all.
+    const timeout = timeoutMs < 2 ** 31 ? setTimeout(() => timer.abort(), timeoutMs) : undefined;
     const signal = AbortSignal.any([timer.signal, request.signal]);
     let response: Response;
     try {

@@ -62,6 +62,15 @@ describe("authorizedFetch", () => {
     expect(request.headers.get("authorization")).toBe(`Bearer ${BEARER}`);
   });
 
+  it("timeoutMs: Infinity waits (no 1 ms overflow timer); zero or negative is refused", async () => {
+    const { fetch } = bearerClient({
+      timeoutMs: Number.POSITIVE_INFINITY,
+      fetch: () => new Promise((resolve) => setTimeout(() => resolve(new Response("late")), 30)),
+    });
+    expect(await (await fetch("https://a.objects.example.com/k")).text()).toBe("late");
+    expect(() => bearerClient({ timeoutMs: 0 })).toThrow(TypeError);
+  });
+
   it("a 304 is an answer, not a redirect", async () => {
     const { fetch } = bearerClient({ fetch: async () => new Response(null, { status: 304 }) });
     expect((await fetch("https://a.objects.example.com/k")).status).toBe(304);
