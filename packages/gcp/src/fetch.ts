@@ -57,18 +57,24 @@ export function gcpAuthorizedFetch(
   options: GcpFetchOptions & {
     readonly authorize?: GcpAuthorize;
     readonly onToken?: (t: AccessToken) => void;
+    /** Run the checks only: `authorize()` returns the request untouched and asks for no token. */
+    readonly checkOnly?: boolean;
+    /** A `Request`-taking transport, instead of `fetch`. */
+    readonly transport?: (request: Request) => Promise<Response>;
   },
 ): AuthorizedFetch {
+  const transport = options.transport ?? (options.fetch ? fromFetchLike(options.fetch) : undefined);
   return authorizedFetch({
     cloud: "gcp",
     officialHosts: provider.apiHosts,
     refuse: (url) => refuseCustomerHost(url, provider.apiHosts),
     ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
-    ...(options.fetch ? { fetch: fromFetchLike(options.fetch) } : {}),
+    ...(transport ? { fetch: transport } : {}),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     optInHint:
       "To send this bearer elsewhere (an emulator, a private endpoint), list the origin in allowedOrigins.",
     async authorize(request, { signal }) {
+      if (options.checkOnly) return request;
       const credentialOptions =
         signal === undefined ? options.credentials : { ...options.credentials, signal };
       const token = await federation.getCredentials<AccessToken>(provider, credentialOptions);

@@ -97,6 +97,44 @@ testAuthorizedFetchHostileCases(
   { describe, it, expect },
 );
 
+testAuthorizedFetchHostileCases(
+  {
+    name: "FedkitAuthClient.fetch (google-auth-library adapter)",
+    officialUrl: "https://storage.googleapis.com/storage/v1/b/reports/o/daily.csv?alt=media",
+    customerUrls: CUSTOMER_URLS,
+    secret: BEARER,
+    create: ({ fetch, allowedOrigins, timeoutMs }) => {
+      const { federation, asked } = counting();
+      const auth = new FedkitAuthClient(federation, gcpProvider({ audience }), {
+        ...(allowedOrigins === undefined ? {} : { allowedOrigins }),
+        ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      });
+      // gaxios's transport: the table's recorder, fed the way gaxios calls it.
+      const fetchImplementation =
+        fetch === undefined
+          ? undefined
+          : (((url: string | URL, init?: RequestInit) =>
+              fetch(new Request(url, init))) as typeof globalThis.fetch);
+      return {
+        fetch: async (input, init) => {
+          // Status and body as the table reads them: gaxios neither throws on 4xx/5xx nor reads the body.
+          const extra = {
+            retry: false,
+            responseType: "stream" as const,
+            validateStatus: () => true,
+            ...(fetchImplementation ? { fetchImplementation } : {}),
+          };
+          const res = await auth.fetch(input as string, { ...init, ...extra } as RequestInit);
+          return res as unknown as Response;
+        },
+        credentialRequests: asked,
+      };
+    },
+  },
+  serveLoopback,
+  { describe, it, expect },
+);
+
 describe("the GCP bearer rule", () => {
   it("every customer service suffix is refused for an access token, with the reason", async () => {
     expect(CUSTOMER_URLS.length).toBe(GCP_CUSTOMER_HOSTS.length - 1);

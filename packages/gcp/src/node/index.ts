@@ -30,6 +30,23 @@ export interface FedkitAuthClientOptions extends Omit<AuthClientOptions, "creden
    * universe domain), and anything else is refused with `endpoint_refused` before a token is asked for.
    */
   readonly allowedOrigins?: readonly string[];
+  /** Milliseconds until an answer's headers must arrive (`request()`/`fetch()`). Default 30 000. */
+  readonly timeoutMs?: number;
+}
+
+/** Hands a checked, authorized `Request` to a `(url, init)` transport such as gaxios's, body streamed. */
+function sendAsInit(transport: typeof fetch, request: Request): Promise<Response> {
+  const init: RequestInit & { duplex?: "half" } = {
+    method: request.method,
+    headers: request.headers,
+    redirect: request.redirect,
+    signal: request.signal,
+  };
+  if (request.body !== null) {
+    init.body = request.body;
+    init.duplex = "half";
+  }
+  return transport(request.url, init);
 }
 
 /** The authorization headers of an authorized request, in the shape both library generations read. */
@@ -70,19 +87,31 @@ export class FedkitAuthClient extends AuthClient {
   readonly #options: GetCredentialsOptions | undefined;
   /** The same authorized fetch as gcpFetch: its checks run before any token is asked for. */
   readonly #authorized: AuthorizedFetch;
+  /** gcpFetch's checks alone (no token): what request() runs before handing anything to gaxios. */
+  readonly #checks: AuthorizedFetch;
+  /** gcpFetch's authorized fetch over a given transport (gaxios's `fetchImplementation`). */
+  readonly #sender: (transport: typeof fetch) => AuthorizedFetch;
 
   constructor(federation: Federation, provider: GcpProvider, options: FedkitAuthClientOptions = {}) {
-    const { getCredentials, allowedOrigins, ...authOptions } = options;
+    const { getCredentials, allowedOrigins, timeoutMs, ...authOptions } = options;
     super(authOptions);
     this.#federation = federation;
     this.#provider = provider;
     this.#options = getCredentials;
-    this.#authorized = gcpAuthorizedFetch(federation, provider, {
+    const base = {
       ...(allowedOrigins ? { allowedOrigins } : {}),
       ...(getCredentials ? { credentials: getCredentials } : {}),
-      onToken: (token) => this.#remember(token),
-      authorize: (headers) => this.addSharedMetadataHeaders(headers),
-    });
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      onToken: (token: AccessToken) => this.#remember(token),
+      authorize: (headers: Headers) => this.addSharedMetadataHeaders(headers),
+    };
+    this.#authorized = gcpAuthorizedFetch(federation, provider, base);
+    this.#checks = gcpAuthorizedFetch(federation, provider, { ...base, checkOnly: true });
+    this.#sender = (transport) =>
+      gcpAuthorizedFetch(federation, provider, {
+        ...base,
+        transport: (request) => sendAsInit(transport, request),
+      });
   }
 
   #remember(creds: AccessToken): void {
@@ -124,6 +153,27 @@ export class FedkitAuthClient extends AuthClient {
   }
 
   /**
+   * google-auth-library 10's fetch-style API. String input is checked for dot segments before google-auth-library
+   * parses it (the parser would resolve them and reach another path); a `Request`'s own method, headers and body
+   * are sent (spreading a `Request`, as the base class does, would drop them). Then as {@link request}.
+   */
+  override async fetch<T>(...args: Parameters<AuthClient["fetch"]>): gaxios.GaxiosPromise<T> {
+    const [input, init] = args as [unknown, (RequestInit & gaxios.GaxiosOptions) | undefined];
+    if (typeof input === "string") await this.#checks.authorize(input);
+    if (!(input instanceof Request)) return super.fetch<T>(...args);
+    const headers = new Headers(input.headers);
+    for (const [name, value] of new Headers(init?.headers)) headers.set(name, value);
+    const body = init?.body ?? (input.body === null ? undefined : await input.arrayBuffer());
+    return this.request<T>({
+      ...init,
+      url: input.url,
+      method: (init?.method ?? input.method) as gaxios.GaxiosOptions["method"],
+      headers,
+      ...(body === undefined ? {} : { body: body as gaxios.GaxiosOptions["body"] }),
+    });
+  }
+
+  /**
    * Sends a request with the bearer added (gaxios, like the library's own clients); redirects are refused.
    *
    * @throws FederationError `endpoint_refused` when the URL (resolved against `baseURL`, as gaxios does) is not
@@ -143,22 +193,24 @@ export class FedkitAuthClient extends AuthClient {
     } catch {
       // The authorized fetch reports the malformed URL.
     }
-    // Checked and authorized by gcpFetch's rules (host, customer services, dot segments) before a token is asked.
-    const authorized = await this.#authorized.authorize(resolved);
-    const target = new URL(authorized.url);
-    const headers = new Headers(options.headers as HeadersInit | undefined);
-    for (const [name, value] of authorized.headers) {
-      if (name === "authorization" || name === "x-goog-user-project") headers.set(name, value);
+    // gcpFetch's checks (host, customer services, dot segments) once before gaxios, so a refusal is neither
+    // retried by gaxios nor costs a token; then gaxios sends through gcpFetch's authorized fetch, which checks
+    // again, adds the bearer, and turns any redirect into a RedirectRefusedError (never followed).
+    const target = new URL((await this.#checks.authorize(resolved)).url);
+    const transport: typeof fetch =
+      options.fetchImplementation ?? this.transporter.defaults.fetchImplementation ?? globalThis.fetch;
+    const send = this.#sender(transport);
+    try {
+      // Sent to the absolute URL that was checked, so no baseURL (the caller's or the transporter's) moves it.
+      return await this.transporter.request<T>({
+        ...options,
+        url: target.href,
+        fetchImplementation: ((url: string | URL, init?: RequestInit) => send(url, init)) as typeof fetch,
+      });
+    } catch (error) {
+      // gaxios wraps what its transport threw; fedkit's refusals surface as themselves.
+      throw error instanceof Error && error.cause instanceof FederationError ? error.cause : error;
     }
-    // Sent to the absolute URL that was checked, so no baseURL (the caller's or the transporter's) moves it.
-    // gaxios follows redirects by default, and a same-origin hop keeps the bearer: always refused, whatever
-    // mode the caller asked for.
-    return this.transporter.request<T>({
-      ...options,
-      url: target.href,
-      headers,
-      redirect: "error",
-    });
   }
 }
 
