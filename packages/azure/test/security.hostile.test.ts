@@ -107,6 +107,21 @@ describe("azureFetch ties hosts to the token's resource", () => {
       ["https://graph.microsoft.com/v1.0/me", "https://graph.microsoft.us/v1.0/"],
       ["https://management.azure.com/"],
     ],
+    [
+      "https://managedhsm.azure.net/.default",
+      ["https://hsm1.managedhsm.azure.net/keys", "https://hsm1.managedhsm.azure.cn/keys"],
+      ["https://myvault.vault.azure.net/secrets/s"],
+    ],
+    [
+      "https://cosmos.azure.com/.default",
+      ["https://acct.documents.azure.com/dbs", "https://acct.documents.azure.us/dbs"],
+      ["https://acct.blob.core.windows.net/c"],
+    ],
+    [
+      "https://cognitiveservices.azure.com/.default",
+      ["https://res.openai.azure.com/openai/deployments", "https://res.cognitiveservices.azure.com/"],
+      ["https://res.documents.azure.com/"],
+    ],
     // A resource fedkit does not know: its own host (the token's audience), nothing else.
     ["https://api.contoso.com/.default", ["https://api.contoso.com/orders"], ["https://other.contoso.com/"]],
     [
@@ -135,6 +150,41 @@ describe("azureFetch ties hosts to the token's resource", () => {
       expect(c.credentialRequests()).toBe(allowed.length);
     });
   }
+
+  it("a provider with neither resource nor scope gets no official hosts: only allowedOrigins", async () => {
+    let sent = 0;
+    const bare = {
+      cloud: "azure",
+      key: "bare",
+      audience: "api://AzureADTokenExchange",
+      target: {},
+      exchange: async () => ({}),
+    } as unknown as Provider<AccessToken>;
+    const federation = {
+      async getCredentials<C extends Credentials>(_p: Provider<C>) {
+        return {
+          kind: "access-token",
+          token: BEARER,
+          tokenType: "Bearer",
+          expiresAt: Date.now() + 1e6,
+        } as unknown as C;
+      },
+    };
+    const transport = async () => {
+      sent++;
+      return new Response("ok");
+    };
+    const refused = azureFetch(federation, bare, { fetch: transport });
+    await expect(refused("https://acct.blob.core.windows.net/c/b")).rejects.toMatchObject({
+      code: "endpoint_refused",
+    });
+    const optedIn = azureFetch(federation, bare, {
+      fetch: transport,
+      allowedOrigins: ["https://api.contoso.com"],
+    });
+    await optedIn("https://api.contoso.com/x");
+    expect(sent).toBe(1);
+  });
 
   it("resource ids are matched case- and slash-insensitively, and app ids name the same service", () => {
     expect(azureTokenHosts("https://Storage.Azure.com/")).toEqual(

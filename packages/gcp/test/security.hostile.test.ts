@@ -149,6 +149,24 @@ describe("the GCP bearer rule", () => {
     expect(c.credentialRequests()).toBe(0);
   });
 
+  it("an access token reaches Google's API hosts: global, regional, mTLS and Private Service Connect names", async () => {
+    const sent: string[] = [];
+    const c = client(gcpProvider({ audience }), {
+      fetch: async (r) => {
+        sent.push(new URL(r.url).host);
+        return new Response("ok");
+      },
+    });
+    const hosts = [
+      "storage.googleapis.com",
+      "us-central1-aiplatform.googleapis.com",
+      "storage.mtls.googleapis.com",
+      "storage-myendpoint.p.googleapis.com",
+    ];
+    for (const host of hosts) await c.fetch(`https://${host}/v1/x`);
+    expect(sent).toEqual(hosts);
+  });
+
   it("an opted-in customer origin is the caller's explicit choice", async () => {
     const sent: string[] = [];
     const c = client(gcpProvider({ audience }), {
