@@ -138,9 +138,13 @@ export function awsFetch(
   const cache = new BoundedMap<string, ArrayBuffer>(options.keyCacheSize ?? 8);
   const now = () => (options.now ?? Date.now)();
 
-  async function credentials(init: AwsRequestInit | undefined): Promise<AwsCredentials> {
+  async function credentials(
+    init: AwsRequestInit | undefined,
+    signal?: AbortSignal,
+  ): Promise<AwsCredentials> {
     const credentialOptions: CredentialOptions = {};
-    if (init?.signal) credentialOptions.signal = init.signal;
+    const callerSignal = init?.signal ?? signal;
+    if (callerSignal) credentialOptions.signal = callerSignal;
     const correlationId = init?.correlationId ?? options.correlationId;
     if (correlationId !== undefined) credentialOptions.correlationId = correlationId;
     const source = init?.source ?? options.source;
@@ -174,10 +178,11 @@ export function awsFetch(
       optInHint: AWS_OPT_IN_HINT,
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-      async authorize(request, { url }) {
+      async authorize(request, { url, signal }) {
         if (!allowedOrigins.includes(url.origin)) checkUrlRegion(url, region, "awsFetch");
         if (!sign) return request;
-        const creds = await credentials(init);
+        // The caller's signal, from init or from a Request's own, reaches getCredentials.
+        const creds = await credentials(init, signal);
         return signRequest(request, creds);
       },
     });

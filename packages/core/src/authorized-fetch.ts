@@ -94,7 +94,7 @@ export function refuseDotSegments(input: string, cloud: string): void {
     provider: cloud,
     hint:
       "fetch resolves dot segments before sending, so the request would reach another path than the one " +
-      "written. Name the path without them (for S3 keys that contain them, see the key-based s3Object helper).",
+      "written. Name the path without them (for S3 keys, build the URL with @fedkit/aws's s3ObjectUrl).",
   });
 }
 
