@@ -1,6 +1,6 @@
 /**
- * `awsFetch`: a `fetch` that signs every request with SigV4 (aws4fetch's `AwsV4Signer`, see signing.ts) using
- * fresh credentials from the federation's cache. aws4fetch's defaults are replaced where they do not fit: no retries (the core's
+ * `awsFetch`: core's `authorizedFetch` signing every request with SigV4 (aws4fetch's `AwsV4Signer`, see
+ * signing.ts) using fresh credentials from the federation's cache. aws4fetch's defaults are replaced where they do not fit: no retries (the core's
  * policy retries exchanges; a signed request is the caller's to retry), service and region passed explicitly
  * (never guessed from the host), a bounded derived-key cache, the injected clock, and presigned URLs that
  * never outlive the credentials that signed them.
@@ -8,7 +8,9 @@
  * @packageDocumentation
  */
 import {
+  type AuthorizedFetch,
   type AwsCredentials,
+  authorizedFetch,
   type Clock,
   type Credentials,
   FederationError,
@@ -16,7 +18,13 @@ import {
   type SubjectTokenSource,
 } from "@fedkit/core";
 import { checkRegion } from "./partition.js";
-import { checkAllowedOrigins, checkServiceUrl } from "./service-hosts.js";
+import { BUCKET_REGION_HEADER, checkUrlRegion, explainRedirect, regionError } from "./s3-region.js";
+import {
+  AWS_OPT_IN_HINT,
+  awsHostRefusal,
+  checkAllowedOrigins,
+  OFFICIAL_SERVICE_HOSTS,
+} from "./service-hosts.js";
 import { amzDate, BoundedMap, createSigner } from "./signing.js";
 
 /** What {@link awsFetch} needs from a federation: `createFederation()`'s result fits. @public */
@@ -51,9 +59,12 @@ export interface AwsFetchOptions {
   /**
    * Origins other than AWS's official hosts that may receive signed requests (`"http://127.0.0.1:4566"` for the
    * emulator, a proxy). Without it, only `https` on the default port to `*.amazonaws.com`, `*.amazonaws.com.cn`,
-   * `*.api.aws` and `*.api.amazonwebservices.com.cn` is signed for (EC2 and load-balancer names excluded).
+   * `*.api.aws` and `*.api.amazonwebservices.com.cn` is signed for (EC2, load-balancer, S3 website and
+   * PrivateLink endpoint-service names excluded, and hosts of another service than `service`).
    */
   readonly allowedOrigins?: readonly string[];
+  /** Milliseconds until the answer's headers must arrive. Default 30 000. */
+  readonly timeoutMs?: number;
 }
 
 /** Per-request options: the usual `RequestInit` plus a correlation id for the audit log. @public */
@@ -80,8 +91,6 @@ export interface AwsFetch {
   presign(url: string | URL, options?: PresignOptions): Promise<string>;
 }
 
-const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
-
 interface SignInput {
   url: string;
   method: string;
@@ -89,34 +98,22 @@ interface SignInput {
   body?: BodyInit | null;
 }
 
-/** Reads what the signer needs from a URL or `Request` plus init; a `Request` body is buffered to be hashed. */
-async function toSignInput(input: string | URL | Request, init: RequestInit): Promise<SignInput> {
-  if (!(input instanceof Request)) {
-    const out: SignInput = { url: input.toString(), method: init.method ?? (init.body ? "POST" : "GET") };
-    if (init.headers) out.headers = init.headers;
-    if (init.body != null) out.body = init.body;
-    return out;
-  }
-  const out: SignInput = {
-    url: input.url,
-    method: init.method ?? input.method,
-    headers: init.headers ?? input.headers,
-  };
-  if (init.body != null) out.body = init.body;
-  else if (input.body !== null) out.body = await input.clone().arrayBuffer();
-  return out;
-}
+const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 
 /**
- * Creates a signed `fetch` for one AWS service. Each call takes credentials from `federation` (a cache hit
- * after the first exchange; refreshed ahead of expiry by the engine), signs with them and sends.
+ * Creates a signed `fetch` for one AWS service. Each call checks the URL (official host of this service, the
+ * signing region, no dot segments in string input) before taking credentials from `federation` (a cache hit
+ * after the first exchange), signs with them and sends without following redirects. For S3, a wrong-region
+ * answer becomes a `config` error naming the bucket's region.
  *
  * @example
  * ```ts
  * const s3 = awsFetch(federation, aws, { service: "s3", region: "eu-west-1" });
- * const res = await s3("https://my-bucket.s3.eu-west-1.amazonaws.com/reports/2024.csv");
+ * const res = await s3(s3ObjectUrl({ bucket: "my-bucket", key: "reports/2024.csv", region: "eu-west-1" }));
  * const url = await s3.presign("https://my-bucket.s3.eu-west-1.amazonaws.com/big.zip", { expiresIn: 600 });
  * ```
+ * @throws FederationError `endpoint_refused` or `config` before credentials are asked for; a
+ *   `RedirectRefusedError` for a redirect answer; `config` for S3's wrong-region answers.
  * @public
  */
 export function awsFetch(
@@ -141,9 +138,13 @@ export function awsFetch(
   const cache = new BoundedMap<string, ArrayBuffer>(options.keyCacheSize ?? 8);
   const now = () => (options.now ?? Date.now)();
 
-  async function credentials(init: AwsRequestInit | undefined): Promise<AwsCredentials> {
+  async function credentials(
+    init: AwsRequestInit | undefined,
+    signal?: AbortSignal,
+  ): Promise<AwsCredentials> {
     const credentialOptions: CredentialOptions = {};
-    if (init?.signal) credentialOptions.signal = init.signal;
+    const callerSignal = init?.signal ?? signal;
+    if (callerSignal) credentialOptions.signal = callerSignal;
     const correlationId = init?.correlationId ?? options.correlationId;
     if (correlationId !== undefined) credentialOptions.correlationId = correlationId;
     const source = init?.source ?? options.source;
@@ -166,41 +167,71 @@ export function awsFetch(
     });
   }
 
-  async function sign(input: string | URL | Request, init: AwsRequestInit = {}): Promise<Request> {
-    const { correlationId: _omit, source: _source, ...requestInit } = init;
-    // Before credentials: a refused host never costs an exchange, and never sees the session token.
-    checkServiceUrl(input instanceof Request ? input.url : input.toString(), allowedOrigins, "awsFetch");
-    const creds = await credentials(init);
-    const request = await toSignInput(input, requestInit);
-    const signed = await signer(creds, request, amzDate(now())).sign();
-    const out: RequestInit & { duplex?: "half" } = {
-      ...requestInit,
-      method: signed.method,
-      headers: signed.headers,
-      body: signed.body ?? null,
-      // A redirect would carry the session token (and a replayable signature) to wherever it points: refused
-      // unless the caller chose a mode itself ("manual" hands the 3xx back unfollowed).
-      redirect:
-        requestInit.redirect ??
-        (input instanceof Request && input.redirect === "manual" ? "manual" : "error"),
-    };
-    // A streamed body needs duplex: "half" in fetch implementations that support streaming uploads.
-    if (signed.body instanceof ReadableStream) out.duplex = "half";
-    return new Request(signed.url.toString(), out);
+  /** The authorized fetch for one call: its credential options (correlation id, source) are per call. */
+  function client(init: AwsRequestInit | undefined, sign: boolean): AuthorizedFetch {
+    return authorizedFetch({
+      cloud: "aws",
+      officialHosts: OFFICIAL_SERVICE_HOSTS,
+      refuse: (url) => awsHostRefusal(url, service),
+      allowedOrigins,
+      regionHeader: BUCKET_REGION_HEADER,
+      optInHint: AWS_OPT_IN_HINT,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      async authorize(request, { url, signal }) {
+        if (!allowedOrigins.includes(url.origin)) checkUrlRegion(url, region, "awsFetch");
+        if (!sign) return request;
+        // The caller's signal, from init or from a Request's own, reaches getCredentials.
+        const creds = await credentials(init, signal);
+        return signRequest(request, creds);
+      },
+    });
+  }
+
+  async function signRequest(request: Request, creds: AwsCredentials): Promise<Request> {
+    // A body is hashed into the signature, so it is read here; a stream is passed on only when the caller
+    // declared its hash (x-amz-content-sha256), as aws4fetch requires.
+    const streamed = request.body !== null && request.headers.has("x-amz-content-sha256");
+    const body = request.body === null ? null : streamed ? request.body : await request.clone().arrayBuffer();
+    const input: SignInput = { url: request.url, method: request.method, headers: request.headers, body };
+    const signed = await signer(creds, input, amzDate(now())).sign();
+    const out: RequestInit & { duplex?: "half" } = { method: signed.method, headers: signed.headers, body };
+    if (streamed) out.duplex = "half";
+    return new Request(request, out);
+  }
+
+  function split(init: AwsRequestInit | undefined): RequestInit | undefined {
+    if (init === undefined) return undefined;
+    const { correlationId: _c, source: _s, ...requestInit } = init;
+    return requestInit;
   }
 
   const signedFetch = (async (input: string | URL | Request, init?: AwsRequestInit) => {
-    const request = await sign(input, init);
-    return (options.fetch ?? ((r: Request) => globalThis.fetch(r)))(request);
+    let response: Response;
+    try {
+      response = await client(init, true)(input, split(init));
+    } catch (error) {
+      throw explainRedirect(error, region);
+    }
+    if (service === "s3") {
+      const wrongRegion = await regionError(response, region);
+      if (wrongRegion !== undefined) {
+        await response.body?.cancel().catch(() => {});
+        throw wrongRegion;
+      }
+    }
+    return response;
   }) as AwsFetch;
 
-  signedFetch.sign = sign;
+  // Checked and signed exactly as a sent request; the Request refuses redirects when the caller sends it.
+  signedFetch.sign = (input, init) => client(init, true).authorize(input, split(init));
   signedFetch.presign = async (url, presignOptions = {}) => {
     const requested = presignOptions.expiresIn ?? 900;
     if (!Number.isInteger(requested) || requested < 1) {
       throw new TypeError("presign: expiresIn must be a positive whole number of seconds");
     }
-    checkServiceUrl(url.toString(), allowedOrigins, "presign");
+    // The same checks as a sent request, before any credentials.
+    const checked = await client(undefined, false).authorize(url);
     const creds = await credentials(undefined);
     const started = now();
     const remaining = Math.floor((creds.expiresAt - started) / 1000);
@@ -210,7 +241,7 @@ export function awsFetch(
       });
     }
     const expires = Math.min(requested, remaining, MAX_PRESIGN_SECONDS);
-    const target = new URL(url.toString());
+    const target = new URL(checked.url);
     target.searchParams.set("X-Amz-Expires", String(expires));
     const request: SignInput = { url: target.toString(), method: presignOptions.method ?? "GET" };
     if (presignOptions.headers) request.headers = presignOptions.headers;

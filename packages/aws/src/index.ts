@@ -17,6 +17,7 @@ export {
 } from "./fetch.js";
 export {
   type AwsPartition,
+  KNOWN_AWS_REGIONS,
   parseRoleArn,
   partitionOf,
   type RoleArn,
@@ -38,6 +39,7 @@ export {
   awsProvider,
   type SessionPolicyOption,
 } from "./provider.js";
+export { type S3ObjectLocation, s3ObjectUrl } from "./s3-object.js";
 export { AWS_SERVICE_HOSTS } from "./service-hosts.js";
 export { isValidSessionName, type SessionNameOption, sanitizeSessionName } from "./session-name.js";
 export { conditionKeyPrefix } from "./sts-errors.js";

@@ -30,15 +30,78 @@ export function partitionOf(region: string): AwsPartition {
 }
 
 /**
- * Validates a region name (`eu-west-1`, `cn-north-1`, `us-gov-west-1`).
+ * The regions fedkit knows of (commercial, China, GovCloud), for hints only: a well-formed region that is not
+ * listed is accepted, because AWS launches regions and an SDK release should not be needed to use one.
+ *
+ * @example
+ * ```ts
+ * KNOWN_AWS_REGIONS.includes("eu-west-1"); // true
+ * ```
+ * @public
+ */
+export const KNOWN_AWS_REGIONS: readonly string[] = /* @__PURE__ */ Object.freeze([
+  "us-east-1",
+  "us-east-2",
+  "us-west-1",
+  "us-west-2",
+  "ca-central-1",
+  "ca-west-1",
+  "mx-central-1",
+  "sa-east-1",
+  "eu-central-1",
+  "eu-central-2",
+  "eu-west-1",
+  "eu-west-2",
+  "eu-west-3",
+  "eu-south-1",
+  "eu-south-2",
+  "eu-north-1",
+  "il-central-1",
+  "me-south-1",
+  "me-central-1",
+  "af-south-1",
+  "ap-east-1",
+  "ap-east-2",
+  "ap-south-1",
+  "ap-south-2",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "ap-southeast-3",
+  "ap-southeast-4",
+  "ap-southeast-5",
+  "ap-southeast-7",
+  "ap-northeast-1",
+  "ap-northeast-2",
+  "ap-northeast-3",
+  "cn-north-1",
+  "cn-northwest-1",
+  "us-gov-west-1",
+  "us-gov-east-1",
+]);
+
+/** Whether `region` has the shape of an AWS region code (not whether AWS runs it). @internal */
+export function isRegionShaped(region: string): boolean {
+  return REGION.test(region);
+}
+
+/**
+ * Validates a region name (`eu-west-1`, `cn-north-1`, `us-gov-west-1`). A well-formed region fedkit does not
+ * know is accepted (AWS launches regions); a malformed one is refused, with the known regions in the hint.
  * @throws FederationError `config` when it is not region-shaped.
  * @internal
  */
 export function checkRegion(region: string, where: string): string {
-  if (!REGION.test(region)) {
-    throw new FederationError("config", `${where}: "${region}" is not an AWS region name`, {
+  if (typeof region !== "string" || !REGION.test(region)) {
+    const text = String(region);
+    // "eu-west1", "EU-WEST-1", " eu-west-1": the usual slips, named when they map onto a known region.
+    const near = text
+      .trim()
+      .toLowerCase()
+      .replace(/([a-z])(\d{1,2})$/, "$1-$2");
+    const suggestion = KNOWN_AWS_REGIONS.includes(near) ? `Did you mean "${near}"? ` : "";
+    throw new FederationError("config", `${where}: ${JSON.stringify(text)} is not an AWS region name`, {
       provider: "aws",
-      hint: 'Use a region code such as "eu-west-1", "us-gov-west-1" or "cn-north-1".',
+      hint: `${suggestion}Use a region code such as "eu-west-1"; known regions: ${KNOWN_AWS_REGIONS.join(", ")}.`,
     });
   }
   return region;

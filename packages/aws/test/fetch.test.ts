@@ -119,6 +119,12 @@ describe("awsFetch", () => {
     expect(server.requests[0]!.headers.authorization).toMatch(/\/us-west-2\/execute-api\/aws4_request/);
     expect(server.requests[0]!.body).toBe('{"a":1}');
     expect(calls[0]!.signal).toBe(controller.signal);
+    // A Request's own signal reaches getCredentials too.
+    const own = new AbortController();
+    await api(new Request(`${server.origin}/prod/items`, { signal: own.signal }));
+    expect(calls[1]!.signal?.aborted).toBe(false);
+    own.abort();
+    expect(calls[1]!.signal?.aborted).toBe(true);
   });
 
   it("caps presigned URLs at the credentials' remaining life and at seven days", async () => {

@@ -54,23 +54,30 @@ afterEach(async () => {
 });
 
 describe("awsFetch signs only for official AWS hosts unless opted in", () => {
-  const official = [
-    "https://my-bucket.s3.eu-west-1.amazonaws.com/k",
-    "https://s3.eu-west-1.amazonaws.com/my.dotted.bucket/k",
-    "https://dynamodb.us-gov-west-1.amazonaws.com/",
-    "https://s3.cn-north-1.amazonaws.com.cn/b/k",
-    "https://s3.dualstack.eu-west-1.amazonaws.com/b/k",
-    "https://s3.eu-west-1.api.aws/b/k",
-    "https://bucket.vpce-0a1b2c3d-abcd.s3.eu-west-1.vpce.amazonaws.com/k",
-    "https://abc123.execute-api.eu-west-1.amazonaws.com/prod/items",
+  // Each host with the service and region it is signed for: the host must name both (see the refusals below).
+  const official: Array<[url: string, service: string, region: string]> = [
+    ["https://my-bucket.s3.eu-west-1.amazonaws.com/k", "s3", "eu-west-1"],
+    ["https://s3.eu-west-1.amazonaws.com/my.dotted.bucket/k", "s3", "eu-west-1"],
+    ["https://dynamodb.us-gov-west-1.amazonaws.com/", "dynamodb", "us-gov-west-1"],
+    ["https://s3.cn-north-1.amazonaws.com.cn/b/k", "s3", "cn-north-1"],
+    ["https://s3.dualstack.eu-west-1.amazonaws.com/b/k", "s3", "eu-west-1"],
+    ["https://s3.eu-west-1.api.aws/b/k", "s3", "eu-west-1"],
+    ["https://bucket.vpce-0a1b2c3d-abcd.s3.eu-west-1.vpce.amazonaws.com/k", "s3", "eu-west-1"],
+    ["https://abc123.execute-api.eu-west-1.amazonaws.com/prod/items", "execute-api", "eu-west-1"],
+    ["https://xyz.appsync-api.eu-west-1.amazonaws.com/graphql", "appsync", "eu-west-1"],
+    ["https://my-bucket.s3.amazonaws.com/k", "s3", "eu-west-1"],
+    ["https://my-bucket.s3-eu-west-1.amazonaws.com/k", "s3", "eu-west-1"],
+    ["https://s3-external-1.amazonaws.com/b/k", "s3", "us-east-1"],
+    ["https://email.eu-west-1.amazonaws.com/", "ses", "eu-west-1"],
+    ["https://newservice.eu-west-1.amazonaws.com/", "newservice", "eu-west-1"],
   ];
-  for (const url of official) {
-    it(`signs for ${new URL(url).host}`, async () => {
+  for (const [url, service, region] of official) {
+    it(`signs for ${new URL(url).host} (${service}, ${region})`, async () => {
       const { getter } = counting();
       const t = recorder();
-      await awsFetch(getter, provider, { service: "s3", fetch: t.fetch })(url);
+      await awsFetch(getter, provider, { service, region, fetch: t.fetch })(url);
       expect(t.sent).toHaveLength(1);
-      expect(t.sent[0]!.headers.get("authorization")).toMatch(/^AWS4-HMAC-SHA256 /);
+      expect(t.sent[0]!.headers.get("authorization")).toContain(`/${region}/${service}/aws4_request`);
     });
   }
 
@@ -85,6 +92,16 @@ describe("awsFetch signs only for official AWS hosts unless opted in", () => {
     ["https://ec2-203-0-113-25.compute-1.amazonaws.com/", /EC2 instance or load balancer/],
     ["https://ec2-203-0-113-25.eu-west-1.compute.amazonaws.com/", /EC2 instance or load balancer/],
     ["https://my-lb-1234567890.eu-west-1.elb.amazonaws.com/", /EC2 instance or load balancer/],
+    ["https://my-site.s3-website-eu-west-1.amazonaws.com/", /S3 website endpoint/],
+    ["https://my-site.s3-website.eu-west-1.amazonaws.com/", /S3 website endpoint/],
+    ["https://vpce-0123-abcd.vpce-svc-0456789.eu-west-1.vpce.amazonaws.com/", /PrivateLink endpoint service/],
+    // The service label contradicts the signing name (this client signs for s3).
+    [
+      "https://abc123.execute-api.eu-west-1.amazonaws.com/prod",
+      /execute-api endpoint, but the request is signed for "s3"/,
+    ],
+    ["https://dynamodb.eu-west-1.amazonaws.com/", /dynamodb endpoint/],
+    ["https://xyz.appsync-api.eu-west-1.amazonaws.com/graphql", /appsync endpoint/],
   ];
   for (const [url, why] of refused) {
     it(`refuses ${url} before asking for credentials, naming allowedOrigins`, async () => {

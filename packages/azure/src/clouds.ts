@@ -43,11 +43,139 @@ export function exchangeAudienceFor(authorityHost: string): string {
   return DEFAULT_EXCHANGE_AUDIENCE + suffix;
 }
 
-/** Azure Storage hosts and resource ids: their bearer calls need `x-ms-version`. */
-const STORAGE_HOST = /\.core\.(windows\.net|chinacloudapi\.cn|usgovcloudapi\.net)$/i;
-const STORAGE_RESOURCE = /^(https:\/\/storage\.azure\.com|e406a681-f3d4-42a8-90b6-c2b029497af1)\/*$/i;
+const SOVEREIGN_CORE = ["core.windows.net", "core.usgovcloudapi.net", "core.chinacloudapi.cn"];
+const STORAGE_SERVICES = ["blob", "queue", "table", "file", "dfs"];
+const STORAGE_HOSTS = [
+  ...SOVEREIGN_CORE.flatMap((suffix) => STORAGE_SERVICES.map((service) => `*.${service}.${suffix}`)),
+  // Azure DNS zone endpoints: <account>.z<nn>.<service>.storage.azure.net.
+  ...STORAGE_SERVICES.map((service) => `*.${service}.storage.azure.net`),
+];
+const VAULT_HOSTS = ["*.vault.azure.net", "*.vault.usgovcloudapi.net", "*.vault.azure.cn"];
+const HSM_HOSTS = ["*.managedhsm.azure.net", "*.managedhsm.usgovcloudapi.net", "*.managedhsm.azure.cn"];
+const ARM_HOSTS = ["management.azure.com", "management.usgovcloudapi.net", "management.chinacloudapi.cn"];
+const GRAPH_HOSTS = [
+  "graph.microsoft.com",
+  "graph.microsoft.us",
+  "dod-graph.microsoft.us",
+  "microsoftgraph.chinacloudapi.cn",
+];
+const COSMOS_HOSTS = ["*.documents.azure.com", "*.documents.azure.us", "*.documents.azure.cn"];
+const COGNITIVE_HOSTS = [
+  "*.cognitiveservices.azure.com",
+  "*.openai.azure.com",
+  "*.cognitiveservices.azure.us",
+  "*.openai.azure.us",
+  "*.cognitiveservices.azure.cn",
+  "*.openai.azure.cn",
+];
 
-/** Whether a request to `host` with a token for `resource` is an Azure Storage call. @internal */
-export function isStorageCall(host: string, resource: string): boolean {
-  return STORAGE_HOST.test(host) || STORAGE_RESOURCE.test(resource);
+/**
+ * Where an Entra access token may be sent, by the token's resource (its `aud`): only the hosts of the service
+ * that token is for, in every Microsoft cloud. A storage token never reaches a vault, a VM or a web app. Keys
+ * are resource URIs without a trailing slash (lower case) and the services' first-party app ids. A resource not
+ * listed here gets no hosts but its own (see {@link azureTokenHosts}); anything else is `allowedOrigins`.
+ *
+ * Service Bus and Event Hubs are deliberately absent: their namespaces share `*.servicebus.windows.net` with
+ * Azure Relay, which forwards HTTP requests to listeners the namespace owner runs. Opt a namespace's origin in
+ * with `allowedOrigins`.
+ *
+ * @example
+ * ```ts
+ * AZURE_TOKEN_HOSTS["https://management.azure.com"]; // ["management.azure.com", "management.usgovcloudapi.net", ...]
+ * ```
+ * @public
+ */
+export const AZURE_TOKEN_HOSTS: Readonly<Record<string, readonly string[]>> = /* @__PURE__ */ Object.freeze({
+  "https://storage.azure.com": STORAGE_HOSTS,
+  "e406a681-f3d4-42a8-90b6-c2b029497af1": STORAGE_HOSTS,
+  "https://vault.azure.net": VAULT_HOSTS,
+  "https://vault.usgovcloudapi.net": VAULT_HOSTS,
+  "https://vault.azure.cn": VAULT_HOSTS,
+  "cfa8b339-82a2-471a-a3c9-0fc0be7a4093": VAULT_HOSTS,
+  "https://managedhsm.azure.net": HSM_HOSTS,
+  "https://managedhsm.usgovcloudapi.net": HSM_HOSTS,
+  "https://managedhsm.azure.cn": HSM_HOSTS,
+  "https://management.azure.com": ARM_HOSTS,
+  "https://management.core.windows.net": ARM_HOSTS,
+  "https://management.usgovcloudapi.net": ARM_HOSTS,
+  "https://management.core.usgovcloudapi.net": ARM_HOSTS,
+  "https://management.chinacloudapi.cn": ARM_HOSTS,
+  "https://management.core.chinacloudapi.cn": ARM_HOSTS,
+  "797f4846-ba00-4fd7-ba43-dac1f8f63013": ARM_HOSTS,
+  "https://graph.microsoft.com": GRAPH_HOSTS,
+  "https://graph.microsoft.us": GRAPH_HOSTS,
+  "https://dod-graph.microsoft.us": GRAPH_HOSTS,
+  "https://microsoftgraph.chinacloudapi.cn": GRAPH_HOSTS,
+  "00000003-0000-0000-c000-000000000000": GRAPH_HOSTS,
+  "https://cosmos.azure.com": COSMOS_HOSTS,
+  "https://cognitiveservices.azure.com": COGNITIVE_HOSTS,
+});
+
+/**
+ * Names under Microsoft domains that customers create and that answer with the customer's code or forward to
+ * the customer's backends: VMs' public DNS names, App Service, Container Apps and Container Instances, Static
+ * Web Apps, Traffic Manager, Front Door and CDN, API Management gateways (which forward headers to backends),
+ * Relay (under the Service Bus suffix), static-website storage endpoints. A token for a Microsoft service never
+ * goes there; only an explicit `allowedOrigins` entry, or a token whose own resource is that exact host, does.
+ *
+ * @example
+ * ```ts
+ * AZURE_CUSTOMER_HOSTS.some((pattern) => hostMatches("vm.westeurope.cloudapp.azure.com", pattern)); // true
+ * ```
+ * @public
+ */
+export const AZURE_CUSTOMER_HOSTS: readonly string[] = /* @__PURE__ */ Object.freeze([
+  "*.cloudapp.azure.com",
+  "*.cloudapp.net",
+  "*.usgovcloudapp.net",
+  "*.chinacloudapp.cn",
+  "*.azurewebsites.net",
+  "*.azurewebsites.us",
+  "*.chinacloudsites.cn",
+  "*.azurecontainerapps.io",
+  "*.azurecontainer.io",
+  "*.azurestaticapps.net",
+  "*.trafficmanager.net",
+  "*.azurefd.net",
+  "*.azureedge.net",
+  "*.azure-api.net",
+  "*.azure-api.us",
+  "*.azure-api.cn",
+  "*.servicebus.windows.net",
+  "*.servicebus.usgovcloudapi.net",
+  "*.servicebus.chinacloudapi.cn",
+  "*.web.core.windows.net",
+  "*.web.core.usgovcloudapi.net",
+  "*.web.core.chinacloudapi.cn",
+]);
+
+/** `https://Storage.Azure.com/` → `https://storage.azure.com`: the key {@link AZURE_TOKEN_HOSTS} uses. */
+function resourceKey(resource: string): string {
+  return resource.trim().toLowerCase().replace(/\/+$/, "");
+}
+
+/**
+ * The hosts a token for `resource` may be sent to: the service's hosts from {@link AZURE_TOKEN_HOSTS}, or, for a
+ * resource fedkit does not know whose id is an https URL (your own API's app id URI), exactly that URL's host,
+ * because the token's audience is that host. Empty otherwise.
+ *
+ * @example
+ * ```ts
+ * azureTokenHosts("https://vault.azure.net"); // ["*.vault.azure.net", "*.vault.usgovcloudapi.net", "*.vault.azure.cn"]
+ * azureTokenHosts("https://api.contoso.com"); // ["api.contoso.com"]
+ * ```
+ * @public
+ */
+export function azureTokenHosts(resource: string): readonly string[] {
+  const key = resourceKey(resource);
+  const known = AZURE_TOKEN_HOSTS[key];
+  if (known !== undefined) return known;
+  if (!key.startsWith("https://") || !URL.canParse(key)) return [];
+  const url = new URL(key);
+  return url.port === "" && url.username === "" ? [url.hostname] : [];
+}
+
+/** Whether a token for `resource` is an Azure Storage token: storage calls need `x-ms-version`. @internal */
+export function isStorageResource(resource: string): boolean {
+  return AZURE_TOKEN_HOSTS[resourceKey(resource)] === STORAGE_HOSTS;
 }

@@ -1,12 +1,13 @@
 /**
- * An authorised `fetch` for Azure resources on the edge: adds the bearer token, and only for Microsoft hosts.
+ * An authorised `fetch` for Azure resources on the edge: core's `authorizedFetch` with an Entra bearer token,
+ * sent only to the hosts of the service the token is for.
  *
  * @packageDocumentation
  */
 
 import type { AccessToken, Federation, GetCredentialsOptions, Provider } from "@fedkit/core";
-import { AZURE_RESOURCE_HOSTS, checkEndpoint } from "@fedkit/core";
-import { isStorageCall } from "./clouds.js";
+import { authorizedFetch, hostMatches } from "@fedkit/core";
+import { AZURE_CUSTOMER_HOSTS, azureTokenHosts, isStorageResource } from "./clouds.js";
 
 /** The `fetch` {@link azureFetch} returns and accepts. @public */
 export type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -16,26 +17,38 @@ export interface AzureFetchOptions extends Omit<GetCredentialsOptions, "signal">
   /** The fetch that sends the request. Default: `globalThis.fetch`, looked up at call time. */
   readonly fetch?: FetchFn;
   /**
-   * Origins outside Microsoft's resource hosts that may receive the bearer token (Azurite on loopback:
-   * `https://127.0.0.1:10000`). Exact origins only.
+   * Origins outside the token's service hosts that may receive the bearer token (Azurite on loopback:
+   * `https://127.0.0.1:10000`, a Service Bus namespace). Exact origins only.
    */
   readonly allowedOrigins?: readonly string[];
   /** `x-ms-version` for Azure Storage calls that do not set one. Default `2025-01-05`. */
   readonly storageVersion?: string;
   /** Clock for `x-ms-date`, ms since the epoch. Default `Date.now`. */
   readonly now?: () => number;
+  /** Milliseconds until the answer's headers must arrive. Default 30 000. */
+  readonly timeoutMs?: number;
+}
+
+/** The token's resource: `provider.resource`, else its scope without `/.default`. */
+function resourceOf(provider: Provider<AccessToken>): string {
+  const { resource, scope } = provider as { resource?: unknown; scope?: unknown };
+  if (typeof resource === "string") return resource;
+  return typeof scope === "string" ? scope.replace(/\/\.default$/, "") : "";
 }
 
 /**
- * Returns a `fetch` that sends an Entra access token from `provider` to Azure resources. The token goes only to
- * Microsoft's resource hosts over https (or to origins opted into with `allowedOrigins`); redirects are refused
- * unless the caller sets `redirect`. Azure Storage calls get `x-ms-version` and `x-ms-date` when absent.
+ * Returns a `fetch` that sends an Entra access token from `provider` to the hosts of the service the token is
+ * for ({@link azureTokenHosts}: a storage token to storage accounts, a Key Vault token to vaults, an ARM token to
+ * `management.azure.com`, in every Microsoft cloud), over https, never to a customer-controlled name
+ * ({@link AZURE_CUSTOMER_HOSTS}), never through a redirect; other origins only through `allowedOrigins`.
+ * Azure Storage calls get `x-ms-version` and `x-ms-date` when absent.
  *
  * @example
  * ```ts
- * const blobFetch = azureFetch(federation, azureProvider({ scope: "https://storage.azure.com/.default" }));
+ * const blobFetch = azureFetch(federation, azureProvider({ clientId, tenantId, scope: "https://storage.azure.com/.default" }));
  * const res = await blobFetch("https://account.blob.core.windows.net/private/hello.txt");
  * ```
+ * @throws FederationError `endpoint_refused` before a token is asked for; see `authorizedFetch` for the rest.
  * @public
  */
 export function azureFetch(
@@ -48,26 +61,38 @@ export function azureFetch(
     allowedOrigins,
     storageVersion = "2025-01-05",
     now = Date.now,
+    timeoutMs,
     ...getOptions
   } = options;
-  const rule = {
+  const resource = resourceOf(provider);
+  const officialHosts = azureTokenHosts(resource);
+  const storage = isStorageResource(resource);
+  const send = authorizedFetch({
     cloud: "azure",
-    officialHosts: AZURE_RESOURCE_HOSTS,
+    officialHosts,
+    // The token's own resource host is its audience: sending it there is the point, whoever runs it.
+    refuse: (url) =>
+      officialHosts.includes(url.hostname) ||
+      !AZURE_CUSTOMER_HOSTS.some((pattern) => hostMatches(url.hostname.replace(/\.$/, ""), pattern))
+        ? undefined
+        : "customers run their own code behind this name",
     ...(allowedOrigins === undefined ? {} : { allowedOrigins }),
-  };
-  const resource = (provider as { resource?: string }).resource ?? "";
-  return async (input, init) => {
-    const request = new Request(input, init);
-    const url = checkEndpoint(request.url, rule);
-    const credentials = await federation.getCredentials(provider, { ...getOptions, signal: request.signal });
-    const headers = new Headers(request.headers);
-    headers.set("authorization", `${credentials.tokenType || "Bearer"} ${credentials.token}`);
-    if (isStorageCall(url.hostname, resource)) {
-      if (!headers.has("x-ms-version")) headers.set("x-ms-version", storageVersion);
-      if (!headers.has("x-ms-date")) headers.set("x-ms-date", new Date(now()).toUTCString());
-    }
-    const redirect = init?.redirect ?? (input instanceof Request ? input.redirect : "error");
-    const send = fetchImpl ?? globalThis.fetch;
-    return send(new Request(request, { headers, redirect }));
-  };
+    ...(fetchImpl === undefined ? {} : { fetch: (request: Request) => fetchImpl(request) }),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    optInHint: `A token for ${resource || "this resource"} goes only to its service's hosts; opt another origin in with allowedOrigins.`,
+    async authorize(request, { signal }) {
+      const credentials = await federation.getCredentials(provider, {
+        ...getOptions,
+        ...(signal === undefined ? {} : { signal }),
+      });
+      const headers = new Headers(request.headers);
+      headers.set("authorization", `${credentials.tokenType || "Bearer"} ${credentials.token}`);
+      if (storage) {
+        if (!headers.has("x-ms-version")) headers.set("x-ms-version", storageVersion);
+        if (!headers.has("x-ms-date")) headers.set("x-ms-date", new Date(now()).toUTCString());
+      }
+      return new Request(request, { headers });
+    },
+  });
+  return (input, init) => send(input, init);
 }

@@ -35,20 +35,15 @@ export const AWS_STS_HOSTS = {
   "aws-iso-b": ["sts.*.sc2s.sgov.gov"],
 } as const;
 
-/** Official Entra authority and resource hosts per Azure cloud. @public */
+/**
+ * Official Entra authority hosts per Azure cloud: where a subject token goes as a client assertion. Where an
+ * Entra *access token* may go depends on its resource, and is `@fedkit/azure`'s `azureTokenHosts`.
+ * @public
+ */
 export const AZURE_HOSTS_BY_CLOUD = {
-  public: {
-    authority: ["login.microsoftonline.com", "login.microsoft.com"],
-    resources: ["*.core.windows.net", "*.azure.net", "*.windows.net", "management.azure.com", "*.azure.com"],
-  },
-  usgov: {
-    authority: ["login.microsoftonline.us"],
-    resources: ["*.core.usgovcloudapi.net", "*.usgovcloudapi.net"],
-  },
-  china: {
-    authority: ["login.chinacloudapi.cn", "login.partner.microsoftonline.cn"],
-    resources: ["*.core.chinacloudapi.cn", "*.chinacloudapi.cn"],
-  },
+  public: { authority: ["login.microsoftonline.com", "login.microsoft.com"] },
+  usgov: { authority: ["login.microsoftonline.us"] },
+  china: { authority: ["login.chinacloudapi.cn", "login.partner.microsoftonline.cn"] },
 } as const;
 
 /** Official Google hosts (STS, IAM Credentials, APIs) in the default universe. @public */
@@ -77,12 +72,6 @@ export const ENTRA_AUTHORITY_HOSTS: readonly string[] = /* @__PURE__ */ union(
   "authority",
 );
 
-/** Resource hosts (storage, vaults, management) of every Azure cloud. @public */
-export const AZURE_RESOURCE_HOSTS: readonly string[] = /* @__PURE__ */ union(
-  AZURE_HOSTS_BY_CLOUD,
-  "resources",
-);
-
 /**
  * Official hosts per cloud and partition. {@link OFFICIAL_HOSTS} is the union a provider uses by default; a
  * provider that knows its partition can use the narrower set.
@@ -108,11 +97,11 @@ export const OFFICIAL_HOSTS: {
     readonly iamcredentials: readonly string[];
     readonly apis: readonly string[];
   };
-  readonly azure: { readonly authority: readonly string[]; readonly resources: readonly string[] };
+  readonly azure: { readonly authority: readonly string[] };
 } = /* @__PURE__ */ Object.freeze({
   aws: { sts: /* @__PURE__ */ union(AWS_STS_HOSTS) },
   gcp: GCP_HOSTS,
-  azure: { authority: ENTRA_AUTHORITY_HOSTS, resources: AZURE_RESOURCE_HOSTS },
+  azure: { authority: ENTRA_AUTHORITY_HOSTS },
 });
 
 /**

@@ -6,6 +6,13 @@
 
 export * from "./audit/console.js";
 export * from "./audit/memory.js";
+export {
+  type AuthorizeContext,
+  type AuthorizedFetch,
+  type AuthorizedFetchOptions,
+  authorizedFetch,
+} from "./authorized-fetch.js";
+export { type RedirectDetails, RedirectRefusedError } from "./authorized-fetch-answer.js";
 export * from "./cache/encrypted.js";
 export * from "./cache/memory.js";
 export { clockSkewHint, measureClockSkew } from "./clock-skew.js";

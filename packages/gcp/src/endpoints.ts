@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { checkEndpoint, type EndpointRule, FederationError, GCP_HOSTS } from "@fedkit/core";
+import { checkEndpoint, type EndpointRule, FederationError, GCP_HOSTS, hostMatches } from "@fedkit/core";
 import type { GcpProviderOptions } from "./options.js";
 import {
   checkServiceAccount,
@@ -105,4 +105,67 @@ export function resolveGcp(options: GcpProviderOptions): ResolvedGcp {
     configLifetime: lifetime !== undefined,
     lifetimeSeconds: lifetime ?? 3600,
   };
+}
+
+/**
+ * Where a Google bearer may go. This is the one statement of the rule; `gcpFetch`, the google-auth-library
+ * adapter and both providers read it from here.
+ *
+ * - An **access token** (scope `cloud-platform` by default) opens every API its principal may call, so it goes
+ *   only to Google-operated API hosts of the provider's universe: `*.googleapis.com` (regional, mTLS and Private
+ *   Service Connect names included, which all reach Google's own front ends).
+ * - Never to a customer's service, even on a Google domain: Cloud Run (`*.run.app`), Cloud Functions
+ *   (`*.cloudfunctions.net`), App Engine (`*.appspot.com`), API Gateway (`*.gateway.dev`), Cloud Endpoints
+ *   (`*.cloud.goog`), Firebase Hosting (`*.web.app`, `*.firebaseapp.com`). Their code would receive a token
+ *   good for every API the service account can reach. Call them with an **ID token** (`gcpIdTokenProvider`).
+ * - An ID token is minted for one audience, so it goes to exactly that audience's host and nowhere else, even
+ *   when that host is a customer's service (that service is who the token is for).
+ * - Anything else only through `allowedOrigins`, the caller's explicit opt-in.
+ *
+ * @example
+ * ```ts
+ * gcpBearerHosts({ universeDomain: "googleapis.com" }); // ["*.googleapis.com"]
+ * gcpBearerHosts({ universeDomain: "googleapis.com", idTokenAudience: "https://api-abc-uc.a.run.app" }); // ["api-abc-uc.a.run.app"]
+ * ```
+ * @public
+ */
+export function gcpBearerHosts(target: {
+  readonly universeDomain: string;
+  readonly idTokenAudience?: string;
+}): readonly string[] {
+  if (target.idTokenAudience === undefined) return [`*.${target.universeDomain}`];
+  const audience = URL.canParse(target.idTokenAudience) ? new URL(target.idTokenAudience) : undefined;
+  return audience?.protocol === "https:" && audience.port === "" ? [audience.hostname] : [];
+}
+
+/**
+ * Customer-run services under Google domains (see {@link gcpBearerHosts}): refused for every bearer but an ID
+ * token whose audience is that exact host.
+ *
+ * @example
+ * ```ts
+ * GCP_CUSTOMER_HOSTS.some((pattern) => hostMatches("orders-abc-uc.a.run.app", pattern)); // true
+ * ```
+ * @public
+ */
+export const GCP_CUSTOMER_HOSTS: readonly string[] = /* @__PURE__ */ Object.freeze([
+  "*.run.app",
+  "*.cloudfunctions.net",
+  "*.appspot.com",
+  "*.gateway.dev",
+  "*.cloud.goog",
+  "*.web.app",
+  "*.firebaseapp.com",
+]);
+
+/**
+ * Why `url` may not receive a bearer allowed for `hosts`, or `undefined`: the refusal half of the rule.
+ * @internal
+ */
+export function refuseCustomerHost(url: URL, hosts: readonly string[]): string | undefined {
+  const host = url.hostname.replace(/\.$/, "");
+  if (hosts.includes(host)) return undefined;
+  return GCP_CUSTOMER_HOSTS.some((pattern) => hostMatches(host, pattern))
+    ? "it is a customer's service; call it with an ID token whose audience it is (gcpIdTokenProvider)"
+    : undefined;
 }

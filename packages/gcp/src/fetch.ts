@@ -1,15 +1,18 @@
 /**
- * `gcpFetch`: a `fetch` that adds the bearer from a GCP provider, and only for Google's API hosts.
+ * `gcpFetch`: core's `authorizedFetch` with the bearer of a GCP provider, sent only where
+ * `gcpBearerHosts` says (Google's API hosts for access tokens, the audience's host for ID tokens).
  *
  * @packageDocumentation
  */
 import {
   type AccessToken,
-  checkEndpoint,
+  type AuthorizedFetch,
+  authorizedFetch,
   type Federation,
   type FetchLike,
   type GetCredentialsOptions,
 } from "@fedkit/core";
+import { refuseCustomerHost } from "./endpoints.js";
 import type { GcpProvider } from "./provider.js";
 
 /** Options of {@link gcpFetch}. @public */
@@ -17,18 +20,77 @@ export interface GcpFetchOptions {
   /** The fetch to send with; default `globalThis.fetch` at call time. */
   readonly fetch?: FetchLike;
   /**
-   * Origins outside Google's API hosts that may receive the bearer (the emulator's GCS URL, a private
-   * endpoint). Explicit opt-in: without it a token only goes to `https://*.googleapis.com`.
+   * Origins outside the provider's hosts that may receive the bearer (the emulator's GCS URL, a private
+   * endpoint). Explicit opt-in: without it an access token only goes to `https://*.googleapis.com`.
    */
   readonly allowedOrigins?: readonly string[];
   /** Passed to `federation.getCredentials` on every call (correlation id, signal, scheduler). */
   readonly credentials?: GetCredentialsOptions;
+  /** Milliseconds until the answer's headers must arrive. Default 30 000. */
+  readonly timeoutMs?: number;
+}
+
+/** How the bearer is added: the `Authorization` header, plus what the caller adds (quota project). @internal */
+export type GcpAuthorize = (headers: Headers, token: AccessToken) => Headers | Promise<Headers>;
+
+/** A transport with `fetch`'s `(url, init)` shape, fed from the authorized `Request`. */
+function fromFetchLike(send: FetchLike): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const body = request.body === null ? undefined : await request.arrayBuffer();
+    return send(request.url, {
+      method: request.method,
+      headers: request.headers,
+      redirect: request.redirect,
+      signal: request.signal,
+      ...(body === undefined ? {} : { body }),
+    });
+  };
 }
 
 /**
- * Returns a `fetch` that authorises requests with the provider's access (or ID) token. It refuses, before any
- * token is fetched, URLs outside the provider's hosts (`*.googleapis.com` for access tokens, the audience's host
- * for ID tokens) unless `allowedOrigins` names them.
+ * The authorized fetch both `gcpFetch` and the google-auth-library adapter send through.
+ * @internal
+ */
+export function gcpAuthorizedFetch(
+  federation: Pick<Federation, "getCredentials">,
+  provider: GcpProvider,
+  options: GcpFetchOptions & {
+    readonly authorize?: GcpAuthorize;
+    readonly onToken?: (t: AccessToken) => void;
+    /** Run the checks only: `authorize()` returns the request untouched and asks for no token. */
+    readonly checkOnly?: boolean;
+    /** A `Request`-taking transport, instead of `fetch`. */
+    readonly transport?: (request: Request) => Promise<Response>;
+  },
+): AuthorizedFetch {
+  const transport = options.transport ?? (options.fetch ? fromFetchLike(options.fetch) : undefined);
+  return authorizedFetch({
+    cloud: "gcp",
+    officialHosts: provider.apiHosts,
+    refuse: (url) => refuseCustomerHost(url, provider.apiHosts),
+    ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
+    ...(transport ? { fetch: transport } : {}),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    optInHint:
+      "To send this bearer elsewhere (an emulator, a private endpoint), list the origin in allowedOrigins.",
+    async authorize(request, { signal }) {
+      if (options.checkOnly) return request;
+      const credentialOptions =
+        signal === undefined ? options.credentials : { ...options.credentials, signal };
+      const token = await federation.getCredentials<AccessToken>(provider, credentialOptions);
+      options.onToken?.(token);
+      const headers = new Headers(request.headers);
+      headers.set("authorization", `${token.tokenType} ${token.token}`);
+      return new Request(request, { headers: (await options.authorize?.(headers, token)) ?? headers });
+    },
+  });
+}
+
+/**
+ * Returns a `fetch` that authorises requests with the provider's access (or ID) token. Before any token is
+ * fetched it refuses URLs outside the provider's hosts (`gcpBearerHosts`: `*.googleapis.com` for access tokens,
+ * the audience's host for ID tokens) and customer-run services (`*.run.app`, ...) unless `allowedOrigins` names
+ * them; redirects are never followed (a redirect answer is a `RedirectRefusedError`).
  *
  * @example
  * ```ts
@@ -43,18 +105,7 @@ export function gcpFetch(
   federation: Pick<Federation, "getCredentials">,
   provider: GcpProvider,
   options: GcpFetchOptions = {},
-): (url: string | URL, init?: RequestInit) => Promise<Response> {
-  const rule = {
-    cloud: "gcp",
-    officialHosts: provider.apiHosts,
-    ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
-  };
-  return async (url, init = {}) => {
-    const target = checkEndpoint(url, rule);
-    const credentials = await federation.getCredentials<AccessToken>(provider, options.credentials);
-    const headers = new Headers(init.headers);
-    headers.set("authorization", `${credentials.tokenType} ${credentials.token}`);
-    const send = options.fetch ?? (globalThis.fetch as FetchLike);
-    return send(target.href, { ...init, headers, redirect: init.redirect ?? "manual" });
-  };
+): (input: string | URL | Request, init?: RequestInit) => Promise<Response> {
+  const send = gcpAuthorizedFetch(federation, provider, options);
+  return (input, init) => send(input, init);
 }

@@ -10,7 +10,7 @@ import {
   FederationError,
   type SubjectToken,
 } from "@fedkit/core";
-import { resolveGcp } from "./endpoints.js";
+import { gcpBearerHosts, resolveGcp } from "./endpoints.js";
 import { generateIdToken } from "./iam-credentials.js";
 import type { GcpIdTokenProviderOptions } from "./options.js";
 import { customOrigins, type GcpProvider, providerKey } from "./provider.js";
@@ -63,7 +63,6 @@ export function gcpIdTokenProvider(options: GcpIdTokenProviderOptions): GcpProvi
     throw new TypeError("gcpIdTokenProvider: targetAudience must be the Cloud Run URL or the IAP client id");
   }
   const includeEmail = options.includeEmail ?? true;
-  const targetHost = URL.canParse(options.targetAudience) ? new URL(options.targetAudience) : undefined;
   return {
     cloud: "gcp",
     key: providerKey("id-token", resolved, [options.targetAudience, includeEmail]),
@@ -75,8 +74,7 @@ export function gcpIdTokenProvider(options: GcpIdTokenProviderOptions): GcpProvi
     },
     workloadIdentityProvider: resolved.provider.resource,
     serviceAccount: resolved.serviceAccount,
-    // An ID token is bound to its audience; sending it there (and nowhere else) is the point.
-    apiHosts: targetHost?.protocol === "https:" ? [targetHost.hostname] : [],
+    apiHosts: gcpBearerHosts({ ...resolved, idTokenAudience: options.targetAudience }),
     allowedOrigins: customOrigins(resolved),
     async exchange(subject: SubjectToken, ctx: ExchangeContext): Promise<ExchangeResult<AccessToken>> {
       const federated = await stsExchange(subject, resolved, [CLOUD_PLATFORM_SCOPE], ctx);

@@ -3,6 +3,8 @@
  *
  * @packageDocumentation
  */
+
+export { GCP_CUSTOMER_HOSTS, gcpBearerHosts } from "./endpoints.js";
 export { type ExternalAccountConfig, fromExternalAccount } from "./external-account.js";
 export { type GcpFetchOptions, gcpFetch } from "./fetch.js";
 export { gcpIdTokenProvider } from "./id-token.js";

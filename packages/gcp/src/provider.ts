@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import type { AccessToken, ExchangeContext, ExchangeResult, Provider, SubjectToken } from "@fedkit/core";
-import { type ResolvedGcp, resolveGcp } from "./endpoints.js";
+import { gcpBearerHosts, type ResolvedGcp, resolveGcp } from "./endpoints.js";
 import { generateAccessToken } from "./iam-credentials.js";
 import type { GcpProviderOptions } from "./options.js";
 import { CLOUD_PLATFORM_SCOPE } from "./resource.js";
@@ -85,7 +85,7 @@ export function gcpProvider(options: GcpProviderOptions): GcpProvider {
     },
     workloadIdentityProvider: resolved.provider.resource,
     serviceAccount: resolved.serviceAccount,
-    apiHosts: [`*.${resolved.universeDomain}`],
+    apiHosts: gcpBearerHosts(resolved),
     allowedOrigins: customOrigins(resolved),
     async exchange(subject: SubjectToken, ctx: ExchangeContext): Promise<ExchangeResult<AccessToken>> {
       // generateAccessToken needs cloud-platform on the federated token; the caller's scopes go on the final one.

@@ -6,6 +6,7 @@
  */
 export type * from "./api.js";
 export * from "./audit.js";
+export * from "./authorized-fetch.js";
 export * from "./cache.js";
 export * from "./idp.js";
 export * from "./provider.js";

@@ -7,8 +7,7 @@
  */
 import {
   type AccessToken,
-  checkEndpoint,
-  type EndpointRule,
+  type AuthorizedFetch,
   type Federation,
   FederationError,
   type GetCredentialsOptions,
@@ -18,6 +17,7 @@ import { AuthClient, type gaxios } from "google-auth-library";
 /** The constructor options of google-auth-library's `AuthClient`. @public */
 export type AuthClientOptions = NonNullable<ConstructorParameters<typeof AuthClient>[0]>;
 
+import { gcpAuthorizedFetch } from "../fetch.js";
 import type { GcpProvider } from "../provider.js";
 
 /** Options of {@link FedkitAuthClient}. @public */
@@ -30,6 +30,31 @@ export interface FedkitAuthClientOptions extends Omit<AuthClientOptions, "creden
    * universe domain), and anything else is refused with `endpoint_refused` before a token is asked for.
    */
   readonly allowedOrigins?: readonly string[];
+  /** Milliseconds until an answer's headers must arrive (`request()`/`fetch()`). Default 30 000. */
+  readonly timeoutMs?: number;
+}
+
+/** Hands a checked, authorized `Request` to a `(url, init)` transport such as gaxios's, body streamed. */
+function sendAsInit(transport: typeof fetch, request: Request): Promise<Response> {
+  const init: RequestInit & { duplex?: "half" } = {
+    method: request.method,
+    headers: request.headers,
+    redirect: request.redirect,
+    signal: request.signal,
+  };
+  if (request.body !== null) {
+    init.body = request.body;
+    init.duplex = "half";
+  }
+  return transport(request.url, init);
+}
+
+/** The authorization headers of an authorized request, in the shape both library generations read. */
+function withAuthorization(headers: Headers): Headers {
+  const out = authorizationHeaders(headers.get("authorization") ?? "");
+  const project = headers.get("x-goog-user-project");
+  if (project !== null) out.set("x-goog-user-project", project);
+  return out;
 }
 
 /**
@@ -60,30 +85,47 @@ export class FedkitAuthClient extends AuthClient {
   readonly #federation: Federation;
   readonly #provider: GcpProvider;
   readonly #options: GetCredentialsOptions | undefined;
-  readonly #rule: EndpointRule;
+  /** The same authorized fetch as gcpFetch: its checks run before any token is asked for. */
+  readonly #authorized: AuthorizedFetch;
+  /** gcpFetch's checks alone (no token): what request() runs before handing anything to gaxios. */
+  readonly #checks: AuthorizedFetch;
+  /** gcpFetch's authorized fetch over a given transport (gaxios's `fetchImplementation`). */
+  readonly #sender: (transport: typeof fetch) => AuthorizedFetch;
 
   constructor(federation: Federation, provider: GcpProvider, options: FedkitAuthClientOptions = {}) {
-    const { getCredentials, allowedOrigins, ...authOptions } = options;
+    const { getCredentials, allowedOrigins, timeoutMs, ...authOptions } = options;
     super(authOptions);
     this.#federation = federation;
     this.#provider = provider;
     this.#options = getCredentials;
-    // The same rule as gcpFetch: the provider's API hosts over https, or an origin the caller opted into.
-    this.#rule = {
-      cloud: "gcp",
-      officialHosts: provider.apiHosts,
-      ...(allowedOrigins ? { allowedOrigins: [...allowedOrigins] } : {}),
+    const base = {
+      ...(allowedOrigins ? { allowedOrigins } : {}),
+      ...(getCredentials ? { credentials: getCredentials } : {}),
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      onToken: (token: AccessToken) => this.#remember(token),
+      authorize: (headers: Headers) => this.addSharedMetadataHeaders(headers),
     };
+    this.#authorized = gcpAuthorizedFetch(federation, provider, base);
+    this.#checks = gcpAuthorizedFetch(federation, provider, { ...base, checkOnly: true });
+    this.#sender = (transport) =>
+      gcpAuthorizedFetch(federation, provider, {
+        ...base,
+        transport: (request) => sendAsInit(transport, request),
+      });
   }
 
-  async #credentials(): Promise<AccessToken> {
-    const creds = await this.#federation.getCredentials<AccessToken>(this.#provider, this.#options);
+  #remember(creds: AccessToken): void {
     // Mirrors the fields google-auth-library's own clients keep, for code that inspects `client.credentials`.
     this.credentials = {
       access_token: creds.token,
       expiry_date: creds.expiresAt,
       token_type: creds.tokenType,
     };
+  }
+
+  async #credentials(): Promise<AccessToken> {
+    const creds = await this.#federation.getCredentials<AccessToken>(this.#provider, this.#options);
+    this.#remember(creds);
     return creds;
   }
 
@@ -106,8 +148,29 @@ export class FedkitAuthClient extends AuthClient {
    *   `allowedOrigins`, before a token is asked for.
    */
   override async getRequestHeaders(url?: string | URL): Promise<Headers> {
-    if (url !== undefined) checkEndpoint(url, this.#rule);
-    return this.#headers();
+    if (url === undefined) return this.#headers();
+    return withAuthorization((await this.#authorized.authorize(url)).headers);
+  }
+
+  /**
+   * google-auth-library 10's fetch-style API. String input is checked for dot segments before google-auth-library
+   * parses it (the parser would resolve them and reach another path); a `Request`'s own method, headers and body
+   * are sent (spreading a `Request`, as the base class does, would drop them). Then as {@link request}.
+   */
+  override async fetch<T>(...args: Parameters<AuthClient["fetch"]>): gaxios.GaxiosPromise<T> {
+    const [input, init] = args as [unknown, (RequestInit & gaxios.GaxiosOptions) | undefined];
+    if (typeof input === "string") await this.#checks.authorize(input);
+    if (!(input instanceof Request)) return super.fetch<T>(...args);
+    const headers = new Headers(input.headers);
+    for (const [name, value] of new Headers(init?.headers)) headers.set(name, value);
+    const body = init?.body ?? (input.body === null ? undefined : await input.arrayBuffer());
+    return this.request<T>({
+      ...init,
+      url: input.url,
+      method: (init?.method ?? input.method) as gaxios.GaxiosOptions["method"],
+      headers,
+      ...(body === undefined ? {} : { body: body as gaxios.GaxiosOptions["body"] }),
+    });
   }
 
   /**
@@ -128,21 +191,26 @@ export class FedkitAuthClient extends AuthClient {
     try {
       resolved = base === undefined ? options.url : new URL(options.url, base);
     } catch {
-      // checkEndpoint reports the malformed URL.
+      // The authorized fetch reports the malformed URL.
     }
-    const target = checkEndpoint(resolved, this.#rule);
-    const auth = await this.#headers();
-    const headers = new Headers(options.headers as HeadersInit | undefined);
-    for (const [name, value] of auth) headers.set(name, value);
-    // Sent to the absolute URL that was checked, so no baseURL (the caller's or the transporter's) moves it.
-    // gaxios follows redirects by default, and a same-origin hop keeps the bearer: refused unless the caller
-    // chose a redirect mode itself.
-    return this.transporter.request<T>({
-      ...options,
-      url: target.href,
-      headers,
-      redirect: options.redirect ?? "error",
-    });
+    // gcpFetch's checks (host, customer services, dot segments) once before gaxios, so a refusal is neither
+    // retried by gaxios nor costs a token; then gaxios sends through gcpFetch's authorized fetch, which checks
+    // again, adds the bearer, and turns any redirect into a RedirectRefusedError (never followed).
+    const target = new URL((await this.#checks.authorize(resolved)).url);
+    const transport: typeof fetch =
+      options.fetchImplementation ?? this.transporter.defaults.fetchImplementation ?? globalThis.fetch;
+    const send = this.#sender(transport);
+    try {
+      // Sent to the absolute URL that was checked, so no baseURL (the caller's or the transporter's) moves it.
+      return await this.transporter.request<T>({
+        ...options,
+        url: target.href,
+        fetchImplementation: ((url: string | URL, init?: RequestInit) => send(url, init)) as typeof fetch,
+      });
+    } catch (error) {
+      // gaxios wraps what its transport threw; fedkit's refusals surface as themselves.
+      throw error instanceof Error && error.cause instanceof FederationError ? error.cause : error;
+    }
   }
 }
 

@@ -109,7 +109,7 @@ function exchangeAudience(target: AzureTargetConfig): string {
 
 /**
  * The Azure plugin (`@fedkit/netlify/azure`; name it as `clouds: { azure: azureCloud }`): `azureProvider`
- * (client credentials with the site's token as the federated client assertion) for the exchange, and `azureFetch` (bearer token, Microsoft hosts only) as the handler's client.
+ * (client credentials with the site's token as the federated client assertion) for the exchange, and `azureFetch` (bearer token, only to the hosts of the token's resource) as the handler's client.
  * Targets default to the `site` subject form, since an app registration takes at most 20 credentials.
  *
  * @example

@@ -1,0 +1,223 @@
+/**
+ * The one authorized `fetch` every cloud client is built on (`awsFetch`, `gcpFetch`, `azureFetch`, the
+ * google-auth-library adapter). Each client supplies only how it authorizes a request (SigV4, a bearer); the
+ * rules about where that request may go and what happens to the answer live here, once:
+ *
+ * 1. Before any credential is obtained: string input is refused if it has dot segments (the URL parser would
+ *    resolve them and reach another path than the one named), then the URL must pass {@link checkEndpoint}
+ *    (opted-in origin, or https on the default port, no user info, an official host) and the client's own
+ *    refusals (hosts customers control under an official wildcard).
+ * 2. The request is sent with `redirect: "manual"` whatever the input type or the caller's `redirect`: a
+ *    `Request` carries its own mode, and it is overridden too.
+ * 3. A redirect answer (3xx other than 304, an `opaqueredirect`, or a response a non-conforming fetch marked
+ *    `redirected`) becomes a {@link RedirectRefusedError}: the status, the `Location` host (never the URL, whose
+ *    query may hold a presigned secret) and the cloud's region header.
+ * 4. A timeout until the answer's headers arrive, and error answers (4xx/5xx) whose bodies are capped.
+ *
+ * @packageDocumentation
+ */
+import { capBody, isRedirect, redirectError } from "./authorized-fetch-answer.js";
+import { checkEndpoint } from "./endpoints.js";
+import { FederationError } from "./errors.js";
+
+/** What a client's `authorize` hook gets besides the request. @public */
+export interface AuthorizeContext {
+  /** The checked target URL. */
+  readonly url: URL;
+  /** The caller's signal (from `init` or the `Request`), to pass on to `getCredentials`. */
+  readonly signal: AbortSignal | undefined;
+}
+
+/** Options of {@link authorizedFetch}. @public */
+export interface AuthorizedFetchOptions {
+  /** The cloud, for errors (`aws`, `gcp`, `azure`). */
+  readonly cloud: string;
+  /** Host patterns that may receive the credential (see {@link hostMatches}). */
+  readonly officialHosts: readonly string[];
+  /**
+   * The client's own refusals after a host matched `officialHosts`: returns why `url` may not receive the
+   * credential (a customer-controlled name under an official wildcard), or `undefined`. Not consulted for
+   * `allowedOrigins`, which are the caller's explicit choice.
+   */
+  readonly refuse?: (url: URL) => string | undefined;
+  /** Origins outside the official hosts the caller opted into (an emulator on loopback, a proxy). */
+  readonly allowedOrigins?: readonly string[];
+  /**
+   * Adds the credential to a request that passed every check. Called once per request, only after the checks,
+   * so a refused host never costs an exchange. Returns the request to send.
+   */
+  readonly authorize: (request: Request, context: AuthorizeContext) => Promise<Request>;
+  /** Sends the authorized request. Default: `globalThis.fetch`, looked up at call time. */
+  readonly fetch?: (request: Request) => Promise<Response>;
+  /**
+   * Milliseconds until the answer's headers must have arrived; `Infinity` for none. Default 30 000. An upload's
+   * answer comes after its body is sent: raise it for large uploads.
+   */
+  readonly timeoutMs?: number;
+  /** Bytes of an error answer's (4xx/5xx) body the caller may read. Default 256 KiB. */
+  readonly maxErrorBodyBytes?: number;
+  /** The answer header naming the cloud region (`x-amz-bucket-region`), copied into redirect errors. */
+  readonly regionHeader?: string;
+  /** Appended to `endpoint_refused` hints: how to opt in with this client. */
+  readonly optInHint?: string;
+}
+
+/** A `fetch` that authorizes and sends under {@link authorizedFetch}'s rules. @public */
+export interface AuthorizedFetch {
+  (input: string | URL | Request, init?: RequestInit): Promise<Response>;
+  /**
+   * Checks and authorizes without sending: the returned `Request` has `redirect: "error"`, so a `fetch` of it
+   * refuses any redirect.
+   */
+  authorize(input: string | URL | Request, init?: RequestInit): Promise<Request>;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_ERROR_BODY = 256 * 1024;
+/** A path segment WHATWG URL parsing resolves: `.` or `..`, any mix of `.` and `%2e`. */
+const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
+
+/**
+ * Refuses string input whose path has `.` or `..` segments (also `%2e`, `\` separators, and tabs or newlines
+ * the parser strips): fetch would resolve them and reach a different path than the one written.
+ * @internal
+ */
+export function refuseDotSegments(input: string, cloud: string): void {
+  // The URL parser removes tabs and newlines anywhere, and treats `\` as `/` in http(s) URLs.
+  const text = input.replace(/[\t\n\r]/g, "");
+  const afterScheme = text.replace(/^[a-z][a-z\d+.-]*:[/\\]*/i, "");
+  const pathStart = afterScheme.search(/[/\\?#]/);
+  if (pathStart < 0 || afterScheme[pathStart] === "?" || afterScheme[pathStart] === "#") return;
+  const path = afterScheme.slice(pathStart).split(/[?#]/, 1)[0] ?? "";
+  if (!path.split(/[/\\]/).some((segment) => DOT_SEGMENT.test(segment))) return;
+  throw new FederationError("config", `The URL's path has "." or ".." segments (${cloud}).`, {
+    provider: cloud,
+    hint:
+      "fetch resolves dot segments before sending, so the request would reach another path than the one " +
+      "written. Name the path without them (for S3 keys, build the URL with @fedkit/aws's s3ObjectUrl).",
+  });
+}
+
+function targetUrl(input: string | URL | Request, options: AuthorizedFetchOptions): URL {
+  if (typeof input === "string") refuseDotSegments(input, options.cloud);
+  const href = input instanceof Request ? input.url : input;
+  const rule = {
+    cloud: options.cloud,
+    officialHosts: options.officialHosts,
+    ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
+  };
+  // The client's refusals first, so a customer-controlled name is refused with its own reason even when it is
+  // outside the official hosts anyway; then the general rule. An opted-in origin skips the refusals.
+  const parsed = URL.canParse(href) ? new URL(href) : undefined;
+  const optedIn =
+    parsed !== undefined && options.allowedOrigins?.some((origin) => sameOrigin(origin, parsed));
+  const why = parsed === undefined || optedIn ? undefined : options.refuse?.(parsed);
+  if (why !== undefined) {
+    throw withOptInHint(
+      new FederationError("endpoint_refused", `Refused to send credentials to ${parsed?.origin}: ${why}.`, {
+        provider: options.cloud,
+        hint: "This name is controlled by a customer, not by the cloud's service.",
+      }),
+      options,
+    );
+  }
+  try {
+    return checkEndpoint(href, rule);
+  } catch (error) {
+    throw withOptInHint(error, options);
+  }
+}
+
+function sameOrigin(origin: string, url: URL): boolean {
+  return URL.canParse(origin) && new URL(origin).origin === url.origin;
+}
+
+function withOptInHint(error: unknown, options: AuthorizedFetchOptions): unknown {
+  if (!(error instanceof FederationError) || options.optInHint === undefined) return error;
+  if (error.code !== "endpoint_refused") return error;
+  return new FederationError(error.code, error.message, {
+    provider: error.provider,
+    hint: `${error.hint} ${options.optInHint}`,
+    cause: error,
+  });
+}
+
+/**
+ * Creates a `fetch` that checks the target, authorizes the request with `options.authorize` and sends it
+ * without ever following a redirect.
+ *
+ * @throws FederationError `endpoint_refused` (host) or `config` (dot segments) before `authorize` runs;
+ *   {@link RedirectRefusedError} for a redirect answer; `timeout` when headers do not arrive in time.
+ * @example
+ * ```ts
+ * const blob = authorizedFetch({
+ *   cloud: "azure",
+ *   officialHosts: ["*.blob.core.windows.net"],
+ *   authorize: async (request, { signal }) => {
+ *     const token = await federation.getCredentials<AccessToken>(storageProvider, { signal });
+ *     const headers = new Headers(request.headers);
+ *     headers.set("authorization", `Bearer ${token.token}`);
+ *     return new Request(request, { headers });
+ *   },
+ * });
+ * const res = await blob("https://account.blob.core.windows.net/container/hello.txt");
+ * ```
+ * @public
+ */
+export function authorizedFetch(options: AuthorizedFetchOptions): AuthorizedFetch {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxErrorBody = options.maxErrorBodyBytes ?? DEFAULT_MAX_ERROR_BODY;
+  if (!(timeoutMs > 0) || !(maxErrorBody > 0)) {
+    throw new TypeError("authorizedFetch: timeoutMs and maxErrorBodyBytes must be positive numbers");
+  }
+
+  async function prepare(
+    input: string | URL | Request,
+    init: RequestInit | undefined,
+    mode: RequestRedirect,
+  ) {
+    const url = targetUrl(input, options);
+    const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined) ?? undefined;
+    // Built from the checked URL for string and URL input, so what is authorized is what was checked.
+    const base = input instanceof Request ? input : url.href;
+    const request = new Request(base, { ...init, redirect: mode });
+    const authorized = await options.authorize(request, { url, signal });
+    if (authorized.url !== request.url) {
+      throw new FederationError("config", `${options.cloud}: authorize() changed the request's URL.`, {
+        provider: options.cloud,
+      });
+    }
+    return authorized.redirect === mode ? authorized : new Request(authorized, { redirect: mode });
+  }
+
+  const send = (async (input: string | URL | Request, init?: RequestInit) => {
+    const request = await prepare(input, init, "manual");
+    request.signal.throwIfAborted();
+    const timer = new AbortController();
+    // setTimeout treats anything beyond 2^31-1 ms as 1 ms: a longer wait is no timer at all.
+    const timeout = timeoutMs < 2 ** 31 ? setTimeout(() => timer.abort(), timeoutMs) : undefined;
+    const signal = AbortSignal.any([timer.signal, request.signal]);
+    let response: Response;
+    try {
+      const transport = options.fetch ?? ((r: Request) => globalThis.fetch(r));
+      response = await transport(new Request(request, { signal }));
+    } catch (error) {
+      if (!timer.signal.aborted || request.signal.aborted) throw error;
+      throw new FederationError("timeout", `${options.cloud}: no answer from ${new URL(request.url).host}.`, {
+        provider: options.cloud,
+        retryable: true,
+        cause: error,
+        hint: `The endpoint did not answer within ${timeoutMs} ms; raise timeoutMs or check connectivity.`,
+      });
+    } finally {
+      clearTimeout(timeout);
+    }
+    if (isRedirect(response)) {
+      await response.body?.cancel().catch(() => {});
+      throw redirectError(response, new URL(request.url), options);
+    }
+    return response.status >= 400 ? capBody(response, maxErrorBody, options.cloud) : response;
+  }) as AuthorizedFetch;
+  send.authorize = (input, init) => prepare(input, init, "error");
+  return send;
+}

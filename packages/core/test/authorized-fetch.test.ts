@@ -1,0 +1,126 @@
+// The authorized-fetch primitive on its own (a bearer client): the shared hostile-case table, plus what only
+// the primitive can be asked directly (authorize() never moves the URL, redirect errors name host and region).
+import { describe, expect, it } from "vitest";
+import { serveLoopback } from "../../../test/support/loopback.js";
+import { authorizedFetch, FederationError, RedirectRefusedError } from "../src/index.js";
+import { testAuthorizedFetchHostileCases } from "../src/testing/index.js";
+
+const BEARER = "bearer-SECRET-for-the-primitive";
+
+function bearerClient(options: {
+  fetch?: (r: Request) => Promise<Response>;
+  allowedOrigins?: readonly string[];
+  timeoutMs?: number;
+}) {
+  let asked = 0;
+  const fetch = authorizedFetch({
+    cloud: "test",
+    officialHosts: ["*.objects.example.com"],
+    refuse: (url) => (url.hostname.endsWith(".sites.objects.example.com") ? "a customer's site" : undefined),
+    regionHeader: "x-amz-bucket-region",
+    ...options,
+    authorize: async (request) => {
+      asked++;
+      const headers = new Headers(request.headers);
+      headers.set("authorization", `Bearer ${BEARER}`);
+      return new Request(request, { headers });
+    },
+  });
+  return { fetch, credentialRequests: () => asked };
+}
+
+testAuthorizedFetchHostileCases(
+  {
+    name: "authorizedFetch (bearer)",
+    officialUrl: "https://eu.objects.example.com/bucket/key.txt",
+    customerUrls: ["https://shop.sites.objects.example.com/"],
+    secret: BEARER,
+    regionHeader: "x-amz-bucket-region",
+    create: bearerClient,
+  },
+  serveLoopback,
+  { describe, it, expect },
+);
+
+describe("authorizedFetch", () => {
+  it("refuses an authorize() that changes the URL it was given", async () => {
+    const fetch = authorizedFetch({
+      cloud: "test",
+      officialHosts: ["*.objects.example.com"],
+      authorize: async () => new Request("https://attacker.example/"),
+      fetch: async () => new Response("ok"),
+    });
+    await expect(fetch("https://a.objects.example.com/k")).rejects.toMatchObject({ code: "config" });
+  });
+
+  it("authorize() returns a Request that refuses redirects, for callers who send it themselves", async () => {
+    const { fetch } = bearerClient({});
+    const request = await fetch.authorize(
+      new Request("https://a.objects.example.com/k", { redirect: "follow" }),
+    );
+    expect(request.redirect).toBe("error");
+    expect(request.headers.get("authorization")).toBe(`Bearer ${BEARER}`);
+  });
+
+  it("timeoutMs: Infinity waits (no 1 ms overflow timer); zero or negative is refused", async () => {
+    const { fetch } = bearerClient({
+      timeoutMs: Number.POSITIVE_INFINITY,
+      fetch: () => new Promise((resolve) => setTimeout(() => resolve(new Response("late")), 30)),
+    });
+    expect(await (await fetch("https://a.objects.example.com/k")).text()).toBe("late");
+    expect(() => bearerClient({ timeoutMs: 0 })).toThrow(TypeError);
+  });
+
+  it("a 304 is an answer, not a redirect", async () => {
+    const { fetch } = bearerClient({ fetch: async () => new Response(null, { status: 304 }) });
+    expect((await fetch("https://a.objects.example.com/k")).status).toBe(304);
+  });
+
+  it("a redirect error is a RedirectRefusedError whose JSON has the host and region, never the URL", async () => {
+    const { fetch } = bearerClient({
+      fetch: async () =>
+        new Response(null, {
+          status: 301,
+          headers: {
+            location: "https://b.objects.example.com/k?sig=abc",
+            "x-amz-bucket-region": "us-west-2",
+          },
+        }),
+    });
+    const error = await fetch("https://a.objects.example.com/k").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RedirectRefusedError);
+    expect(error).toBeInstanceOf(FederationError);
+    const json = (error as RedirectRefusedError).toJSON();
+    expect(json).toMatchObject({
+      code: "bad_response",
+      status: 301,
+      locationHost: "b.objects.example.com",
+      region: "us-west-2",
+    });
+    expect(JSON.stringify(json)).not.toContain("sig=abc");
+    expect((error as RedirectRefusedError).hint).toContain("us-west-2");
+  });
+
+  it("a region header that is not region-shaped is not echoed", async () => {
+    const { fetch } = bearerClient({
+      fetch: async () => new Response(null, { status: 301, headers: { "x-amz-bucket-region": "<script>" } }),
+    });
+    const error = (await fetch("https://a.objects.example.com/k").catch(
+      (e: unknown) => e,
+    )) as RedirectRefusedError;
+    expect(error.region).toBeUndefined();
+  });
+
+  it("the caller's abort is the caller's: not reported as a timeout", async () => {
+    const { fetch } = bearerClient({
+      fetch: (request) =>
+        new Promise((_, reject) =>
+          request.signal.addEventListener("abort", () => reject(request.signal.reason)),
+        ),
+    });
+    const controller = new AbortController();
+    const pending = fetch("https://a.objects.example.com/k", { signal: controller.signal });
+    controller.abort(new Error("caller gave up"));
+    await expect(pending).rejects.toThrow("caller gave up");
+  });
+});
