@@ -12,6 +12,8 @@ export interface EmulatorUrls {
   iamCredentials?: string;
   gcs?: string;
   entra?: string;
+  /** Emulated SaaS token services and echo APIs, one per configured name under `/<name>`. */
+  saas?: string;
 }
 
 /**
