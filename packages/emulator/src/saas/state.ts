@@ -1,3 +1,4 @@
+import { expandPlaceholders, providerHostPath } from "../aws/control.js";
 import type { EmulatorContext } from "../context.js";
 import type { SaasConfig, SaasServiceConfig } from "./config.js";
 import { validateSaasService } from "./config.js";
@@ -39,7 +40,13 @@ const KEY = "saas";
 export function saasState(ctx: EmulatorContext): SaasState {
   const existing = ctx.state.services.get(KEY) as SaasState | undefined;
   if (existing) return existing;
-  const state = createSaasState(ctx.config.saas ?? {});
+  // `{{idp}}` in a config file names the built-in IdP, whose port is chosen at start (as in the aws section).
+  const values = {
+    idp: ctx.urls.idp,
+    idpHost: providerHostPath(ctx.urls.idp),
+    accountId: ctx.state.aws.accountId,
+  };
+  const state = createSaasState(expandPlaceholders(ctx.config.saas, values) ?? {});
   ctx.state.services.set(KEY, state);
   return state;
 }
