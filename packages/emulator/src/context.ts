@@ -14,6 +14,8 @@ export interface EmulatorUrls {
   entra?: string;
   /** Emulated SaaS token services and echo APIs, one per configured name under `/<name>`. */
   saas?: string;
+  /** Emulated platform OIDC issuers (GitHub Actions, GitLab CI, Vercel, …), one per `/<platform>`. */
+  platforms?: string;
 }
 
 /**
