@@ -116,6 +116,12 @@ describe("anthropic token endpoint", () => {
     ).toBe(200);
   });
 
+  it("refuses an assertion over 16 KiB with invalid_request", async () => {
+    const huge = await mint(undefined, { claims: { pad: "x".repeat(16 * 1024) } });
+    const { status, body } = await postJson(`${base}/v1/oauth/token`, grant(huge));
+    expect([status, body["error"]]).toEqual([400, "invalid_request"]);
+  });
+
   it("refuses an assertion without iat", async () => {
     const token = await mint(undefined, { claims: { iat: undefined } });
     expect((await postJson(`${base}/v1/oauth/token`, grant(token))).status).toBe(400);

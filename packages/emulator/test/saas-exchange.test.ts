@@ -272,6 +272,11 @@ describe("openrouter token exchange", () => {
     });
   });
 
+  it("answers 413 invalid_request for a body over 32 KB", async () => {
+    const big = await postForm(`${openrouter}/api/v1/oauth/token`, exchange("x".repeat(33 * 1024), policy));
+    expect([big.status, big.body["error"]]).toEqual([413, "invalid_request"]);
+  });
+
   it("answers 503 temporarily_unavailable when the issuer's JWKS cannot be fetched", async () => {
     const unreachable = addSaasService(emulator, {
       name: "openrouter-down",

@@ -115,6 +115,43 @@ describe("GetWebIdentityToken", () => {
     ).rejects.toMatchObject({ name: "ValidationError" });
   });
 
+  it("answers SessionDurationEscalation when the token would outlive the signing session", async () => {
+    const clock = { ms: Math.floor(Date.now() / 1000) * 1000 }; // session expirations are whole seconds
+    const timed = await startEmulator({ platforms: {} }, { now: () => clock.ms });
+    try {
+      const provider = timed.aws.createOpenIdConnectProvider({
+        url: timed.urls.idp,
+        clientIds: ["sts.amazonaws.com"],
+      });
+      const role = timed.aws.putRole({
+        name: "r",
+        trustPolicy: webIdentityTrust(provider.arn, provider.hostPath, "user:*"),
+        permissionPolicies: [
+          {
+            Version: "2012-10-17",
+            Statement: { Effect: "Allow", Action: "sts:GetWebIdentityToken", Resource: "*" },
+          },
+        ],
+      });
+      const client = await signedIn(timed, role.arn);
+      // The SDK re-derives its offset from each answer's Date header (real time), so set it before every call.
+      const ask = (DurationSeconds: number) => {
+        client.config.systemClockOffset = clock.ms - Date.now();
+        return client.send(
+          new GetWebIdentityTokenCommand({ Audience: [OPENAI], SigningAlgorithm: "RS256", DurationSeconds }),
+        );
+      };
+      clock.ms += 3300_000; // the session (3600 s) has 300 s left
+      await expect(ask(300)).resolves.toMatchObject({ WebIdentityToken: expect.any(String) });
+      await expect(ask(301)).rejects.toMatchObject({
+        name: "SessionDurationEscalation",
+        $metadata: { httpStatusCode: 403 },
+      });
+    } finally {
+      await timed.stop();
+    }
+  });
+
   it("answers OutboundWebIdentityFederationDisabled when the emulator runs no platform issuers", async () => {
     const { emulator: plain, roleArn } = await awsEmulator();
     try {

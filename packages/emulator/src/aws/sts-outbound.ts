@@ -62,7 +62,6 @@ export async function getWebIdentityToken(
     context: {
       "sts:IdentityTokenAudience": audiences,
       "sts:DurationSeconds": String(duration),
-      "sts:SigningAlgorithm": alg!,
       "aws:PrincipalArn": caller.roleArn,
     },
   };

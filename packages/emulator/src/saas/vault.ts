@@ -29,7 +29,7 @@ export async function handleVaultLogin(
 ): Promise<Response> {
   state.calls.set(service.name, (state.calls.get(service.name) ?? 0) + 1);
   if (request.method !== "POST") return vaultError(405, "unsupported operation");
-  const params = await readParams(request, ["json", "form"]);
+  const params = await readParams(request, ["json"]);
   if ("status" in params) return vaultError(400, String(params.description));
   const jwt = params["jwt"];
   if (!jwt) return vaultError(400, "missing token");
