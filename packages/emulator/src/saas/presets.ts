@@ -6,15 +6,50 @@
  */
 import type { SaasPresetName } from "./config.js";
 
-/** RFC 8693 §2.1 and RFC 7523 §2.1 grant type URNs. @public */
+/**
+ * The RFC 8693 §2.1 token-exchange grant type.
+ * @example
+ * ```ts
+ * new URLSearchParams({ grant_type: GRANT_TOKEN_EXCHANGE, subject_token: jwt, subject_token_type: TOKEN_TYPE_JWT });
+ * ```
+ * @public
+ */
 export const GRANT_TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
-/** @public */
+/**
+ * The RFC 7523 §2.1 JWT-bearer grant type.
+ * @example
+ * ```ts
+ * new URLSearchParams({ grant_type: GRANT_JWT_BEARER, assertion: jwt });
+ * ```
+ * @public
+ */
 export const GRANT_JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
-/** RFC 8693 §3 token type URNs used here. @public */
+/**
+ * RFC 8693 §3 token type of a JWT subject token.
+ * @example
+ * ```ts
+ * const body = { subject_token_type: TOKEN_TYPE_JWT };
+ * ```
+ * @public
+ */
 export const TOKEN_TYPE_JWT = "urn:ietf:params:oauth:token-type:jwt";
-/** @public */
+/**
+ * RFC 8693 §3 token type of an OpenID Connect ID token.
+ * @example
+ * ```ts
+ * const body = { subject_token_type: TOKEN_TYPE_ID_TOKEN };
+ * ```
+ * @public
+ */
 export const TOKEN_TYPE_ID_TOKEN = "urn:ietf:params:oauth:token-type:id_token";
-/** @public */
+/**
+ * RFC 8693 §3 token type of an OAuth access token (the `issued_token_type` of the answers here).
+ * @example
+ * ```ts
+ * if (answer.issued_token_type === TOKEN_TYPE_ACCESS_TOKEN) useBearer(answer.access_token);
+ * ```
+ * @public
+ */
 export const TOKEN_TYPE_ACCESS_TOKEN = "urn:ietf:params:oauth:token-type:access_token";
 
 /** The documented behaviour of one service's token endpoint. @internal */
