@@ -7,7 +7,9 @@
 export * from "./audit/console.js";
 export * from "./audit/memory.js";
 export * from "./cache/encrypted.js";
+export * from "./cache/keyset.js";
 export * from "./cache/memory.js";
+export * from "./cache/tiered.js";
 export * from "./endpoints.js";
 export { deriveCacheKey } from "./engine/keys.js";
 export { DEFAULT_REFRESH_POLICY, type RefreshPolicy, resolveRefreshPolicy } from "./engine/policy.js";

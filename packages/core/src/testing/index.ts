@@ -9,4 +9,5 @@ export * from "./audit.js";
 export * from "./cache.js";
 export * from "./idp.js";
 export * from "./provider.js";
+export * from "./shared-store.js";
 export * from "./source.js";
