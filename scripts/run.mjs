@@ -69,6 +69,7 @@ const tasks = {
         "packages/aws",
         "packages/gcp",
         "packages/azure",
+        ...["packages/cache", "packages/otel"], // shared-cache drivers (@netlify/blobs 11 needs Node >= 22) and OTel
       ]);
     } else {
       console.log(
