@@ -39,7 +39,7 @@ export interface NetlifyBlobsStorageOptions {
   lease?: boolean;
   /** A lease expires after this long (checked by readers' clocks). Default 15000. */
   leaseTtlMs?: number;
-  /** A follower waits this long for the holder's entry. Default 5000. */
+  /** A follower waits this long for the holder's entry. Default 10000 (past the engine's 8 s exchange deadline). */
   waitMs?: number;
   /** A follower reads the cache this often while it waits. Default 100. */
   pollMs?: number;
@@ -123,7 +123,7 @@ export function netlifyBlobsStorage(
   const coordination: CacheCoordination | undefined =
     options.lease === false
       ? undefined
-      : { lease, waitMs: options.waitMs ?? 5000, pollMs: options.pollMs ?? 100 };
+      : { lease, waitMs: options.waitMs ?? 10_000, pollMs: options.pollMs ?? 100 };
   return {
     name: "netlify-blobs",
     async getItem(key) {

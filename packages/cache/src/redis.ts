@@ -25,7 +25,7 @@ export interface RedisCommands {
 export interface RedisStorageOptions {
   /** A lease expires after this long, so a crashed holder blocks others only this long. Default 15000. */
   leaseTtlMs?: number;
-  /** A follower waits this long for the holder's entry, then exchanges itself. Default 5000. */
+  /** A follower waits this long for the holder's entry, then exchanges itself. Default 10000 (past the engine's 8 s exchange deadline). */
   waitMs?: number;
   /** A follower reads the cache this often while it waits. Default 50. */
   pollMs?: number;
@@ -67,7 +67,7 @@ export function redisStorage(redis: RedisCommands, options: RedisStorageOptions 
       const won = await redis.set(key, token, { px: leaseTtlMs, nx: true });
       return won ? { release: () => redis.delIfEquals(key, token) } : undefined;
     },
-    waitMs: positive("waitMs", options.waitMs ?? 5000),
+    waitMs: positive("waitMs", options.waitMs ?? 10_000),
     pollMs: positive("pollMs", options.pollMs ?? 50),
   };
   return {

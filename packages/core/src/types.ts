@@ -257,8 +257,9 @@ export interface CacheLease {
 
 /**
  * Cross-isolate single flight, offered by a {@link CredentialCache}: the engine calls `lease` on a miss or a
- * due refresh. With a lease it exchanges and stores; without one it reads the cache every `pollMs` for up to
- * `waitMs`, then exchanges itself. A `lease` that throws (store down) means: exchange without coordination.
+ * due refresh. With a lease it exchanges and stores; without one it reads the cache (and asks for the lease
+ * again) every `pollMs` for up to `waitMs`, then exchanges itself. A `lease` that throws (store down) means:
+ * exchange without coordination.
  * @public
  */
 export interface CacheCoordination {

@@ -221,6 +221,28 @@ describe("engine: cross-isolate single flight through CacheCoordination", () => 
     expect(provider.calls).toBe(2);
   });
 
+  it("a holder whose exchange fails releases the lease: a waiting isolate takes over at once, not after waitMs", async () => {
+    const clock = () => 1_700_000_000_000;
+    const { storage } = mapStore(clock);
+    const [a, b] = await isolates(2, storage, clock);
+    const denied = new FederationError("provider_unavailable", "STS is down", { provider: "aws" });
+    const provider = fakeProvider({
+      behave: (_s, n) =>
+        new Promise((resolve, reject) => setTimeout(() => (n === 1 ? reject(denied) : resolve()), 50)),
+    });
+    const source = staticToken(
+      jwt({ iss: "https://idp.test", sub: "u", aud: "sts.amazonaws.com", exp: 1_700_100_000 }),
+    );
+    const first = a!.getCredentials(provider, { source }).catch((e: unknown) => e);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const started = performance.now();
+    const second = await b!.getCredentials(provider, { source });
+    expect(performance.now() - started).toBeLessThan(500); // waitMs is 1000
+    expect(second.secretAccessKey).toBe("secret-2-u");
+    expect(await first).toBeInstanceOf(FederationError);
+    expect(provider.calls).toBe(2);
+  });
+
   it("a lease that throws means an uncoordinated exchange, not a failed request", async () => {
     const clock = () => 1_700_000_000_000;
     const [engine] = await isolates(1, failing, clock);

@@ -27,10 +27,15 @@ async function usableEntry(rt: Runtime, key: string): Promise<CacheEntry | undef
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Marks a lease request that failed (store down): exchange without coordination. */
+const NO_STORE = Symbol("no-store");
+
 /**
  * Runs the exchange for `key` under the cache's lease when it offers one: the holder re-reads the cache (an
- * isolate may have stored while this one missed), exchanges, stores and releases; a follower polls the cache
- * for up to `waitMs`. Without coordination, or if the lease cannot be had, it is a plain exchange.
+ * isolate may have stored while this one missed), exchanges, stores and releases. A follower polls the cache
+ * every `pollMs` for up to `waitMs`, asking for the lease again each time, so a holder that failed (and
+ * released) or crashed (and its lease expired) hands over at once. Without coordination, or if the store cannot
+ * be asked, it is a plain exchange.
  * @internal
  */
 export async function coordinatedExchange(
@@ -41,28 +46,30 @@ export async function coordinatedExchange(
   outcome: CacheOutcome,
   call: GetCredentialsOptions,
 ): Promise<CacheEntry> {
+  const exchange = () => runExchange(rt, provider, token, key, outcome, call);
   const coordination = rt.cache.coordination;
-  if (coordination === undefined) return runExchange(rt, provider, token, key, outcome, call);
-  let lease: CacheLease | undefined;
-  try {
-    lease = await coordination.lease(key);
-  } catch {
-    return runExchange(rt, provider, token, key, outcome, call);
-  }
-  if (lease !== undefined) {
-    const held = lease;
+  if (coordination === undefined) return exchange();
+  const tryLease = (): Promise<CacheLease | undefined | typeof NO_STORE> =>
+    coordination.lease(key).catch(() => NO_STORE);
+  const asHolder = async (lease: CacheLease) => {
     try {
-      return (await usableEntry(rt, key)) ?? (await runExchange(rt, provider, token, key, outcome, call));
+      return (await usableEntry(rt, key)) ?? (await exchange());
     } finally {
-      held.release().catch(() => undefined);
+      lease.release().catch(() => undefined);
     }
-  }
+  };
+  let lease = await tryLease();
+  if (lease === NO_STORE) return exchange();
+  if (lease !== undefined) return asHolder(lease);
   const deadline = monotonicMs() + coordination.waitMs;
   while (monotonicMs() < deadline && call.signal?.aborted !== true) {
     await sleep(Math.min(coordination.pollMs, Math.max(0, deadline - monotonicMs())));
     const entry = await usableEntry(rt, key);
     if (entry !== undefined) return entry;
+    lease = await tryLease();
+    if (lease === NO_STORE) break;
+    if (lease !== undefined) return asHolder(lease);
   }
-  // The holder crashed or is slow: its lease expires on its own; this caller does not wait for it.
-  return runExchange(rt, provider, token, key, outcome, call);
+  // The holder is still at it past waitMs: this caller stops waiting and exchanges itself.
+  return exchange();
 }
