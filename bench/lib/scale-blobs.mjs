@@ -31,7 +31,16 @@ try {
     prefix: "nolease:",
     storageFor: () => netlifyBlobsStorage(store(), { lease: false }),
   });
-  console.log(JSON.stringify({ withLease, noLease }));
+  // Is the local server's conditional write atomic? 20 trials of 50 concurrent onlyIfNew writes to one key.
+  const probe = store();
+  let trialsWithSeveralWinners = 0;
+  for (let trial = 0; trial < 20; trial++) {
+    const writes = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => probe.set(`atomicity-${trial}`, String(i), { onlyIfNew: true })),
+    );
+    if (writes.filter((w) => w.modified).length > 1) trialsWithSeveralWinners++;
+  }
+  console.log(JSON.stringify({ withLease, noLease, trialsWithSeveralWinners }));
 } finally {
   await sts.close();
   await server.stop();

@@ -1,4 +1,10 @@
-import { fromIoredis, fromNodeRedis, type RedisCommands, redisStorage } from "@fedkit/cache/redis";
+import {
+  fromIoredis,
+  fromNodeRedis,
+  fromUpstash,
+  type RedisCommands,
+  redisStorage,
+} from "@fedkit/cache/redis";
 import {
   createFederation,
   decodeSubjectToken,
@@ -79,6 +85,25 @@ suite("redis driver", () => {
       const client = await createClient({ url: server.url }).connect();
       clients.push(client);
       return fixture(fromNodeRedis(client));
+    },
+    api,
+  );
+
+  testSharedStore(
+    "redis (Upstash-shaped client)",
+    () => {
+      // The method shapes of @upstash/redis (set with { px, nx }, eval(script, keys, args)) over a real server:
+      // proves the adapter's translation; the REST transport itself is Upstash's.
+      const io = ioredis();
+      const upstash = {
+        get: (key: string) => io.get(key),
+        set: (key: string, value: string, o: { px: number; nx?: true }) =>
+          o.nx ? io.set(key, value, "PX", o.px, "NX") : io.set(key, value, "PX", o.px),
+        del: (...keys: string[]) => io.del(...keys),
+        eval: (script: string, keys: string[], args: string[]) =>
+          io.eval(script, keys.length, ...keys, ...args),
+      };
+      return fixture(fromUpstash(upstash));
     },
     api,
   );
