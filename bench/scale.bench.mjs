@@ -87,11 +87,8 @@ const ioredis = (port, extra = {}) => {
 const redis = await startRedis();
 const dir = await mkdtemp(join(tmpdir(), "fedkit-bench-unstorage-"));
 try {
-  perSubject(
-    "scale-memory-only",
-    "Exchanges per subject, isolate memory only",
-    await runScenario({ sts, tokens }),
-  );
+  const baseline = await runScenario({ sts, tokens });
+  perSubject("scale-memory-only", "Exchanges per subject, isolate memory only", baseline);
 
   if (redis) {
     const run = await runScenario({
