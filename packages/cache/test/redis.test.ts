@@ -123,7 +123,11 @@ suite("redis driver", () => {
       const prefix = `fedkit-engine-${crypto.randomUUID()}:`;
       const token = subjectJwt(`user-${prefix}`);
       return Array.from({ length: n }, () => {
-        const storage = redisStorage(fromIoredis(ioredis()), { waitMs: 10_000, pollMs: 10, ...storageOptions });
+        const storage = redisStorage(fromIoredis(ioredis()), {
+          waitMs: 10_000,
+          pollMs: 10,
+          ...storageOptions,
+        });
         const audit = memoryAudit();
         const cache = tieredCache({ shared: encryptedCache(storage, keys, { prefix }), audit });
         const federation = createFederation({ source: staticToken(token), cache, audit });
