@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { runExchange } from "./engine/exchange.js";
+import { coordinatedExchange } from "./engine/coordinate.js";
 import { refusedByNegativeCache } from "./engine/negative.js";
 import type { Federation, FederationOptions, GetCredentialsOptions } from "./engine/options.js";
 import { createRuntime, raceAbort } from "./engine/runtime.js";
@@ -75,7 +75,7 @@ export function createFederation(options: FederationOptions = {}): Federation {
         refreshHold.set(key, now() + blocked.retryInMs);
         throw refusedByNegativeCache(blocked.error, blocked.retryInMs);
       }
-      return runExchange(rt, provider, token, key, "refresh", call);
+      return coordinatedExchange(rt, provider, token, key, "refresh", call);
     });
     inflight.set(key, flight);
     const done = () => {
@@ -117,7 +117,7 @@ export function createFederation(options: FederationOptions = {}): Federation {
         started,
       );
     }
-    return runExchange(rt, provider, token, key, "miss", call);
+    return coordinatedExchange(rt, provider, token, key, "miss", call);
   }
 
   async function slowPath<C extends Credentials>(

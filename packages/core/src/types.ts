@@ -241,10 +241,38 @@ export interface CredentialCache {
   /** `ttlMs` is the time until the credentials expire; drivers may drop the entry after it. */
   set(key: string, entry: CacheEntry, ttlMs: number): MaybePromise<void>;
   delete(key: string): MaybePromise<void>;
+  /**
+   * Optional capability of a cache shared between isolates whose store has an atomic compare-and-set (Redis
+   * `SET NX PX`): the engine takes a short lease before an exchange, so one isolate exchanges and the others
+   * read its result. Caches without it exchange in every isolate that misses.
+   */
+  readonly coordination?: CacheCoordination;
+}
+
+/** A short exclusive claim on one cache key, held by one isolate while it exchanges. @public */
+export interface CacheLease {
+  /** Gives the claim up early (the store also expires it, so a crashed holder blocks nobody for long). */
+  release(): Promise<void>;
+}
+
+/**
+ * Cross-isolate single flight, offered by a {@link CredentialCache}: the engine calls `lease` on a miss or a
+ * due refresh. With a lease it exchanges and stores; without one it reads the cache (and asks for the lease
+ * again) every `pollMs` for up to `waitMs`, then exchanges itself. A `lease` that throws (store down) means:
+ * exchange without coordination.
+ * @public
+ */
+export interface CacheCoordination {
+  /** Claims `key` for one exchange; `undefined` when another isolate holds it. */
+  lease(key: string): Promise<CacheLease | undefined>;
+  /** How long a follower waits for the holder's entry before exchanging itself. */
+  readonly waitMs: number;
+  /** How often a follower reads the cache while it waits. */
+  readonly pollMs: number;
 }
 
 /** Kinds of audit events. @public */
-export type AuditEventType = "exchange" | "refresh" | "refusal" | "failure";
+export type AuditEventType = "exchange" | "refresh" | "refusal" | "failure" | "cache_unavailable";
 
 /** How the cache took part in the call the event describes. @public */
 export type CacheOutcome = "miss" | "hit" | "stale" | "refresh" | "negative" | "shared";

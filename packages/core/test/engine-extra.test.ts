@@ -46,7 +46,10 @@ describe("engine: asynchronous (persistent) caches", () => {
       setItem: async (k: string, v: string) => void items.set(k, v),
       removeItem: async (k: string) => void items.delete(k),
     };
-    const cache = encryptedCache(storage, await importCacheKey(crypto.getRandomValues(new Uint8Array(32))));
+    // The cache checks expiry on read: it reads the same (test) clock as the federation.
+    const cache = encryptedCache(storage, await importCacheKey(crypto.getRandomValues(new Uint8Array(32))), {
+      now: () => 1_700_000_000_000,
+    });
     const { federation } = clocked({ cache });
     const gate = deferred();
     const provider = fakeProvider({ behave: () => gate.promise });

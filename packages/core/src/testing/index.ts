@@ -10,4 +10,5 @@ export * from "./authorized-fetch.js";
 export * from "./cache.js";
 export * from "./idp.js";
 export * from "./provider.js";
+export * from "./shared-store.js";
 export * from "./source.js";

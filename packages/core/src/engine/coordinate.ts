@@ -1,0 +1,75 @@
+/**
+ * Cross-isolate single flight. Within one isolate the engine shares one pending exchange per key; across
+ * isolates a cache with {@link CacheCoordination} (Redis `SET NX PX`) lets one isolate exchange while the
+ * others wait a bounded time for its entry, then exchange themselves if it never comes.
+ *
+ * @packageDocumentation
+ */
+import type { CacheEntry, CacheLease, CacheOutcome, Provider, SubjectToken } from "../types.js";
+import { monotonicMs } from "../util/time.js";
+import { runExchange } from "./exchange.js";
+import type { GetCredentialsOptions } from "./options.js";
+import type { Runtime } from "./runtime.js";
+
+/** An entry another isolate stored that serves this call: valid, and for a refresh, newer than the due one. */
+async function usableEntry(rt: Runtime, key: string): Promise<CacheEntry | undefined> {
+  let entry: CacheEntry | undefined;
+  try {
+    entry = await rt.cache.get(key);
+  } catch {
+    return undefined;
+  }
+  const t = rt.now();
+  if (entry === undefined || t >= entry.expiresAt - rt.policy.safetyMarginMs || t >= entry.refreshAt)
+    return undefined;
+  return entry;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Marks a lease request that failed (store down): exchange without coordination. */
+const NO_STORE = Symbol("no-store");
+
+/**
+ * Runs the exchange for `key` under the cache's lease when it offers one: the holder re-reads the cache (an
+ * isolate may have stored while this one missed), exchanges, stores and releases. A follower polls the cache
+ * every `pollMs` for up to `waitMs`, asking for the lease again each time, so a holder that failed (and
+ * released) or crashed (and its lease expired) hands over at once. Without coordination, or if the store cannot
+ * be asked, it is a plain exchange.
+ * @internal
+ */
+export async function coordinatedExchange(
+  rt: Runtime,
+  provider: Provider,
+  token: SubjectToken,
+  key: string,
+  outcome: CacheOutcome,
+  call: GetCredentialsOptions,
+): Promise<CacheEntry> {
+  const exchange = () => runExchange(rt, provider, token, key, outcome, call);
+  const coordination = rt.cache.coordination;
+  if (coordination === undefined) return exchange();
+  const tryLease = (): Promise<CacheLease | undefined | typeof NO_STORE> =>
+    coordination.lease(key).catch(() => NO_STORE);
+  const asHolder = async (lease: CacheLease) => {
+    try {
+      return (await usableEntry(rt, key)) ?? (await exchange());
+    } finally {
+      lease.release().catch(() => undefined);
+    }
+  };
+  let lease = await tryLease();
+  if (lease === NO_STORE) return exchange();
+  if (lease !== undefined) return asHolder(lease);
+  const deadline = monotonicMs() + coordination.waitMs;
+  while (monotonicMs() < deadline && call.signal?.aborted !== true) {
+    await sleep(Math.min(coordination.pollMs, Math.max(0, deadline - monotonicMs())));
+    const entry = await usableEntry(rt, key);
+    if (entry !== undefined) return entry;
+    lease = await tryLease();
+    if (lease === NO_STORE) break;
+    if (lease !== undefined) return asHolder(lease);
+  }
+  // The holder is still at it past waitMs: this caller stops waiting and exchanges itself.
+  return exchange();
+}
