@@ -267,6 +267,13 @@ export async function revokeKey(
     }
     await validateKeyDocument(options.replacement, current.context);
     const replacement = signingEntry(options.replacement);
+    // A new key under the revoked kid would meet verifiers that still cache the leaked key under that kid.
+    if (replacement.kid === kid) {
+      throw new KeyLifecycleError(
+        "duplicate_kid",
+        `The replacement reuses the revoked kid ${kid}; give it its own kid.`,
+      );
+    }
     keys = keys.filter((k) => k.kid !== replacement.kid || k.status !== "next");
     refuseDuplicate(keys, replacement.kid);
     keys = [{ ...replacement, status: "current" }, ...keys];
