@@ -52,7 +52,7 @@ describe("IssuerSigner", () => {
     );
     expect(protectedHeader).toMatchObject({ alg: "ES256", kid: "kms-1" });
     expect(payload.sub).toBe(`site:${SITE}:context:production:function:report`);
-    await expect(issuer.keySet()).rejects.toMatchObject({ code: "config" });
+    await expect(issuer.keySet()).rejects.toMatchObject({ code: "config", provider: "issuer" });
   });
 
   it("refuses a signer of another context, and a signer whose kid differs from its public JWK", async () => {
