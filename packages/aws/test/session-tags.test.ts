@@ -14,7 +14,8 @@ describe("awsSessionTagsClaim", () => {
   });
 
   it("refuses wildcards, aws: keys and more than 50 tags with a config error", () => {
-    for (const tags of [{ user: "a*" }, { "aws:x": "v" }, { "bad key!": "v" }]) {
+    const refused: Record<string, string>[] = [{ user: "a*" }, { "aws:x": "v" }, { "bad key!": "v" }];
+    for (const tags of refused) {
       let error: unknown;
       try {
         awsSessionTagsClaim(tags);

@@ -1,6 +1,14 @@
 import { FederationError } from "@fedkit/core";
 
-/** The `provider` name on every error the issuer raises. @public */
+/**
+ * The `provider` name on every error the issuer raises.
+ *
+ * @example
+ * ```ts
+ * if (isFederationError(err) && err.provider === ISSUER_PROVIDER) console.error(err.hint);
+ * ```
+ * @public
+ */
 export const ISSUER_PROVIDER = "issuer";
 
 /** A `config` error raised by the site issuer, with a fix hint. Never carries key material. @internal */

@@ -33,8 +33,6 @@ export {
   type PublicJwk,
 } from "./keyset.js";
 export {
-  type KeySetStatus,
-  keySetStatus,
   MIN_PUBLISHED_SECONDS,
   type PromoteKeyOptions,
   promoteKey,
@@ -43,9 +41,9 @@ export {
   revokeKey,
   type StageKeyOptions,
   stageKey,
-  validateKeyDocument,
 } from "./lifecycle.js";
 export { KeyLifecycleError, type KeyLifecycleErrorCode } from "./lifecycle-errors.js";
+export { type KeySetStatus, keySetStatus, validateKeyDocument } from "./lifecycle-status.js";
 export { ISSUER_CACHE_SECONDS, MAX_TOKEN_LIFETIME_SECONDS, NOT_BEFORE_SKEW_SECONDS } from "./limits.js";
 export { createSiteIssuer, type MintRequest, type SiteIssuer, type SiteIssuerOptions } from "./mint.js";
 export { type IssuerSigner, webCryptoSigner } from "./signer.js";

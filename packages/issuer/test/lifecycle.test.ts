@@ -3,16 +3,9 @@
 import { describe, expect, it } from "vitest";
 import { generateIssuerKeys } from "../src/generate.js";
 import { type IssuerKeyDocument, importIssuerKeySet } from "../src/keyset.js";
-import {
-  keySetStatus,
-  MIN_PUBLISHED_SECONDS,
-  promoteKey,
-  retireKey,
-  revokeKey,
-  stageKey,
-  validateKeyDocument,
-} from "../src/lifecycle.js";
+import { MIN_PUBLISHED_SECONDS, promoteKey, retireKey, revokeKey, stageKey } from "../src/lifecycle.js";
 import { KeyLifecycleError, type KeyLifecycleErrorCode } from "../src/lifecycle-errors.js";
+import { keySetStatus, validateKeyDocument } from "../src/lifecycle-status.js";
 
 const T0 = Date.UTC(2025, 0, 15, 12, 0, 0);
 const LATER = T0 + (MIN_PUBLISHED_SECONDS + 1) * 1000;
