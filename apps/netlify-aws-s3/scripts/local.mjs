@@ -15,7 +15,9 @@ const KEY = "reports/latest.csv";
 const BODY = "quarter,revenue\nQ1,1200\nQ2,1350\n";
 
 const { default: config } = await import("../netlify/fedkit.config.js");
-const emulator = await startEmulator({ aws: { buckets: [{ name: BUCKET, objects: { [KEY]: BODY } }] } });
+const emulator = await startEmulator({
+  aws: { buckets: [{ name: BUCKET, region: "eu-west-1", objects: { [KEY]: BODY } }] },
+});
 const roleArn = `arn:aws:iam::${emulator.aws.accountId}:role/netlify-reports-reader`;
 const production = await generateIssuerKeys({ context: "production" });
 const preview = await generateIssuerKeys({ context: "deploy-preview" });
