@@ -12,6 +12,10 @@ export interface EmulatorUrls {
   iamCredentials?: string;
   gcs?: string;
   entra?: string;
+  /** Emulated SaaS token services and echo APIs, one per configured name under `/<name>`. */
+  saas?: string;
+  /** Emulated platform OIDC issuers (GitHub Actions, GitLab CI, Vercel, …), one per `/<platform>`. */
+  platforms?: string;
 }
 
 /**

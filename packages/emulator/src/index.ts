@@ -32,6 +32,8 @@ export {
   type VerifiedToken,
   type VerifyOptions,
 } from "./oidc/verifier.js";
+export * from "./platforms/index.js";
+export * from "./saas/index.js";
 export type { ServiceDefinition, ServiceHandler } from "./services.js";
 export type * from "./state.js";
 export { generateTlsMaterial, type TlsMaterial } from "./tls.js";

@@ -4,6 +4,8 @@ import { entraService } from "./azure/service.js";
 import type { EmulatorConfig } from "./config.js";
 import type { EmulatorContext, EmulatorUrls } from "./context.js";
 import { gcpServices } from "./gcp/index.js";
+import { platformsService } from "./platforms/index.js";
+import { saasService } from "./saas/index.js";
 
 /** Handles one request of a service. @public */
 export type ServiceHandler = (request: Request, ctx: EmulatorContext) => Promise<Response>;
@@ -40,6 +42,8 @@ export const services: ServiceDefinition[] = [
   s3Service,
   entraService,
   ...gcpServices,
+  saasService,
+  platformsService,
 ];
 
 /** Config validators of the registered services, keyed by their section. @internal */

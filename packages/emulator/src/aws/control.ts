@@ -135,10 +135,10 @@ export function createAwsControl(state: EmulatorState, now: () => number): AwsCo
  * known once it listens, so a config file cannot spell it out.
  * @internal
  */
-export function expandPlaceholders(
-  config: AwsConfig | undefined,
+export function expandPlaceholders<T = AwsConfig>(
+  config: T | undefined,
   values: Record<string, string>,
-): AwsConfig | undefined {
+): T | undefined {
   if (config === undefined) return undefined;
   const expand = (value: unknown): unknown => {
     if (typeof value === "string")
@@ -151,7 +151,7 @@ export function expandPlaceholders(
     }
     return value;
   };
-  return expand(config) as AwsConfig;
+  return expand(config) as T;
 }
 
 /** Applies the `aws` section of a config to a fresh state. @internal */

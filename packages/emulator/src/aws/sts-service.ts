@@ -1,6 +1,7 @@
 import type { EmulatorContext } from "../context.js";
 import type { ServiceDefinition } from "../services.js";
 import { assumeRole, getCallerIdentity } from "./sts-assume-role.js";
+import { getWebIdentityToken } from "./sts-outbound.js";
 import { readStsParams } from "./sts-params.js";
 import { assumeRoleWithWebIdentity } from "./sts-web-identity.js";
 import { StsError, stsErrorResponse, stsResult, type XmlNode } from "./sts-xml.js";
@@ -17,6 +18,7 @@ const OPERATIONS: Record<string, Operation> = {
   AssumeRoleWithWebIdentity: (ctx, _request, params) => assumeRoleWithWebIdentity(ctx, params),
   AssumeRole: assumeRole,
   GetCallerIdentity: (ctx, request) => getCallerIdentity(ctx, request),
+  GetWebIdentityToken: getWebIdentityToken,
 };
 
 /**
