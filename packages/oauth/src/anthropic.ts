@@ -24,8 +24,6 @@ export const ANTHROPIC_DEFAULT_AUDIENCE = "https://api.anthropic.com";
 const EXCHANGE_BETA = "oauth-2025-04-20,oidc-federation-2026-04-01";
 /** The beta flag API requests with an OAuth bearer need. */
 const API_BETA = "oauth-2025-04-20";
-/** Anthropic's documented assertion size limit. */
-const MAX_ASSERTION_BYTES = 16 * 1024;
 /** A federation issuer's default `max_jwt_lifetime_seconds`. */
 const DEFAULT_MAX_JWT_LIFETIME = 3600;
 
@@ -55,7 +53,7 @@ export interface AnthropicProviderOptions {
 /**
  * The Anthropic provider: `grant_type` jwt-bearer, `assertion`, `federation_rule_id`, `organization_id` and the
  * optional `service_account_id` and `workspace_id`, as JSON with Anthropic's beta header. Refused before sending:
- * an assertion over 16 KiB, one without `iat`, or one whose `exp - iat` exceeds `maxJwtLifetimeSeconds`.
+ * an assertion without `iat`, or one whose `exp - iat` exceeds `maxJwtLifetimeSeconds`.
  * A `jti` is single-use per issuer at Anthropic (unless the issuer disables `check_jti`): exchange each minted
  * token once, as the federation's cache does.
  *
@@ -113,7 +111,6 @@ export function anthropicProvider(options: AnthropicProviderOptions): OAuthProvi
     checkSubject: (subject) =>
       checkSubjectLimits(subject, {
         provider,
-        maxBytes: MAX_ASSERTION_BYTES,
         maxLifetimeSeconds: maxLifetime,
         requiredClaims: ["iat", "exp", "sub"],
       }),

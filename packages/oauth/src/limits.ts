@@ -10,8 +10,6 @@ import { FederationError, summarizeSubject } from "@fedkit/core";
 /** A service's documented limits on subject tokens. @internal */
 export interface SubjectLimits {
   readonly provider: string;
-  /** Largest token in bytes (Anthropic and OpenRouter: 16 KiB). */
-  readonly maxBytes?: number;
   /** Largest `exp - iat` in seconds (Anthropic: the issuer's `max_jwt_lifetime_seconds`, 3600 by default). */
   readonly maxLifetimeSeconds?: number;
   /** Claims the service requires (OpenAI: `iat`; Anthropic: `iat`). */
@@ -26,13 +24,6 @@ export function checkSubjectLimits(subject: SubjectToken, limits: SubjectLimits)
       subject: summarizeSubject(subject),
       hint,
     });
-  const bytes = new TextEncoder().encode(subject.raw).length;
-  if (limits.maxBytes !== undefined && bytes > limits.maxBytes) {
-    throw fail(
-      `the subject token is ${bytes} bytes; the service takes at most ${limits.maxBytes}.`,
-      "Mint the token with fewer claims.",
-    );
-  }
   for (const claim of limits.requiredClaims ?? []) {
     if (subject.claims[claim] === undefined) {
       throw fail(`the subject token has no ${claim} claim.`, `Have the issuer put ${claim} in its tokens.`);

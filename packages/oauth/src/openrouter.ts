@@ -21,7 +21,6 @@ export const OPENROUTER_API_URL = "https://openrouter.ai";
 export const OPENROUTER_API_HOSTS: readonly string[] = Object.freeze(["openrouter.ai"]);
 /** The `aud` fedkit mints for OpenRouter unless told otherwise (a policy's audience). @public */
 export const OPENROUTER_DEFAULT_AUDIENCE = "https://openrouter.ai";
-const MAX_SUBJECT_BYTES = 16 * 1024;
 
 /** Options of {@link openrouterProvider}. @public */
 export interface OpenRouterProviderOptions {
@@ -38,7 +37,7 @@ export interface OpenRouterProviderOptions {
 /**
  * The OpenRouter provider: `grant_type` token exchange, `subject_token`, `subject_token_type` jwt,
  * `federation_policy_id`, `requested_token_type` access token and `scope` `inference`, form-encoded. Tokens over
- * 16 KB are refused before sending.
+ * 16 KB never get this far: core refuses subject tokens over 16384 characters.
  *
  * @example
  * ```ts
@@ -78,8 +77,7 @@ export function openrouterProvider(options: OpenRouterProviderOptions): OAuthPro
     requestedTokenType: TOKEN_TYPES.accessToken,
     trustHolder: `federation policy ${federationPolicyId}`,
     target: { role: federationPolicyId, audience, scopes: ["inference"] },
-    checkSubject: (subject) =>
-      checkSubjectLimits(subject, { provider, maxBytes: MAX_SUBJECT_BYTES, requiredClaims: ["sub", "exp"] }),
+    checkSubject: (subject) => checkSubjectLimits(subject, { provider, requiredClaims: ["sub", "exp"] }),
     extra: { federationPolicyId },
   });
 }
