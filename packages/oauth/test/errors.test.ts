@@ -123,7 +123,9 @@ describe("documented limits, checked before the token leaves", () => {
   it("OpenAI: a token without iat is refused without a request", async () => {
     const provider = openaiProvider({ identityProviderId: "w", serviceAccountId: "s" });
     const { ctx, sent } = recordingContext(200, {});
-    const err = await provider.exchange(fakeToken({ iat: undefined }), ctx).catch((e: FederationError) => e);
+    const err = (await provider
+      .exchange(fakeToken({ iat: undefined }), ctx)
+      .catch((e: unknown) => e)) as FederationError;
     expect([err.code, err.message]).toEqual([
       "invalid_subject_token",
       "openai: the subject token has no iat claim.",
