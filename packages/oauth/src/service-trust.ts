@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { FederationError } from "@fedkit/core";
+import { FederationError, isLoopbackOrigin } from "@fedkit/core";
 
 /** A JSON Web Key Set to register inline (`{ keys: [...] }`), public keys only. @public */
 export interface PublicJwks {
@@ -12,7 +12,10 @@ export interface PublicJwks {
 
 /** Who the service should trust: one issuer, one subject, one audience. @public */
 export interface ServiceTrustInput {
-  /** The token issuer, exactly as its `iss` claim (https, no trailing slash added or removed). */
+  /**
+   * The token issuer, exactly as its `iss` claim (https, no trailing slash added or removed; http only on
+   * loopback, for a local emulator).
+   */
   readonly issuer: string;
   /**
    * The one subject (`sub`) to trust. A Netlify per-user pattern ending in `*` is accepted only where the service
@@ -39,7 +42,9 @@ export function checkTrustInput(
 ): Required<Omit<ServiceTrustInput, "jwks">> & Pick<ServiceTrustInput, "jwks"> {
   const fail = (message: string, hint: string) =>
     new FederationError("config", `${service} trust: ${message}`, { provider: service, hint });
-  if (!URL.canParse(input.issuer) || new URL(input.issuer).protocol !== "https:") {
+  // http only on loopback: a local emulator standing in for the service (no service accepts it).
+  const https = URL.canParse(input.issuer) && new URL(input.issuer).protocol === "https:";
+  if (!https && !(URL.canParse(input.issuer) && isLoopbackOrigin(input.issuer))) {
     throw fail(
       `the issuer must be an https URL (got ${JSON.stringify(input.issuer)}).`,
       "Services fetch the issuer's keys over https; set the site URL to its https origin.",

@@ -58,6 +58,10 @@ describe("service trust", () => {
     expect(() => openrouterTrust({ issuer: "http://llm.example.com/oidc/production", subject: SUB })).toThrow(
       /https URL/,
     );
+    // A local emulator on loopback is the one http issuer accepted.
+    expect(
+      openrouterTrust({ issuer: "http://127.0.0.1:8888/oidc/production", subject: SUB }).issuer.issuerUrl,
+    ).toBe("http://127.0.0.1:8888/oidc/production");
     expect(() =>
       openrouterTrust({ issuer: ISSUER, subject: `site:${SITE}:context:production:user:*` }),
     ).toThrow(/one exact subject/);
