@@ -1,7 +1,7 @@
-// `npm run local`: this site on Netlify's edge runtime against @fedkit/emulator's Anthropic (see local-site.mjs).
+// `npm run local`: this site on Netlify's edge runtime against @fedkit/emulator's Anthropic (see local-site.js).
 // `npm run local -- --check` asks /chat and /unmapped, prints what happened and exits 0 only if the model answered
 // through a federated token and the unmapped function was refused.
-import { startLocalSite } from "./local-site.mjs";
+import { startLocalSite } from "./local-site.js";
 
 const check = process.argv.includes("--check");
 const local = await startLocalSite(check ? { output: () => undefined } : {});
