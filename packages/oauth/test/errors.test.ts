@@ -85,6 +85,16 @@ describe("OAuth error mapping", () => {
     expect(shown).not.toContain(subject.raw.split(".")[2]);
   });
 
+  it("nor a piece of it: a service quoting only the signature has it cut too", async () => {
+    const signature = subject.raw.split(".")[2] ?? "";
+    const err = await failure(400, {
+      error: "invalid_grant",
+      error_description: `signature ${signature} invalid`,
+    });
+    expect(`${err.message} ${JSON.stringify(err.toJSON())}`).not.toContain(signature);
+    expect(err.cloudMessage).toContain("[redacted]");
+  });
+
   it("named providers name their own trust holder", async () => {
     const rule = anthropicProvider({ federationRuleId: "fdrl_9", organizationId: ORG });
     const err = await failure(400, { error: "invalid_grant" }, rule, fakeToken());
