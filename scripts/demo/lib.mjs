@@ -1,4 +1,4 @@
-// Shared by the parts of `npm run demo` (scripts/demo.mjs for AWS, scripts/demo/gcp.mjs, scripts/demo/azure.mjs):
+// Shared by the parts of `npm run demo` (scripts/demo.mjs for AWS, scripts/demo/gcp.mjs, scripts/demo/azure.mjs, scripts/demo/llm.mjs):
 // loading the built packages and a sample, printing checks, collecting and printing the site's audit lines.
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";

@@ -211,6 +211,9 @@ export function authorizedFetch(options: AuthorizedFetchOptions): AuthorizedFetc
       });
     } finally {
       clearTimeout(timeout);
+      // Holds the combined signal until the answer: Node keeps `AbortSignal.any` results only weakly, and a
+      // collected one never aborts the request it was handed to (the timeout would then never fire).
+      signal.aborted;
     }
     if (isRedirect(response)) {
       await response.body?.cancel().catch(() => {});
