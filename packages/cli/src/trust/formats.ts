@@ -108,12 +108,15 @@ function gcpTerraform(trust: GcpTrust, input: TrustContext): string {
     .map(([key, value]) => `    ${hcl(key)} = ${hcl(value)}`)
     .join("\n");
   const binding = trust.serviceAccountBinding;
+  const project = hcl(String(input.target["projectId"]));
   return `# fedkit trust for target ${input.targetName}, deploy context ${input.context}: its own pool
 resource "google_iam_workload_identity_pool" ${hcl(name)} {
+  project                   = ${project}
   workload_identity_pool_id = ${hcl(trust.poolId)}
 }
 
 resource "google_iam_workload_identity_pool_provider" ${hcl(name)} {
+  project                            = ${project}
   workload_identity_pool_id          = google_iam_workload_identity_pool.${name}.workload_identity_pool_id
   workload_identity_pool_provider_id = ${hcl(providerId)}
   attribute_mapping = {
@@ -122,14 +125,13 @@ ${mapping}
   attribute_condition = ${hcl(trust.attributeCondition)}
   oidc {
     issuer_uri        = ${hcl(trust.issuerUri)}
-    allowed_audiences = [${trust.allowedAudiences.map(hcl).join(", ")}]
-  }
+${trust.allowedAudiences.length === 0 ? "" : `    allowed_audiences = [${trust.allowedAudiences.map(hcl).join(", ")}]\n`}  }
 }
 ${(binding?.members ?? [])
   .map(
     (member, index) => `
 resource "google_service_account_iam_member" ${hcl(`${name}_${index}`)} {
-  service_account_id = ${hcl(`projects/-/serviceAccounts/${binding!.serviceAccount}`)}
+  service_account_id = ${hcl(`projects/${String(input.target["projectId"])}/serviceAccounts/${binding!.serviceAccount}`)}
   role               = ${hcl(binding!.role)}
   member             = ${hcl(member)}
 }
