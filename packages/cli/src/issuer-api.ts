@@ -3,6 +3,8 @@
  * into its own package, and only these lines need to follow it.
  */
 export {
+  AWS_TAGS_CLAIM,
+  createSiteIssuer,
   type FedkitConfig,
   generateIssuerKeys,
   ISSUER_CACHE_SECONDS,
@@ -15,6 +17,7 @@ export {
   type PublicJwk,
   promoteNextKey,
   stageNextKey,
+  subjectFor,
   toPublicJwk,
   trustPolicyFor,
 } from "@fedkit/netlify";

@@ -28,14 +28,28 @@ function deployed(keyDir: string, env: Record<string, string> = {}): typeof fetc
 }
 
 /** A site whose documents can be bent one way at a time. */
-function served(overrides: { jwks?: unknown; discovery?: unknown; headers?: Record<string, string>; status?: number }) {
+function served(overrides: {
+  jwks?: unknown;
+  discovery?: unknown;
+  headers?: Record<string, string>;
+  status?: number;
+}) {
   return (async (input: RequestInfo | URL) => {
     const url = String(input);
-    const body = url === JWKS ? (overrides.jwks ?? { keys: [{ kid: "a", kty: "EC" }] }) : url === DISCOVERY ? (overrides.discovery ?? { issuer: `${SITE}/oidc/production`, jwks_uri: JWKS }) : undefined;
+    const body =
+      url === JWKS
+        ? (overrides.jwks ?? { keys: [{ kid: "a", kty: "EC" }] })
+        : url === DISCOVERY
+          ? (overrides.discovery ?? { issuer: `${SITE}/oidc/production`, jwks_uri: JWKS })
+          : undefined;
     if (body === undefined) return new Response("", { status: 404 });
     return new Response(JSON.stringify(body), {
       status: overrides.status ?? 200,
-      headers: { "content-type": "application/json", "cache-control": "public, max-age=300", ...overrides.headers },
+      headers: {
+        "content-type": "application/json",
+        "cache-control": "public, max-age=300",
+        ...overrides.headers,
+      },
     });
   }) as typeof fetch;
 }
@@ -43,7 +57,9 @@ function served(overrides: { jwks?: unknown; discovery?: unknown; headers?: Reco
 const doctor = (fetchFn: typeof fetch, args: string[] = []) =>
   h.run(["doctor", "--site", SITE, "--json", ...args], { fetch: fetchFn });
 const failed = (out: string) =>
-  (JSON.parse(out).contexts.production as { check: string; ok: boolean }[]).filter((f) => !f.ok).map((f) => f.check);
+  (JSON.parse(out).contexts.production as { check: string; ok: boolean }[])
+    .filter((f) => !f.ok)
+    .map((f) => f.check);
 
 describe("fedkit doctor --site (issuer health)", () => {
   it("passes a deploy of issuerRoutes serving the local key set with its staged next key", async () => {
@@ -76,7 +92,9 @@ describe("fedkit doctor --site (issuer health)", () => {
     const result = await doctor(served({ jwks: { keys: [{ kid: "a", d: secret }, { kid: "a" }] } }));
     expect(failed(result.out)).toEqual(["unique kids", "no private members"]);
     expect(result.out).not.toContain(secret);
-    const text = await h.run(["doctor", "--site", SITE], { fetch: served({ jwks: { keys: [{ kid: "a", d: secret }] } }) });
+    const text = await h.run(["doctor", "--site", SITE], {
+      fetch: served({ jwks: { keys: [{ kid: "a", d: secret }] } }),
+    });
     expect(text.out).toContain("FAIL  no private members");
     expect(text.out).not.toContain(secret);
   });
@@ -84,7 +102,11 @@ describe("fedkit doctor --site (issuer health)", () => {
   it("checks content type, Cache-Control and clock skew against Date", async () => {
     h = harness();
     const bent = served({
-      headers: { "content-type": "text/html", "cache-control": "", date: new Date(Date.UTC(2026, 0, 1) - 120_000).toUTCString() },
+      headers: {
+        "content-type": "text/html",
+        "cache-control": "",
+        date: new Date(Date.UTC(2026, 0, 1) - 120_000).toUTCString(),
+      },
     });
     expect(failed((await doctor(bent)).out)).toEqual([
       "discovery content type",
