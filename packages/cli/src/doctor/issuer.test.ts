@@ -1,8 +1,5 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { issuerRoutes } from "@fedkit/netlify";
 import { afterEach, describe, expect, it } from "vitest";
-import { harness } from "../test/harness.js";
+import { deployedIssuer, harness } from "../test/harness.js";
 
 const SITE = "https://reports.acme-widgets.test";
 const JWKS = `${SITE}/oidc/production/.well-known/jwks.json`;
@@ -10,22 +7,7 @@ const DISCOVERY = `${SITE}/oidc/production/.well-known/openid-configuration`;
 let h: ReturnType<typeof harness>;
 afterEach(() => h?.cleanup());
 
-/** The real issuer routes of a deploy whose env holds the CLI's production key set. */
-function deployed(keyDir: string, env: Record<string, string> = {}): typeof fetch {
-  const vars: Record<string, string> = {
-    FEDKIT_CONTEXT: "production",
-    FEDKIT_ISSUER_KEYS: readFileSync(join(keyDir, "production.json"), "utf8"),
-    ...env,
-  };
-  const routes = issuerRoutes({
-    siteId: "0f4c9e2a-7d31-4b8e-a6f5-3c2d1e0b9a87",
-    siteUrl: SITE,
-    targets: {},
-    functions: {},
-    runtime: { env: (name) => vars[name] },
-  });
-  return async (input) => routes(new Request(String(input)));
-}
+const deployed = (keyDir: string, env: Record<string, string> = {}) => deployedIssuer(keyDir, SITE, env);
 
 /** A site whose documents can be bent one way at a time. */
 function served(overrides: {

@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { issuerRoutes } from "@fedkit/netlify";
 import type { CliIo } from "../io.js";
 import { run } from "../main.js";
 
@@ -61,4 +62,25 @@ export async function loopback(
     url: `http://127.0.0.1:${port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** A `fetch` answered by the real issuer routes of a production deploy whose env holds the CLI's key set. */
+export function deployedIssuer(
+  keyDir: string,
+  siteUrl: string,
+  env: Record<string, string> = {},
+): typeof fetch {
+  const vars: Record<string, string> = {
+    FEDKIT_CONTEXT: "production",
+    FEDKIT_ISSUER_KEYS: readFileSync(join(keyDir, "production.json"), "utf8"),
+    ...env,
+  };
+  const routes = issuerRoutes({
+    siteId: "0f4c9e2a-7d31-4b8e-a6f5-3c2d1e0b9a87",
+    siteUrl,
+    targets: {},
+    functions: {},
+    runtime: { env: (name) => vars[name] },
+  });
+  return async (input) => routes(new Request(String(input)));
 }
