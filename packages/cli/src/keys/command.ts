@@ -172,7 +172,7 @@ export async function keysCommand(io: CliIo, argv: readonly string[]): Promise<E
       changed.push(context);
       const stillTrusted = [
         `tokens it already signed stay valid until their exp (at most ${MAX_TOKEN_LIFETIME_SECONDS} s after minting)`,
-        `verifiers that cached the JWKS keep accepting it until they refresh (our Cache-Control: ${ISSUER_CACHE_SECONDS} s; AWS, GCP and Entra refresh on their own schedule, up to about ${PUBLISH_WAIT_SECONDS / 3600} h)`,
+        `verifiers that cached the JWKS keep accepting it until they refresh (our Cache-Control: ${ISSUER_CACHE_SECONDS} s; AWS, GCP and Entra refresh on their own schedule; the rotation guide allows ${PUBLISH_WAIT_SECONDS / 3600} h)`,
         `every role, pool provider and federated credential that trusts the ${context} issuer trusts those tokens until then; revoke the credentials they minted in the cloud if the leak is confirmed`,
       ];
       report["stillTrusts"] = stillTrusted;
