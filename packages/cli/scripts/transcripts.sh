@@ -3,12 +3,13 @@
 # site in src/test/site, with keys in a throwaway XDG_CONFIG_HOME and an issuer served on loopback.
 set -u
 cli="$(cd "$(dirname "$0")/.." && pwd)"
+root="$(cd "$cli/../.." && pwd)"
 export XDG_CONFIG_HOME="$(mktemp -d)/config" NO_COLOR=1
 cd "$cli/src/test/site"
 fedkit() { node "$cli/dist/bin.js" "$@"; }
 run() {
-  echo "\$ fedkit $*" | sed "s#$XDG_CONFIG_HOME#/home/you/.config#g"
-  fedkit "$@" 2>&1 | sed "s#$XDG_CONFIG_HOME#/home/you/.config#g"
+  echo "\$ fedkit $*" | sed -e "s#$XDG_CONFIG_HOME#/home/you/.config#g" -e "s#$root#/home/you/src/fedkit#g"
+  fedkit "$@" 2>&1 | sed -e "s#$XDG_CONFIG_HOME#/home/you/.config#g" -e "s#$root#/home/you/src/fedkit#g"
   echo "[exit ${PIPESTATUS[0]}]"
   echo
 }
@@ -46,5 +47,23 @@ case "${1:-all}" in
     run doctor --target reports --aws-role role.json
     run doctor --target reports --drift --aws-role role.json
     rm role.json
+    ;;
+  site)
+    fedkit keys generate --context production >/dev/null && fedkit keys stage --context production >/dev/null
+    # The site's real issuer routes on loopback (plain http: doctor says no cloud would fetch it).
+    FEDKIT_ISSUER_KEYS="$(cat "$XDG_CONFIG_HOME/fedkit/keys/default/production.json")" node --input-type=module -e '
+      import { createServer } from "node:http";
+      import { issuerRoutes } from "@fedkit/netlify";
+      const server = createServer(async (req, res) => {
+        const url = `http://127.0.0.1:${server.address().port}`;
+        const env = { FEDKIT_CONTEXT: "production", FEDKIT_SITE_URL: url, FEDKIT_ISSUER_KEYS: process.env.FEDKIT_ISSUER_KEYS };
+        const routes = issuerRoutes({ siteId: "x", siteUrl: url, targets: {}, functions: {}, runtime: { env: (n) => env[n] } });
+        const response = await routes(new Request(url + req.url));
+        res.writeHead(response.status, Object.fromEntries(response.headers)).end(await response.text());
+      }).listen(8917, "127.0.0.1");
+      setTimeout(() => server.close(), 5000);' &
+    sleep 1
+    run doctor --site http://127.0.0.1:8917
+    wait
     ;;
 esac

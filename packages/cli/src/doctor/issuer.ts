@@ -55,7 +55,7 @@ export async function checkIssuer(
     "jwks_uri",
     jwksUri.startsWith("https://"),
     jwksUri || "(missing)",
-    "Serve discovery from issuerRoutes(config).",
+    "Clouds fetch the JWKS over https only: serve the site (and set FEDKIT_SITE_URL) on https.",
   );
   if (!jwksUri.startsWith("http")) return findings;
   const jwks = await fetchIssuerDocument(fetchFn, jwksUri);

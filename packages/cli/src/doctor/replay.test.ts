@@ -341,5 +341,12 @@ describe("fedkit doctor --target: Azure replay", () => {
     expect(
       (await doctor(["--target", "blobs", "--drift", "--azure-credentials", await credentials()])).code,
     ).toBe(0);
+    // Graph's own list response (`{"value": [...]}`) is read as well as the CLI's bare array.
+    const graph = file("graph.json", { value: JSON.parse(readFileSync(await credentials(), "utf8")) });
+    expect((await doctor(["--target", "blobs", "--drift", "--azure-credentials", graph])).code).toBe(0);
+    const changed = file("graph-changed.json", {
+      value: [{ ...JSON.parse(readFileSync(await credentials(), "utf8"))[0], subject: "x" }],
+    });
+    expect((await doctor(["--target", "blobs", "--drift", "--azure-credentials", changed])).code).toBe(1);
   });
 });
