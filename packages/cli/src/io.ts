@@ -3,13 +3,32 @@
  * or a network: output streams, the environment, the working directory, the clock and `fetch`.
  */
 
-/** Exit codes of every command: 0 ok, 1 findings (a check failed, drift, a refused operation), 2 usage. @public */
+/**
+ * Exit codes of every command: 0 ok, 1 findings (a check failed, drift, a refused operation), 2 usage.
+ *
+ * @example
+ * ```ts
+ * if ((await run(["doctor", "--drift", "--target", "reports", "--aws-role", "role.json"])) === ExitCode.findings) {
+ *   process.exitCode = 1; // the deployed trust drifted from the config
+ * }
+ * ```
+ * @public
+ */
 export const ExitCode = { ok: 0, findings: 1, usage: 2 } as const;
 
-/** One of {@link ExitCode}'s values. @public */
+/** One of {@link ExitCode}'s values (`0 | 1 | 2`). @public */
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
-/** The outside world of one CLI run. Every member defaults to the process's own in {@link run}. @public */
+/**
+ * The outside world of one CLI run. Every member defaults to the process's own in `run`.
+ *
+ * @example
+ * ```ts
+ * const lines: string[] = [];
+ * await run(["keys", "status", "--json"], { stdout: (text) => lines.push(text), isTTY: false });
+ * ```
+ * @public
+ */
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
