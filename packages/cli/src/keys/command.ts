@@ -68,7 +68,8 @@ export async function keysCommand(io: CliIo, argv: readonly string[]): Promise<E
   const { values, positionals } = parsed;
   const sub = positionals[0];
   const dir = keyDirectory(io.env, io.cwd, values.site ?? io.env["FEDKIT_SITE_ID"] ?? "default", values.dir);
-  if (values.dir !== undefined) checkNotCommittable(dir);
+  // The default directory too: XDG_CONFIG_HOME may point into a dotfiles repository.
+  checkNotCommittable(dir);
   const contexts = values.context ?? [];
   const one = () => {
     if (contexts.length !== 1) throw usageError(`keys ${sub} needs exactly one --context.`, KEYS_HELP);
@@ -179,6 +180,11 @@ export async function keysCommand(io: CliIo, argv: readonly string[]): Promise<E
       if (result.replacedBy !== undefined) report["replacedBy"] = result.replacedBy;
       lines.push(
         `${c.red("revoked")} ${context}: ${values.kid} is no longer in the key set${result.replacedBy === undefined ? "" : `; ${result.replacedBy} signs now`}`,
+        ...(result.replacedBy === undefined
+          ? []
+          : [
+              `${result.replacedBy} signs without the publication wait: exchanges can fail until verifiers refresh their JWKS.`,
+            ]),
         "Deploy at once. Until then, and after:",
         ...stillTrusted.map((line) => `  - ${line}`),
       );

@@ -156,6 +156,17 @@ describe("fedkit keys: the failures found in the old CLI are refused", () => {
     expect(kids(read(join(h.keyDir, "production.json")))).not.toContain(old);
   });
 
+  it("refuses the default directory too when XDG_CONFIG_HOME lies in an un-ignored work tree", async () => {
+    h = harness();
+    const dotfiles = join(h.home, "dotfiles");
+    mkdirSync(dotfiles);
+    execFileSync("git", ["init", "-q", dotfiles]);
+    h.env["XDG_CONFIG_HOME"] = dotfiles;
+    const result = await h.run(["keys", "generate", "--context", "production", "--alg", "ES256"]);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain("would commit the private keys");
+  });
+
   it("refuses a key directory inside a git work tree that does not ignore it", async () => {
     h = harness();
     const repo = join(h.home, "site");
@@ -206,8 +217,13 @@ describe("fedkit keys: the failures found in the old CLI are refused", () => {
     const leaked = kids(read(join(h.keyDir, "production.json")))[0]!;
     await h.run(["keys", "stage", "--context", "production", "--alg", "ES256"]);
     const next = kids(read(join(h.keyDir, "production.next.json")))[0]!;
+    const secrets = [
+      ...privateValues(h.keyDir, ["production"]),
+      read(join(h.keyDir, "production.next.json")).keys[0].d,
+    ];
     const result = await h.run(["keys", "revoke", "--context", "production", "--kid", leaked]);
     expect(result.code).toBe(0);
+    for (const secret of secrets) expect(result.out + result.err).not.toContain(secret);
     const doc = read(join(h.keyDir, "production.json"));
     expect(kids(doc)).toEqual([next]);
     expect(result.out).toContain("until their exp (at most 300 s after minting)");
