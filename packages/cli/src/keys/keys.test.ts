@@ -207,6 +207,13 @@ describe("fedkit keys: the failures found in the old CLI are refused", () => {
     expect(result.out).toContain(
       `netlify env:set FEDKIT_ISSUER_KEYS "$(cat '${join(h.keyDir, "production.json")}')" --context production --scope functions --secret`,
     );
+    // Production serves the other contexts' public keys: only public members, and not production's own.
+    const published = read(join(h.keyDir, "other-contexts.public.json"));
+    expect(Object.keys(published)).toEqual(["deploy-preview"]);
+    expect(published["deploy-preview"].keys[0].d).toBeUndefined();
+    expect(result.out).toContain(
+      `netlify env:set FEDKIT_ISSUER_PUBLIC_KEYS "$(cat '${join(h.keyDir, "other-contexts.public.json")}')" --context production --scope functions`,
+    );
     const json = await h.run(["keys", "status", "--json"]);
     for (const secret of secrets) expect(json.out).not.toContain(secret);
   });
