@@ -89,6 +89,7 @@ describe.skipIf(!built || !enabled)("a user outside the repository installs fedk
       "@fedkit/aws",
       "@fedkit/azure",
       "@fedkit/cache",
+      "@fedkit/cli",
       "@fedkit/core",
       "@fedkit/emulator",
       "@fedkit/gcp",

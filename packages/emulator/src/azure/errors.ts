@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 
-/** One AADSTS failure: OAuth error, number and message. @internal */
+/** One AADSTS failure: OAuth error, number and message. @public */
 export interface EntraFailure {
   readonly error: string;
   readonly code: number;

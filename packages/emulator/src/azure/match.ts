@@ -7,7 +7,7 @@
 import { aadsts, type EntraFailure } from "./errors.js";
 import type { EntraApp, FederatedCredential } from "./state.js";
 
-/** The claims that take part in matching. @internal */
+/** The claims that take part in matching. @public */
 export interface AssertionClaims {
   readonly iss: string;
   readonly sub: string;
@@ -17,7 +17,13 @@ export interface AssertionClaims {
 /**
  * Returns the matching credential, or the failure Entra reports: 70021 when the app has no credential in effect,
  * 700211 (issuer), 700212 (audience), 7002138 (subject differs only by case), 700213 (subject).
- * @internal
+ *
+ * @example
+ * ```ts
+ * const result = matchCredential(app, { iss, sub, aud: ["api://AzureADTokenExchange"] }, Date.now());
+ * if ("code" in result) console.log(`AADSTS${result.code}: ${result.message}`);
+ * ```
+ * @public
  */
 export function matchCredential(
   app: EntraApp,

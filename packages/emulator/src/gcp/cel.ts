@@ -141,7 +141,15 @@ function toCel(value: unknown): unknown {
   return value;
 }
 
-/** CEL output → plain JS (strings and lists of strings are what mappings may produce). @internal */
+/**
+ * CEL output → plain JS (strings and lists of strings are what mappings may produce).
+ *
+ * @example
+ * ```ts
+ * fromCel(compileCel("assertion.sub", ["assertion"])({ assertion: { sub: "s" } })); // "s"
+ * ```
+ * @public
+ */
 export function fromCel(value: CelValue): unknown {
   if (isCelList(value)) return [...value].map((item) => fromCel(item as CelValue));
   if (isCelMap(value))

@@ -44,6 +44,10 @@ const secretFile = (file: string, doc: IssuerKeyDocument) =>
   writeFileSync(file, `${JSON.stringify(doc)}\n`, { mode: 0o600 });
 
 async function main(argv: string[]): Promise<number> {
+  // Deprecated: `fedkit` (@fedkit/cli) keeps keys outside the project and refuses what this CLI let through.
+  console.error(
+    "fedkit-netlify is deprecated and will be removed: use `fedkit keys` and `fedkit trust` from @fedkit/cli (see docs/cli.md).",
+  );
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -1,0 +1,22 @@
+/**
+ * Everything the CLI takes from the site issuer and the Netlify adapter, in one module, so a move of either
+ * touches only these lines.
+ */
+export { AWS_TAGS_CLAIM } from "@fedkit/aws";
+export {
+  createSiteIssuer,
+  generateIssuerKeys,
+  ISSUER_CACHE_SECONDS,
+  type IssuerAlgorithm,
+  type IssuerKeyDocument,
+  type IssuerKeyEntry,
+  importIssuerKeySet,
+  issuerUrl,
+  MAX_TOKEN_LIFETIME_SECONDS,
+  type PublicJwk,
+  promoteNextKey,
+  stageNextKey,
+  subjectFor,
+  toPublicJwk,
+} from "@fedkit/issuer";
+export { type FedkitConfig, trustPolicyFor } from "@fedkit/netlify";
