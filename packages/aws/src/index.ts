@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export { type AssumeRoleOptions, assumeRole } from "./assume-role.js";
+export type { AwsCredentials } from "./credentials.js";
 export { defaultEnv, type EnvGetter, type EnvInput } from "./env.js";
 export {
   type AwsFetch,
@@ -43,5 +44,6 @@ export { type S3ObjectLocation, s3ObjectUrl } from "./s3-object.js";
 export { AWS_SERVICE_HOSTS } from "./service-hosts.js";
 export { isValidSessionName, type SessionNameOption, sanitizeSessionName } from "./session-name.js";
 export { conditionKeyPrefix } from "./sts-errors.js";
+export { AWS_STS_HOSTS, AWS_STS_HOSTS_ANY_PARTITION } from "./sts-hosts.js";
 export type { StsTarget } from "./sts-request.js";
 export { parseStsError, parseStsResult, type StsError, type StsResult } from "./sts-response.js";

@@ -5,13 +5,13 @@
  * @packageDocumentation
  */
 import {
-  type AwsCredentials,
   type ExchangeContext,
   type ExchangeResult,
   FederationError,
   type Provider,
   type SubjectToken,
 } from "@fedkit/core";
+import type { AwsCredentials } from "./credentials.js";
 import { type EnvInput, toEnvGetter } from "./env.js";
 import { checkRegion, checkSamePartition, parseRoleArn, type RoleArn, stsEndpoint } from "./partition.js";
 import {

@@ -4,7 +4,6 @@
  * @packageDocumentation
  */
 import {
-  AWS_STS_HOSTS,
   type EndpointRule,
   type ExchangeContext,
   FederationError,
@@ -13,6 +12,7 @@ import {
 } from "@fedkit/core";
 import { type AwsPartition, partitionOf } from "./partition.js";
 import { type StsCallInfo, stsFailure } from "./sts-errors.js";
+import { AWS_STS_HOSTS } from "./sts-hosts.js";
 import { parseStsResult, peekErrorCode, StsParseError, type StsResult } from "./sts-response.js";
 
 /** Where STS calls go: the regional endpoint, or an opted-in custom one (the emulator, a VPC endpoint). @public */

@@ -7,10 +7,12 @@
 export {
   AZURE_AUTHORITY_HOSTS,
   AZURE_CUSTOMER_HOSTS,
+  AZURE_HOSTS_BY_CLOUD,
   AZURE_TOKEN_HOSTS,
   azureTokenHosts,
   DEFAULT_AUTHORITY_HOST,
   DEFAULT_EXCHANGE_AUDIENCE,
+  ENTRA_AUTHORITY_HOSTS,
   exchangeAudienceFor,
 } from "./clouds.js";
 export type {

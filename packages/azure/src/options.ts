@@ -5,8 +5,8 @@
  */
 
 import type { EndpointRule } from "@fedkit/core";
-import { checkEndpoint, ENTRA_AUTHORITY_HOSTS, FederationError } from "@fedkit/core";
-import { DEFAULT_AUTHORITY_HOST, exchangeAudienceFor } from "./clouds.js";
+import { checkEndpoint, FederationError } from "@fedkit/core";
+import { DEFAULT_AUTHORITY_HOST, ENTRA_AUTHORITY_HOSTS, exchangeAudienceFor } from "./clouds.js";
 import { type EnvGetter, readEnv, runtimeEnv } from "./env.js";
 
 /**

@@ -132,15 +132,16 @@ export function testProvider<C extends Credentials>(
         const { result, error, sends } = await exchangeOnlyThroughContext(fixture, fixture.subject);
         expect(error).toBeUndefined();
         expect(sends()).toBeGreaterThan(0);
-        const credentials = result?.credentials;
-        expect(["aws", "access-token"]).toContain(credentials?.kind ?? "none");
+        const credentials = result?.credentials as (Credentials & Record<string, unknown>) | undefined;
+        expect(typeof credentials?.kind).toBe("string");
+        expect(String(credentials?.kind).length).toBeGreaterThan(0);
         expect(credentials?.expiresAt ?? 0).toBeGreaterThan(Date.now());
-        if (credentials?.kind === "aws") {
-          expect(credentials.accessKeyId.length).toBeGreaterThan(0);
-          expect(credentials.secretAccessKey.length).toBeGreaterThan(0);
-          expect(credentials.sessionToken.length).toBeGreaterThan(0);
-        } else if (credentials?.kind === "access-token") {
-          expect(credentials.token.length).toBeGreaterThan(0);
+        // Whatever the shape, its secrets are there: no field the provider declared came back empty.
+        const fields = Object.entries(credentials ?? {}).filter(([name]) => name !== "kind");
+        expect(fields.length).toBeGreaterThan(1);
+        for (const [name, value] of fields) {
+          if (typeof value === "string")
+            expect(`${name}: ${value.length > 0 ? "set" : "empty"}`).toBe(`${name}: set`);
         }
       }));
 

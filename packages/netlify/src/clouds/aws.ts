@@ -1,5 +1,12 @@
-import { type AwsFetch, awsFetch, awsProvider, type PolicyDocument, parseRoleArn } from "@fedkit/aws";
-import type { AwsCredentials, Provider } from "@fedkit/core";
+import {
+  type AwsCredentials,
+  type AwsFetch,
+  awsFetch,
+  awsProvider,
+  type PolicyDocument,
+  parseRoleArn,
+} from "@fedkit/aws";
+import type { Provider } from "@fedkit/core";
 import type { TargetConfig } from "../config.js";
 import type { CloudPlugin, TrustInput } from "./types.js";
 
