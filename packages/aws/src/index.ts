@@ -4,9 +4,10 @@
  *
  * @packageDocumentation
  */
+
+export { defaultEnv, type EnvGetter, type EnvInput } from "@fedkit/core/provider";
 export { type AssumeRoleOptions, assumeRole } from "./assume-role.js";
 export type { AwsCredentials } from "./credentials.js";
-export { defaultEnv, type EnvGetter, type EnvInput } from "./env.js";
 export {
   type AwsFetch,
   type AwsFetchOptions,

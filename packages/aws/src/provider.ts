@@ -11,8 +11,8 @@ import {
   type Provider,
   type SubjectToken,
 } from "@fedkit/core";
+import { type EnvInput, toEnvGetter } from "@fedkit/core/provider";
 import type { AwsCredentials } from "./credentials.js";
-import { type EnvInput, toEnvGetter } from "./env.js";
 import { checkRegion, checkSamePartition, parseRoleArn, type RoleArn, stsEndpoint } from "./partition.js";
 import {
   checkPolicyArns,

@@ -25,7 +25,7 @@ export type {
 export { tokenCredential } from "./credential.js";
 export type { EntraError } from "./entra-error.js";
 export { parseEntraError } from "./entra-error.js";
-export type { EnvGetter } from "./env.js";
+export type { EnvGetter, EnvInput } from "@fedkit/core/provider";
 export type { AzureFetchOptions, FetchFn } from "./fetch.js";
 export { azureFetch } from "./fetch.js";
 export type { AzureProviderOptions } from "./options.js";
