@@ -4,6 +4,8 @@
  *
  * @packageDocumentation
  */
+
+export type { EnvGetter, EnvInput } from "@fedkit/core/provider";
 export {
   AZURE_AUTHORITY_HOSTS,
   AZURE_CUSTOMER_HOSTS,
@@ -25,7 +27,6 @@ export type {
 export { tokenCredential } from "./credential.js";
 export type { EntraError } from "./entra-error.js";
 export { parseEntraError } from "./entra-error.js";
-export type { EnvGetter, EnvInput } from "@fedkit/core/provider";
 export type { AzureFetchOptions, FetchFn } from "./fetch.js";
 export { azureFetch } from "./fetch.js";
 export type { AzureProviderOptions } from "./options.js";
