@@ -9,7 +9,6 @@
  */
 import {
   type AuthorizedFetch,
-  type AwsCredentials,
   authorizedFetch,
   type Clock,
   type Credentials,
@@ -17,6 +16,7 @@ import {
   type Provider,
   type SubjectTokenSource,
 } from "@fedkit/core";
+import type { AwsCredentials } from "./credentials.js";
 import { checkRegion } from "./partition.js";
 import { BUCKET_REGION_HEADER, checkUrlRegion, explainRedirect, regionError } from "./s3-region.js";
 import {

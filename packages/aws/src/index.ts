@@ -4,8 +4,10 @@
  *
  * @packageDocumentation
  */
+
+export { defaultEnv, type EnvGetter, type EnvInput } from "@fedkit/core/provider";
 export { type AssumeRoleOptions, assumeRole } from "./assume-role.js";
-export { defaultEnv, type EnvGetter, type EnvInput } from "./env.js";
+export type { AwsCredentials } from "./credentials.js";
 export {
   type AwsFetch,
   type AwsFetchOptions,
@@ -44,5 +46,6 @@ export { AWS_SERVICE_HOSTS } from "./service-hosts.js";
 export { isValidSessionName, type SessionNameOption, sanitizeSessionName } from "./session-name.js";
 export { AWS_TAGS_CLAIM, awsSessionTagsClaim } from "./session-tags.js";
 export { conditionKeyPrefix } from "./sts-errors.js";
+export { AWS_STS_HOSTS, AWS_STS_HOSTS_ANY_PARTITION } from "./sts-hosts.js";
 export type { StsTarget } from "./sts-request.js";
 export { parseStsError, parseStsResult, type StsError, type StsResult } from "./sts-response.js";

@@ -5,14 +5,14 @@
  * @packageDocumentation
  */
 import {
-  type AwsCredentials,
   type ExchangeContext,
   type ExchangeResult,
   FederationError,
   type Provider,
   type SubjectToken,
 } from "@fedkit/core";
-import { type EnvInput, toEnvGetter } from "./env.js";
+import { type EnvInput, toEnvGetter } from "@fedkit/core/provider";
+import type { AwsCredentials } from "./credentials.js";
 import { checkRegion, checkSamePartition, parseRoleArn, type RoleArn, stsEndpoint } from "./partition.js";
 import {
   checkPolicyArns,

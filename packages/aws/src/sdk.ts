@@ -4,7 +4,8 @@
  *
  * @packageDocumentation
  */
-import type { AwsCredentials, Provider } from "@fedkit/core";
+import type { Provider } from "@fedkit/core";
+import type { AwsCredentials } from "./credentials.js";
 import type { CredentialGetter, CredentialOptions } from "./fetch.js";
 
 /** The SDK's `AwsCredentialIdentity` (from `@smithy/types`), structurally. @public */

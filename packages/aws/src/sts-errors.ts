@@ -7,7 +7,7 @@
  */
 import {
   clockSkewHint,
-  FederationError,
+  type FederationError,
   type FederationErrorCode,
   type HttpResponse,
   measureClockSkew,
@@ -15,6 +15,7 @@ import {
   type SubjectToken,
   summarizeSubject,
 } from "@fedkit/core";
+import { cloudFailure, unreadableMessage } from "@fedkit/core/provider";
 import type { RoleArn } from "./partition.js";
 import { parseStsError, type StsError } from "./sts-response.js";
 
@@ -155,29 +156,13 @@ const BY_CODE: Record<string, Mapping> = {
  */
 export function stsFailure(response: HttpResponse, info: StsCallInfo): FederationError {
   const s = summarizeSubject(info.subject);
-  const requestId = response.headers.get("x-amzn-requestid") ?? undefined;
-  const base = {
-    provider: "aws",
-    status: response.status,
-    subject: s,
-    attempts: response.attempts,
-  } as const;
+  const failure = { provider: "aws", subject: s, requestIdHeaders: ["x-amzn-requestid"] } as const;
   let err: StsError;
   try {
     err = parseStsError(response.text);
   } catch (cause) {
-    const code: FederationErrorCode =
-      response.status === 429
-        ? "throttled"
-        : response.status >= 500
-          ? "provider_unavailable"
-          : "bad_response";
-    const type = response.headers.get("content-type") ?? "no content-type";
-    return new FederationError(
-      code,
-      `sts:${info.operation} answered HTTP ${response.status} (${type}) with a body that is not an STS error document`,
-      { ...base, requestId, retryable: code !== "bad_response", cause },
-    );
+    const message = unreadableMessage(`sts:${info.operation}`, response, "an STS error document");
+    return cloudFailure(response, { ...failure, message, cause });
   }
   const fallback: Mapping =
     response.status === 429
@@ -205,16 +190,16 @@ export function stsFailure(response: HttpResponse, info: StsCallInfo): Federatio
           info.subject,
         )
       : mapping.hint(info, s, err);
-  return new FederationError(
-    mapping.code,
-    `sts:${info.operation} for ${info.role.arn} refused ${what}: ${err.code}${err.message ? `: ${err.message}` : ""}`,
-    {
-      ...base,
-      cloudCode: err.code,
-      cloudMessage: err.message,
-      requestId: err.requestId ?? requestId,
-      retryable: mapping.retryable ?? false,
+  return cloudFailure(response, {
+    ...failure,
+    message: `sts:${info.operation} for ${info.role.arn} refused ${what}: ${err.code}${err.message ? `: ${err.message}` : ""}`,
+    refusal: {
+      code: mapping.code,
       hint,
+      retryable: mapping.retryable ?? false,
+      cloudCode: err.code,
+      ...(err.message !== undefined && { cloudMessage: err.message }),
+      ...(err.requestId !== undefined && { requestId: err.requestId }),
     },
-  );
+  });
 }

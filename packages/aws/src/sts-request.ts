@@ -4,15 +4,16 @@
  * @packageDocumentation
  */
 import {
-  AWS_STS_HOSTS,
   type EndpointRule,
   type ExchangeContext,
   FederationError,
   type HttpResponse,
   hostMatches,
 } from "@fedkit/core";
+import { formBody } from "@fedkit/core/provider";
 import { type AwsPartition, partitionOf } from "./partition.js";
 import { type StsCallInfo, stsFailure } from "./sts-errors.js";
+import { AWS_STS_HOSTS } from "./sts-hosts.js";
 import { parseStsResult, peekErrorCode, StsParseError, type StsResult } from "./sts-response.js";
 
 /** Where STS calls go: the regional endpoint, or an opted-in custom one (the emulator, a VPC endpoint). @public */
@@ -72,18 +73,12 @@ export function stsTarget(
 
 /** Encodes STS query parameters; `undefined` values are left out, lists become `.member.N`. @internal */
 export function stsForm(params: Record<string, string | number | readonly string[] | undefined>): string {
-  const form = new URLSearchParams();
+  const fields: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(params)) {
-    if (value === undefined) continue;
-    if (typeof value === "object") {
-      value.forEach((v, i) => {
-        form.append(`${name}.member.${i + 1}`, v);
-      });
-    } else {
-      form.append(name, String(value));
-    }
+    if (typeof value !== "object") fields[name] = value === undefined ? undefined : String(value);
+    else for (const [i, v] of value.entries()) fields[`${name}.member.${i + 1}`] = v;
   }
-  return form.toString();
+  return formBody(fields);
 }
 
 /**

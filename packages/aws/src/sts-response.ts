@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import type { AwsCredentials } from "@fedkit/core";
+import type { AwsCredentials } from "./credentials.js";
 import { parseXml, type XmlElement, xmlChild, xmlText } from "./xml.js";
 
 /** What a successful `AssumeRole*` answer carries. @public */

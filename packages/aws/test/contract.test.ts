@@ -36,21 +36,50 @@ async function fixture() {
       Statement: { Effect: "Allow", Principal: { AWS: role.arn }, Action: "sts:AssumeRole" },
     },
   });
-  const base = awsProvider({
+  const options = {
     roleArn: role.arn,
     region: "us-east-1",
     endpoint: emulator.urls.sts,
     allowCustomEndpoint: true,
     env: {},
-  });
+  } as const;
+  const base = awsProvider(options);
+  const other = `${role.arn.slice(0, role.arn.lastIndexOf("/"))}/other`;
+  // Every option that changes what the session may do, one at a time.
+  const baseVariants = {
+    roleArn: awsProvider({ ...options, roleArn: other }),
+    audience: awsProvider({ ...options, audience: "other-audience" }),
+    durationSeconds: awsProvider({ ...options, durationSeconds: 900 }),
+    policy: awsProvider({ ...options, policy: { Version: "2012-10-17", Statement: [] } }),
+    policyArns: awsProvider({ ...options, policyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] }),
+    sessionName: awsProvider({ ...options, sessionName: "other-session" }),
+    endpoint: awsProvider({ ...options, endpoint: `${emulator.urls.sts}/other` }),
+  };
   const subject = decodeSubjectToken(await emulator.idp.mint({ sub: "ok", aud: "sts.amazonaws.com" }));
   // The contract stubs globalThis.fetch during the exchange, which the in-process emulator would also use to
   // fetch the issuer's JWKS. One exchange beforehand warms its JWKS cache, as AWS caches keys too.
   await base.exchange(subject, createExchangeContext());
+  const chainedOptions = { roleArn: second.arn } as const;
   return {
     emulator,
     base,
-    chained: assumeRole(base, { roleArn: second.arn }),
+    sameBase: () => awsProvider({ ...options }),
+    baseVariants,
+    chained: assumeRole(base, chainedOptions),
+    sameChained: () => assumeRole(awsProvider({ ...options }), { ...chainedOptions }),
+    chainedVariants: {
+      base: assumeRole(baseVariants.roleArn, chainedOptions),
+      roleArn: assumeRole(base, { roleArn: other }),
+      externalId: assumeRole(base, { ...chainedOptions, externalId: "other" }),
+      tags: assumeRole(base, { ...chainedOptions, tags: { team: "other" } }),
+      sourceIdentity: assumeRole(base, { ...chainedOptions, sourceIdentity: "other" }),
+      durationSeconds: assumeRole(base, { ...chainedOptions, durationSeconds: 900 }),
+      policyArns: assumeRole(base, {
+        ...chainedOptions,
+        policyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
+      }),
+      sessionName: assumeRole(base, { ...chainedOptions, sessionName: "other-session" }),
+    },
     subject,
     rejectedSubject: decodeSubjectToken(await emulator.idp.mint({ sub: "not-ok", aud: "sts.amazonaws.com" })),
   };
@@ -62,6 +91,8 @@ testProvider(
     const fx = await fixture();
     return {
       provider: fx.base,
+      sameConfig: fx.sameBase,
+      permissionVariants: fx.baseVariants,
       subject: fx.subject,
       rejectedSubject: fx.rejectedSubject,
       close: () => fx.emulator.stop(),
@@ -76,6 +107,8 @@ testProvider(
     const fx = await fixture();
     return {
       provider: fx.chained,
+      sameConfig: fx.sameChained,
+      permissionVariants: fx.chainedVariants,
       subject: fx.subject,
       rejectedSubject: fx.rejectedSubject,
       close: () => fx.emulator.stop(),

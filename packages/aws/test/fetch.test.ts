@@ -1,5 +1,6 @@
-import type { AwsCredentials, Credentials, Provider } from "@fedkit/core";
+import type { Credentials, Provider } from "@fedkit/core";
 import { afterEach, describe, expect, it } from "vitest";
+import type { AwsCredentials } from "../src/credentials.js";
 import { awsFetch, type CredentialGetter } from "../src/fetch.js";
 import { awsProvider } from "../src/provider.js";
 import { BoundedMap } from "../src/signing.js";

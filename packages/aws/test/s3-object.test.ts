@@ -1,9 +1,10 @@
 // S3 keys are literal. s3ObjectUrl encodes a key exactly as the official AWS SDK does (the SDK is the oracle
 // here), the URL parser leaves that encoding alone, and keys no fetch can send as written are refused.
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import type { AwsCredentials, Credentials, Provider } from "@fedkit/core";
+import type { Credentials, Provider } from "@fedkit/core";
 import { FederationError } from "@fedkit/core";
 import { afterEach, describe, expect, it } from "vitest";
+import type { AwsCredentials } from "../src/credentials.js";
 import { awsFetch, type CredentialGetter } from "../src/fetch.js";
 import { awsProvider } from "../src/provider.js";
 import { s3ObjectUrl } from "../src/s3-object.js";

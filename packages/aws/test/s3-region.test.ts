@@ -1,9 +1,10 @@
 // Regions: a URL that names another region than the one signed for is refused before credentials are asked
 // for; S3's wrong-region answers (redirects with x-amz-bucket-region, 400 AuthorizationHeaderMalformed) become
 // typed errors naming the bucket's region; unknown but well-formed regions are accepted, malformed ones refused.
-import type { AwsCredentials, Credentials, Provider } from "@fedkit/core";
+import type { Credentials, Provider } from "@fedkit/core";
 import { FederationError, RedirectRefusedError } from "@fedkit/core";
 import { afterEach, describe, expect, it } from "vitest";
+import type { AwsCredentials } from "../src/credentials.js";
 import { awsFetch, type CredentialGetter } from "../src/fetch.js";
 import { KNOWN_AWS_REGIONS } from "../src/partition.js";
 import { awsProvider } from "../src/provider.js";

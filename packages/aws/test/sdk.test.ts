@@ -1,6 +1,7 @@
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import type { AwsCredentials, Credentials, Provider } from "@fedkit/core";
+import type { Credentials, Provider } from "@fedkit/core";
 import { afterEach, describe, expect, it } from "vitest";
+import type { AwsCredentials } from "../src/credentials.js";
 import type { CredentialGetter } from "../src/fetch.js";
 import { awsProvider } from "../src/provider.js";
 import { fromFederation } from "../src/sdk.js";

@@ -1,9 +1,10 @@
 // awsFetch through the shared hostile-case table: the same attacks as gcpFetch and azureFetch, with the session
 // token as the secret that must never reach a refused or redirect target.
-import type { AwsCredentials, Credentials, Provider } from "@fedkit/core";
+import type { Credentials, Provider } from "@fedkit/core";
 import { testAuthorizedFetchHostileCases } from "@fedkit/core/testing";
 import { describe, expect, it } from "vitest";
 import { serveLoopback } from "../../../test/support/loopback.js";
+import type { AwsCredentials } from "../src/credentials.js";
 import { awsFetch, type CredentialGetter } from "../src/fetch.js";
 import { awsProvider } from "../src/provider.js";
 

@@ -1,9 +1,10 @@
 // Signed requests carry the session token and a signature: awsFetch and presign sign only for AWS's official
 // service hosts over https, unless the caller opts an origin in with allowedOrigins. A refused host is refused
 // before any credentials are asked for.
-import type { AwsCredentials, Credentials, Provider } from "@fedkit/core";
+import type { Credentials, Provider } from "@fedkit/core";
 import { FederationError } from "@fedkit/core";
 import { afterEach, describe, expect, it } from "vitest";
+import type { AwsCredentials } from "../src/credentials.js";
 import { awsFetch, type CredentialGetter } from "../src/fetch.js";
 import { awsProvider } from "../src/provider.js";
 import { type FakeServer, startServer } from "./helpers.js";

@@ -1,8 +1,9 @@
 /// <reference types="node" />
 // Security: a SigV4-signed request carries the session token (x-amz-security-token) and a replayable signature.
 // fedkit never lets a redirect carry them anywhere: the redirect target must see no request at all.
-import type { AwsCredentials, Credentials, Provider } from "@fedkit/core";
+import type { Credentials, Provider } from "@fedkit/core";
 import { afterEach, describe, expect, it } from "vitest";
+import type { AwsCredentials } from "../src/credentials.js";
 import { awsFetch, type CredentialGetter } from "../src/fetch.js";
 import { awsProvider } from "../src/provider.js";
 import { type FakeServer, startServer } from "./helpers.js";

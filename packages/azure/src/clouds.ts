@@ -19,6 +19,35 @@ export const AZURE_AUTHORITY_HOSTS = {
   AzureGovernment: "https://login.microsoftonline.us",
 } as const;
 
+/**
+ * Official Entra authority hosts per Azure cloud: where a subject token goes as a client assertion. Where an
+ * Entra *access token* may go depends on its resource: {@link azureTokenHosts}.
+ *
+ * @example
+ * ```ts
+ * AZURE_HOSTS_BY_CLOUD.usgov.authority; // ["login.microsoftonline.us"]
+ * ```
+ * @public
+ */
+export const AZURE_HOSTS_BY_CLOUD = {
+  public: { authority: ["login.microsoftonline.com", "login.microsoft.com"] },
+  usgov: { authority: ["login.microsoftonline.us"] },
+  china: { authority: ["login.chinacloudapi.cn", "login.partner.microsoftonline.cn"] },
+} as const;
+
+/**
+ * Entra authority hosts of every Azure cloud (data for core's `checkEndpoint`).
+ *
+ * @example
+ * ```ts
+ * checkEndpoint("https://login.microsoftonline.com/", { cloud: "azure", officialHosts: ENTRA_AUTHORITY_HOSTS });
+ * ```
+ * @public
+ */
+export const ENTRA_AUTHORITY_HOSTS: readonly string[] = /* @__PURE__ */ Object.freeze([
+  ...new Set(Object.values(AZURE_HOSTS_BY_CLOUD).flatMap((cloud) => cloud.authority)),
+]);
+
 /** The default authority host: the public cloud. @public */
 export const DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com";
 

@@ -4,6 +4,8 @@
  * @packageDocumentation
  */
 
+import { readJsonObject } from "@fedkit/core/provider";
+
 /**
  * The fields of an Entra (v2 endpoint) error answer that fedkit reads.
  * @public
@@ -39,14 +41,8 @@ function text(value: unknown): string | undefined {
  * @public
  */
 export function parseEntraError(body: string): EntraError | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-  if (typeof json !== "object" || json === null) return undefined;
-  const record = json as Record<string, unknown>;
+  const record = readJsonObject(body);
+  if (record === undefined) return undefined;
   const error = text(record["error"]);
   if (error === undefined) return undefined;
   const rawDescription = text(record["error_description"]) ?? "";

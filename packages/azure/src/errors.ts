@@ -9,11 +9,12 @@
 import type { HttpResponse, SubjectToken } from "@fedkit/core";
 import {
   clockSkewHint,
-  FederationError,
+  type FederationError,
   type FederationErrorCode,
   measureClockSkew,
   type SubjectSummary,
 } from "@fedkit/core";
+import { cloudFailure, outageCode, unreadableMessage } from "@fedkit/core/provider";
 import { parseEntraError } from "./entra-error.js";
 
 /** What the hints need to know about the request. @internal */
@@ -109,40 +110,33 @@ export function isPropagationError(response: HttpResponse): boolean {
  */
 export function entraFailure(response: HttpResponse, context: HintContext): FederationError {
   const entra = parseEntraError(response.text);
-  const { status, attempts } = response;
+  const failure = { provider: "azure", subject: context.subject } as const;
+  const unavailable = "Entra is unavailable or throttling; try later.";
+  if (entra === undefined) {
+    const message = unreadableMessage("Entra", response, "an Entra error (JSON with an error field)");
+    return cloudFailure(response, { ...failure, message, unreadableHints: { unavailable } });
+  }
   // Outages and throttling are reported as such whatever the body says; they are worth retrying later.
-  const outage: FederationErrorCode | undefined =
-    status === 429 ? "throttled" : status >= 500 ? "provider_unavailable" : undefined;
-  const rule = outage || entra?.aadsts === undefined ? undefined : RULES[entra.aadsts];
+  const outage = outageCode(response.status);
+  const rule = outage || entra.aadsts === undefined ? undefined : RULES[entra.aadsts];
   const code =
     outage ??
     rule?.[0] ??
-    (entra === undefined
-      ? "bad_response"
-      : /^invalid_(request|scope)$/.test(entra.error)
-        ? "invalid_request"
-        : "access_denied");
-  const message = entra
-    ? `Entra refused the token request: ${entra.description || entra.error}`
-    : `Entra answered HTTP ${status} (${response.headers.get("content-type")}) without an error body`;
-  return new FederationError(code, message, {
-    provider: "azure",
-    status,
-    attempts,
-    subject: context.subject,
-    retryable: outage !== undefined || entra?.aadsts === 70021,
-    ...(rule
-      ? {
-          hint: hint(rule[1], context, context.token && measureClockSkew(response.headers, context.token)),
-        }
-      : outage
-        ? { hint: "Entra is unavailable or throttling; try later." }
-        : {}),
-    ...(entra && {
+    (/^invalid_(request|scope)$/.test(entra.error) ? "invalid_request" : "access_denied");
+  const hintText = rule
+    ? hint(rule[1], context, context.token && measureClockSkew(response.headers, context.token))
+    : outage && unavailable;
+  return cloudFailure(response, {
+    ...failure,
+    message: `Entra refused the token request: ${entra.description || entra.error}`,
+    refusal: {
+      code,
+      retryable: outage !== undefined || entra.aadsts === 70021,
+      ...(hintText && { hint: hintText }),
       cloudCode: entra.aadsts === undefined ? entra.error : `AADSTS${entra.aadsts}`,
       cloudMessage: entra.description,
       ...(entra.correlationId && { requestId: entra.correlationId }),
       ...(entra.traceId && { traceId: entra.traceId }),
-    }),
+    },
   });
 }

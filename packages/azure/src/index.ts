@@ -4,13 +4,17 @@
  *
  * @packageDocumentation
  */
+
+export type { EnvGetter, EnvInput } from "@fedkit/core/provider";
 export {
   AZURE_AUTHORITY_HOSTS,
   AZURE_CUSTOMER_HOSTS,
+  AZURE_HOSTS_BY_CLOUD,
   AZURE_TOKEN_HOSTS,
   azureTokenHosts,
   DEFAULT_AUTHORITY_HOST,
   DEFAULT_EXCHANGE_AUDIENCE,
+  ENTRA_AUTHORITY_HOSTS,
   exchangeAudienceFor,
 } from "./clouds.js";
 export type {
@@ -23,7 +27,6 @@ export type {
 export { tokenCredential } from "./credential.js";
 export type { EntraError } from "./entra-error.js";
 export { parseEntraError } from "./entra-error.js";
-export type { EnvGetter } from "./env.js";
 export type { AzureFetchOptions, FetchFn } from "./fetch.js";
 export { azureFetch } from "./fetch.js";
 export type { AzureProviderOptions } from "./options.js";

@@ -5,9 +5,9 @@
  */
 
 import type { EndpointRule } from "@fedkit/core";
-import { checkEndpoint, ENTRA_AUTHORITY_HOSTS, FederationError } from "@fedkit/core";
-import { DEFAULT_AUTHORITY_HOST, exchangeAudienceFor } from "./clouds.js";
-import { type EnvGetter, readEnv, runtimeEnv } from "./env.js";
+import { checkEndpoint, FederationError } from "@fedkit/core";
+import { type EnvInput, toEnvGetter } from "@fedkit/core/provider";
+import { DEFAULT_AUTHORITY_HOST, ENTRA_AUTHORITY_HOSTS, exchangeAudienceFor } from "./clouds.js";
 
 /**
  * Options of {@link azureProvider}.
@@ -43,8 +43,11 @@ export interface AzureProviderOptions {
    * which can be transient for a few minutes after a credential is created. Default 3; 1 disables the retry.
    */
   readonly propagationAttempts?: number;
-  /** Where the `AZURE_*` variables are read from. Default: the runtime's environment, read at creation. */
-  readonly env?: EnvGetter;
+  /**
+   * Where the `AZURE_*` variables are read from: a getter `(name) => value`, a record, or a function returning
+   * a record. Default: the runtime's environment, read at creation.
+   */
+  readonly env?: EnvInput;
 }
 
 /** Options after defaults and checks. @internal */
@@ -95,16 +98,16 @@ export function checkScope(scope: unknown): string {
  */
 export function resolveOptions(options: AzureProviderOptions): ResolvedAzureOptions {
   const scope = checkScope(options?.scope);
-  const env = options.env ?? runtimeEnv;
-  const clientId = options.clientId ?? readEnv(env, "AZURE_CLIENT_ID");
-  const tenantId = options.tenantId ?? readEnv(env, "AZURE_TENANT_ID");
+  const env = toEnvGetter(options.env);
+  const clientId = options.clientId ?? env("AZURE_CLIENT_ID");
+  const tenantId = options.tenantId ?? env("AZURE_TENANT_ID");
   if (!clientId?.trim()) throw config("azure: set clientId or AZURE_CLIENT_ID (the app's Application ID)");
   // Multi-tenant aliases cannot issue app-only tokens; a path character would change the token URL.
   if (!tenantId || !TENANT.test(tenantId) || MULTI_TENANT.has(tenantId.toLowerCase())) {
     throw config(`azure: set tenantId or AZURE_TENANT_ID to the Directory (tenant) ID (got ${tenantId})`);
   }
   const authorityHost = resolveAuthority(
-    options.authorityHost ?? readEnv(env, "AZURE_AUTHORITY_HOST") ?? DEFAULT_AUTHORITY_HOST,
+    options.authorityHost ?? env("AZURE_AUTHORITY_HOST") ?? DEFAULT_AUTHORITY_HOST,
   );
   const endpoint: EndpointRule = {
     cloud: "azure",

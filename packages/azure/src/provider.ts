@@ -6,6 +6,7 @@
 
 import type { AccessToken, ExchangeContext, ExchangeResult, Provider, SubjectToken } from "@fedkit/core";
 import { FederationError, redactResponse, summarizeSubject } from "@fedkit/core";
+import { firstHeader, formBody, readJsonObject } from "@fedkit/core/provider";
 import { entraFailure, isPropagationError } from "./errors.js";
 import {
   type AzureProviderOptions,
@@ -47,7 +48,7 @@ async function exchange(
   subject: SubjectToken,
   ctx: ExchangeContext,
 ): Promise<ExchangeResult<AccessToken>> {
-  const body = new URLSearchParams({
+  const body = formBody({
     client_id: o.clientId,
     scope: o.scope,
     grant_type: "client_credentials",
@@ -65,7 +66,7 @@ async function exchange(
     url: o.tokenUrl,
     method: "POST",
     headers,
-    body: body.toString(),
+    body,
     endpoint: o.endpoint,
     operation: "entra:token",
     isTransient: (res, attempt) => attempt < o.propagationAttempts && isPropagationError(res),
@@ -79,10 +80,7 @@ async function exchange(
     token: subject,
   };
   if (response.status !== 200) throw entraFailure(redactResponse(response, [subject.raw]), hints);
-  let json: Record<string, unknown> = {};
-  try {
-    json = JSON.parse(response.text);
-  } catch {}
+  const json = readJsonObject(response.text) ?? {};
   const token = json["access_token"];
   const expiresIn = seconds(json["expires_in"]);
   if (typeof token !== "string" || !token || expiresIn === undefined) {
@@ -99,7 +97,7 @@ async function exchange(
   }
   const refreshIn = seconds(json["refresh_in"]);
   const tokenType = typeof json["token_type"] === "string" ? json["token_type"] : "Bearer";
-  const correlation = response.headers.get("client-request-id") ?? response.headers.get("x-ms-request-id");
+  const correlation = firstHeader(response.headers, ["client-request-id", "x-ms-request-id"]);
   return {
     credentials: {
       kind: "access-token",
@@ -109,7 +107,7 @@ async function exchange(
       expiresAt: started + expiresIn * 1000,
     },
     ...(refreshIn !== undefined && refreshIn < expiresIn ? { refreshAt: started + refreshIn * 1000 } : {}),
-    ...(correlation === null ? {} : { requestId: correlation }),
+    ...(correlation === undefined ? {} : { requestId: correlation }),
   };
 }
 

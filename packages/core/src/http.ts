@@ -49,7 +49,7 @@ class DeadlineExceeded extends Error {
  * const ctx = createExchangeContext({ fetch: myFetch, retry: { maxAttempts: 2 } });
  * const res = await ctx.send({
  *   url: "https://sts.amazonaws.com/", method: "POST", body, operation: "sts:AssumeRoleWithWebIdentity",
- *   endpoint: { cloud: "aws", officialHosts: OFFICIAL_HOSTS.aws.sts },
+ *   endpoint: { cloud: "aws", officialHosts: ["sts.amazonaws.com"] },
  * });
  * ```
  * @public

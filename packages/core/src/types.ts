@@ -86,32 +86,40 @@ export interface SubjectTokenSource {
   peek?(): SubjectToken | undefined;
 }
 
-/** Fields every credential kind has. @public */
-export interface CredentialsBase {
+/**
+ * What every credential kind has. A provider extends it with its cloud's own shape (`@fedkit/aws`'s
+ * `AwsCredentials`, a SaaS API key, ...) and declares itself a `Provider<ThatKind>`; core only reads `kind` (to
+ * tell kinds apart in logs) and `expiresAt` (to cache and refresh). Every other field is treated as secret.
+ *
+ * @example
+ * ```ts
+ * interface ApiKey extends Credentials { readonly kind: "api-key"; readonly key: string }
+ * ```
+ * @public
+ */
+export interface Credentials {
+  /** Names the credential shape, e.g. `"aws"`, `"access-token"`. */
+  readonly kind: string;
   /** When the cloud says they stop working, in ms since the epoch. */
   readonly expiresAt: number;
 }
 
-/** Temporary AWS credentials from STS. All three values are secrets. @public */
-export interface AwsCredentials extends CredentialsBase {
-  readonly kind: "aws";
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken: string;
-  /** `AssumedRoleUser.Arn`, e.g. `arn:aws:sts::123456789012:assumed-role/reader/session`. */
-  readonly assumedRoleArn?: string;
-}
-
-/** An OAuth bearer access token (GCP, Entra). The token is a secret. @public */
-export interface AccessToken extends CredentialsBase {
+/**
+ * An OAuth 2.0 bearer access token (RFC 6749; GCP, Entra, any OAuth token endpoint). Cloud-neutral, so it stays
+ * in core for every OAuth-shaped provider. The token is a secret.
+ *
+ * @example
+ * ```ts
+ * const token: AccessToken = { kind: "access-token", token: "ya29...", tokenType: "Bearer", expiresAt: Date.now() + 3_600_000 };
+ * ```
+ * @public
+ */
+export interface AccessToken extends Credentials {
   readonly kind: "access-token";
   readonly token: string;
   readonly tokenType: string;
   readonly scopes?: readonly string[];
 }
-
-/** Any credential kind fedkit hands out. @public */
-export type Credentials = AwsCredentials | AccessToken;
 
 /** What the audit log records as the target of an exchange (no secrets). @public */
 export interface AuditTarget {

@@ -1,5 +1,4 @@
 import {
-  type AwsCredentials,
   createFederation,
   FederationError,
   memoryAudit,
@@ -9,7 +8,7 @@ import {
   staticToken,
 } from "@fedkit/core";
 import { describe, expect, it } from "vitest";
-import { deferred, denied, fakeProvider, jwt } from "./helpers.js";
+import { deferred, denied, fakeProvider, jwt, type TestAwsCredentials } from "./helpers.js";
 
 const AUD = "sts.amazonaws.com";
 const victimClaims = { iss: "https://idp.example", sub: "victim", aud: AUD, jti: "v-1" };
@@ -370,7 +369,7 @@ describe("audit events", () => {
   it("works with a custom cache", async () => {
     const cache = memoryCache({ max: 1 });
     const { federation } = setup({ cache });
-    const creds: AwsCredentials = await federation.getCredentials(
+    const creds: TestAwsCredentials = await federation.getCredentials(
       fakeProvider(),
       withToken(jwt({ ...victimClaims, exp: 1_700_003_600 })),
     );

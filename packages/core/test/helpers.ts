@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
-  type AwsCredentials,
   base64url,
+  type Credentials,
   decodeSubjectToken,
   type ExchangeContext,
   FederationError,
@@ -51,6 +51,14 @@ export function rawJwt(claims: Record<string, unknown>, signature = "c2ln"): str
   return `${enc({ alg: "RS256", typ: "JWT" })}.${enc({ iat: nowS, exp: nowS + 3600, ...claims })}.${signature}`;
 }
 
+/** AWS-shaped credentials: core knows no cloud, so its tests declare the shape a provider would. */
+export interface TestAwsCredentials extends Credentials {
+  readonly kind: "aws";
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+}
+
 export interface FakeProviderOptions {
   key?: string;
   audience?: string;
@@ -64,7 +72,10 @@ export interface FakeProviderOptions {
 export function fakeProvider(options: FakeProviderOptions = {}) {
   const subjects: SubjectToken[] = [];
   let calls = 0;
-  const provider: Provider<AwsCredentials> & { readonly calls: number; readonly subjects: SubjectToken[] } = {
+  const provider: Provider<TestAwsCredentials> & {
+    readonly calls: number;
+    readonly subjects: SubjectToken[];
+  } = {
     cloud: "aws",
     key: options.key ?? "role=arn:aws:iam::123456789012:role/reader",
     audience: options.audience ?? "sts.amazonaws.com",

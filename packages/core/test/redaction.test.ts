@@ -7,7 +7,6 @@ import {
   createFederation,
   decodeSubjectToken,
   FederationError,
-  OFFICIAL_HOSTS,
   type Provider,
   type SubjectToken,
   staticToken,
@@ -15,6 +14,9 @@ import {
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { jwt, rawJwt } from "./helpers.js";
+
+/** STS-like host patterns: core checks any table; the real ones are @fedkit/aws's. */
+const STS_HOSTS = ["sts.amazonaws.com", "sts.*.amazonaws.com"];
 
 const secret = fc.stringMatching(/^[A-Za-z0-9_-]{16,48}$/);
 
@@ -110,7 +112,7 @@ async function observe(
           method: "POST",
           body: `WebIdentityToken=${subject.raw}`,
           operation: "sts:AssumeRoleWithWebIdentity",
-          endpoint: { cloud: "aws", officialHosts: OFFICIAL_HOSTS.aws.sts },
+          endpoint: { cloud: "aws", officialHosts: STS_HOSTS },
         });
       }
       return {
@@ -198,7 +200,7 @@ describe("redaction (property)", () => {
         method: "POST",
         body: "WebIdentityToken=very-secret-token-value",
         operation: "sts:AssumeRoleWithWebIdentity",
-        endpoint: { cloud: "aws", officialHosts: OFFICIAL_HOSTS.aws.sts },
+        endpoint: { cloud: "aws", officialHosts: STS_HOSTS },
       })
       .catch((e: unknown) => e)) as FederationError;
     expect(error.code).toBe("network");

@@ -1,5 +1,4 @@
 import {
-  type AwsCredentials,
   type CacheEntry,
   type CacheObservation,
   createFederation,
@@ -15,6 +14,7 @@ import {
 } from "@fedkit/core";
 import { testSharedStore } from "@fedkit/core/testing";
 import { describe, expect, it } from "vitest";
+import type { TestAwsCredentials } from "./helpers.js";
 import { fakeProvider, jwt } from "./helpers.js";
 
 /** A Map as a store, with `SET NX PX` semantics for leases (what Redis does, in memory). */
@@ -126,7 +126,7 @@ describe("importCacheKeySet", () => {
   });
 });
 
-function entryAt(t: number, id: string, lifetime = 3_600_000): CacheEntry<AwsCredentials> {
+function entryAt(t: number, id: string, lifetime = 3_600_000): CacheEntry<TestAwsCredentials> {
   return {
     credentials: {
       kind: "aws",

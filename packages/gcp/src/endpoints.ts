@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { checkEndpoint, type EndpointRule, FederationError, GCP_HOSTS, hostMatches } from "@fedkit/core";
+import { checkEndpoint, type EndpointRule, FederationError, hostMatches } from "@fedkit/core";
 import type { GcpProviderOptions } from "./options.js";
 import {
   checkServiceAccount,
@@ -12,6 +12,29 @@ import {
   type WorkloadIdentityProviderName,
   workloadIdentityProvider,
 } from "./resource.js";
+
+/**
+ * Official Google hosts (STS, IAM Credentials, APIs) in the default universe: where a subject token or an access
+ * token may go without an opt-in (data for core's `checkEndpoint`).
+ *
+ * @example
+ * ```ts
+ * checkEndpoint("https://sts.googleapis.com/v1/token", { cloud: "gcp", officialHosts: GCP_HOSTS.sts });
+ * ```
+ * @public
+ */
+export const GCP_HOSTS: {
+  readonly sts: readonly string[];
+  readonly iamcredentials: readonly string[];
+  readonly apis: readonly string[];
+} = /* @__PURE__ */ Object.freeze({
+  sts: /* @__PURE__ */ Object.freeze(["sts.googleapis.com", "sts.mtls.googleapis.com"]),
+  iamcredentials: /* @__PURE__ */ Object.freeze([
+    "iamcredentials.googleapis.com",
+    "iamcredentials.mtls.googleapis.com",
+  ]),
+  apis: /* @__PURE__ */ Object.freeze(["*.googleapis.com"]),
+});
 
 /** The settled configuration of a GCP provider: every default applied, every URL checked. @internal */
 export interface ResolvedGcp {

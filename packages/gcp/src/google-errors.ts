@@ -8,7 +8,7 @@
  */
 import {
   clockSkewHint,
-  FederationError,
+  type FederationError,
   type FederationErrorCode,
   type HttpResponse,
   measureClockSkew,
@@ -16,6 +16,7 @@ import {
   type SubjectToken,
   summarizeSubject,
 } from "@fedkit/core";
+import { cloudFailure, outageCode, readJsonObject } from "@fedkit/core/provider";
 import type { ResolvedGcp } from "./endpoints.js";
 import { principalForSubject } from "./resource.js";
 
@@ -27,23 +28,10 @@ export interface GoogleAnswer {
 
 /** Parses a body as JSON when it is JSON; never throws. @internal */
 export function readAnswer(response: HttpResponse): GoogleAnswer {
-  const contentType = response.headers.get("content-type") ?? "";
-  const text = response.text.trim();
-  if (!text.startsWith("{")) return { json: undefined, contentType };
-  try {
-    const json: unknown = JSON.parse(text);
-    return {
-      json: json !== null && typeof json === "object" ? (json as Record<string, unknown>) : undefined,
-      contentType,
-    };
-  } catch {
-    return { json: undefined, contentType };
-  }
+  return { json: readJsonObject(response.text), contentType: response.headers.get("content-type") ?? "" };
 }
 
-function requestId(response: HttpResponse): string | undefined {
-  return response.headers.get("x-goog-request-id") ?? response.headers.get("x-request-id") ?? undefined;
-}
+const REQUEST_ID_HEADERS = ["x-goog-request-id", "x-request-id"];
 
 function describeBody(response: HttpResponse, answer: GoogleAnswer): string {
   const type = answer.contentType || "no content-type";
@@ -56,23 +44,15 @@ function describeBody(response: HttpResponse, answer: GoogleAnswer): string {
  * @internal
  */
 export function unreadable(response: HttpResponse, answer: GoogleAnswer, operation: string): FederationError {
-  const base = {
+  return cloudFailure(response, {
     provider: "gcp",
-    status: response.status,
-    attempts: response.attempts,
-    requestId: requestId(response),
-  };
-  if (response.status >= 500 || response.status === 429) {
-    const code: FederationErrorCode = response.status === 429 ? "throttled" : "provider_unavailable";
-    return new FederationError(code, `${operation} answered ${describeBody(response, answer)}`, {
-      ...base,
-      retryable: true,
-      hint: "Google (or a proxy in front of it) is failing or throttling; retry later. Check https://status.cloud.google.com.",
-    });
-  }
-  return new FederationError("bad_response", `${operation} answered ${describeBody(response, answer)}`, {
-    ...base,
-    hint: "Expected JSON from Google; a proxy or a wrong endpoint URL may be in the way.",
+    message: `${operation} answered ${describeBody(response, answer)}`,
+    requestIdHeaders: REQUEST_ID_HEADERS,
+    unreadableHints: {
+      unavailable:
+        "Google (or a proxy in front of it) is failing or throttling; retry later. Check https://status.cloud.google.com.",
+      other: "Expected JSON from Google; a proxy or a wrong endpoint URL may be in the way.",
+    },
   });
 }
 
@@ -97,24 +77,22 @@ export function stsError(
   const names = `pool "${provider.poolId}", provider "${provider.providerId}" (${provider.resource})`;
   const [code, hint] = classifySts(error, description, subject, resolved, names);
   const skew = code === "expired_subject_token" ? measureClockSkew(response.headers, token) : undefined;
-  return new FederationError(
-    code,
-    `Google STS refused the token exchange: ${error}${description ? `: ${description}` : ""}`,
-    {
-      provider: "gcp",
-      status: response.status,
+  return cloudFailure(response, {
+    provider: "gcp",
+    message: `Google STS refused the token exchange: ${error}${description ? `: ${description}` : ""}`,
+    subject,
+    requestIdHeaders: REQUEST_ID_HEADERS,
+    refusal: {
+      code,
       cloudCode: error,
       cloudMessage: description,
-      requestId: requestId(response),
-      attempts: response.attempts,
       retryable: response.status >= 500,
-      subject,
       hint:
         code === "expired_subject_token"
           ? clockSkewHint("Google STS", hint === "not_yet_valid" ? "not_yet_valid" : "expired", skew, token)
           : hint,
     },
-  );
+  });
 }
 
 /** invalid_grant descriptions → code and what to fix, first match wins. */
@@ -221,22 +199,20 @@ export function iamError(
     ? principalForSubject(resolved.provider, subject.sub)
     : "the federated principal";
   const [code, hint] = IAM_RULES[cloudCode] ?? [
-    response.status === 429 ? "throttled" : response.status >= 500 ? "provider_unavailable" : "access_denied",
+    outageCode(response.status) ?? "access_denied",
     "IAM Credentials answered {code} for {sa}.",
   ];
-  return new FederationError(
-    code,
-    `IAM Credentials ${operation} for ${sa} failed: ${cloudCode}${cloudMessage ? `: ${cloudMessage}` : ""}`,
-    {
-      provider: "gcp",
-      status: response.status,
+  return cloudFailure(response, {
+    provider: "gcp",
+    message: `IAM Credentials ${operation} for ${sa} failed: ${cloudCode}${cloudMessage ? `: ${cloudMessage}` : ""}`,
+    subject,
+    requestIdHeaders: REQUEST_ID_HEADERS,
+    refusal: {
+      code,
       cloudCode,
       cloudMessage,
-      requestId: requestId(response),
-      attempts: response.attempts,
-      retryable: response.status >= 500 || response.status === 429,
-      subject,
+      retryable: outageCode(response.status) !== undefined,
       hint: fill(hint, { sa, principal, code: cloudCode, op: operation }),
     },
-  );
+  });
 }

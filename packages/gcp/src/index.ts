@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 
-export { GCP_CUSTOMER_HOSTS, gcpBearerHosts } from "./endpoints.js";
+export { GCP_CUSTOMER_HOSTS, GCP_HOSTS, gcpBearerHosts } from "./endpoints.js";
 export { type ExternalAccountConfig, fromExternalAccount } from "./external-account.js";
 export { type GcpFetchOptions, gcpFetch } from "./fetch.js";
 export { gcpIdTokenProvider } from "./id-token.js";

@@ -3,7 +3,9 @@
  *
  * @packageDocumentation
  */
+
 import { type ExchangeContext, FederationError, redactResponse, type SubjectToken } from "@fedkit/core";
+import { formBody } from "@fedkit/core/provider";
 import type { ResolvedGcp } from "./endpoints.js";
 import { readAnswer, stsError, unreadable } from "./google-errors.js";
 
@@ -41,17 +43,18 @@ export async function stsExchange(
   scopes: readonly string[],
   ctx: ExchangeContext,
 ): Promise<FederatedToken> {
-  const form = new URLSearchParams({
+  const form = formBody({
     grant_type: TOKEN_EXCHANGE_GRANT,
     audience: resolved.provider.resource,
     scope: scopes.join(" "),
     requested_token_type: ACCESS_TOKEN_TYPE,
     subject_token: subject.raw,
     subject_token_type: SUBJECT_TYPE[resolved.subjectTokenType],
+    options:
+      resolved.workforcePoolUserProject === undefined
+        ? undefined
+        : JSON.stringify({ userProject: resolved.workforcePoolUserProject }),
   });
-  if (resolved.workforcePoolUserProject !== undefined) {
-    form.set("options", JSON.stringify({ userProject: resolved.workforcePoolUserProject }));
-  }
   const response = await ctx.send({
     url: resolved.stsUrl,
     method: "POST",
@@ -59,7 +62,7 @@ export async function stsExchange(
       "content-type": "application/x-www-form-urlencoded;charset=UTF-8",
       "x-goog-api-client": metricsHeader(resolved),
     },
-    body: form.toString(),
+    body: form,
     endpoint: resolved.stsRule,
     operation: "gcp:sts.token",
   });

@@ -150,7 +150,7 @@ describe("per-user federation against the emulator", () => {
         status: object.status,
         body: await object.text(),
         user: user.userHash,
-        key: (creds as { accessKeyId: string }).accessKeyId,
+        key: (creds as unknown as { accessKeyId: string }).accessKeyId,
       });
     });
     files = (request) =>

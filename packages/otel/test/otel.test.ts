@@ -1,7 +1,7 @@
 import {
   type AuditEvent,
-  type AwsCredentials,
   base64url,
+  type Credentials,
   createFederation,
   encryptedCache,
   FederationError,
@@ -29,6 +29,14 @@ import {
   SimpleSpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
 import { describe, expect, it } from "vitest";
+
+/** A credential of this test's own (secrets included, to prove none is exported). */
+interface AwsCredentials extends Credentials {
+  readonly kind: "aws";
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+}
 
 /** The SDK with in-memory exporters: what a user's OTLP exporter would receive. */
 function sdk() {

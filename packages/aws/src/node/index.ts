@@ -5,8 +5,10 @@
  *
  * @packageDocumentation
  */
+
 import { FederationError, type SubjectTokenSource } from "@fedkit/core";
 import { fileToken } from "@fedkit/core/node";
+import { toEnvGetter } from "@fedkit/core/provider";
 import { type AwsProvider, type AwsProviderOptions, awsProvider } from "../provider.js";
 
 /** What {@link fromWebIdentityEnv} returns: the provider and the token-file source to pair it with. @public */
@@ -35,7 +37,7 @@ export function fromWebIdentityEnv(
   options: AwsProviderOptions & { readonly tokenFile?: string } = {},
 ): WebIdentityEnv {
   const env = options.env ?? process.env;
-  const read = (name: string) => (typeof env === "function" ? env(name) : env[name]) || undefined;
+  const read = toEnvGetter(env);
   const tokenFile = options.tokenFile ?? read("AWS_WEB_IDENTITY_TOKEN_FILE");
   if (!tokenFile) {
     throw new FederationError("config", "AWS_WEB_IDENTITY_TOKEN_FILE is not set", {

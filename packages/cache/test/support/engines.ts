@@ -1,6 +1,14 @@
 // Engines ("isolates") sharing one store, a counting provider, and unsigned subject tokens: what the driver
 // suites use to prove single flight and outage behaviour through the real engine.
-import { type AwsCredentials, base64url, type Provider, utf8 } from "@fedkit/core";
+import { base64url, type Credentials, type Provider, utf8 } from "@fedkit/core";
+
+/** AWS-shaped credentials of this suite's own (core knows no cloud's credential type). */
+export interface AwsCredentials extends Credentials {
+  readonly kind: "aws";
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+}
 
 /** An unsigned JWT for `sub`, valid for a day (an `unverified` token: its cache key is its hash). */
 export function subjectJwt(sub: string): string {

@@ -3,10 +3,19 @@
  *
  * @packageDocumentation
  */
-import type { AwsCredentials, CacheEntry, CredentialCache } from "../types.js";
+import type { CacheEntry, CredentialCache, Credentials } from "../types.js";
+
+/** A credential shape of this suite's own: a cache stores any provider's kind, secrets included. */
+interface TestCredentials extends Credentials {
+  readonly kind: "aws";
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+}
+
 import type { TestApi } from "./api.js";
 
-function entry(id: string, expiresAt = Date.now() + 3_600_000): CacheEntry<AwsCredentials> {
+function entry(id: string, expiresAt = Date.now() + 3_600_000): CacheEntry<TestCredentials> {
   return {
     credentials: {
       kind: "aws",
@@ -57,9 +66,9 @@ export function testCredentialCache(
       await cache.set("fedkit:v1:a", entry("a"), 3_600_000);
       await cache.set("fedkit:v1:b", entry("b"), 3_600_000);
       const a = await cache.get("fedkit:v1:a");
-      expect((a?.credentials as AwsCredentials | undefined)?.secretAccessKey).toBe("secret-a");
+      expect((a?.credentials as TestCredentials | undefined)?.secretAccessKey).toBe("secret-a");
       const b = await cache.get("fedkit:v1:b");
-      expect((b?.credentials as AwsCredentials | undefined)?.secretAccessKey).toBe("secret-b");
+      expect((b?.credentials as TestCredentials | undefined)?.secretAccessKey).toBe("secret-b");
     });
 
     it("overwrites an entry under the same key", async () => {
@@ -67,7 +76,7 @@ export function testCredentialCache(
       await cache.set("fedkit:v1:a", entry("a"), 3_600_000);
       await cache.set("fedkit:v1:a", entry("c"), 3_600_000);
       const got = await cache.get("fedkit:v1:a");
-      expect((got?.credentials as AwsCredentials | undefined)?.secretAccessKey).toBe("secret-c");
+      expect((got?.credentials as TestCredentials | undefined)?.secretAccessKey).toBe("secret-c");
     });
 
     it("deletes an entry, and deleting an unknown key is harmless", async () => {
@@ -82,7 +91,7 @@ export function testCredentialCache(
       const cache = await factory();
       for (let i = 0; i < 50; i++) await cache.set(`fedkit:v1:k${i}`, entry(`k${i}`), 3_600_000);
       const last = await cache.get("fedkit:v1:k49");
-      expect((last?.credentials as AwsCredentials | undefined)?.secretAccessKey).toBe("secret-k49");
+      expect((last?.credentials as TestCredentials | undefined)?.secretAccessKey).toBe("secret-k49");
     });
   });
 }

@@ -9,7 +9,16 @@ import { memoryAudit } from "../audit/memory.js";
 import { type EncryptedCacheStorage, encryptedCache } from "../cache/encrypted.js";
 import { type CacheKeySet, generateCacheKeySet, importCacheKeySet } from "../cache/keyset.js";
 import { tieredCache } from "../cache/tiered.js";
-import type { AwsCredentials, CacheEntry } from "../types.js";
+import type { CacheEntry, Credentials } from "../types.js";
+
+/** A credential shape of this suite's own, secrets included: a shared store holds any provider's kind. */
+interface StoredCredentials extends Credentials {
+  readonly kind: "aws";
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+}
+
 import { base64url } from "../util/encoding.js";
 import type { TestApi } from "./api.js";
 import { testCredentialCache } from "./cache.js";
@@ -26,7 +35,7 @@ export interface SharedStoreFixture {
   readonly leaseTtlMs?: number;
 }
 
-function entry(id: string, expiresAt: number): CacheEntry<AwsCredentials> {
+function entry(id: string, expiresAt: number): CacheEntry<StoredCredentials> {
   return {
     credentials: {
       kind: "aws",

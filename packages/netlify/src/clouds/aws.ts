@@ -1,5 +1,6 @@
 import {
   AWS_TAGS_CLAIM,
+  type AwsCredentials,
   type AwsFetch,
   awsFetch,
   awsProvider,
@@ -7,7 +8,7 @@ import {
   type PolicyDocument,
   parseRoleArn,
 } from "@fedkit/aws";
-import type { AwsCredentials, Provider } from "@fedkit/core";
+import type { Provider } from "@fedkit/core";
 import type { TargetConfig } from "../config.js";
 import type { CloudPlugin, TrustInput } from "./types.js";
 

@@ -1,0 +1,45 @@
+/**
+ * The official AWS STS hosts: where a subject token may go without an opt-in (data for core's `checkEndpoint`).
+ *
+ * @packageDocumentation
+ */
+
+/**
+ * Official AWS STS hosts per partition (host patterns as `hostMatches` reads them).
+ *
+ * @example
+ * ```ts
+ * checkEndpoint("https://sts.eu-west-1.amazonaws.com/", { cloud: "aws", officialHosts: AWS_STS_HOSTS.aws });
+ * ```
+ * @public
+ */
+export const AWS_STS_HOSTS = {
+  aws: [
+    "sts.amazonaws.com",
+    "sts.*.amazonaws.com",
+    "sts-fips.*.amazonaws.com",
+    "sts.*.api.aws",
+    "sts-fips.*.api.aws",
+  ],
+  "aws-cn": ["sts.*.amazonaws.com.cn", "sts.*.api.amazonwebservices.com.cn"],
+  "aws-us-gov": [
+    "sts.us-gov-west-1.amazonaws.com",
+    "sts.us-gov-east-1.amazonaws.com",
+    "sts-fips.*.amazonaws.com",
+  ],
+  "aws-iso": ["sts.*.c2s.ic.gov"],
+  "aws-iso-b": ["sts.*.sc2s.sgov.gov"],
+} as const;
+
+/**
+ * The official STS hosts of every partition, for a caller that does not know its partition.
+ *
+ * @example
+ * ```ts
+ * checkEndpoint("https://sts.amazonaws.com/", { cloud: "aws", officialHosts: AWS_STS_HOSTS_ANY_PARTITION });
+ * ```
+ * @public
+ */
+export const AWS_STS_HOSTS_ANY_PARTITION: readonly string[] = /* @__PURE__ */ Object.freeze([
+  ...new Set(Object.values(AWS_STS_HOSTS).flat()),
+]);

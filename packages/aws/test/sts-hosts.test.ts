@@ -1,0 +1,36 @@
+// AWS's own STS host table (moved out of core): official hosts of every partition pass core's checkEndpoint, and
+// names near them do not.
+import { checkEndpoint } from "@fedkit/core";
+import { describe, expect, it } from "vitest";
+import { AWS_STS_HOSTS, AWS_STS_HOSTS_ANY_PARTITION } from "../src/index.js";
+
+const any = { cloud: "aws", officialHosts: AWS_STS_HOSTS_ANY_PARTITION };
+
+describe("AWS STS hosts", () => {
+  it.each([
+    "https://sts.amazonaws.com/",
+    "https://sts.eu-west-1.amazonaws.com/",
+    "https://sts-fips.us-east-1.amazonaws.com/",
+    "https://sts.eu-west-1.api.aws/",
+    "https://sts.cn-north-1.amazonaws.com.cn/",
+    "https://sts.us-gov-west-1.amazonaws.com/",
+  ])("accepts the official host %s", (url) => {
+    expect(checkEndpoint(url, any).href).toBe(url);
+  });
+
+  it.each([
+    "https://sts.amazonaws.com.evil.example/",
+    "https://evil-bucket.s3.amazonaws.com/",
+    "https://a.b.amazonaws.com/",
+  ])("refuses %s", (url) => {
+    expect(() => checkEndpoint(url, any)).toThrow("official");
+  });
+
+  it("keeps each partition to its own hosts", () => {
+    const china = { cloud: "aws", officialHosts: AWS_STS_HOSTS["aws-cn"] };
+    expect(() => checkEndpoint("https://sts.eu-west-1.amazonaws.com/", china)).toThrow("official");
+    expect(checkEndpoint("https://sts.cn-north-1.amazonaws.com.cn/", china).host).toBe(
+      "sts.cn-north-1.amazonaws.com.cn",
+    );
+  });
+});

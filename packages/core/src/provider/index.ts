@@ -1,0 +1,46 @@
+/**
+ * `@fedkit/core/provider`: the toolkit a provider is built from. A provider supplies only what is specific to its
+ * service — its host table, its request, its credential shape, its error table — and takes the rest from here:
+ *
+ * - the one environment reader ({@link defaultEnv}, {@link toEnvGetter});
+ * - the host rule mechanism ({@link checkEndpoint}, {@link hostMatches}) and, after the exchange, the one
+ *   {@link authorizedFetch} that attaches credentials only on allowed hosts;
+ * - one mapping from a failed answer to a `FederationError` ({@link cloudFailure}, {@link outageCode});
+ * - the small steps every provider repeats ({@link formBody}, {@link readJsonObject}, {@link expiresAtFromLifetime},
+ *   {@link summarizeSubject}, clock-skew hints);
+ * - and, in `@fedkit/core/testing`, the provider contract suite (`testProvider`) every provider runs.
+ *
+ * `docs/architecture.md` ("Writing a provider") builds a complete provider on it.
+ *
+ * @packageDocumentation
+ */
+export {
+  type AuthorizeContext,
+  type AuthorizedFetch,
+  type AuthorizedFetchOptions,
+  authorizedFetch,
+} from "../authorized-fetch.js";
+export { clockSkewHint, measureClockSkew } from "../clock-skew.js";
+export { checkEndpoint, hostMatches, isLoopbackOrigin } from "../endpoints.js";
+export { FederationError, type FederationErrorCode, type SubjectSummary } from "../errors.js";
+export { summarizeSubject } from "../tokens.js";
+export type {
+  AccessToken,
+  Credentials,
+  EndpointRule,
+  ExchangeContext,
+  ExchangeResult,
+  HttpRequest,
+  HttpResponse,
+  Provider,
+  SubjectToken,
+} from "../types.js";
+export { expiresAtFromLifetime, firstHeader, formBody, readJsonObject } from "./answer.js";
+export { defaultEnv, type EnvGetter, type EnvInput, type EnvRecord, toEnvGetter } from "./env.js";
+export {
+  type CloudFailure,
+  type CloudRefusal,
+  cloudFailure,
+  outageCode,
+  unreadableMessage,
+} from "./failure.js";
