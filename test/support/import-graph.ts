@@ -108,6 +108,9 @@ export const LAYERS: Readonly<Record<string, Layer>> = {
   "@fedkit/issuer": "issuer",
   // OpenAI, Anthropic, OpenRouter, RFC 8693/7523: providers of SaaS tokens, on core like the clouds.
   "@fedkit/oauth": "provider",
+  // Shared-cache drivers and the OpenTelemetry sink plug into core's cache and audit interfaces.
+  "@fedkit/cache": "plugin",
+  "@fedkit/otel": "plugin",
   "@fedkit/netlify": "adapter",
   "@fedkit/emulator": "emulator",
   "@fedkit/cli": "tool",
@@ -127,7 +130,6 @@ const ALLOWED: Readonly<Record<Layer, readonly Layer[]>> = {
 
 function layerOf(name: string, layers: Readonly<Record<string, Layer>>): Layer | undefined {
   if (layers[name] !== undefined) return layers[name];
-  if (/^@fedkit\/(cache-|otel)/.test(name)) return "plugin";
   return undefined;
 }
 
