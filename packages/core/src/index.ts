@@ -16,8 +16,8 @@ export { type RedirectDetails, RedirectRefusedError } from "./authorized-fetch-a
 export * from "./cache/encrypted.js";
 export * from "./cache/keyset.js";
 export * from "./cache/memory.js";
-export { clockSkewHint, measureClockSkew } from "./clock-skew.js";
 export * from "./cache/tiered.js";
+export { clockSkewHint, measureClockSkew } from "./clock-skew.js";
 export * from "./endpoints.js";
 export { deriveCacheKey } from "./engine/keys.js";
 export { DEFAULT_REFRESH_POLICY, type RefreshPolicy, resolveRefreshPolicy } from "./engine/policy.js";

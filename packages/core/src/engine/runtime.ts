@@ -12,8 +12,8 @@ import type { CacheOutcome, Clock, Provider, Scheduler, SubjectToken, TokenReque
 import { defaultRandom, randomId } from "../util/random.js";
 import { monotonicMs } from "../util/time.js";
 import { buildEvent, type EventInput } from "./events.js";
+import { FailureMemory } from "./failures.js";
 import { KeyMemo } from "./keys.js";
-import { NegativeCache } from "./negative.js";
 import type { FederationOptions, GetCredentialsOptions } from "./options.js";
 import { resolveRefreshPolicy } from "./policy.js";
 
@@ -29,7 +29,7 @@ export function createRuntime(options: FederationOptions) {
   const retry = resolveRetryPolicy(options.retry);
   const policy = resolveRefreshPolicy(options.refresh);
   const keys = new KeyMemo();
-  const negative = new NegativeCache(policy);
+  const failures = new FailureMemory(keys, policy);
   const pending = new Set<Promise<unknown>>();
   /** Token requests without a signal are immutable: one per audience, not one per call. */
   const byAudience = new Map<string, TokenRequest>();
@@ -67,17 +67,6 @@ export function createRuntime(options: FederationOptions) {
     return call.labels === undefined ? options.labels : { ...options.labels, ...call.labels };
   }
 
-  /** Keys under which failures of this (provider, token) are remembered. */
-  async function negativeKeys(provider: Provider, token: SubjectToken) {
-    const tokenKey = `token\0${provider.cloud}\0${provider.key}\0${await keys.rawHash(token)}`;
-    // An unverified token could be anyone's: its availability failures must not block other subjects.
-    const availabilityKey =
-      token.trust === "unverified"
-        ? `availability\0${tokenKey}`
-        : `availability\0${provider.cloud}\0${provider.key}`;
-    return { tokenKey, availabilityKey };
-  }
-
   async function refuse(
     provider: Provider,
     token: SubjectToken | undefined,
@@ -113,13 +102,12 @@ export function createRuntime(options: FederationOptions) {
     retry,
     policy,
     keys,
-    negative,
+    failures,
     pending,
     track,
     emit,
     tokenRequest,
     labelsOf,
-    negativeKeys,
     refuse,
   };
 }
