@@ -16,7 +16,12 @@ import type { CacheEntry, Credentials, Provider, SubjectToken, SubjectTokenSourc
 import { monotonicMs } from "./util/time.js";
 import { MAX_SUBJECT_TOKEN_LENGTH, tooLong } from "./util/token-size.js";
 
-export type { Federation, FederationOptions, GetCredentialsOptions } from "./engine/options.js";
+export type {
+  Federation,
+  FederationLimits,
+  FederationOptions,
+  GetCredentialsOptions,
+} from "./engine/options.js";
 
 const NO_OPTIONS: GetCredentialsOptions = Object.freeze({});
 

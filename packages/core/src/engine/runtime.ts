@@ -5,10 +5,19 @@
  * @packageDocumentation
  */
 import { consoleAudit } from "../audit/console.js";
+import { evictionAudit } from "../audit/evictions.js";
 import { memoryCache } from "../cache/memory.js";
 import { FederationError } from "../errors.js";
 import { resolveRetryPolicy } from "../retry.js";
-import type { CacheOutcome, Clock, Provider, Scheduler, SubjectToken, TokenRequest } from "../types.js";
+import type {
+  AuditSink,
+  CacheOutcome,
+  Clock,
+  Provider,
+  Scheduler,
+  SubjectToken,
+  TokenRequest,
+} from "../types.js";
 import { defaultRandom, randomId } from "../util/random.js";
 import { monotonicMs } from "../util/time.js";
 import { buildEvent, type EventInput } from "./events.js";
@@ -22,9 +31,9 @@ export type Runtime = ReturnType<typeof createRuntime>;
 
 /** Resolves the options of a federation and builds its shared state. @internal */
 export function createRuntime(options: FederationOptions) {
-  const cache = options.cache ?? memoryCache({ ...(options.now ? { now: options.now } : {}) });
   const audit = options.audit ?? consoleAudit();
   const now: Clock = options.now ?? (() => Date.now());
+  const cache = options.cache ?? defaultCache(options, audit, now);
   const random = options.random ?? defaultRandom;
   const retry = resolveRetryPolicy(options.retry);
   const policy = resolveRefreshPolicy(options.refresh);
@@ -110,6 +119,22 @@ export function createRuntime(options: FederationOptions) {
     labelsOf,
     refuse,
   };
+}
+
+/** The isolate-memory cache of a federation without one, bounded by `limits` and audited when it evicts. */
+function defaultCache(options: FederationOptions, audit: AuditSink, now: Clock) {
+  const max = options.limits?.cacheMaxEntries ?? 1000;
+  const onEvict = evictionAudit({
+    audit,
+    table: "credential-cache",
+    max,
+    now,
+    ...(options.limits?.evictionAuditIntervalMs === undefined
+      ? {}
+      : { intervalMs: options.limits.evictionAuditIntervalMs }),
+    ...(options.labels ? { labels: options.labels } : {}),
+  });
+  return memoryCache({ max, now, onEvict });
 }
 
 /** Wraps anything thrown into a FederationError without its message (it may hold a secret). @internal */
