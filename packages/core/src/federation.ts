@@ -107,22 +107,31 @@ export function createFederation(options: FederationOptions = {}): Federation {
     return fresh.credentials as C;
   }
 
-  /** A source without `peek`: its token comes asynchronously, then the same hit path as every other source. */
-  async function viaSource<C extends Credentials>(
+  /**
+   * A source without `peek`: its token comes asynchronously, then the same hit path as every other source.
+   * Not `async`: one `then` on the source's promise, no extra async frame on the adapter's hit path.
+   */
+  function viaSource<C extends Credentials>(
     provider: Provider<C>,
     source: SubjectTokenSource,
     call: GetCredentialsOptions,
   ): Promise<C> {
-    assertProvider(provider as Provider);
-    let token: SubjectToken;
+    let pending: Promise<SubjectToken>;
     try {
-      token = await source.getToken(rt.tokenRequest(provider.audience, call.signal));
+      assertProvider(provider as Provider);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    try {
+      pending = source.getToken(rt.tokenRequest(provider.audience, call.signal));
     } catch (error) {
       return refuse(provider, undefined, error, call, "miss", monotonicMs());
     }
-    const credentials = lookup.held(provider as Provider, token, call);
-    if (credentials !== undefined) return credentials as C;
-    return slowPath(provider, token, call);
+    return pending.then(
+      (token) =>
+        (lookup.held(provider as Provider, token, call) as C | undefined) ?? slowPath(provider, token, call),
+      (error: unknown) => refuse(provider, undefined, error, call, "miss", monotonicMs()),
+    );
   }
 
   return {
