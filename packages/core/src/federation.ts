@@ -5,23 +5,23 @@
  * @packageDocumentation
  */
 import { coordinatedExchange } from "./engine/coordinate.js";
-import { refusedByNegativeCache } from "./engine/negative.js";
+import { Lookup } from "./engine/lookup.js";
 import type { Federation, FederationOptions, GetCredentialsOptions } from "./engine/options.js";
+import { RefreshScheduler } from "./engine/refresh.js";
 import { createRuntime, raceAbort } from "./engine/runtime.js";
+import { SingleFlight } from "./engine/single-flight.js";
 import { FederationError } from "./errors.js";
 import { checkTokenTimes } from "./tokens.js";
-import type {
-  CacheEntry,
-  CredentialCache,
-  Credentials,
-  Provider,
-  SubjectToken,
-  SubjectTokenSource,
-} from "./types.js";
+import type { CacheEntry, Credentials, Provider, SubjectToken, SubjectTokenSource } from "./types.js";
 import { monotonicMs } from "./util/time.js";
 import { MAX_SUBJECT_TOKEN_LENGTH, tooLong } from "./util/token-size.js";
 
-export type { Federation, FederationOptions, GetCredentialsOptions } from "./engine/options.js";
+export type {
+  Federation,
+  FederationLimits,
+  FederationOptions,
+  GetCredentialsOptions,
+} from "./engine/options.js";
 
 const NO_OPTIONS: GetCredentialsOptions = Object.freeze({});
 
@@ -40,64 +40,25 @@ function assertProvider(provider: Provider): void {
 }
 
 /**
- * Creates the engine.
+ * Creates the engine. Its parts: {@link Lookup} (the one hit path), {@link SingleFlight} (one exchange per key),
+ * {@link RefreshScheduler} (background refreshes), the failure memory (`rt.failures`) and the cross-isolate
+ * coordination of a shared cache (`coordinatedExchange`).
  *
  * @example
  * ```ts
  * const federation = createFederation({ source: envToken("OIDC_TOKEN") });
- * const creds = await federation.getCredentials(awsRole({ roleArn, region: "eu-west-1" }));
+ * const creds = await federation.getCredentials(awsProvider({ roleArn, region: "eu-west-1" }));
  * ```
  * @public
  */
 export function createFederation(options: FederationOptions = {}): Federation {
   const rt = createRuntime(options);
-  const { cache, audit, now, policy, keys, negative, pending, refuse } = rt;
-  const inflight = new Map<string, Promise<CacheEntry>>();
-  /** Keys whose background refresh failed recently: hits skip starting another until this time. */
-  const refreshHold = new Map<string, number>();
-  const skewMs = policy.clockSkewSeconds * 1000;
+  const { cache, audit, now, policy, keys, failures, pending, refuse } = rt;
+  const flights = new SingleFlight<CacheEntry>();
+  const refresher = new RefreshScheduler(rt, flights);
+  const lookup = new Lookup(rt, refresher);
 
-  function startRefresh(
-    provider: Provider,
-    token: SubjectToken,
-    key: string,
-    call: GetCredentialsOptions,
-  ): void {
-    if (inflight.has(key)) return;
-    const hold = refreshHold.get(key);
-    if (hold !== undefined && now() < hold) return;
-    // Deferred to a microtask so not even the synchronous start of the exchange runs on the caller's path.
-    const flight = Promise.resolve().then(async () => {
-      const neg = await rt.negativeKeys(provider, token);
-      const blocked = negative.check([neg.tokenKey, neg.availabilityKey], now());
-      // Backing off: the held credentials are still served; a caller that waits for this flight sees why.
-      if (blocked !== undefined) {
-        refreshHold.set(key, now() + blocked.retryInMs);
-        throw refusedByNegativeCache(blocked.error, blocked.retryInMs);
-      }
-      return coordinatedExchange(rt, provider, token, key, "refresh", call);
-    });
-    inflight.set(key, flight);
-    const done = () => {
-      if (inflight.get(key) === flight) inflight.delete(key);
-    };
-    flight.then(
-      () => {
-        refreshHold.delete(key);
-        done();
-      },
-      () => {
-        // The negative cache decides when to try again; until then hits do not even start a refresh.
-        const holdUntil = refreshHold.get(key);
-        if (holdUntil === undefined || holdUntil <= now()) refreshHold.set(key, now() + policy.negativeTtlMs);
-        while (refreshHold.size > 1024) refreshHold.delete(refreshHold.keys().next().value as string);
-        done();
-      },
-    );
-    rt.track(flight, call.scheduler);
-  }
-
-  /** An exchange that first consults the negative cache: a remembered failure is refused (and audited) once. */
+  /** An exchange that first consults the failure memory: a remembered failure is refused (and audited). */
   async function guardedExchange(
     provider: Provider,
     token: SubjectToken,
@@ -105,21 +66,13 @@ export function createFederation(options: FederationOptions = {}): Federation {
     call: GetCredentialsOptions,
   ) {
     const started = monotonicMs();
-    const neg = await rt.negativeKeys(provider, token);
-    const blocked = negative.check([neg.tokenKey, neg.availabilityKey], now());
-    if (blocked !== undefined) {
-      return refuse(
-        provider,
-        token,
-        refusedByNegativeCache(blocked.error, blocked.retryInMs),
-        call,
-        "negative",
-        started,
-      );
-    }
+    const remembered = failures.check(await failures.keysOf(provider, token, key), now());
+    if (remembered !== undefined)
+      return refuse(provider, token, failures.refusal(remembered), call, "negative", started);
     return coordinatedExchange(rt, provider, token, key, "miss", call);
   }
 
+  /** Past the hit path: check the token, derive its key, read an asynchronous cache, or join/start the exchange. */
   async function slowPath<C extends Credentials>(
     provider: Provider<C>,
     token: SubjectToken,
@@ -144,103 +97,41 @@ export function createFederation(options: FederationOptions = {}): Federation {
     }
     const t = now();
     if (entry !== undefined && t < entry.expiresAt - policy.safetyMarginMs) {
-      if (t >= entry.refreshAt) startRefresh(provider as Provider, token, key, call);
+      // An asynchronous cache answered: the same refresh rule as the hit path.
+      if (t >= entry.refreshAt) refresher.start(provider as Provider, token, key, call);
       return entry.credentials as C;
     }
-    // No await between this lookup and the registration below: the first cold caller registers, the rest join.
-    let flight = inflight.get(key);
-    if (flight === undefined) {
-      const registered = guardedExchange(provider as Provider, token, key, call);
-      flight = registered;
-      inflight.set(key, registered);
-      const done = () => {
-        if (inflight.get(key) === registered) inflight.delete(key);
-      };
-      registered.then(done, done);
-    }
+    // No await between this lookup and the registration: the first cold caller registers, the rest join.
+    const flight = flights.run(key, () => guardedExchange(provider as Provider, token, key, call));
     const fresh = await raceAbort(flight, call.signal, provider.cloud);
     return fresh.credentials as C;
   }
 
   /**
-   * A one-entry front cache: the last (token, provider) served and until when it may be served again without
-   * looking anything up: the earliest of the token's expiry, the safety margin and the refresh time. Past that
-   * the normal path runs (cache read, refresh start). Repeated calls thus cost a few comparisons and one clock read.
+   * A source without `peek`: its token comes asynchronously, then the same hit path as every other source.
+   * Not `async`: one `then` on the source's promise, no extra async frame on the adapter's hit path.
    */
-  let hot:
-    | {
-        token: SubjectToken;
-        provider: Provider;
-        providerKey: string;
-        key: string;
-        credentials: Credentials;
-        promise: Promise<Credentials>;
-        until: number;
-      }
-    | undefined;
-
-  /** Held credentials for (provider, token) if the key is known and they are outside the safety margin. */
-  function held(
-    provider: Provider,
-    token: SubjectToken,
-    call: GetCredentialsOptions,
-  ): Credentials | undefined {
-    const t = now();
-    const front = hot;
-    const same =
-      front !== undefined &&
-      front.token === token &&
-      front.provider === provider &&
-      front.providerKey === provider.key;
-    if (same && t < front.until) return front.credentials;
-    const key = same ? front.key : keys.peek(token, provider);
-    if (key === undefined) return undefined;
-    const { exp, nbf } = token.claims;
-    // No exp, no held credentials: the slow path refuses such a token (checkTokenTimes).
-    if (typeof exp !== "number") return undefined;
-    const tokenUntil = exp * 1000 + skewMs;
-    if (tokenUntil <= t || (typeof nbf === "number" && nbf * 1000 - skewMs > t)) return undefined;
-    let entry: ReturnType<CredentialCache["get"]>;
-    try {
-      entry = cache.get(key);
-    } catch {
-      return undefined;
-    }
-    if (entry === undefined || entry instanceof Promise || t >= entry.expiresAt - policy.safetyMarginMs)
-      return undefined;
-    if (t >= entry.refreshAt) {
-      startRefresh(provider, token, key, call);
-    } else {
-      const until = Math.min(tokenUntil, entry.expiresAt - policy.safetyMarginMs, entry.refreshAt);
-      const credentials = entry.credentials;
-      hot = {
-        token,
-        provider,
-        providerKey: provider.key,
-        key,
-        credentials,
-        promise: Promise.resolve(credentials),
-        until,
-      };
-    }
-    return entry.credentials;
-  }
-
-  async function viaSource<C extends Credentials>(
+  function viaSource<C extends Credentials>(
     provider: Provider<C>,
     source: SubjectTokenSource,
     call: GetCredentialsOptions,
   ): Promise<C> {
-    assertProvider(provider as Provider);
-    let token: SubjectToken;
+    let pending: Promise<SubjectToken>;
     try {
-      token = await source.getToken(rt.tokenRequest(provider.audience, call.signal));
+      assertProvider(provider as Provider);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    try {
+      pending = source.getToken(rt.tokenRequest(provider.audience, call.signal));
     } catch (error) {
       return refuse(provider, undefined, error, call, "miss", monotonicMs());
     }
-    const credentials = held(provider as Provider, token, call);
-    if (credentials !== undefined) return credentials as C;
-    return slowPath(provider, token, call);
+    return pending.then(
+      (token) =>
+        (lookup.held(provider as Provider, token, call) as C | undefined) ?? slowPath(provider, token, call),
+      (error: unknown) => refuse(provider, undefined, error, call, "miss", monotonicMs()),
+    );
   }
 
   return {
@@ -261,24 +152,13 @@ export function createFederation(options: FederationOptions = {}): Federation {
           ),
         );
       }
-      // The hit path: a source with the token at hand, a known key, held credentials: no await, no hashing.
       let peeked: SubjectToken | undefined;
       try {
         peeked = source.peek?.();
         if (peeked === undefined) return viaSource(provider, source, options_);
-        // The front cache, inline: same token and provider as the last hit, and still before its deadline.
-        const front = hot;
-        if (
-          front !== undefined &&
-          front.token === peeked &&
-          front.provider === provider &&
-          front.providerKey === provider.key &&
-          now() < front.until
-        ) {
-          // One already-resolved promise per front entry, shared by every hit: no allocation per call.
-          return front.promise as Promise<C>;
-        }
-        const credentials = held(provider as Provider, peeked, options_);
+        const hot = lookup.hot(peeked, provider as Provider);
+        if (hot !== undefined) return hot as Promise<C>;
+        const credentials = lookup.held(provider as Provider, peeked, options_);
         if (credentials !== undefined) return Promise.resolve(credentials as C);
       } catch {
         // A source or cache that throws synchronously takes the slow path, which turns it into a rejection.

@@ -80,10 +80,14 @@ export function createExchangeContext(options: ExchangeContextOptions = {}): Cou
       for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
         if (signal.aborted) throw stopped(options.signal, request, attempt - 1, lastFailure);
         const remaining = policy.deadlineMs - (monotonicMs() - startedAt);
-        const attemptSignal = AbortSignal.any([
-          signal,
-          AbortSignal.timeout(Math.max(1, Math.ceil(Math.min(policy.attemptTimeoutMs, remaining)))),
-        ]);
+        // The attempt timeout runs until the response headers only: a cloud that answers slowly but surely is
+        // not aborted to send the same request again; its body is bounded by the overall deadline.
+        const attemptTimer = new AbortController();
+        const timer = setTimeout(
+          () => attemptTimer.abort(),
+          Math.max(1, Math.ceil(Math.min(policy.attemptTimeoutMs, remaining))),
+        );
+        const attemptSignal = AbortSignal.any([signal, attemptTimer.signal]);
         attempts++;
         let response: HttpResponse;
         try {
@@ -93,7 +97,7 @@ export function createExchangeContext(options: ExchangeContextOptions = {}): Cou
             body: request.body,
             redirect: "error",
             signal: attemptSignal,
-          });
+          }).finally(() => clearTimeout(timer));
           if (res.status >= 300 && res.status < 400) {
             await res.body?.cancel().catch(() => {});
             throw redirected(request, attempt, { status: res.status });

@@ -5,6 +5,7 @@
  */
 
 export * from "./audit/console.js";
+export { type EvictionAuditOptions, evictionAudit } from "./audit/evictions.js";
 export * from "./audit/memory.js";
 export {
   type AuthorizeContext,

@@ -8,8 +8,9 @@ import { mergeNumbers } from "./util/numbers.js";
 import { randomFraction } from "./util/random.js";
 
 /**
- * How `ctx.send()` retries. Defaults ({@link DEFAULT_RETRY_POLICY}) fit an edge request: at most 3 attempts,
- * 3 s per attempt, 8 s in all.
+ * How `ctx.send()` retries. Defaults ({@link DEFAULT_RETRY_POLICY}) fit an edge request: at most 3 attempts
+ * within an overall deadline of 8 s. An attempt is retried when it fails (network error, 5xx, 429), never
+ * aborted while the cloud is still answering just to send the same request again.
  * @public
  */
 export interface RetryPolicy {
@@ -19,7 +20,11 @@ export interface RetryPolicy {
   baseDelayMs: number;
   /** Cap of one backoff delay. Default 2000. */
   maxDelayMs: number;
-  /** Timeout of one attempt, headers and body. Default 3000. */
+  /**
+   * How long one attempt may wait for the response headers before it is abandoned and retried. The body is then
+   * read under the overall deadline only. Default 8000 (= the deadline: an attempt stops only at the deadline,
+   * so a slow cloud answering in 4 s is served by one request, not aborted and asked three times).
+   */
   attemptTimeoutMs: number;
   /** Overall deadline of one exchange (all its requests, retries and delays). Default 8000. */
   deadlineMs: number;
@@ -32,7 +37,7 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
   maxAttempts: 3,
   baseDelayMs: 100,
   maxDelayMs: 2000,
-  attemptTimeoutMs: 3000,
+  attemptTimeoutMs: 8000,
   deadlineMs: 8000,
   maxResponseBytes: 262_144,
 });

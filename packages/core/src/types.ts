@@ -280,7 +280,13 @@ export interface CacheCoordination {
 }
 
 /** Kinds of audit events. @public */
-export type AuditEventType = "exchange" | "refresh" | "refusal" | "failure" | "cache_unavailable";
+export type AuditEventType =
+  | "exchange"
+  | "refresh"
+  | "refusal"
+  | "failure"
+  | "cache_unavailable"
+  | "cache_eviction";
 
 /** How the cache took part in the call the event describes. @public */
 export type CacheOutcome = "miss" | "hit" | "stale" | "refresh" | "negative" | "shared";

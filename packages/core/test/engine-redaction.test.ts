@@ -111,7 +111,7 @@ describe("engine: the subject token never leaves through a failed exchange", () 
     expect(error.cause).toBe(cause);
   });
 
-  it("a failure remembered for all subjects never shows one subject's token to another", async () => {
+  it("an outage seen by one subject never shows its token to another, tried or refused", async () => {
     const { federation } = setup();
     const alice = jwt(claims, "verified", "YWxpY2Utc2lnbmF0dXJl");
     const bob = jwt({ ...claims, sub: "bob" }, "verified", "Ym9iLXNpZ25hdHVyZQ");
@@ -126,9 +126,11 @@ describe("engine: the subject token never leaves through a failed exchange", () 
       },
     });
     await failure(federation.getCredentials(provider, { source: staticToken(alice) }));
+    // Bob's own exchange is tried (failure memory is per subject), then remembered for him alone.
+    const tried = await failure(federation.getCredentials(provider, { source: staticToken(bob) }));
     const refused = await failure(federation.getCredentials(provider, { source: staticToken(bob) }));
-    expect(provider.calls).toBe(1);
+    expect(provider.calls).toBe(2);
     expect(refused.message).toContain("remembered failure");
-    expect(inspect(refused, { depth: 20 })).not.toContain(alice.raw);
+    for (const error of [tried, refused]) expect(inspect(error, { depth: 20 })).not.toContain(alice.raw);
   });
 });

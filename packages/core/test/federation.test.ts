@@ -3,6 +3,7 @@ import {
   FederationError,
   memoryAudit,
   memoryCache,
+  type Provider,
   type Scheduler,
   type SubjectToken,
   staticToken,
@@ -171,20 +172,79 @@ describe("single flight", () => {
     expect(provider.calls).toBe(2);
   });
 
-  it("keys availability errors by provider for verified subjects", async () => {
-    const { federation } = setup();
+  it("remembers availability errors per (subject, target): a new subject gets its own attempt", async () => {
+    const { federation, audit } = setup();
     const outage = new FederationError("provider_unavailable", "STS 503", {
       provider: "aws",
       status: 503,
       retryable: true,
     });
     const provider = fakeProvider({ behave: () => Promise.reject(outage) });
-    const a = jwt({ ...victimClaims, sub: "a", exp: 1_700_003_600 }, "verified");
-    const b = jwt({ ...victimClaims, sub: "b", exp: 1_700_003_600 }, "verified");
-    await federation.getCredentials(provider, withToken(a)).catch(() => undefined);
-    const error = await federation.getCredentials(provider, withToken(b)).catch((e: unknown) => e);
-    expect((error as FederationError).code).toBe("provider_unavailable");
-    expect(provider.calls).toBe(1);
+    const subjects = Array.from({ length: 20 }, (_, i) =>
+      jwt({ ...victimClaims, sub: `s${i}`, exp: 1_700_003_600 }, "verified"),
+    );
+    for (const s of subjects) await federation.getCredentials(provider, withToken(s)).catch(() => undefined);
+    // Twenty subjects, twenty exchanges: nobody is refused for another subject's failure.
+    expect(provider.calls).toBe(20);
+    expect(audit.events.filter((e) => e.cache === "negative")).toHaveLength(0);
+    // The same subject again, within its backoff: refused from memory, no exchange.
+    const again = await federation.getCredentials(provider, withToken(subjects[0]!)).catch((e: unknown) => e);
+    expect((again as FederationError).code).toBe("provider_unavailable");
+    expect((again as FederationError).message).toContain("remembered failure");
+    expect(provider.calls).toBe(20);
+  });
+
+  it("remembers availability errors per target too: another role of the same subject is tried", async () => {
+    const { federation } = setup();
+    const outage = new FederationError("provider_unavailable", "STS 503", { provider: "aws", status: 503 });
+    const down = fakeProvider({ key: "role-a", behave: () => Promise.reject(outage) });
+    const up = fakeProvider({ key: "role-b" });
+    const token = jwt({ ...victimClaims, exp: 1_700_003_600 }, "verified");
+    await federation.getCredentials(down, withToken(token)).catch(() => undefined);
+    expect((await federation.getCredentials(up, withToken(token))).kind).toBe("aws");
+  });
+
+  it("after an outage, a new subject's exchange is tried with one attempt instead of retries", async () => {
+    // Every request answers 503; each subject's fetches are counted through the token in the body.
+    const fetches: string[] = [];
+    const fetch = async (_url: string | URL | Request, init?: RequestInit) => {
+      fetches.push(String(init?.body));
+      return new Response("busy", { status: 503 });
+    };
+    const provider: Provider<TestAwsCredentials> = {
+      ...fakeProvider(),
+      async exchange(subject, ctx) {
+        const res = await ctx.send({
+          url: "https://sts.amazonaws.com/",
+          method: "POST",
+          body: String(subject.claims.sub),
+          operation: "sts:AssumeRoleWithWebIdentity",
+          endpoint: { cloud: "aws", officialHosts: ["sts.amazonaws.com"] },
+        });
+        throw new FederationError("provider_unavailable", `STS ${res.status}`, { provider: "aws" });
+      },
+    };
+    const retry = { baseDelayMs: 1, maxDelayMs: 1 };
+    const { federation } = setup({ fetch, retry });
+    const other = setup({ fetch, retry }).federation;
+    const token = (sub: string, trust: "verified" | "unverified" = "verified") =>
+      withToken(
+        jwt(
+          { ...victimClaims, sub, exp: 1_700_003_600 },
+          trust,
+          trust === "unverified" ? "Zm9yZ2Vk" : undefined,
+        ),
+      );
+    // A forged (unverified) token's outage shortens nobody's retries: "a" still gets its 3 attempts.
+    await other.getCredentials(provider, token("forged", "unverified")).catch(() => undefined);
+    await other.getCredentials(provider, token("a")).catch(() => undefined);
+    // In a federation where "a" (verified) just found STS down, "b" is still tried, once.
+    await federation.getCredentials(provider, token("a")).catch(() => undefined);
+    await federation.getCredentials(provider, token("b")).catch(() => undefined);
+    const count = (sub: string) => fetches.filter((b) => b === sub).length;
+    expect(count("forged")).toBe(3);
+    expect(count("a")).toBe(6);
+    expect(count("b")).toBe(1);
   });
 });
 

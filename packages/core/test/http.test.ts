@@ -1,4 +1,4 @@
-import { createExchangeContext, FederationError, type HttpRequest } from "@fedkit/core";
+import { createExchangeContext, DEFAULT_RETRY_POLICY, FederationError, type HttpRequest } from "@fedkit/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { loopback } from "./helpers.js";
 
@@ -107,6 +107,29 @@ describe("ctx.send retry classes", () => {
     );
     expect(res.text).toBe("ok");
     expect(res.attempts).toBe(2);
+  });
+
+  it("by default waits for a slow answer within the deadline: one request, not one per attempt", async () => {
+    // A slow cloud (scaled down: answers in 400 ms against a 1 s deadline, where the old 3-of-8 s ratio timed out).
+    const s = await server((_req, res) => setTimeout(() => res.writeHead(200).end("slow but sure"), 400));
+    const res = await createExchangeContext({ retry: { ...fast, deadlineMs: 1000 } }).send(request(s.origin));
+    expect(res.text).toBe("slow but sure");
+    expect(s.requests).toHaveLength(1);
+    // The default attempt timeout is the deadline itself: the 4 s STS is asked once and answers within 8 s.
+    expect(DEFAULT_RETRY_POLICY.attemptTimeoutMs).toBe(DEFAULT_RETRY_POLICY.deadlineMs);
+  });
+
+  it("the attempt timeout stops at the headers: a body still arriving is not aborted to ask again", async () => {
+    const s = await server((_req, res) => {
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.write("part-1;");
+      setTimeout(() => res.end("part-2"), 300);
+    });
+    const res = await createExchangeContext({
+      retry: { ...fast, attemptTimeoutMs: 100, deadlineMs: 2000 },
+    }).send(request(s.origin));
+    expect(res.text).toBe("part-1;part-2");
+    expect(s.requests).toHaveLength(1);
   });
 
   it("rejects with timeout at the overall deadline, however many attempts are left", async () => {

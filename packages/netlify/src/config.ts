@@ -3,6 +3,7 @@ import {
   type Clock,
   type CredentialCache,
   FederationError,
+  type FederationLimits,
   type FetchLike,
   type RandomSource,
   type SubjectTokenSource,
@@ -125,6 +126,12 @@ export interface RuntimeOptions {
   readonly random?: RandomSource;
   readonly cache?: CredentialCache;
   readonly audit?: AuditSink;
+  /**
+   * Bounds of the isolate's tables: `cacheMaxEntries` (default memory cache, default 1000) and `userSources`
+   * (per-user token sources kept per deploy context, default 512). Past either, the least recently created
+   * goes, its user's next call mints or exchanges again, and a `cache_eviction` audit event says so.
+   */
+  readonly limits?: FederationLimits & { readonly userSources?: number };
 }
 
 /**

@@ -1,6 +1,7 @@
 import {
   type Credentials,
   createFederation,
+  evictionAudit,
   type Federation,
   FederationError,
   type Provider,
@@ -68,11 +69,13 @@ interface IsolateState {
   readonly federation: Federation;
   readonly providers: Map<string, Provider>;
   readonly sources: Map<string, SubjectTokenSource>;
+  /** Bound of `sources`, and what reports an eviction past it. */
+  readonly maxSources: number;
+  readonly evictedSource: () => void;
   readonly env: (name: string) => string | undefined;
 }
 
 const states = new WeakMap<FedkitConfig, Map<string, IsolateState>>();
-const MAX_SOURCES = 512;
 
 /** The deploy context to run as: Netlify's, or `FEDKIT_CONTEXT` when Netlify says `dev` or nothing. @internal */
 export function resolveContext(
@@ -123,8 +126,19 @@ function isolateState(config: FedkitConfig, platform: PlatformRequest): IsolateS
     ...(runtime.fetch ? { fetch: runtime.fetch } : {}),
     ...(runtime.now ? { now: runtime.now } : {}),
     ...(runtime.random ? { random: runtime.random } : {}),
+    ...(runtime.limits ? { limits: runtime.limits } : {}),
   });
-  state = { issuer, federation, providers: new Map(), sources: new Map(), env };
+  const maxSources = runtime.limits?.userSources ?? 512;
+  if (!Number.isInteger(maxSources) || maxSources < 1)
+    throw new TypeError(`fedkit: runtime.limits.userSources must be an integer >= 1, got ${maxSources}`);
+  const evictedSource = evictionAudit({
+    audit: federation.audit,
+    table: "user-sources",
+    max: maxSources,
+    labels: { site: config.siteId, context },
+    ...(runtime.now ? { now: runtime.now } : {}),
+  });
+  state = { issuer, federation, providers: new Map(), sources: new Map(), maxSources, evictedSource, env };
   byContext.set(context, state);
   return state;
 }
@@ -299,7 +313,10 @@ function sourceFor(
         }),
   });
   // Per-user sources are bounded: the oldest is dropped (its tokens are re-minted on the next request).
-  if (state.sources.size >= MAX_SOURCES) state.sources.delete(state.sources.keys().next().value as string);
+  if (state.sources.size >= state.maxSources) {
+    state.sources.delete(state.sources.keys().next().value as string);
+    state.evictedSource();
+  }
   state.sources.set(key, source);
   return source;
 }

@@ -1,7 +1,7 @@
 // Attacker test: a per-user grant (`identity: "user"`) on a target that has its own `source`. That source's token
 // is the same whoever the user is, so before this was refused user B was served the credentials cached for user
 // A. Now the config is refused (`config`) before any exchange, and B never sees A's credentials.
-import { createFederation, staticToken } from "@fedkit/core";
+import { createFederation, memoryAudit, staticToken } from "@fedkit/core";
 import { createTestSigner } from "@fedkit/core/testing";
 import { type FedkitConfig, generateIssuerKeys, userIdp, withFedkit } from "@fedkit/netlify";
 import { awsCloud } from "@fedkit/netlify/aws";
@@ -10,7 +10,7 @@ import { SITE_ID } from "./support.js";
 
 const ROLE = "arn:aws:iam::123456789012:role/user-files";
 
-async function site(withSource: boolean) {
+async function site(withSource: boolean, runtime: Partial<NonNullable<FedkitConfig["runtime"]>> = {}) {
   const idp = await createTestSigner("https://idp.example.com");
   const keys = await generateIssuerKeys({ context: "production" });
   const env: Record<string, string> = { FEDKIT_ISSUER_KEYS: keys.secret };
@@ -42,7 +42,7 @@ async function site(withSource: boolean) {
     functions: { files: { files: { identity: "user" } } },
     users: userIdp({ issuer: idp.issuer, audience: "site-api", jwksUri: "https://idp.example.com/jwks" }),
     exposeErrorDetails: true,
-    runtime: { env: (name) => env[name], fetch, audit: createFederation().audit },
+    runtime: { env: (name) => env[name], fetch, audit: createFederation().audit, ...runtime },
   };
   const handler = withFedkit({ ...config, function: "files" }, async (request, fedkit) => {
     const user = await fedkit.asUser(request);
@@ -87,5 +87,28 @@ describe('identity: "user" on a target with its own source', () => {
     expect(a.user).not.toBe(b.user);
     expect(a.key).not.toBe(b.key);
     expect((await as("alice")).key).toBe(a.key);
+  });
+});
+
+describe("runtime.limits.userSources: the per-user table's bound", () => {
+  it("within the bound each user's repeat is served from cache; past it the oldest user's token is minted again (the credential cache still answers), audited", async () => {
+    const audit = memoryAudit();
+    const { as, exchanges } = await site(false, { audit, limits: { userSources: 2 } });
+    for (const sub of ["alice", "bob", "alice", "bob"]) expect((await as(sub)).key).toMatch(/^ASIAEXCHANGE/);
+    expect(exchanges()).toBe(2);
+    await as("carol"); // evicts alice's source
+    const again = await as("alice");
+    // A new source mints a new token for alice; its claims (not its jti) key the cache: no new exchange.
+    expect(again.key).toMatch(/^ASIAEXCHANGE/);
+    expect(exchanges()).toBe(3);
+    const evictions = audit.events.filter((e) => e.type === "cache_eviction");
+    expect(evictions).toHaveLength(1);
+    expect(evictions[0]?.labels).toMatchObject({ table: "user-sources", max: "2", evicted: "1" });
+    expect(JSON.stringify(evictions)).not.toMatch(/alice|carol/);
+  });
+
+  it("refuses a bound that is not a positive integer", async () => {
+    const { as } = await site(false, { limits: { userSources: 0 } });
+    expect((await as("alice")).key).toBeUndefined();
   });
 });

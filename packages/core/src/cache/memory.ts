@@ -11,6 +11,11 @@ export interface MemoryCacheOptions {
   max?: number;
   /** Clock for entry TTLs. Default `Date.now`. */
   now?: Clock;
+  /**
+   * Called for each entry dropped to stay within `max` while it was still valid (pressure, not expiry), e.g.
+   * {@link evictionAudit}. Must not throw.
+   */
+  onEvict?: () => void;
 }
 
 /** A {@link CredentialCache} in memory, with a way to inspect and empty it. @public */
@@ -42,6 +47,7 @@ export function memoryCache(options: MemoryCacheOptions = {}): MemoryCache {
   if (!Number.isInteger(max) || max < 1)
     throw new TypeError(`memoryCache: max must be an integer >= 1, got ${max}`);
   const now = options.now ?? (() => Date.now());
+  const onEvict = options.onEvict;
   const slots = new Map<string, Slot>();
   let newest: string | undefined;
 
@@ -76,6 +82,8 @@ export function memoryCache(options: MemoryCacheOptions = {}): MemoryCache {
       while (slots.size > max) {
         const oldest = slots.keys().next().value as string;
         slots.delete(oldest);
+        // Expired entries were swept above: whatever goes here was still valid.
+        onEvict?.();
       }
     },
     delete(key) {

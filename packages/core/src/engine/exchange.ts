@@ -11,7 +11,6 @@ import { cleanCloudId } from "../util/ids.js";
 import { randomId } from "../util/random.js";
 import { monotonicMs } from "../util/time.js";
 import { jtiHash } from "./events.js";
-import { negativeClass } from "./negative.js";
 import type { GetCredentialsOptions } from "./options.js";
 import { makeEntry } from "./policy.js";
 import { redactSubject } from "./redact.js";
@@ -26,12 +25,14 @@ export async function runExchange(
   outcome: CacheOutcome,
   call: GetCredentialsOptions,
 ): Promise<CacheEntry> {
-  const { cache, negative, now, policy, random, emit } = rt;
+  const { cache, failures, now, policy, random, emit } = rt;
   const started = monotonicMs();
   const correlationId = call.correlationId ?? randomId(random);
-  const ctx = createExchangeContext({ fetch: rt.options.fetch, now, random, retry: rt.retry, correlationId });
+  // A provider another subject just found unavailable gets one attempt, not retries: this subject is still tried.
+  const retry = failures.providerStruggling(provider, now()) ? { ...rt.retry, maxAttempts: 1 } : rt.retry;
+  const ctx = createExchangeContext({ fetch: rt.options.fetch, now, random, retry, correlationId });
   void jtiHash(token);
-  const neg = await rt.negativeKeys(provider, token);
+  const remembered = await failures.keysOf(provider, token, key);
   const background = outcome === "refresh";
   const base = { provider, token, correlationId, labels: rt.labelsOf(call) };
   try {
@@ -54,8 +55,7 @@ export async function runExchange(
     } catch {
       // A cache that fails to store costs an exchange next time; the caller still gets valid credentials.
     }
-    negative.clear(neg.availabilityKey);
-    negative.clear(neg.tokenKey);
+    failures.recordSuccess(provider, remembered);
     await emit(
       {
         ...base,
@@ -75,9 +75,7 @@ export async function runExchange(
   } catch (thrown) {
     // Before the negative cache (shared between subjects), the audit event and the caller see it.
     const error = redactSubject(asFederationError(thrown, provider), token.raw);
-    const kind = negativeClass(error.code);
-    if (kind !== undefined)
-      negative.record(kind === "token" ? neg.tokenKey : neg.availabilityKey, error, now());
+    failures.recordFailure(provider, token, remembered, error, now());
     await emit(
       {
         ...base,

@@ -37,6 +37,19 @@ export interface FederationOptions {
   refresh?: Partial<RefreshPolicy>;
   /** Copied into every audit event (site, deploy context, ...). Nothing secret. */
   labels?: Record<string, string>;
+  /** Bounds of the federation's own tables. */
+  limits?: FederationLimits;
+}
+
+/** Bounds of a federation's own tables, and how it reports hitting them. @public */
+export interface FederationLimits {
+  /**
+   * Entries of the default memory cache (used when no `cache` is passed): one per (subject, target). Past it
+   * the least recently used go, and their next call exchanges again. Default 1000.
+   */
+  cacheMaxEntries?: number;
+  /** At most one `cache_eviction` audit event per this interval while evictions go on. Default 60000. */
+  evictionAuditIntervalMs?: number;
 }
 
 /** Per-call options of {@link Federation.getCredentials}. @public */

@@ -5,15 +5,24 @@
  * @packageDocumentation
  */
 import { consoleAudit } from "../audit/console.js";
+import { evictionAudit } from "../audit/evictions.js";
 import { memoryCache } from "../cache/memory.js";
 import { FederationError } from "../errors.js";
 import { resolveRetryPolicy } from "../retry.js";
-import type { CacheOutcome, Clock, Provider, Scheduler, SubjectToken, TokenRequest } from "../types.js";
+import type {
+  AuditSink,
+  CacheOutcome,
+  Clock,
+  Provider,
+  Scheduler,
+  SubjectToken,
+  TokenRequest,
+} from "../types.js";
 import { defaultRandom, randomId } from "../util/random.js";
 import { monotonicMs } from "../util/time.js";
 import { buildEvent, type EventInput } from "./events.js";
+import { FailureMemory } from "./failures.js";
 import { KeyMemo } from "./keys.js";
-import { NegativeCache } from "./negative.js";
 import type { FederationOptions, GetCredentialsOptions } from "./options.js";
 import { resolveRefreshPolicy } from "./policy.js";
 
@@ -22,14 +31,14 @@ export type Runtime = ReturnType<typeof createRuntime>;
 
 /** Resolves the options of a federation and builds its shared state. @internal */
 export function createRuntime(options: FederationOptions) {
-  const cache = options.cache ?? memoryCache({ ...(options.now ? { now: options.now } : {}) });
   const audit = options.audit ?? consoleAudit();
   const now: Clock = options.now ?? (() => Date.now());
+  const cache = options.cache ?? defaultCache(options, audit, now);
   const random = options.random ?? defaultRandom;
   const retry = resolveRetryPolicy(options.retry);
   const policy = resolveRefreshPolicy(options.refresh);
   const keys = new KeyMemo();
-  const negative = new NegativeCache(policy);
+  const failures = new FailureMemory(keys, policy);
   const pending = new Set<Promise<unknown>>();
   /** Token requests without a signal are immutable: one per audience, not one per call. */
   const byAudience = new Map<string, TokenRequest>();
@@ -67,17 +76,6 @@ export function createRuntime(options: FederationOptions) {
     return call.labels === undefined ? options.labels : { ...options.labels, ...call.labels };
   }
 
-  /** Keys under which failures of this (provider, token) are remembered. */
-  async function negativeKeys(provider: Provider, token: SubjectToken) {
-    const tokenKey = `token\0${provider.cloud}\0${provider.key}\0${await keys.rawHash(token)}`;
-    // An unverified token could be anyone's: its availability failures must not block other subjects.
-    const availabilityKey =
-      token.trust === "unverified"
-        ? `availability\0${tokenKey}`
-        : `availability\0${provider.cloud}\0${provider.key}`;
-    return { tokenKey, availabilityKey };
-  }
-
   async function refuse(
     provider: Provider,
     token: SubjectToken | undefined,
@@ -113,15 +111,30 @@ export function createRuntime(options: FederationOptions) {
     retry,
     policy,
     keys,
-    negative,
+    failures,
     pending,
     track,
     emit,
     tokenRequest,
     labelsOf,
-    negativeKeys,
     refuse,
   };
+}
+
+/** The isolate-memory cache of a federation without one, bounded by `limits` and audited when it evicts. */
+function defaultCache(options: FederationOptions, audit: AuditSink, now: Clock) {
+  const max = options.limits?.cacheMaxEntries ?? 1000;
+  const onEvict = evictionAudit({
+    audit,
+    table: "credential-cache",
+    max,
+    now,
+    ...(options.limits?.evictionAuditIntervalMs === undefined
+      ? {}
+      : { intervalMs: options.limits.evictionAuditIntervalMs }),
+    ...(options.labels ? { labels: options.labels } : {}),
+  });
+  return memoryCache({ max, now, onEvict });
 }
 
 /** Wraps anything thrown into a FederationError without its message (it may hold a secret). @internal */

@@ -1,0 +1,111 @@
+// The cache hit on the path `withFedkit` takes, side by side with smithy's `memoize` in the same run.
+// `withFedkit` builds a handle per request and calls `fedkit.credentials(target)`: a site-issuer source without
+// `peek` (its token comes through an async `getToken`), the request's labels, correlation id and scheduler.
+// Three figures, each against memoize in the same process (median of per-sample ratios):
+//   1. engine: federation.getCredentials with a no-peek source and per-call options, as the adapter calls it;
+//   2. handle: `fedkit.credentials("reports")` on the request's handle (target resolution, grant check, bind);
+//   3. request: `fedkitFor(config, platform)` + `credentials()` (what one request does end to end).
+// Run after a build: `node bench/hit-path.bench.mjs` (prints; writes nothing).
+import { createFederation, memoryAudit } from "@fedkit/core";
+import {
+  createSiteIssuer,
+  fedkitFor,
+  generateIssuerKeys,
+  importIssuerKeySet,
+  siteIssuerSource,
+} from "@fedkit/netlify";
+import { awsCloud } from "@fedkit/netlify/aws";
+import { memoize } from "@smithy/property-provider";
+import { compare, ns } from "./lib/harness.mjs";
+
+const SITE_ID = "5b0c2a71-1c3e-4d6b-9a51-0f7a2f1e9c11";
+const keys = await generateIssuerKeys({ context: "production" });
+const sts = async () => {
+  const expiration = new Date(Date.now() + 3_600_000).toISOString();
+  return new Response(
+    `<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>ASIABENCH0000001</AccessKeyId><SecretAccessKey>s</SecretAccessKey><SessionToken>t</SessionToken><Expiration>${expiration}</Expiration></Credentials></AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></AssumeRoleWithWebIdentityResponse>`,
+    { status: 200, headers: { "content-type": "text/xml" } },
+  );
+};
+const config = {
+  siteId: SITE_ID,
+  siteUrl: "https://reports.example.com",
+  clouds: { aws: awsCloud },
+  targets: {
+    reports: { cloud: "aws", roleArn: "arn:aws:iam::123456789012:role/reports", region: "eu-west-1" },
+  },
+  functions: { report: { reports: {} } },
+  runtime: {
+    env: (n) => (n === "FEDKIT_ISSUER_KEYS" ? keys.secret : undefined),
+    fetch: sts,
+    audit: memoryAudit(),
+  },
+};
+const platform = {
+  functionName: "report",
+  requestId: "bench",
+  deployContext: "production",
+  waitUntil: () => {},
+};
+const handle = await fedkitFor(config, platform);
+await handle.credentials("reports");
+
+// The engine as the adapter drives it: the site issuer's own source (async getToken, no peek), the options
+// object the adapter builds per call, and an AWS-shaped provider that exchanges once.
+const issuer = createSiteIssuer({
+  siteUrl: config.siteUrl,
+  siteId: SITE_ID,
+  context: "production",
+  keys: () => importIssuerKeySet(keys.secret),
+});
+const source = siteIssuerSource(issuer, { functionName: "report" });
+const provider = {
+  cloud: "aws",
+  key: "role=arn:aws:iam::123456789012:role/reports",
+  audience: "sts.amazonaws.com",
+  target: {},
+  async exchange() {
+    const expiresAt = Date.now() + 3_600_000;
+    return {
+      credentials: { kind: "aws", accessKeyId: "A", secretAccessKey: "s", sessionToken: "t", expiresAt },
+    };
+  },
+};
+const federation = createFederation({ audit: memoryAudit() });
+const labels = { function: "report" };
+const viaAdapter = () =>
+  federation.getCredentials(provider, {
+    source,
+    correlationId: "bench",
+    labels,
+    scheduler: platform.waitUntil,
+  });
+await viaAdapter();
+
+const sdk = memoize(
+  async () => ({
+    accessKeyId: "ASIA",
+    secretAccessKey: "s",
+    sessionToken: "t",
+    expiration: new Date(Date.now() + 3_600_000),
+  }),
+  (c) => c.expiration !== undefined && c.expiration.getTime() - Date.now() < 300_000,
+  (c) => c.expiration !== undefined,
+);
+await sdk();
+
+const rows = [
+  ["engine hit, no-peek source, adapter options", viaAdapter],
+  ["fedkit.credentials(target) on a handle", () => handle.credentials("reports")],
+  [
+    "fedkitFor + credentials (one request)",
+    async () => (await fedkitFor(config, platform)).credentials("reports"),
+  ],
+];
+const options = { iterations: Number(process.env.ITERATIONS ?? 400), warmup: 20_000 };
+for (const [name, fn] of rows) {
+  const side = await compare([name, fn], ["smithy memoize hit", () => sdk()], options);
+  console.log(
+    `${name.padEnd(46)} ${String(ns(side.a.medianNs)).padStart(8)} ns   memoize ${String(ns(side.b.medianNs)).padStart(6)} ns   ratio ${side.ratioMedian.toFixed(2)}x`,
+  );
+}
