@@ -45,3 +45,8 @@ export { isValidSessionName, type SessionNameOption, sanitizeSessionName } from 
 export { conditionKeyPrefix } from "./sts-errors.js";
 export type { StsTarget } from "./sts-request.js";
 export { parseStsError, parseStsResult, type StsError, type StsResult } from "./sts-response.js";
+export {
+  type AwsWebIdentityTokenOptions,
+  type AwsWorkloadCredentials,
+  awsWebIdentityToken,
+} from "./web-identity-token.js";
