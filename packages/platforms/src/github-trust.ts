@@ -62,7 +62,8 @@ export function githubActionsTrust(identity: GithubActionsIdentity): PlatformTru
   const ref = identity.ref ?? "refs/heads/main";
   if (/[*?]/.test(ref) || (environment !== undefined && /[*?]/.test(environment)))
     throw new TypeError("githubActionsTrust: ref and environment are exact values, no wildcard");
-  const tail = environment !== undefined ? `environment:${escapeColons(environment)}` : `ref:${escapeColons(ref)}`;
+  const tail =
+    environment !== undefined ? `environment:${escapeColons(environment)}` : `ref:${escapeColons(ref)}`;
   const context = environment ?? ref;
   return platformTrust({
     platform: "github-actions",
