@@ -8,7 +8,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const EDGE_PACKAGES = ["core", "aws", "gcp", "azure", "netlify", "cache", "otel"];
+const EDGE_PACKAGES = ["core", "aws", "gcp", "azure", "issuer", "netlify", "cache", "otel", "platforms"];
 const builtins = new Set(builtinModules);
 const importRe =
   /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|^\s*import\s*["']([^"']+)["']/gm;

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Deno runtime tests: `deno test` over the BUILT core, aws and netlify packages, with the deno binary from npm
+// Deno runtime tests: `deno test` over the BUILT core, aws, issuer and netlify packages, with the deno binary from npm
 // (no global tool). Called by `npm test` after the build; exits with deno's status.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -11,7 +11,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const netlify = join(root, "packages", "netlify");
 const denoDir = dirname(createRequire(join(netlify, "package.json")).resolve("deno/package.json"));
 const deno = join(denoDir, process.platform === "win32" ? "deno.exe" : "deno");
-for (const name of ["core", "aws", "netlify"]) {
+for (const name of ["core", "aws", "issuer", "netlify"]) {
   if (!existsSync(join(root, "packages", name, "dist", "index.js"))) {
     console.error(`deno-test: packages/${name}/dist is missing; build first (npm test builds).`);
     process.exit(1);

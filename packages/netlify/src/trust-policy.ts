@@ -1,9 +1,8 @@
 import { FederationError } from "@fedkit/core";
+import { issuerHostPath, issuerUrl, subjectFor, userSubjectPattern } from "@fedkit/issuer";
 import type { AzureTrustPolicy } from "./clouds/azure.js";
 import { resolveTarget } from "./clouds/registry.js";
 import type { FedkitConfig } from "./config.js";
-import { issuerHostPath, issuerUrl } from "./issuer/issuer-url.js";
-import { subjectFor, userSubjectPattern } from "./issuer/subject.js";
 
 /** Options of {@link trustPolicyFor}. @public */
 export interface TrustPolicyOptions {

@@ -11,8 +11,8 @@ import {
   type SubjectTokenSource,
   type TokenRequest,
 } from "@fedkit/core";
-import { base64urlEncode, base64urlJson } from "./issuer/encoding.js";
-import { algorithmParams, type IssuerAlgorithm } from "./issuer/keyset.js";
+import type { IssuerAlgorithm } from "@fedkit/issuer";
+import { base64url, SignJWT } from "jose";
 
 /** Options of {@link clientCredentialsSource}. @public */
 export interface ClientCredentialsOptions {
@@ -97,17 +97,12 @@ export function clientCredentialsSource(options: ClientCredentialsOptions): Subj
         aud: options.tokenEndpoint,
         iat,
         exp: iat + 60,
-        jti: base64urlEncode(crypto.getRandomValues(new Uint8Array(16))),
+        jti: base64url.encode(crypto.getRandomValues(new Uint8Array(16))),
       };
       const header = { alg, typ: "JWT", ...(options.kid ? { kid: options.kid } : {}) };
-      const input = `${base64urlJson(header)}.${base64urlJson(assertionClaims)}`;
-      const params = algorithmParams(alg);
-      const signature = await crypto.subtle.sign(
-        params.name === "ECDSA" ? { name: "ECDSA", hash: "SHA-256" } : params.name,
-        options.privateKey,
-        new TextEncoder().encode(input),
-      );
-      const assertion = `${input}.${base64urlEncode(new Uint8Array(signature))}`;
+      const assertion = await new SignJWT(assertionClaims)
+        .setProtectedHeader(header)
+        .sign(options.privateKey);
       const body = new URLSearchParams({
         grant_type: "client_credentials",
         client_id: options.clientId,

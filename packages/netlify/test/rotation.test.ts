@@ -1,7 +1,7 @@
 /// <reference types="node" />
 // Key rotation as the clouds see it: the emulator's STS caches the site's JWKS (jwksCacheSeconds) on a clock
 // the test moves, exactly like AWS's verifier cache.
-import { awsProvider } from "@fedkit/aws";
+import { awsProvider, awsSessionTagsClaim } from "@fedkit/aws";
 import { createFederation, type FederationError, memoryAudit, memoryCache, staticToken } from "@fedkit/core";
 import { type Emulator, startEmulator } from "@fedkit/emulator";
 import {
@@ -65,7 +65,7 @@ describe("issuer key rotation against a caching verifier", () => {
     const token = await issuer.mint({
       audience: "sts.amazonaws.com",
       functionName: "report",
-      awsTags: { context: "production" },
+      claims: awsSessionTagsClaim({ context: "production" }),
     });
     const federation = createFederation({
       source: staticToken(token),

@@ -1,4 +1,12 @@
-import { type AwsFetch, awsFetch, awsProvider, type PolicyDocument, parseRoleArn } from "@fedkit/aws";
+import {
+  AWS_TAGS_CLAIM,
+  type AwsFetch,
+  awsFetch,
+  awsProvider,
+  awsSessionTagsClaim,
+  type PolicyDocument,
+  parseRoleArn,
+} from "@fedkit/aws";
 import type { AwsCredentials, Provider } from "@fedkit/core";
 import type { TargetConfig } from "../config.js";
 import type { CloudPlugin, TrustInput } from "./types.js";
@@ -110,7 +118,9 @@ export const awsCloud: CloudPlugin<AwsTargetConfig, AwsFetch> = {
       function: input.functionName,
     };
     if (input.user !== undefined) awsTags["user"] = input.user;
-    return { awsTags };
+    // AWS's claim shaping lives on the AWS side; the issuer only takes extra claims.
+    return { claims: awsSessionTagsClaim(awsTags) };
   },
+  claimsSupported: [AWS_TAGS_CLAIM],
   trustPolicy: awsTrustPolicy,
 };

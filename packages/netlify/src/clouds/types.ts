@@ -1,7 +1,6 @@
 import type { Credentials, FetchLike, Provider } from "@fedkit/core";
+import type { MintRequest, SubjectForm } from "@fedkit/issuer";
 import type { TargetConfig } from "../config.js";
-import type { MintRequest } from "../issuer/mint.js";
-import type { SubjectForm } from "../issuer/subject.js";
 
 /**
  * Where the site runs: its id and the deploy context of the running issuer. A plugin whose cloud scopes trust by
@@ -75,7 +74,9 @@ export interface CloudPlugin<T extends TargetConfig = TargetConfig, Client = unk
   provider(input: ProviderInput<T>): Provider;
   client(credentials: BoundCredentials, provider: Provider, input: { target: T; fetch?: FetchLike }): Client;
   /** Extra mint options (AWS session tags); default none. */
-  mintOptions?(target: T, input: MintInput): Partial<Pick<MintRequest, "awsTags" | "claims">>;
+  mintOptions?(target: T, input: MintInput): Partial<Pick<MintRequest, "claims">>;
+  /** Claims this cloud adds through {@link CloudPlugin.mintOptions}, advertised in the issuer's discovery. */
+  readonly claimsSupported?: readonly string[];
   trustPolicy(input: TrustInput<T>): unknown;
   /**
    * The deploy context whose issuer the target's cloud-side trust accepts when the site runs in `scope`, so a

@@ -1,37 +1,35 @@
-export { discoveryDocument, jwksDocument, SUPPORTED_CLAIMS } from "./documents.js";
-export { IssuerKeyContextError } from "./errors.js";
+// The issuer moved to `@fedkit/issuer`; `@fedkit/netlify` re-exports what its users imported from here before.
 export {
+  createSiteIssuer,
+  discoveryDocument,
   type GeneratedIssuerKeys,
   type GenerateIssuerKeysOptions,
   generateIssuerKeys,
-  promoteNextKey,
-  stageNextKey,
-  toPublicJwk,
-} from "./generate.js";
-export { issuerHostPath, issuerUrl } from "./issuer-url.js";
-export {
   type IssuerAlgorithm,
+  IssuerKeyContextError,
   type IssuerKeyDocument,
   type IssuerKeyEntry,
   type IssuerKeySet,
   importIssuerKeySet,
-  type PublicJwk,
-} from "./keyset.js";
-export {
-  AWS_TAGS_CLAIM,
-  createSiteIssuer,
+  issuerHostPath,
+  issuerUrl,
+  jwksDocument,
+  MAX_SUBJECT_BYTES,
   MAX_TOKEN_LIFETIME_SECONDS,
   type MintRequest,
   NOT_BEFORE_SKEW_SECONDS,
+  type PublicJwk,
+  promoteNextKey,
   type SiteIssuer,
   type SiteIssuerOptions,
-} from "./mint.js";
-export { type SiteIssuerSourceOptions, siteIssuerSource } from "./source.js";
-export {
-  MAX_SUBJECT_BYTES,
+  type SiteIssuerSourceOptions,
+  SUPPORTED_CLAIMS,
   type SubjectForm,
   type SubjectParts,
+  siteIssuerSource,
+  stageNextKey,
   subjectFor,
+  toPublicJwk,
   userSubject,
   userSubjectPattern,
-} from "./subject.js";
+} from "@fedkit/issuer";

@@ -21,7 +21,7 @@ import {
   promoteNextKey,
   stageNextKey,
   toPublicJwk,
-} from "../issuer/index.js";
+} from "@fedkit/issuer";
 import { trustPolicyFor } from "../trust-policy.js";
 
 const USAGE = `usage:

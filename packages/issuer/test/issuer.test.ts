@@ -1,13 +1,13 @@
 import { FederationError } from "@fedkit/core";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
-import { discoveryDocument, jwksDocument } from "./documents.js";
-import { generateIssuerKeys, promoteNextKey, stageNextKey } from "./generate.js";
-import { issuerUrl } from "./issuer-url.js";
-import { importIssuerKeySet } from "./keyset.js";
-import { AWS_TAGS_CLAIM, createSiteIssuer } from "./mint.js";
-import { siteIssuerSource } from "./source.js";
-import { subjectFor } from "./subject.js";
+import { discoveryDocument, jwksDocument } from "../src/documents.js";
+import { generateIssuerKeys, promoteNextKey, stageNextKey } from "../src/generate.js";
+import { issuerUrl } from "../src/issuer-url.js";
+import { importIssuerKeySet } from "../src/keyset.js";
+import { createSiteIssuer } from "../src/mint.js";
+import { siteIssuerSource } from "../src/source.js";
+import { subjectFor } from "../src/subject.js";
 
 const SITE = "5b0c2a71-1c3e-4d6b-9a51-0f7a2f1e9c11";
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
@@ -140,7 +140,7 @@ describe("minting", () => {
     const token = await issuer.mint({
       audience: "sts.amazonaws.com",
       functionName: "report",
-      awsTags: { site: SITE, fn: "report" },
+      claims: { "https://cloud.example/tags": { team: ["reports"] } },
     });
     expect(token.trust).toBe("minted");
     const { payload, protectedHeader } = await jwtVerify(
@@ -163,14 +163,14 @@ describe("minting", () => {
       deploy_id: "d1",
       context: "production",
       function: "report",
-      [AWS_TAGS_CLAIM]: { principal_tags: { site: [SITE], fn: ["report"] } },
+      "https://cloud.example/tags": { team: ["reports"] },
     });
     expect(payload.jti).toMatch(/^[\w-]{22}$/);
     const again = await issuer.mint({ audience: "sts.amazonaws.com", functionName: "report" });
     expect(again.claims.jti).not.toBe(payload.jti);
   });
 
-  it("signs ES256 too, and refuses lifetimes over five minutes, reserved claims and wildcard tags", async () => {
+  it("signs ES256 too, and refuses lifetimes over five minutes, reserved claims and issuer-set claims", async () => {
     const { secret } = await generateIssuerKeys({ context: "production", alg: "ES256" });
     const keys = await importIssuerKeySet(secret);
     const issuer = createSiteIssuer({
@@ -192,8 +192,8 @@ describe("minting", () => {
       TypeError,
     );
     await expect(
-      issuer.mint({ audience: "aud", subjectForm: "site", awsTags: { user: "a*" } }),
-    ).rejects.toThrow(/session tag/);
+      issuer.mint({ audience: "aud", subjectForm: "site", claims: { context: "production" } }),
+    ).rejects.toThrow(/set by the issuer/);
     expect(() =>
       createSiteIssuer({
         siteUrl: "https://x.example",

@@ -1,8 +1,20 @@
 import { base64Decode } from "./encoding.js";
 import { IssuerKeyContextError, issuerConfigError } from "./errors.js";
 
-/** Signing algorithms the site issuer supports. RS256 is the default because Entra accepts only RS256. @public */
-export type IssuerAlgorithm = "RS256" | "ES256";
+/**
+ * The signing algorithms the site issuer supports: RS256 (the default, because Entra accepts only RS256) and
+ * ES256 (accepted by AWS and GCP). Other algorithms are refused: not every cloud verifies them.
+ *
+ * @example
+ * ```ts
+ * ISSUER_ALGORITHMS.includes("ES384" as IssuerAlgorithm); // false
+ * ```
+ * @public
+ */
+export const ISSUER_ALGORITHMS = ["RS256", "ES256"] as const;
+
+/** A signing algorithm of {@link ISSUER_ALGORITHMS}. @public */
+export type IssuerAlgorithm = (typeof ISSUER_ALGORITHMS)[number];
 
 /** A public JSON Web Key as published in the issuer's JWKS. @public */
 export interface PublicJwk {
@@ -57,7 +69,7 @@ export interface IssuerKeySet {
 }
 
 const KID = /^[A-Za-z0-9._-]{1,64}$/;
-/** Netlify deploy contexts (`production`, `deploy-preview`, `branch-deploy`, `dev`, a branch name). */
+/** Deploy contexts (`production`, `deploy-preview`, `branch-deploy`, `dev`, a branch name). */
 const CONTEXT = /^[A-Za-z0-9._/-]{1,100}$/;
 const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "pkcs8"];
 
@@ -75,7 +87,7 @@ export function algorithmParams(alg: IssuerAlgorithm): RsaHashedImportParams | E
  *
  * @example
  * ```ts
- * const keys = await importIssuerKeySet(Netlify.env.get("FEDKIT_ISSUER_KEYS"), "FEDKIT_ISSUER_KEYS");
+ * const keys = await importIssuerKeySet(process.env.FEDKIT_ISSUER_KEYS, "FEDKIT_ISSUER_KEYS", "production");
  * ```
  * @public
  */
@@ -84,7 +96,7 @@ export async function importIssuerKeySet(
   variable = "FEDKIT_ISSUER_KEYS",
   expectedContext?: string,
 ): Promise<IssuerKeySet> {
-  const hint = `Generate a key set with \`npx fedkit-netlify keys generate\` and store it in ${variable} (Functions scope, secret, one value per deploy context).`;
+  const hint = `Generate a key set with \`generateIssuerKeys\` (CLI: \`npx fedkit-netlify keys generate\`) and store it in ${variable} (a secret, one value per deploy context).`;
   if (text === undefined || text.trim() === "") {
     throw issuerConfigError(`The site issuer's key set ${variable} is not set in this deploy context.`, hint);
   }

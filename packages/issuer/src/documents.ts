@@ -1,5 +1,4 @@
 import type { IssuerAlgorithm, PublicJwk } from "./keyset.js";
-import { AWS_TAGS_CLAIM } from "./mint.js";
 
 /** Claims the site issuer may put in a token, as advertised in discovery. @public */
 export const SUPPORTED_CLAIMS = [
@@ -16,11 +15,12 @@ export const SUPPORTED_CLAIMS = [
   "branch",
   "function",
   "user_hash",
-  AWS_TAGS_CLAIM,
 ] as const;
 
 /**
  * The OpenID Provider metadata of an issuer, as served at `<issuer>/.well-known/openid-configuration`.
+ * `extraClaims` adds the claims clouds shape through the mint hook (AWS's session-tag claim) to
+ * `claims_supported`.
  *
  * @example
  * ```ts
@@ -29,7 +29,11 @@ export const SUPPORTED_CLAIMS = [
  * ```
  * @public
  */
-export function discoveryDocument(issuer: string, algorithms: readonly IssuerAlgorithm[]) {
+export function discoveryDocument(
+  issuer: string,
+  algorithms: readonly IssuerAlgorithm[],
+  extraClaims: readonly string[] = [],
+) {
   return {
     issuer,
     jwks_uri: `${issuer}/.well-known/jwks.json`,
@@ -39,11 +43,20 @@ export function discoveryDocument(issuer: string, algorithms: readonly IssuerAlg
     subject_types_supported: ["public"],
     id_token_signing_alg_values_supported: [...new Set(algorithms)],
     scopes_supported: ["openid"],
-    claims_supported: [...SUPPORTED_CLAIMS],
+    claims_supported: [...new Set([...SUPPORTED_CLAIMS, ...extraClaims])],
   };
 }
 
-/** A JWKS document of public keys only. @public */
+/**
+ * A JWKS document of public keys only: members outside a public JWK (private parts, lifecycle notes such as
+ * `staged_at`) never reach it.
+ *
+ * @example
+ * ```ts
+ * jwksDocument(keySet.publicKeys).keys[0]?.kid;
+ * ```
+ * @public
+ */
 export function jwksDocument(keys: readonly PublicJwk[]): { keys: PublicJwk[] } {
   return {
     keys: keys.map(({ kty, kid, alg, use, n, e, crv, x, y }) =>

@@ -1,6 +1,7 @@
 import { base64urlEncode } from "./encoding.js";
 import {
   algorithmParams,
+  ISSUER_ALGORITHMS,
   type IssuerAlgorithm,
   type IssuerKeyDocument,
   type IssuerKeyEntry,
@@ -43,6 +44,11 @@ export async function generateIssuerKeys(options: GenerateIssuerKeysOptions): Pr
     );
   }
   const alg = options.alg ?? "RS256";
+  if (!ISSUER_ALGORITHMS.includes(alg)) {
+    throw new TypeError(
+      `generateIssuerKeys: alg ${JSON.stringify(alg)} is not supported; use RS256 (every cloud, Entra needs it) or ES256 (AWS and GCP).`,
+    );
+  }
   const params =
     alg === "RS256"
       ? { ...algorithmParams(alg), modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) }

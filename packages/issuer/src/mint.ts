@@ -2,31 +2,45 @@ import type { Clock, RandomSource, SubjectToken, TokenClaims } from "@fedkit/cor
 import { base64urlEncode, base64urlJson } from "./encoding.js";
 import { IssuerKeyContextError, issuerConfigError } from "./errors.js";
 import { issuerUrl } from "./issuer-url.js";
-import { algorithmParams, type IssuerKeySet } from "./keyset.js";
+import { type IssuerKeySet, importIssuerKeySet } from "./keyset.js";
+import { MAX_TOKEN_LIFETIME_SECONDS, NOT_BEFORE_SKEW_SECONDS } from "./limits.js";
+import { type IssuerSigner, signCompact, webCryptoSigner } from "./signer.js";
 import { type SubjectForm, subjectFor } from "./subject.js";
 
-/** The longest lifetime a minted token may have, in seconds. @public */
-export const MAX_TOKEN_LIFETIME_SECONDS = 300;
-/** How far `nbf` is set before `iat`, for verifiers whose clocks run behind. @public */
-export const NOT_BEFORE_SKEW_SECONDS = 60;
-/** The claim AWS reads session tags from. @public */
-export const AWS_TAGS_CLAIM = "https://aws.amazon.com/tags";
-
-const RESERVED = new Set(["iss", "sub", "aud", "exp", "nbf", "iat", "jti", AWS_TAGS_CLAIM]);
-// AWS session-tag values: letters, digits, spaces and _.:/=+-@; wildcards and policy variables cannot appear.
-const TAG_KEY = /^[\p{L}\p{N}_.:/=+\-@]{1,128}$/u;
-const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
+// Registered claims and the ones the issuer sets itself; a caller's extra claims may not replace them.
+const RESERVED = new Set([
+  "iss",
+  "sub",
+  "aud",
+  "exp",
+  "nbf",
+  "iat",
+  "jti",
+  "site_id",
+  "deploy_id",
+  "context",
+  "branch",
+  "function",
+]);
 
 /** How a site issuer is set up. @public */
 export interface SiteIssuerOptions {
   /** The production origin, `https://<site-domain>`; the issuer is `<siteUrl>/oidc/<context>`. */
   readonly siteUrl: string;
-  /** Netlify's site id (`context.site.id`, `SITE_ID`). */
+  /** The site's id on its platform (Netlify's `context.site.id`); the subject's `site:` segment. */
   readonly siteId: string;
   /** The deploy context the keys belong to. */
   readonly context: string;
-  /** The imported key set of this context (or a loader, called once at the first mint). */
-  readonly keys: IssuerKeySet | (() => Promise<IssuerKeySet>);
+  /**
+   * The key set of this context: the key-set variable's text (imported and checked against `context`), an
+   * imported set, or a loader called once at the first mint. Give `keys` or `signer`, not both.
+   */
+  readonly keys?: string | IssuerKeySet | (() => Promise<IssuerKeySet>);
+  /**
+   * Signs instead of a key set's WebCrypto key (an HSM, a cloud KMS), or a loader called once. The JWKS then
+   * publishes what you give the discovery handler; see {@link IssuerSigner}.
+   */
+  readonly signer?: IssuerSigner | (() => Promise<IssuerSigner>);
   /** Default token lifetime, at most 300 s (the default). */
   readonly lifetimeSeconds?: number;
   readonly deployId?: string;
@@ -46,11 +60,11 @@ export interface MintRequest {
   /** A subject built by fedkit itself (the per-user form); callers normally leave it out. */
   readonly subject?: string;
   readonly lifetimeSeconds?: number;
-  /** Extra non-secret claims; registered claim names are refused. */
+  /**
+   * Extra non-secret claims: the hook through which a cloud shapes its own claims (AWS session tags come from
+   * `awsSessionTagsClaim` of `@fedkit/aws`); the issuer knows no cloud. Claims the issuer sets are refused.
+   */
   readonly claims?: Readonly<Record<string, unknown>>;
-  /** AWS session tags, placed in `https://aws.amazon.com/tags`. */
-  readonly awsTags?: Readonly<Record<string, string>>;
-  readonly transitiveTagKeys?: readonly string[];
 }
 
 /** A site issuer of one deploy context. @public */
@@ -60,8 +74,13 @@ export interface SiteIssuer {
   readonly siteId: string;
   /** Signs a fresh token (about a millisecond for RS256). */
   mint(request: MintRequest): Promise<SubjectToken>;
-  /** The imported key set (public keys and the non-extractable signing key). */
+  /**
+   * The imported key set (public keys and the non-extractable signing key). Rejects with a `config` error on an
+   * issuer built from a `signer` alone.
+   */
   keySet(): Promise<IssuerKeySet>;
+  /** The signer tokens are signed with, checked against the issuer's context. */
+  signer(): Promise<IssuerSigner>;
 }
 
 /**
@@ -69,8 +88,8 @@ export interface SiteIssuer {
  *
  * @example
  * ```ts
- * const issuer = createSiteIssuer({ siteUrl: "https://reports.example.com", siteId, context: "production",
- *   keys: () => importIssuerKeySet(Netlify.env.get("FEDKIT_ISSUER_KEYS")) });
+ * const issuer = createSiteIssuer({ siteUrl: "https://reports.example.com", siteId: "5b0c2a71", context: "production",
+ *   keys: process.env.FEDKIT_ISSUER_KEYS });
  * const token = await issuer.mint({ audience: "sts.amazonaws.com", functionName: "report" });
  * ```
  * @public
@@ -78,33 +97,59 @@ export interface SiteIssuer {
 export function createSiteIssuer(options: SiteIssuerOptions): SiteIssuer {
   const issuer = issuerUrl(options.siteUrl, options.context);
   const defaultLifetime = checkLifetime(options.lifetimeSeconds ?? MAX_TOKEN_LIFETIME_SECONDS);
-  const loadKeys = options.keys;
-  let keys: Promise<IssuerKeySet> | undefined;
-  const keySet = () => {
-    keys ??= (typeof loadKeys === "function" ? loadKeys() : Promise.resolve(loadKeys)).then((set) => {
-      // Every key set names its context (importIssuerKeySet refuses one without); a hand-built set must too.
-      if (set.context !== options.context) {
-        throw new IssuerKeyContextError(String(set.context), options.context);
-      }
-      return set;
-    });
-    // A failed load is retried at the next call rather than cached forever.
-    keys.catch(() => {
-      keys = undefined;
-    });
-    return keys;
-  };
+  if ((options.keys === undefined) === (options.signer === undefined)) {
+    throw new TypeError("createSiteIssuer(): pass exactly one of `keys` (a key set) or `signer`.");
+  }
+  const keySet = once(async () => {
+    const loadKeys = options.keys;
+    if (loadKeys === undefined) {
+      throw issuerConfigError(
+        "This issuer signs with a custom signer and has no key set.",
+        "Publish the signer's public key yourself (issuerHandler's publicKeys option).",
+      );
+    }
+    const set =
+      typeof loadKeys === "string"
+        ? await importIssuerKeySet(loadKeys, undefined, options.context)
+        : typeof loadKeys === "function"
+          ? await loadKeys()
+          : loadKeys;
+    // Every key set names its context (importIssuerKeySet refuses one without); a hand-built set must too.
+    if (set.context !== options.context)
+      throw new IssuerKeyContextError(String(set.context), options.context);
+    return set;
+  });
+  const signer = once(async () => {
+    const given = options.signer;
+    const chosen =
+      given === undefined
+        ? webCryptoSigner(await keySet())
+        : typeof given === "function"
+          ? await given()
+          : given;
+    if (chosen.context !== undefined && chosen.context !== options.context) {
+      throw new IssuerKeyContextError(chosen.context, options.context, "the signer");
+    }
+    if (chosen.kid !== chosen.publicJwk.kid || chosen.alg !== chosen.publicJwk.alg) {
+      throw issuerConfigError(
+        `The signer's kid/alg (${chosen.kid}, ${chosen.alg}) differ from its public JWK's.`,
+        "Build the signer's publicJwk from the same key it signs with.",
+      );
+    }
+    return chosen;
+  });
 
   return {
     issuer,
     context: options.context,
     siteId: options.siteId,
     keySet,
+    signer,
     async mint(request) {
       if (typeof request.audience !== "string" || request.audience === "") {
         throw new TypeError("mint(): `audience` must be a non-empty string (one audience per token).");
       }
-      const set = await keySet();
+      const key = await signer();
       const now = Math.floor((options.now ?? Date.now)() / 1000);
       const lifetime = checkLifetime(request.lifetimeSeconds ?? defaultLifetime);
       const random = options.random ?? ((bytes: Uint8Array) => crypto.getRandomValues(bytes));
@@ -129,20 +174,22 @@ export function createSiteIssuer(options: SiteIssuerOptions): SiteIssuer {
       if (options.deployId !== undefined) claims["deploy_id"] = options.deployId;
       if (options.branch !== undefined) claims["branch"] = options.branch;
       if (request.functionName !== undefined) claims["function"] = request.functionName;
-      if (request.awsTags !== undefined)
-        claims[AWS_TAGS_CLAIM] = awsTagsClaim(request.awsTags, request.transitiveTagKeys);
-      const header = { alg: set.signingKey.alg, kid: set.signingKey.kid, typ: "JWT" };
-      const input = `${base64urlJson(header)}.${base64urlJson(claims)}`;
-      const signature = await crypto.subtle.sign(
-        algorithmParams(set.signingKey.alg).name === "ECDSA"
-          ? { name: "ECDSA", hash: "SHA-256" }
-          : "RSASSA-PKCS1-v1_5",
-        set.signingKey.key,
-        new TextEncoder().encode(input),
-      );
-      const raw = `${input}.${base64urlEncode(new Uint8Array(signature))}`;
+      const header = { alg: key.alg, kid: key.kid, typ: "JWT" };
+      const raw = await signCompact(key, `${base64urlJson(header)}.${base64urlJson(claims)}`);
       return { raw, claims: claims as TokenClaims, header, trust: "minted" };
     },
+  };
+}
+
+/** Runs a loader once; a failed load is retried at the next call rather than cached forever. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    pending ??= load();
+    pending.catch(() => {
+      pending = undefined;
+    });
+    return pending;
   };
 }
 
@@ -163,23 +210,4 @@ function extraClaims(claims: Readonly<Record<string, unknown>> | undefined): Rec
       throw new TypeError(`mint(): claim "${name}" is set by the issuer and cannot be overridden.`);
   }
   return { ...claims };
-}
-
-function awsTagsClaim(tags: Readonly<Record<string, string>>, transitive: readonly string[] | undefined) {
-  const principalTags: Record<string, string[]> = {};
-  for (const [key, value] of Object.entries(tags)) {
-    if (!TAG_KEY.test(key) || !TAG_VALUE.test(value) || key.toLowerCase().startsWith("aws:")) {
-      throw issuerConfigError(
-        `AWS session tag ${JSON.stringify(key)} has a key or value AWS would refuse.`,
-        "Tag keys: 1-128 of letters, digits and _.:/=+-@ (not aws:); values: up to 256 of those and spaces.",
-      );
-    }
-    principalTags[key] = [value];
-  }
-  if (Object.keys(principalTags).length > 50) {
-    throw issuerConfigError("More than 50 AWS session tags.", "AWS accepts at most 50 session tags.");
-  }
-  return transitive === undefined
-    ? { principal_tags: principalTags }
-    : { principal_tags: principalTags, transitive_tag_keys: [...transitive] };
 }

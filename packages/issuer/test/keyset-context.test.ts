@@ -2,11 +2,11 @@
 // value (or production's) would be accepted in any context, and one context's key could mint as another's.
 import type { FederationError } from "@fedkit/core";
 import { describe, expect, it } from "vitest";
-import { IssuerKeyContextError } from "./errors.js";
+import { IssuerKeyContextError } from "../src/errors.js";
 
-import { generateIssuerKeys, promoteNextKey } from "./generate.js";
-import { importIssuerKeySet } from "./keyset.js";
-import { createSiteIssuer } from "./mint.js";
+import { generateIssuerKeys, promoteNextKey } from "../src/generate.js";
+import { importIssuerKeySet } from "../src/keyset.js";
+import { createSiteIssuer } from "../src/mint.js";
 
 const SITE = "5b0c2a71-1c3e-4d6b-9a51-0f7a2f1e9c11";
 

@@ -1,8 +1,19 @@
 import { FederationError } from "@fedkit/core";
 
+/**
+ * The `provider` name on every error the issuer raises.
+ *
+ * @example
+ * ```ts
+ * if (isFederationError(err) && err.provider === ISSUER_PROVIDER) console.error(err.hint);
+ * ```
+ * @public
+ */
+export const ISSUER_PROVIDER = "issuer";
+
 /** A `config` error raised by the site issuer, with a fix hint. Never carries key material. @internal */
 export function issuerConfigError(message: string, hint: string, cause?: unknown): FederationError {
-  return new FederationError("config", message, { provider: "netlify", hint, cause });
+  return new FederationError("config", message, { provider: ISSUER_PROVIDER, hint, cause });
 }
 
 /**
@@ -31,8 +42,8 @@ export class IssuerKeyContextError extends FederationError {
       "config",
       `The issuer key set is for deploy context "${keySetContext}" but this deploy runs as "${deployContext}"; refusing to sign with it.`,
       {
-        provider: "netlify",
-        hint: `Give each deploy context its own value of ${variable} (Netlify: 'Different value for each deploy context'), generated with \`npx fedkit-netlify keys generate --context ${deployContext}\`.`,
+        provider: ISSUER_PROVIDER,
+        hint: `Give each deploy context its own value of ${variable} (on Netlify: 'Different value for each deploy context'), generated for this context with \`generateIssuerKeys({ context: "${deployContext}" })\` (CLI: \`npx fedkit-netlify keys generate --context ${deployContext}\`).`,
       },
     );
     this.keySetContext = keySetContext;
