@@ -79,6 +79,8 @@ const tasks = {
           // shared-cache drivers (@netlify/blobs 11 needs Node >= 22) and OpenTelemetry
           "packages/cache",
           "packages/otel",
+          // Cloudflare Workers sample in workerd: miniflare 4 needs Node >= 22 (on the tools' Node it skips).
+          "apps/cloudflare-workers-aws-s3",
         ]);
       } else {
         console.log(

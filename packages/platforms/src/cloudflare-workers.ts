@@ -11,7 +11,7 @@
  * @packageDocumentation
  */
 import type { SubjectTokenSource } from "@fedkit/core";
-import { checkAudience, platformSource } from "./source.js";
+import { checkAudience, missing, platformSource } from "./source.js";
 import { type PlatformTrust, platformTrust } from "./trust.js";
 
 /** An `oidc_tokens` binding as the Workers runtime passes it in `env`. @public */
@@ -47,6 +47,35 @@ export function workersOidcToken(binding: OidcTokenBinding): SubjectTokenSource 
   if (typeof binding?.getToken !== "function")
     throw new TypeError("workersOidcToken: pass the oidc_tokens binding from env (e.g. env.AWS_TOKEN)");
   return platformSource("cloudflare-workers", () => binding.getToken(), checkAudience("cloudflare-workers"));
+}
+
+/**
+ * One binding per audience (a binding has exactly one): picks the binding of each request's audience.
+ *
+ * @throws MissingSubjectTokenError when no binding has the audience (a chain falls through).
+ * @example
+ * ```ts
+ * import { workersOidcTokens, type OidcTokenBinding } from "@fedkit/platforms";
+ * declare const env: { AWS_TOKEN: OidcTokenBinding; AZURE_TOKEN: OidcTokenBinding };
+ * const source = workersOidcTokens({ "sts.amazonaws.com": env.AWS_TOKEN, "api://AzureADTokenExchange": env.AZURE_TOKEN });
+ * ```
+ * @public
+ */
+export function workersOidcTokens(byAudience: Readonly<Record<string, OidcTokenBinding>>): SubjectTokenSource {
+  const sources = new Map(Object.entries(byAudience).map(([audience, binding]) => [audience, workersOidcToken(binding)]));
+  return {
+    name: "cloudflare-workers",
+    getToken(request) {
+      const source = sources.get(request.audience);
+      if (!source)
+        throw missing(
+          "cloudflare-workers",
+          `No oidc_tokens binding has the audience ${request.audience}.`,
+          "Add a binding with this audience to wrangler's oidc_tokens (one audience per binding).",
+        );
+      return source.getToken(request);
+    },
+  };
 }
 
 /** What `wrangler deploy` prints for the binding, and the algorithm it is set to. @public */

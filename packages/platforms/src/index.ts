@@ -6,6 +6,7 @@
  *
  * @packageDocumentation
  */
+export { type RequestBinding, type RequestFederation, requestFederation } from "./bound.js";
 export { type AwsOutboundIdentity, awsOutboundTrust } from "./aws-outbound-trust.js";
 export {
   cloudflareWorkersTrust,
@@ -14,6 +15,7 @@ export {
   type WorkersAlgorithm,
   type WorkersIdentity,
   workersOidcToken,
+  workersOidcTokens,
 } from "./cloudflare-workers.js";
 export {
   type DenoDeployIdentity,

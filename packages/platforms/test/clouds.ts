@@ -56,7 +56,7 @@ export function registerTrust(emulator: Emulator, trust: PlatformTrust): Registe
   const oidc = createProvider(emulator, issuer);
   const role = emulator.aws.putRole({
     name: `platform-${++roles}`,
-    trustPolicy: trust.aws({ providerArn: oidc }),
+    trustPolicy: trust.aws({ providerArn: oidc }) as Parameters<Emulator["aws"]["putRole"]>[0]["trustPolicy"],
     permissionPolicies: [
       {
         Version: "2012-10-17",
