@@ -71,7 +71,9 @@ export default fedkitWorker<Env>(
             }
           : {}),
       });
-      return gcpFetch(fedkit, gcp, { allowedOrigins: [new URL(env.GCS_OBJECT_URL).origin] })(env.GCS_OBJECT_URL);
+      return gcpFetch(fedkit, gcp, { allowedOrigins: [new URL(env.GCS_OBJECT_URL).origin] })(
+        env.GCS_OBJECT_URL,
+      );
     }
     if (path === "/azure") {
       const azure = azureProvider({
@@ -79,11 +81,16 @@ export default fedkitWorker<Env>(
         tenantId: env.AZURE_TENANT_ID,
         scope: "https://storage.azure.com/.default",
         env: () => ({}),
-        ...(env.FEDKIT_AZURE_AUTHORITY ? { authorityHost: env.FEDKIT_AZURE_AUTHORITY, allowCustomAuthority: true } : {}),
+        ...(env.FEDKIT_AZURE_AUTHORITY
+          ? { authorityHost: env.FEDKIT_AZURE_AUTHORITY, allowCustomAuthority: true }
+          : {}),
       });
       const token = await fedkit.getCredentials(azure);
       // The token itself never leaves the Worker: only that it exists and how long it lasts.
-      return Response.json({ entra: "access-token", expiresInSeconds: Math.round((token.expiresAt - Date.now()) / 1000) });
+      return Response.json({
+        entra: "access-token",
+        expiresInSeconds: Math.round((token.expiresAt - Date.now()) / 1000),
+      });
     }
     return new Response("not found", { status: 404 });
   },

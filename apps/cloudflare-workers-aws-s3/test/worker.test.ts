@@ -8,8 +8,8 @@
  * workerd needs Node >= 22 (miniflare 4's engines): on older Node this file skips and says so.
  */
 import { fileURLToPath } from "node:url";
-import { generateIssuerKeys } from "@fedkit/issuer";
 import { type Emulator, platformsOf } from "@fedkit/emulator";
+import { generateIssuerKeys } from "@fedkit/issuer";
 import { cloudflareWorkersTrust, platformTrust } from "@fedkit/platforms";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -17,8 +17,8 @@ import {
   BUCKET,
   CLIENT,
   OBJECT,
-  registerTrust,
   type Registered,
+  registerTrust,
   SERVICE_ACCOUNT,
   startClouds,
   TENANT,
@@ -27,7 +27,10 @@ import { bundleWorker } from "./bundle.js";
 
 const NODE_MAJOR = Number(process.versions.node.split(".")[0]);
 const skip = NODE_MAJOR < 22;
-if (skip) console.warn(`cloudflare-workers-aws-s3: skipped, miniflare 4 (workerd) needs Node >= 22, this is ${process.version}`);
+if (skip)
+  console.warn(
+    `cloudflare-workers-aws-s3: skipped, miniflare 4 (workerd) needs Node >= 22, this is ${process.version}`,
+  );
 
 const WORKER = { accountId: "acct1", workerId: "8f3c2a1e9b7d4c60", workerName: "reports" };
 // The stub binding: a WorkerEntrypoint whose getToken() asks Node (MINT) for a token of its props' audience.
@@ -52,7 +55,10 @@ beforeAll(async () => {
   emulator = await startClouds();
   script = await bundleWorker(fileURLToPath(new URL("../src/index.ts", import.meta.url)));
   const issuer = platformsOf(emulator).issuer("cloudflare-workers", WORKER.accountId);
-  registered = registerTrust(emulator, cloudflareWorkersTrust({ issuer, subject: `worker:${WORKER.workerId}`, algorithm: "RS256" }));
+  registered = registerTrust(
+    emulator,
+    cloudflareWorkersTrust({ issuer, subject: `worker:${WORKER.workerId}`, algorithm: "RS256" }),
+  );
 }, 120_000);
 afterAll(() => emulator?.stop());
 
@@ -77,7 +83,11 @@ async function startWorker(options: {
   const { Miniflare } = await import("miniflare");
   const trust = options.trust ?? registered;
   const gcpAudience = `https:${trust.gcpProvider}`;
-  const stub = (audience: string, alg?: string) => ({ name: "oidc-stub", entrypoint: "OidcTokens", props: { audience, ...(alg ? { alg } : {}) } });
+  const stub = (audience: string, alg?: string) => ({
+    name: "oidc-stub",
+    entrypoint: "OidcTokens",
+    props: { audience, ...(alg ? { alg } : {}) },
+  });
   const mf = new Miniflare({
     ...(options.port ? { host: "127.0.0.1", port: options.port } : {}),
     workers: [
@@ -111,9 +121,18 @@ async function startWorker(options: {
           : {},
         // workerd does not trust the emulator's test CA; Node (NODE_EXTRA_CA_CERTS) does, so outbound goes via Node.
         outboundService: async (request) => {
-          const body = request.method === "GET" || request.method === "HEAD" ? undefined : await request.arrayBuffer();
-          const answer = await fetch(request.url, { method: request.method, headers: request.headers as unknown as Headers, body, redirect: "manual" });
-          return new Response(await answer.arrayBuffer(), { status: answer.status, headers: answer.headers }) as never;
+          const body =
+            request.method === "GET" || request.method === "HEAD" ? undefined : await request.arrayBuffer();
+          const answer = await fetch(request.url, {
+            method: request.method,
+            headers: request.headers as unknown as Headers,
+            body,
+            redirect: "manual",
+          });
+          return new Response(await answer.arrayBuffer(), {
+            status: answer.status,
+            headers: answer.headers,
+          }) as never;
         },
       },
       {
@@ -124,7 +143,10 @@ async function startWorker(options: {
         serviceBindings: {
           MINT: async (request) => {
             const { audience, alg } = (await request.json()) as { audience: string; alg?: "ES256" | "RS256" };
-            const token = await platformsOf(emulator).mint("cloudflare-workers", WORKER, { audience, ...(alg ? { alg } : {}) });
+            const token = await platformsOf(emulator).mint("cloudflare-workers", WORKER, {
+              audience,
+              ...(alg ? { alg } : {}),
+            });
             return new Response(token) as never;
           },
         },
@@ -182,11 +204,18 @@ describeWorkers("Cloudflare Workers sample in workerd", () => {
         entraNote: "Entra trusts https issuers only; the local Worker serves http.",
       }),
     );
-    const mf = await startWorker({ bindings: false, port, trust: own, extraVars: { FEDKIT_ISSUER_KEYS: production.secret } });
+    const mf = await startWorker({
+      bindings: false,
+      port,
+      trust: own,
+      extraVars: { FEDKIT_ISSUER_KEYS: production.secret },
+    });
     try {
       const discovery = await fetch(`${issuer}/.well-known/openid-configuration`);
       expect(await discovery.json()).toMatchObject({ issuer, jwks_uri: `${issuer}/.well-known/jwks.json` });
-      const jwks = (await (await fetch(`${issuer}/.well-known/jwks.json`)).json()) as { keys: Record<string, unknown>[] };
+      const jwks = (await (await fetch(`${issuer}/.well-known/jwks.json`)).json()) as {
+        keys: Record<string, unknown>[];
+      };
       expect(jwks.keys.length).toBeGreaterThan(0);
       expect(jwks.keys.every((key) => key.d === undefined)).toBe(true);
       const report = await fetch(`http://127.0.0.1:${port}/report`);

@@ -61,8 +61,12 @@ export function workersOidcToken(binding: OidcTokenBinding): SubjectTokenSource 
  * ```
  * @public
  */
-export function workersOidcTokens(byAudience: Readonly<Record<string, OidcTokenBinding>>): SubjectTokenSource {
-  const sources = new Map(Object.entries(byAudience).map(([audience, binding]) => [audience, workersOidcToken(binding)]));
+export function workersOidcTokens(
+  byAudience: Readonly<Record<string, OidcTokenBinding>>,
+): SubjectTokenSource {
+  const sources = new Map(
+    Object.entries(byAudience).map(([audience, binding]) => [audience, workersOidcToken(binding)]),
+  );
   return {
     name: "cloudflare-workers",
     getToken(request) {

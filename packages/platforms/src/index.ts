@@ -6,8 +6,9 @@
  *
  * @packageDocumentation
  */
-export { type RequestBinding, type RequestFederation, requestFederation } from "./bound.js";
+
 export { type AwsOutboundIdentity, awsOutboundTrust } from "./aws-outbound-trust.js";
+export { type RequestBinding, type RequestFederation, requestFederation } from "./bound.js";
 export {
   cloudflareWorkersTrust,
   type OidcTokenBinding,

@@ -9,7 +9,12 @@
  *
  * @packageDocumentation
  */
-import { createFederation, type Federation, type FederationOptions, type SubjectTokenSource } from "@fedkit/core";
+import {
+  createFederation,
+  type Federation,
+  type FederationOptions,
+  type SubjectTokenSource,
+} from "@fedkit/core";
 import { createSiteIssuer, issuerHandler, publishedKeys, siteIssuerSource } from "@fedkit/issuer";
 import { type RequestFederation, requestFederation } from "../bound.js";
 import { type OidcTokenBinding, workersOidcTokens } from "../cloudflare-workers.js";
@@ -41,7 +46,9 @@ export interface FedkitWorkerOptions {
    * The `oidc_tokens` bindings by audience (`{ "sts.amazonaws.com": "AWS_TOKEN" }`), or a function of `env`
    * returning them (when an audience is configuration); used whenever `env` has them.
    */
-  readonly bindings?: Readonly<Record<string, string>> | ((env: Record<string, unknown>) => Readonly<Record<string, string>>);
+  readonly bindings?:
+    | Readonly<Record<string, string>>
+    | ((env: Record<string, unknown>) => Readonly<Record<string, string>>);
   /** The site-as-issuer used when the bindings are absent, or a function of `env` returning its options. */
   readonly issuer?: WorkersIssuerOptions | ((env: Record<string, unknown>) => WorkersIssuerOptions);
   /** Federation options (cache, audit, fetch, ...); the source and scheduler are the adapter's. */
@@ -139,10 +146,12 @@ function resolveIssuer(issuer: NonNullable<FedkitWorkerOptions["issuer"]>, vars:
 
 function issuerSource(options: FedkitWorkerOptions, vars: Vars): SubjectTokenSource {
   const issuer = options.issuer ? resolveIssuer(options.issuer, vars) : undefined;
-  if (!issuer) throw new TypeError("fedkitWorker: env has none of the oidc_tokens bindings and no issuer is configured");
+  if (!issuer)
+    throw new TypeError("fedkitWorker: env has none of the oidc_tokens bindings and no issuer is configured");
   const variable = issuer.keysVariable ?? "FEDKIT_ISSUER_KEYS";
   const keys = text(vars, variable);
-  if (!keys) throw new TypeError(`fedkitWorker: set the secret ${variable} (wrangler secret put ${variable})`);
+  if (!keys)
+    throw new TypeError(`fedkitWorker: set the secret ${variable} (wrangler secret put ${variable})`);
   const site = createSiteIssuer({
     siteUrl: issuer.siteUrl,
     siteId: issuer.siteId,
