@@ -29,6 +29,7 @@ export { type GithubActionsTokenOptions, githubActionsToken } from "./github-act
 export { GITHUB_ACTIONS_ISSUER, type GithubActionsIdentity, githubActionsTrust } from "./github-trust.js";
 export { type GitlabCiIdentity, gitlabCiToken, gitlabCiTrust } from "./gitlab-ci.js";
 export { type KubernetesIdentity, kubernetesTrust } from "./kubernetes.js";
+export type { AdapterFederationOptions } from "./shared-federation.js";
 export type { EnvInput } from "./source.js";
 export { type ContextIsolation, type PlatformTrust, type PlatformTrustSpec, platformTrust } from "./trust.js";
 export {

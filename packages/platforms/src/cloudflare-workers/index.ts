@@ -18,6 +18,7 @@ import {
 import { createSiteIssuer, issuerHandler, publishedKeys, siteIssuerSource } from "@fedkit/issuer";
 import { type RequestFederation, requestFederation } from "../bound.js";
 import { type OidcTokenBinding, workersOidcTokens } from "../cloudflare-workers.js";
+import type { AdapterFederationOptions } from "../shared-federation.js";
 
 /** The Workers `ctx` (declared here rather than imported from `@cloudflare/workers-types`). @public */
 export interface WorkersContext {
@@ -52,7 +53,7 @@ export interface FedkitWorkerOptions {
   /** The site-as-issuer used when the bindings are absent, or a function of `env` returning its options. */
   readonly issuer?: WorkersIssuerOptions | ((env: Record<string, unknown>) => WorkersIssuerOptions);
   /** Federation options (cache, audit, fetch, ...); the source and scheduler are the adapter's. */
-  readonly federation?: Omit<FederationOptions, "source" | "scheduler">;
+  readonly federation?: AdapterFederationOptions;
 }
 
 /** A Worker handler given the request-bound federation. @public */
