@@ -71,12 +71,10 @@ function applyTrust(emulator, gcpStateOf, addGcpProvider, entraState, trust, nam
     attributeMapping: { ...trust.gcp.attributeMapping },
     attributeCondition: trust.gcp.attributeCondition,
   });
-  gcp.serviceAccounts
-    .get(SA)
-    .bindings.push({
-      role: "roles/iam.workloadIdentityUser",
-      members: [trust.gcp.member(PROJECT.projectNumber)],
-    });
+  gcp.serviceAccounts.get(SA).bindings.push({
+    role: "roles/iam.workloadIdentityUser",
+    members: [trust.gcp.member(PROJECT.projectNumber)],
+  });
   entraState(emulator.state).addFederatedCredential(CLIENT, {
     issuer: trust.spec.issuer,
     subject: trust.azure.subject,

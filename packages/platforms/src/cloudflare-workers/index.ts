@@ -9,12 +9,7 @@
  *
  * @packageDocumentation
  */
-import {
-  createFederation,
-  type Federation,
-  type FederationOptions,
-  type SubjectTokenSource,
-} from "@fedkit/core";
+import { createFederation, type Federation, type SubjectTokenSource } from "@fedkit/core";
 import { createSiteIssuer, issuerHandler, publishedKeys, siteIssuerSource } from "@fedkit/issuer";
 import { type RequestFederation, requestFederation } from "../bound.js";
 import { type OidcTokenBinding, workersOidcTokens } from "../cloudflare-workers.js";
