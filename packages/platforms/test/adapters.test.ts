@@ -116,10 +116,11 @@ describe("Hono and Node http", () => {
   });
 
   it("Node http: req.fedkit reads S3; a source that throws reaches next(error)", async () => {
-    const attach = fedkitNode<IncomingMessage & { fedkit?: RequestFederation }>({
+    type FedkitRequest = IncomingMessage & { fedkit?: RequestFederation };
+    const attach = fedkitNode<FedkitRequest>({
       source: () => githubActionsToken({ env: jobEnv() }),
     });
-    const server = createHttpServer((req, res) => {
+    const server = createHttpServer((req: FedkitRequest, res) => {
       attach(req, res, async () => {
         const answer = await readS3(req.fedkit!, github.roleArn);
         res.end(await answer.text());
