@@ -77,6 +77,15 @@ describe("githubActionsToken + githubActionsTrust", () => {
     await expect(plain.getToken({ audience: "a", now: Date.now })).rejects.toThrow(/https/);
   });
 
+  it("a refused request token (401) becomes an error with the status only, never the bearer", async () => {
+    const env = { ...platformsOf(emulator).githubActionsJob(repo), ACTIONS_ID_TOKEN_REQUEST_TOKEN: "emu-actions-forged-bearer" };
+    const error = await githubActionsToken({ env })
+      .getToken({ audience: "sts.amazonaws.com", now: Date.now })
+      .catch((e: Error) => e);
+    expect(error).toMatchObject({ code: "provider_unavailable", status: 401 });
+    expect(JSON.stringify({ ...error, message: (error as Error).message })).not.toContain("forged-bearer");
+  });
+
   it("asks with the exact audience each cloud expects", async () => {
     const token = await job().getToken({ audience: "api://AzureADTokenExchange", now: Date.now });
     expect(token.claims.aud).toBe("api://AzureADTokenExchange");
