@@ -42,7 +42,10 @@ const BODY = "quarter,revenue\nQ1,1200\nQ2,1350\n";
 const { results, check, ok: allPassed } = checks();
 const audit = auditCollector(serve);
 
-const emulator = await startEmulator({ aws: { buckets: [{ name: BUCKET, objects: { [OBJECT]: BODY } }] } });
+// The sample signs for eu-west-1 (apps/netlify-aws-s3/netlify/fedkit.config.js): its bucket lives there.
+const emulator = await startEmulator({
+  aws: { buckets: [{ name: BUCKET, region: "eu-west-1", objects: { [OBJECT]: BODY } }] },
+});
 const roleArn = `arn:aws:iam::${emulator.aws.accountId}:role/netlify-reports-reader`;
 const production = await generateIssuerKeys({ context: "production" });
 const preview = await generateIssuerKeys({ context: "deploy-preview" });
