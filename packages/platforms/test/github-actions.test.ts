@@ -78,7 +78,10 @@ describe("githubActionsToken + githubActionsTrust", () => {
   });
 
   it("a refused request token (401) becomes an error with the status only, never the bearer", async () => {
-    const env = { ...platformsOf(emulator).githubActionsJob(repo), ACTIONS_ID_TOKEN_REQUEST_TOKEN: "emu-actions-forged-bearer" };
+    const env = {
+      ...platformsOf(emulator).githubActionsJob(repo),
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: "emu-actions-forged-bearer",
+    };
     const error = await githubActionsToken({ env })
       .getToken({ audience: "sts.amazonaws.com", now: Date.now })
       .catch((e: Error) => e);
