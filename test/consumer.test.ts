@@ -45,7 +45,9 @@ const built = [
   "netlify",
   "cache",
   "otel",
+  "oauth",
   "emulator",
+  "platforms",
   "create-fedkit",
 ].every((name) => existsSync(join(root, "packages", name, "dist")));
 // The consumers run on the lowest supported Node (22) when the repository has it, like the runtime suites.
@@ -97,6 +99,7 @@ describe.skipIf(!built || !enabled)("a user outside the repository installs fedk
       "@fedkit/netlify",
       "@fedkit/oauth",
       "@fedkit/otel",
+      "@fedkit/platforms",
       "create-fedkit",
     ]);
   });

@@ -109,6 +109,8 @@ export const LAYERS: Readonly<Record<string, Layer>> = {
   // OpenAI, Anthropic, OpenRouter, RFC 8693/7523: providers of SaaS tokens, on core like the clouds.
   "@fedkit/oauth": "provider",
   // Shared-cache drivers and the OpenTelemetry sink plug into core's cache and audit interfaces.
+  // Platform token sources and adapters (Workers, Deno Deploy, Vercel, Node) over the issuer and core.
+  "@fedkit/platforms": "adapter",
   "@fedkit/cache": "plugin",
   "@fedkit/otel": "plugin",
   "@fedkit/netlify": "adapter",

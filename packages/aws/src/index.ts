@@ -49,3 +49,8 @@ export { conditionKeyPrefix } from "./sts-errors.js";
 export { AWS_STS_HOSTS, AWS_STS_HOSTS_ANY_PARTITION } from "./sts-hosts.js";
 export type { StsTarget } from "./sts-request.js";
 export { parseStsError, parseStsResult, type StsError, type StsResult } from "./sts-response.js";
+export {
+  type AwsWebIdentityTokenOptions,
+  type AwsWorkloadCredentials,
+  awsWebIdentityToken,
+} from "./web-identity-token.js";

@@ -1,0 +1,64 @@
+/**
+ * What every platform source shares: a name, the token decoded (unverified: the cloud verifies it), the
+ * audience checked when the platform fixes it, and errors that name the platform and never the token.
+ *
+ * @packageDocumentation
+ */
+import {
+  checkTokenAudience,
+  decodeSubjectToken,
+  FederationError,
+  MissingSubjectTokenError,
+  readRuntimeEnv,
+  type SubjectToken,
+  type SubjectTokenSource,
+  type TokenRequest,
+} from "@fedkit/core";
+
+/** Where a source reads environment variables: a record, or a function returning one. @public */
+export type EnvInput = Record<string, string | undefined> | (() => Record<string, string | undefined>);
+
+/** Reads `name` from `env`, or from the runtime (`Deno.env`, `process.env`) at call time. @internal */
+export function readEnv(name: string, env: EnvInput | undefined): string | undefined {
+  if (env === undefined) return readRuntimeEnv(name);
+  const value = (typeof env === "function" ? env() : env)[name];
+  return value === undefined || value.trim() === "" ? undefined : value;
+}
+
+/** A source that fetches a raw token per request and decodes it; `check` may refuse it before any cloud sees it. @internal */
+export function platformSource(
+  name: string,
+  fetchRaw: (request: TokenRequest) => Promise<string>,
+  check?: (token: SubjectToken, request: TokenRequest) => void,
+): SubjectTokenSource {
+  return {
+    name,
+    async getToken(request) {
+      const raw = await fetchRaw(request);
+      const token = decodeSubjectToken(raw);
+      check?.(token, request);
+      return token;
+    },
+  };
+}
+
+/** The token's `aud` must be what the cloud expects, for platforms whose audience is set outside the call. @internal */
+export function checkAudience(platform: string) {
+  return (token: SubjectToken, request: TokenRequest): void =>
+    checkTokenAudience(token, request.audience, platform);
+}
+
+/** The platform gave no token: a chain may fall through to its next source. @internal */
+export function missing(source: string, message: string, hint: string): MissingSubjectTokenError {
+  return new MissingSubjectTokenError(source, message, { provider: source, hint });
+}
+
+/** The platform's token endpoint answered something other than a token (status only, never a body). @internal */
+export function endpointFailed(source: string, status: number, hint: string): FederationError {
+  return new FederationError("provider_unavailable", `${source}: the token endpoint answered ${status}.`, {
+    provider: source,
+    status,
+    retryable: status >= 500 || status === 429,
+    hint,
+  });
+}

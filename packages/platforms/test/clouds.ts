@@ -1,0 +1,151 @@
+/// <reference types="node" />
+/**
+ * The three emulated clouds with a private object each, and a helper that registers a platform's generated trust
+ * on all three (AWS IAM OIDC provider + role, GCP pool + provider + binding, Entra federated credential), then
+ * reads with any subject token source: S3 GetObject, GCS object read, and an Entra access token for storage.
+ */
+import { awsFetch, awsProvider } from "@fedkit/aws";
+import { azureProvider } from "@fedkit/azure";
+import { createFederation, memoryAudit, type SubjectTokenSource } from "@fedkit/core";
+import { addGcpProvider, type Emulator, entraState, gcpStateOf, startEmulator } from "@fedkit/emulator";
+import { gcpFetch, gcpProvider } from "@fedkit/gcp";
+import { loadTestTls } from "../../azure/test/tls.js";
+import type { PlatformTrust } from "../src/index.js";
+
+export const BUCKET = "reports";
+export const OBJECT = "q1.csv";
+export const BODY = "quarter,revenue\nQ1,1200\n";
+export const PROJECT = { projectId: "acme-reports", projectNumber: "123456789012" };
+export const SERVICE_ACCOUNT = "reader@acme-reports.iam.gserviceaccount.com";
+export const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+export const CLIENT = "97e0a5b7-d745-40b6-94fe-5f77d35c6e05";
+
+/** The emulator with TLS (Entra trusts https issuers only), the platform issuers and one object per cloud. */
+export async function startClouds(): Promise<Emulator> {
+  const tls = await loadTestTls();
+  return startEmulator({
+    tls: { cert: tls.cert, key: tls.key, ca: tls.ca },
+    platforms: {},
+    aws: { buckets: [{ name: BUCKET, objects: { [OBJECT]: BODY } }] },
+    gcp: {
+      ...PROJECT,
+      serviceAccounts: [{ email: SERVICE_ACCOUNT, bindings: [] }],
+      buckets: [
+        {
+          name: BUCKET,
+          objects: { [OBJECT]: BODY },
+          bindings: [{ role: "roles/storage.objectViewer", members: [`serviceAccount:${SERVICE_ACCOUNT}`] }],
+        },
+      ],
+    },
+    azure: { tenants: [{ tenantId: TENANT }], apps: [{ clientId: CLIENT }] },
+  });
+}
+
+/** Where a registered trust points: the role, and the GCP provider resource. */
+export interface Registered {
+  readonly roleArn: string;
+  readonly gcpProvider: string;
+}
+
+let roles = 0;
+
+/** Registers `trust` on the three clouds the way a user would apply what fedkit generated. */
+export function registerTrust(emulator: Emulator, trust: PlatformTrust): Registered {
+  const { issuer } = trust.spec;
+  const oidc = createProvider(emulator, issuer);
+  const role = emulator.aws.putRole({
+    name: `platform-${++roles}`,
+    trustPolicy: trust.aws({ providerArn: oidc }) as Parameters<Emulator["aws"]["putRole"]>[0]["trustPolicy"],
+    permissionPolicies: [
+      {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${BUCKET}/*` }],
+      },
+    ],
+  });
+  const gcp = gcpStateOf(emulator);
+  const providerResource = addGcpProvider(gcp, trust.gcp.poolId, {
+    providerId: "platform",
+    issuerUri: issuer,
+    attributeMapping: { ...trust.gcp.attributeMapping },
+    attributeCondition: trust.gcp.attributeCondition,
+  });
+  gcp.serviceAccounts.get(SERVICE_ACCOUNT)!.bindings.push({
+    role: "roles/iam.workloadIdentityUser",
+    members: [trust.gcp.member(PROJECT.projectNumber)],
+  });
+  if (trust.azure)
+    entraState(emulator.state).addFederatedCredential(CLIENT, { issuer, subject: trust.azure.subject });
+  return { roleArn: role.arn, gcpProvider: providerResource };
+}
+
+const providers = new Map<string, string>();
+function createProvider(emulator: Emulator, issuer: string): string {
+  const known = providers.get(issuer);
+  if (known) return known;
+  const { arn } = emulator.aws.createOpenIdConnectProvider({ url: issuer, clientIds: ["sts.amazonaws.com"] });
+  providers.set(issuer, arn);
+  return arn;
+}
+
+/** What one read on each cloud gave: the body, or the error code. */
+export interface Reads {
+  readonly aws: string;
+  readonly gcp: string;
+  readonly azure: string;
+}
+
+const outcome = async (work: () => Promise<string>): Promise<string> =>
+  work().catch(
+    (error: { code?: string; cloudCode?: string }) => `error:${error.code}:${error.cloudCode ?? ""}`,
+  );
+
+/** Reads the S3 object and the GCS object, and gets an Entra storage token, each with a token from `source`. */
+export async function readAll(
+  emulator: Emulator,
+  registered: Registered,
+  source: SubjectTokenSource,
+): Promise<Reads> {
+  const federation = createFederation({ source, audit: memoryAudit() });
+  const aws = awsProvider({
+    roleArn: registered.roleArn,
+    region: "us-east-1",
+    endpoint: emulator.urls.sts,
+    allowCustomEndpoint: true,
+  });
+  const gcp = gcpProvider({
+    audience: registered.gcpProvider,
+    subjectAudience: `https:${registered.gcpProvider}`,
+    serviceAccount: SERVICE_ACCOUNT,
+    stsEndpoint: emulator.urls.gcpSts!,
+    iamCredentialsEndpoint: emulator.urls.iamCredentials!,
+    allowCustomEndpoint: true,
+  });
+  const azure = azureProvider({
+    clientId: CLIENT,
+    tenantId: TENANT,
+    scope: "https://storage.azure.com/.default",
+    authorityHost: emulator.urls.entra!,
+    allowCustomAuthority: true,
+    env: () => ({}),
+  });
+  const s3 = awsFetch(federation, aws, {
+    service: "s3",
+    region: "us-east-1",
+    allowedOrigins: [new URL(emulator.urls.s3).origin],
+  });
+  const gcs = gcpFetch(federation, gcp, { allowedOrigins: [emulator.urls.gcs!] });
+  return {
+    aws: await outcome(async () => (await s3(`${emulator.urls.s3}/${BUCKET}/${OBJECT}`)).text()),
+    gcp: await outcome(async () =>
+      (
+        await gcs(`${emulator.urls.gcs}/storage/v1/b/${BUCKET}/o/${encodeURIComponent(OBJECT)}?alt=media`)
+      ).text(),
+    ),
+    azure: await outcome(async () => {
+      const creds = await federation.getCredentials(azure);
+      return creds.kind === "access-token" && creds.token.length > 20 ? "entra-token" : "no-token";
+    }),
+  };
+}
