@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import {
   type AwsCredentials,
-  base64url,
   decodeSubjectToken,
   type ExchangeContext,
   FederationError,
@@ -10,6 +9,7 @@ import {
   type SubjectToken,
   type TokenTrust,
 } from "@fedkit/core";
+import { base64url } from "@fedkit/core/provider";
 
 /** A loopback HTTP server on port 0 that records requests and answers with `handler`. */
 export async function loopback(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void) {

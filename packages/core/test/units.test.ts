@@ -5,10 +5,10 @@ import {
   importCacheKey,
   isLoopbackOrigin,
   OFFICIAL_HOSTS,
-  parseRetryAfter,
-  sha256Hex,
 } from "@fedkit/core";
+import { sha256Hex } from "@fedkit/core/provider";
 import { describe, expect, it } from "vitest";
+import { parseRetryAfter } from "../src/util/time.js";
 
 const aws = { cloud: "aws", officialHosts: OFFICIAL_HOSTS.aws.sts };
 

@@ -1,7 +1,6 @@
 import {
   type AuditEvent,
   type AwsCredentials,
-  base64url,
   createFederation,
   encryptedCache,
   FederationError,
@@ -10,8 +9,8 @@ import {
   type Provider,
   staticToken,
   tieredCache,
-  utf8,
 } from "@fedkit/core";
+import { base64url, utf8 } from "@fedkit/core/provider";
 import { testAuditSink } from "@fedkit/core/testing";
 import { otelAudit } from "@fedkit/otel";
 import { metrics, SpanStatusCode, trace } from "@opentelemetry/api";

@@ -1,6 +1,7 @@
 // Engines ("isolates") sharing one store, a counting provider, and unsigned subject tokens: what the driver
 // suites use to prove single flight and outage behaviour through the real engine.
-import { type AwsCredentials, base64url, type Provider, utf8 } from "@fedkit/core";
+import type { AwsCredentials, Provider } from "@fedkit/core";
+import { base64url, utf8 } from "@fedkit/core/provider";
 
 /** An unsigned JWT for `sub`, valid for a day (an `unverified` token: its cache key is its hash). */
 export function subjectJwt(sub: string): string {

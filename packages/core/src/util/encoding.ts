@@ -25,6 +25,11 @@ export function base64url(bytes: Uint8Array): string {
 
 /**
  * Decodes base64url (padded or not). Throws `TypeError` on characters outside the alphabet.
+ *
+ * @example
+ * ```ts
+ * base64urlDecode("-_8"); // Uint8Array [251, 255]
+ * ```
  * @public
  */
 export function base64urlDecode(text: string): Uint8Array {
@@ -35,14 +40,30 @@ export function base64urlDecode(text: string): Uint8Array {
   return out;
 }
 
-/** Lower-case hex of bytes. @public */
+/**
+ * Lower-case hex of bytes.
+ *
+ * @example
+ * ```ts
+ * toHex(new Uint8Array([0, 171])); // "00ab"
+ * ```
+ * @public
+ */
 export function toHex(bytes: Uint8Array): string {
   let out = "";
   for (const b of bytes) out += b.toString(16).padStart(2, "0");
   return out;
 }
 
-/** UTF-8 bytes of a string. @public */
+/**
+ * UTF-8 bytes of a string.
+ *
+ * @example
+ * ```ts
+ * utf8("é"); // Uint8Array [195, 169]
+ * ```
+ * @public
+ */
 export function utf8(text: string): Uint8Array {
   return encoder.encode(text);
 }
