@@ -54,6 +54,7 @@ const tasks = {
     run("typecheck and publint", bin("turbo"), ["run", "typecheck", "publint", "--output-logs=errors-only"]);
     run("lint (biome + edge-safe imports)", bin("biome"), ["check", "."]);
     run("edge-safe import graph", process.execPath, [join(root, "scripts", "check-edge-imports.mjs")]);
+    run("TSDoc examples call functions that exist", process.execPath, [join(root, "scripts", "check-examples.mjs")]);
     run("public API reports (api/*.api.md)", process.execPath, [
       join(root, "scripts", "api-report.mjs"),
       "--check",
