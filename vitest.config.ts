@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
@@ -29,21 +29,37 @@ function sourceAliases(): { find: RegExp; replacement: string }[] {
   return aliases;
 }
 
+/** One vitest project per package (`vitest run --project aws`), plus one for the repo-level and app tests. */
+function packageProjects() {
+  const projects = [];
+  for (const dir of readdirSync(`${root}packages`).sort()) {
+    if (!existsSync(`${root}packages/${dir}/package.json`)) continue;
+    projects.push({
+      extends: true as const,
+      test: {
+        name: dir,
+        // src/**/*.test.ts only until packages/netlify's co-located tests move to its test/ folder.
+        include: [`packages/${dir}/test/**/*.test.ts`, `packages/${dir}/src/**/*.test.ts`],
+      },
+    });
+  }
+  projects.push({
+    extends: true as const,
+    test: { name: "repo", include: ["apps/*/test/**/*.test.ts", "test/**/*.test.ts"] },
+  });
+  return projects;
+}
+
 export default defineConfig({
   resolve: { alias: sourceAliases() },
   test: {
-    include: [
-      "packages/*/src/**/*.test.ts",
-      "packages/*/test/**/*.test.ts",
-      "apps/*/test/**/*.test.ts",
-      "test/**/*.test.ts",
-    ],
+    projects: packageProjects(),
     exclude: ["**/node_modules/**", "**/dist/**", "**/*.deno.test.ts"],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: "forks",
     // Creates the test CA and sets NODE_EXTRA_CA_CERTS before workers fork (Azure/Entra/Azurite over https).
-    globalSetup: ["packages/azure/test/global-setup.ts"],
+    globalSetup: ["test/global-setup.ts"],
     reporters: ["default"],
   },
 });

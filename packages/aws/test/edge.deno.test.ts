@@ -1,5 +1,5 @@
-// Runs in Deno (an edge runtime: no Node built-ins) against the built package: `deno test -A --no-check test/edge.deno.test.ts`
-// from packages/aws after `pnpm --filter @fedkit/aws build`. Not run by vitest (*.deno.test.ts is excluded).
+// Runs in Deno (an edge runtime: no Node built-ins) against the built package, from `node scripts/deno-test.mjs`
+// (which `npm test` runs after the build). Not run by vitest (*.deno.test.ts is excluded).
 import { createExchangeContext, decodeSubjectToken } from "@fedkit/core";
 import { awsFetch, awsProvider, parseStsResult } from "../dist/index.js";
 

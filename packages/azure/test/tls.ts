@@ -1,7 +1,7 @@
 /// <reference types="node" />
 /**
  * Test TLS material: a throwaway CA and a leaf for 127.0.0.1/localhost, shared by the emulator and Azurite and
- * trusted by worker processes through NODE_EXTRA_CA_CERTS (set by global-setup.ts before workers fork).
+ * trusted by worker processes through NODE_EXTRA_CA_CERTS (set by test/global-setup.ts before workers fork).
  */
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -40,7 +40,7 @@ export async function createTestTls(now = Date.now()): Promise<TestTls> {
   return tls;
 }
 
-/** Loads the material global-setup.ts wrote; fails with the fix when the setup did not run. */
+/** Loads the material test/global-setup.ts wrote; fails with the fix when the setup did not run. */
 export async function loadTestTls(): Promise<TestTls> {
   const dir = process.env[TLS_DIR_ENV];
   if (!dir) {

@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import type { CacheCoordination, Clock, EncryptedCacheStorage, RandomSource } from "@fedkit/core";
-import { defaultRandom, toHex } from "@fedkit/core";
+import { defaultRandom, toHex } from "@fedkit/core/provider";
 
 /** What a conditional write of `@netlify/blobs` answers. @public */
 export interface BlobsWriteResult {

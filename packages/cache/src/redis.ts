@@ -9,7 +9,7 @@
  * @packageDocumentation
  */
 import type { CacheCoordination, EncryptedCacheStorage, RandomSource } from "@fedkit/core";
-import { defaultRandom, toHex } from "@fedkit/core";
+import { defaultRandom, toHex } from "@fedkit/core/provider";
 
 /** The four Redis operations the driver needs; the adapters below map a client onto them. @public */
 export interface RedisCommands {

@@ -20,6 +20,7 @@ export interface RedirectDetails {
  *
  * @example
  * ```ts
+ * declare const s3: AuthorizedFetch; // e.g. awsFetch(federation, provider)
  * try {
  *   await s3("https://my-bucket.s3.us-east-1.amazonaws.com/report.csv");
  * } catch (err) {

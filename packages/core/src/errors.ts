@@ -183,6 +183,7 @@ export class FederationError extends Error {
  *
  * @example
  * ```ts
+ * declare function retryLater(): void; // your code
  * if (isFederationError(err, "throttled", "timeout")) retryLater();
  * ```
  * @public

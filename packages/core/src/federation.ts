@@ -46,8 +46,11 @@ function assertProvider(provider: Provider): void {
  *
  * @example
  * ```ts
+ * import { awsProvider } from "@fedkit/aws";
  * const federation = createFederation({ source: envToken("OIDC_TOKEN") });
- * const creds = await federation.getCredentials(awsProvider({ roleArn, region: "eu-west-1" }));
+ * const creds = await federation.getCredentials(
+ *   awsProvider({ roleArn: "arn:aws:iam::123456789012:role/reader", region: "eu-west-1" }),
+ * );
  * ```
  * @public
  */

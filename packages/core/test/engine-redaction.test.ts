@@ -1,6 +1,5 @@
 import { inspect } from "node:util";
 import {
-  base64url,
   createFederation,
   decodeSubjectToken,
   FederationError,
@@ -8,6 +7,7 @@ import {
   scrub,
   staticToken,
 } from "@fedkit/core";
+import { base64url } from "@fedkit/core/provider";
 import { describe, expect, it } from "vitest";
 import { fakeProvider, jwt } from "./helpers.js";
 

@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
-  base64url,
   type Credentials,
   decodeSubjectToken,
   type ExchangeContext,
@@ -10,6 +9,7 @@ import {
   type SubjectToken,
   type TokenTrust,
 } from "@fedkit/core";
+import { base64url } from "@fedkit/core/provider";
 
 /** A loopback HTTP server on port 0 that records requests and answers with `handler`. */
 export async function loopback(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void) {

@@ -1,7 +1,6 @@
 import { inspect } from "node:util";
 import {
   type AuditEvent,
-  base64url,
   consoleAudit,
   createExchangeContext,
   createFederation,
@@ -11,6 +10,7 @@ import {
   type SubjectToken,
   staticToken,
 } from "@fedkit/core";
+import { base64url } from "@fedkit/core/provider";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { jwt, rawJwt } from "./helpers.js";

@@ -1,4 +1,5 @@
-import { base64url, FederationError, scrub } from "@fedkit/core";
+import { FederationError, scrub } from "@fedkit/core";
+import { base64url } from "@fedkit/core/provider";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 

@@ -1,13 +1,7 @@
-import {
-  checkEndpoint,
-  encryptedCache,
-  hostMatches,
-  importCacheKey,
-  isLoopbackOrigin,
-  parseRetryAfter,
-  sha256Hex,
-} from "@fedkit/core";
+import { checkEndpoint, encryptedCache, hostMatches, importCacheKey, isLoopbackOrigin } from "@fedkit/core";
+import { sha256Hex } from "@fedkit/core/provider";
 import { describe, expect, it } from "vitest";
+import { parseRetryAfter } from "../src/util/time.js";
 
 // Core holds the mechanism only; each cloud's real tables are tested in its package (aws/test/sts-hosts.test.ts).
 const aws = {

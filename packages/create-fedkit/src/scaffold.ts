@@ -48,6 +48,7 @@ const PACKAGE_NAME = /^(?![._])[a-z0-9._-]{1,214}$/;
  *
  * @example
  * ```ts
+ * import { readFileSync } from "node:fs";
  * const manifest = JSON.parse(readFileSync("templates/manifest.json", "utf8"));
  * scaffold({ templatesDir: "templates", template: manifest.templates[0], targetDir: "my-site" });
  * ```

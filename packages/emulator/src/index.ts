@@ -18,11 +18,43 @@ import type { Emulator, StartOptions } from "./types.js";
 
 export type { AwsControl } from "./aws/control.js";
 export { providerHostPath } from "./aws/control.js";
-export * from "./azure/index.js";
-export type * from "./config.js";
+export {
+  type AzureAppConfig,
+  type AzureConfig,
+  DEFAULT_TENANT_ID,
+  type EntraApp,
+  type EntraState,
+  entraState,
+  type FederatedCredential,
+  type FederatedCredentialConfig,
+} from "./azure/index.js";
+export type {
+  AwsConfig,
+  AwsRoleConfig,
+  EmulatorConfig,
+  IdpConfig,
+  IssuersConfig,
+  JWKS,
+  PolicyDocument,
+  TlsConfig,
+} from "./config.js";
 export { ConfigError, validateConfig } from "./config-validate.js";
 export type { EmulatorContext, EmulatorUrls } from "./context.js";
-export * from "./gcp/index.js";
+export {
+  addGcpProvider,
+  type GcpBinding,
+  type GcpBucketConfig,
+  type GcpConfig,
+  type GcpPoolConfig,
+  type GcpPrincipal,
+  type GcpProviderConfig,
+  type GcpServiceAccountConfig,
+  type GcpState,
+  type GcpToken,
+  type GcsObject,
+  gcpState,
+  gcpStateOf,
+} from "./gcp/index.js";
 export { IssuerVerificationError, type IssuerVerificationReason } from "./oidc/errors.js";
 export type { MintOptions, OidcIdp } from "./oidc/idp.js";
 export type { IdpAlgorithm } from "./oidc/keys.js";
@@ -32,10 +64,48 @@ export {
   type VerifiedToken,
   type VerifyOptions,
 } from "./oidc/verifier.js";
-export * from "./platforms/index.js";
-export * from "./saas/index.js";
+export {
+  type AwsPrincipal,
+  type CloudflareWorker,
+  type DenoDeployRevision,
+  type FlyMachine,
+  type GithubActionsJob,
+  type GitlabCiJob,
+  type KubernetesServiceAccount,
+  type PlatformAlgorithm,
+  type PlatformInputs,
+  PlatformIssuers,
+  type PlatformMintOptions,
+  type PlatformName,
+  platformsOf,
+  type VercelDeployment,
+} from "./platforms/index.js";
+export {
+  addSaasService,
+  GRANT_JWT_BEARER,
+  GRANT_TOKEN_EXCHANGE,
+  type SaasBindingConfig,
+  type SaasConfig,
+  type SaasIssuedToken,
+  type SaasIssuerConfig,
+  type SaasKeySource,
+  type SaasPresetName,
+  type SaasServiceConfig,
+  type SaasState,
+  saasStateOf,
+  TOKEN_TYPE_ACCESS_TOKEN,
+  TOKEN_TYPE_ID_TOKEN,
+  TOKEN_TYPE_JWT,
+} from "./saas/index.js";
 export type { ServiceDefinition, ServiceHandler } from "./services.js";
-export type * from "./state.js";
+export type {
+  AwsOidcProvider,
+  AwsRole,
+  AwsSession,
+  AwsWebIdentity,
+  EmulatorState,
+  S3Object,
+} from "./state.js";
 export { generateTlsMaterial, type TlsMaterial } from "./tls.js";
 export type { Emulator, StartOptions } from "./types.js";
 

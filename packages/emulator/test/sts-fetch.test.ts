@@ -282,7 +282,7 @@ describe("signed STS calls", () => {
     });
     const forged =
       "AWS4-HMAC-SHA256 Credential=ASIAAAAAAAAAAAAAAAAA/20300101/us-east-1/sts/aws4_request, SignedHeaders=host;x-amz-date, Signature=00";
-    const date = new Date(clock.ms).toISOString().replace(/[-:]/g, "").slice(0, 15) + "Z";
+    const date = `${new Date(clock.ms).toISOString().replace(/[-:]/g, "").slice(0, 15)}Z`;
     const unknown = await call(
       { Action: "GetCallerIdentity", Version: "2011-06-15" },
       {

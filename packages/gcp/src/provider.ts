@@ -52,7 +52,7 @@ export function customOrigins(resolved: ResolvedGcp): string[] {
  *
  * @example
  * ```ts
- * import { createFederation } from "@fedkit/core";
+ * import { createFederation, envToken } from "@fedkit/core";
  * import { gcpFetch, gcpProvider } from "@fedkit/gcp";
  *
  * const gcp = gcpProvider({
@@ -61,7 +61,7 @@ export function customOrigins(resolved: ResolvedGcp): string[] {
  *   providerId: "my-site",
  *   serviceAccount: "reader@my-project.iam.gserviceaccount.com",
  * });
- * const federation = createFederation({ source: siteIssuer() });
+ * const federation = createFederation({ source: envToken("OIDC_TOKEN") });
  * const res = await gcpFetch(federation, gcp)("https://storage.googleapis.com/storage/v1/b/my-bucket/o/a.txt?alt=media");
  * ```
  * @throws FederationError `config` / `endpoint_refused` for a wrong provider name or an unofficial endpoint.

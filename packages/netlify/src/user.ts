@@ -1,4 +1,5 @@
-import { FederationError, type JwksSource, remoteJwks, sha256Hex, verifySubjectToken } from "@fedkit/core";
+import { FederationError, type JwksSource, remoteJwks, verifySubjectToken } from "@fedkit/core";
+import { sha256Hex } from "@fedkit/core/provider";
 import type { RuntimeOptions, UserIdpOptions, UserVerifier, VerifiedUser } from "./config.js";
 
 /**

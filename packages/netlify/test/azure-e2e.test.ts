@@ -25,7 +25,7 @@ import {
   TENANT,
 } from "./azure-support.js";
 import { forgeToken } from "./forge.js";
-import { fedkitAudit, SITE_ID, sampleIssuerEnv, skippedWithoutBuild } from "./support.js";
+import { fedkitAudit, SITE_ID, sampleIssuerEnv } from "./support.js";
 
 const built = azureBuiltPackagesPresent();
 
@@ -197,5 +197,3 @@ describe.skipIf(!built)(
     }, 30_000);
   },
 );
-
-skippedWithoutBuild("Azure sample site e2e (skipped)", built);

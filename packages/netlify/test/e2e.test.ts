@@ -19,7 +19,6 @@ import {
   SAMPLE_DIR,
   SITE_ID,
   sampleIssuerEnv,
-  skippedWithoutBuild,
 } from "./support.js";
 
 const built = builtPackagesPresent();
@@ -146,5 +145,3 @@ describe.skipIf(!built)("sample site on the local edge runtime against the emula
     expect(forged?.cloudCode).toBe("InvalidIdentityToken");
   }, 30_000);
 });
-
-skippedWithoutBuild("sample site e2e (skipped)", built);

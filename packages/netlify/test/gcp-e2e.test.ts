@@ -19,13 +19,7 @@ import {
   GCP_SERVICE_ACCOUNT,
   registerGcpTrust,
 } from "./gcp-support.js";
-import {
-  builtPackagesPresent,
-  fedkitAudit,
-  SITE_ID,
-  sampleIssuerEnv,
-  skippedWithoutBuild,
-} from "./support.js";
+import { builtPackagesPresent, fedkitAudit, SITE_ID, sampleIssuerEnv } from "./support.js";
 
 const built = builtPackagesPresent(["core", "gcp", "netlify"]);
 
@@ -166,5 +160,3 @@ describe.skipIf(!built)("GCP sample site on the local edge runtime against the e
     }, 30_000);
   });
 });
-
-skippedWithoutBuild("GCP sample site e2e (skipped)", built);

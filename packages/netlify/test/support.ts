@@ -1,12 +1,11 @@
 /// <reference types="node" />
 // Shared by the sample-site tests (AWS, GCP, Azure): the AWS sample's constants, the built-packages gate, the
 // offline edge bundle, the issuer env every sample reads and the fedkit audit lines of its output.
-import { existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { generateIssuerKeys } from "@fedkit/netlify";
-import { describe, it } from "vitest";
 import { findDenoBin } from "../src/node/local-site.js";
 
 /** The sample site, relative to this file. */
@@ -17,11 +16,43 @@ export const OBJECT_KEY = "reports/latest.csv";
 export const OBJECT_BODY = "quarter,revenue\nQ1,1200\nQ2,1350\n";
 export const ROLE_NAME = "netlify-reports-reader";
 
-/** The edge runtime imports the built packages (Deno resolves `@fedkit/netlify` to dist/). */
-export function builtPackagesPresent(names: readonly string[] = ["core", "aws", "netlify"]): boolean {
-  return names.every((name) =>
-    existsSync(fileURLToPath(new URL(`../../${name}/dist/index.js`, import.meta.url))),
-  );
+/** Newest modification time of the files under `dir` that pass `keep` (0 when there are none). */
+function newestMtime(dir: string, keep: (name: string) => boolean): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && keep(entry.name))
+      newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * The edge runtime imports the built packages (Deno resolves `@fedkit/netlify` to dist/), so a suite that needs
+ * them must not run on a missing or stale build, and must not skip silently either: this throws, naming the
+ * package and the command, when a package's dist/ is missing or older than a source file. Returns true so call
+ * sites read as a gate.
+ */
+export function builtPackagesPresent(names: readonly string[] = ["core", "aws", "netlify"]): true {
+  const problems: string[] = [];
+  for (const name of names) {
+    const dir = fileURLToPath(new URL(`../../${name}/`, import.meta.url));
+    if (!existsSync(join(dir, "dist", "index.js"))) {
+      problems.push(`packages/${name}/dist is missing`);
+      continue;
+    }
+    const source = newestMtime(
+      join(dir, "src"),
+      (file) => file.endsWith(".ts") && !file.endsWith(".test.ts"),
+    );
+    const built = newestMtime(join(dir, "dist"), (file) => file.endsWith(".js"));
+    if (source > built) problems.push(`packages/${name}/dist is older than packages/${name}/src`);
+  }
+  if (problems.length > 0) {
+    throw new Error(
+      `${problems.join("; ")}. These tests run the built packages: run \`pnpm turbo run build\` (npm test builds first).`,
+    );
+  }
+  return true;
 }
 
 /** Read-only access to the sample's objects. */
@@ -29,13 +60,6 @@ export const READ_POLICY = {
   Version: "2012-10-17",
   Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${BUCKET}/reports/*` }],
 };
-
-/** The placeholder suite shown instead of an e2e suite when the packages are not built. */
-export function skippedWithoutBuild(title: string, built: boolean): void {
-  describe.skipIf(built)(title, () => {
-    it.skip("needs built packages: run `npm run build` (the edge runtime imports @fedkit/netlify from dist/)", () => {});
-  });
-}
 
 type IssuerKeys = Awaited<ReturnType<typeof generateIssuerKeys>>;
 

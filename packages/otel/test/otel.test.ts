@@ -1,6 +1,5 @@
 import {
   type AuditEvent,
-  base64url,
   type Credentials,
   createFederation,
   encryptedCache,
@@ -10,8 +9,8 @@ import {
   type Provider,
   staticToken,
   tieredCache,
-  utf8,
 } from "@fedkit/core";
+import { base64url, utf8 } from "@fedkit/core/provider";
 import { testAuditSink } from "@fedkit/core/testing";
 import { otelAudit } from "@fedkit/otel";
 import { metrics, SpanStatusCode, trace } from "@opentelemetry/api";

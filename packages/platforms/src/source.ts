@@ -9,20 +9,19 @@ import {
   decodeSubjectToken,
   FederationError,
   MissingSubjectTokenError,
-  readRuntimeEnv,
   type SubjectToken,
   type SubjectTokenSource,
   type TokenRequest,
 } from "@fedkit/core";
+import { toEnvGetter } from "@fedkit/core/provider";
 
 /** Where a source reads environment variables: a record, or a function returning one. @public */
 export type EnvInput = Record<string, string | undefined> | (() => Record<string, string | undefined>);
 
-/** Reads `name` from `env`, or from the runtime (`Deno.env`, `process.env`) at call time. @internal */
+/** Reads `name` from `env`, or from the runtime (`Netlify.env`, `Deno.env`, `process.env`) at call time. @internal */
 export function readEnv(name: string, env: EnvInput | undefined): string | undefined {
-  if (env === undefined) return readRuntimeEnv(name);
-  const value = (typeof env === "function" ? env() : env)[name];
-  return value === undefined || value.trim() === "" ? undefined : value;
+  // The one environment reader of the provider toolkit: trimmed, blank is unset, a throwing getter is unset.
+  return toEnvGetter(env)(name);
 }
 
 /** A source that fetches a raw token per request and decodes it; `check` may refuse it before any cloud sees it. @internal */

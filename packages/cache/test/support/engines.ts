@@ -1,6 +1,7 @@
 // Engines ("isolates") sharing one store, a counting provider, and unsigned subject tokens: what the driver
 // suites use to prove single flight and outage behaviour through the real engine.
-import { base64url, type Credentials, type Provider, utf8 } from "@fedkit/core";
+import type { Credentials, Provider } from "@fedkit/core";
+import { base64url, utf8 } from "@fedkit/core/provider";
 
 /** AWS-shaped credentials of this suite's own (core knows no cloud's credential type). */
 export interface AwsCredentials extends Credentials {

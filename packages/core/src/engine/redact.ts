@@ -118,6 +118,7 @@ export function redactSubject(error: FederationError, raw: string): FederationEr
  *
  * @example
  * ```ts
+ * declare function mapError(response: HttpResponse): FederationError; // your provider's error mapping
  * if (res.status !== 200) throw mapError(redactResponse(res, [token.raw]));
  * ```
  * @public

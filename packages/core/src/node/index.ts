@@ -1,7 +1,8 @@
 /// <reference types="node" />
 /**
- * `@fedkit/core/node`: Node-only token sources (files).
+ * `@fedkit/core/node`: Node-only token sources (files) and the node:crypto hashing fast path.
  *
  * @packageDocumentation
  */
-export * from "./file.js";
+export { type FileTokenOptions, fileToken } from "./file.js";
+export { useNodeHashing } from "./hashing.js";

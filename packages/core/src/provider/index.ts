@@ -8,6 +8,8 @@
  * - one mapping from a failed answer to a `FederationError` ({@link cloudFailure}, {@link outageCode});
  * - the small steps every provider repeats ({@link formBody}, {@link readJsonObject}, {@link expiresAtFromLifetime},
  *   {@link summarizeSubject}, clock-skew hints);
+ * - byte and hash helpers ({@link base64url}, {@link utf8}, {@link toHex}, {@link sha256Hex}) and the default
+ *   randomness, kept off the main entry so that application code sees only what it uses;
  * - and, in `@fedkit/core/testing`, the provider contract suite (`testProvider`) every provider runs.
  *
  * `docs/architecture.md` ("Writing a provider") builds a complete provider on it.
@@ -35,6 +37,8 @@ export type {
   Provider,
   SubjectToken,
 } from "../types.js";
+export { base64url, base64urlDecode, sha256Hex, toHex, utf8 } from "../util/encoding.js";
+export { defaultRandom } from "../util/random.js";
 export { expiresAtFromLifetime, firstHeader, formBody, readJsonObject } from "./answer.js";
 export { defaultEnv, type EnvGetter, type EnvInput, type EnvRecord, toEnvGetter } from "./env.js";
 export {

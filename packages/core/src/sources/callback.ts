@@ -12,6 +12,7 @@ import { lastDecoded } from "./decode-memo.js";
  *
  * @example
  * ```ts
+ * declare function fetchIdToken(audience: string): Promise<string>; // your IdP client
  * const source = callbackToken(async ({ audience }) => fetchIdToken(audience));
  * ```
  * @public

@@ -79,6 +79,7 @@ const DOT_SEGMENT_SUFFIXES = ["/a/../b", "/a/./b", "/a/%2e%2E/b", "/a/.%2e/b", "
  * @example
  * ```ts
  * import { describe, it, expect } from "vitest";
+ * declare const myClient: ClientUnderTest["create"]; // the client under test
  * testAuthorizedFetchHostileCases(
  *   {
  *     name: "azureFetch",

@@ -4,11 +4,17 @@
  *
  * @packageDocumentation
  */
-export type * from "./api.js";
-export * from "./audit.js";
-export * from "./authorized-fetch.js";
-export * from "./cache.js";
-export * from "./idp.js";
-export * from "./provider.js";
-export * from "./shared-store.js";
-export * from "./source.js";
+export type { Matchers, TestApi } from "./api.js";
+export { type AuditSinkFixture, testAuditSink } from "./audit.js";
+export {
+  type ClientUnderTest,
+  type HostileFetchSubject,
+  type LoopbackServer,
+  type ServeLoopback,
+  testAuthorizedFetchHostileCases,
+} from "./authorized-fetch.js";
+export { testCredentialCache } from "./cache.js";
+export { createTestSigner, type TestSigner } from "./idp.js";
+export { type ProviderFixture, testProvider } from "./provider.js";
+export { type SharedStoreFixture, testSharedStore } from "./shared-store.js";
+export { type TokenSourceFixture, testTokenSource } from "./source.js";

@@ -25,6 +25,11 @@ export function base64url(bytes: Uint8Array): string {
 
 /**
  * Decodes base64url (padded or not). Throws `TypeError` on characters outside the alphabet.
+ *
+ * @example
+ * ```ts
+ * base64urlDecode("-_8"); // Uint8Array [251, 255]
+ * ```
  * @public
  */
 export function base64urlDecode(text: string): Uint8Array {
@@ -35,14 +40,30 @@ export function base64urlDecode(text: string): Uint8Array {
   return out;
 }
 
-/** Lower-case hex of bytes. @public */
+/**
+ * Lower-case hex of bytes.
+ *
+ * @example
+ * ```ts
+ * toHex(new Uint8Array([0, 171])); // "00ab"
+ * ```
+ * @public
+ */
 export function toHex(bytes: Uint8Array): string {
   let out = "";
   for (const b of bytes) out += b.toString(16).padStart(2, "0");
   return out;
 }
 
-/** UTF-8 bytes of a string. @public */
+/**
+ * UTF-8 bytes of a string.
+ *
+ * @example
+ * ```ts
+ * utf8("é"); // Uint8Array [195, 169]
+ * ```
+ * @public
+ */
 export function utf8(text: string): Uint8Array {
   return encoder.encode(text);
 }
@@ -57,42 +78,23 @@ export function utf8(text: string): Uint8Array {
  * @public
  */
 export async function sha256Hex(input: string | Uint8Array): Promise<string> {
-  const sync = nodeSha256Hex();
-  if (sync) return sync(input);
+  if (syncSha256) return syncSha256(input);
   const bytes = typeof input === "string" ? encoder.encode(input) : input;
   const digest = await globalThis.crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
   return toHex(new Uint8Array(digest));
 }
 
-type SyncHash = (input: string | Uint8Array) => string;
-let nodeHash: SyncHash | null | undefined;
+/** A synchronous SHA-256 to lower-case hex; same bytes in, same hash out as WebCrypto's. */
+export type SyncSha256 = (input: string | Uint8Array) => string;
+let syncSha256: SyncSha256 | undefined;
 
 /**
- * On Node, a WebCrypto digest is a thread-pool job costing ~100 µs of CPU; node:crypto's synchronous hash of the
- * short inputs the engine hashes (keys, token ids) costs ~2 µs. Reached through `process.getBuiltinModule`
- * (Node ≥ 20.16), not an import, so edge bundles stay free of Node built-ins; Deno (whose `process` is costly to
- * touch) and edge runtimes keep WebCrypto. Same bytes in, same hash out.
+ * Replaces WebCrypto in {@link sha256Hex} with a synchronous hash. Only `@fedkit/core/node` calls it (with
+ * node:crypto): this module must reach no Node built-in, statically or at run time, so edge bundles and Deno
+ * never load Node's crypto. Pass `undefined` to go back to WebCrypto.
+ *
+ * @internal
  */
-function nodeSha256Hex(): SyncHash | null {
-  if (nodeHash === undefined) {
-    nodeHash = null;
-    try {
-      const g = globalThis as {
-        Deno?: unknown;
-        process?: { getBuiltinModule?: (id: string) => NodeCrypto | undefined };
-      };
-      const nodeCrypto = g.Deno === undefined ? g.process?.getBuiltinModule?.("node:crypto") : undefined;
-      if (typeof nodeCrypto?.createHash === "function")
-        nodeHash = (input) => nodeCrypto.createHash("sha256").update(input).digest("hex");
-    } catch {
-      // No usable node:crypto: WebCrypto it is.
-    }
-  }
-  return nodeHash;
-}
-
-interface NodeCrypto {
-  createHash(algorithm: "sha256"): {
-    update(data: string | Uint8Array): { digest(encoding: "hex"): string };
-  };
+export function installSyncSha256(hash: SyncSha256 | undefined): void {
+  syncSha256 = hash;
 }

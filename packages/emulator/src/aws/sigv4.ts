@@ -161,6 +161,7 @@ function checkEnvelope(params: SigV4Params, request: Request, options: VerifySig
  * const result = await verifySigV4(request, body, (id) => state.aws.sessions.get(id), {
  *   service: "s3", region: "us-east-1", now: ctx.now,
  * });
+ * declare function s3Error(code: string, status: number, message: string): Response; // the service's XML error
  * if (!result.ok) return s3Error(result.code, result.status, result.message);
  * const session = result.credentials;
  * ```

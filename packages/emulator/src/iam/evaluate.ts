@@ -116,6 +116,7 @@ export interface SessionPolicies {
  *   identityPolicies: role.permissionPolicies,
  *   sessionPolicies: session.sessionPolicies,
  * });
+ * declare function accessDenied(): Response; // the service's AccessDenied answer
  * if (decision !== "allow") return accessDenied();
  * ```
  * @public

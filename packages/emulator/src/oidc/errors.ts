@@ -19,6 +19,7 @@ export type IssuerVerificationReason =
  *
  * @example
  * ```ts
+ * declare function expiredAnswer(): Response; // the service's "token expired" answer
  * try { await verifier.verify(token); }
  * catch (e) { if (e instanceof IssuerVerificationError && e.reason === "expired") return expiredAnswer(); }
  * ```

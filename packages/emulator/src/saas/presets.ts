@@ -46,6 +46,7 @@ export const TOKEN_TYPE_ID_TOKEN = "urn:ietf:params:oauth:token-type:id_token";
  * RFC 8693 §3 token type of an OAuth access token (the `issued_token_type` of the answers here).
  * @example
  * ```ts
+ * declare function useBearer(token: string): void; // your client
  * if (answer.issued_token_type === TOKEN_TYPE_ACCESS_TOKEN) useBearer(answer.access_token);
  * ```
  * @public

@@ -6,4 +6,4 @@
  * @packageDocumentation
  */
 export { type FedkitHandler, type FunctionConfig, withFedkit } from "../adapter.js";
-export { findDenoBin, type LocalSite, type LocalSiteOptions, serveLocalSite } from "./local-site.js";
+export { type LocalSite, type LocalSiteOptions, serveLocalSite } from "./local-site.js";

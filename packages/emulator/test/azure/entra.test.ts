@@ -1,9 +1,9 @@
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REAL_ENTRA_ERRORS } from "../../test/entra-real-errors.js";
-import { ConfigError, type Emulator, startEmulator } from "../index.js";
-import { aadsts, type EntraFailure } from "./errors.js";
-import { entraState } from "./service.js";
+import { aadsts, type EntraFailure } from "../../src/azure/errors.js";
+import { entraState } from "../../src/azure/service.js";
+import { ConfigError, type Emulator, startEmulator } from "../../src/index.js";
+import { REAL_ENTRA_ERRORS } from "../entra-real-errors.js";
 
 const TENANT = "11111111-2222-4333-8444-555555555555";
 const APP = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";

@@ -8,7 +8,7 @@ import {
   MalformedPolicyError,
   type PolicyDocument,
   type PolicyStatement,
-} from "./index.js";
+} from "../../src/iam/index.js";
 
 const V = "2012-10-17" as const;
 const doc = (...Statement: PolicyStatement[]): PolicyDocument => ({ Version: V, Statement });

@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: IAM policy variables are written ${...} in plain strings.
 import { describe, expect, it } from "vitest";
-import { type ConditionBlock, evaluatePolicies, type RequestContext } from "./index.js";
+import { type ConditionBlock, evaluatePolicies, type RequestContext } from "../../src/iam/index.js";
 
 /** Allow s3:GetObject on * under the given condition; "allow" when the condition holds. */
 function holds(

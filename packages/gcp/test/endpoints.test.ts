@@ -1,9 +1,9 @@
 import { FederationError } from "@fedkit/core";
 import { describe, expect, it } from "vitest";
-import { fromExternalAccount } from "./external-account.js";
-import { gcpIdTokenProvider } from "./id-token.js";
-import { gcpProvider } from "./provider.js";
-import { parseProviderName, workloadIdentityProvider } from "./resource.js";
+import { fromExternalAccount } from "../src/external-account.js";
+import { gcpIdTokenProvider } from "../src/id-token.js";
+import { gcpProvider } from "../src/provider.js";
+import { parseProviderName, workloadIdentityProvider } from "../src/resource.js";
 
 const audience =
   "//iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/pool/providers/prov";

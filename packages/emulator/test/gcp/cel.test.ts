@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CelConfigError, compileCel, fromCel } from "./cel.js";
+import { CelConfigError, compileCel, fromCel } from "../../src/gcp/cel.js";
 
 describe("compileCel (attribute mapping / condition)", () => {
   it("evaluates Google-style mappings with the strings extension and extract()", () => {
@@ -51,7 +51,7 @@ describe("compileCel (attribute mapping / condition)", () => {
 
 describe("crc32c", () => {
   it("matches the RFC 3720 check value", async () => {
-    const { crc32c } = await import("./state.js");
+    const { crc32c } = await import("../../src/gcp/state.js");
     // CRC-32C of "123456789" is 0xE3069283.
     expect(Buffer.from(crc32c(new TextEncoder().encode("123456789")), "base64").toString("hex")).toBe(
       "e3069283",

@@ -6,8 +6,8 @@
  */
 import { SignatureV4 } from "@smithy/signature-v4";
 import { describe, expect, it } from "vitest";
-import { Sha256 } from "../../test/s3-support.js";
-import { verifySigV4 } from "./sigv4.js";
+import { verifySigV4 } from "../../src/aws/sigv4.js";
+import { Sha256 } from "../s3-support.js";
 
 const NOW = Date.UTC(2025, 0, 15, 10, 0, 0);
 const KEY = { accessKeyId: "AKIDSTRICT", secretAccessKey: "strict-secret" };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { conditionSubjectPrefixes } from "./condition.js";
-import { checkGcpPool } from "./pool-check.js";
-import { type GcpTrustConfig, gcpTrustConfig } from "./trust.js";
+import { conditionSubjectPrefixes } from "../src/condition.js";
+import { checkGcpPool } from "../src/pool-check.js";
+import { type GcpTrustConfig, gcpTrustConfig } from "../src/trust.js";
 
 const SITE = "5b0c2a71-1c3e-4d6b-9a51-0f7a2f1e9c11";
 const trustFor = (context: string, poolId?: string, providerId = "reports", site = SITE) =>

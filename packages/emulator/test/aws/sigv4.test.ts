@@ -3,7 +3,7 @@ import { createHash, createHmac } from "node:crypto";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { AwsClient } from "aws4fetch";
 import { describe, expect, it } from "vitest";
-import { type SigV4Secret, verifySigV4 } from "./sigv4.js";
+import { type SigV4Secret, verifySigV4 } from "../../src/aws/sigv4.js";
 
 const toBytes = (d: string | ArrayBuffer | ArrayBufferView): string | Uint8Array =>
   typeof d === "string"

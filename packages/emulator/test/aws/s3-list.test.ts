@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { S3Object } from "../state.js";
-import { s3Target } from "./s3.js";
-import { listObjects, readListParams } from "./s3-list.js";
-import { S3Error } from "./s3-xml.js";
+import { s3Target } from "../../src/aws/s3.js";
+import { listObjects, readListParams } from "../../src/aws/s3-list.js";
+import { S3Error } from "../../src/aws/s3-xml.js";
+import type { S3Object } from "../../src/state.js";
 
 const objects = new Map<string, S3Object>(
   ["a.txt", "docs/1", "docs/2", "docs/sub/3", "img/x.png", "img/y.png", "z"].map((k) => [

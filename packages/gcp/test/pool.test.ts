@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { checkGcpId, gcpPoolId } from "./pool.js";
-import { sha256 } from "./sha256.js";
+import { checkGcpId, gcpPoolId } from "../src/pool.js";
+import { sha256 } from "../src/sha256.js";
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compileCel } from "../../emulator/src/gcp/cel.js";
-import { gcpPoolId } from "./pool.js";
-import { gcpTrustConfig } from "./trust.js";
+import { gcpPoolId } from "../src/pool.js";
+import { gcpTrustConfig } from "../src/trust.js";
 
 const SITE = "5b0c2a71-1c3e-4d6b-9a51-0f7a2f1e9c11";
 const base = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MalformedPolicyError, parsePolicy } from "./index.js";
+import { MalformedPolicyError, parsePolicy } from "../../src/iam/index.js";
 
 const ok = { Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" };
 
