@@ -150,6 +150,7 @@ export function anthropicFetch(
  *
  * @example
  * ```ts
+ * import Anthropic from "@anthropic-ai/sdk";
  * new Anthropic({ credentials: anthropicCredentials(federation, claude), fetch: anthropicFetch(federation, claude) });
  * ```
  * @public

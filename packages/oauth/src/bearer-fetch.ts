@@ -98,6 +98,7 @@ export function bearerFetch(
  *
  * @example
  * ```ts
+ * import OpenAI from "openai";
  * const client = new OpenAI({ apiKey: bearerToken(federation, openai), fetch: openaiFetch(federation, openai) });
  * ```
  * @public
