@@ -194,13 +194,26 @@ export function authorizedFetch(options: AuthorizedFetchOptions): AuthorizedFetc
     const request = await prepare(input, init, "manual");
     request.signal.throwIfAborted();
     const timer = new AbortController();
-    // setTimeout treats anything beyond 2^31-1 ms as 1 ms: a longer wait is no timer at all.
-    const timeout = timeoutMs < 2 ** 31 ? setTimeout(() => timer.abort(), timeoutMs) : undefined;
     const signal = AbortSignal.any([timer.signal, request.signal]);
+    // The timeout settles the call itself, not only through the signal: a transport that ignores signals, or a
+    // signal chain the runtime collected (Node holds `AbortSignal.any` results and a Request's follow-signal
+    // weakly), must still end at the deadline. setTimeout treats anything beyond 2^31-1 ms as 1 ms: a longer wait
+    // is no timer at all.
+    let timeout: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      if (timeoutMs < 2 ** 31)
+        timeout = setTimeout(() => {
+          timer.abort();
+          reject(timer.signal.reason);
+        }, timeoutMs);
+    });
     let response: Response;
     try {
       const transport = options.fetch ?? ((r: Request) => globalThis.fetch(r));
-      response = await transport(new Request(request, { signal }));
+      const answer = transport(new Request(request, { signal }));
+      // Once the deadline won, the transport's own late failure has nobody to report to.
+      answer.catch(() => {});
+      response = await Promise.race([answer, deadline]);
     } catch (error) {
       if (!timer.signal.aborted || request.signal.aborted) throw error;
       throw new FederationError("timeout", `${options.cloud}: no answer from ${new URL(request.url).host}.`, {
@@ -211,9 +224,6 @@ export function authorizedFetch(options: AuthorizedFetchOptions): AuthorizedFetc
       });
     } finally {
       clearTimeout(timeout);
-      // Holds the combined signal until the answer: Node keeps `AbortSignal.any` results only weakly, and a
-      // collected one never aborts the request it was handed to (the timeout would then never fire).
-      signal.aborted;
     }
     if (isRedirect(response)) {
       await response.body?.cancel().catch(() => {});

@@ -123,4 +123,13 @@ describe("authorizedFetch", () => {
     controller.abort(new Error("caller gave up"));
     await expect(pending).rejects.toThrow("caller gave up");
   });
+  it("ends at the timeout even when the transport ignores its signal (the deadline settles the call itself)", async () => {
+    // A transport that never answers and never listens: only a deadline independent of the signal can end it.
+    const { fetch } = bearerClient({ fetch: () => new Promise<Response>(() => {}), timeoutMs: 50 });
+    const started = Date.now();
+    const error = await fetch("https://a.objects.example.com/k").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FederationError);
+    expect((error as FederationError).code).toBe("timeout");
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
 });
