@@ -222,6 +222,48 @@ describe("minting", () => {
     now += 151_000;
     expect((await source.getToken({ audience: "a", now: () => now })).raw).not.toBe(first.raw);
   });
+  it("1,000 concurrent cold callers share one mint per audience; a failed mint is retried by the next caller", async () => {
+    const { secret } = await generateIssuerKeys({ context: "production" });
+    const issuer = createSiteIssuer({
+      siteUrl: "https://x.example",
+      siteId: SITE,
+      context: "production",
+      keys: await importIssuerKeySet(secret),
+      now: () => NOW,
+    });
+    let mints = 0;
+    let fail = false;
+    const counting = {
+      ...issuer,
+      mint: (request: Parameters<typeof issuer.mint>[0]) => {
+        mints += 1;
+        if (fail) return Promise.reject(new Error("signing key unavailable"));
+        return issuer.mint(request);
+      },
+    };
+    const source = siteIssuerSource(counting, { functionName: "report" });
+    const tokens = await Promise.all(
+      Array.from({ length: 1000 }, () => source.getToken({ audience: "a", now: () => NOW })),
+    );
+    expect(mints).toBe(1);
+    expect(new Set(tokens.map((t) => t.raw)).size).toBe(1);
+    await Promise.all([
+      source.getToken({ audience: "b", now: () => NOW }),
+      source.getToken({ audience: "b", now: () => NOW }),
+    ]);
+    expect(mints).toBe(2);
+
+    fail = true;
+    const failed = await Promise.allSettled([
+      source.getToken({ audience: "c", now: () => NOW }),
+      source.getToken({ audience: "c", now: () => NOW }),
+    ]);
+    expect(failed.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+    expect(mints).toBe(3);
+    fail = false;
+    expect((await source.getToken({ audience: "c", now: () => NOW })).claims.aud).toBe("c");
+    expect(mints).toBe(4);
+  });
 });
 
 describe("discovery and rotation documents", () => {
