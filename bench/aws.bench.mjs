@@ -66,7 +66,6 @@ if (process.argv.includes("--emulator")) {
 const results = [];
 
 // --- 1. bundle size -------------------------------------------------------------------------------------
-const TARGET_GZIP = 14 * 1024;
 const fedkitBrowser = await sizeOf(`${here}entries/aws-fedkit.mjs`, { platform: "browser" });
 const fedkitNeutral = await sizeOf(`${here}entries/aws-fedkit.mjs`, { platform: "neutral" });
 // The SDK's credential-providers index imports Node-only providers (process, login, ini); marking node:* external
@@ -86,12 +85,8 @@ for (const [id, size, subject] of [
       metric: "gzipBytes",
       value: size.gzipBytes,
       unit: "bytes",
-      ...(subject === "fedkit"
-        ? {
-            comparedTo: "bundle-sdk-browser",
-            target: { op: "<=", value: TARGET_GZIP, unit: "bytes", text: "≤ 14 KB gzip" },
-          }
-        : {}),
+      // A minimal entry, demoted: no goal here. The AWS sample as written is the headline (samples suite).
+      ...(subject === "fedkit" ? { comparedTo: "bundle-sdk-browser" } : {}),
       detail: { minifiedBytes: size.bytes, warnings: size.warnings },
     }),
   );
@@ -192,7 +187,7 @@ try {
       value: Math.round(fedkitCpu),
       unit: "µs",
       comparedTo: "cold-cpu-sdk",
-      target: { op: "<=", value: Math.round(sdkCpu / 2), unit: "µs", text: "≤ half the SDK's CPU" },
+      // Demoted: an injected node:http transport is not what a site runs; the goal sits on the default fetch.
       detail: { exchanges, ratioToSdk: Math.round((fedkitCpu / sdkCpu) * 1000) / 1000 },
     }),
     result({
@@ -203,6 +198,12 @@ try {
       value: Math.round(mean(cold.fedkitFetch, "cpuUs")),
       unit: "µs",
       comparedTo: "cold-cpu-sdk",
+      target: {
+        op: "<=",
+        value: Math.round(sdkCpu / 2),
+        unit: "µs",
+        text: "≤ 0.5× fromWebToken (issue 13)",
+      },
       detail: { exchanges, ratioToSdk: Math.round((mean(cold.fedkitFetch, "cpuUs") / sdkCpu) * 1000) / 1000 },
     }),
     result({

@@ -124,7 +124,6 @@ async function runMeasure() {
 async function runParent() {
   const { result, sizeOf, writeSuite } = await import("./lib/harness.mjs");
   const results = [];
-  const TARGET_GZIP = 12 * 1024;
 
   // --- 1. bundle size ---------------------------------------------------------------------------------
   const fedkitNeutral = await sizeOf(`${here}entries/azure-fedkit.mjs`, { platform: "neutral" });
@@ -152,7 +151,7 @@ async function runParent() {
         value: size.gzipBytes,
         unit: "bytes",
         comparedTo: "bundle-identity-neutral",
-        target: { op: "<=", value: TARGET_GZIP, unit: "bytes", text: "≤ 12 KB gzip" },
+        // A minimal entry, demoted: no goal here. The Azure sample as written is the headline (samples suite).
         detail: { minifiedBytes: size.bytes, warnings: size.warnings },
       }),
     );

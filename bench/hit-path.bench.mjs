@@ -5,7 +5,8 @@
 //   1. engine: federation.getCredentials with a no-peek source and per-call options, as the adapter calls it;
 //   2. handle: `fedkit.credentials("reports")` on the request's handle (target resolution, grant check, bind);
 //   3. request: `fedkitFor(config, platform)` + `credentials()` (what one request does end to end).
-// Run after a build: `node bench/hit-path.bench.mjs` (prints; writes nothing).
+// Run through `npm run bench` or, after a build, `node bench/hit-path.bench.mjs`; writes bench/results/hit-path.json.
+// Issue 13's goal: the hit on the `withFedkit` path costs at most 1.0x smithy `memoize` in the same run.
 import { createFederation, memoryAudit } from "@fedkit/core";
 import {
   createSiteIssuer,
@@ -16,7 +17,7 @@ import {
 } from "@fedkit/netlify";
 import { awsCloud } from "@fedkit/netlify/aws";
 import { memoize } from "@smithy/property-provider";
-import { compare, ns } from "./lib/harness.mjs";
+import { compare, measure, ns, result, writeSuite } from "./lib/harness.mjs";
 
 const SITE_ID = "5b0c2a71-1c3e-4d6b-9a51-0f7a2f1e9c11";
 const keys = await generateIssuerKeys({ context: "production" });
@@ -95,17 +96,63 @@ const sdk = memoize(
 await sdk();
 
 const rows = [
-  ["engine hit, no-peek source, adapter options", viaAdapter],
-  ["fedkit.credentials(target) on a handle", () => handle.credentials("reports")],
+  ["hit-engine", "engine hit, no-peek source, adapter options", viaAdapter],
+  ["hit-handle", "fedkit.credentials(target) on a handle", () => handle.credentials("reports")],
   [
-    "fedkitFor + credentials (one request)",
+    "hit-request",
+    "fedkitFor + credentials (one request, the withFedkit path)",
     async () => (await fedkitFor(config, platform)).credentials("reports"),
   ],
 ];
 const options = { iterations: Number(process.env.ITERATIONS ?? 400), warmup: 20_000 };
-for (const [name, fn] of rows) {
+const results = [];
+for (const [id, name, fn] of rows) {
   const side = await compare([name, fn], ["smithy memoize hit", () => sdk()], options);
-  console.log(
-    `${name.padEnd(46)} ${String(ns(side.a.medianNs)).padStart(8)} ns   memoize ${String(ns(side.b.medianNs)).padStart(6)} ns   ratio ${side.ratioMedian.toFixed(2)}x`,
+  const ratio = Math.round(side.ratioMedian * 100) / 100;
+  results.push(
+    result({
+      id,
+      label: `cache hit: ${name}`,
+      subject: "fedkit",
+      metric: "time",
+      value: ns(side.a.medianNs),
+      unit: "ns",
+      comparedTo: "smithy memoize",
+      detail: { memoizeNs: ns(side.b.medianNs), ratio, ratioP95: Math.round(side.ratioP95 * 100) / 100 },
+    }),
+    result({
+      id: `${id}-ratio`,
+      label: `cache hit: ${name} / smithy memoize (same run)`,
+      subject: "fedkit",
+      metric: "ratio",
+      value: ratio,
+      unit: "x",
+      comparedTo: "smithy memoize",
+      target: { op: "<=", value: 1, unit: "x", text: "≤ 1.0× memoize (issue 13)" },
+    }),
   );
 }
+// A warm signed request's own cost on the withFedkit path: the per-request handle, `fedkit.client()` (a new
+// SigV4 fetch per request) and `sign()`; no network. Issue 13's goal (≤ 0.1 ms over the same fetch unsigned) is
+// stated for Deno; this is Node's figure for the same code, with no target.
+const signOnce = async () =>
+  (await fedkitFor(config, platform))
+    .client("reports")
+    .sign("https://s3.eu-west-1.amazonaws.com/fedkit-reports/reports/latest.csv");
+const signed = await measure("warm sign", signOnce, { iterations: 200, warmup: 500 });
+results.push(
+  result({
+    id: "warm-sign-request",
+    label: "warm signed request on the withFedkit path (fedkitFor + client + sign), Node",
+    subject: "fedkit",
+    metric: "time",
+    value: ns(signed.medianNs),
+    unit: "ns",
+    detail: { p95Ns: ns(signed.p95Ns) },
+  }),
+);
+writeSuite(
+  "hit-path",
+  "The cache hit on the path withFedkit takes (site-issuer source without peek), interleaved with smithy memoize in the same process.",
+  results,
+);

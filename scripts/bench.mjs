@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { barChart, goalRows } from "../bench/lib/goals.mjs";
 import { machine, RESULTS_DIR, SCHEMA } from "../bench/lib/harness.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -49,7 +50,9 @@ const latest = {
   suites: suites.map(({ suite, description, runAt, results }) => ({ suite, description, runAt, results })),
 };
 writeFileSync(join(RESULTS_DIR, "latest.json"), `${JSON.stringify(latest, null, 2)}\n`);
-writeFileSync(join(root, "docs", "benchmarks.md"), render(latest, failures));
+const goals = goalRows(latest);
+writeCharts(goals);
+writeFileSync(join(root, "docs", "benchmarks.md"), render(latest, failures, goals));
 // The page is generated, but `biome check .` (in `npm test`) formats Markdown too: hand it over formatted.
 const biome = join(root, "node_modules", ".bin", process.platform === "win32" ? "biome.cmd" : "biome");
 if (existsSync(biome))
@@ -70,7 +73,66 @@ function formatValue(value, unit) {
   return `${typeof value === "number" ? value.toLocaleString("en-US", { maximumFractionDigits: 3 }) : value} ${unit}`;
 }
 
-function render(doc, failed) {
+// The two charts the goals section links: deployed sizes against the budget, and costs next to their peers.
+function writeCharts(goals) {
+  const sizes = goals.filter((g) => g.fedkit.unit === "bytes");
+  writeFileSync(
+    join(root, "docs", "benchmarks-sizes.svg"),
+    barChart(
+      "Sample sites: every deployed chunk, gzip",
+      sizes.map((g) => ({ label: g.label.split(":")[0], value: g.fedkit.value })),
+      { unit: "B", budget: sizes[0]?.target.value },
+    ),
+  );
+  const costs = goals.filter((g) => g.peer !== undefined);
+  writeFileSync(
+    join(root, "docs", "benchmarks-costs.svg"),
+    barChart(
+      "Cold and warm costs: fedkit (blue) vs peer (grey), same run",
+      costs.map((g) => ({ label: g.label.slice(0, 48), value: g.fedkit.value, peer: g.peer.value })),
+      { unit: costs[0]?.fedkit.unit ?? "" },
+    ),
+  );
+}
+
+function goalsSection(goals) {
+  const lines = [
+    "## Goals (issue 13), on the sample sites as users write them",
+    "",
+    "![Deployed sizes](benchmarks-sizes.svg)",
+    "",
+    "![Cold and warm costs](benchmarks-costs.svg)",
+    "",
+    "Conditions. Sizes: each sample's main edge function (`withFedkit` + its cloud plugin + a signed request) bundled",
+    "by esbuild (minified ESM, code splitting, deno/worker/browser conditions); every chunk counts, each gzip -9; the",
+    "bytes a request evaluates at import are in the samples details. Deno import: that bundle imported in fresh",
+    "`deno run` processes (the first run fills a scratch DENO_DIR, so the code cache is warm for the median of the",
+    "following runs), minus an empty module imported the same way, interleaved; `process` is trapped, so a read of it",
+    "(which loads Deno's Node layer) is counted. Mints: 1,000 concurrent `fedkitFor` + `credentials` calls on a cold",
+    "isolate (what `withFedkit` does per request), counting RS256 signatures of JWT inputs (the key import's own check",
+    "apart). Cache hit: the `withFedkit` path interleaved batch by batch with smithy `memoize` in one process, ratio =",
+    "median of per-batch ratios. Cold AWS CPU (aws suite): process CPU per cold exchange with Node's global fetch vs",
+    "the SDK's `fromWebToken`, interleaved rounds.",
+    "",
+    "The per-suite sections below keep the older figures from minimal entries (`bench/entries/*`) and fast paths",
+    "(`staticToken` with `peek`, an injected `node:http` transport): users never run those, so they carry no goal",
+    "and are kept only to compare engines with their peers. Pressure and scale figures (scale, subjects) are below.",
+    "",
+    "| Figure | fedkit | Peer | Ratio | Goal | Result |",
+    "| --- | ---: | ---: | ---: | --- | :---: |",
+  ];
+  for (const g of goals) {
+    const peer = g.peer ? `${formatValue(g.peer.value, g.peer.unit)} (${g.peer.name})` : "";
+    const ratio = g.ratio === undefined ? "" : `${g.ratio.toFixed(2)}×`;
+    lines.push(
+      `| ${g.label} | ${formatValue(g.fedkit.value, g.fedkit.unit)} | ${peer} | ${ratio} | ${g.target.text} | ${g.pass ? "✅ pass" : "❌ fail"} |`,
+    );
+  }
+  lines.push("");
+  return lines;
+}
+
+function render(doc, failed, goals) {
   const m = doc.machine;
   const lines = [
     "# Benchmarks",
@@ -83,6 +145,7 @@ function render(doc, failed) {
     "whether that run met it. Figures come from a shared machine and vary from run to run; compare rows of the same",
     "run (peers are measured side by side in the same process) rather than across runs.",
     "",
+    ...goalsSection(goals),
   ];
   for (const suite of doc.suites) {
     lines.push(`## ${suite.suite}`, "", suite.description, "", `Run at ${suite.runAt}.`, "");

@@ -3,10 +3,12 @@
 // `trustPolicyFor(config, "blobs")` turns it into the Entra federated identity credential, so the two cannot drift.
 import { azureCloud } from "@fedkit/netlify/azure";
 
-/** @param {string} name */
+// Netlify.env on Netlify (edge and functions), process.env in Node scripts. Never touch `process` in Deno: it
+// loads Deno's Node compatibility layer and adds tens of milliseconds to every cold start.
+const runtime = /** @type {any} */ (globalThis);
+/** @param {string} name @returns {string | undefined} */
 const env = (name) =>
-  /** @type {any} */ (globalThis).Netlify?.env.get(name) ??
-  /** @type {any} */ (globalThis).process?.env?.[name];
+  (runtime.Netlify ? runtime.Netlify.env.get(name) : runtime.process?.env?.[name]) || undefined;
 
 /** The private container. Locally: Azurite's path-style account URL. */
 export const containerUrl =

@@ -50,7 +50,11 @@ export interface AwsFetchOptions {
   readonly fetch?: (request: Request) => Promise<Response>;
   /** Clock for `X-Amz-Date` and presign expiry. Default `Date.now`. */
   readonly now?: Clock;
-  /** Derived signing keys kept (one per secret and day). Default 8. */
+  /**
+   * Derived signing keys kept by this client alone (one per secret and day). Default: unset, and the client shares
+   * the isolate's cache of 16 keys with every other `awsFetch`, so a client made per request (as `withFedkit`'s
+   * `fedkit.client()` does) reuses the key derived by the previous one instead of computing 4 HMACs again.
+   */
   readonly keyCacheSize?: number;
   /** Correlation id passed to `getCredentials` for audit events. */
   readonly correlationId?: string;
@@ -100,6 +104,11 @@ interface SignInput {
 
 const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 
+// Derived SigV4 keys of this isolate, shared by every awsFetch without its own keyCacheSize. aws4fetch keys them by
+// secret, date, region and service, so a key is found only by a caller holding the same secret; bounded, so rotated
+// and per-user secrets fall out.
+const isolateKeys = new BoundedMap<string, ArrayBuffer>(16);
+
 /**
  * Creates a signed `fetch` for one AWS service. Each call checks the URL (official host of this service, the
  * signing region, no dot segments in string input) before taking credentials from `federation` (a cache hit
@@ -135,7 +144,10 @@ export function awsFetch(
   const region = checkRegion(regionText, "awsFetch");
   const allowedOrigins = checkAllowedOrigins(options.allowedOrigins, "awsFetch");
   const { service } = options;
-  const cache = new BoundedMap<string, ArrayBuffer>(options.keyCacheSize ?? 8);
+  const cache =
+    options.keyCacheSize === undefined
+      ? isolateKeys
+      : new BoundedMap<string, ArrayBuffer>(options.keyCacheSize);
   const now = () => (options.now ?? Date.now)();
 
   async function credentials(

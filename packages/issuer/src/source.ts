@@ -7,7 +7,9 @@ export type SiteIssuerSourceOptions = Omit<MintRequest, "audience">;
 /**
  * A core `SubjectTokenSource` backed by the site issuer (trust `minted`). A token is minted for the audience the
  * provider asks for and reused for that audience until half its lifetime is gone, so concurrent exchanges of one
- * isolate share a token while every token stays fresh enough for the cloud's skew.
+ * isolate share a token while every token stays fresh enough for the cloud's skew. Concurrent callers that find no
+ * fresh token share one mint (single flight per audience; a source serves one subject), so 1,000 cold requests
+ * sign once; a failed mint is not remembered, the next caller mints again.
  *
  * @example
  * ```ts
@@ -21,16 +23,30 @@ export function siteIssuerSource(
   options: SiteIssuerSourceOptions = {},
 ): SubjectTokenSource {
   const cache = new Map<string, { token: SubjectToken; renewAt: number }>();
+  // Mints under way, per audience: the callers that arrive while one runs wait for it instead of signing again.
+  const minting = new Map<string, Promise<SubjectToken>>();
+  const mint = async (audience: string): Promise<SubjectToken> => {
+    try {
+      const token = await issuer.mint({ ...options, audience });
+      const { iat = 0, exp = 0 } = token.claims;
+      cache.set(audience, { token, renewAt: (iat + (exp - iat) / 2) * 1000 });
+      return token;
+    } finally {
+      minting.delete(audience);
+    }
+  };
   return {
     name: "site-issuer",
     async getToken(request: TokenRequest): Promise<SubjectToken> {
       const now = request.now();
       const hit = cache.get(request.audience);
       if (hit !== undefined && now < hit.renewAt) return hit.token;
-      const token = await issuer.mint({ ...options, audience: request.audience });
-      const { iat = 0, exp = 0 } = token.claims;
-      cache.set(request.audience, { token, renewAt: (iat + (exp - iat) / 2) * 1000 });
-      return token;
+      let pending = minting.get(request.audience);
+      if (pending === undefined) {
+        pending = mint(request.audience);
+        minting.set(request.audience, pending);
+      }
+      return pending;
     },
   };
 }

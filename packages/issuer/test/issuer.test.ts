@@ -12,6 +12,18 @@ import { subjectFor } from "../src/subject.js";
 const SITE = "5b0c2a71-1c3e-4d6b-9a51-0f7a2f1e9c11";
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
 
+/** A production-context issuer with fresh keys and the given clock. */
+async function productionIssuer(now: () => number) {
+  const { secret } = await generateIssuerKeys({ context: "production" });
+  return createSiteIssuer({
+    siteUrl: "https://x.example",
+    siteId: SITE,
+    context: "production",
+    keys: await importIssuerKeySet(secret),
+    now,
+  });
+}
+
 async function configError(promise: Promise<unknown>): Promise<FederationError> {
   const err = await promise.then(
     () => undefined,
@@ -207,20 +219,48 @@ describe("minting", () => {
 
   it("the source reuses a token per audience until half its lifetime, then mints again", async () => {
     let now = NOW;
-    const { secret } = await generateIssuerKeys({ context: "production" });
-    const issuer = createSiteIssuer({
-      siteUrl: "https://x.example",
-      siteId: SITE,
-      context: "production",
-      keys: await importIssuerKeySet(secret),
-      now: () => now,
-    });
+    const issuer = await productionIssuer(() => now);
     const source = siteIssuerSource(issuer, { functionName: "report" });
     const first = await source.getToken({ audience: "a", now: () => now });
     expect((await source.getToken({ audience: "a", now: () => now })).raw).toBe(first.raw);
     expect((await source.getToken({ audience: "b", now: () => now })).claims.aud).toBe("b");
     now += 151_000;
     expect((await source.getToken({ audience: "a", now: () => now })).raw).not.toBe(first.raw);
+  });
+  it("1,000 concurrent cold callers share one mint per audience; a failed mint is retried by the next caller", async () => {
+    const issuer = await productionIssuer(() => NOW);
+    let mints = 0;
+    let fail = false;
+    const counting = {
+      ...issuer,
+      mint: (request: Parameters<typeof issuer.mint>[0]) => {
+        mints += 1;
+        if (fail) return Promise.reject(new Error("signing key unavailable"));
+        return issuer.mint(request);
+      },
+    };
+    const source = siteIssuerSource(counting, { functionName: "report" });
+    const tokens = await Promise.all(
+      Array.from({ length: 1000 }, () => source.getToken({ audience: "a", now: () => NOW })),
+    );
+    expect(mints).toBe(1);
+    expect(new Set(tokens.map((t) => t.raw)).size).toBe(1);
+    await Promise.all([
+      source.getToken({ audience: "b", now: () => NOW }),
+      source.getToken({ audience: "b", now: () => NOW }),
+    ]);
+    expect(mints).toBe(2);
+
+    fail = true;
+    const failed = await Promise.allSettled([
+      source.getToken({ audience: "c", now: () => NOW }),
+      source.getToken({ audience: "c", now: () => NOW }),
+    ]);
+    expect(failed.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+    expect(mints).toBe(3);
+    fail = false;
+    expect((await source.getToken({ audience: "c", now: () => NOW })).claims.aud).toBe("c");
+    expect(mints).toBe(4);
   });
 });
 

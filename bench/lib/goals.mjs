@@ -1,0 +1,70 @@
+// Issue 13's goals as scripts/bench.mjs renders them: one table row per measured figure that carries an
+// "(issue 13)" target (fedkit, peer, ratio, goal, pass/fail) and two small SVG charts (deployed sizes against the
+// budget; cold and warm costs next to their peers), written beside docs/benchmarks.md and linked from it.
+
+/** Result rows whose target names issue 13, each with its peer's value when the row is compared to one. */
+export function goalRows(doc) {
+  const rows = [];
+  for (const suite of doc.suites) {
+    const byId = new Map(suite.results.map((r) => [r.id, r]));
+    for (const r of suite.results) {
+      if (!r.target?.text?.includes("issue 13")) continue;
+      const peerRow = r.comparedTo ? byId.get(r.comparedTo) : undefined;
+      const base = r.unit === "x" ? byId.get(r.id.replace(/-ratio$/, "")) : undefined;
+      const peer = peerRow
+        ? { name: peerRow.subject, value: peerRow.value, unit: peerRow.unit }
+        : base?.detail?.memoizeNs !== undefined
+          ? { name: r.comparedTo, value: base.detail.memoizeNs, unit: "ns" }
+          : undefined;
+      const fedkit = base ? { value: base.value, unit: base.unit } : { value: r.value, unit: r.unit };
+      const ratio = peer && peer.value > 0 ? fedkit.value / peer.value : undefined;
+      rows.push({
+        suite: suite.suite,
+        id: r.id,
+        label: r.label,
+        fedkit,
+        peer,
+        ratio,
+        target: r.target,
+        pass: r.pass,
+      });
+    }
+  }
+  return rows;
+}
+
+const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/** Horizontal bars: [{ label, value, peer? }], scaled to the largest value (or `budget`), with a budget line. */
+export function barChart(title, bars, { unit, budget } = {}) {
+  const rowH = 22;
+  const left = 330;
+  const width = 760;
+  const plot = width - left - 90;
+  const max = Math.max(budget ?? 0, ...bars.flatMap((b) => [b.value, b.peer ?? 0])) || 1;
+  const x = (v) => left + (v / max) * plot;
+  const lines = [];
+  let y = 34;
+  for (const b of bars) {
+    lines.push(
+      `<text x="${left - 8}" y="${y + 11}" text-anchor="end">${esc(b.label)}</text>`,
+      `<rect x="${left}" y="${y}" width="${Math.max(1, x(b.value) - left).toFixed(1)}" height="${b.peer === undefined ? 14 : 8}" fill="#2b6cb0"/>`,
+      `<text x="${x(b.value) + 4}" y="${y + (b.peer === undefined ? 11 : 8)}">${esc(`${b.value.toLocaleString("en-US")} ${unit}`)}</text>`,
+    );
+    if (b.peer !== undefined)
+      lines.push(
+        `<rect x="${left}" y="${y + 9}" width="${Math.max(1, x(b.peer) - left).toFixed(1)}" height="6" fill="#a0aec0"/>`,
+      );
+    y += rowH;
+  }
+  if (budget !== undefined)
+    lines.push(
+      `<line x1="${x(budget)}" y1="26" x2="${x(budget)}" y2="${y}" stroke="#c53030" stroke-dasharray="4 3"/>`,
+      `<text x="${x(budget) + 4}" y="24" fill="#c53030">budget ${budget.toLocaleString("en-US")} ${unit}</text>`,
+    );
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y + 10}" font-family="sans-serif" font-size="12">
+<text x="8" y="16" font-weight="bold">${esc(title)}</text>
+${lines.join("\n")}
+</svg>
+`;
+}

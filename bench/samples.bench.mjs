@@ -1,0 +1,243 @@
+// The sample sites as users write them (apps/netlify-aws-s3, apps/netlify-gcp-gcs, apps/netlify-azure-blob:
+// `withFedkit` + the cloud plugin + a signed request), measured against issue 13's goals:
+// 1. size of every chunk that gets deployed (esbuild, minified ESM with code splitting, each chunk gzip -9),
+//    and beside it what a request evaluates at import (the entry chunk and the chunks it imports statically);
+// 2. import time of each sample's main edge function in Deno, and whether anything on that path read `process`
+//    (which loads Deno's Node compatibility layer);
+// 3. mints for 1,000 concurrent cold requests on the path `withFedkit` takes (`fedkitFor` + `credentials`),
+//    counted as RS256 signatures of JWT signing inputs made by WebCrypto (the key import's check apart).
+// Run through `npm run bench` (built packages) or `node bench/samples.bench.mjs`; writes bench/results/samples.json.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
+import { result, writeSuite } from "./lib/harness.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..");
+const work = join(here, ".netlify", "samples-bench");
+mkdirSync(work, { recursive: true });
+const SAMPLES = [
+  { cloud: "aws", app: "netlify-aws-s3", fn: "report" },
+  { cloud: "gcp", app: "netlify-gcp-gcs", fn: "report" },
+  { cloud: "azure", app: "netlify-azure-blob", fn: "blob" },
+];
+const SIZE_GOAL = 14_000;
+const results = [];
+
+// 1. Every deployed chunk. Netlify's edge runtime is Deno: resolve the deno/worker/browser conditions.
+const { build } = await import("esbuild");
+for (const { cloud, app, fn } of SAMPLES) {
+  const entry = join(root, "apps", app, "netlify", "edge-functions", `${fn}.ts`);
+  const out = await build({
+    entryPoints: [entry],
+    bundle: true,
+    splitting: true,
+    minify: true,
+    format: "esm",
+    platform: "neutral",
+    conditions: ["deno", "worker", "browser"],
+    mainFields: ["module", "main"],
+    target: "es2022",
+    outdir: join(work, "esbuild", app),
+    write: false,
+    metafile: true,
+    entryNames: "[name]",
+    logLevel: "silent",
+  });
+  const gz = new Map(
+    out.outputFiles
+      .filter((f) => f.path.endsWith(".js"))
+      .map((f) => [f.path, gzipSync(f.contents, { level: 9 }).byteLength]),
+  );
+  const total = [...gz.values()].reduce((a, b) => a + b, 0);
+  // Kept on disk for the Deno import below: the deployed form, not the sources.
+  for (const f of out.outputFiles) {
+    mkdirSync(dirname(f.path), { recursive: true });
+    writeFileSync(f.path, f.contents);
+  }
+  // What importing the entry evaluates: the entry chunk and its static imports, transitively.
+  const outputs = out.metafile.outputs;
+  const key = (path) => Object.keys(outputs).find((k) => path.endsWith(k));
+  const entryKey = Object.keys(outputs).find((k) => outputs[k].entryPoint !== undefined);
+  const evaluated = new Set();
+  const visit = (k) => {
+    if (k === undefined || evaluated.has(k)) return;
+    evaluated.add(k);
+    for (const i of outputs[k].imports) if (i.kind === "import-statement") visit(i.path);
+  };
+  visit(entryKey);
+  const evaluatedBytes = [...gz.entries()]
+    .filter(([path]) => evaluated.has(key(path)))
+    .reduce((a, [, b]) => a + b, 0);
+  results.push(
+    result({
+      id: `sample-${cloud}-all-chunks-gzip`,
+      label: `${app} ${fn}.ts: all deployed chunks, gzip`,
+      subject: "fedkit",
+      metric: "size",
+      value: total,
+      unit: "bytes",
+      target: { op: "<=", value: SIZE_GOAL, unit: "bytes", text: "≤ 14,000 B (issue 13)" },
+      detail: { chunks: gz.size, evaluatedAtImportGzip: evaluatedBytes },
+    }),
+    result({
+      id: `sample-${cloud}-evaluated-gzip`,
+      label: `${app} ${fn}.ts: chunks evaluated at import, gzip`,
+      subject: "fedkit",
+      metric: "size",
+      value: evaluatedBytes,
+      unit: "bytes",
+    }),
+  );
+}
+
+// 2. Import of each sample's bundle (the chunks of step 1) in Deno, each in fresh `deno` processes. The first run fills Deno's cache (transpiled TS and
+// V8 code cache in a scratch DENO_DIR); the figure is the median of the runs after it (code cache warm), minus the
+// same process importing an empty module.
+const require = createRequire(join(root, "packages", "netlify", "package.json"));
+const deno = join(dirname(require.resolve("deno/package.json")), "deno");
+const probe = join(work, "import-probe.ts");
+writeFileSync(
+  probe,
+  `const touched: string[] = [];
+const original = Object.getOwnPropertyDescriptor(globalThis, "process");
+Object.defineProperty(globalThis, "process", { configurable: true, get() { touched.push("process");
+  return original?.get ? original.get.call(globalThis) : original?.value; } });
+(globalThis as any).Netlify = { env: { get: (_: string) => undefined, has: () => false } };
+const started = performance.now();
+await import(Deno.args[0]);
+console.log(JSON.stringify({ ms: performance.now() - started, process: touched.length > 0 }));
+`,
+);
+const empty = join(work, "empty.ts");
+writeFileSync(empty, "export default () => new Response();\n");
+function denoImport(file) {
+  const run = spawnSync(
+    deno,
+    ["run", "--no-lock", "--no-check", "--allow-read", "--allow-env", probe, pathToFileURL(file).href],
+    { env: { ...process.env, DENO_DIR: join(work, "deno-dir"), NO_COLOR: "1" }, encoding: "utf8" },
+  );
+  if (run.status !== 0) throw new Error(`deno import of ${file} failed: ${run.stderr}`);
+  return JSON.parse(run.stdout.trim().split("\n").at(-1));
+}
+const RUNS = Number(process.env.DENO_RUNS ?? 7);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+denoImport(empty);
+for (const { cloud, app, fn } of SAMPLES) {
+  const file = join(work, "esbuild", app, `${fn}.js`);
+  const first = denoImport(file);
+  const samples = [];
+  const base = [];
+  let touched = first.process;
+  // Interleaved with the empty module, so both see the same load.
+  for (let i = 0; i < RUNS; i++) {
+    const s = denoImport(file);
+    touched ||= s.process;
+    samples.push(s.ms);
+    base.push(denoImport(empty).ms);
+  }
+  results.push(
+    result({
+      id: `sample-${cloud}-deno-import`,
+      label: `${app} ${fn}: bundle import in Deno, minus an empty module`,
+      subject: "fedkit",
+      metric: "time",
+      value: Math.round((median(samples) - median(base)) * 100) / 100,
+      unit: "ms",
+      target: { op: "<=", value: 3, unit: "ms", text: "≤ 3 ms (issue 13)" },
+      detail: {
+        firstRunMs: Math.round(first.ms * 100) / 100,
+        medianMs: Math.round(median(samples) * 100) / 100,
+        emptyModuleMs: Math.round(median(base) * 100) / 100,
+        runs: RUNS,
+        codeCache: "warm after the first run",
+      },
+    }),
+    result({
+      id: `sample-${cloud}-deno-process`,
+      label: `${app} ${fn}.ts: reads \`process\` at import in Deno (1 = yes)`,
+      subject: "fedkit",
+      metric: "count",
+      value: touched ? 1 : 0,
+      unit: "reads",
+      target: { op: "<=", value: 0, unit: "reads", text: "0: no Node layer (issue 13)" },
+    }),
+  );
+}
+
+// 3. 1,000 concurrent cold requests through `fedkitFor` + `credentials`, as `withFedkit` makes them.
+const { memoryAudit } = await import("@fedkit/core");
+const { fedkitFor, generateIssuerKeys } = await import("@fedkit/netlify");
+const { awsCloud } = await import("@fedkit/netlify/aws");
+const keys = await generateIssuerKeys({ context: "production" });
+const subtle = globalThis.crypto.subtle;
+const realSign = subtle.sign.bind(subtle);
+// A mint signs a JWT signing input (`header.payload`); the key import's own check signs a test message without a
+// dot. Counted apart, so the figure is mints only.
+let signatures = 0;
+let keyChecks = 0;
+subtle.sign = (algorithm, key, data) => {
+  if ((algorithm?.name ?? algorithm) === "RSASSA-PKCS1-v1_5") {
+    const bytes = ArrayBuffer.isView(data)
+      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+      : new Uint8Array(data);
+    if (bytes.includes(0x2e)) signatures += 1;
+    else keyChecks += 1;
+  }
+  return realSign(algorithm, key, data);
+};
+let exchanges = 0;
+const config = {
+  siteId: "5b0c2a71-1c3e-4d6b-9a51-0f7a2f1e9c11",
+  siteUrl: "https://reports.example.com",
+  clouds: { aws: awsCloud },
+  targets: {
+    reports: { cloud: "aws", roleArn: "arn:aws:iam::123456789012:role/reports", region: "eu-west-1" },
+  },
+  functions: { report: { reports: {} } },
+  runtime: {
+    env: (n) => (n === "FEDKIT_ISSUER_KEYS" ? keys.secret : undefined),
+    audit: memoryAudit(),
+    fetch: async () => {
+      exchanges += 1;
+      await new Promise((r) => setTimeout(r, 20));
+      const expiration = new Date(Date.now() + 3_600_000).toISOString();
+      return new Response(
+        `<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>ASIABENCH0000001</AccessKeyId><SecretAccessKey>s</SecretAccessKey><SessionToken>t</SessionToken><Expiration>${expiration}</Expiration></Credentials></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>`,
+        { status: 200, headers: { "content-type": "text/xml" } },
+      );
+    },
+  },
+};
+const platform = (i) => ({
+  functionName: "report",
+  requestId: `cold-${i}`,
+  deployContext: "production",
+  waitUntil: () => {},
+});
+signatures = 0;
+await Promise.all(
+  Array.from({ length: 1000 }, async (_, i) => (await fedkitFor(config, platform(i))).credentials("reports")),
+);
+subtle.sign = realSign;
+results.push(
+  result({
+    id: "sample-aws-cold-mints",
+    label: "1,000 concurrent cold requests (fedkitFor + credentials): mints",
+    subject: "fedkit",
+    metric: "count",
+    value: signatures,
+    unit: "mints",
+    target: { op: "<=", value: 1, unit: "mints", text: "1 (issue 13)" },
+    detail: { stsExchanges: exchanges, keyImportCheckSignatures: keyChecks },
+  }),
+);
+
+writeSuite(
+  "samples",
+  "The sample sites as users write them (withFedkit + cloud plugin + a signed request): deployed size, import in Deno, mints for 1,000 cold requests.",
+  results,
+);
