@@ -7,13 +7,8 @@
 // and time (fast-check's interruptAfterTimeLimit).
 import { awsProvider, parseStsError, parseStsResult } from "@fedkit/aws";
 import { azureProvider, parseEntraError } from "@fedkit/azure";
-import {
-  createExchangeContext,
-  decodeSubjectToken,
-  FederationError,
-  type Provider,
-  type SubjectToken,
-} from "@fedkit/core";
+import { FederationError, type Provider, type SubjectToken } from "@fedkit/core";
+import { createExchangeContext, decodeSubjectToken } from "@fedkit/core/provider";
 import { gcpProvider } from "@fedkit/gcp";
 import { generateIssuerKeys, importIssuerKeySet } from "@fedkit/netlify";
 import fc from "fast-check";

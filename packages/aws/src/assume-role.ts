@@ -4,7 +4,8 @@
  *
  * @packageDocumentation
  */
-import { type ExchangeContext, type ExchangeResult, FederationError, type SubjectToken } from "@fedkit/core";
+import { FederationError, type SubjectToken } from "@fedkit/core";
+import type { ExchangeContext, ExchangeResult } from "@fedkit/core/provider";
 import type { AwsCredentials } from "./credentials.js";
 import { checkRegion, checkSamePartition, parseRoleArn, stsEndpoint } from "./partition.js";
 import { assertTag, checkPolicyArns, MAX_SESSION_TAGS, renderClaims } from "./policy.js";

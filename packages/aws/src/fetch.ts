@@ -8,14 +8,13 @@
  * @packageDocumentation
  */
 import {
-  type AuthorizedFetch,
-  authorizedFetch,
   type Clock,
   type Credentials,
   FederationError,
   type Provider,
   type SubjectTokenSource,
 } from "@fedkit/core";
+import { type AuthorizedFetch, authorizedFetch } from "@fedkit/core/provider";
 import type { AwsCredentials } from "./credentials.js";
 import { checkRegion } from "./partition.js";
 import { BUCKET_REGION_HEADER, checkUrlRegion, explainRedirect, regionError } from "./s3-region.js";

@@ -4,14 +4,8 @@
  *
  * @packageDocumentation
  */
-import {
-  type ExchangeContext,
-  type ExchangeResult,
-  FederationError,
-  type Provider,
-  type SubjectToken,
-} from "@fedkit/core";
-import { type EnvInput, toEnvGetter } from "@fedkit/core/provider";
+import { FederationError, type Provider, type SubjectToken } from "@fedkit/core";
+import { type EnvInput, type ExchangeContext, type ExchangeResult, toEnvGetter } from "@fedkit/core/provider";
 import type { AwsCredentials } from "./credentials.js";
 import { checkRegion, checkSamePartition, parseRoleArn, type RoleArn, stsEndpoint } from "./partition.js";
 import {

@@ -6,7 +6,8 @@
  *
  * @packageDocumentation
  */
-import { FederationError, RedirectRefusedError } from "@fedkit/core";
+import { FederationError } from "@fedkit/core";
+import { RedirectRefusedError } from "@fedkit/core/provider";
 import { isRegionShaped } from "./partition.js";
 import { parseAwsHost } from "./service-hosts.js";
 

@@ -7,7 +7,7 @@
  *
  * @packageDocumentation
  */
-import { hostMatches } from "@fedkit/core";
+import { hostMatches } from "@fedkit/core/provider";
 import { isRegionShaped } from "./partition.js";
 
 /**

@@ -5,17 +5,15 @@
  *
  * @packageDocumentation
  */
+import type { FederationError, FederationErrorCode, SubjectSummary, SubjectToken } from "@fedkit/core";
 import {
   clockSkewHint,
-  type FederationError,
-  type FederationErrorCode,
+  cloudFailure,
   type HttpResponse,
   measureClockSkew,
-  type SubjectSummary,
-  type SubjectToken,
   summarizeSubject,
-} from "@fedkit/core";
-import { cloudFailure, unreadableMessage } from "@fedkit/core/provider";
+  unreadableMessage,
+} from "@fedkit/core/provider";
 import type { RoleArn } from "./partition.js";
 import { parseStsError, type StsError } from "./sts-response.js";
 

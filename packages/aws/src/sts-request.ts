@@ -3,14 +3,14 @@
  *
  * @packageDocumentation
  */
+import { FederationError } from "@fedkit/core";
 import {
   type EndpointRule,
   type ExchangeContext,
-  FederationError,
+  formBody,
   type HttpResponse,
   hostMatches,
-} from "@fedkit/core";
-import { formBody } from "@fedkit/core/provider";
+} from "@fedkit/core/provider";
 import { type AwsPartition, partitionOf } from "./partition.js";
 import { type StsCallInfo, stsFailure } from "./sts-errors.js";
 import { AWS_STS_HOSTS } from "./sts-hosts.js";

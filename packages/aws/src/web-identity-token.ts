@@ -5,13 +5,8 @@
  *
  * @packageDocumentation
  */
-import {
-  type Clock,
-  decodeSubjectToken,
-  FederationError,
-  type FetchLike,
-  type SubjectTokenSource,
-} from "@fedkit/core";
+import { type Clock, FederationError, type FetchLike, type SubjectTokenSource } from "@fedkit/core";
+import { decodeSubjectToken } from "@fedkit/core/provider";
 import { stsEndpoint } from "./partition.js";
 import { amzDate, BoundedMap, createSigner } from "./signing.js";
 import { stsForm, stsTarget } from "./sts-request.js";

@@ -1,4 +1,5 @@
-import { createExchangeContext, FederationError } from "@fedkit/core";
+import { FederationError } from "@fedkit/core";
+import { createExchangeContext } from "@fedkit/core/provider";
 import { AwsV4Signer } from "aws4fetch";
 import { afterEach, describe, expect, it } from "vitest";
 import { assumeRole } from "../src/assume-role.js";

@@ -1,7 +1,8 @@
 // STS samples and recorded traffic (../shared/oracles/aws-sts) parse to the right credentials or errors.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createExchangeContext, decodeSubjectToken, FederationError } from "@fedkit/core";
+import { FederationError } from "@fedkit/core";
+import { createExchangeContext, decodeSubjectToken } from "@fedkit/core/provider";
 import { afterEach, describe, expect, it } from "vitest";
 import { oracleSuite } from "../../../test/support/oracles.js";
 import { parseRoleArn } from "../src/partition.js";

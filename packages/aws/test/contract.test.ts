@@ -1,5 +1,5 @@
 // The core's provider contract (@fedkit/core/testing) for awsProvider and assumeRole, against the emulator.
-import { createExchangeContext, decodeSubjectToken } from "@fedkit/core";
+import { createExchangeContext, decodeSubjectToken } from "@fedkit/core/provider";
 import { testProvider } from "@fedkit/core/testing";
 import { startEmulator } from "@fedkit/emulator";
 import { describe, expect, it } from "vitest";

@@ -1,6 +1,6 @@
 // Runs in Deno (an edge runtime: no Node built-ins) against the built package, from `node scripts/deno-test.mjs`
 // (which `npm test` runs after the build). Not run by vitest (*.deno.test.ts is excluded).
-import { createExchangeContext, decodeSubjectToken } from "@fedkit/core";
+import { createExchangeContext, decodeSubjectToken } from "@fedkit/core/provider";
 import { awsFetch, awsProvider, parseStsResult } from "../dist/index.js";
 
 declare const Deno: {

@@ -2,7 +2,8 @@
 // Shared test helpers: unsigned subject tokens and a loopback HTTP server the test starts and stops itself.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { decodeSubjectToken, type SubjectToken } from "@fedkit/core";
+import type { SubjectToken } from "@fedkit/core";
+import { decodeSubjectToken } from "@fedkit/core/provider";
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 

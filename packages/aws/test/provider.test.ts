@@ -1,4 +1,5 @@
-import { createExchangeContext, FederationError } from "@fedkit/core";
+import { FederationError } from "@fedkit/core";
+import { createExchangeContext } from "@fedkit/core/provider";
 import { afterEach, describe, expect, it } from "vitest";
 import { sessionPolicyTemplate } from "../src/policy.js";
 import { awsProvider } from "../src/provider.js";

@@ -2,7 +2,8 @@
 // for; S3's wrong-region answers (redirects with x-amz-bucket-region, 400 AuthorizationHeaderMalformed) become
 // typed errors naming the bucket's region; unknown but well-formed regions are accepted, malformed ones refused.
 import type { Credentials, Provider } from "@fedkit/core";
-import { FederationError, RedirectRefusedError } from "@fedkit/core";
+import { FederationError } from "@fedkit/core";
+import { RedirectRefusedError } from "@fedkit/core/provider";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AwsCredentials } from "../src/credentials.js";
 import { awsFetch, type CredentialGetter } from "../src/fetch.js";

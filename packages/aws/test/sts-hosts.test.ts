@@ -1,6 +1,6 @@
 // AWS's own STS host table (moved out of core): official hosts of every partition pass core's checkEndpoint, and
 // names near them do not.
-import { checkEndpoint } from "@fedkit/core";
+import { checkEndpoint } from "@fedkit/core/provider";
 import { describe, expect, it } from "vitest";
 import { AWS_STS_HOSTS, AWS_STS_HOSTS_ANY_PARTITION } from "../src/index.js";
 

@@ -6,15 +6,15 @@
  * @packageDocumentation
  */
 
-import type { HttpResponse, SubjectToken } from "@fedkit/core";
+import type { FederationError, FederationErrorCode, SubjectSummary, SubjectToken } from "@fedkit/core";
+import type { HttpResponse } from "@fedkit/core/provider";
 import {
   clockSkewHint,
-  type FederationError,
-  type FederationErrorCode,
+  cloudFailure,
   measureClockSkew,
-  type SubjectSummary,
-} from "@fedkit/core";
-import { cloudFailure, outageCode, unreadableMessage } from "@fedkit/core/provider";
+  outageCode,
+  unreadableMessage,
+} from "@fedkit/core/provider";
 import { parseEntraError } from "./entra-error.js";
 
 /** What the hints need to know about the request. @internal */

@@ -6,7 +6,7 @@
  */
 
 import type { AccessToken, Federation, GetCredentialsOptions, Provider } from "@fedkit/core";
-import { authorizedFetch, hostMatches } from "@fedkit/core";
+import { authorizedFetch, hostMatches } from "@fedkit/core/provider";
 import { AZURE_CUSTOMER_HOSTS, azureTokenHosts, isStorageResource } from "./clouds.js";
 
 /** The `fetch` {@link azureFetch} returns and accepts. @public */

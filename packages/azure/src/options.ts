@@ -4,9 +4,9 @@
  * @packageDocumentation
  */
 
-import type { EndpointRule } from "@fedkit/core";
-import { checkEndpoint, FederationError } from "@fedkit/core";
-import { type EnvInput, toEnvGetter } from "@fedkit/core/provider";
+import { FederationError } from "@fedkit/core";
+import type { EndpointRule } from "@fedkit/core/provider";
+import { checkEndpoint, type EnvInput, toEnvGetter } from "@fedkit/core/provider";
 import { DEFAULT_AUTHORITY_HOST, ENTRA_AUTHORITY_HOSTS, exchangeAudienceFor } from "./clouds.js";
 
 /**

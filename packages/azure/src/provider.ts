@@ -4,9 +4,16 @@
  * @packageDocumentation
  */
 
-import type { AccessToken, ExchangeContext, ExchangeResult, Provider, SubjectToken } from "@fedkit/core";
-import { FederationError, redactResponse, summarizeSubject } from "@fedkit/core";
-import { firstHeader, formBody, readJsonObject } from "@fedkit/core/provider";
+import type { AccessToken, Provider, SubjectToken } from "@fedkit/core";
+import { FederationError } from "@fedkit/core";
+import type { ExchangeContext, ExchangeResult } from "@fedkit/core/provider";
+import {
+  firstHeader,
+  formBody,
+  readJsonObject,
+  redactResponse,
+  summarizeSubject,
+} from "@fedkit/core/provider";
 import { entraFailure, isPropagationError } from "./errors.js";
 import {
   type AzureProviderOptions,

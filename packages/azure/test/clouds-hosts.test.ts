@@ -1,6 +1,6 @@
 // Azure's own authority host table (moved out of core): every cloud's Entra authority passes core's
 // checkEndpoint; a resource host never does (where an access token may go is azureTokenHosts, per resource).
-import { checkEndpoint } from "@fedkit/core";
+import { checkEndpoint } from "@fedkit/core/provider";
 import { describe, expect, it } from "vitest";
 import { AZURE_HOSTS_BY_CLOUD, ENTRA_AUTHORITY_HOSTS } from "../src/index.js";
 

@@ -1,5 +1,5 @@
 // The core's provider contract (@fedkit/core/testing) for azureProvider, against the emulator's Entra.
-import { createExchangeContext, decodeSubjectToken } from "@fedkit/core";
+import { createExchangeContext, decodeSubjectToken } from "@fedkit/core/provider";
 import { testProvider } from "@fedkit/core/testing";
 import { entraState, startEmulator } from "@fedkit/emulator";
 import { describe, expect, it } from "vitest";

@@ -1,4 +1,5 @@
-import { decodeSubjectToken, type FetchLike, type SubjectToken } from "@fedkit/core";
+import type { FetchLike, SubjectToken } from "@fedkit/core";
+import { decodeSubjectToken } from "@fedkit/core/provider";
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 

@@ -1,7 +1,7 @@
 /// <reference types="node" />
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createExchangeContext } from "@fedkit/core";
+import { createExchangeContext } from "@fedkit/core/provider";
 import { describe, expect, it } from "vitest";
 import { requireOracleDir } from "../../../test/support/oracles.js";
 import { azureProvider, JWT_BEARER_ASSERTION_TYPE, parseEntraError } from "../src/index.js";

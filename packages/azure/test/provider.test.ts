@@ -1,4 +1,5 @@
-import { createExchangeContext, FederationError } from "@fedkit/core";
+import { FederationError } from "@fedkit/core";
+import { createExchangeContext } from "@fedkit/core/provider";
 import { describe, expect, it } from "vitest";
 import { azureProvider, JWT_BEARER_ASSERTION_TYPE } from "../src/index.js";
 import { ISSUER, SUBJECT, scriptedFetch, subjectToken } from "./helpers.js";

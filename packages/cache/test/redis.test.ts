@@ -7,8 +7,6 @@ import {
 } from "@fedkit/cache/redis";
 import {
   createFederation,
-  decodeSubjectToken,
-  deriveCacheKey,
   type EncryptedCacheStorage,
   encryptedCache,
   generateCacheKeySet,
@@ -17,6 +15,7 @@ import {
   staticToken,
   tieredCache,
 } from "@fedkit/core";
+import { decodeSubjectToken, deriveCacheKey } from "@fedkit/core/provider";
 import { testSharedStore } from "@fedkit/core/testing";
 import { Redis } from "ioredis";
 import { createClient } from "redis";

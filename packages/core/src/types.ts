@@ -288,8 +288,14 @@ export type AuditEventType =
   | "cache_unavailable"
   | "cache_eviction";
 
-/** How the cache took part in the call the event describes. @public */
-export type CacheOutcome = "miss" | "hit" | "stale" | "refresh" | "negative" | "shared";
+/**
+ * How the cache took part in the call the event describes. Hits are not audited (an event per hit would cost more
+ * than the hit), so only the outcomes that lead to an event exist: `miss` (exchanged because nothing usable was
+ * cached), `refresh` (a background refresh before expiry), `stale` (a refresh failed while a still-valid entry was
+ * served) and `negative` (refused from failure memory without calling the cloud).
+ * @public
+ */
+export type CacheOutcome = "miss" | "stale" | "refresh" | "negative";
 
 /**
  * One audit event. Nothing secret is in it: the subject is described by claims and a hash of its `jti`.

@@ -2,7 +2,7 @@
 // the primitive can be asked directly (authorize() never moves the URL, redirect errors name host and region).
 import { describe, expect, it } from "vitest";
 import { serveLoopback } from "../../../test/support/loopback.js";
-import { authorizedFetch, FederationError, RedirectRefusedError } from "../src/index.js";
+import { authorizedFetch, FederationError, RedirectRefusedError } from "../src/provider/index.js";
 import { testAuthorizedFetchHostileCases } from "../src/testing/index.js";
 
 const BEARER = "bearer-SECRET-for-the-primitive";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clockSkewHint, decodeSubjectToken, measureClockSkew } from "../src/index.js";
+import { clockSkewHint, decodeSubjectToken, measureClockSkew } from "../src/provider/index.js";
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 const IAT = 1_800_000_000;

@@ -1,13 +1,6 @@
 import { inspect } from "node:util";
-import {
-  createFederation,
-  decodeSubjectToken,
-  FederationError,
-  memoryAudit,
-  scrub,
-  staticToken,
-} from "@fedkit/core";
-import { base64url } from "@fedkit/core/provider";
+import { createFederation, FederationError, memoryAudit, staticToken } from "@fedkit/core";
+import { base64url, decodeSubjectToken, scrub } from "@fedkit/core/provider";
 import { describe, expect, it } from "vitest";
 import { fakeProvider, jwt } from "./helpers.js";
 

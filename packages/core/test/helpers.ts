@@ -2,14 +2,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import {
   type Credentials,
-  decodeSubjectToken,
-  type ExchangeContext,
   FederationError,
   type Provider,
   type SubjectToken,
   type TokenTrust,
 } from "@fedkit/core";
-import { base64url } from "@fedkit/core/provider";
+import { base64url, decodeSubjectToken, type ExchangeContext } from "@fedkit/core/provider";
 
 /** A loopback HTTP server on port 0 that records requests and answers with `handler`. */
 export async function loopback(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void) {

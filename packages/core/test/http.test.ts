@@ -1,4 +1,5 @@
-import { createExchangeContext, DEFAULT_RETRY_POLICY, FederationError, type HttpRequest } from "@fedkit/core";
+import { FederationError } from "@fedkit/core";
+import { createExchangeContext, DEFAULT_RETRY_POLICY, type HttpRequest } from "@fedkit/core/provider";
 import { afterEach, describe, expect, it } from "vitest";
 import { loopback } from "./helpers.js";
 

@@ -6,20 +6,22 @@ import { join } from "node:path";
 import {
   callbackToken,
   createFederation,
-  decodeSubjectToken,
-  deriveCacheKey,
   envToken,
   FederationError,
-  MAX_JWKS_BYTES,
-  MAX_SUBJECT_TOKEN_LENGTH,
   memoryAudit,
   requestBearerToken,
   staticToken,
-  summarizeSubject,
   type TokenTrust,
   verifySubjectToken,
 } from "@fedkit/core";
 import { fileToken } from "@fedkit/core/node";
+import {
+  decodeSubjectToken,
+  deriveCacheKey,
+  MAX_JWKS_BYTES,
+  MAX_SUBJECT_TOKEN_LENGTH,
+  summarizeSubject,
+} from "@fedkit/core/provider";
 import { createTestSigner } from "@fedkit/core/testing";
 import { describe, expect, it } from "vitest";
 import { fakeProvider, rawJwt } from "./helpers.js";

@@ -5,7 +5,8 @@
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createExchangeContext, decodeSubjectToken, FederationError } from "@fedkit/core";
+import { FederationError } from "@fedkit/core";
+import { createExchangeContext, decodeSubjectToken } from "@fedkit/core/provider";
 import { createTestSigner, testProvider } from "@fedkit/core/testing";
 import { describe, expect, it } from "vitest";
 import { exampleProvider } from "./support/example-provider.js";

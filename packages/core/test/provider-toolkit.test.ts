@@ -1,11 +1,12 @@
 // @fedkit/core/provider's shared steps: the one failure mapping (status and cloud body → FederationError) and the
 // answer helpers every provider used to write for itself.
-import { FederationError, type HttpResponse } from "@fedkit/core";
+import { FederationError } from "@fedkit/core";
 import {
   cloudFailure,
   expiresAtFromLifetime,
   firstHeader,
   formBody,
+  type HttpResponse,
   outageCode,
   readJsonObject,
   unreadableMessage,

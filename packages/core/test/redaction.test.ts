@@ -2,15 +2,13 @@ import { inspect } from "node:util";
 import {
   type AuditEvent,
   consoleAudit,
-  createExchangeContext,
   createFederation,
-  decodeSubjectToken,
   FederationError,
   type Provider,
   type SubjectToken,
   staticToken,
 } from "@fedkit/core";
-import { base64url } from "@fedkit/core/provider";
+import { base64url, createExchangeContext, decodeSubjectToken } from "@fedkit/core/provider";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { jwt, rawJwt } from "./helpers.js";

@@ -1,5 +1,5 @@
-import { FederationError, scrub } from "@fedkit/core";
-import { base64url } from "@fedkit/core/provider";
+import { FederationError } from "@fedkit/core";
+import { base64url, scrub } from "@fedkit/core/provider";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 

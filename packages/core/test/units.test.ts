@@ -1,5 +1,5 @@
-import { checkEndpoint, encryptedCache, hostMatches, importCacheKey, isLoopbackOrigin } from "@fedkit/core";
-import { sha256Hex } from "@fedkit/core/provider";
+import { encryptedCache, importCacheKey } from "@fedkit/core";
+import { checkEndpoint, hostMatches, isLoopbackOrigin, sha256Hex } from "@fedkit/core/provider";
 import { describe, expect, it } from "vitest";
 import { parseRetryAfter } from "../src/util/time.js";
 
@@ -112,7 +112,7 @@ describe("encryptedCache", () => {
 describe("decodeSubjectToken", () => {
   const part = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
   it("decodes header and claims of a compact JWS", async () => {
-    const { decodeSubjectToken } = await import("@fedkit/core");
+    const { decodeSubjectToken } = await import("@fedkit/core/provider");
     const token = decodeSubjectToken(
       ` ${part({ alg: "ES256", kid: "k1", x: 1 })}.${part({ sub: "s", aud: ["a", "b"] })}.sig `,
     );
@@ -129,7 +129,7 @@ describe("decodeSubjectToken", () => {
     ["an opaque token", "ya29.opaque-access-token"],
     ["an empty string", "   "],
   ])("refuses %s with invalid_subject_token and never echoes it", async (_name, raw) => {
-    const { decodeSubjectToken, FederationError } = await import("@fedkit/core");
+    const { decodeSubjectToken, FederationError } = await import("@fedkit/core/provider");
     let error: unknown;
     try {
       decodeSubjectToken(raw);

@@ -3,7 +3,8 @@
  *
  * @packageDocumentation
  */
-import { checkEndpoint, type EndpointRule, FederationError, hostMatches } from "@fedkit/core";
+import { FederationError } from "@fedkit/core";
+import { checkEndpoint, type EndpointRule, hostMatches } from "@fedkit/core/provider";
 import type { GcpProviderOptions } from "./options.js";
 import {
   checkServiceAccount,

@@ -4,14 +4,8 @@
  *
  * @packageDocumentation
  */
-import {
-  type AccessToken,
-  type AuthorizedFetch,
-  authorizedFetch,
-  type Federation,
-  type FetchLike,
-  type GetCredentialsOptions,
-} from "@fedkit/core";
+import type { AccessToken, Federation, FetchLike, GetCredentialsOptions } from "@fedkit/core";
+import { type AuthorizedFetch, authorizedFetch } from "@fedkit/core/provider";
 import { refuseCustomerHost } from "./endpoints.js";
 import type { GcpProvider } from "./provider.js";
 

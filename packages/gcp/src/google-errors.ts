@@ -6,17 +6,16 @@
  *
  * @packageDocumentation
  */
+import type { FederationError, FederationErrorCode, SubjectSummary, SubjectToken } from "@fedkit/core";
 import {
   clockSkewHint,
-  type FederationError,
-  type FederationErrorCode,
+  cloudFailure,
   type HttpResponse,
   measureClockSkew,
-  type SubjectSummary,
-  type SubjectToken,
+  outageCode,
+  readJsonObject,
   summarizeSubject,
-} from "@fedkit/core";
-import { cloudFailure, outageCode, readJsonObject } from "@fedkit/core/provider";
+} from "@fedkit/core/provider";
 import type { ResolvedGcp } from "./endpoints.js";
 import { principalForSubject } from "./resource.js";
 

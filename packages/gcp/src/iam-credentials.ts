@@ -3,13 +3,8 @@
  *
  * @packageDocumentation
  */
-import {
-  type ExchangeContext,
-  FederationError,
-  type HttpResponse,
-  redactResponse,
-  type SubjectToken,
-} from "@fedkit/core";
+import { FederationError, type SubjectToken } from "@fedkit/core";
+import { type ExchangeContext, type HttpResponse, redactResponse } from "@fedkit/core/provider";
 import type { ResolvedGcp } from "./endpoints.js";
 import { iamError, readAnswer, unreadable } from "./google-errors.js";
 import { metricsHeader } from "./sts.js";

@@ -3,13 +3,8 @@
  *
  * @packageDocumentation
  */
-import {
-  type AccessToken,
-  type ExchangeContext,
-  type ExchangeResult,
-  FederationError,
-  type SubjectToken,
-} from "@fedkit/core";
+import { type AccessToken, FederationError, type SubjectToken } from "@fedkit/core";
+import type { ExchangeContext, ExchangeResult } from "@fedkit/core/provider";
 import { gcpBearerHosts, resolveGcp } from "./endpoints.js";
 import { generateIdToken } from "./iam-credentials.js";
 import type { GcpIdTokenProviderOptions } from "./options.js";

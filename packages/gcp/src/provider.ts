@@ -3,7 +3,8 @@
  *
  * @packageDocumentation
  */
-import type { AccessToken, ExchangeContext, ExchangeResult, Provider, SubjectToken } from "@fedkit/core";
+import type { AccessToken, Provider, SubjectToken } from "@fedkit/core";
+import type { ExchangeContext, ExchangeResult } from "@fedkit/core/provider";
 import { gcpBearerHosts, type ResolvedGcp, resolveGcp } from "./endpoints.js";
 import { generateAccessToken } from "./iam-credentials.js";
 import type { GcpProviderOptions } from "./options.js";

@@ -4,8 +4,8 @@
  * @packageDocumentation
  */
 
-import { type ExchangeContext, FederationError, redactResponse, type SubjectToken } from "@fedkit/core";
-import { formBody } from "@fedkit/core/provider";
+import { FederationError, type SubjectToken } from "@fedkit/core";
+import { type ExchangeContext, formBody, redactResponse } from "@fedkit/core/provider";
 import type { ResolvedGcp } from "./endpoints.js";
 import { readAnswer, stsError, unreadable } from "./google-errors.js";
 

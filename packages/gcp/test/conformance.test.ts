@@ -4,7 +4,8 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createExchangeContext, decodeSubjectToken, FederationError } from "@fedkit/core";
+import { FederationError } from "@fedkit/core";
+import { createExchangeContext, decodeSubjectToken } from "@fedkit/core/provider";
 import { describe, expect, it } from "vitest";
 import { requireOracleDir } from "../../../test/support/oracles.js";
 import { type ExternalAccountConfig, fromExternalAccount, gcpProvider } from "../src/index.js";

@@ -1,4 +1,4 @@
-import { decodeSubjectToken } from "@fedkit/core";
+import { decodeSubjectToken } from "@fedkit/core/provider";
 import { testProvider } from "@fedkit/core/testing";
 import { describe, expect, it } from "vitest";
 import { OTHER_SA, SA, startFixture } from "./setup.js";

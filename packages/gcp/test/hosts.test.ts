@@ -1,6 +1,6 @@
 // Google's own host table (moved out of core): STS and IAM Credentials pass core's checkEndpoint for their own
 // rule only.
-import { checkEndpoint } from "@fedkit/core";
+import { checkEndpoint } from "@fedkit/core/provider";
 import { describe, expect, it } from "vitest";
 import { GCP_HOSTS } from "../src/index.js";
 

@@ -26,7 +26,40 @@ export type {
   UserVerifier,
   VerifiedUser,
 } from "./config.js";
-export * from "./issuer/index.js";
+export {
+  createSiteIssuer,
+  discoveryDocument,
+  type GeneratedIssuerKeys,
+  type GenerateIssuerKeysOptions,
+  generateIssuerKeys,
+  type IssuerAlgorithm,
+  IssuerKeyContextError,
+  type IssuerKeyDocument,
+  type IssuerKeyEntry,
+  type IssuerKeySet,
+  importIssuerKeySet,
+  issuerHostPath,
+  issuerUrl,
+  jwksDocument,
+  MAX_SUBJECT_BYTES,
+  MAX_TOKEN_LIFETIME_SECONDS,
+  type MintRequest,
+  NOT_BEFORE_SKEW_SECONDS,
+  type PublicJwk,
+  promoteNextKey,
+  type SiteIssuer,
+  type SiteIssuerOptions,
+  type SiteIssuerSourceOptions,
+  SUPPORTED_CLAIMS,
+  type SubjectForm,
+  type SubjectParts,
+  siteIssuerSource,
+  stageNextKey,
+  subjectFor,
+  toPublicJwk,
+  userSubject,
+  userSubjectPattern,
+} from "./issuer/index.js";
 export { type NetlifyContext, platformEnv } from "./platform.js";
 export { errorResponse } from "./response.js";
 export { ISSUER_CACHE_SECONDS, issuerRoutes } from "./routes.js";

@@ -1,16 +1,18 @@
 import {
   type Clock,
-  createExchangeContext,
-  decodeSubjectToken,
-  type EndpointRule,
   FederationError,
   type FetchLike,
-  isLoopbackOrigin,
-  redactResponse,
   type SubjectToken,
   type SubjectTokenSource,
   type TokenRequest,
 } from "@fedkit/core";
+import {
+  createExchangeContext,
+  decodeSubjectToken,
+  type EndpointRule,
+  isLoopbackOrigin,
+  redactResponse,
+} from "@fedkit/core/provider";
 import type { IssuerAlgorithm } from "@fedkit/issuer";
 import { base64url, SignJWT } from "jose";
 

@@ -1,7 +1,7 @@
 // What deploy-preview code holding its own signing key can produce: any claims at all, signed with that key.
 // The attacker tests use it to forge tokens the site issuer would never mint (another context's claims).
-import { decodeSubjectToken, type SubjectToken } from "@fedkit/core";
-import { base64url } from "@fedkit/core/provider";
+import type { SubjectToken } from "@fedkit/core";
+import { base64url, decodeSubjectToken } from "@fedkit/core/provider";
 import { importIssuerKeySet } from "@fedkit/netlify";
 
 /** Signs `claims` (RS256) with the key of a `generateIssuerKeys` secret; `iat`/`exp` default to now + 300 s. */

@@ -2,7 +2,8 @@
 // a refusal across deploy contexts is the isolation working (never "add this issuer/subject to that trust"),
 // time-window refusals are clock skew with the measured seconds, and "does not exist" is told apart from
 // "trust refused" where the cloud tells them apart, and named together where it does not.
-import { decodeSubjectToken, FederationError, type HttpResponse } from "@fedkit/core";
+import { FederationError } from "@fedkit/core";
+import { decodeSubjectToken, type HttpResponse } from "@fedkit/core/provider";
 import { describe, expect, it } from "vitest";
 import { parseRoleArn } from "../../aws/src/partition.js";
 import { stsFailure } from "../../aws/src/sts-errors.js";

@@ -3,8 +3,9 @@
  *
  * @packageDocumentation
  */
-import type { AccessToken, HttpResponse } from "@fedkit/core";
+import type { AccessToken } from "@fedkit/core";
 import { FederationError } from "@fedkit/core";
+import type { HttpResponse } from "@fedkit/core/provider";
 
 /** What the answer must satisfy besides carrying a bearer. @internal */
 export interface AnswerRules {

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import type { AccessToken, Federation, GetCredentialsOptions, Provider } from "@fedkit/core";
-import { authorizedFetch } from "@fedkit/core";
+import { authorizedFetch } from "@fedkit/core/provider";
 
 /** The `fetch` these clients return and accept. @public */
 export type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;

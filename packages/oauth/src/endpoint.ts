@@ -4,8 +4,10 @@
  *
  * @packageDocumentation
  */
-import type { EndpointRule } from "@fedkit/core";
-import { checkEndpoint, FederationError } from "@fedkit/core";
+
+import { FederationError } from "@fedkit/core";
+import type { EndpointRule } from "@fedkit/core/provider";
+import { checkEndpoint } from "@fedkit/core/provider";
 
 /** A checked token URL and the rule every request to it is sent under. @internal */
 export interface TokenEndpoint {

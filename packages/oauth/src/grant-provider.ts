@@ -3,15 +3,9 @@
  *
  * @packageDocumentation
  */
-import type {
-  AccessToken,
-  AuditTarget,
-  ExchangeContext,
-  ExchangeResult,
-  Provider,
-  SubjectToken,
-} from "@fedkit/core";
-import { redactResponse, summarizeSubject } from "@fedkit/core";
+import type { AccessToken, AuditTarget, Provider, SubjectToken } from "@fedkit/core";
+import type { ExchangeContext, ExchangeResult } from "@fedkit/core/provider";
+import { redactResponse, summarizeSubject } from "@fedkit/core/provider";
 import { readTokenAnswer } from "./answer.js";
 import { type BodyEncoding, encodeTokenRequest, type TokenParams } from "./encode.js";
 import type { TokenEndpoint } from "./endpoint.js";

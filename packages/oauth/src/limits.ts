@@ -5,7 +5,8 @@
  * @packageDocumentation
  */
 import type { SubjectToken } from "@fedkit/core";
-import { FederationError, summarizeSubject } from "@fedkit/core";
+import { FederationError } from "@fedkit/core";
+import { summarizeSubject } from "@fedkit/core/provider";
 
 /** A service's documented limits on subject tokens. @internal */
 export interface SubjectLimits {

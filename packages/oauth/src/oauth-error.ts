@@ -5,8 +5,9 @@
  *
  * @packageDocumentation
  */
-import type { FederationErrorCode, HttpResponse, SubjectSummary } from "@fedkit/core";
+import type { FederationErrorCode, SubjectSummary } from "@fedkit/core";
 import { FederationError } from "@fedkit/core";
+import type { HttpResponse } from "@fedkit/core/provider";
 
 /** What the hints may name: configuration and claims, never a token. @public */
 export interface OAuthFailureContext {

@@ -3,7 +3,8 @@
  *
  * @packageDocumentation
  */
-import { FederationError, isLoopbackOrigin } from "@fedkit/core";
+import { FederationError } from "@fedkit/core";
+import { isLoopbackOrigin } from "@fedkit/core/provider";
 
 /** A JSON Web Key Set to register inline (`{ keys: [...] }`), public keys only. @public */
 export interface PublicJwks {

@@ -1,6 +1,7 @@
 // OAuth error answers → FederationError: the code callers switch on, hints naming the claim and the configured
 // value (never a way to widen trust), no secret anywhere; and the services' documented limits checked locally.
-import { FederationError, MAX_SUBJECT_TOKEN_LENGTH } from "@fedkit/core";
+import { FederationError } from "@fedkit/core";
+import { MAX_SUBJECT_TOKEN_LENGTH } from "@fedkit/core/provider";
 import { describe, expect, it } from "vitest";
 import { anthropicProvider } from "../src/anthropic.js";
 import { tokenExchangeProvider } from "../src/index.js";

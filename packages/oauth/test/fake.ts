@@ -1,5 +1,6 @@
 /** Test doubles: unsigned JWTs (providers only decode them) and a recording fetch answering canned responses. */
-import { createExchangeContext, decodeSubjectToken, type SubjectToken } from "@fedkit/core";
+import type { SubjectToken } from "@fedkit/core";
+import { createExchangeContext, decodeSubjectToken } from "@fedkit/core/provider";
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 

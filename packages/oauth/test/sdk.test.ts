@@ -3,7 +3,8 @@
 // anthropicCredentials (its token callback) and anthropicFetch; openai 7 with bearerToken (its apiKey callback) and
 // openaiFetch. openai 7 declares Node >= 22: under Node 20 its test skips; scripts/run.mjs runs this package on 22.
 import Anthropic from "@anthropic-ai/sdk";
-import { callbackToken, createFederation, decodeSubjectToken, FederationError } from "@fedkit/core";
+import { callbackToken, createFederation, FederationError } from "@fedkit/core";
+import { decodeSubjectToken } from "@fedkit/core/provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { anthropicCredentials, anthropicFetch, anthropicProvider } from "../src/anthropic.js";
 import { bearerToken } from "../src/index.js";

@@ -2,7 +2,8 @@
 // End to end against the emulator's documented token endpoints and echo APIs: createFederation → named provider
 // → the service's fetch; refusals for a deploy-preview subject; Anthropic's per-issuer jti replay check; keys by
 // OIDC discovery; and a bearer from one service never accepted by another.
-import { callbackToken, createFederation, decodeSubjectToken, memoryAudit } from "@fedkit/core";
+import { callbackToken, createFederation, memoryAudit } from "@fedkit/core";
+import { decodeSubjectToken } from "@fedkit/core/provider";
 import { saasStateOf } from "@fedkit/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { anthropicFetch, anthropicProvider } from "../src/anthropic.js";
@@ -102,7 +103,7 @@ describe("named services end to end (keys by OIDC discovery)", () => {
       allowedOrigins: [fx.origin],
     });
     const token = await fx.mint(ANTHROPIC_AUD);
-    const { createExchangeContext } = await import("@fedkit/core");
+    const { createExchangeContext } = await import("@fedkit/core/provider");
     await provider.exchange(token, createExchangeContext());
     const replay = await provider.exchange(token, createExchangeContext()).catch((e) => e);
     expect(replay.code).toBe("invalid_subject_token");

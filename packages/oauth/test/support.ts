@@ -1,6 +1,7 @@
 /// <reference types="node" />
 /** The emulator with every service these tests federate to, and helpers to mint subject tokens for them. */
-import { decodeSubjectToken, type SubjectToken } from "@fedkit/core";
+import type { SubjectToken } from "@fedkit/core";
+import { decodeSubjectToken } from "@fedkit/core/provider";
 import { addSaasService, type Emulator, startEmulator } from "@fedkit/emulator";
 
 export const ORG = "00000000-0000-0000-0000-000000000001";

@@ -5,15 +5,13 @@
  * @packageDocumentation
  */
 import {
-  checkTokenAudience,
-  decodeSubjectToken,
   FederationError,
   MissingSubjectTokenError,
   type SubjectToken,
   type SubjectTokenSource,
   type TokenRequest,
 } from "@fedkit/core";
-import { toEnvGetter } from "@fedkit/core/provider";
+import { checkTokenAudience, decodeSubjectToken, toEnvGetter } from "@fedkit/core/provider";
 
 /** Where a source reads environment variables: a record, or a function returning one. @public */
 export type EnvInput = Record<string, string | undefined> | (() => Record<string, string | undefined>);

@@ -9,7 +9,8 @@
  *
  * @packageDocumentation
  */
-import { FederationError, type SubjectTokenSource, summarizeSubject } from "@fedkit/core";
+import { FederationError, type SubjectTokenSource } from "@fedkit/core";
+import { summarizeSubject } from "@fedkit/core/provider";
 import { type EnvInput, missing, platformSource, readEnv } from "./source.js";
 import { type PlatformTrust, platformTrust } from "./trust.js";
 

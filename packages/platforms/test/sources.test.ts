@@ -202,7 +202,7 @@ describe("Kubernetes", () => {
     const source = (namespace: string) => ({
       name: "file",
       getToken: async ({ audience }: { audience: string }) =>
-        (await import("@fedkit/core")).decodeSubjectToken(
+        (await import("@fedkit/core/provider")).decodeSubjectToken(
           await p().mint("kubernetes", { namespace, serviceAccount: "reports" }, { audience }),
         ),
     });

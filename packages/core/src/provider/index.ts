@@ -22,10 +22,24 @@ export {
   type AuthorizedFetchOptions,
   authorizedFetch,
 } from "../authorized-fetch.js";
+export { type RedirectDetails, RedirectRefusedError } from "../authorized-fetch-answer.js";
 export { clockSkewHint, measureClockSkew } from "../clock-skew.js";
 export { checkEndpoint, hostMatches, isLoopbackOrigin } from "../endpoints.js";
-export { FederationError, type FederationErrorCode, type SubjectSummary } from "../errors.js";
-export { summarizeSubject } from "../tokens.js";
+export { deriveCacheKey } from "../engine/keys.js";
+export { DEFAULT_REFRESH_POLICY, resolveRefreshPolicy } from "../engine/policy.js";
+export { redactResponse } from "../engine/redact.js";
+export { FederationError, type FederationErrorCode, type SubjectSummary, scrub } from "../errors.js";
+export { type CountingExchangeContext, createExchangeContext, type ExchangeContextOptions } from "../http.js";
+export { DEFAULT_RETRY_POLICY, resolveRetryPolicy } from "../retry.js";
+export { MAX_JWKS_BYTES } from "../sources/verify.js";
+export {
+  checkTokenAudience,
+  checkTokenTimes,
+  DEFAULT_CLOCK_SKEW_SECONDS,
+  decodeSubjectToken,
+  MAX_SUBJECT_TOKEN_LENGTH,
+  summarizeSubject,
+} from "../tokens.js";
 export type {
   AccessToken,
   Credentials,

@@ -5,13 +5,8 @@
  *
  * @packageDocumentation
  */
-import {
-  type AccessToken,
-  type AuthorizedFetch,
-  type Federation,
-  FederationError,
-  type GetCredentialsOptions,
-} from "@fedkit/core";
+import { type AccessToken, type Federation, FederationError, type GetCredentialsOptions } from "@fedkit/core";
+import type { AuthorizedFetch } from "@fedkit/core/provider";
 import { AuthClient, type gaxios } from "google-auth-library";
 
 /** The constructor options of google-auth-library's `AuthClient`. @public */
