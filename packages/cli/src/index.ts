@@ -2,5 +2,7 @@
  * `@fedkit/cli`: the `fedkit` command line. Use the `fedkit` bin; {@link run} runs it in-process.
  * @packageDocumentation
  */
+
+export { type RegisteredTrust, registerTrustInEmulator } from "./dev/emulator-trust.js";
 export { type CliIo, ExitCode } from "./io.js";
 export { run } from "./main.js";

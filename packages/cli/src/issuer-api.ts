@@ -20,3 +20,4 @@ export {
   toPublicJwk,
 } from "@fedkit/issuer";
 export { type FedkitConfig, trustPolicyFor } from "@fedkit/netlify";
+export { serveLocalSite } from "@fedkit/netlify/node";
