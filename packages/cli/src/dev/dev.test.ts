@@ -72,8 +72,12 @@ describe("fedkit dev", () => {
     const io = {
       cwd: sampleDir,
       isTTY: false,
-      stdout: (t: string) => void (out += t),
-      stderr: (t: string) => void (out += t),
+      stdout: (t: string) => {
+        out += t;
+      },
+      stderr: (t: string) => {
+        out += t;
+      },
     };
     expect(await run(["dev", "--env", "=x"], io)).toBe(2);
     expect(out).toContain("is not NAME=VALUE");
