@@ -3,6 +3,7 @@
  * @packageDocumentation
  */
 
+export { type AwsTrustExport, awsTrustExport } from "./dev/emulator-export.js";
 export { type RegisteredTrust, registerTrustInEmulator } from "./dev/emulator-trust.js";
 export { type CliIo, ExitCode } from "./io.js";
 export { run } from "./main.js";
