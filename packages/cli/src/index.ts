@@ -3,7 +3,12 @@
  * @packageDocumentation
  */
 
-export { type AwsTrustExport, awsTrustExport } from "./dev/emulator-export.js";
+export {
+  type AwsTrustExport,
+  awsTrustExport,
+  type GcpTrustExport,
+  gcpTrustExport,
+} from "./dev/emulator-export.js";
 export { type RegisteredTrust, registerTrustInEmulator } from "./dev/emulator-trust.js";
 export { type CliIo, ExitCode } from "./io.js";
 export { run } from "./main.js";

@@ -1,13 +1,13 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Emulator, startEmulator } from "@fedkit/emulator";
+import { type Emulator, gcpStateOf, startEmulator } from "@fedkit/emulator";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../config.js";
 import { processIo } from "../io.js";
 import { trustPolicyFor } from "../issuer-api.js";
 import { harness } from "../test/harness.js";
-import { awsTrustExport } from "./emulator-export.js";
+import { awsTrustExport, gcpTrustExport } from "./emulator-export.js";
 import { registerTrustInEmulator } from "./emulator-trust.js";
 
 const site = fileURLToPath(new URL("../test/site/", import.meta.url));
@@ -53,6 +53,40 @@ describe("the emulator's registered trust, exported as the AWS CLI prints it", (
     const drifted = await doctor([...args, "--drift"]);
     expect(drifted.code).toBe(1);
     expect(drifted.out).toContain("function:archive");
+  });
+
+  it("exports the GCP provider and service-account policy in gcloud's shapes: doctor replays them clean, and drift once the binding names another function", async () => {
+    h = harness();
+    const config = await loadConfig({ ...processIo(), cwd: site, env: {} }, undefined, undefined);
+    const SA = "archive-reader@acme-archive.iam.gserviceaccount.com";
+    emulator = await startEmulator({
+      gcp: { projectNumber: "987654321098", projectId: "acme-archive", serviceAccounts: [{ email: SA }] },
+    });
+    const { trusts } = registerTrustInEmulator(emulator, config, "archive");
+    const write = () => {
+      const { provider, policy } = gcpTrustExport(emulator!, trusts, SA);
+      writeFileSync(join(h.home, "provider.json"), JSON.stringify(provider));
+      writeFileSync(join(h.home, "policy.json"), JSON.stringify(policy));
+    };
+    write();
+    const args = [
+      "doctor",
+      "--target",
+      "archive",
+      "--gcp-provider",
+      join(h.home, "provider.json"),
+      "--gcp-policy",
+      join(h.home, "policy.json"),
+      "--drift",
+    ];
+    expect((await h.run(args, { cwd: site })).code).toBe(0);
+
+    const binding = gcpStateOf(emulator).serviceAccounts.get(SA)!.bindings[0]!;
+    binding.members = binding.members.map((m) => m.replace("function:archive", "function:blob"));
+    write();
+    const drifted = await h.run(args, { cwd: site });
+    expect(drifted.code).toBe(1);
+    expect(drifted.out).toContain("function:blob");
   });
 
   it("names what is missing when the trust was never registered", async () => {
