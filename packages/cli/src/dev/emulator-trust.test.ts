@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { type Emulator, startEmulator } from "@fedkit/emulator";
+import { type Emulator, type PolicyDocument, startEmulator } from "@fedkit/emulator";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../config.js";
 import { processIo } from "../io.js";
@@ -26,8 +26,8 @@ describe("registerTrustInEmulator", () => {
 
   it("registers one OIDC provider per issuer however many AWS targets share it, and keeps a declared role's permissions", async () => {
     const config = await loadConfig({ ...processIo(), cwd: site, env: {} }, undefined, undefined);
-    const permissions = {
-      Version: "2012-10-17" as const,
+    const permissions: PolicyDocument = {
+      Version: "2012-10-17",
       Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }],
     };
     emulator = await startEmulator({
