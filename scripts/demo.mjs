@@ -9,6 +9,7 @@ import {
   green,
   issuerEnv,
   load,
+  loadCli,
   loadSample,
   printAudit,
   red,
@@ -32,6 +33,7 @@ const { createFederation, memoryAudit, staticToken } = await load("@fedkit/core"
 const { createSiteIssuer, generateIssuerKeys, importIssuerKeySet, trustPolicyFor } =
   await load("@fedkit/netlify");
 const { serveLocalSite } = await load("@fedkit/netlify/node");
+const { registerTrustInEmulator } = await loadCli();
 const { sampleDir, sampleConfig } = await loadSample("netlify-aws-s3");
 
 const serve = process.argv.includes("--serve");
@@ -76,25 +78,13 @@ try {
     siteUrl: site.url,
     targets: { reports: { ...sampleConfig.targets.reports, roleArn } },
   };
-  for (const context of ["production", "deploy-preview"]) {
-    emulator.aws.createOpenIdConnectProvider({
-      url: `${site.url}/oidc/${context}`,
-      clientIds: ["sts.amazonaws.com"],
-    });
-  }
+  registerTrustInEmulator(emulator, config, "reports", [
+    {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${BUCKET}/reports/*` }],
+    },
+  ]);
   const trustPolicy = trustPolicyFor(config, "reports");
-  emulator.aws.putRole({
-    name: "netlify-reports-reader",
-    trustPolicy,
-    permissionPolicies: [
-      {
-        Version: "2012-10-17",
-        Statement: [
-          { Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${BUCKET}/reports/*` },
-        ],
-      },
-    ],
-  });
   console.log(dim('role trust policy (from trustPolicyFor(config, "reports")):'));
   console.log(dim(JSON.stringify(trustPolicy, null, 2)), "\n");
 

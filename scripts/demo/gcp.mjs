@@ -9,6 +9,7 @@ import {
   checks,
   dim,
   issuerEnv,
+  loadCli,
   loadSample,
   printAudit,
   untilInterrupted,
@@ -79,7 +80,8 @@ export async function runGcpDemo({ load, serve = false }) {
     const config = { ...sampleConfig, siteUrl: site.url };
     const trust = trustPolicyFor(config, "reports");
     const state = gcpStateOf(emulator);
-    const { poolId, providerId } = parseProviderName(trust.workloadIdentityProvider);
+    const { poolId } = parseProviderName(trust.workloadIdentityProvider);
+    // A second, mistaken provider in the same pool (below) shows why GCP scopes identities to the pool.
     const registerProvider = (id, issuerUri, allowedAudiences) =>
       addGcpProvider(state, poolId, {
         providerId: id,
@@ -88,12 +90,8 @@ export async function runGcpDemo({ load, serve = false }) {
         attributeCondition: trust.attributeCondition,
         ...(allowedAudiences.length > 0 ? { allowedAudiences } : {}),
       });
-    registerProvider(providerId, trust.issuerUri, [...trust.allowedAudiences]);
-    const binding = trust.serviceAccountBinding;
-    state.serviceAccounts.get(binding.serviceAccount).bindings.push({
-      role: binding.role,
-      members: [...binding.members],
-    });
+    // The provider and the service account's binding, registered as `fedkit dev` does.
+    (await loadCli()).registerTrustInEmulator(emulator, config, "reports");
     console.log(dim('gcloud commands (from trustPolicyFor(config, "reports")):'));
     console.log(dim(trust.gcloud.join("\n")), "\n");
 

@@ -13,6 +13,12 @@ const requireFromNetlify = createRequire(join(root, "packages", "netlify", "pack
 /** Imports a built package (`@fedkit/...` resolves to its dist/). */
 export const load = (name) => import(pathToFileURL(requireFromNetlify.resolve(name)).href);
 
+/**
+ * The built `@fedkit/cli`, for `registerTrustInEmulator`: the demo registers trust in the emulator with the same
+ * code as `fedkit dev` (the CLI is not a dependency of the netlify package, so it is loaded by path).
+ */
+export const loadCli = () => import(pathToFileURL(join(root, "packages", "cli", "dist", "index.js")).href);
+
 /** A sample app's directory and its `netlify/fedkit.config.js` default export. */
 export async function loadSample(app) {
   const sampleDir = join(root, "apps", app);

@@ -2,5 +2,13 @@
  * `@fedkit/cli`: the `fedkit` command line. Use the `fedkit` bin; {@link run} runs it in-process.
  * @packageDocumentation
  */
+
+export {
+  type AwsTrustExport,
+  awsTrustExport,
+  type GcpTrustExport,
+  gcpTrustExport,
+} from "./dev/emulator-export.js";
+export { type RegisteredTrust, registerTrustInEmulator } from "./dev/emulator-trust.js";
 export { type CliIo, ExitCode } from "./io.js";
 export { run } from "./main.js";

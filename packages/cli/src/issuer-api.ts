@@ -6,17 +6,24 @@ export { AWS_TAGS_CLAIM } from "@fedkit/aws";
 export {
   createSiteIssuer,
   generateIssuerKeys,
+  ISSUER_ALGORITHMS,
   ISSUER_CACHE_SECONDS,
   type IssuerAlgorithm,
   type IssuerKeyDocument,
   type IssuerKeyEntry,
   importIssuerKeySet,
   issuerUrl,
+  KeyLifecycleError,
+  keySetStatus,
   MAX_TOKEN_LIFETIME_SECONDS,
   type PublicJwk,
-  promoteNextKey,
-  stageNextKey,
+  promoteKey as promoteIssuerKey,
+  retireKey as retireIssuerKey,
+  revokeKey as revokeIssuerKey,
+  stageKey as stageIssuerKey,
   subjectFor,
   toPublicJwk,
+  validateKeyDocument,
 } from "@fedkit/issuer";
 export { type FedkitConfig, trustPolicyFor } from "@fedkit/netlify";
+export { serveLocalSite } from "@fedkit/netlify/node";

@@ -1,3 +1,4 @@
+import { devCommand } from "./dev/command.js";
 import { doctorCommand } from "./doctor/command.js";
 import { CliError, type CliIo, ExitCode, paint, processIo, usageError } from "./io.js";
 import { keysCommand } from "./keys/command.js";
@@ -9,6 +10,7 @@ commands:
   keys     generate | stage | promote | retire | revoke | status: the site issuer's keys per deploy context
   trust    the cloud-side trust of a target: JSON, aws, gcloud, az commands or Terraform
   doctor   check the deployed issuer (discovery, JWKS, caching, clock)
+  dev      the site on Netlify's local edge runtime against the emulator, trust registered, until Ctrl-C
 
 Every command takes --help and --json.
 exit codes: 0 ok, 1 findings (a failed check, a refused operation), 2 usage`;
@@ -17,6 +19,7 @@ const COMMANDS: Record<string, (io: CliIo, argv: readonly string[]) => Promise<E
   keys: keysCommand,
   trust: trustCommand,
   doctor: doctorCommand,
+  dev: devCommand,
 };
 
 /**

@@ -39,7 +39,8 @@ describe("fedkit keys: the failures found in the old CLI are refused", () => {
     const before = readFileSync(join(h.keyDir, "production.json"), "utf8");
     const result = await h.run(["keys", "promote", "--context", "production", "--force"]);
     expect(result.code).toBe(1);
-    expect(result.err).toContain('belongs to "deploy-preview", not "production"');
+    expect(result.err).toContain('is for context "deploy-preview", not "production"');
+    expect(result.err).toContain("fedkit keys stage --context production --force");
     expect(readFileSync(join(h.keyDir, "production.json"), "utf8")).toBe(before);
   });
 

@@ -1,17 +1,22 @@
 /**
- * The key lifecycle of one deploy context as pure steps over its key documents: generate, stage, promote,
- * retire, revoke. Each step returns the new state or throws a refusal; none writes anything. Every key set a
- * step returns has been imported with the runtime's own importer, for its own context, before the caller sees it.
+ * The CLI's side of the key lifecycle: what the CLI keeps per deploy context (the staged private key, when it
+ * was staged and promoted), its `--alg` and `--force` policy, and its refusals. The steps themselves (stage,
+ * promote, retire, revoke) and the validation of every key set with the runtime's own importer are
+ * `@fedkit/issuer`'s; none of these functions writes anything.
  */
-import { refusal, usageError } from "../io.js";
+import { CliError, ExitCode, refusal, usageError } from "../io.js";
 import {
   generateIssuerKeys,
+  ISSUER_ALGORITHMS,
   type IssuerAlgorithm,
   type IssuerKeyDocument,
-  importIssuerKeySet,
-  promoteNextKey,
-  stageNextKey,
-  toPublicJwk,
+  KeyLifecycleError,
+  keySetStatus,
+  promoteIssuerKey,
+  retireIssuerKey,
+  revokeIssuerKey,
+  stageIssuerKey,
+  validateKeyDocument,
 } from "../issuer-api.js";
 
 /** The keys of one deploy context as the CLI keeps them. @internal */
@@ -20,18 +25,18 @@ export interface ContextKeys {
   readonly current: IssuerKeyDocument;
   /** The staged key's private document, kept until `promote` makes it current. */
   readonly next?: IssuerKeyDocument;
-  /** When `stage` ran (ms since the epoch): a JWKS carries no publication time, so the CLI records it. */
+  /** When `stage` ran (ms since the epoch); the key set records it too (`staged_at`). */
   readonly stagedAt?: number;
   /** When `promote` ran: the previous key may be retired once no verifier can still hold a token it signed. */
   readonly promotedAt?: number;
 }
 
 /**
- * The algorithms the site issuer signs with: RS256 because Entra accepts only RS256 (and every cloud accepts
- * it), ES256 for smaller tokens where Entra is not a target. Anything else is refused rather than replaced.
+ * The algorithms the site issuer signs with, as the issuer's importer defines them: RS256 (Entra accepts only
+ * RS256, every cloud accepts it) and ES256 (smaller tokens, AWS and GCP only). Anything else is refused.
  * @internal
  */
-export const SUPPORTED_ALGORITHMS: readonly IssuerAlgorithm[] = ["RS256", "ES256"];
+export const SUPPORTED_ALGORITHMS: readonly IssuerAlgorithm[] = ISSUER_ALGORITHMS;
 
 /** Checks a `--alg` value, naming what is supported and why. @internal */
 export function checkAlgorithm(alg: string | undefined): IssuerAlgorithm {
@@ -45,37 +50,48 @@ export function checkAlgorithm(alg: string | undefined): IssuerAlgorithm {
 
 /** The kid of the current (private) key of a key document. @internal */
 export function currentKid(doc: IssuerKeyDocument): string {
-  const entry = doc.keys.find((k) => k["d"] !== undefined || k.pkcs8 !== undefined);
-  if (entry === undefined) throw refusal(`The ${doc.context} key set holds no private (current) key.`);
-  return entry.kid;
+  return step(() => keySetStatus(doc).current);
 }
 
 /** Kids of a key document by role. @internal */
 export function kidsOf(doc: IssuerKeyDocument): { current: string; next: string[]; previous: string[] } {
-  const current = currentKid(doc);
-  const others = doc.keys.filter((k) => k.kid !== current);
+  const status = step(() => keySetStatus(doc));
   return {
-    current,
-    next: others.filter((k) => k.status === "next").map((k) => k.kid),
-    previous: others.filter((k) => k.status !== "next").map((k) => k.kid),
+    current: status.current,
+    next: status.next === undefined ? [] : [status.next.kid],
+    previous: [...status.previous],
   };
 }
 
-/**
- * Imports a key document with the runtime's importer for its context, so nothing is written that the runtime
- * would refuse (another context, duplicate kids, two private keys, an unknown algorithm).
- * @internal
- */
-export async function checkKeySet(doc: IssuerKeyDocument, context: string): Promise<void> {
+/** Runs an issuer lifecycle step, turning its refusal into the CLI's (exit 1, the issuer's message). */
+function step<T>(run: () => T): T {
   try {
-    await importIssuerKeySet(JSON.stringify(doc), "FEDKIT_ISSUER_KEYS", context);
+    return run();
   } catch (error) {
-    throw refusal(
-      `The resulting ${context} key set would not load in the runtime: ${(error as Error).message}`,
-      (error as { hint?: string }).hint,
-    );
+    throw asRefusal(error);
   }
 }
+
+async function stepAsync<T>(run: () => Promise<T>, context?: string): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw asRefusal(error, context);
+  }
+}
+
+function asRefusal(error: unknown, context?: string): unknown {
+  if (!(error instanceof KeyLifecycleError)) return error;
+  // A kid the set does not hold is a bad argument (exit 2); every other refusal is a finding (exit 1).
+  if (error.code === "unknown_kid") return new CliError(error.message, ExitCode.usage);
+  return refusal(error.message, context === undefined ? undefined : HINTS[error.code]?.(context));
+}
+
+/** The CLI command that fixes a refusal, where there is one. */
+const HINTS: Partial<Record<KeyLifecycleError["code"], (context: string) => string>> = {
+  cross_context: (context) =>
+    `Stage a new key of ${context} with \`fedkit keys stage --context ${context} --force\`; a key never moves between deploy contexts.`,
+};
 
 async function freshKey(context: string, alg: IssuerAlgorithm, now: number): Promise<IssuerKeyDocument> {
   return (await generateIssuerKeys({ context, alg, now: () => now })).document;
@@ -88,27 +104,19 @@ export async function generateContextKeys(
   now: number,
 ): Promise<ContextKeys> {
   const current = await freshKey(context, alg, now);
-  await checkKeySet(current, context);
+  await stepAsync(() => validateKeyDocument(current, context));
   return { current };
 }
 
-/** Rotation step 1: a new key, published as `next` beside the current one. @internal */
+/** Rotation step 1: a new key, published as `next` beside the current one (`force` replaces a staged key). @internal */
 export async function stageKey(
   keys: ContextKeys,
   options: { alg: IssuerAlgorithm; now: number; force?: boolean },
 ): Promise<ContextKeys> {
-  const { context } = keys.current;
-  if (keys.next !== undefined && options.force !== true) {
-    throw refusal(
-      `A next key (${currentKid(keys.next)}) is already staged for ${context}.`,
-      "Promote it once it has been published long enough, or pass --force to replace it (restarting the wait).",
-    );
-  }
-  const next = await freshKey(context, options.alg, options.now);
-  const nextPrivate = next.keys[0]!;
-  const current = stageNextKey(keys.current, toPublicJwk(nextPrivate));
-  await checkKeySet(current, context);
-  await checkKeySet(next, context);
+  const next = await freshKey(keys.current.context, options.alg, options.now);
+  const current = await stepAsync(() =>
+    stageIssuerKey(keys.current, next, { now: () => options.now, replace: options.force === true }),
+  );
   return { current, next, stagedAt: options.now };
 }
 
@@ -140,24 +148,15 @@ export async function promoteKey(
       `Run \`fedkit keys stage --context ${context}\`, deploy, wait for the verifiers' cache time, then promote.`,
     );
   }
-  if (keys.next.context !== context) {
-    throw refusal(
-      `The staged key belongs to "${keys.next.context}", not "${context}": a key never moves between deploy contexts.`,
-      `Stage a new key with \`fedkit keys stage --context ${context} --force\`.`,
-    );
-  }
-  const nextKid = currentKid(keys.next);
-  if (!kidsOf(keys.current).next.includes(nextKid)) {
-    throw refusal(
-      `The staged key ${nextKid} is not in the ${context} key set as "next", so it was never published.`,
-      `Stage again with \`fedkit keys stage --context ${context} --force\`.`,
-    );
-  }
+  const next = keys.next;
+  const staged = step(() => keySetStatus(keys.current)).next;
+  const stagedAt = staged?.stagedAt ?? keys.stagedAt;
+  const nextKid = step(() => keySetStatus(next).current);
   const problems: string[] = [];
-  const age = (checks.now - (keys.stagedAt ?? checks.now)) / 1000;
-  if (keys.stagedAt === undefined || age < checks.minAgeSeconds) {
+  const age = (checks.now - (stagedAt ?? checks.now)) / 1000;
+  if (staged?.kid === nextKid && (stagedAt === undefined || age < checks.minAgeSeconds)) {
     problems.push(
-      `${nextKid} was staged ${keys.stagedAt === undefined ? "at an unknown time" : `${Math.floor(age)} s ago`}; verifiers may cache the JWKS for ${checks.minAgeSeconds} s and would reject its tokens until then.`,
+      `${nextKid} was staged ${stagedAt === undefined ? "at an unknown time" : `${Math.floor(age)} s ago`}; verifiers may cache the JWKS for ${checks.minAgeSeconds} s and would reject its tokens until then.`,
     );
   }
   if (checks.publishedKids !== undefined && !checks.publishedKids.includes(nextKid)) {
@@ -168,8 +167,16 @@ export async function promoteKey(
   if (problems.length > 0 && checks.force !== true) {
     throw refusal(problems.join(" "), "Wait and retry, or pass --force if you accept failing exchanges.");
   }
-  const current = promoteNextKey(keys.current, keys.next);
-  await checkKeySet(current, context);
+  // The issuer refuses a key of another context or one never staged, even under --force.
+  const current = await stepAsync(
+    () =>
+      promoteIssuerKey(keys.current, next, {
+        now: () => checks.now,
+        minPublishedSeconds: checks.minAgeSeconds,
+        force: checks.force === true,
+      }),
+    context,
+  );
   return { keys: { current, promotedAt: checks.now }, warnings: problems };
 }
 
@@ -182,9 +189,9 @@ export async function retireKey(
   keys: ContextKeys,
   options: { now: number; minAgeSeconds: number; force?: boolean },
 ): Promise<{ keys: ContextKeys; retired: string[] }> {
-  const { context } = keys.current;
   const { previous } = kidsOf(keys.current);
-  if (previous.length === 0) throw refusal(`The ${context} key set has no previous key to retire.`);
+  if (previous.length === 0)
+    throw refusal(`The ${keys.current.context} key set has no previous key to retire.`);
   const age = (options.now - (keys.promotedAt ?? 0)) / 1000;
   if (age < options.minAgeSeconds && options.force !== true) {
     throw refusal(
@@ -192,11 +199,7 @@ export async function retireKey(
       "Retry later, or use `fedkit keys revoke --kid <kid>` if the key leaked.",
     );
   }
-  const current: IssuerKeyDocument = {
-    ...keys.current,
-    keys: keys.current.keys.filter((k) => !previous.includes(k.kid)),
-  };
-  await checkKeySet(current, context);
+  const current = await stepAsync(() => retireIssuerKey(keys.current));
   return { keys: { ...keys, current }, retired: previous };
 }
 
@@ -216,8 +219,9 @@ export async function revokeKey(
     throw usageError(`The ${context} key set has no key ${kid}.`, `Its kids are: ${all.join(", ")}.`);
   }
   if (kid !== currentKid(keys.current)) {
-    const current = { ...keys.current, keys: keys.current.keys.filter((k) => k.kid !== kid) };
-    await checkKeySet(current, context);
+    const { document: current } = await stepAsync(() =>
+      revokeIssuerKey(keys.current, kid, { now: () => options.now }),
+    );
     const dropsNext = keys.next !== undefined && currentKid(keys.next) === kid;
     return { keys: dropsNext ? { current } : { ...keys, current } };
   }
@@ -225,16 +229,8 @@ export async function revokeKey(
     keys.next !== undefined && keys.next.context === context
       ? keys.next
       : await freshKey(context, options.alg, options.now);
-  const signing = replacement.keys[0]!;
-  const current: IssuerKeyDocument = {
-    v: 1,
-    context,
-    // Other published keys that did not leak stay published; the revoked one and the promoted next entry go.
-    keys: [
-      { ...signing, status: "current" },
-      ...keys.current.keys.filter((k) => k.kid !== kid && k.kid !== signing.kid),
-    ],
-  };
-  await checkKeySet(current, context);
-  return { keys: { current, promotedAt: options.now }, replacedBy: signing.kid };
+  const { document: current } = await stepAsync(() =>
+    revokeIssuerKey(keys.current, kid, { replacement, now: () => options.now }),
+  );
+  return { keys: { current, promotedAt: options.now }, replacedBy: currentKid(replacement) };
 }

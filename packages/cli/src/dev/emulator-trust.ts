@@ -1,0 +1,107 @@
+/**
+ * Registering a site's trust in @fedkit/emulator exactly as the user registers it in the cloud: the same
+ * `trustPolicyFor(config, target)` output `fedkit trust` prints, applied to the emulator's state. One place for
+ * `fedkit dev` and the demo (scripts/demo.mjs), so the two cannot register trust differently.
+ */
+import {
+  type AwsRoleConfig,
+  addGcpProvider,
+  type Emulator,
+  gcpStateOf,
+  type PolicyDocument,
+  providerHostPath,
+} from "@fedkit/emulator";
+import { type GcpTrustConfig, parseProviderName } from "@fedkit/gcp";
+import { refusal } from "../io.js";
+import { type FedkitConfig, trustPolicyFor } from "../issuer-api.js";
+
+/** What was registered for one target, for printing. @public */
+export interface RegisteredTrust {
+  readonly target: string;
+  readonly cloud: string;
+  /** The role ARN (AWS) or workload identity provider name (GCP) the emulator now trusts. */
+  readonly trusts: string;
+}
+
+/** The deploy contexts whose issuers AWS gets an OIDC provider for (the samples' production and preview). */
+const AWS_PROVIDER_CONTEXTS = ["production", "deploy-preview"] as const;
+
+/**
+ * Registers the trust of `target` (from `config`, whose `siteUrl` must be the running site's origin) in a
+ * running emulator: AWS gets an IAM OIDC provider per context issuer and the role with the generated trust
+ * policy (plus `permissionPolicies`); GCP gets the workload identity provider and the service account's binding.
+ * Azure needs the emulator's TLS front and is refused with a message saying so.
+ *
+ * @example
+ * ```ts
+ * import { startEmulator } from "@fedkit/emulator";
+ * import { registerTrustInEmulator } from "@fedkit/cli";
+ * const emulator = await startEmulator({});
+ * const config = { siteUrl: "http://127.0.0.1:8888", targets: { reports: { cloud: "aws", roleArn: "arn:aws:iam::123456789012:role/reader" } } };
+ * registerTrustInEmulator(emulator, config, "reports");
+ * ```
+ * @public
+ */
+export function registerTrustInEmulator(
+  emulator: Emulator,
+  config: FedkitConfig,
+  target: string,
+  permissionPolicies: readonly PolicyDocument[] = [],
+): RegisteredTrust {
+  const cloud = (config.targets[target] as { cloud?: string } | undefined)?.cloud;
+  if (cloud === "aws") {
+    const roleArn = (config.targets[target] as unknown as { roleArn: string }).roleArn;
+    for (const context of AWS_PROVIDER_CONTEXTS) {
+      const url = `${config.siteUrl}/oidc/${context}`;
+      // Several targets share one provider per issuer, as in an AWS account.
+      if (!emulator.state.aws.oidcProviders.has(providerHostPath(url))) {
+        emulator.aws.createOpenIdConnectProvider({ url, clientIds: ["sts.amazonaws.com"] });
+      }
+    }
+    const name = roleArn.slice(roleArn.lastIndexOf("/") + 1);
+    // A role declared in the emulator's config keeps its permissions; only its trust comes from fedkit.
+    const declared = emulator.state.aws.roles.get(name);
+    emulator.aws.putRole({
+      name,
+      trustPolicy: trustPolicyFor(config, target) as PolicyDocument,
+      permissionPolicies:
+        permissionPolicies.length > 0 ? [...permissionPolicies] : [...(declared?.permissionPolicies ?? [])],
+      ...(declared
+        ? { path: declared.path, maxSessionDurationSeconds: declared.maxSessionDurationSeconds }
+        : {}),
+    } as AwsRoleConfig);
+    return { target, cloud, trusts: roleArn };
+  }
+  if (cloud === "gcp") {
+    // trustPolicyFor returns the target cloud's own trust shape; for GCP that is the provider and binding.
+    const trust = trustPolicyFor(config, target) as GcpTrustConfig;
+    const state = gcpStateOf(emulator);
+    const { poolId, providerId } = parseProviderName(trust.workloadIdentityProvider);
+    addGcpProvider(state, poolId, {
+      providerId,
+      issuerUri: trust.issuerUri,
+      attributeMapping: { ...trust.attributeMapping },
+      attributeCondition: trust.attributeCondition,
+      ...(trust.allowedAudiences.length > 0 ? { allowedAudiences: [...trust.allowedAudiences] } : {}),
+    });
+    // Without a service account the principals are granted on the resources themselves (the emulator config).
+    const binding = trust.serviceAccountBinding;
+    if (binding !== undefined) {
+      const account = state.serviceAccounts.get(binding.serviceAccount);
+      if (account === undefined) {
+        throw refusal(
+          `The emulator has no service account ${binding.serviceAccount} for target ${target}.`,
+          "List it under gcp.serviceAccounts in the --emulator config.",
+        );
+      }
+      account.bindings.push({ role: binding.role, members: [...binding.members] });
+    }
+    return { target, cloud, trusts: trust.workloadIdentityProvider };
+  }
+  throw refusal(
+    `fedkit dev cannot register target ${target} (cloud ${cloud ?? "unknown"}) in the emulator.`,
+    cloud === "azure"
+      ? "Azure's credential endpoints must be https: run `npm run demo -- --azure` (the emulator behind its TLS front and Azurite) instead."
+      : "fedkit dev supports AWS and GCP targets.",
+  );
+}
