@@ -2,8 +2,8 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { importIssuerKeySet } from "../issuer-api.js";
-import { harness, loopback } from "../test/harness.js";
+import { importIssuerKeySet } from "../../src/issuer-api.js";
+import { harness, loopback } from "../support/harness.js";
 
 const DAY = 24 * 60 * 60;
 let h: ReturnType<typeof harness>;

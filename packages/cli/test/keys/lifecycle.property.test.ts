@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CliError } from "../io.js";
-import { importIssuerKeySet } from "../issuer-api.js";
+import { CliError } from "../../src/io.js";
+import { importIssuerKeySet } from "../../src/issuer-api.js";
 import {
   type ContextKeys,
   currentKid,
@@ -10,7 +10,7 @@ import {
   retireKey,
   revokeKey,
   stageKey,
-} from "./lifecycle.js";
+} from "../../src/keys/lifecycle.js";
 
 const CONTEXTS = ["production", "deploy-preview"] as const;
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -1,10 +1,10 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { run } from "../main.js";
+import { run } from "../../src/main.js";
 
 const sampleDir = fileURLToPath(new URL("../../../../apps/netlify-aws-s3", import.meta.url));
-const emulatorConfig = fileURLToPath(new URL("../test/dev/aws-s3-emulator.json", import.meta.url));
+const emulatorConfig = fileURLToPath(new URL("../support/dev/aws-s3-emulator.json", import.meta.url));
 const BODY = "quarter,revenue\nQ1,1200\nQ2,1350\n";
 
 /** This process's children (the edge runtime's Deno and anything else `fedkit dev` started). */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { deployedIssuer, harness } from "../test/harness.js";
+import { deployedIssuer, harness } from "../support/harness.js";
 
 const SITE = "https://reports.acme-widgets.test";
 const JWKS = `${SITE}/oidc/production/.well-known/jwks.json`;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { harness } from "./test/harness.js";
+import { harness } from "./support/harness.js";
 
 let h: ReturnType<typeof harness>;
 afterEach(() => h?.cleanup());

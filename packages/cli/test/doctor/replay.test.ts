@@ -2,12 +2,12 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadConfig } from "../config.js";
-import { processIo } from "../io.js";
-import { generatedExport } from "../replay/generated.js";
-import { harness } from "../test/harness.js";
+import { loadConfig } from "../../src/config.js";
+import { processIo } from "../../src/io.js";
+import { generatedExport } from "../../src/replay/generated.js";
+import { harness } from "../support/harness.js";
 
-const site = fileURLToPath(new URL("../test/site/", import.meta.url));
+const site = fileURLToPath(new URL("../support/site/", import.meta.url));
 const SITE_ID = "0f4c9e2a-7d31-4b8e-a6f5-3c2d1e0b9a87";
 const HOST = "reports.acme-widgets.test/oidc";
 let h: ReturnType<typeof harness>;

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { issuerRoutes } from "@fedkit/netlify";
-import type { CliIo } from "../io.js";
-import { run } from "../main.js";
+import type { CliIo } from "../../src/io.js";
+import { run } from "../../src/main.js";
 
 /** A CLI run against a temporary home, a settable clock and captured output. */
 export function harness(start = Date.UTC(2026, 0, 1)) {

@@ -4,9 +4,9 @@ import { fileURLToPath } from "node:url";
 import { createSiteIssuer, importIssuerKeySet } from "@fedkit/netlify";
 import { awsCloud } from "@fedkit/netlify/aws";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { deployedIssuer, harness } from "../test/harness.js";
+import { deployedIssuer, harness } from "../support/harness.js";
 
-const site = fileURLToPath(new URL("../test/site/", import.meta.url));
+const site = fileURLToPath(new URL("../support/site/", import.meta.url));
 const SITE = "https://reports.acme-widgets.test";
 const SITE_ID = "0f4c9e2a-7d31-4b8e-a6f5-3c2d1e0b9a87";
 let h: ReturnType<typeof harness>;

@@ -1,11 +1,11 @@
 import { fileURLToPath } from "node:url";
 import { type Emulator, type PolicyDocument, startEmulator } from "@fedkit/emulator";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadConfig } from "../config.js";
-import { processIo } from "../io.js";
-import { registerTrustInEmulator } from "./emulator-trust.js";
+import { loadConfig } from "../../src/config.js";
+import { registerTrustInEmulator } from "../../src/dev/emulator-trust.js";
+import { processIo } from "../../src/io.js";
 
-const site = fileURLToPath(new URL("../test/site/", import.meta.url));
+const site = fileURLToPath(new URL("../support/site/", import.meta.url));
 let emulator: Emulator | undefined;
 afterEach(async () => {
   await emulator?.stop();

@@ -1,9 +1,9 @@
 import { fileURLToPath } from "node:url";
 import { parse } from "@cdktf/hcl2json";
 import { afterEach, describe, expect, it } from "vitest";
-import { harness } from "../test/harness.js";
+import { harness } from "../support/harness.js";
 
-const site = fileURLToPath(new URL("../test/site/", import.meta.url));
+const site = fileURLToPath(new URL("../support/site/", import.meta.url));
 const samples = fileURLToPath(new URL("../../../../apps/", import.meta.url));
 let h: ReturnType<typeof harness>;
 afterEach(() => h?.cleanup());
