@@ -46,11 +46,18 @@ function codeFiles(dir: string, skip: (name: string) => boolean = () => false): 
 const scanFiles = (files: readonly string[]) =>
   [...new Set(files.flatMap((file) => scanEnvNames(readFileSync(file, "utf8"))))].sort();
 
-/** The variables @fedkit/netlify reads for a cloud: its shared sources plus that cloud's plugin only. */
-function libraryEnv(netlifySrc: string, cloud: Cloud): string[] {
+/**
+ * The variables a Netlify site reads through the library for a cloud: `@fedkit/netlify`'s shared sources plus
+ * that cloud's plugin only, and the site issuer (`@fedkit/issuer`) it runs on.
+ */
+function libraryEnv(packagesDir: string, cloud: Cloud): string[] {
   const others = new Set(CLOUDS.filter((c) => c !== cloud).map((c) => `${c}.ts`));
   // `node/` is the CLI and local server, not the deployed site.
-  return scanFiles(codeFiles(netlifySrc, (name) => name === "node" || others.has(name)));
+  const skip = (name: string) => name === "node" || others.has(name);
+  return scanFiles([
+    ...codeFiles(join(packagesDir, "netlify", "src"), skip),
+    ...codeFiles(join(packagesDir, "issuer", "src"), skip),
+  ]);
 }
 
 /** `workspace:*` / `workspace:^` become `^<version>` of the package at build time; other ranges stay. */
@@ -118,7 +125,7 @@ export function buildTemplates(options: { repoRoot: string; outDir: string }): T
       description: String(manifest.description ?? "").replace(/^Template:\s*/, ""),
       local: typeof manifest.scripts?.local === "string",
       siteEnv: scanFiles(codeFiles(appDir)),
-      libraryEnv: libraryEnv(join(repoRoot, "packages", "netlify", "src"), cloud),
+      libraryEnv: libraryEnv(join(repoRoot, "packages"), cloud),
     });
   }
   const result: TemplatesManifest = { versions, templates };

@@ -91,6 +91,7 @@ describe("templates built from apps/", () => {
       writeFileSync(join(fake, path), JSON.stringify(json));
     };
     mkdirSync(join(fake, "packages/netlify/src"), { recursive: true });
+    mkdirSync(join(fake, "packages/issuer/src"), { recursive: true });
     write("packages/netlify/package.json", { name: "@fedkit/netlify", version: "1.2.3" });
     write("packages/internal/package.json", { name: "@fedkit/internal", version: "0.0.0", private: true });
     write("apps/plain/package.json", { name: "plain", dependencies: { "@fedkit/internal": "workspace:*" } });
@@ -117,15 +118,26 @@ describe("templates built from apps/", () => {
     );
   });
 
-  it("scanEnvNames reads env(), env(x ?? NAME), Netlify/Deno env.get and process.env, not prose", () => {
+  it("scanEnvNames reads env(), env(x ?? NAME), a held variable name, Netlify/Deno env.get and process.env, not prose", () => {
     const source = [
       'const a = env("A_ONE");',
       'const b = env(config.keysVariable ?? "B_TWO");',
       'Netlify.env.get("C_THREE"); Deno.env.get("D_FOUR");',
       'process.env.E_FIVE; process.env["F_SIX"];',
-      '// set FEDKIT_NOT_READ in your shell; environment("lower")',
+      // The issuer's forms: a name held for a later env(variable).
+      'const variable = config.keysVariable ?? "G_SEVEN"; function keys(variable = "H_EIGHT") {}',
+      '// set FEDKIT_NOT_READ in your shell; environment("lower"); const label = "NOT_A_VARIABLE";',
     ].join("\n");
-    expect(scanEnvNames(source)).toEqual(["A_ONE", "B_TWO", "C_THREE", "D_FOUR", "E_FIVE", "F_SIX"]);
+    expect(scanEnvNames(source)).toEqual([
+      "A_ONE",
+      "B_TWO",
+      "C_THREE",
+      "D_FOUR",
+      "E_FIVE",
+      "F_SIX",
+      "G_SEVEN",
+      "H_EIGHT",
+    ]);
   });
 });
 
