@@ -23,10 +23,11 @@ import { CreateFedkitError } from "./errors.js";
 import {
   CLOUDS,
   type Cloud,
+  DEFAULT_PLATFORM,
   EXCLUDED,
   type TemplateEntry,
   type TemplatesManifest,
-  templateCloud,
+  templateMarker,
 } from "./manifest.js";
 
 const CODE = /\.(?:[cm]?[jt]s|tsx?)$/;
@@ -108,8 +109,8 @@ export function buildTemplates(options: { repoRoot: string; outDir: string }): T
     const manifestFile = join(appDir, "package.json");
     if (!existsSync(manifestFile)) continue;
     const manifest = JSON.parse(readFileSync(manifestFile, "utf8"));
-    const cloud = templateCloud(manifest);
-    if (cloud === undefined) continue;
+    const marker = templateMarker(manifest);
+    if (marker === undefined) continue;
     cpSync(appDir, join(outDir, name), {
       recursive: true,
       filter: (source) => !EXCLUDED.has(basename(source)),
@@ -121,11 +122,13 @@ export function buildTemplates(options: { repoRoot: string; outDir: string }): T
     writeFileSync(join(outDir, name, "package.json"), `${JSON.stringify(site, null, 2)}\n`);
     templates.push({
       name,
-      cloud,
+      platform: marker.platform,
+      cloud: marker.cloud,
       description: String(manifest.description ?? "").replace(/^Template:\s*/, ""),
       local: typeof manifest.scripts?.local === "string",
       siteEnv: scanFiles(codeFiles(appDir)),
-      libraryEnv: libraryEnv(join(repoRoot, "packages"), cloud),
+      libraryEnv:
+        marker.platform === DEFAULT_PLATFORM ? libraryEnv(join(repoRoot, "packages"), marker.cloud) : [],
     });
   }
   const result: TemplatesManifest = { versions, templates };
