@@ -14,7 +14,7 @@ import { type Cloud, DEFAULT_PLATFORM, type TemplateEntry } from "./manifest.js"
 export const GITIGNORE = `node_modules/
 .netlify/
 dist/
-# Secrets: issuer key files written by \`fedkit-netlify keys\`, any private key, local env files.
+# Secrets: issuer key files written by \`fedkit keys\` (or the older \`fedkit-netlify keys\`), any private key, local env files.
 fedkit-issuer-keys*
 fedkit-keys*
 *.pem
@@ -172,6 +172,6 @@ export function nextSteps(dirArg: string, template: TemplateEntry): string {
     `  npm run trust-policy    # prints ${TRUST[template.cloud]} that trusts only this site's functions`,
     "  netlify deploy --prod",
     "",
-    "README.md walks through each step; the CLI runs from node_modules (npx --no-install fedkit-netlify …).",
+    "README.md walks through each step; the CLI runs from node_modules (npx --no-install fedkit …).",
   ].join("\n");
 }
