@@ -62,7 +62,8 @@ export function barChart(title, bars, { unit, budget } = {}) {
       `<line x1="${x(budget)}" y1="26" x2="${x(budget)}" y2="${y}" stroke="#c53030" stroke-dasharray="4 3"/>`,
       `<text x="${x(budget) + 4}" y="24" fill="#c53030">budget ${budget.toLocaleString("en-US")} ${unit}</text>`,
     );
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y + 10}" font-family="sans-serif" font-size="12">
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y + 10}" font-family="sans-serif" font-size="12" role="img">
+<title>${esc(title)}</title>
 <text x="8" y="16" font-weight="bold">${esc(title)}</text>
 ${lines.join("\n")}
 </svg>

@@ -2,7 +2,7 @@
 // The one source of truth for fedkit on this site: the edge functions enforce it at runtime and
 // `trustPolicyFor(config, "claude")` turns it into what to register at Anthropic (federation issuer and rule), so
 // the two cannot drift. Plain JavaScript so Node scripts and Deno (the edge) both import it.
-import { anthropicCloud } from "@fedkit/oauth/netlify";
+import { anthropicCloud } from "@fedkit/netlify/anthropic";
 
 // Netlify.env on Netlify (edge and functions), process.env in Node scripts. Never touch `process` in Deno.
 const runtime = /** @type {any} */ (globalThis);

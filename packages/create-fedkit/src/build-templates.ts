@@ -23,10 +23,11 @@ import { CreateFedkitError } from "./errors.js";
 import {
   CLOUDS,
   type Cloud,
+  DEFAULT_PLATFORM,
   EXCLUDED,
   type TemplateEntry,
   type TemplatesManifest,
-  templateCloud,
+  templateMarker,
 } from "./manifest.js";
 
 const CODE = /\.(?:[cm]?[jt]s|tsx?)$/;
@@ -46,11 +47,18 @@ function codeFiles(dir: string, skip: (name: string) => boolean = () => false): 
 const scanFiles = (files: readonly string[]) =>
   [...new Set(files.flatMap((file) => scanEnvNames(readFileSync(file, "utf8"))))].sort();
 
-/** The variables @fedkit/netlify reads for a cloud: its shared sources plus that cloud's plugin only. */
-function libraryEnv(netlifySrc: string, cloud: Cloud): string[] {
+/**
+ * The variables a Netlify site reads through the library for a cloud: `@fedkit/netlify`'s shared sources plus
+ * that cloud's plugin only, and the site issuer (`@fedkit/issuer`) it runs on.
+ */
+function libraryEnv(packagesDir: string, cloud: Cloud): string[] {
   const others = new Set(CLOUDS.filter((c) => c !== cloud).map((c) => `${c}.ts`));
   // `node/` is the CLI and local server, not the deployed site.
-  return scanFiles(codeFiles(netlifySrc, (name) => name === "node" || others.has(name)));
+  const skip = (name: string) => name === "node" || others.has(name);
+  return scanFiles([
+    ...codeFiles(join(packagesDir, "netlify", "src"), skip),
+    ...codeFiles(join(packagesDir, "issuer", "src"), skip),
+  ]);
 }
 
 /** `workspace:*` / `workspace:^` become `^<version>` of the package at build time; other ranges stay. */
@@ -101,8 +109,8 @@ export function buildTemplates(options: { repoRoot: string; outDir: string }): T
     const manifestFile = join(appDir, "package.json");
     if (!existsSync(manifestFile)) continue;
     const manifest = JSON.parse(readFileSync(manifestFile, "utf8"));
-    const cloud = templateCloud(manifest);
-    if (cloud === undefined) continue;
+    const marker = templateMarker(manifest);
+    if (marker === undefined) continue;
     cpSync(appDir, join(outDir, name), {
       recursive: true,
       filter: (source) => !EXCLUDED.has(basename(source)),
@@ -114,11 +122,13 @@ export function buildTemplates(options: { repoRoot: string; outDir: string }): T
     writeFileSync(join(outDir, name, "package.json"), `${JSON.stringify(site, null, 2)}\n`);
     templates.push({
       name,
-      cloud,
+      platform: marker.platform,
+      cloud: marker.cloud,
       description: String(manifest.description ?? "").replace(/^Template:\s*/, ""),
       local: typeof manifest.scripts?.local === "string",
       siteEnv: scanFiles(codeFiles(appDir)),
-      libraryEnv: libraryEnv(join(repoRoot, "packages", "netlify", "src"), cloud),
+      libraryEnv:
+        marker.platform === DEFAULT_PLATFORM ? libraryEnv(join(repoRoot, "packages"), marker.cloud) : [],
     });
   }
   const result: TemplatesManifest = { versions, templates };

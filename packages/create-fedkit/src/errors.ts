@@ -3,6 +3,7 @@ export type CreateFedkitErrorCode =
   | "usage"
   | "unknown_template"
   | "unknown_cloud"
+  | "unknown_platform"
   | "target_not_empty"
   | "invalid_name"
   | "templates_missing";
@@ -12,6 +13,7 @@ const EXIT_CODES: Record<CreateFedkitErrorCode, number> = {
   usage: 2,
   unknown_template: 2,
   unknown_cloud: 2,
+  unknown_platform: 2,
   invalid_name: 2,
   target_not_empty: 1,
   templates_missing: 1,

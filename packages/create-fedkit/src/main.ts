@@ -10,21 +10,23 @@ import { createInterface } from "node:readline/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { CreateFedkitError } from "./errors.js";
-import type { TemplatesManifest } from "./manifest.js";
+import { CLOUDS, type TemplatesManifest } from "./manifest.js";
 import { type CreateArgs, type Prompter, resolveChoice } from "./options.js";
 import { nextSteps, scaffold } from "./scaffold.js";
 
 const PACKAGED_TEMPLATES = fileURLToPath(new URL("../templates/", import.meta.url));
 
 function usage(manifest: TemplatesManifest | undefined): string {
-  const names = manifest?.templates.map((t) => `    ${t.name.padEnd(22)} ${t.cloud}`).join("\n") ?? "";
+  const names =
+    manifest?.templates.map((t) => `    ${t.name.padEnd(28)} ${t.platform}, ${t.cloud}`).join("\n") ?? "";
   return `Usage: npm create fedkit@latest [directory] -- [options]
 
-Creates a Netlify site that reads private cloud data with no cloud key stored.
+Creates a site that reads private cloud data (or calls an API) with no key stored.
 
 Options:
-  --cloud <aws|gcp|azure>   the cloud holding the data (picks its template)
-  --template <name>         a template by name:
+  --cloud <name>            the cloud or service: ${CLOUDS.join(", ")} (picks its template)
+  --platform <name>         where the site runs (default netlify; with --cloud, picks that platform's template)
+  --template <name>         any template by name (platform, cloud):
 ${names}
   -y, --yes                 take defaults for anything not given; never ask
   -h, --help                this text
@@ -40,6 +42,7 @@ function parse(argv: readonly string[]): CreateArgs & { help: boolean } {
       allowPositionals: true,
       options: {
         cloud: { type: "string" },
+        platform: { type: "string" },
         template: { type: "string" },
         yes: { type: "boolean", short: "y" },
         help: { type: "boolean", short: "h" },
@@ -49,6 +52,7 @@ function parse(argv: readonly string[]): CreateArgs & { help: boolean } {
     return {
       dir: positionals[0],
       cloud: values.cloud,
+      platform: values.platform,
       template: values.template,
       yes: values.yes,
       help: !!values.help,

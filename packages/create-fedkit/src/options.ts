@@ -1,10 +1,12 @@
 import { CreateFedkitError } from "./errors.js";
-import { CLOUDS, type TemplateEntry, type TemplatesManifest } from "./manifest.js";
+import { CLOUDS, DEFAULT_PLATFORM, type TemplateEntry, type TemplatesManifest } from "./manifest.js";
 
 /** The command line after parsing, before any question. @public */
 export interface CreateArgs {
   readonly dir?: string | undefined;
   readonly cloud?: string | undefined;
+  /** Where the site runs (`netlify`, `cloudflare-workers`, `deno-deploy`); filters the templates. */
+  readonly platform?: string | undefined;
   readonly template?: string | undefined;
   /** Take the defaults for whatever was not given, ask nothing. */
   readonly yes?: boolean | undefined;
@@ -47,6 +49,14 @@ export async function resolveChoice(
       `Use --cloud ${CLOUDS.join(", --cloud ")}.`,
     );
   }
+  const platforms = [...new Set(manifest.templates.map((t) => t.platform))];
+  if (args.platform !== undefined && !platforms.includes(args.platform)) {
+    throw new CreateFedkitError(
+      "unknown_platform",
+      `Unknown platform "${args.platform}".`,
+      `Use --platform ${platforms.join(", --platform ")}.`,
+    );
+  }
   let template: TemplateEntry | undefined;
   if (args.template !== undefined) {
     template = manifest.templates.find((t) => t.name === args.template);
@@ -64,6 +74,13 @@ export async function resolveChoice(
         "Pass either --template or --cloud, or a matching pair.",
       );
     }
+    if (args.platform !== undefined && template.platform !== args.platform) {
+      throw new CreateFedkitError(
+        "usage",
+        `Template ${template.name} runs on ${template.platform}, not ${args.platform}.`,
+        "Pass either --template or --platform, or a matching pair.",
+      );
+    }
   }
   let dir = args.dir;
   if (dir === undefined) {
@@ -72,14 +89,17 @@ export async function resolveChoice(
     else throw missing("the directory");
   }
   if (template === undefined) {
+    // --cloud alone picks among Netlify templates; --platform names another platform's.
+    const platform = args.platform ?? DEFAULT_PLATFORM;
+    const onPlatform = manifest.templates.filter((t) => t.platform === platform);
     let cloud = args.cloud;
     if (cloud === undefined) {
-      const offered = CLOUDS.filter((c) => manifest.templates.some((t) => t.cloud === c));
-      if (ask) cloud = await ask.choose("Which cloud holds the private data?", offered);
+      const offered = CLOUDS.filter((c) => onPlatform.some((t) => t.cloud === c));
+      if (ask) cloud = await ask.choose("Which cloud or service holds the data?", offered);
       else if (args.yes) cloud = offered[0];
       else throw missing("--cloud or --template");
     }
-    const candidates = manifest.templates.filter((t) => t.cloud === cloud);
+    const candidates = onPlatform.filter((t) => t.cloud === cloud);
     if (candidates.length > 1 && ask) {
       const name = await ask.choose(
         "Which template?",
@@ -92,7 +112,7 @@ export async function resolveChoice(
     if (template === undefined) {
       throw new CreateFedkitError(
         "unknown_cloud",
-        `No template for ${cloud}.`,
+        `No ${platform} template for ${cloud}.`,
         `Use one of: ${manifest.templates.map((t) => t.name).join(", ")}.`,
       );
     }

@@ -8,13 +8,13 @@
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { CreateFedkitError } from "./errors.js";
-import type { TemplateEntry } from "./manifest.js";
+import { type Cloud, DEFAULT_PLATFORM, type TemplateEntry } from "./manifest.js";
 
 /** What a site must never commit: issuer keys (the CLI's files and any PEM), env files, local build state. */
 export const GITIGNORE = `node_modules/
 .netlify/
 dist/
-# Secrets: issuer key files written by \`fedkit-netlify keys\`, any private key, local env files.
+# Secrets: issuer key files written by \`fedkit keys\` (or the older \`fedkit-netlify keys\`), any private key, local env files.
 fedkit-issuer-keys*
 fedkit-keys*
 *.pem
@@ -90,50 +90,77 @@ export function scaffold(options: ScaffoldOptions): ScaffoldResult {
 }
 
 /**
- * The `.env.example` of a template: every variable its code and `@fedkit/netlify` read, empty.
+ * The `.env.example` of a template: every variable its code and, on Netlify, `@fedkit/netlify` and the site
+ * issuer read, empty.
  *
  * @example
  * ```ts
- * envExample({ name: "t", cloud: "aws", description: "", local: false, siteEnv: ["REPORTS_ROLE_ARN"], libraryEnv: [] });
+ * envExample({ name: "t", platform: "netlify", cloud: "aws", description: "", local: false, siteEnv: ["REPORTS_ROLE_ARN"], libraryEnv: [] });
  * ```
  * @public
  */
 export function envExample(template: TemplateEntry): string {
-  const lines = [
-    "# Every variable this site reads (found in its code and in @fedkit/netlify by create-fedkit).",
-    "# On Netlify: netlify env:set NAME value --context <context> --scope functions (add --secret for keys).",
-    "# Locally: copy to .env, which git ignores. Never commit issuer keys.",
-    "",
-    "# Read by @fedkit/netlify (the site issuer):",
-    ...template.libraryEnv.map((name) => `${name}=`),
-    "",
-    "# Read by this site's code (netlify/):",
+  const netlify = template.platform === DEFAULT_PLATFORM;
+  const lines = netlify
+    ? [
+        "# Every variable this site reads (found in its code and in @fedkit/netlify by create-fedkit).",
+        "# On Netlify: netlify env:set NAME value --context <context> --scope functions (add --secret for keys).",
+        "# Locally: copy to .env, which git ignores. Never commit issuer keys.",
+        "",
+        "# Read by @fedkit/netlify (the site issuer):",
+        ...template.libraryEnv.map((name) => `${name}=`),
+        "",
+        "# Read by this site's code (netlify/):",
+      ]
+    : [
+        `# Every variable this ${template.platform} site's code reads (found in it by create-fedkit).`,
+        "# Set them as the platform's variables or bindings (README.md); locally copy to .env, which git ignores.",
+        "",
+      ];
+  lines.push(
     ...template.siteEnv.filter((name) => !template.libraryEnv.includes(name)).map((name) => `${name}=`),
-  ];
+  );
   return `${lines.join("\n")}\n`;
 }
 
+/** What `npm run trust-policy` prints for each target of a Netlify template. */
+const TRUST: Readonly<Record<Cloud, string>> = {
+  aws: "the IAM role",
+  gcp: "the workload identity provider",
+  azure: "the federated credential",
+  openai: "the workload identity provider and service account mapping",
+  anthropic: "the federation issuer and rule",
+  openrouter: "the federation policy",
+};
+
 /**
- * The steps printed after scaffolding: install, a local try when the template has one, keys, env vars, trust,
- * deploy.
+ * The steps printed after scaffolding: install, a local try when the template has one, then for a Netlify site
+ * keys, env vars, trust and deploy; another platform's site points to its README, where its token source and
+ * trust are described.
  *
  * @example
  * ```ts
- * console.log(nextSteps("my-site", { name: "netlify-aws-s3", cloud: "aws", description: "", local: true, siteEnv: [], libraryEnv: [] }));
+ * console.log(nextSteps("my-site", { name: "netlify-aws-s3", platform: "netlify", cloud: "aws", description: "", local: true, siteEnv: [], libraryEnv: [] }));
  * ```
  * @public
  */
 export function nextSteps(dirArg: string, template: TemplateEntry): string {
-  const trust = {
-    aws: "the IAM role",
-    gcp: "the workload identity provider",
-    azure: "the federated credential",
-  };
-  return [
-    `Created ${dirArg} from ${template.name} (${template.cloud}). Next:`,
+  const head = [
+    `Created ${dirArg} from ${template.name} (${template.platform}, ${template.cloud}). Next:`,
     "",
     `  cd ${dirArg}`,
     "  npm install",
+  ];
+  if (template.platform !== DEFAULT_PLATFORM) {
+    return [
+      ...head,
+      "  # set the variables listed in .env.example, create the trust README.md describes, then deploy",
+      "",
+      `README.md walks through each step for ${template.platform}.`,
+    ].join("\n");
+  }
+  return [
+    ...head,
     ...(template.local
       ? [
           "  npm run local -- --check   # try it first: the site on Netlify's edge runtime against a local emulator",
@@ -142,9 +169,9 @@ export function nextSteps(dirArg: string, template: TemplateEntry): string {
     "  npm run keys            # one issuer key per deploy context, written to git-ignored files",
     "  # set the printed FEDKIT_ISSUER_KEYS / FEDKIT_ISSUER_PUBLIC_KEYS with netlify env:set,",
     "  # and the other variables listed in .env.example, then delete the key files",
-    `  npm run trust-policy    # prints ${trust[template.cloud]} that trusts only this site's functions`,
+    `  npm run trust-policy    # prints ${TRUST[template.cloud]} that trusts only this site's functions`,
     "  netlify deploy --prod",
     "",
-    "README.md walks through each step; the CLI runs from node_modules (npx --no-install fedkit-netlify …).",
+    "README.md walks through each step; the CLI runs from node_modules (npx --no-install fedkit …).",
   ].join("\n");
 }

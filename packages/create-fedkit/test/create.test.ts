@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildTemplates } from "../src/build-templates.js";
 import { scanEnvNames } from "../src/env-scan.js";
 import { main } from "../src/main.js";
-import type { TemplatesManifest } from "../src/manifest.js";
+import { type TemplatesManifest, templateMarker } from "../src/manifest.js";
 import type { Prompter } from "../src/options.js";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
@@ -52,11 +52,14 @@ beforeAll(() => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe("templates built from apps/", () => {
-  it("offers every sample marked as a template, one per cloud, and copies no tests", () => {
-    expect(manifest.templates.map((t) => [t.name, t.cloud])).toEqual([
-      ["netlify-aws-s3", "aws"],
-      ["netlify-azure-blob", "azure"],
-      ["netlify-gcp-gcs", "gcp"],
+  it("offers every sample marked as a template, with its platform and cloud, and copies no tests", () => {
+    expect(manifest.templates.map((t) => [t.name, t.platform, t.cloud])).toEqual([
+      ["cloudflare-workers-aws-s3", "cloudflare-workers", "aws"],
+      ["deno-deploy-aws-s3", "deno-deploy", "aws"],
+      ["netlify-aws-s3", "netlify", "aws"],
+      ["netlify-azure-blob", "netlify", "azure"],
+      ["netlify-gcp-gcs", "netlify", "gcp"],
+      ["netlify-llm", "netlify", "anthropic"],
     ]);
     expect(existsSync(join(repoRoot, "apps/netlify-azure-blob/test"))).toBe(true);
     expect(existsSync(join(templatesDir, "netlify-azure-blob/test"))).toBe(false);
@@ -64,8 +67,10 @@ describe("templates built from apps/", () => {
   });
 
   it("finds the variables in the sample's code and only the library variables of its cloud", () => {
-    const aws = manifest.templates.find((t) => t.cloud === "aws")!;
-    const azure = manifest.templates.find((t) => t.cloud === "azure")!;
+    const aws = manifest.templates.find((t) => t.name === "netlify-aws-s3")!;
+    const azure = manifest.templates.find((t) => t.name === "netlify-azure-blob")!;
+    const llm = manifest.templates.find((t) => t.name === "netlify-llm")!;
+    const worker = manifest.templates.find((t) => t.name === "cloudflare-workers-aws-s3")!;
     expect(aws.siteEnv).toEqual(expect.arrayContaining(["REPORTS_ROLE_ARN", "REPORTS_BUCKET_URL"]));
     expect(aws.libraryEnv).toEqual(
       expect.arrayContaining([
@@ -77,10 +82,19 @@ describe("templates built from apps/", () => {
     );
     expect(azure.libraryEnv).toContain("AZURE_AUTHORITY_HOST");
     expect(aws.libraryEnv).not.toContain("AZURE_AUTHORITY_HOST");
-    expect(manifest.templates.map((t) => [t.cloud, t.local])).toEqual([
-      ["aws", true],
-      ["azure", false],
-      ["gcp", true],
+    expect(llm.libraryEnv).toEqual(aws.libraryEnv);
+    // A Worker reads its bindings (env.NAME); it does not run @fedkit/netlify.
+    expect(worker.siteEnv).toEqual(
+      expect.arrayContaining(["FEDKIT_ISSUER_KEYS", "REPORTS_ROLE_ARN", "SITE_URL"]),
+    );
+    expect(worker.libraryEnv).toEqual([]);
+    expect(manifest.templates.map((t) => [t.name, t.local])).toEqual([
+      ["cloudflare-workers-aws-s3", false],
+      ["deno-deploy-aws-s3", false],
+      ["netlify-aws-s3", true],
+      ["netlify-azure-blob", false],
+      ["netlify-gcp-gcs", true],
+      ["netlify-llm", true],
     ]);
   });
 
@@ -91,6 +105,7 @@ describe("templates built from apps/", () => {
       writeFileSync(join(fake, path), JSON.stringify(json));
     };
     mkdirSync(join(fake, "packages/netlify/src"), { recursive: true });
+    mkdirSync(join(fake, "packages/issuer/src"), { recursive: true });
     write("packages/netlify/package.json", { name: "@fedkit/netlify", version: "1.2.3" });
     write("packages/internal/package.json", { name: "@fedkit/internal", version: "0.0.0", private: true });
     write("apps/plain/package.json", { name: "plain", dependencies: { "@fedkit/internal": "workspace:*" } });
@@ -117,15 +132,31 @@ describe("templates built from apps/", () => {
     );
   });
 
-  it("scanEnvNames reads env(), env(x ?? NAME), Netlify/Deno env.get and process.env, not prose", () => {
+  it("scanEnvNames reads env(), env(x ?? NAME), a held variable name, Worker bindings, Netlify/Deno env.get and process.env, not prose", () => {
     const source = [
       'const a = env("A_ONE");',
       'const b = env(config.keysVariable ?? "B_TWO");',
       'Netlify.env.get("C_THREE"); Deno.env.get("D_FOUR");',
       'process.env.E_FIVE; process.env["F_SIX"];',
-      '// set FEDKIT_NOT_READ in your shell; environment("lower")',
+      // The issuer's forms: a name held for a later env(variable).
+      'const variable = config.keysVariable ?? "G_SEVEN"; function keys(variable = "H_EIGHT") {}',
+      // A Worker's bindings: read as env.NAME, or declared as strings in its Env interface.
+      "const k = env.I_NINE; interface Env {\n  J_TEN?: string;\n  TOKEN: OidcTokenBinding;\n}",
+      "const x = someenv.NOT_ENV; const y = this.env.NOT_EITHER;",
+      '// set FEDKIT_NOT_READ in your shell; environment("lower"); const label = "NOT_A_VARIABLE";',
     ].join("\n");
-    expect(scanEnvNames(source)).toEqual(["A_ONE", "B_TWO", "C_THREE", "D_FOUR", "E_FIVE", "F_SIX"]);
+    expect(scanEnvNames(source)).toEqual([
+      "A_ONE",
+      "B_TWO",
+      "C_THREE",
+      "D_FOUR",
+      "E_FIVE",
+      "F_SIX",
+      "G_SEVEN",
+      "H_EIGHT",
+      "I_NINE",
+      "J_TEN",
+    ]);
   });
 });
 
@@ -194,10 +225,61 @@ describe("npm create fedkit, non-interactive", () => {
     expect((await run([], prompter)).code).toBe(0);
     expect(asked).toEqual([
       "Directory for the new site",
-      "Which cloud holds the private data? aws/gcp/azure",
+      "Which cloud or service holds the data? aws/gcp/azure/anthropic",
     ]);
     expect(existsSync(join(work, "asked-site/netlify/edge-functions/report.ts"))).toBe(true);
     expect(readFileSync(join(work, "asked-site/netlify/fedkit.config.js"), "utf8")).toContain("gcpCloud");
+  });
+});
+
+describe("templates beyond one Netlify template per cloud", () => {
+  it("--cloud picks among Netlify templates: the same cloud on another platform is not taken", async () => {
+    const dir = join(work, "by-cloud");
+    const { code, out } = await run([dir, "--cloud", "aws"]);
+    expect(code).toBe(0);
+    expect(out).toContain("from netlify-aws-s3 (netlify, aws)");
+    expect(existsSync(join(dir, "netlify/fedkit.config.js"))).toBe(true);
+  });
+
+  it("--platform with --cloud picks that platform's template, with next steps and .env.example for it", async () => {
+    const dir = join(work, "worker-site");
+    const { code, out } = await run([dir, "--platform", "cloudflare-workers", "--cloud", "aws"]);
+    expect(code).toBe(0);
+    expect(out).toContain("from cloudflare-workers-aws-s3 (cloudflare-workers, aws)");
+    expect(out).not.toContain("netlify");
+    expect(existsSync(join(dir, "wrangler.jsonc"))).toBe(true);
+    expect(existsSync(join(dir, "test"))).toBe(false);
+    const example = readFileSync(join(dir, ".env.example"), "utf8");
+    expect(example).not.toContain("@fedkit/netlify");
+    expect(example).toMatch(/^REPORTS_ROLE_ARN=$/m);
+    const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+    expect(pkg.fedkit).toBeUndefined();
+    expect(Object.values(pkg.dependencies).every((r) => !String(r).startsWith("workspace:"))).toBe(true);
+  });
+
+  it("--template names any template: the LLM sample on Netlify with its service's trust step", async () => {
+    const dir = join(work, "llm-site");
+    const { code, out } = await run([dir, "--template", "netlify-llm"]);
+    expect(code).toBe(0);
+    expect(out).toContain("prints the federation issuer and rule");
+    expect(readFileSync(join(dir, "netlify/fedkit.config.js"), "utf8")).toContain(
+      "@fedkit/netlify/anthropic",
+    );
+    expect(readFileSync(join(dir, ".env.example"), "utf8")).toMatch(/^FEDKIT_ISSUER_KEYS=$/m);
+  });
+
+  it("a marker with an unknown cloud or a malformed platform is no template", () => {
+    expect(templateMarker({ fedkit: { template: { cloud: "aws" } } })).toEqual({
+      platform: "netlify",
+      cloud: "aws",
+    });
+    expect(templateMarker({ fedkit: { template: { platform: "deno-deploy", cloud: "gcp" } } })).toEqual({
+      platform: "deno-deploy",
+      cloud: "gcp",
+    });
+    expect(templateMarker({ fedkit: { template: { cloud: "s3" } } })).toBeUndefined();
+    expect(templateMarker({ fedkit: { template: { platform: "../x", cloud: "aws" } } })).toBeUndefined();
+    expect(templateMarker({})).toBeUndefined();
   });
 });
 
@@ -221,6 +303,11 @@ describe("refusals: a typed error, a hint, an exit code, nothing written", () =>
     [[at("My Site"), "--cloud", "aws"], "cannot be a package name"],
     [[at("x5"), at("x6"), "--cloud", "aws"], "Expected one directory"],
     [[at("x7"), "--colud", "aws"], "Unknown option"],
+    [[at("x8"), "--platform", "heroku", "--cloud", "aws"], "Unknown platform"],
+    [
+      [at("x9"), "--template", "netlify-aws-s3", "--platform", "deno-deploy"],
+      "runs on netlify, not deno-deploy",
+    ],
   ])("%j exits 2 with a hint", async (argv, message) => {
     const before = readdirSync(work).length;
     const { code, err } = await run(argv);
@@ -234,5 +321,7 @@ describe("refusals: a typed error, a hint, an exit code, nothing written", () =>
     const { code, out } = await run(["--help"]);
     expect(code).toBe(0);
     for (const t of manifest.templates) expect(out).toContain(t.name);
+    expect(out).toMatch(/deno-deploy-aws-s3\s+deno-deploy, aws/);
+    expect(out).toContain("--platform");
   });
 });

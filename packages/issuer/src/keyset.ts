@@ -96,7 +96,7 @@ export async function importIssuerKeySet(
   variable = "FEDKIT_ISSUER_KEYS",
   expectedContext?: string,
 ): Promise<IssuerKeySet> {
-  const hint = `Generate a key set with \`generateIssuerKeys\` (CLI: \`npx fedkit-netlify keys generate\`) and store it in ${variable} (a secret, one value per deploy context).`;
+  const hint = `Generate a key set with \`generateIssuerKeys\` (CLI: \`npx --no-install fedkit keys generate --context <context>\`) and store it in ${variable} (a secret, one value per deploy context).`;
   if (text === undefined || text.trim() === "") {
     throw issuerConfigError(`The site issuer's key set ${variable} is not set in this deploy context.`, hint);
   }
@@ -140,7 +140,7 @@ function checkDocument(doc: unknown, variable: string, hint: string) {
       context === undefined
         ? `${variable} has no "context": every key set must name the deploy context it belongs to.`
         : `${variable}.context must be a deploy context name (${CONTEXT.source}).`,
-      `Regenerate it with \`npx fedkit-netlify keys generate --context <context>\`, or add "context": "<context>" (production, deploy-preview, branch-deploy, ...) to the value set for that context.`,
+      `Regenerate it with \`npx --no-install fedkit keys generate --context <context>\`, or add "context": "<context>" (production, deploy-preview, branch-deploy, ...) to the value set for that context.`,
     );
   }
   if (!Array.isArray(keys) || keys.length === 0) {

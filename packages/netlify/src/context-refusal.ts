@@ -56,8 +56,8 @@ export function isolationRefusal(error: unknown, scope: RefusalScope): unknown {
       `is the ${trustContext} ${holder}, which trusts only the ${trustContext} issuer. Do not add the ${running} ` +
       `issuer or subjects to it. If ${running} deploys need this target, give ${running} a separate ${holder} ` +
       `that may touch only what ${running} code may, generate its trust with ` +
-      `trustPolicyFor(config, "${targetName}", { context: "${running}" }) (fedkit-netlify trust-policy ` +
-      `--target ${targetName} --context ${running}), and point the target at it in ${running} with ` +
+      `trustPolicyFor(config, "${targetName}", { context: "${running}" }) (CLI: \`npx --no-install ` +
+      `fedkit trust --target ${targetName} --context ${running}\`), and point the target at it in ${running} with ` +
       `trustContext: "${running}".`,
   });
 }

@@ -136,6 +136,11 @@ describe("the adapter calls a cross-context refusal the isolation working", () =
     expect(rewritten.hint).toMatch(/^This is the deploy-context isolation working/);
     expect(rewritten.hint).toContain("Do not add the deploy-preview issuer or subjects to it");
     expect(rewritten.hint).toContain('trustPolicyFor(config, "reports", { context: "deploy-preview" })');
+    // The CLI it names is the one sites install (@fedkit/cli), run from node_modules, never the registry.
+    expect(rewritten.hint).toContain(
+      "npx --no-install fedkit trust --target reports --context deploy-preview",
+    );
+    expect(rewritten.hint).not.toContain("fedkit-netlify");
     expect(rewritten.hint).not.toMatch(WIDENING);
     // It never names production's subject or the preview one as something to add.
     expect(rewritten.hint).not.toContain(PREVIEW_SUB);

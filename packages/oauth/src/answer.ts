@@ -1,11 +1,11 @@
 /**
- * A token endpoint's success answer (RFC 6749 §5.1, RFC 8693 §2.2.1) as an `AccessToken`.
+ * A token endpoint's success answer (RFC 6749 §5.1, RFC 8693 §2.2.1) as an `AccessToken`. The lifetime is read
+ * here, not with the toolkit's `expiresAtFromLifetime`: RFC 6749 makes `expires_in` a number, and a string one
+ * is refused rather than parsed, and an answer without it may fall back to `defaultLifetimeSeconds`.
  *
  * @packageDocumentation
  */
-import type { AccessToken } from "@fedkit/core";
-import { FederationError } from "@fedkit/core";
-import type { HttpResponse } from "@fedkit/core/provider";
+import { type AccessToken, FederationError, type HttpResponse, readJsonObject } from "@fedkit/core/provider";
 
 /** What the answer must satisfy besides carrying a bearer. @internal */
 export interface AnswerRules {
@@ -33,14 +33,8 @@ function bad(rules: AnswerRules, response: HttpResponse, what: string): Federati
  * @internal
  */
 export function readTokenAnswer(response: HttpResponse, rules: AnswerRules): AccessToken {
-  let json: unknown;
-  try {
-    json = JSON.parse(response.text);
-  } catch {
-    throw bad(rules, response, "is not JSON");
-  }
-  if (typeof json !== "object" || json === null) throw bad(rules, response, "is not a JSON object");
-  const body = json as Record<string, unknown>;
+  const body = readJsonObject(response.text);
+  if (body === undefined) throw bad(rules, response, "is not a JSON object");
   const token = body["access_token"];
   if (typeof token !== "string" || token === "") throw bad(rules, response, "has no access_token");
   const tokenType = body["token_type"] ?? "Bearer";

@@ -1,7 +1,7 @@
 /**
  * How a token request's parameters go on the wire: form encoding (RFC 6749 §4.1.3, RFC 8693 §2.1, RFC 7523 §2.1)
- * or JSON, which OpenAI's and Anthropic's token endpoints take instead. One small file so the provider toolkit's
- * encoder can replace it.
+ * or JSON, which OpenAI's and Anthropic's token endpoints take instead. Not the toolkit's `formBody`, which sets one
+ * value per field: RFC 8693 repeats `resource` and `audience` for several targets, and JSON bodies carry arrays.
  *
  * @packageDocumentation
  */

@@ -1,7 +1,8 @@
 /**
  * `@fedkit/oauth`: OAuth token endpoints as fedkit providers. The main entry has the generic RFC 8693 token
  * exchange and RFC 7523 JWT-bearer providers and the bearer `fetch`; the named services are subpaths
- * (`@fedkit/oauth/openai`, `/anthropic`, `/openrouter`), and `@fedkit/oauth/netlify` makes them Netlify targets.
+ * (`@fedkit/oauth/openai`, `/anthropic`, `/openrouter`); `@fedkit/netlify/openai` (and `/anthropic`, `/openrouter`)
+ * make them Netlify targets.
  *
  * @packageDocumentation
  */

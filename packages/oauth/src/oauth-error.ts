@@ -1,13 +1,19 @@
 /**
  * An OAuth token endpoint's error answer (RFC 6749 §5.2, RFC 8693 §2.2.2, RFC 7523 §3.1) as a `FederationError`
- * whose hint names the claim and the configured value to compare. One small file so the provider toolkit's
- * status-and-body mapping can replace it.
+ * whose hint names the claim and the configured value to compare. The OAuth error codes are a table (data); the
+ * status-and-body mechanism is the provider toolkit's `cloudFailure`, as for the clouds.
  *
  * @packageDocumentation
  */
-import type { FederationErrorCode, SubjectSummary } from "@fedkit/core";
-import { FederationError } from "@fedkit/core";
-import type { HttpResponse } from "@fedkit/core/provider";
+import {
+  type CloudRefusal,
+  cloudFailure,
+  type FederationError,
+  type HttpResponse,
+  outageCode,
+  readJsonObject,
+  type SubjectSummary,
+} from "@fedkit/core/provider";
 
 /** What the hints may name: configuration and claims, never a token. @public */
 export interface OAuthFailureContext {
@@ -27,14 +33,8 @@ export interface OAuthFailureContext {
 
 /** The fields of an OAuth error answer, also from `{ error: { type, message } }` API shapes. */
 function parseOAuthError(text: string): { error?: string; description?: string } {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return {};
-  }
-  if (typeof json !== "object" || json === null) return {};
-  const body = json as Record<string, unknown>;
+  const body = readJsonObject(text);
+  if (body === undefined) return {};
   const nested = body["error"];
   if (typeof nested === "object" && nested !== null) {
     const inner = nested as Record<string, unknown>;
@@ -55,43 +55,48 @@ function parseOAuthError(text: string): { error?: string; description?: string }
 const quote = (value: unknown) => JSON.stringify(value ?? null);
 
 /** `invalid_grant` narrowed by what the description blames, when the service says (many consolidate). */
-function grantRefusal(description: string, ctx: OAuthFailureContext): [FederationErrorCode, string] {
+function grantRefusal(description: string, ctx: OAuthFailureContext): Refusal {
   const { subject, audience, trustHolder } = ctx;
   const said = description.toLowerCase();
   if (/expired|\bexp\b|lifetime|too old|not yet valid|\bnbf\b|\biat\b/.test(said)) {
-    return [
-      "expired_subject_token",
-      `The ${trustHolder} refused the token's times (exp, iat, or exp - iat above the issuer's maximum). Mint a ` +
+    return {
+      code: "expired_subject_token",
+      hint:
+        `The ${trustHolder} refused the token's times (exp, iat, or exp - iat above the issuer's maximum). Mint a ` +
         "fresh, short-lived token and check the clock; do not raise the service's maximum lifetime.",
-    ];
+    };
   }
   if (/audience|\baud\b/.test(said)) {
-    return [
-      "audience_mismatch",
-      `The token's aud is ${quote(subject.aud)} (configured audience ${quote(audience)}); the ${trustHolder} ` +
+    return {
+      code: "audience_mismatch",
+      hint:
+        `The token's aud is ${quote(subject.aud)} (configured audience ${quote(audience)}); the ${trustHolder} ` +
         "must expect exactly this audience. Fix whichever side is wrong; never accept any audience.",
-    ];
+    };
   }
   if (/issuer|\biss\b|jwks|signature|kid\b|key/.test(said)) {
-    return [
-      "issuer_untrusted",
-      `The token's iss is ${quote(subject.iss)}: register exactly this issuer URL at the service (no trailing ` +
+    return {
+      code: "issuer_untrusted",
+      hint:
+        `The token's iss is ${quote(subject.iss)}: register exactly this issuer URL at the service (no trailing ` +
         "slash) and check that its keys (discovery, JWKS URL or inline JWKS) are current.",
-    ];
+    };
   }
   if (/subject|\bsub\b|claim|condition|match/.test(said)) {
-    return [
-      "subject_mismatch",
-      `The token's sub is ${quote(subject.sub)}; the ${trustHolder} must match exactly this subject. Map the ` +
+    return {
+      code: "subject_mismatch",
+      hint:
+        `The token's sub is ${quote(subject.sub)}; the ${trustHolder} must match exactly this subject. Map the ` +
         "calling function to this target rather than widening the match.",
-    ];
+    };
   }
-  return [
-    "invalid_subject_token",
-    `The ${trustHolder} did not accept the token. Compare, claim by claim, iss ${quote(subject.iss)}, sub ` +
+  return {
+    code: "invalid_subject_token",
+    hint:
+      `The ${trustHolder} did not accept the token. Compare, claim by claim, iss ${quote(subject.iss)}, sub ` +
       `${quote(subject.sub)} and aud ${quote(subject.aud)} (configured audience ${quote(audience)}) with what is ` +
       "registered there, and check that it is enabled; the service does not say which one failed.",
-  ];
+  };
 }
 
 /**
@@ -109,60 +114,77 @@ function grantRefusal(description: string, ctx: OAuthFailureContext): [Federatio
  */
 export function oauthFailure(response: HttpResponse, ctx: OAuthFailureContext): FederationError {
   const { error, description = "" } = parseOAuthError(response.text);
-  const { provider, trustHolder } = ctx;
-  const details = {
-    provider,
-    status: response.status,
-    attempts: response.attempts,
-    subject: ctx.subject,
-    ...(error === undefined ? {} : { cloudCode: error }),
+  // Own keys only: an `error` of "constructor" or "toString" is no OAuth code.
+  const mapped =
+    error !== undefined && Object.hasOwn(OAUTH_ERRORS, error)
+      ? OAUTH_ERRORS[error]?.(ctx, description)
+      : undefined;
+  const outage = outageCode(response.status);
+  // An answer that names no OAuth error this table knows: the status decides. Outages go the toolkit's way; a
+  // bare 401/403 is still a refusal of the exchange, any other 4xx a refused request.
+  const byStatus: Refusal | undefined =
+    mapped !== undefined || outage !== undefined
+      ? undefined
+      : response.status === 401 || response.status === 403
+        ? { code: "access_denied", hint: `The service refused the exchange; check the ${ctx.trustHolder}.` }
+        : {
+            code: "invalid_request",
+            hint: `The service refused the request (HTTP ${response.status}); check the ${ctx.trustHolder} and the request parameters.`,
+          };
+  const refusal = mapped ?? byStatus;
+  const said = {
+    cloudCode: error ?? `HTTP ${response.status}`,
     ...(description === "" ? {} : { cloudMessage: description }),
   };
-  const fail = (code: FederationErrorCode, hint: string, retryable = false) =>
-    new FederationError(
-      code,
-      `${provider}: the token endpoint answered HTTP ${response.status}${error ? ` ${error}` : ""}.`,
-      { ...details, hint, retryable },
-    );
-  const targets = ctx.target?.length ? ctx.target.map(quote).join(", ") : "none";
-  switch (error) {
-    case "invalid_grant":
-      return fail(...grantRefusal(description, ctx));
-    case "invalid_client":
-    case "unauthorized_client":
-      return fail(
-        "access_denied",
-        `The service does not know or does not enable the ${trustHolder} for issuer ${quote(ctx.subject.iss)}. ` +
-          "Check the id in the configuration and that workload identity is enabled for the organization.",
-      );
-    case "invalid_target":
-      return fail(
-        "access_denied",
-        `The ${trustHolder} does not grant the requested audience/resource (${targets}). Request one it grants; ` +
-          "never grant a broader one to make this pass.",
-      );
-    case "invalid_scope":
-      return fail("invalid_request", `The service refused the requested scope ${quote(ctx.scope)}.`);
-    case "unsupported_grant_type":
-      return fail(
-        "config",
-        "The endpoint does not take this grant type: check tokenUrl and the provider (token exchange vs jwt-bearer).",
-      );
-    case "temporarily_unavailable":
-      return fail(
-        "provider_unavailable",
-        "The service could not reach the issuer's keys; retry shortly.",
-        true,
-      );
-  }
-  if (response.status === 429) return fail("throttled", "Too many exchanges; retry after a pause.", true);
-  if (response.status >= 500)
-    return fail("provider_unavailable", "The token endpoint failed; retry later.", true);
-  if (response.status === 401 || response.status === 403) {
-    return fail("access_denied", `The service refused the exchange; check the ${trustHolder}.`);
-  }
-  return fail(
-    "invalid_request",
-    `The service refused the request (HTTP ${response.status}); check the ${trustHolder} and the request parameters.`,
-  );
+  return cloudFailure(response, {
+    provider: ctx.provider,
+    message: `${ctx.provider}: the token endpoint answered HTTP ${response.status}${error ? ` ${error}` : ""}.`,
+    subject: ctx.subject,
+    // An outage the service named (`server_error` with a 503) keeps its code; the status decides the rest.
+    ...(refusal !== undefined
+      ? { refusal: { ...refusal, ...said } }
+      : outage !== undefined && error !== undefined
+        ? { refusal: { code: outage, retryable: true, hint: OUTAGE_HINT, ...said } }
+        : { unreadableHints: { unavailable: OUTAGE_HINT } }),
+  });
 }
+
+const OUTAGE_HINT = "The token endpoint is throttling or failing; retry after a pause.";
+
+/** What an OAuth error code means for the caller, before the service's own code and message are added. */
+type Refusal = Omit<CloudRefusal, "cloudCode" | "cloudMessage" | "requestId" | "traceId">;
+
+const clientRefusal = (ctx: OAuthFailureContext): Refusal => ({
+  code: "access_denied",
+  hint:
+    `The service does not know or does not enable the ${ctx.trustHolder} for issuer ${quote(ctx.subject.iss)}. ` +
+    "Check the id in the configuration and that workload identity is enabled for the organization.",
+});
+
+/** The OAuth error codes (RFC 6749 §5.2, RFC 8693 §2.2.2) and what each means here. */
+const OAUTH_ERRORS: Readonly<
+  Record<string, (ctx: OAuthFailureContext, description: string) => Refusal | undefined>
+> = {
+  invalid_grant: (ctx, description) => grantRefusal(description, ctx),
+  invalid_client: clientRefusal,
+  unauthorized_client: clientRefusal,
+  invalid_target: (ctx) => ({
+    code: "access_denied",
+    hint:
+      `The ${ctx.trustHolder} does not grant the requested audience/resource (${ctx.target?.length ? ctx.target.map(quote).join(", ") : "none"}). ` +
+      "Request one it grants; never grant a broader one to make this pass.",
+  }),
+  invalid_scope: (ctx) => ({
+    code: "invalid_request",
+    hint: `The service refused the requested scope ${quote(ctx.scope)}.`,
+  }),
+  unsupported_grant_type: () => ({
+    code: "config",
+    hint: "The endpoint does not take this grant type: check tokenUrl and the provider (token exchange vs jwt-bearer).",
+  }),
+  temporarily_unavailable: () => ({
+    code: "provider_unavailable",
+    hint: "The service could not reach the issuer's keys; retry shortly.",
+    retryable: true,
+  }),
+};

@@ -55,6 +55,20 @@ describe("OAuth error mapping", () => {
     expect((await failure(403, "")).code).toBe("access_denied");
   });
 
+  it("an error code the table does not hold, even an Object key like constructor, is decided by the status", async () => {
+    const proto = await failure(400, { error: "constructor" });
+    expect([proto.code, proto.cloudCode, proto.retryable]).toEqual(["invalid_request", "constructor", false]);
+    const named = await failure(503, { error: "server_error", error_description: "down" });
+    expect([named.code, named.cloudCode, named.cloudMessage, named.retryable]).toEqual([
+      "provider_unavailable",
+      "server_error",
+      "down",
+      true,
+    ]);
+    const bare = await failure(401, "");
+    expect([bare.code, bare.cloudCode]).toEqual(["access_denied", "HTTP 401"]);
+  });
+
   it("reads Anthropic-style API error bodies ({ error: { type, message } })", async () => {
     const err = await failure(400, {
       type: "error",

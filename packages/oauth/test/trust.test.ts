@@ -1,11 +1,8 @@
-// Trust generation for each service (what to enter in its console or Admin API), standalone and through
-// @fedkit/netlify's trustPolicyFor with the SaaS plugins: one issuer per deploy context, one exact subject.
-import { type FedkitConfig, trustPolicyFor } from "@fedkit/netlify";
+// Trust generation for each service: what to enter in its console or Admin API, one exact subject per rule.
 import { describe, expect, it } from "vitest";
-import { type AnthropicTrust, anthropicTrust } from "../src/anthropic.js";
-import { anthropicCloud, openaiCloud, openrouterCloud } from "../src/netlify.js";
-import { type OpenAITrust, openaiTrust } from "../src/openai.js";
-import { type OpenRouterTrust, openrouterTrust } from "../src/openrouter.js";
+import { anthropicTrust } from "../src/anthropic.js";
+import { openaiTrust } from "../src/openai.js";
+import { openrouterTrust } from "../src/openrouter.js";
 
 const SITE = "5b0c2a71-1c3e-4d6b-9a51-0f7a2f1e9c11";
 const ISSUER = "https://llm.example.com/oidc/production";
@@ -76,65 +73,5 @@ describe("service trust", () => {
     expect(trust.issuer).toEqual({ name: "fedkit", issuerUrl: ISSUER, jwksUrl: null });
     expect(trust.policy).toEqual({ subject: SUB, audience: "https://openrouter.ai", scope: "inference" });
     expect(trust.notes[0]).toMatch(/on request/);
-  });
-});
-
-function config(functions: FedkitConfig["functions"], targets: FedkitConfig["targets"] = {}): FedkitConfig {
-  return {
-    siteId: SITE,
-    siteUrl: "https://llm.example.com",
-    clouds: { openai: openaiCloud, anthropic: anthropicCloud, openrouter: openrouterCloud },
-    targets: {
-      gpt: { cloud: "openai", identityProviderId: "wip_1", serviceAccountId: "svc_1" },
-      claude: { cloud: "anthropic", federationRuleId: "fdrl_1", organizationId: "org" },
-      router: { cloud: "openrouter", federationPolicyId: "pol_1" },
-      ...targets,
-    },
-    functions,
-  };
-}
-
-describe("trustPolicyFor with the SaaS plugins", () => {
-  const functions = { chat: { gpt: {}, claude: {}, router: {} } };
-
-  it("names the context's own issuer and the function's exact subject, per service", () => {
-    const gpt = trustPolicyFor(config(functions), "gpt") as OpenAITrust;
-    expect(gpt.workloadIdentityProvider.issuer).toBe(ISSUER);
-    expect(gpt.serviceAccountMapping.subject).toBe(SUB);
-    const claude = trustPolicyFor(config(functions), "claude") as AnthropicTrust;
-    expect(claude.federationIssuer.issuer_url).toBe(ISSUER);
-    expect(claude.federationRule.match).toEqual({
-      subject_prefix: SUB,
-      audience: "https://api.anthropic.com",
-    });
-    expect(claude.federationRule.name).toBe("fedkit-production-claude");
-    const router = trustPolicyFor(config(functions), "router") as OpenRouterTrust;
-    expect(router.policy.subject).toBe(SUB);
-  });
-
-  it("a deploy preview's trust names the preview issuer and subject, and only on a target owned by it", () => {
-    expect(() => trustPolicyFor(config(functions), "claude", { context: "deploy-preview" })).toThrow(
-      /would let deploy-preview code act as production/,
-    );
-    const own = config(functions, {
-      claude: {
-        cloud: "anthropic",
-        federationRuleId: "fdrl_p",
-        organizationId: "org",
-        trustContext: "deploy-preview",
-      },
-    });
-    const preview = trustPolicyFor(own, "claude", { context: "deploy-preview" }) as AnthropicTrust;
-    expect(preview.federationIssuer.issuer_url).toBe("https://llm.example.com/oidc/deploy-preview");
-    expect(preview.federationRule.match.subject_prefix).toBe(
-      `site:${SITE}:context:deploy-preview:function:chat`,
-    );
-  });
-
-  it("refuses a target shared by two functions: a rule or policy matches one subject", () => {
-    expect(() => trustPolicyFor(config({ chat: { router: {} }, other: { router: {} } }), "router")).toThrow(
-      /mapped to 2 subjects/,
-    );
-    expect(() => trustPolicyFor(config({}), "gpt")).toThrow(/mapped to 0 subjects/);
   });
 });

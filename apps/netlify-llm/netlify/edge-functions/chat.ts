@@ -2,7 +2,7 @@
 // exchanges it (RFC 7523 jwt-bearer) for a short-lived bearer, and fedkit sends that bearer to api.anthropic.com
 // only (cached per isolate until it nears expiry).
 import { withFedkit } from "@fedkit/netlify";
-import type { FetchFn } from "@fedkit/oauth";
+import type { FetchFn } from "@fedkit/netlify/anthropic";
 import fedkit, { anthropicUrl } from "../fedkit.config.js";
 
 const MAX_PROMPT = 2000;

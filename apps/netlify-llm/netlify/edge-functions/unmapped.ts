@@ -2,7 +2,7 @@
 // a `refusal` audit event before any token is minted. A guardrail against mistakes, not a boundary against hostile
 // code in the same site (every function can read the site's environment).
 import { withFedkit } from "@fedkit/netlify";
-import type { FetchFn } from "@fedkit/oauth";
+import type { FetchFn } from "@fedkit/netlify/anthropic";
 import fedkit, { anthropicUrl } from "../fedkit.config.js";
 
 export default withFedkit({ ...fedkit, function: "unmapped" }, async (_request, fedkit) => {

@@ -33,6 +33,7 @@ export interface AwsTrustExport {
  *
  * @example
  * ```ts
+ * import { writeFileSync } from "node:fs";
  * const { role, provider } = awsTrustExport(emulator, "netlify-reports-reader", `${siteUrl}/oidc/production`);
  * writeFileSync("role.json", JSON.stringify(role));
  * ```
