@@ -4,8 +4,9 @@
 // from netlify/fedkit.config.js). `npm run local -- --check` requests /report and /unmapped, prints what happened
 // and exits 0 only if the private object was read and the unmapped function was refused.
 import { fileURLToPath } from "node:url";
+import { registerTrustInEmulator } from "@fedkit/cli";
 import { startEmulator } from "@fedkit/emulator";
-import { generateIssuerKeys, trustPolicyFor } from "@fedkit/netlify";
+import { generateIssuerKeys } from "@fedkit/netlify";
 import { serveLocalSite } from "@fedkit/netlify/node";
 
 const siteDir = fileURLToPath(new URL("..", import.meta.url));
@@ -37,24 +38,15 @@ const site = await serveLocalSite({
   ...(check ? { output: () => undefined } : {}),
 });
 
-// What README step 4 does in AWS: an IAM OIDC provider per issuer, and the role with the generated trust policy.
-for (const context of ["production", "deploy-preview"]) {
-  emulator.aws.createOpenIdConnectProvider({
-    url: `${site.url}/oidc/${context}`,
-    clientIds: ["sts.amazonaws.com"],
-  });
-}
+// What README step 4 does in AWS: an IAM OIDC provider per issuer, and the role with the generated trust policy
+// (registered the way `fedkit dev` registers it).
 const local = { ...config, siteUrl: site.url, targets: { reports: { ...config.targets.reports, roleArn } } };
-emulator.aws.putRole({
-  name: "netlify-reports-reader",
-  trustPolicy: trustPolicyFor(local, "reports"),
-  permissionPolicies: [
-    {
-      Version: "2012-10-17",
-      Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${BUCKET}/reports/*` }],
-    },
-  ],
-});
+registerTrustInEmulator(emulator, local, "reports", [
+  {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${BUCKET}/reports/*` }],
+  },
+]);
 
 async function stop() {
   await site.stop();

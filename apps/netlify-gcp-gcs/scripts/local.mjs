@@ -5,9 +5,9 @@
 // /report and /unmapped, prints what happened and exits 0 only if the private object was read and the unmapped
 // function was refused.
 import { fileURLToPath } from "node:url";
-import { addGcpProvider, gcpStateOf, startEmulator } from "@fedkit/emulator";
-import { parseProviderName } from "@fedkit/gcp";
-import { generateIssuerKeys, trustPolicyFor } from "@fedkit/netlify";
+import { registerTrustInEmulator } from "@fedkit/cli";
+import { gcpStateOf, startEmulator } from "@fedkit/emulator";
+import { generateIssuerKeys } from "@fedkit/netlify";
 import { serveLocalSite } from "@fedkit/netlify/node";
 
 const siteDir = fileURLToPath(new URL("..", import.meta.url));
@@ -54,21 +54,10 @@ const site = await serveLocalSite({
 });
 
 // What the gcloud commands of `npm run trust-policy` do in Google: the provider (issuer, attribute mapping and the
-// condition pinning site, context and function) and the service account's binding for exactly that principal.
-const trust = trustPolicyFor({ ...config, siteUrl: site.url }, "reports");
+// condition pinning site, context and function) and the service account's binding for exactly that principal,
+// registered the way `fedkit dev` registers them.
+registerTrustInEmulator(emulator, { ...config, siteUrl: site.url }, "reports");
 const state = gcpStateOf(emulator);
-const { poolId, providerId } = parseProviderName(trust.workloadIdentityProvider);
-addGcpProvider(state, poolId, {
-  providerId,
-  issuerUri: trust.issuerUri,
-  attributeMapping: { ...trust.attributeMapping },
-  attributeCondition: trust.attributeCondition,
-  ...(trust.allowedAudiences.length > 0 ? { allowedAudiences: [...trust.allowedAudiences] } : {}),
-});
-const binding = trust.serviceAccountBinding;
-state.serviceAccounts
-  .get(binding.serviceAccount)
-  .bindings.push({ role: binding.role, members: [...binding.members] });
 
 async function stop() {
   await site.stop();

@@ -20,7 +20,7 @@ import {
   importIssuerKeySet,
   jwksDocument,
   MAX_TOKEN_LIFETIME_SECONDS,
-} from "../../netlify/src/issuer/index.js";
+} from "../../issuer/src/index.js";
 import { entraState } from "../src/azure/service.js";
 import { addGcpProvider, gcpStateOf } from "../src/gcp/index.js";
 import { type Emulator, startEmulator } from "../src/index.js";

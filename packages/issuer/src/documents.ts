@@ -1,7 +1,7 @@
 import type { IssuerAlgorithm, PublicJwk } from "./keyset.js";
 
-/** Claims the site issuer may put in a token, as advertised in discovery. @public */
-export const SUPPORTED_CLAIMS = [
+/** Claims the issuer itself sets on every token it mints: a caller's extra claims may not replace them. @internal */
+export const ISSUER_SET_CLAIMS = [
   "iss",
   "sub",
   "aud",
@@ -14,8 +14,10 @@ export const SUPPORTED_CLAIMS = [
   "context",
   "branch",
   "function",
-  "user_hash",
 ] as const;
+
+/** Claims the site issuer may put in a token, as advertised in discovery (`user_hash` comes with per-user tokens). @public */
+export const SUPPORTED_CLAIMS = [...ISSUER_SET_CLAIMS, "user_hash"] as const;
 
 /**
  * The OpenID Provider metadata of an issuer, as served at `<issuer>/.well-known/openid-configuration`.

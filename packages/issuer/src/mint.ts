@@ -1,4 +1,5 @@
 import type { Clock, RandomSource, SubjectToken, TokenClaims } from "@fedkit/core";
+import { ISSUER_SET_CLAIMS } from "./documents.js";
 import { base64urlEncode, base64urlJson } from "./encoding.js";
 import { IssuerKeyContextError, issuerConfigError } from "./errors.js";
 import { issuerUrl } from "./issuer-url.js";
@@ -8,20 +9,7 @@ import { type IssuerSigner, signCompact, webCryptoSigner } from "./signer.js";
 import { type SubjectForm, subjectFor } from "./subject.js";
 
 // Registered claims and the ones the issuer sets itself; a caller's extra claims may not replace them.
-const RESERVED = new Set([
-  "iss",
-  "sub",
-  "aud",
-  "exp",
-  "nbf",
-  "iat",
-  "jti",
-  "site_id",
-  "deploy_id",
-  "context",
-  "branch",
-  "function",
-]);
+const RESERVED: ReadonlySet<string> = new Set(ISSUER_SET_CLAIMS);
 
 /** How a site issuer is set up. @public */
 export interface SiteIssuerOptions {

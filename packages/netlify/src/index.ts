@@ -7,25 +7,7 @@
  * @packageDocumentation
  */
 
-export { type FedkitHandler, type FunctionConfig, withFedkit } from "./adapter.js";
-export type {
-  BoundCredentials,
-  CloudPlugin,
-  DeployScope,
-  MintInput,
-  ProviderInput,
-  TargetScope,
-  TrustInput,
-} from "./clouds/types.js";
-export type {
-  FedkitConfig,
-  RuntimeOptions,
-  TargetConfig,
-  TargetGrant,
-  UserIdpOptions,
-  UserVerifier,
-  VerifiedUser,
-} from "./config.js";
+// The issuer moved to `@fedkit/issuer`; these are the names users imported from `@fedkit/netlify` before.
 export {
   createSiteIssuer,
   discoveryDocument,
@@ -59,7 +41,26 @@ export {
   toPublicJwk,
   userSubject,
   userSubjectPattern,
-} from "./issuer/index.js";
+} from "@fedkit/issuer";
+export { type FedkitHandler, type FunctionConfig, withFedkit } from "./adapter.js";
+export type {
+  BoundCredentials,
+  CloudPlugin,
+  DeployScope,
+  MintInput,
+  ProviderInput,
+  TargetScope,
+  TrustInput,
+} from "./clouds/types.js";
+export type {
+  FedkitConfig,
+  RuntimeOptions,
+  TargetConfig,
+  TargetGrant,
+  UserIdpOptions,
+  UserVerifier,
+  VerifiedUser,
+} from "./config.js";
 export { type NetlifyContext, platformEnv } from "./platform.js";
 export { errorResponse } from "./response.js";
 export { ISSUER_CACHE_SECONDS, issuerRoutes } from "./routes.js";
