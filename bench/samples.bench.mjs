@@ -14,50 +14,25 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { result, writeSuite } from "./lib/harness.mjs";
+import { bundleSample, SAMPLES, SAMPLES_WORK } from "./lib/sample-bundle.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
-const work = join(here, ".netlify", "samples-bench");
+const work = SAMPLES_WORK;
 mkdirSync(work, { recursive: true });
-const SAMPLES = [
-  { cloud: "aws", app: "netlify-aws-s3", fn: "report" },
-  { cloud: "gcp", app: "netlify-gcp-gcs", fn: "report" },
-  { cloud: "azure", app: "netlify-azure-blob", fn: "blob" },
-];
 const SIZE_GOAL = 14_000;
 const results = [];
 
 // 1. Every deployed chunk. Netlify's edge runtime is Deno: resolve the deno/worker/browser conditions.
-const { build } = await import("esbuild");
-for (const { cloud, app, fn } of SAMPLES) {
-  const entry = join(root, "apps", app, "netlify", "edge-functions", `${fn}.ts`);
-  const out = await build({
-    entryPoints: [entry],
-    bundle: true,
-    splitting: true,
-    minify: true,
-    format: "esm",
-    platform: "neutral",
-    conditions: ["deno", "worker", "browser"],
-    mainFields: ["module", "main"],
-    target: "es2022",
-    outdir: join(work, "esbuild", app),
-    write: false,
-    metafile: true,
-    entryNames: "[name]",
-    logLevel: "silent",
-  });
+for (const sample of SAMPLES) {
+  const { cloud, app, fn } = sample;
+  const out = await bundleSample(sample);
   const gz = new Map(
     out.outputFiles
       .filter((f) => f.path.endsWith(".js"))
       .map((f) => [f.path, gzipSync(f.contents, { level: 9 }).byteLength]),
   );
   const total = [...gz.values()].reduce((a, b) => a + b, 0);
-  // Kept on disk for the Deno import below: the deployed form, not the sources.
-  for (const f of out.outputFiles) {
-    mkdirSync(dirname(f.path), { recursive: true });
-    writeFileSync(f.path, f.contents);
-  }
   // What importing the entry evaluates: the entry chunk and its static imports, transitively.
   const outputs = out.metafile.outputs;
   const key = (path) => Object.keys(outputs).find((k) => path.endsWith(k));

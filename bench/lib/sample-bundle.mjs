@@ -1,0 +1,47 @@
+// The sample sites' edge functions bundled the way they are deployed (esbuild, minified ESM with code splitting,
+// the deno/worker/browser conditions of Netlify's Deno runtime), written to disk so Deno can import them. Shared by
+// samples.bench.mjs (sizes, import) and deno.bench.mjs (requests), so both measure the same files.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+/** Scratch space (git-ignored) inside the bench workspace. */
+export const SAMPLES_WORK = join(root, "bench", ".netlify", "samples-bench");
+
+export const SAMPLES = [
+  { cloud: "aws", app: "netlify-aws-s3", fn: "report" },
+  { cloud: "gcp", app: "netlify-gcp-gcs", fn: "report" },
+  { cloud: "azure", app: "netlify-azure-blob", fn: "blob" },
+];
+
+/**
+ * Bundles one sample's edge function and writes every chunk under SAMPLES_WORK/esbuild/<app>/.
+ * @returns {Promise<{ file: string, outputFiles: import("esbuild").OutputFile[], metafile: import("esbuild").Metafile }>}
+ *   `file` is the entry chunk (`<fn>.js`).
+ */
+export async function bundleSample({ app, fn }) {
+  const { build } = await import("esbuild");
+  const outdir = join(SAMPLES_WORK, "esbuild", app);
+  const out = await build({
+    entryPoints: [join(root, "apps", app, "netlify", "edge-functions", `${fn}.ts`)],
+    bundle: true,
+    splitting: true,
+    minify: true,
+    format: "esm",
+    platform: "neutral",
+    conditions: ["deno", "worker", "browser"],
+    mainFields: ["module", "main"],
+    target: "es2022",
+    outdir,
+    write: false,
+    metafile: true,
+    entryNames: "[name]",
+    logLevel: "silent",
+  });
+  for (const f of out.outputFiles) {
+    mkdirSync(dirname(f.path), { recursive: true });
+    writeFileSync(f.path, f.contents);
+  }
+  return { file: join(outdir, `${fn}.js`), outputFiles: out.outputFiles, metafile: out.metafile };
+}
