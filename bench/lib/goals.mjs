@@ -9,15 +9,17 @@ export function goalRows(doc) {
     const byId = new Map(suite.results.map((r) => [r.id, r]));
     for (const r of suite.results) {
       if (!r.target?.text?.includes("issue 13")) continue;
-      const peerRow = r.comparedTo ? byId.get(r.comparedTo) : undefined;
+      // A ratio row (`<id>-ratio`, unit x) shows its base row's value and the base's peer; the ratio shown is the
+      // row's own (a median of interleaved per-sample ratios, what pass/fail is judged on), not a ratio of medians.
       const base = r.unit === "x" ? byId.get(r.id.replace(/-ratio$/, "")) : undefined;
+      const peerRow = byId.get(base?.comparedTo ?? r.comparedTo);
       const peer = peerRow
         ? { name: peerRow.subject, value: peerRow.value, unit: peerRow.unit }
         : base?.detail?.memoizeNs !== undefined
           ? { name: r.comparedTo, value: base.detail.memoizeNs, unit: "ns" }
           : undefined;
       const fedkit = base ? { value: base.value, unit: base.unit } : { value: r.value, unit: r.unit };
-      const ratio = peer && peer.value > 0 ? fedkit.value / peer.value : undefined;
+      const ratio = r.unit === "x" ? r.value : peer && peer.value > 0 ? fedkit.value / peer.value : undefined;
       rows.push({
         suite: suite.suite,
         id: r.id,

@@ -1,0 +1,246 @@
+// The AWS sample (apps/netlify-aws-s3 report.ts, bundled as samples.bench.mjs deploys it) serving requests in Deno
+// 2 (the runtime of Netlify's edge), next to the AWS SDK v3 doing the same job and to an empty handler making the
+// same S3 GET unsigned, all against one loopback S3/STS served by this Node process (so its CPU is not Deno's):
+// 1. warm signed request overhead: the sample's request minus the empty handler's, interleaved in one isolate;
+// 2. a fresh isolate's first request: Deno process CPU of import + first request, minus the empty handler's;
+// 3. the SDK peer (bench/deno/sdk-handler.mjs, the SDK's Node build through esbuild) on the same two figures,
+//    and the import time of both bundles.
+// Run through `npm run bench` or, after a build, `node bench/deno.bench.mjs`; writes bench/results/deno.json.
+import { spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { createServer } from "node:http";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { generateIssuerKeys } from "@fedkit/netlify";
+import { result, writeSuite } from "./lib/harness.mjs";
+import { bundleSample, SAMPLES, SAMPLES_WORK } from "./lib/sample-bundle.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..");
+const work = join(SAMPLES_WORK, "deno-bench");
+mkdirSync(work, { recursive: true });
+const deno = join(
+  dirname(createRequire(join(root, "packages", "netlify", "package.json")).resolve("deno/package.json")),
+  "deno",
+);
+const OBJECT_BODY = "region,total\neu,42\n";
+
+// --- loopback S3 + STS ----------------------------------------------------------------------------------
+let stsCalls = 0;
+let s3Calls = 0;
+const server = createServer((req, res) => {
+  req.resume();
+  req.on("end", () => {
+    if (req.url.startsWith("/fedkit-reports/")) {
+      s3Calls += 1;
+      res.writeHead(200, { "content-type": "text/csv", "content-length": Buffer.byteLength(OBJECT_BODY) });
+      res.end(OBJECT_BODY);
+      return;
+    }
+    stsCalls += 1;
+    const expiration = new Date(Date.now() + 3_600_000).toISOString();
+    res.writeHead(200, { "content-type": "text/xml" });
+    res.end(
+      `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>ASIABENCH0000001</AccessKeyId><SecretAccessKey>c2VjcmV0</SecretAccessKey><SessionToken>dG9rZW4</SessionToken><Expiration>${expiration}</Expiration></Credentials><SubjectFromWebIdentityToken>bench</SubjectFromWebIdentityToken></AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></AssumeRoleWithWebIdentityResponse>`,
+    );
+  });
+});
+await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+const origin = `http://127.0.0.1:${server.address().port}`;
+const keys = await generateIssuerKeys({ context: "production" });
+const env = JSON.stringify({
+  FEDKIT_ISSUER_KEYS: keys.secret,
+  FEDKIT_SITE_ID: "5b0c2a71-1c3e-4d6b-9a51-0f7a2f1e9c11",
+  SITE_URL: "https://fedkit-reports.netlify.app",
+  REPORTS_BUCKET_URL: `${origin}/fedkit-reports`,
+  REPORTS_ROLE_ARN: "arn:aws:iam::123456789012:role/netlify-reports-reader",
+  FEDKIT_AWS_STS_ENDPOINT: `${origin}/`,
+  OBJECT_BODY,
+});
+
+// --- the three modules ------------------------------------------------------------------------------------
+const { build } = await import("esbuild");
+const sample = (await bundleSample(SAMPLES.find((s) => s.cloud === "aws"))).file;
+const sdkFile = join(work, "sdk-handler.js");
+await build({
+  entryPoints: [join(here, "deno", "sdk-handler.mjs")],
+  bundle: true,
+  minify: true,
+  format: "esm",
+  platform: "node",
+  target: "es2022",
+  outfile: sdkFile,
+  logLevel: "silent",
+  // The SDK's Node build calls require() for Node built-ins; Deno serves them through node:module.
+  banner: {
+    js: 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);',
+  },
+});
+const modules = {
+  fedkit: pathToFileURL(sample).href,
+  sdk: pathToFileURL(sdkFile).href,
+  empty: pathToFileURL(join(here, "deno", "empty-handler.mjs")).href,
+};
+const runner = join(here, "deno", "runner.mjs");
+
+// Asynchronous, never spawnSync: this process's event loop serves the loopback S3/STS the Deno side calls.
+function denoRunAsync(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(deno, ["run", "--no-lock", "--no-check", "--quiet", "-A", runner, ...args], {
+      env: { ...process.env, DENO_DIR: join(work, "deno-dir"), NO_COLOR: "1" },
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (c) => {
+      out += c;
+    });
+    child.stderr.on("data", (c) => {
+      err += c;
+    });
+    child.once("error", reject);
+    child.once("exit", (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split("\n").at(-1)))
+        : reject(new Error(`deno ${args[0]} ${args[1]} failed (${code}): ${err}`)),
+    );
+  });
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const r2 = (x) => Math.round(x * 100) / 100;
+const r3 = (x) => Math.round(x * 1000) / 1000;
+const results = [];
+
+// --- fresh isolates: import + first request, interleaved across the three modules -------------------------
+const FIRST_RUNS = Number(process.env.DENO_FIRST_RUNS ?? 9);
+// One run each fills the scratch DENO_DIR (transpile and V8 code cache); the medians are of the runs after it.
+for (const url of Object.values(modules)) await denoRunAsync(["first", url, env]);
+const first = { fedkit: [], sdk: [], empty: [] };
+for (let i = 0; i < FIRST_RUNS; i++)
+  for (const name of Object.keys(first)) first[name].push(await denoRunAsync(["first", modules[name], env]));
+const total = (row) => row.importCpuMs + row.requestCpuMs;
+const firstStats = (name) => ({
+  importMs: r2(median(first[name].map((x) => x.importMs))),
+  importCpuMs: r2(median(first[name].map((x) => x.importCpuMs))),
+  requestCpuMs: r2(median(first[name].map((x) => x.requestCpuMs))),
+  totalCpuMs: r2(median(first[name].map(total))),
+});
+// Per run i, the three processes ran back to back: the difference is taken per run, then the median.
+const ownCpu = (name) => median(first[name].map((row, i) => total(row) - total(first.empty[i])));
+const firstConditions = {
+  runs: FIRST_RUNS,
+  codeCache: "warm: one run per module first filled a scratch DENO_DIR",
+  cpu: "Deno process CPU (Deno.cpuUsage: all threads), import + first request",
+  baseline: "empty handler making the same S3 GET unsigned",
+};
+results.push(
+  result({
+    id: "deno-first-request-cpu-fedkit",
+    label: "fresh isolate, import + first request: fedkit's own Deno CPU (sample minus empty handler)",
+    subject: "fedkit",
+    metric: "cpuMs",
+    value: r2(ownCpu("fedkit")),
+    unit: "ms",
+    comparedTo: "deno-first-request-cpu-sdk",
+    target: { op: "<=", value: 10, unit: "ms", text: "≤ 10 ms (issue 13)" },
+    detail: {
+      ...firstConditions,
+      ownImportCpuMs: r2(median(first.fedkit.map((row, i) => row.importCpuMs - first.empty[i].importCpuMs))),
+      ownRequestCpuMs: r2(
+        median(first.fedkit.map((row, i) => row.requestCpuMs - first.empty[i].requestCpuMs)),
+      ),
+      sample: firstStats("fedkit"),
+      empty: firstStats("empty"),
+    },
+  }),
+  result({
+    id: "deno-first-request-cpu-sdk",
+    label: "fresh isolate, import + first request: AWS SDK v3's own Deno CPU (minus empty handler)",
+    subject: "aws-sdk-v3 (Node build)",
+    metric: "cpuMs",
+    value: r2(ownCpu("sdk")),
+    unit: "ms",
+    detail: { ...firstConditions, sdk: firstStats("sdk") },
+  }),
+  result({
+    id: "deno-import-fedkit",
+    label: "AWS sample bundle import in Deno (fedkit), minus the empty handler's",
+    subject: "fedkit",
+    metric: "time",
+    value: r2(median(first.fedkit.map((row, i) => row.importMs - first.empty[i].importMs))),
+    unit: "ms",
+    comparedTo: "deno-import-sdk",
+    detail: {
+      runs: FIRST_RUNS,
+      codeCache: firstConditions.codeCache,
+      importCpuMs: firstStats("fedkit").importCpuMs,
+    },
+  }),
+  result({
+    id: "deno-import-sdk",
+    label: "same function with the AWS SDK v3 (Node build bundle) import in Deno, minus the empty handler's",
+    subject: "aws-sdk-v3 (Node build)",
+    metric: "time",
+    value: r2(median(first.sdk.map((row, i) => row.importMs - first.empty[i].importMs))),
+    unit: "ms",
+    detail: {
+      runs: FIRST_RUNS,
+      codeCache: firstConditions.codeCache,
+      importCpuMs: firstStats("sdk").importCpuMs,
+    },
+  }),
+);
+
+// --- warm requests: each side interleaved with the empty handler in one isolate ----------------------------
+const SAMPLES_WARM = Number(process.env.DENO_WARM_SAMPLES ?? 40);
+const BATCH = 20;
+const warm = {};
+for (const name of ["fedkit", "sdk"])
+  warm[name] = await denoRunAsync([
+    "warm",
+    modules[name],
+    modules.empty,
+    env,
+    String(SAMPLES_WARM),
+    String(BATCH),
+  ]);
+const warmConditions = (w) => ({
+  samples: w.samples,
+  batch: w.batch,
+  requestMs: r3(w.subjectMs),
+  unsignedMs: r3(w.baselineMs),
+  wallOverheadMs: r3(w.overheadMs),
+  requestCpuMs: r3(w.subjectCpuMs),
+  unsignedCpuMs: r3(w.baselineCpuMs),
+  measure:
+    "Deno process CPU per request, median of per-sample differences (batches interleaved with the empty handler)",
+});
+results.push(
+  result({
+    id: "deno-warm-overhead-fedkit",
+    label: "warm signed S3 GET in Deno: CPU over the same fetch unsigned (AWS sample)",
+    subject: "fedkit",
+    metric: "cpuMs",
+    value: r3(warm.fedkit.overheadCpuMs),
+    unit: "ms",
+    comparedTo: "deno-warm-overhead-sdk",
+    target: { op: "<=", value: 0.1, unit: "ms", text: "≤ 0.1 ms (issue 13)" },
+    detail: warmConditions(warm.fedkit),
+  }),
+  result({
+    id: "deno-warm-overhead-sdk",
+    label: "warm GetObject in Deno: CPU over the same fetch unsigned (AWS SDK v3, one S3Client)",
+    subject: "aws-sdk-v3 (Node build)",
+    metric: "cpuMs",
+    value: r3(warm.sdk.overheadCpuMs),
+    unit: "ms",
+    detail: warmConditions(warm.sdk),
+  }),
+);
+server.close();
+writeSuite(
+  "deno",
+  `The AWS sample and the AWS SDK v3 serving requests in Deno against one loopback S3/STS (${stsCalls} STS and ${s3Calls} S3 requests): warm signed-request overhead and a fresh isolate's first request, each minus an empty handler making the same fetch unsigned.`,
+  results,
+);
