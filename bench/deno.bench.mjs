@@ -7,11 +7,12 @@
 //    and the import time of both bundles.
 // Run through `npm run bench` or, after a build, `node bench/deno.bench.mjs`; writes bench/results/deno.json.
 import { spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
 import { generateIssuerKeys } from "@fedkit/netlify";
 import { result, writeSuite } from "./lib/harness.mjs";
 import { bundleSample, SAMPLES, SAMPLES_WORK } from "./lib/sample-bundle.mjs";
@@ -61,7 +62,8 @@ const env = JSON.stringify({
 
 // --- the three modules ------------------------------------------------------------------------------------
 const { build } = await import("esbuild");
-const sample = (await bundleSample(SAMPLES.find((s) => s.cloud === "aws"))).file;
+const sampleBuild = await bundleSample(SAMPLES.find((s) => s.cloud === "aws"));
+const sample = sampleBuild.file;
 const sdkFile = join(work, "sdk-handler.js");
 await build({
   entryPoints: [join(here, "deno", "sdk-handler.mjs")],
@@ -77,6 +79,11 @@ await build({
     js: 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);',
   },
 });
+const gzip = (bytes) => gzipSync(bytes, { level: 9 }).byteLength;
+const sampleGzip = sampleBuild.outputFiles
+  .filter((f) => f.path.endsWith(".js"))
+  .reduce((a, f) => a + gzip(f.contents), 0);
+const sdkGzip = gzip(readFileSync(sdkFile));
 const modules = {
   fedkit: pathToFileURL(sample).href,
   sdk: pathToFileURL(sdkFile).href,
@@ -110,7 +117,26 @@ function denoRunAsync(args) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const r2 = (x) => Math.round(x * 100) / 100;
 const r3 = (x) => Math.round(x * 1000) / 1000;
-const results = [];
+const results = [
+  result({
+    id: "deno-size-fedkit",
+    label: "what Deno runs below, gzip: the AWS sample, every chunk (fedkit)",
+    subject: "fedkit",
+    metric: "size",
+    value: sampleGzip,
+    unit: "bytes",
+    comparedTo: "deno-size-sdk",
+    reference: true,
+  }),
+  result({
+    id: "deno-size-sdk",
+    label: "what Deno runs below, gzip: the same function with the AWS SDK v3 (Node build, esbuild min)",
+    subject: "aws-sdk-v3 (Node build)",
+    metric: "size",
+    value: sdkGzip,
+    unit: "bytes",
+  }),
+];
 
 // --- fresh isolates: import + first request, interleaved across the three modules -------------------------
 const FIRST_RUNS = Number(process.env.DENO_FIRST_RUNS ?? 9);
@@ -176,6 +202,7 @@ results.push(
       codeCache: firstConditions.codeCache,
       importCpuMs: firstStats("fedkit").importCpuMs,
     },
+    reference: true,
   }),
   result({
     id: "deno-import-sdk",

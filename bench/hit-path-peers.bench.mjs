@@ -99,6 +99,7 @@ writeSuite(
       value: ratio,
       unit: "x",
       comparedTo: "smithy memoize",
+      reference: true,
     }),
   ],
 );

@@ -19,7 +19,9 @@ const files = readdirSync(benchDir)
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort();
 
+const runStarted = new Date();
 const failures = [];
+const secondsBySuite = {};
 for (const file of files) {
   console.log(`\n▶ bench/${file}`);
   const started = Date.now();
@@ -28,6 +30,7 @@ for (const file of files) {
     stdio: "inherit",
   });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  secondsBySuite[file.replace(/\.bench\.mjs$/, "")] = Number(seconds);
   if (run.status === 0) console.log(`✔ bench/${file} (${seconds}s)`);
   else {
     failures.push(file);
@@ -40,6 +43,8 @@ const suites = existsSync(RESULTS_DIR)
       .filter((f) => f.endsWith(".json") && f !== "latest.json")
       .map((f) => JSON.parse(readFileSync(join(RESULTS_DIR, f), "utf8")))
       .filter((doc) => doc.schema === SCHEMA && Array.isArray(doc.results))
+      // A results file whose bench file is gone would carry figures no run produces any more.
+      .filter((doc) => existsSync(join(benchDir, `${doc.suite}.bench.mjs`)))
       .sort((a, b) => (a.suite === "core" ? -1 : b.suite === "core" ? 1 : a.suite.localeCompare(b.suite)))
   : [];
 
@@ -47,7 +52,18 @@ const latest = {
   schema: SCHEMA,
   runAt: new Date().toISOString(),
   machine: machine(),
-  suites: suites.map(({ suite, description, runAt, results }) => ({ suite, description, runAt, results })),
+  seconds: Math.round((Date.now() - runStarted.getTime()) / 100) / 10,
+  suites: suites.map(({ suite, description, runAt, machine: taken, results }) => ({
+    suite,
+    description,
+    runAt,
+    ...(taken?.loadavg ? { loadavg: taken.loadavg } : {}),
+    // Set when this run ran the suite; a suite kept from an earlier run says so on the page.
+    ...(secondsBySuite[suite] !== undefined && new Date(runAt) >= runStarted
+      ? { seconds: secondsBySuite[suite] }
+      : {}),
+    results,
+  })),
 };
 writeFileSync(join(RESULTS_DIR, "latest.json"), `${JSON.stringify(latest, null, 2)}\n`);
 const goals = goalRows(latest);
@@ -84,13 +100,19 @@ function writeCharts(goals) {
       { unit: "B", budget: sizes[0]?.target.value },
     ),
   );
-  const costs = goals.filter((g) => g.peer !== undefined);
+  // Units differ from row to row (ns, µs, ms, requests): each bar is fedkit's figure over its peer's, the peer
+  // being 1 (grey).
+  const costs = goals.filter((g) => g.ratio !== undefined && !g.reference);
   writeFileSync(
     join(root, "docs", "benchmarks-costs.svg"),
     barChart(
-      "Cold and warm costs: fedkit (blue) vs peer (grey), same run",
-      costs.map((g) => ({ label: g.label.slice(0, 48), value: g.fedkit.value, peer: g.peer.value })),
-      { unit: costs[0]?.fedkit.unit ?? "" },
+      "Cold and warm costs: fedkit (blue) / its peer (grey = 1), same run",
+      costs.map((g) => ({
+        label: `${g.label.slice(0, 40)} (vs ${g.peer.name})`.slice(0, 56),
+        value: Math.round(g.ratio * 100) / 100,
+        peer: 1,
+      })),
+      { unit: "×" },
     ),
   );
 }
@@ -103,32 +125,57 @@ function goalsSection(goals) {
     "",
     "![Cold and warm costs](benchmarks-costs.svg)",
     "",
-    "Conditions. Sizes: each sample's main edge function (`withFedkit` + its cloud plugin + a signed request) bundled",
-    "by esbuild (minified ESM, code splitting, deno/worker/browser conditions); every chunk counts, each gzip -9; the",
-    "bytes a request evaluates at import are in the samples details. Deno import: that bundle imported in fresh",
-    "`deno run` processes (the first run fills a scratch DENO_DIR, so the code cache is warm for the median of the",
-    "following runs), minus an empty module imported the same way, interleaved; `process` is trapped, so a read of it",
-    "(which loads Deno's Node layer) is counted. Mints: 1,000 concurrent `fedkitFor` + `credentials` calls on a cold",
-    "isolate (what `withFedkit` does per request), counting RS256 signatures of JWT inputs (the key import's own check",
-    "apart). Cache hit: the `withFedkit` path interleaved batch by batch with smithy `memoize` in one process, ratio =",
-    "median of per-batch ratios. Cold AWS CPU (aws suite): process CPU per cold exchange with Node's global fetch vs",
-    "the SDK's `fromWebToken`, interleaved rounds.",
-    "",
-    "The per-suite sections below keep the older figures from minimal entries (`bench/entries/*`) and fast paths",
-    "(`staticToken` with `peek`, an injected `node:http` transport): users never run those, so they carry no goal",
-    "and are kept only to compare engines with their peers. Pressure and scale figures (scale, subjects) are below.",
-    "",
     "| Figure | fedkit | Peer | Ratio | Goal | Result |",
     "| --- | ---: | ---: | ---: | --- | :---: |",
   ];
+  const conditions = [
+    "",
+    "### Conditions of each measurement",
+    "",
+    "- **Sizes** (samples suite): each sample's main edge function (`withFedkit` + its cloud plugin + a signed",
+    "  request, as written in `apps/`) bundled by esbuild (minified ESM, code splitting, deno/worker/browser",
+    "  conditions); every chunk counts, each gzip -9; the bytes a request evaluates at import are in the samples",
+    "  section. Netlify's own bundler (eszip) is in the netlify section.",
+    "- **Deno import** (samples suite): that bundle imported in fresh `deno run` processes, minus an empty module",
+    "  imported the same way, interleaved; the first run fills a scratch DENO_DIR, so the V8 code cache is warm for",
+    "  the median of the following runs. `process` is trapped, so a read of it (Deno's Node layer) is counted.",
+    "- **Mints** (samples suite): 1,000 concurrent `fedkitFor` + `credentials` calls on a cold isolate (what",
+    "  `withFedkit` does per request), counting RS256 signatures of JWT inputs (the key import's own check apart).",
+    "- **Cache hit** (hit-path suite): the `withFedkit` path interleaved batch by batch with smithy `memoize` in one",
+    "  Node process; ratio = median of per-batch ratios. S3Client's own credential provider (fromWebToken behind",
+    "  the client's identity memoizer, `s3.config.credentials()`) is measured the same way against `memoize` in",
+    "  the hit-path-peers suite and shown as a reference row.",
+    "- **Cold AWS CPU** (aws suite): Node process CPU per cold exchange against a loopback STS in a child process",
+    "  (its CPU not counted). fedkit: the default `fetch` (Node's global fetch, nothing injected), a new federation",
+    "  per call; the SDK: `fromWebToken` per call, and one `STSClient` reused for every",
+    "  `AssumeRoleWithWebIdentityCommand`. The token is a static string everywhere, so minting is excluded; one",
+    "  RS256 signature's CPU is reported apart. 30 warm-up exchanges per side (JIT and code cache warm), then",
+    "  rounds of 25 exchanges per side in rotating order; ratios are medians of per-round ratios.",
+    "- **Deno requests** (deno suite): the AWS sample bundle (the samples suite's output), the same function",
+    "  written with the AWS SDK v3 (one S3Client per isolate, the SDK's Node build through esbuild: its browser",
+    "  build fails on `DOMParser` in Deno), and an empty handler making the same S3 GET unsigned, all served by",
+    "  Deno 2.9 (npm `deno`) against one loopback S3/STS in the Node parent (its CPU not counted). Warm overhead:",
+    "  in one isolate, batches of 20 requests interleaved with the empty handler's, 50 warm-up requests each;",
+    "  Deno process CPU per request (`Deno.cpuUsage`, all threads), median of per-batch differences (wall-time",
+    "  difference in the details). First request: fresh `deno run` processes, import + first request, process",
+    "  CPU minus the empty handler's in the run beside it (median over runs); code cache warm (one run per module",
+    "  first filled a scratch DENO_DIR).",
+    "- **Azure concurrency** (azure suite): 1,000 concurrent cold callers on one client each (one federation; one",
+    "  `ClientAssertionCredential`) against the emulated Entra over TLS: token requests counted by the emulator,",
+    "  wall time until every caller holds a token.",
+    "",
+  ];
   for (const g of goals) {
     const peer = g.peer ? `${formatValue(g.peer.value, g.peer.unit)} (${g.peer.name})` : "";
-    const ratio = g.ratio === undefined ? "" : `${g.ratio.toFixed(2)}×`;
+    const ratio = g.ratio === undefined ? "" : `${g.ratio < 0.01 ? g.ratio.toFixed(3) : g.ratio.toFixed(2)}×`;
+    const fedkit = formatValue(g.fedkit.value, g.fedkit.unit);
     lines.push(
-      `| ${g.label} | ${formatValue(g.fedkit.value, g.fedkit.unit)} | ${peer} | ${ratio} | ${g.target.text} | ${g.pass ? "✅ pass" : "❌ fail"} |`,
+      g.reference
+        ? `| ${g.label} | ${fedkit} (${g.subject}) | ${peer} | ${ratio} | reference, no goal | |`
+        : `| ${g.label} | ${fedkit} | ${peer} | ${ratio} | ${g.target.text} | ${g.pass ? "✅ pass" : "❌ fail"} |`,
     );
   }
-  lines.push("");
+  lines.push(...conditions);
   return lines;
 }
 
@@ -139,16 +186,29 @@ function render(doc, failed, goals) {
     "",
     "<!-- Generated by scripts/bench.mjs from bench/results/latest.json. Do not edit by hand: run `npm run bench`. -->",
     "",
-    `Last run: ${doc.runAt} on ${m.cpus} × ${m.model}, Node ${m.node}, ${m.platform}.`,
+    `Last run: ${doc.runAt} on ${m.cpus} × ${m.model}, Node ${m.node}, ${m.platform}; the suites took ${doc.seconds} s.`,
+    `Load average at the end of the run: ${(m.loadavg ?? []).join(", ")} (1, 5, 15 min) on ${m.cpus} cores.`,
     "",
     "These are benchmarks, not timed tests: they measure, they do not gate `npm test`. A row with a target shows",
     "whether that run met it. Figures come from a shared machine and vary from run to run; compare rows of the same",
-    "run (peers are measured side by side in the same process) rather than across runs.",
+    "run (peers are measured side by side, interleaved, in the same conditions) rather than across runs.",
     "",
     ...goalsSection(goals),
   ];
+  lines.push(
+    "## Every figure, by suite",
+    "",
+    "Besides the goal rows above, the suites keep figures from minimal entries (`bench/entries/*`) and engine fast",
+    "paths (`staticToken` with `peek`): users never run those, so they carry no issue-13 goal; they compare the",
+    "engines with their peers. Pressure and scale figures are in the scale suite.",
+    "",
+  );
   for (const suite of doc.suites) {
-    lines.push(`## ${suite.suite}`, "", suite.description, "", `Run at ${suite.runAt}.`, "");
+    const when =
+      suite.seconds === undefined
+        ? `Not re-run by the last \`npm run bench\`: figures from ${suite.runAt}.`
+        : `Run at ${suite.runAt} (${suite.seconds} s${suite.loadavg ? `, load ${suite.loadavg.join(", ")}` : ""}).`;
+    lines.push(`### ${suite.suite}`, "", suite.description, "", when, "");
     lines.push("| Measure | Subject | Value | Target | Result |", "| --- | --- | ---: | --- | :---: |");
     for (const r of suite.results) {
       const verdict = r.pass === undefined ? "" : r.pass ? "✅ pass" : "❌ fail";

@@ -2,13 +2,16 @@
 // "(issue 13)" target (fedkit, peer, ratio, goal, pass/fail) and two small SVG charts (deployed sizes against the
 // budget; cold and warm costs next to their peers), written beside docs/benchmarks.md and linked from it.
 
-/** Result rows whose target names issue 13, each with its peer's value when the row is compared to one. */
+/**
+ * Result rows whose target names issue 13, each with its peer's value when the row is compared to one, plus the
+ * rows a suite marks `reference: true` (a peer measured the way it runs, shown beside the goals without one).
+ */
 export function goalRows(doc) {
   const rows = [];
   for (const suite of doc.suites) {
     const byId = new Map(suite.results.map((r) => [r.id, r]));
     for (const r of suite.results) {
-      if (!r.target?.text?.includes("issue 13")) continue;
+      if (!r.target?.text?.includes("issue 13") && r.reference !== true) continue;
       // A ratio row (`<id>-ratio`, unit x) shows its base row's value and the base's peer; the ratio shown is the
       // row's own (a median of interleaved per-sample ratios, what pass/fail is judged on), not a ratio of medians.
       const base = r.unit === "x" ? byId.get(r.id.replace(/-ratio$/, "")) : undefined;
@@ -24,6 +27,8 @@ export function goalRows(doc) {
         suite: suite.suite,
         id: r.id,
         label: r.label,
+        subject: base?.subject ?? r.subject,
+        reference: r.reference === true,
         fedkit,
         peer,
         ratio,
@@ -32,8 +37,18 @@ export function goalRows(doc) {
       });
     }
   }
-  return rows;
+  // Issue 13's order: deployed size and Deno first, then the hit path, then cold exchanges.
+  const rank = (suite) => {
+    const i = GOAL_ORDER.indexOf(suite);
+    return i === -1 ? GOAL_ORDER.length : i;
+  };
+  return rows
+    .map((row, i) => ({ row, i }))
+    .sort((a, b) => rank(a.row.suite) - rank(b.row.suite) || a.i - b.i)
+    .map(({ row }) => row);
 }
+
+const GOAL_ORDER = ["samples", "deno", "hit-path", "hit-path-peers", "aws", "azure"];
 
 const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 

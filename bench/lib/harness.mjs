@@ -3,12 +3,13 @@
 // bench/results/<suite>.json into bench/results/latest.json and renders docs/benchmarks.md.
 //
 // Results schema 1 (extend by adding fields, never by renaming):
-//   latest.json = { schema: 1, runAt, machine: { cpus, model, node, platform }, suites: [Suite] }
-//   Suite       = { suite, description, runAt, results: [Result] }
+//   latest.json = { schema: 1, runAt, machine: { cpus, model, node, platform, loadavg }, seconds?, suites: [Suite] }
+//   Suite       = { suite, description, runAt, machine, seconds?, results: [Result] }
 //   Result      = { id, label, subject: "fedkit" | "<peer name>", metric, value, unit, comparedTo?,
-//                   target?: { op: "<=" | "<" | ">=", value, unit, text }, pass?, detail? }
+//                   target?: { op: "<=" | "<" | ">=", value, unit, text }, pass?, detail?,
+//                   reference?: true (a peer's figure the goals table shows beside the goals, without one) }
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -24,6 +25,8 @@ export function machine() {
     model: list[0]?.model?.trim() ?? "unknown",
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
+    // The machine is shared: the load when the figures were taken is part of their conditions.
+    loadavg: loadavg().map((x) => Math.round(x * 10) / 10),
   };
 }
 
