@@ -82,9 +82,12 @@ const original = Object.getOwnPropertyDescriptor(globalThis, "process");
 Object.defineProperty(globalThis, "process", { configurable: true, get() { touched.push("process");
   return original?.get ? original.get.call(globalThis) : original?.value; } });
 (globalThis as any).Netlify = { env: { get: (_: string) => undefined, has: () => false } };
+const cpu = () => { const { user, system } = Deno.cpuUsage(); return user + system; };
+const cpu0 = cpu();
 const started = performance.now();
 await import(Deno.args[0]);
-console.log(JSON.stringify({ ms: performance.now() - started, process: touched.length > 0 }));
+const ms = performance.now() - started;
+console.log(JSON.stringify({ ms, cpuMs: (cpu() - cpu0) / 1000, process: touched.length > 0 }));
 `,
 );
 const empty = join(work, "empty.ts");
@@ -106,13 +109,18 @@ for (const { cloud, app, fn } of SAMPLES) {
   const first = denoImport(file);
   const samples = [];
   const base = [];
+  const cpuSamples = [];
+  const cpuBase = [];
   let touched = first.process;
   // Interleaved with the empty module, so both see the same load.
   for (let i = 0; i < RUNS; i++) {
     const s = denoImport(file);
     touched ||= s.process;
     samples.push(s.ms);
-    base.push(denoImport(empty).ms);
+    cpuSamples.push(s.cpuMs);
+    const b = denoImport(empty);
+    base.push(b.ms);
+    cpuBase.push(b.cpuMs);
   }
   results.push(
     result({
@@ -128,6 +136,8 @@ for (const { cloud, app, fn } of SAMPLES) {
         medianMs: Math.round(median(samples) * 100) / 100,
         emptyModuleMs: Math.round(median(base) * 100) / 100,
         runs: RUNS,
+        // Process CPU of the import (Deno.cpuUsage), steadier than wall time on a loaded machine.
+        importCpuMs: Math.round((median(cpuSamples) - median(cpuBase)) * 100) / 100,
         codeCache: "warm after the first run",
       },
     }),

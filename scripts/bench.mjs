@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Runs every bench/*.bench.mjs in its own Node process (so one suite's JIT state and heap cannot colour
-// another's), merges the suites' bench/results/<suite>.json into bench/results/latest.json, and renders
+// Runs the bench/*.bench.mjs files (all but the long pressure suites, unless --all), each in its own Node process
+// (so one suite's JIT state and heap cannot colour another's), merges the suites' bench/results/<suite>.json into bench/results/latest.json, and renders
 // docs/benchmarks.md. `npm run bench` installs and builds first; `node scripts/bench.mjs core aws` runs only
 // the bench files whose names contain one of the arguments (the other suites' last results are kept).
 import { spawnSync } from "node:child_process";
@@ -12,11 +12,21 @@ import { machine, RESULTS_DIR, SCHEMA } from "../bench/lib/harness.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const benchDir = join(root, "bench");
-const filters = process.argv.slice(2);
+const args = process.argv.slice(2);
+const all = args.includes("--all");
+const filters = args.filter((a) => a !== "--all");
+// The pressure suites (50 isolates × 1,000 subjects; 10,000 subjects) take minutes on their own and carry no
+// issue-13 row: `npm run bench` leaves them out so the run stays short, `--all` or their name runs them, and the
+// page says when their figures were taken.
+const LONG_SUITES = ["scale", "subjects"];
 
 const files = readdirSync(benchDir)
   .filter((f) => f.endsWith(".bench.mjs"))
-  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+  .filter((f) =>
+    filters.length > 0
+      ? filters.some((x) => f.includes(x))
+      : all || !LONG_SUITES.includes(f.replace(/\.bench\.mjs$/, "")),
+  )
   .sort();
 
 const runStarted = new Date();
@@ -89,6 +99,8 @@ function formatValue(value, unit) {
   return `${typeof value === "number" ? value.toLocaleString("en-US", { maximumFractionDigits: 3 }) : value} ${unit}`;
 }
 
+const shorten = (text, n) => (text.length <= n ? text : `${text.slice(0, n - 1)}…`);
+
 // The two charts the goals section links: deployed sizes against the budget, and costs next to their peers.
 function writeCharts(goals) {
   const sizes = goals.filter((g) => g.fedkit.unit === "bytes");
@@ -108,11 +120,11 @@ function writeCharts(goals) {
     barChart(
       "Cold and warm costs: fedkit (blue) / its peer (grey = 1), same run",
       costs.map((g) => ({
-        label: `${g.label.slice(0, 40)} (vs ${g.peer.name})`.slice(0, 56),
-        value: Math.round(g.ratio * 100) / 100,
+        label: `${shorten(g.label, 36)} / ${shorten(g.peer.name, 15)}`,
+        value: Math.round(g.ratio * 1000) / 1000,
         peer: 1,
       })),
-      { unit: "×" },
+      { unit: "×", cap: 4 },
     ),
   );
 }
@@ -206,7 +218,9 @@ function render(doc, failed, goals) {
   for (const suite of doc.suites) {
     const when =
       suite.seconds === undefined
-        ? `Not re-run by the last \`npm run bench\`: figures from ${suite.runAt}.`
+        ? LONG_SUITES.includes(suite.suite)
+          ? `A long pressure suite, left out of a plain \`npm run bench\` (run it with \`npm run bench -- --all\` or \`node scripts/bench.mjs ${suite.suite}\`): figures from ${suite.runAt}.`
+          : `Not re-run by the last \`npm run bench\`: figures from ${suite.runAt}.`
         : `Run at ${suite.runAt} (${suite.seconds} s${suite.loadavg ? `, load ${suite.loadavg.join(", ")}` : ""}).`;
     lines.push(`### ${suite.suite}`, "", suite.description, "", when, "");
     lines.push("| Measure | Subject | Value | Target | Result |", "| --- | --- | ---: | --- | :---: |");
@@ -230,7 +244,8 @@ function render(doc, failed, goals) {
     "## How to reproduce",
     "",
     "```sh",
-    "npm run bench                  # install (pinned pnpm via npx), build, run every bench/*.bench.mjs",
+    "npm run bench                  # install (pinned pnpm via npx), build, run every suite but scale and subjects",
+    "npm run bench -- --all         # the same, with the long pressure suites (scale: minutes on its own)",
     'node scripts/bench.mjs core    # after a build: only the suites whose file name contains "core"',
     "```",
     "",
@@ -240,6 +255,11 @@ function render(doc, failed, goals) {
     "unit, comparedTo?, target?, pass?, detail? }] }] }`) and renders this page. Timings use `process.hrtime.bigint()`",
     "over batches of calls (so sub-microsecond calls are measurable), reported as the median of the samples; sizes",
     "are esbuild bundles (minified ESM) compressed with gzip level 9. The harness is `bench/lib/harness.mjs`.",
+    "",
+    "Sample counts can be raised for a quieter or a more thorough run (defaults in brackets): `AWS_COLD_ROUNDS`",
+    "(12 rounds of 25 exchanges per side), `DENO_FIRST_RUNS` (9 fresh Deno processes per module), `DENO_WARM_SAMPLES`",
+    "(40 interleaved batches of 20 requests), `DENO_RUNS` (7 imports per sample), `ITERATIONS` (400 interleaved",
+    "batches on the hit path).",
     "",
   );
   return `${lines.join("\n")}\n`;

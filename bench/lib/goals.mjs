@@ -52,14 +52,19 @@ const GOAL_ORDER = ["samples", "deno", "hit-path", "hit-path-peers", "aws", "azu
 
 const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
-/** Horizontal bars: [{ label, value, peer? }], scaled to the largest value (or `budget`), with a budget line. */
-export function barChart(title, bars, { unit, budget } = {}) {
+/**
+ * Horizontal bars: [{ label, value, peer? }], scaled to the largest value (or `budget`), with a budget line. With
+ * `cap`, the axis stops there and longer bars end at it (their value is still written), so one outlier does not
+ * flatten every other bar.
+ */
+export function barChart(title, bars, { unit, budget, cap } = {}) {
   const rowH = 22;
   const left = 330;
   const width = 760;
   const plot = width - left - 90;
-  const max = Math.max(budget ?? 0, ...bars.flatMap((b) => [b.value, b.peer ?? 0])) || 1;
-  const x = (v) => left + (v / max) * plot;
+  const largest = Math.max(budget ?? 0, ...bars.flatMap((b) => [b.value, b.peer ?? 0])) || 1;
+  const max = cap === undefined ? largest : Math.min(cap, largest);
+  const x = (v) => left + (Math.min(v, max) / max) * plot;
   const lines = [];
   let y = 34;
   for (const b of bars) {
