@@ -191,30 +191,33 @@ results.push(
   }),
   result({
     id: "deno-import-fedkit",
-    label: "AWS sample bundle import in Deno (fedkit), minus the empty handler's",
+    label: "AWS sample bundle import in Deno (fedkit): process CPU, minus the empty handler's",
     subject: "fedkit",
-    metric: "time",
-    value: r2(median(first.fedkit.map((row, i) => row.importMs - first.empty[i].importMs))),
+    metric: "cpuMs",
+    value: r2(median(first.fedkit.map((row, i) => row.importCpuMs - first.empty[i].importCpuMs))),
     unit: "ms",
     comparedTo: "deno-import-sdk",
     detail: {
       runs: FIRST_RUNS,
       codeCache: firstConditions.codeCache,
-      importCpuMs: firstStats("fedkit").importCpuMs,
+      // Wall time waits for a core on a loaded machine; CPU is the steadier figure, wall time kept beside it.
+      importWallMs: r2(median(first.fedkit.map((row, i) => row.importMs - first.empty[i].importMs))),
     },
     reference: true,
   }),
   result({
     id: "deno-import-sdk",
-    label: "same function with the AWS SDK v3 (Node build bundle) import in Deno, minus the empty handler's",
+    label:
+      "same function with the AWS SDK v3 (Node build bundle): import CPU in Deno, minus the empty handler's",
     subject: "aws-sdk-v3 (Node build)",
-    metric: "time",
-    value: r2(median(first.sdk.map((row, i) => row.importMs - first.empty[i].importMs))),
+    metric: "cpuMs",
+    value: r2(median(first.sdk.map((row, i) => row.importCpuMs - first.empty[i].importCpuMs))),
     unit: "ms",
     detail: {
       runs: FIRST_RUNS,
       codeCache: firstConditions.codeCache,
-      importCpuMs: firstStats("sdk").importCpuMs,
+      // Wall time waits for a core on a loaded machine; CPU is the steadier figure, wall time kept beside it.
+      importWallMs: r2(median(first.sdk.map((row, i) => row.importMs - first.empty[i].importMs))),
     },
   }),
 );

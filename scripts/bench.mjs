@@ -99,7 +99,9 @@ function formatValue(value, unit) {
   return `${typeof value === "number" ? value.toLocaleString("en-US", { maximumFractionDigits: 3 }) : value} ${unit}`;
 }
 
-const shorten = (text, n) => (text.length <= n ? text : `${text.slice(0, n - 1)}…`);
+function shorten(text, n) {
+  return text.length <= n ? text : `${text.slice(0, n - 1)}…`;
+}
 
 // The two charts the goals section links: deployed sizes against the budget, and costs next to their peers.
 function writeCharts(goals) {
@@ -151,6 +153,8 @@ function goalsSection(goals) {
     "- **Deno import** (samples suite): that bundle imported in fresh `deno run` processes, minus an empty module",
     "  imported the same way, interleaved; the first run fills a scratch DENO_DIR, so the V8 code cache is warm for",
     "  the median of the following runs. `process` is trapped, so a read of it (Deno's Node layer) is counted.",
+    "  Wall time includes waiting for a core when the machine is loaded: the import's process CPU is beside it in",
+    "  the samples details (`importCpuMs`), and the deno suite compares fedkit's and the SDK's imports by CPU.",
     "- **Mints** (samples suite): 1,000 concurrent `fedkitFor` + `credentials` calls on a cold isolate (what",
     "  `withFedkit` does per request), counting RS256 signatures of JWT inputs (the key import's own check apart).",
     "- **Cache hit** (hit-path suite): the `withFedkit` path interleaved batch by batch with smithy `memoize` in one",
