@@ -272,6 +272,7 @@ try {
       value: Math.round(med(signRounds)),
       unit: "µs",
       detail: { signatures: 200, rounds: 5 },
+      reference: true,
     }),
     result({
       id: "cold-wall-fedkit-fetch",

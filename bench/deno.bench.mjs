@@ -223,7 +223,7 @@ results.push(
 );
 
 // --- warm requests: each side interleaved with the empty handler in one isolate ----------------------------
-const SAMPLES_WARM = Number(process.env.DENO_WARM_SAMPLES ?? 40);
+const SAMPLES_WARM = Number(process.env.DENO_WARM_SAMPLES ?? 60);
 const BATCH = 20;
 const warm = {};
 for (const name of ["fedkit", "sdk"])

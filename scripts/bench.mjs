@@ -262,7 +262,7 @@ function render(doc, failed, goals) {
     "",
     "Sample counts can be raised for a quieter or a more thorough run (defaults in brackets): `AWS_COLD_ROUNDS`",
     "(12 rounds of 25 exchanges per side), `DENO_FIRST_RUNS` (9 fresh Deno processes per module), `DENO_WARM_SAMPLES`",
-    "(40 interleaved batches of 20 requests), `DENO_RUNS` (7 imports per sample), `ITERATIONS` (400 interleaved",
+    "(60 interleaved batches of 20 requests), `DENO_RUNS` (7 imports per sample), `ITERATIONS` (400 interleaved",
     "batches on the hit path).",
     "",
   );
