@@ -193,7 +193,7 @@ suite("conformance with Google's STS / IAM Credentials contract (oracle)", () =>
       .catch((e: unknown) => e)) as FederationError;
     expect(error.code).toBe("provider_unavailable");
     expect(error.message).toBe(
-      "Google STS token exchange answered HTTP 502 with a non-JSON body (text/html)",
+      "Google STS token exchange answered HTTP 502 (text/html) with a body that is not JSON",
     );
     expect(error.message).not.toContain("undefined");
     ran++;
