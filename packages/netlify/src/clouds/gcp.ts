@@ -11,6 +11,7 @@ import {
   type WorkloadIdentityProviderName,
 } from "@fedkit/gcp";
 import type { TargetConfig } from "../config.js";
+import { definedOf } from "./defined.js";
 import type { CloudPlugin, DeployScope, TrustInput } from "./types.js";
 
 /** A value per deploy context (`{ production: "…", "deploy-preview": "…" }`). @public */
@@ -69,15 +70,6 @@ function trustError(message: string, hint: string): FederationError {
 
 function forContext(value: string | PerContext | undefined, context: string): string | undefined {
   return typeof value === "object" ? (Object.hasOwn(value, context) ? value[context] : undefined) : value;
-}
-
-/** The target's values of `keys`, leaving out unset ones. */
-function own<T extends object, K extends keyof T>(target: T, keys: readonly K[]): { [P in K]?: T[P] & {} } {
-  return Object.fromEntries(
-    keys.flatMap((key) => (target[key] === undefined ? [] : [[key, target[key]]])),
-  ) as {
-    [P in K]?: T[P] & {};
-  };
 }
 
 /** The provider of one deploy context, before any layout check. */
@@ -220,7 +212,7 @@ export const gcpCloud: CloudPlugin<GcpTargetConfig, GcpFetch> = {
     return gcpProvider({
       audience: resource,
       subjectAudience: target.audience ?? `https:${resource}`,
-      ...own(target, [
+      ...definedOf(target, [
         "serviceAccount",
         "scopes",
         "stsEndpoint",
@@ -233,7 +225,7 @@ export const gcpCloud: CloudPlugin<GcpTargetConfig, GcpFetch> = {
   },
   client(credentials, provider, { target, fetch }) {
     return gcpFetch(credentials, provider as GcpProvider, {
-      ...own(target, ["allowedOrigins"]),
+      ...definedOf(target, ["allowedOrigins"]),
       ...(fetch && { fetch }),
     });
   },
