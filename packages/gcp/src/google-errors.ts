@@ -64,12 +64,14 @@ function refused(
   message: string,
   refusal: Omit<CloudRefusal, "retryable">,
 ): FederationError {
+  const outage = outageCode(response.status);
   return cloudFailure(response, {
     provider: "gcp",
     message: `${message}: ${refusal.cloudCode}${refusal.cloudMessage ? `: ${refusal.cloudMessage}` : ""}`,
     subject: summarizeSubject(token),
     requestIdHeaders: REQUEST_ID_HEADERS,
-    refusal: { ...refusal, retryable: outageCode(response.status) !== undefined },
+    // An outage or throttling is reported as such whatever the body says: worth retrying later.
+    refusal: { ...refusal, code: outage ?? refusal.code, retryable: outage !== undefined },
   });
 }
 
