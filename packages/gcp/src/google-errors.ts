@@ -89,7 +89,7 @@ const GRANT_RULES: ReadonlyArray<readonly [RegExp, Rule]> = [
     /issuer|iss /,
     [
       "issuer_untrusted",
-      "{P} the provider trusts one other issuer. Another deploy context or site gets a pool and provider of its own; never re-point this one.",
+      "{P} the provider trusts one other issuer; a token of another deploy context or site is supposed to be refused: give it a pool and provider of its own, never re-point this one.",
     ],
   ],
   [
@@ -107,7 +107,10 @@ const GRANT_RULES: ReadonlyArray<readonly [RegExp, Rule]> = [
 
 /** STS errors other than invalid_grant → code and what to fix. */
 const STS_RULES: Readonly<Record<string, Rule>> = {
-  invalid_target: ["config", "{N} is missing or disabled: check the project NUMBER, pool and provider ids."],
+  invalid_target: [
+    "config",
+    "{N} does not exist or is disabled: check the project NUMBER, pool and provider ids.",
+  ],
   unauthorized_client: [
     "subject_mismatch",
     "{P} the attribute condition refused these claims, as it must for another deploy context, site or function; widen it only for identities meant to be principals of this pool.",
@@ -159,7 +162,7 @@ export function stsError(
 const IAM_RULES: Readonly<Record<string, Rule>> = {
   PERMISSION_DENIED: [
     "access_denied",
-    "Either {S} does not exist (Google answers the same) or {M} lacks roles/iam.workloadIdentityUser on it (or the IAM Credentials API is off). Bind exactly that principal only if it is meant to act as {S}; another deploy context's or site's principal is supposed to be refused, so never bind a principalSet its token can match.",
+    "Either {S} does not exist (Google answers the same) or {M} holds no roles/iam.workloadIdentityUser on it (or the IAM Credentials API is off). Bind exactly that principal only if it is meant to act as {S}; another deploy context's or site's principal is supposed to be refused, so never bind a principalSet its token can match.",
   ],
   NOT_FOUND: ["config", "Service account {S} does not exist."],
   INVALID_ARGUMENT: [
