@@ -58,7 +58,10 @@ const RULES: Readonly<Record<number, readonly [FederationErrorCode, string]>> = 
   ],
   5002730: ["invalid_subject_token", "Entra accepts RS256 assertions only."],
   70011: ["invalid_request", "Entra rejected scope '{S}': ask for one '<resource>/.default'."],
-  7000215: ["config", "Entra saw a client secret, but fedkit sends none: check client id {C}."],
+  7000215: [
+    "config",
+    "Entra saw a client secret, but fedkit sends none: check client id {C} and that no proxy adds one.",
+  ],
   700016: ["config", "No application {C} in tenant {T}: check AZURE_CLIENT_ID and AZURE_TENANT_ID."],
   90002: [
     "config",
