@@ -72,31 +72,31 @@ export function exchangeAudienceFor(authorityHost: string): string {
   return DEFAULT_EXCHANGE_AUDIENCE + suffix;
 }
 
-const SOVEREIGN_CORE = ["core.windows.net", "core.usgovcloudapi.net", "core.chinacloudapi.cn"];
-const STORAGE_SERVICES = ["blob", "queue", "table", "file", "dfs"];
-const STORAGE_HOSTS = [
-  ...SOVEREIGN_CORE.flatMap((suffix) => STORAGE_SERVICES.map((service) => `*.${service}.${suffix}`)),
-  // Azure DNS zone endpoints: <account>.z<nn>.<service>.storage.azure.net.
-  ...STORAGE_SERVICES.map((service) => `*.${service}.storage.azure.net`),
-];
-const VAULT_HOSTS = ["*.vault.azure.net", "*.vault.usgovcloudapi.net", "*.vault.azure.cn"];
-const HSM_HOSTS = ["*.managedhsm.azure.net", "*.managedhsm.usgovcloudapi.net", "*.managedhsm.azure.cn"];
-const ARM_HOSTS = ["management.azure.com", "management.usgovcloudapi.net", "management.chinacloudapi.cn"];
-const GRAPH_HOSTS = [
-  "graph.microsoft.com",
-  "graph.microsoft.us",
-  "dod-graph.microsoft.us",
-  "microsoftgraph.chinacloudapi.cn",
-];
-const COSMOS_HOSTS = ["*.documents.azure.com", "*.documents.azure.us", "*.documents.azure.cn"];
-const COGNITIVE_HOSTS = [
-  "*.cognitiveservices.azure.com",
-  "*.openai.azure.com",
-  "*.cognitiveservices.azure.us",
-  "*.openai.azure.us",
-  "*.cognitiveservices.azure.cn",
-  "*.openai.azure.cn",
-];
+/**
+ * Expands `{a,b}` alternatives in space-separated patterns (`*.vault.{azure.net,azure.cn}` → two patterns): the
+ * host tables below name every Microsoft cloud's variant of a service on one line.
+ */
+function expand(patterns: string): string[] {
+  return patterns.split(" ").flatMap((pattern) => {
+    const [whole, options] = /\{([^}]*)\}/.exec(pattern) ?? [];
+    if (whole === undefined) return [pattern];
+    return options!.split(",").flatMap((option) => expand(pattern.replace(whole, option)));
+  });
+}
+
+const STORAGE_SERVICES = "{blob,queue,table,file,dfs}";
+// Storage accounts in each cloud, and Azure DNS zone endpoints (<account>.z<nn>.<service>.storage.azure.net).
+const STORAGE_HOSTS = expand(
+  `*.${STORAGE_SERVICES}.core.{windows.net,usgovcloudapi.net,chinacloudapi.cn} *.${STORAGE_SERVICES}.storage.azure.net`,
+);
+const VAULT_HOSTS = expand("*.vault.{azure.net,usgovcloudapi.net,azure.cn}");
+const HSM_HOSTS = expand("*.managedhsm.{azure.net,usgovcloudapi.net,azure.cn}");
+const ARM_HOSTS = expand("management.{azure.com,usgovcloudapi.net,chinacloudapi.cn}");
+const GRAPH_HOSTS = expand("graph.microsoft.{com,us} dod-graph.microsoft.us microsoftgraph.chinacloudapi.cn");
+const COSMOS_HOSTS = expand("*.documents.azure.{com,us,cn}");
+const COGNITIVE_HOSTS = expand("*.{cognitiveservices,openai}.azure.{com,us,cn}");
+/** A resource URI per host: `*.vault.azure.net` → `https://vault.azure.net`. */
+const uris = (hosts: readonly string[]): string[] => hosts.map((host) => `https://${host.replace("*.", "")}`);
 
 /**
  * Where an Entra access token may be sent, by the token's resource (its `aud`): only the hosts of the service
@@ -114,31 +114,26 @@ const COGNITIVE_HOSTS = [
  * ```
  * @public
  */
-export const AZURE_TOKEN_HOSTS: Readonly<Record<string, readonly string[]>> = /* @__PURE__ */ Object.freeze({
-  "https://storage.azure.com": STORAGE_HOSTS,
-  "e406a681-f3d4-42a8-90b6-c2b029497af1": STORAGE_HOSTS,
-  "https://vault.azure.net": VAULT_HOSTS,
-  "https://vault.usgovcloudapi.net": VAULT_HOSTS,
-  "https://vault.azure.cn": VAULT_HOSTS,
-  "cfa8b339-82a2-471a-a3c9-0fc0be7a4093": VAULT_HOSTS,
-  "https://managedhsm.azure.net": HSM_HOSTS,
-  "https://managedhsm.usgovcloudapi.net": HSM_HOSTS,
-  "https://managedhsm.azure.cn": HSM_HOSTS,
-  "https://management.azure.com": ARM_HOSTS,
-  "https://management.core.windows.net": ARM_HOSTS,
-  "https://management.usgovcloudapi.net": ARM_HOSTS,
-  "https://management.core.usgovcloudapi.net": ARM_HOSTS,
-  "https://management.chinacloudapi.cn": ARM_HOSTS,
-  "https://management.core.chinacloudapi.cn": ARM_HOSTS,
-  "797f4846-ba00-4fd7-ba43-dac1f8f63013": ARM_HOSTS,
-  "https://graph.microsoft.com": GRAPH_HOSTS,
-  "https://graph.microsoft.us": GRAPH_HOSTS,
-  "https://dod-graph.microsoft.us": GRAPH_HOSTS,
-  "https://microsoftgraph.chinacloudapi.cn": GRAPH_HOSTS,
-  "00000003-0000-0000-c000-000000000000": GRAPH_HOSTS,
-  "https://cosmos.azure.com": COSMOS_HOSTS,
-  "https://cognitiveservices.azure.com": COGNITIVE_HOSTS,
-});
+export const AZURE_TOKEN_HOSTS: Readonly<Record<string, readonly string[]>> = /* @__PURE__ */ Object.freeze(
+  Object.fromEntries(
+    (
+      [
+        [STORAGE_HOSTS, "https://storage.azure.com", "e406a681-f3d4-42a8-90b6-c2b029497af1"],
+        [VAULT_HOSTS, ...uris(VAULT_HOSTS), "cfa8b339-82a2-471a-a3c9-0fc0be7a4093"],
+        [HSM_HOSTS, ...uris(HSM_HOSTS)],
+        [
+          ARM_HOSTS,
+          ...uris(ARM_HOSTS),
+          ...expand("https://management.core.{windows.net,usgovcloudapi.net,chinacloudapi.cn}"),
+          "797f4846-ba00-4fd7-ba43-dac1f8f63013",
+        ],
+        [GRAPH_HOSTS, ...uris(GRAPH_HOSTS), "00000003-0000-0000-c000-000000000000"],
+        [COSMOS_HOSTS, "https://cosmos.azure.com"],
+        [COGNITIVE_HOSTS, "https://cognitiveservices.azure.com"],
+      ] as const
+    ).flatMap(([hosts, ...resources]) => resources.map((resource) => [resource, Object.freeze(hosts)])),
+  ),
+);
 
 /**
  * Names under Microsoft domains that customers create and that answer with the customer's code or forward to
@@ -153,30 +148,13 @@ export const AZURE_TOKEN_HOSTS: Readonly<Record<string, readonly string[]>> = /*
  * ```
  * @public
  */
-export const AZURE_CUSTOMER_HOSTS: readonly string[] = /* @__PURE__ */ Object.freeze([
-  "*.cloudapp.azure.com",
-  "*.cloudapp.net",
-  "*.usgovcloudapp.net",
-  "*.chinacloudapp.cn",
-  "*.azurewebsites.net",
-  "*.azurewebsites.us",
-  "*.chinacloudsites.cn",
-  "*.azurecontainerapps.io",
-  "*.azurecontainer.io",
-  "*.azurestaticapps.net",
-  "*.trafficmanager.net",
-  "*.azurefd.net",
-  "*.azureedge.net",
-  "*.azure-api.net",
-  "*.azure-api.us",
-  "*.azure-api.cn",
-  "*.servicebus.windows.net",
-  "*.servicebus.usgovcloudapi.net",
-  "*.servicebus.chinacloudapi.cn",
-  "*.web.core.windows.net",
-  "*.web.core.usgovcloudapi.net",
-  "*.web.core.chinacloudapi.cn",
-]);
+export const AZURE_CUSTOMER_HOSTS: readonly string[] = /* @__PURE__ */ Object.freeze(
+  expand(
+    "*.cloudapp.{azure.com,net} *.usgovcloudapp.net *.chinacloudapp.cn *.azurewebsites.{net,us} *.chinacloudsites.cn " +
+      "*.azurecontainerapps.io *.azurecontainer.io *.azurestaticapps.net *.trafficmanager.net *.azurefd.net " +
+      "*.azureedge.net *.azure-api.{net,us,cn} *.{servicebus,web.core}.{windows.net,usgovcloudapi.net,chinacloudapi.cn}",
+  ),
+);
 
 /** `https://Storage.Azure.com/` → `https://storage.azure.com`: the key {@link AZURE_TOKEN_HOSTS} uses. */
 function resourceKey(resource: string): string {

@@ -33,59 +33,56 @@ const show = (value: string | readonly string[] | undefined): string =>
   value === undefined ? "(none)" : `'${[value].flat().join("', '")}'`;
 
 /**
- * Hint templates: `{P}` the presented claims, `{F}` the credential the app needs, `{I}` the issuer, `{U}` the
- * subject, `{S}` the scope, `{C}` the client id, `{T}` the tenant. Templates rather than functions keep the
- * edge bundle small.
+ * AADSTS numbers fedkit knows: the fedkit code and the hint template. `{P}` is the presented claims, `{N}` the
+ * same followed by "no federated credential has that", `{F}` the credential the app needs, `{I}` the issuer,
+ * `{U}` the subject, `{S}` the scope, `{C}` the client id, `{T}` the tenant, `{K}` the measured clock skew.
+ * Templates rather than functions keep the edge bundle small.
  */
-const NO_CREDENTIAL = "{P}; no federated credential of the app has that";
-const SUBJECT = "subject_mismatch";
-const INVALID = "invalid_subject_token";
-const CONFIG = "config";
-
-/** AADSTS numbers fedkit knows: the fedkit code and the hint template. */
 const RULES: Readonly<Record<number, readonly [FederationErrorCode, string]>> = {
-  70021: [SUBJECT, "{P}; {F}. A new credential may take minutes to propagate."],
-  700211: ["issuer_untrusted", `${NO_CREDENTIAL} issuer. {F}.`],
-  700212: ["audience_mismatch", `${NO_CREDENTIAL} audience. {F}.`],
-  700213: [SUBJECT, `${NO_CREDENTIAL} subject. {F}.`],
+  70021: ["subject_mismatch", "{P}; {F}. A new credential may take minutes to propagate."],
+  700211: ["issuer_untrusted", "{N} issuer. {F}."],
+  700212: ["audience_mismatch", "{N} audience. {F}."],
+  700213: ["subject_mismatch", "{N} subject. {F}."],
   7002138: [
-    SUBJECT,
-    `${NO_CREDENTIAL} subject except for case; Entra compares case-sensitively: use exactly {U}.`,
+    "subject_mismatch",
+    "{P}; a federated credential matches it except for case (Entra compares case-sensitively): use exactly {U}.",
   ],
   700024: ["expired_subject_token", "{K}"],
   700027: [
-    INVALID,
+    "invalid_subject_token",
     "Entra could not verify the assertion: sign with RS256, with a key in the JWKS of issuer {I}.",
   ],
   7000272: [
-    INVALID,
+    "invalid_subject_token",
     "The assertion's kid is not in the JWKS of issuer {I}: publish keys before use, keep old ones after rotation.",
   ],
-  5002730: [INVALID, "Entra accepts RS256 assertions only."],
+  5002730: ["invalid_subject_token", "Entra accepts RS256 assertions only."],
   70011: ["invalid_request", "Entra rejected scope '{S}': ask for one '<resource>/.default'."],
   7000215: [
-    CONFIG,
-    "Entra saw an invalid client secret, but fedkit sends none: check client id {C}; nothing may add a client_secret.",
+    "config",
+    "Entra saw a client secret, but fedkit sends none: check client id {C} and that no proxy adds one.",
   ],
-  700016: [
-    CONFIG,
-    "No application {C} in tenant {T}: check AZURE_CLIENT_ID (Application ID) and AZURE_TENANT_ID.",
+  700016: ["config", "No application {C} in tenant {T}: check AZURE_CLIENT_ID and AZURE_TENANT_ID."],
+  90002: [
+    "config",
+    "No tenant '{T}' at this authority: check AZURE_TENANT_ID and the authority host's cloud.",
   ],
-  90002: [CONFIG, "No tenant '{T}' at this authority: check AZURE_TENANT_ID and the authority host's cloud."],
 };
 
 function hint(template: string, c: HintContext, skew: number | undefined): string {
   const { iss, sub, aud } = c.subject;
+  const presented = `Presented iss=${show(iss)}, sub=${show(sub)}, aud=${show(aud)}`;
   const values: Record<string, string> = {
-    P: `Presented iss=${show(iss)}, sub=${show(sub)}, aud=${show(aud)}`,
-    F: `App ${c.clientId} (tenant ${c.tenantId}) accepts an assertion only through a federated credential with exactly its issuer, subject and audience '${c.audience}'. Add one only for an identity meant to use this app: a token of another deploy context or site is supposed to be refused; give it an app of its own`,
+    P: presented,
+    N: `${presented}; no federated credential of the app has that`,
+    F: `App ${c.clientId} (tenant ${c.tenantId}) takes only assertions matching a federated credential's issuer, subject and audience '${c.audience}' exactly; add one only for an identity meant to use this app (another deploy context's or site's token is supposed to be refused: give it its own app)`,
     I: show(iss),
     U: show(sub),
     S: c.scope,
     C: c.clientId,
     T: c.tenantId,
   };
-  if (template.includes("{K}")) values["K"] = skewHint(c, skew);
+  if (template === "{K}") return skewHint(c, skew);
   return template.replace(/\{([A-Z])\}/g, (_, key: string) => values[key] ?? "");
 }
 

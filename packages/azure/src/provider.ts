@@ -8,6 +8,7 @@ import type { AccessToken, Provider, SubjectToken } from "@fedkit/core";
 import { FederationError } from "@fedkit/core";
 import type { ExchangeContext, ExchangeResult } from "@fedkit/core/provider";
 import {
+  expiresAtFromLifetime,
   firstHeader,
   formBody,
   readJsonObject,
@@ -43,12 +44,6 @@ export interface AzureProvider extends Provider<AccessToken> {
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Entra sends numbers; older answers had numeric strings. */
-function seconds(value: unknown): number | undefined {
-  const n = Number(value);
-  return typeof value !== "boolean" && n > 0 && Number.isFinite(n) ? n : undefined;
-}
 
 async function exchange(
   o: ResolvedAzureOptions,
@@ -88,13 +83,11 @@ async function exchange(
   };
   if (response.status !== 200) throw entraFailure(redactResponse(response, [subject.raw]), hints);
   const json = readJsonObject(response.text) ?? {};
-  const token = json["access_token"];
-  const expiresIn = seconds(json["expires_in"]);
-  if (typeof token !== "string" || !token || expiresIn === undefined) {
-    const type = response.headers.get("content-type");
+  const { access_token: token, token_type: tokenType, refresh_in: refreshIn } = json;
+  if (typeof token !== "string" || !token) {
     throw new FederationError(
       "bad_response",
-      `Entra answered HTTP 200 (${type}) without access_token and expires_in`,
+      `Entra answered HTTP 200 (${response.headers.get("content-type")}) without access_token`,
       {
         provider: "azure",
         status: 200,
@@ -102,18 +95,22 @@ async function exchange(
       },
     );
   }
-  const refreshIn = seconds(json["refresh_in"]);
-  const tokenType = typeof json["token_type"] === "string" ? json["token_type"] : "Bearer";
+  const expiresAt = expiresAtFromLifetime(json["expires_in"], started, {
+    provider: "azure",
+    field: "expires_in",
+  });
+  // Entra sends numbers; older answers had numeric strings. A refresh_in past the expiry is ignored.
+  const refreshAt = started + Number(refreshIn) * 1000;
   const correlation = firstHeader(response.headers, ["client-request-id", "x-ms-request-id"]);
   return {
     credentials: {
       kind: "access-token",
       token,
-      tokenType,
+      tokenType: typeof tokenType === "string" ? tokenType : "Bearer",
       scopes: [o.scope],
-      expiresAt: started + expiresIn * 1000,
+      expiresAt,
     },
-    ...(refreshIn !== undefined && refreshIn < expiresIn ? { refreshAt: started + refreshIn * 1000 } : {}),
+    ...(typeof refreshIn !== "boolean" && refreshAt > started && refreshAt < expiresAt ? { refreshAt } : {}),
     ...(correlation === undefined ? {} : { requestId: correlation }),
   };
 }

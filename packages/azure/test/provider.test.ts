@@ -212,6 +212,31 @@ describe("azureProvider exchange", () => {
     const { error } = await failure(provider(), [() => Response.json({ token_type: "Bearer" })]);
     expect(error.code).toBe("bad_response");
   });
+
+  it.each([undefined, 0, -5, "soon", true])(
+    "refuses a 200 whose expires_in is %j (never a token that looks valid forever)",
+    async (expiresIn) => {
+      const body = { token_type: "Bearer", access_token: "at-1", expires_in: expiresIn };
+      const { error } = await failure(provider(), [() => Response.json(body)]);
+      expect(error).toMatchObject({ code: "bad_response", message: expect.stringContaining("expires_in") });
+    },
+  );
+
+  it.each([
+    [43199, 43199_000],
+    ["43199", 43199_000],
+    [90000, undefined],
+    [true, undefined],
+    [0, undefined],
+  ])("takes refresh_in %j only below the expiry", async (refreshIn, after) => {
+    const { fetch } = scriptedFetch([ok({ expires_in: 86399, refresh_in: refreshIn })]);
+    const now = 1_700_000_000_000;
+    const result = await provider().exchange(
+      subjectToken(),
+      createExchangeContext({ fetch, now: () => now }),
+    );
+    expect(result.refreshAt).toBe(after === undefined ? undefined : now + after);
+  });
 });
 
 describe("azureProvider options", () => {

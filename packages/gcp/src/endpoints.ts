@@ -14,6 +14,12 @@ import {
   workloadIdentityProvider,
 } from "./resource.js";
 
+/** Freezes a host table and its lists: no code in the isolate can widen where tokens go. */
+function deepFreeze<T extends Record<string, readonly string[]>>(table: T): T {
+  for (const hosts of Object.values(table)) Object.freeze(hosts);
+  return Object.freeze(table);
+}
+
 /**
  * Official Google hosts (STS, IAM Credentials, APIs) in the default universe: where a subject token or an access
  * token may go without an opt-in (data for core's `checkEndpoint`).
@@ -28,13 +34,10 @@ export const GCP_HOSTS: {
   readonly sts: readonly string[];
   readonly iamcredentials: readonly string[];
   readonly apis: readonly string[];
-} = /* @__PURE__ */ Object.freeze({
-  sts: /* @__PURE__ */ Object.freeze(["sts.googleapis.com", "sts.mtls.googleapis.com"]),
-  iamcredentials: /* @__PURE__ */ Object.freeze([
-    "iamcredentials.googleapis.com",
-    "iamcredentials.mtls.googleapis.com",
-  ]),
-  apis: /* @__PURE__ */ Object.freeze(["*.googleapis.com"]),
+} = /* @__PURE__ */ deepFreeze({
+  sts: ["sts.googleapis.com", "sts.mtls.googleapis.com"],
+  iamcredentials: ["iamcredentials.googleapis.com", "iamcredentials.mtls.googleapis.com"],
+  apis: ["*.googleapis.com"],
 });
 
 /** The settled configuration of a GCP provider: every default applied, every URL checked. @internal */
@@ -55,10 +58,6 @@ export interface ResolvedGcp {
   readonly lifetimeSeconds: number;
 }
 
-function rule(officialHosts: readonly string[], url: URL, custom: boolean): EndpointRule {
-  return { cloud: "gcp", officialHosts, ...(custom ? { allowedOrigins: [url.origin] } : {}) };
-}
-
 /**
  * Applies defaults and checks every endpoint against Google's
  * official hosts (or the explicit opt-in).
@@ -69,62 +68,61 @@ export function resolveGcp(options: GcpProviderOptions): ResolvedGcp {
   if (options === null || typeof options !== "object") {
     throw new TypeError("gcpProvider(options): options must be an object");
   }
-  const merged = options;
-  const universeDomain = merged.universeDomain ?? DEFAULT_UNIVERSE;
-  const custom = merged.allowCustomEndpoint === true;
+  const { projectNumber, poolId, providerId, lifetimeSeconds: lifetime } = options;
+  const universeDomain = options.universeDomain ?? DEFAULT_UNIVERSE;
+  const custom = options.allowCustomEndpoint === true;
   if (universeDomain !== DEFAULT_UNIVERSE && !custom) {
     throw new FederationError(
       "endpoint_refused",
       `Universe domain "${universeDomain}" is not Google's default`,
       {
         provider: "gcp",
-        hint: "A credential configuration can come from outside: set allowCustomEndpoint: true only if you trust this universe domain.",
+        hint: "Set allowCustomEndpoint: true only if you trust this universe domain (a credential configuration can come from outside).",
       },
     );
   }
   const audience =
-    merged.audience ??
-    (merged.projectNumber && merged.poolId && merged.providerId
-      ? workloadIdentityProvider({
-          projectNumber: merged.projectNumber,
-          poolId: merged.poolId,
-          providerId: merged.providerId,
-          universeDomain,
-        })
+    options.audience ??
+    (projectNumber && poolId && providerId
+      ? workloadIdentityProvider({ projectNumber, poolId, providerId, universeDomain })
       : undefined);
   if (audience === undefined) {
     throw new FederationError("config", "gcpProvider needs the workload identity provider", {
       provider: "gcp",
-      hint: "Pass audience (the provider's full resource name), or projectNumber + poolId + providerId, or ...fromExternalAccount(json).",
+      hint: "Pass audience (the provider's resource name), projectNumber + poolId + providerId, or ...fromExternalAccount(json).",
     });
   }
   const provider = parseProviderName(audience);
-  const stsUrl = new URL(merged.stsEndpoint ?? `https://sts.${universeDomain}/v1/token`);
+  const endpoint = (official: readonly string[], service: string, url: URL): EndpointRule => {
+    const rule = {
+      cloud: "gcp",
+      officialHosts: [...official, `${service}.${universeDomain}`],
+      ...(custom ? { allowedOrigins: [url.origin] } : {}),
+    };
+    checkEndpoint(url, rule);
+    return rule;
+  };
+  const stsUrl = new URL(options.stsEndpoint ?? `https://sts.${universeDomain}/v1/token`);
   if (stsUrl.pathname === "/") stsUrl.pathname = "/v1/token";
-  const stsRule = rule([...GCP_HOSTS.sts, `sts.${universeDomain}`], stsUrl, custom);
-  checkEndpoint(stsUrl, stsRule);
-  const iamUrl = new URL(merged.iamCredentialsEndpoint ?? `https://iamcredentials.${universeDomain}`);
-  const iamRule = rule([...GCP_HOSTS.iamcredentials, `iamcredentials.${universeDomain}`], iamUrl, custom);
-  checkEndpoint(iamUrl, iamRule);
-  const lifetime = merged.lifetimeSeconds;
+  const iamUrl = new URL(options.iamCredentialsEndpoint ?? `https://iamcredentials.${universeDomain}`);
   if (lifetime !== undefined && (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > 43_200)) {
     throw new FederationError("config", `lifetimeSeconds must be an integer in 1..43200, got ${lifetime}`, {
       provider: "gcp",
-      hint: "Use at most 3600 unless the organization policy allowServiceAccountCredentialLifetimeExtension lists the service account.",
+      hint: "Above 3600 the organization policy allowServiceAccountCredentialLifetimeExtension must list the service account.",
     });
   }
   return {
     provider,
-    subjectAudience: merged.subjectAudience ?? `https:${provider.resource}`,
-    subjectTokenType: merged.subjectTokenType ?? "jwt",
+    subjectAudience: options.subjectAudience ?? `https:${provider.resource}`,
+    subjectTokenType: options.subjectTokenType ?? "jwt",
     stsUrl: stsUrl.href,
-    stsRule,
+    stsRule: endpoint(GCP_HOSTS.sts, "sts", stsUrl),
     iamCredentialsOrigin: iamUrl.origin,
-    iamRule,
+    iamRule: endpoint(GCP_HOSTS.iamcredentials, "iamcredentials", iamUrl),
     serviceAccount:
-      merged.serviceAccount === undefined ? undefined : checkServiceAccount(merged.serviceAccount),
-    delegates: (merged.delegates ?? []).map(checkServiceAccount),
-    workforcePoolUserProject: merged.workforcePoolUserProject,
+      options.serviceAccount === undefined ? undefined : checkServiceAccount(options.serviceAccount),
+    delegates: (options.delegates ?? []).map(checkServiceAccount),
+    workforcePoolUserProject: options.workforcePoolUserProject,
     universeDomain,
     configLifetime: lifetime !== undefined,
     lifetimeSeconds: lifetime ?? 3600,

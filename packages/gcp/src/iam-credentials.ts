@@ -4,55 +4,45 @@
  * @packageDocumentation
  */
 import { FederationError, type SubjectToken } from "@fedkit/core";
-import { type ExchangeContext, type HttpResponse, redactResponse } from "@fedkit/core/provider";
+import { type ExchangeContext, redactResponse } from "@fedkit/core/provider";
 import type { ResolvedGcp } from "./endpoints.js";
-import { iamError, readAnswer, unreadable } from "./google-errors.js";
+import { answerField, iamError } from "./google-errors.js";
 import { metricsHeader } from "./sts.js";
 
-// The email goes in unencoded, as Google's libraries send it; checkServiceAccount() allows no `/`, `:` or space.
-function serviceAccountUrl(resolved: ResolvedGcp, method: string): string {
-  return `${resolved.iamCredentialsOrigin}/v1/projects/-/serviceAccounts/${resolved.serviceAccount!}:${method}`;
-}
-
-function delegatePaths(resolved: ResolvedGcp): string[] {
-  return resolved.delegates.map((email) => `projects/-/serviceAccounts/${email}`);
-}
-
-async function post(
+/**
+ * One call on the impersonated service account, with the delegation chain; answers `field` of the answer.
+ * @internal
+ */
+export async function impersonate(
+  subject: SubjectToken,
   resolved: ResolvedGcp,
-  method: string,
   federatedToken: string,
+  method: "generateAccessToken" | "generateIdToken",
   body: Record<string, unknown>,
   ctx: ExchangeContext,
-): Promise<HttpResponse> {
-  return ctx.send({
-    url: serviceAccountUrl(resolved, method),
+): Promise<(field: string) => string> {
+  const delegates = resolved.delegates.map((email) => `projects/-/serviceAccounts/${email}`);
+  const response = await ctx.send({
+    // The email goes in unencoded, as Google's libraries send it; checkServiceAccount() allows no `/`, `:` or space.
+    url: `${resolved.iamCredentialsOrigin}/v1/projects/-/serviceAccounts/${resolved.serviceAccount!}:${method}`,
     method: "POST",
     headers: {
       "content-type": "application/json",
       authorization: `Bearer ${federatedToken}`,
       "x-goog-api-client": metricsHeader(resolved),
     },
-    body: JSON.stringify(body),
+    body: JSON.stringify({ ...(delegates.length > 0 ? { delegates } : {}), ...body }),
     endpoint: resolved.iamRule,
     operation: `gcp:iamcredentials.${method}`,
   });
-}
-
-function field(response: HttpResponse, name: string, operation: string): string {
-  const answer = readAnswer(response);
-  const value = answer.json?.[name];
-  if (typeof value === "string" && value.length > 0) return value;
-  if (answer.json === undefined) throw unreadable(response, answer, `IAM Credentials ${operation}`);
-  throw new FederationError("bad_response", `IAM Credentials ${operation} answered 200 without ${name}`, {
-    provider: "gcp",
-    status: response.status,
-    attempts: response.attempts,
-  });
+  if (response.status !== 200) {
+    throw iamError(redactResponse(response, [subject.raw, federatedToken]), resolved, subject, method);
+  }
+  return (field) => answerField(response, `IAM Credentials ${method}`, field);
 }
 
 /**
- * Impersonates the service account: `generateAccessToken` with scopes, lifetime and delegates.
+ * Impersonates the service account: `generateAccessToken` with scopes and lifetime.
  * @internal
  */
 export async function generateAccessToken(
@@ -63,58 +53,27 @@ export async function generateAccessToken(
   lifetimeSeconds: number,
   ctx: ExchangeContext,
 ): Promise<{ token: string; expiresAt: number }> {
-  const delegates = delegatePaths(resolved);
-  const body = {
-    ...(delegates.length > 0 ? { delegates } : {}),
-    scope: [...scopes],
-    lifetime: `${lifetimeSeconds}s`,
-  };
-  const response = await post(resolved, "generateAccessToken", federatedToken, body, ctx);
-  if (response.status !== 200) {
-    throw iamError(
-      redactResponse(response, [subject.raw, federatedToken]),
-      resolved,
-      subject,
-      "generateAccessToken",
-    );
-  }
-  const token = field(response, "accessToken", "generateAccessToken");
-  const expireTime = Date.parse(field(response, "expireTime", "generateAccessToken"));
-  if (Number.isNaN(expireTime)) {
+  const answer = await impersonate(
+    subject,
+    resolved,
+    federatedToken,
+    "generateAccessToken",
+    {
+      scope: [...scopes],
+      lifetime: `${lifetimeSeconds}s`,
+    },
+    ctx,
+  );
+  const token = answer("accessToken");
+  const expiresAt = Date.parse(answer("expireTime"));
+  if (Number.isNaN(expiresAt)) {
     throw new FederationError(
       "bad_response",
       "IAM Credentials generateAccessToken answered an unreadable expireTime",
       {
         provider: "gcp",
-        status: response.status,
       },
     );
   }
-  return { token, expiresAt: expireTime };
-}
-
-/**
- * Asks for an ID token of the service account (`generateIdToken`), for Cloud Run or IAP.
- * @internal
- */
-export async function generateIdToken(
-  subject: SubjectToken,
-  resolved: ResolvedGcp,
-  federatedToken: string,
-  audience: string,
-  includeEmail: boolean,
-  ctx: ExchangeContext,
-): Promise<string> {
-  const delegates = delegatePaths(resolved);
-  const body = { ...(delegates.length > 0 ? { delegates } : {}), audience, includeEmail };
-  const response = await post(resolved, "generateIdToken", federatedToken, body, ctx);
-  if (response.status !== 200) {
-    throw iamError(
-      redactResponse(response, [subject.raw, federatedToken]),
-      resolved,
-      subject,
-      "generateIdToken",
-    );
-  }
-  return field(response, "token", "generateIdToken");
+  return { token, expiresAt };
 }

@@ -4,26 +4,18 @@
  * @packageDocumentation
  */
 import { type AccessToken, FederationError, type SubjectToken } from "@fedkit/core";
-import type { ExchangeContext, ExchangeResult } from "@fedkit/core/provider";
+import { decodeSubjectToken, type ExchangeContext, type ExchangeResult } from "@fedkit/core/provider";
 import { gcpBearerHosts, resolveGcp } from "./endpoints.js";
-import { generateIdToken } from "./iam-credentials.js";
+import { impersonate } from "./iam-credentials.js";
 import type { GcpIdTokenProviderOptions } from "./options.js";
 import { customOrigins, type GcpProvider, providerKey } from "./provider.js";
 import { CLOUD_PLATFORM_SCOPE } from "./resource.js";
 import { stsExchange } from "./sts.js";
 
-/** Reads `exp` of a JWT without verifying it: Google signed it and we only need to know when to refresh. */
+/** `exp` of a JWT, unverified: Google signed it and we only need to know when to refresh. */
 function expiryOf(jwt: string): number | undefined {
-  const payload = jwt.split(".")[1];
-  if (payload === undefined) return undefined;
   try {
-    const json = atob(
-      payload
-        .replace(/-/g, "+")
-        .replace(/_/g, "/")
-        .padEnd(Math.ceil(payload.length / 4) * 4, "="),
-    );
-    const exp = (JSON.parse(json) as { exp?: unknown }).exp;
+    const { exp } = decodeSubjectToken(jwt).claims;
     return typeof exp === "number" ? exp * 1000 : undefined;
   } catch {
     return undefined;
@@ -73,14 +65,18 @@ export function gcpIdTokenProvider(options: GcpIdTokenProviderOptions): GcpProvi
     allowedOrigins: customOrigins(resolved),
     async exchange(subject: SubjectToken, ctx: ExchangeContext): Promise<ExchangeResult<AccessToken>> {
       const federated = await stsExchange(subject, resolved, [CLOUD_PLATFORM_SCOPE], ctx);
-      const token = await generateIdToken(
+      const answer = await impersonate(
         subject,
         resolved,
         federated.token,
-        options.targetAudience,
-        includeEmail,
+        "generateIdToken",
+        {
+          audience: options.targetAudience,
+          includeEmail,
+        },
         ctx,
       );
+      const token = answer("token");
       const expiresAt = expiryOf(token);
       if (expiresAt === undefined) {
         throw new FederationError(

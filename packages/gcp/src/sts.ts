@@ -4,19 +4,16 @@
  * @packageDocumentation
  */
 
-import { FederationError, type SubjectToken } from "@fedkit/core";
+import type { SubjectToken } from "@fedkit/core";
 import { type ExchangeContext, formBody, redactResponse } from "@fedkit/core/provider";
 import type { ResolvedGcp } from "./endpoints.js";
-import { readAnswer, stsError, unreadable } from "./google-errors.js";
+import { answerField, readAnswer, stsError } from "./google-errors.js";
 
 /** @internal */
 export const TOKEN_EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange";
 /** @internal */
 export const ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
-const SUBJECT_TYPE = {
-  jwt: "urn:ietf:params:oauth:token-type:jwt",
-  id_token: "urn:ietf:params:oauth:token-type:id_token",
-} as const;
+const OPERATION = "Google STS token exchange";
 
 /** A federated access token from STS. @internal */
 export interface FederatedToken {
@@ -43,18 +40,7 @@ export async function stsExchange(
   scopes: readonly string[],
   ctx: ExchangeContext,
 ): Promise<FederatedToken> {
-  const form = formBody({
-    grant_type: TOKEN_EXCHANGE_GRANT,
-    audience: resolved.provider.resource,
-    scope: scopes.join(" "),
-    requested_token_type: ACCESS_TOKEN_TYPE,
-    subject_token: subject.raw,
-    subject_token_type: SUBJECT_TYPE[resolved.subjectTokenType],
-    options:
-      resolved.workforcePoolUserProject === undefined
-        ? undefined
-        : JSON.stringify({ userProject: resolved.workforcePoolUserProject }),
-  });
+  const userProject = resolved.workforcePoolUserProject;
   const response = await ctx.send({
     url: resolved.stsUrl,
     method: "POST",
@@ -62,23 +48,21 @@ export async function stsExchange(
       "content-type": "application/x-www-form-urlencoded;charset=UTF-8",
       "x-goog-api-client": metricsHeader(resolved),
     },
-    body: form,
+    body: formBody({
+      grant_type: TOKEN_EXCHANGE_GRANT,
+      audience: resolved.provider.resource,
+      scope: scopes.join(" "),
+      requested_token_type: ACCESS_TOKEN_TYPE,
+      subject_token: subject.raw,
+      subject_token_type: `urn:ietf:params:oauth:token-type:${resolved.subjectTokenType}`,
+      options: userProject === undefined ? undefined : JSON.stringify({ userProject }),
+    }),
     endpoint: resolved.stsRule,
     operation: "gcp:sts.token",
   });
   if (response.status !== 200) throw stsError(redactResponse(response, [subject.raw]), resolved, subject);
-  const answer = readAnswer(response);
-  const token = answer.json?.["access_token"];
-  if (typeof token !== "string" || token.length === 0) {
-    if (answer.json === undefined) throw unreadable(response, answer, "Google STS token exchange");
-    throw new FederationError("bad_response", "Google STS answered 200 without an access_token", {
-      provider: "gcp",
-      status: response.status,
-      attempts: response.attempts,
-    });
-  }
-  const expiresIn = answer.json?.["expires_in"];
-  const scope = answer.json?.["scope"];
+  const token = answerField(response, OPERATION, "access_token");
+  const { expires_in: expiresIn, scope } = readAnswer(response, OPERATION);
   return {
     token,
     expiresAt: typeof expiresIn === "number" ? ctx.now() + expiresIn * 1000 : undefined,

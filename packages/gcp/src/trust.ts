@@ -90,10 +90,6 @@ export interface GcpTrustConfig {
 
 const CEL_STRING = (value: string): string => JSON.stringify(value);
 
-function list(value: string | readonly string[]): readonly string[] {
-  return typeof value === "string" ? [value] : value;
-}
-
 function clause(claim: string, values: readonly string[]): string {
   if (values.length === 0) throw new TypeError(`gcpTrustConfig: no value to pin for claim "${claim}"`);
   return values.length === 1
@@ -107,10 +103,7 @@ function shellQuote(value: string): string {
 
 /** The subject prefix every subject of a site in a deploy context starts with (the site issuer's grammar). */
 function subjectPrefix(site: string, context: string): string {
-  for (const [what, value] of [
-    ["site", site],
-    ["context", context],
-  ] as const) {
+  for (const [what, value] of Object.entries({ site, context })) {
     if (value === "" || /[:*?\s]/.test(value))
       throw new TypeError(`gcpTrustConfig: pin.${what} must be non-empty, without ':', '*', '?' or spaces`);
   }
@@ -147,7 +140,7 @@ export function gcpTrustConfig(input: GcpTrustConfigInput): GcpTrustConfig {
   if (typeof context !== "string")
     throw new TypeError("gcpTrustConfig: pin.context is one deploy context (each has its own pool)");
   const prefix = subjectPrefix(site, context);
-  const functions = list(input.pin.function);
+  const functions = [input.pin.function].flat();
   if (functions.length === 0)
     throw new TypeError("gcpTrustConfig: pin.function names at least one function (bindings are exact)");
   const poolId = checkGcpId("pool", input.poolId ?? gcpPoolId(site, context));

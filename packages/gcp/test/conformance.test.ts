@@ -185,6 +185,35 @@ suite("conformance with Google's STS / IAM Credentials contract (oracle)", () =>
     ran++;
   });
 
+  it.each([
+    [503, "provider_unavailable", [{ error: "temporarily_unavailable" }]],
+    [429, "throttled", [{ error: "rate_limited" }]],
+    [
+      503,
+      "provider_unavailable",
+      [stsOk(), { error: { code: 503, status: "UNAVAILABLE", message: "try later" } }],
+    ],
+    [
+      500,
+      "provider_unavailable",
+      [stsOk(), { error: { code: 500, status: "PERMISSION_DENIED", message: "?" } }],
+    ],
+  ] as const)(
+    "a JSON error answered with HTTP %i is %s and retryable, whatever the body says",
+    async (status, code, answers) => {
+      const { ctx } = capture(
+        answers.map((a) => ("status" in a ? { ...a } : { status, body: JSON.stringify(a) })),
+      );
+      const error = (await gcpProvider({
+        audience: expected[0].form.audience,
+        ...(answers.length > 1 ? { serviceAccount: "sa@p.iam.gserviceaccount.com" } : {}),
+      })
+        .exchange(subject, ctx)
+        .catch((e: unknown) => e)) as FederationError;
+      expect(error).toMatchObject({ code, status, retryable: true });
+    },
+  );
+
   it("reports a non-JSON 5xx as what it is, never 'undefined'", async () => {
     const html = { status: 502, body: "<html>Bad Gateway</html>", type: "text/html" };
     const { ctx } = capture([html]);
@@ -193,7 +222,7 @@ suite("conformance with Google's STS / IAM Credentials contract (oracle)", () =>
       .catch((e: unknown) => e)) as FederationError;
     expect(error.code).toBe("provider_unavailable");
     expect(error.message).toBe(
-      "Google STS token exchange answered HTTP 502 with a non-JSON body (text/html)",
+      "Google STS token exchange answered HTTP 502 (text/html) with a body that is not JSON",
     );
     expect(error.message).not.toContain("undefined");
     ran++;

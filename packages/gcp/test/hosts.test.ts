@@ -2,7 +2,7 @@
 // rule only.
 import { checkEndpoint } from "@fedkit/core/provider";
 import { describe, expect, it } from "vitest";
-import { GCP_HOSTS } from "../src/index.js";
+import { GCP_CUSTOMER_HOSTS, GCP_HOSTS, gcpFetch, gcpProvider } from "../src/index.js";
 
 describe("GCP hosts", () => {
   it("accepts STS (and its mTLS name) for the STS rule, nothing else", () => {
@@ -23,5 +23,24 @@ describe("GCP hosts", () => {
     const apis = { cloud: "gcp", officialHosts: GCP_HOSTS.apis };
     expect(checkEndpoint("https://storage.googleapis.com/b", apis).host).toBe("storage.googleapis.com");
     expect(() => checkEndpoint("https://googleapis.com.evil.example/", apis)).toThrow("official");
+  });
+
+  it("the host tables are frozen down to each list: no code in the isolate can widen where a bearer goes", async () => {
+    for (const list of [
+      GCP_HOSTS,
+      GCP_HOSTS.sts,
+      GCP_HOSTS.iamcredentials,
+      GCP_HOSTS.apis,
+      GCP_CUSTOMER_HOSTS,
+    ])
+      expect(Object.isFrozen(list)).toBe(true);
+    expect(() => (GCP_HOSTS.apis as string[]).push("*.run.app")).toThrow(TypeError);
+    expect(() => (GCP_CUSTOMER_HOSTS as string[]).splice(0)).toThrow(TypeError);
+    // Still refused after the attempts: the customer-host rule is intact.
+    const provider = gcpProvider({ projectNumber: "123456", poolId: "pool-id", providerId: "site" });
+    const federation = { getCredentials: () => Promise.reject(new Error("no token may be asked for")) };
+    await expect(gcpFetch(federation, provider)("https://api-abc-uc.a.run.app/")).rejects.toMatchObject({
+      code: "endpoint_refused",
+    });
   });
 });

@@ -9,6 +9,7 @@ import {
 } from "@fedkit/azure";
 import { type AccessToken, FederationError, type Provider } from "@fedkit/core";
 import type { TargetConfig } from "../config.js";
+import { definedOf } from "./defined.js";
 import type { CloudPlugin, TrustInput } from "./types.js";
 
 /** An app registration an Azure target is exchanged for, and the resource its token is for. @public */
@@ -44,10 +45,10 @@ const MAX_CREDENTIALS = 20;
 const DEFAULT_SCOPE = "https://storage.azure.com/.default";
 
 function trustError(message: string, hint: string, cause?: unknown): FederationError {
-  return new FederationError("config", message, {
+  return new FederationError("config", `fedkit: azure target ${message}`, {
     provider: "netlify",
     hint,
-    ...(cause === undefined ? {} : { cause }),
+    cause,
   });
 }
 
@@ -68,19 +69,19 @@ export function azureTrustPolicy(input: TrustInput<AzureTargetConfig>): AzureTru
   const { target, targetName, issuer, audience, subjects, context } = input;
   if (input.subjectPatterns.length > 0) {
     throw trustError(
-      `fedkit: target "${targetName}" has per-user grants, which Entra cannot trust: federated credentials match one exact subject.`,
-      'Map Azure targets with identity "function" (the default); use AWS or GCP targets for per-user federation.',
+      `"${targetName}" has per-user grants, which Entra cannot trust: a federated credential matches one exact subject.`,
+      'Map it with identity "function" (the default); per-user federation needs an AWS or GCP target.',
     );
   }
   if (subjects.length === 0) {
     throw trustError(
-      `fedkit: no function is mapped to target "${targetName}", so Entra has nothing to trust.`,
-      `Map a function to it under \`functions\`, e.g. functions: { blob: { ${targetName}: {} } }.`,
+      `"${targetName}": no function is mapped to it, so Entra has nothing to trust.`,
+      `Map one under \`functions\`, e.g. functions: { blob: { ${targetName}: {} } }.`,
     );
   }
   if (subjects.length > MAX_CREDENTIALS) {
     throw trustError(
-      `fedkit: target "${targetName}" needs ${subjects.length} federated credentials; an Entra app takes at most ${MAX_CREDENTIALS}.`,
+      `"${targetName}" needs ${subjects.length} federated credentials; an Entra app takes at most ${MAX_CREDENTIALS}.`,
       'Use the site subject form (subject: "site", the Azure default): one credential per deploy context.',
     );
   }
@@ -96,7 +97,7 @@ export function azureTrustPolicy(input: TrustInput<AzureTargetConfig>): AzureTru
     );
   } catch (cause) {
     throw trustError(
-      `fedkit: cannot build the federated credential for target "${targetName}": ${(cause as Error).message}.`,
+      `"${targetName}": cannot build its federated credential: ${(cause as Error).message}.`,
       "Entra trusts https issuers only: set `siteUrl` (or FEDKIT_SITE_URL) to the site's https origin.",
       cause,
     );
@@ -136,14 +137,13 @@ export const azureCloud: CloudPlugin<AzureTargetConfig, FetchFn> = {
       audience: exchangeAudience(target),
       // Only the authority host may come from the environment; the app and tenant are part of the trust config.
       env: () => ({ AZURE_AUTHORITY_HOST: env("AZURE_AUTHORITY_HOST") }),
-      ...(target.authorityHost === undefined ? {} : { authorityHost: target.authorityHost }),
-      ...(target.allowCustomAuthority === true ? { allowCustomAuthority: true } : {}),
+      ...definedOf(target, ["authorityHost", "allowCustomAuthority"]),
     });
   },
   client(credentials, provider, { target, fetch }) {
     return azureFetch(credentials, provider as Provider<AccessToken>, {
-      ...(target.allowedOrigins === undefined ? {} : { allowedOrigins: target.allowedOrigins }),
-      ...(fetch === undefined ? {} : { fetch: fetch as unknown as FetchFn }),
+      ...definedOf(target, ["allowedOrigins"]),
+      ...(fetch && { fetch: fetch as unknown as FetchFn }),
     });
   },
   trustPolicy: azureTrustPolicy,

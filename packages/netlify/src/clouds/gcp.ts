@@ -11,6 +11,7 @@ import {
   type WorkloadIdentityProviderName,
 } from "@fedkit/gcp";
 import type { TargetConfig } from "../config.js";
+import { definedOf } from "./defined.js";
 import type { CloudPlugin, DeployScope, TrustInput } from "./types.js";
 
 /** A value per deploy context (`{ production: "…", "deploy-preview": "…" }`). @public */
@@ -64,34 +65,33 @@ export interface GcpTargetConfig extends TargetConfig {
 export type GcpFetch = (url: string | URL, init?: RequestInit) => Promise<Response>;
 
 function trustError(message: string, hint: string): FederationError {
-  return new FederationError("config", message, { provider: "netlify", hint });
+  return new FederationError("config", `fedkit: gcp target ${message}`, { provider: "netlify", hint });
 }
 
 function forContext(value: string | PerContext | undefined, context: string): string | undefined {
-  if (value === undefined || typeof value === "string") return value;
-  return Object.hasOwn(value, context) ? value[context] : undefined;
+  return typeof value === "object" ? (Object.hasOwn(value, context) ? value[context] : undefined) : value;
 }
 
 /** The provider of one deploy context, before any layout check. */
 function contextProvider(
   target: GcpTargetConfig,
   targetName: string,
-  scope: DeployScope,
+  { siteId, context }: DeployScope,
 ): WorkloadIdentityProviderName {
-  const full = forContext(target.workloadIdentityProvider, scope.context);
+  const full = forContext(target.workloadIdentityProvider, context);
   if (full !== undefined) return parseProviderName(full);
   if (target.projectNumber === undefined) {
     throw trustError(
-      `fedkit: gcp target "${targetName}" needs its project number (or workloadIdentityProvider) for deploy context "${scope.context}".`,
-      "Set projectNumber (digits: gcloud projects describe <id> --format='value(projectNumber)'); the pool of each deploy context is derived from the site id and the context.",
+      `"${targetName}" needs its project number (or workloadIdentityProvider) for deploy context "${context}".`,
+      "Set projectNumber (gcloud projects describe <id> --format='value(projectNumber)'); each context's pool is derived from site and context.",
     );
   }
+  const pool = checkGcpId("pool", forContext(target.poolId, context) ?? gcpPoolId(siteId, context));
+  const provider = checkGcpId("provider", forContext(target.providerId, context) ?? targetName);
   return parseProviderName(
-    `//iam.googleapis.com/projects/${target.projectNumber}/locations/global/workloadIdentityPools/${checkGcpId("pool", forContext(target.poolId, scope.context) ?? gcpPoolId(scope.siteId, scope.context))}/providers/${checkGcpId("provider", forContext(target.providerId, scope.context) ?? targetName)}`,
+    `//iam.googleapis.com/projects/${target.projectNumber}/locations/global/workloadIdentityPools/${pool}/providers/${provider}`,
   );
 }
-
-const poolOf = (name: WorkloadIdentityProviderName) => `${name.projectNumber}/${name.poolId}`;
 
 /**
  * The provider of the running deploy context, after the layout rule: a provider trusts exactly one context's
@@ -120,16 +120,16 @@ function resolveProvider(
     }
     if (theirs.resource === mine.resource) {
       throw trustError(
-        `fedkit: gcp target "${targetName}" uses one provider (${mine.resource}) for deploy contexts "${scope.context}" and "${context}"; a provider trusts exactly one context's issuer.`,
-        `Give each context its own pool (leave poolId unset) or at least its own provider: providerId: { ${JSON.stringify(context)}: "…", ${JSON.stringify(scope.context)}: "…" }.`,
+        `"${targetName}" uses one provider (${mine.resource}) for deploy contexts "${scope.context}" and "${context}"; a provider trusts exactly one context's issuer.`,
+        `Give each context its own pool (leave poolId unset) or provider: providerId: { ${JSON.stringify(context)}: "…", ${JSON.stringify(scope.context)}: "…" }.`,
       );
     }
-    if (poolOf(theirs) === poolOf(mine)) shared = true;
+    shared ||= theirs.projectNumber === mine.projectNumber && theirs.poolId === mine.poolId;
   }
   if (shared && target.allowSharedPool !== true) {
     throw trustError(
-      `fedkit: gcp target "${targetName}" puts deploy context "${scope.context}" in pool "${mine.poolId}", which other deploy contexts share. Google scopes principals to the pool, so any provider in it could become this context's functions.`,
-      `Leave poolId and workloadIdentityProvider unset (one pool per site and context: ${gcpPoolId(scope.siteId, scope.context)} here) or give each context its own: poolId: { production: "…", "deploy-preview": "…" }. To keep a shared pool anyway, set allowSharedPool: true; it is then only as strong as its weakest provider (see docs/migrations/gcp-pool-per-context.md).`,
+      `"${targetName}" puts deploy context "${scope.context}" in pool "${mine.poolId}", which other deploy contexts share; Google scopes principals to the pool, so any provider in it could become this context's functions.`,
+      `Leave poolId and workloadIdentityProvider unset (one pool per site and context: ${gcpPoolId(scope.siteId, scope.context)} here) or set them per context. A shared pool needs allowSharedPool: true and is only as strong as its weakest provider (docs/migrations/gcp-pool-per-context.md).`,
     );
   }
   return mine;
@@ -152,21 +152,21 @@ export function gcpTrustPolicy(input: TrustInput<GcpTargetConfig>): GcpTrustConf
   const { target, targetName } = input;
   if (target.projectId === undefined) {
     throw trustError(
-      `fedkit: gcp target "${targetName}" has no projectId, which the gcloud commands need.`,
-      "Add projectId (the project's id, not its number) to the target.",
+      `"${targetName}" has no projectId, which the gcloud commands need.`,
+      "Add projectId (the project's id, not its number).",
     );
   }
   if (input.subjectPatterns.length > 0 || (target.subject ?? "function") !== "function") {
     // The binding's member is the exact subject of a single function; user and site-form subjects differ.
     throw trustError(
-      `fedkit: gcp target "${targetName}" has per-user grants or the "site" subject form, which fedkit's GCP trust does not generate.`,
-      "Map GCP targets to functions with the default subject form; a GCP provider takes any number of subjects.",
+      `"${targetName}" has per-user grants or the "site" subject form, which fedkit's GCP trust does not generate.`,
+      "Map GCP targets to functions with the default subject form; a provider takes any number of them.",
     );
   }
   if (input.functions.length === 0) {
     throw trustError(
-      `fedkit: no function is mapped to gcp target "${targetName}", so there is nothing to trust.`,
-      `Map a function to it under \`functions\`, e.g. functions: { report: { ${targetName}: {} } }.`,
+      `"${targetName}": no function is mapped to it, so there is nothing to trust.`,
+      `Map one under \`functions\`, e.g. functions: { report: { ${targetName}: {} } }.`,
     );
   }
   const provider = resolveProvider(target, targetName, input);
@@ -208,28 +208,25 @@ export const gcpCloud: CloudPlugin<GcpTargetConfig, GcpFetch> = {
     target.serviceAccount === undefined ? scope.context : (target.trustContext ?? "production"),
   provider({ target, targetName, durationSeconds, siteId, context }) {
     const resource = resolveProvider(target, targetName, { siteId, context }).resource;
+    const impersonate = target.serviceAccount !== undefined;
     return gcpProvider({
       audience: resource,
       subjectAudience: target.audience ?? `https:${resource}`,
-      ...(target.serviceAccount === undefined ? {} : { serviceAccount: target.serviceAccount }),
+      ...definedOf(target, [
+        "serviceAccount",
+        "scopes",
+        "stsEndpoint",
+        "iamCredentialsEndpoint",
+        "allowCustomEndpoint",
+      ]),
       // Google fixes the federated token's lifetime; only an impersonated token's lifetime can be capped.
-      ...(target.serviceAccount !== undefined && durationSeconds !== undefined
-        ? { lifetimeSeconds: durationSeconds }
-        : {}),
-      ...(target.scopes === undefined ? {} : { scopes: target.scopes }),
-      ...(target.stsEndpoint === undefined ? {} : { stsEndpoint: target.stsEndpoint }),
-      ...(target.iamCredentialsEndpoint === undefined
-        ? {}
-        : { iamCredentialsEndpoint: target.iamCredentialsEndpoint }),
-      ...(target.allowCustomEndpoint === undefined
-        ? {}
-        : { allowCustomEndpoint: target.allowCustomEndpoint }),
+      ...(impersonate && durationSeconds !== undefined ? { lifetimeSeconds: durationSeconds } : {}),
     });
   },
   client(credentials, provider, { target, fetch }) {
     return gcpFetch(credentials, provider as GcpProvider, {
-      ...(target.allowedOrigins === undefined ? {} : { allowedOrigins: target.allowedOrigins }),
-      ...(fetch === undefined ? {} : { fetch }),
+      ...definedOf(target, ["allowedOrigins"]),
+      ...(fetch && { fetch }),
     });
   },
   trustPolicy: gcpTrustPolicy,
