@@ -3,8 +3,13 @@
  * The Cloudflare Workers sample in workerd (miniflare 4), against the emulated clouds:
  * - with `oidc_tokens` bindings (a stub binding that behaves as documented: `getToken()` returns a newly signed
  *   JWT for the binding's one audience; ES256 by default, RS256 for the Azure binding): reads S3, reads GCS and
- *   gets an Entra token; an ES256 binding for Azure is refused by Entra (RS256 only);
- * - without bindings: the Worker is its own issuer (serves its discovery and JWKS) and reads S3 and GCS.
+ *   reads a private Azure blob from Azurite with an Entra storage token; an ES256 binding for Azure is refused
+ *   by Entra (RS256 only);
+ * - without bindings: the Worker is its own issuer (serves its discovery and JWKS behind an https front, since
+ *   Entra trusts https issuers only) and reads S3, GCS and the Azure blob.
+ * The Worker's own fetches go from workerd straight to the emulator and Azurite over TLS: miniflare hands the
+ * certificates of NODE_EXTRA_CA_CERTS (the test CA, set by test/global-setup.ts) to workerd's network service as
+ * `trustedCertificates`, so verification stays on and nothing is proxied through Node.
  * workerd needs Node >= 22 (miniflare 4's engines): on older Node this file skips and says so.
  */
 import { fileURLToPath } from "node:url";
@@ -12,7 +17,10 @@ import { type Emulator, platformsOf } from "@fedkit/emulator";
 import { generateIssuerKeys } from "@fedkit/issuer";
 import { cloudflareWorkersTrust, platformTrust } from "@fedkit/platforms";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadTestTls } from "../../../packages/azure/test/tls.js";
+import { httpsFront } from "../../../packages/netlify/test/azure-support.js";
 import {
+  type BlobStore,
   BODY,
   BUCKET,
   CLIENT,
@@ -20,6 +28,7 @@ import {
   type Registered,
   registerTrust,
   SERVICE_ACCOUNT,
+  startBlobStore,
   startClouds,
   TENANT,
 } from "../../../packages/platforms/test/clouds.js";
@@ -47,12 +56,14 @@ export default { fetch: () => new Response("stub") };`;
 let emulator: Emulator;
 let script: string;
 let registered: Registered;
+let blobs: BlobStore;
 
 const describeWorkers = skip ? describe.skip : describe;
 
 beforeAll(async () => {
   if (skip) return;
   emulator = await startClouds();
+  blobs = await startBlobStore(emulator);
   script = await bundleWorker(fileURLToPath(new URL("../src/index.ts", import.meta.url)));
   const issuer = platformsOf(emulator).issuer("cloudflare-workers", WORKER.accountId);
   registered = registerTrust(
@@ -60,7 +71,10 @@ beforeAll(async () => {
     cloudflareWorkersTrust({ issuer, subject: `worker:${WORKER.workerId}`, algorithm: "RS256" }),
   );
 }, 120_000);
-afterAll(() => emulator?.stop());
+afterAll(async () => {
+  await blobs?.azurite.stop();
+  await emulator?.stop();
+});
 
 type MiniflareT = import("miniflare").Miniflare;
 
@@ -78,6 +92,7 @@ async function startWorker(options: {
   azureAlg?: "ES256" | "RS256";
   extraVars?: Record<string, string>;
   port?: number;
+  siteUrl?: string;
   trust?: Registered;
 }): Promise<MiniflareT> {
   const { Miniflare } = await import("miniflare");
@@ -97,7 +112,7 @@ async function startWorker(options: {
         script,
         compatibilityDate: "2026-07-01",
         bindings: {
-          SITE_URL: options.port ? `http://127.0.0.1:${options.port}` : "http://127.0.0.1",
+          SITE_URL: options.siteUrl ?? "http://127.0.0.1",
           SITE_ID: "reports-worker",
           REPORTS_ROLE_ARN: trust.roleArn,
           REPORTS_OBJECT_URL: `${emulator.urls.s3}/${BUCKET}/${OBJECT}`,
@@ -106,6 +121,7 @@ async function startWorker(options: {
           GCS_OBJECT_URL: `${emulator.urls.gcs}/storage/v1/b/${BUCKET}/o/${encodeURIComponent(OBJECT)}?alt=media`,
           AZURE_TENANT_ID: TENANT,
           AZURE_CLIENT_ID: CLIENT,
+          AZURE_BLOB_URL: blobs.blobUrl,
           FEDKIT_AWS_STS_ENDPOINT: emulator.urls.sts,
           FEDKIT_GCP_STS_ENDPOINT: emulator.urls.gcpSts!,
           FEDKIT_GCP_IAM_CREDENTIALS_ENDPOINT: emulator.urls.iamCredentials!,
@@ -119,21 +135,6 @@ async function startWorker(options: {
               AZURE_TOKEN: stub("api://AzureADTokenExchange", options.azureAlg ?? "RS256"),
             }
           : {},
-        // workerd does not trust the emulator's test CA; Node (NODE_EXTRA_CA_CERTS) does, so outbound goes via Node.
-        outboundService: async (request) => {
-          const body =
-            request.method === "GET" || request.method === "HEAD" ? undefined : await request.arrayBuffer();
-          const answer = await fetch(request.url, {
-            method: request.method,
-            headers: request.headers as unknown as Headers,
-            body,
-            redirect: "manual",
-          });
-          return new Response(await answer.arrayBuffer(), {
-            status: answer.status,
-            headers: answer.headers,
-          }) as never;
-        },
       },
       {
         name: "oidc-stub",
@@ -158,7 +159,7 @@ async function startWorker(options: {
 }
 
 describeWorkers("Cloudflare Workers sample in workerd", () => {
-  it("with oidc_tokens bindings: reads S3, reads GCS and gets an Entra token", async () => {
+  it("with oidc_tokens bindings: reads S3, reads GCS and reads the Azure blob", async () => {
     const mf = await startWorker({ bindings: true });
     try {
       const report = await mf.dispatchFetch("http://reports.example/report");
@@ -168,7 +169,7 @@ describeWorkers("Cloudflare Workers sample in workerd", () => {
       expect(await gcs.text()).toBe(BODY);
       const azure = await mf.dispatchFetch("http://reports.example/azure");
       expect(azure.status).toBe(200);
-      expect(await azure.json()).toMatchObject({ entra: "access-token" });
+      expect(await azure.text()).toBe(blobs.body);
     } finally {
       await mf.dispose();
     }
@@ -179,15 +180,19 @@ describeWorkers("Cloudflare Workers sample in workerd", () => {
     try {
       const azure = await mf.dispatchFetch("http://reports.example/azure");
       expect(azure.status).not.toBe(200);
+      expect(await azure.text()).not.toContain(blobs.body);
     } finally {
       await mf.dispose();
     }
   });
 
-  it("without bindings: the Worker is its own issuer, serves discovery and JWKS, and reads S3 and GCS", async () => {
+  it("without bindings: the Worker is its own issuer, serves discovery and JWKS, and reads S3, GCS and the blob", async () => {
     const production = await generateIssuerKeys({ context: "production" });
     const port = await freePort();
-    const issuer = `http://127.0.0.1:${port}/oidc/production`;
+    // Entra fetches discovery from https issuers only: an https front (the test CA) before the Worker's http port,
+    // as Cloudflare's edge terminates TLS before a deployed Worker.
+    const front = await httpsFront(await loadTestTls(), () => `http://127.0.0.1:${port}`);
+    const issuer = `${front.url}/oidc/production`;
     const subject = "site:reports-worker:context:production:function:worker";
     // What a user applies for the Worker's own issuer: exact subject, one GCP pool for this Worker.
     const own = registerTrust(
@@ -201,12 +206,13 @@ describeWorkers("Cloudflare Workers sample in workerd", () => {
         gcpPrincipal: { attribute: "subject", value: subject },
         context: "production",
         contexts: "shared",
-        entraNote: "Entra trusts https issuers only; the local Worker serves http.",
+        entraNote: "stable: the subject names the site, context and function, which the Worker sets",
       }),
     );
     const mf = await startWorker({
       bindings: false,
       port,
+      siteUrl: front.url,
       trust: own,
       extraVars: { FEDKIT_ISSUER_KEYS: production.secret },
     });
@@ -218,12 +224,16 @@ describeWorkers("Cloudflare Workers sample in workerd", () => {
       };
       expect(jwks.keys.length).toBeGreaterThan(0);
       expect(jwks.keys.every((key) => key.d === undefined)).toBe(true);
-      const report = await fetch(`http://127.0.0.1:${port}/report`);
+      const report = await fetch(`${front.url}/report`);
       expect(await report.text()).toBe(BODY);
-      const gcs = await fetch(`http://127.0.0.1:${port}/gcs`);
+      const gcs = await fetch(`${front.url}/gcs`);
       expect(await gcs.text()).toBe(BODY);
+      const blob = await fetch(`${front.url}/azure`);
+      expect(blob.status).toBe(200);
+      expect(await blob.text()).toBe(blobs.body);
     } finally {
       await mf.dispose();
+      await front.close();
     }
   });
 });

@@ -9,7 +9,9 @@ import { azureProvider } from "@fedkit/azure";
 import { createFederation, memoryAudit, type SubjectTokenSource } from "@fedkit/core";
 import { addGcpProvider, type Emulator, entraState, gcpStateOf, startEmulator } from "@fedkit/emulator";
 import { gcpFetch, gcpProvider } from "@fedkit/gcp";
+import { type Azurite, startAzurite } from "../../azure/test/azurite.js";
 import { loadTestTls } from "../../azure/test/tls.js";
+import { BLOB_BODY, SEEDER, seedBlob } from "../../netlify/test/azure-support.js";
 import type { PlatformTrust } from "../src/index.js";
 
 export const BUCKET = "reports";
@@ -38,8 +40,30 @@ export async function startClouds(): Promise<Emulator> {
         },
       ],
     },
-    azure: { tenants: [{ tenantId: TENANT }], apps: [{ clientId: CLIENT }] },
+    // SEEDER: an app registration that trusts the emulator's own IdP, used only to put the blob into Azurite.
+    azure: { tenants: [{ tenantId: TENANT }], apps: [{ clientId: CLIENT }, { clientId: SEEDER }] },
   });
+}
+
+/** Azurite (the real Azure Storage emulator, HTTPS with the test CA, `--oauth basic`) with one private blob. */
+export interface BlobStore {
+  readonly azurite: Azurite;
+  /** `https://127.0.0.1:<port>/devstoreaccount1/private/hello.txt`. */
+  readonly blobUrl: string;
+  /** What the blob holds. */
+  readonly body: string;
+}
+
+/** Starts Azurite and seeds `private/hello.txt` through the emulator's Entra (Azurite takes bearer tokens). */
+export async function startBlobStore(emulator: Emulator): Promise<BlobStore> {
+  const azurite = await startAzurite(await loadTestTls());
+  try {
+    await seedBlob(emulator, azurite.accountUrl, azurite.origin);
+  } catch (error) {
+    await azurite.stop();
+    throw error;
+  }
+  return { azurite, blobUrl: `${azurite.accountUrl}/private/hello.txt`, body: BLOB_BODY };
 }
 
 /** Where a registered trust points: the role, and the GCP provider resource. */
