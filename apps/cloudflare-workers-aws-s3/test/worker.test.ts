@@ -15,7 +15,7 @@
 import { fileURLToPath } from "node:url";
 import { type Emulator, platformsOf } from "@fedkit/emulator";
 import { generateIssuerKeys } from "@fedkit/issuer";
-import { cloudflareWorkersTrust, platformTrust } from "@fedkit/platforms";
+import { cloudflareWorkersTrust, platformTrust } from "@fedkit/platforms/trust";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadTestTls } from "../../../packages/azure/test/tls.js";
 import { httpsFront } from "../../../packages/netlify/test/azure-support.js";

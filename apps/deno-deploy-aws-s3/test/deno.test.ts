@@ -14,7 +14,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Emulator, platformsOf } from "@fedkit/emulator";
-import { denoDeployTrust } from "@fedkit/platforms";
+import { denoDeployTrust } from "@fedkit/platforms/trust";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type BlobStore,

@@ -12,7 +12,7 @@ import { gcpFetch, gcpProvider } from "@fedkit/gcp";
 import { type Azurite, startAzurite } from "../../azure/test/azurite.js";
 import { loadTestTls } from "../../azure/test/tls.js";
 import { BLOB_BODY, SEEDER, seedBlob } from "../../netlify/test/azure-support.js";
-import type { PlatformTrust } from "../src/index.js";
+import type { PlatformTrust } from "../src/trust/index.js";
 
 export const BUCKET = "reports";
 export const OBJECT = "q1.csv";

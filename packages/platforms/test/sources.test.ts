@@ -8,18 +8,15 @@ import { awsProvider, awsWebIdentityToken } from "@fedkit/aws";
 import { createFederation, memoryAudit, staticToken } from "@fedkit/core";
 import { type Emulator, platformsOf } from "@fedkit/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { denoDeployToken, flyMachineToken, gitlabCiToken, vercelToken } from "../src/index.js";
 import {
   awsOutboundTrust,
-  denoDeployToken,
   denoDeployTrust,
-  flyMachineToken,
   flyTrust,
-  gitlabCiToken,
   gitlabCiTrust,
   kubernetesTrust,
-  vercelToken,
   vercelTrust,
-} from "../src/index.js";
+} from "../src/trust/index.js";
 import { BODY, readAll, registerTrust, startClouds } from "./clouds.js";
 
 let emulator: Emulator;

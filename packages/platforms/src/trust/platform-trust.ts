@@ -73,7 +73,7 @@ const CLAIM = /^[a-z_][a-z0-9_]*$/;
  *
  * @example
  * ```ts
- * import { platformTrust } from "@fedkit/platforms";
+ * import { platformTrust } from "@fedkit/platforms/trust";
  * const trust = platformTrust({
  *   platform: "kubernetes",
  *   issuer: "https://oidc.example-cluster.internal",
