@@ -70,14 +70,16 @@ export async function startBlobStore(emulator: Emulator): Promise<BlobStore> {
 export interface Registered {
   readonly roleArn: string;
   readonly gcpProvider: string;
+  /** The platform's one fixed `aud` (Vercel), which every cloud was told to accept; else each cloud's own. */
+  readonly audience?: string;
 }
 
 let roles = 0;
 
 /** Registers `trust` on the three clouds the way a user would apply what fedkit generated. */
 export function registerTrust(emulator: Emulator, trust: PlatformTrust): Registered {
-  const { issuer } = trust.spec;
-  const oidc = createProvider(emulator, issuer);
+  const { issuer, audience } = trust.spec;
+  const oidc = createProvider(emulator, issuer, audience ?? "sts.amazonaws.com");
   const role = emulator.aws.putRole({
     name: `platform-${++roles}`,
     trustPolicy: trust.aws({ providerArn: oidc }) as Parameters<Emulator["aws"]["putRole"]>[0]["trustPolicy"],
@@ -94,21 +96,26 @@ export function registerTrust(emulator: Emulator, trust: PlatformTrust): Registe
     issuerUri: issuer,
     attributeMapping: { ...trust.gcp.attributeMapping },
     attributeCondition: trust.gcp.attributeCondition,
+    ...(trust.gcp.allowedAudiences ? { allowedAudiences: [...trust.gcp.allowedAudiences] } : {}),
   });
   gcp.serviceAccounts.get(SERVICE_ACCOUNT)!.bindings.push({
     role: "roles/iam.workloadIdentityUser",
     members: [trust.gcp.member(PROJECT.projectNumber)],
   });
   if (trust.azure)
-    entraState(emulator.state).addFederatedCredential(CLIENT, { issuer, subject: trust.azure.subject });
-  return { roleArn: role.arn, gcpProvider: providerResource };
+    entraState(emulator.state).addFederatedCredential(CLIENT, {
+      issuer,
+      subject: trust.azure.subject,
+      audience: trust.azure.audiences[0],
+    });
+  return { roleArn: role.arn, gcpProvider: providerResource, ...(audience ? { audience } : {}) };
 }
 
 const providers = new Map<string, string>();
-function createProvider(emulator: Emulator, issuer: string): string {
+function createProvider(emulator: Emulator, issuer: string, clientId: string): string {
   const known = providers.get(issuer);
   if (known) return known;
-  const { arn } = emulator.aws.createOpenIdConnectProvider({ url: issuer, clientIds: ["sts.amazonaws.com"] });
+  const { arn } = emulator.aws.createOpenIdConnectProvider({ url: issuer, clientIds: [clientId] });
   providers.set(issuer, arn);
   return arn;
 }
@@ -132,15 +139,17 @@ export async function readAll(
   source: SubjectTokenSource,
 ): Promise<Reads> {
   const federation = createFederation({ source, audit: memoryAudit() });
+  const fixed = registered.audience;
   const aws = awsProvider({
     roleArn: registered.roleArn,
     region: "us-east-1",
     endpoint: emulator.urls.sts,
     allowCustomEndpoint: true,
+    ...(fixed ? { audience: fixed } : {}),
   });
   const gcp = gcpProvider({
     audience: registered.gcpProvider,
-    subjectAudience: `https:${registered.gcpProvider}`,
+    subjectAudience: fixed ?? `https:${registered.gcpProvider}`,
     serviceAccount: SERVICE_ACCOUNT,
     stsEndpoint: emulator.urls.gcpSts!,
     iamCredentialsEndpoint: emulator.urls.iamCredentials!,
@@ -153,6 +162,7 @@ export async function readAll(
     authorityHost: emulator.urls.entra!,
     allowCustomAuthority: true,
     env: () => ({}),
+    ...(fixed ? { audience: fixed } : {}),
   });
   const s3 = awsFetch(federation, aws, {
     service: "s3",

@@ -20,7 +20,9 @@ export interface VercelIdentity {
 
 /**
  * The trust of one project in one environment. Vercel's tokens differ per environment (so do its variables):
- * trusting `environment:production` keeps previews out on every cloud.
+ * trusting `environment:production` keeps previews out on every cloud. They carry one audience for every cloud,
+ * `https://vercel.com/TEAM` (team issuer mode), which the trust names: the AWS provider's client id and the
+ * role's `aud` condition, the GCP provider's allowed audiences, and the Entra credential's audience.
  *
  * @example
  * ```ts
@@ -37,6 +39,7 @@ export function vercelTrust(identity: VercelIdentity): PlatformTrust {
   return platformTrust({
     platform: "vercel",
     issuer: identity.issuer ?? `https://oidc.vercel.com/${team}`,
+    audience: `https://vercel.com/${team}`,
     subject,
     awsSubject: subject,
     gcpPins: { owner_id: identity.teamId, project_id: identity.projectId, environment },
