@@ -32,7 +32,7 @@ import {
   startClouds,
   TENANT,
 } from "../../../packages/platforms/test/clouds.js";
-import { bundleWorker } from "./bundle.js";
+import { bundleForEdge } from "../../../packages/platforms/test/bundle.js";
 
 const NODE_MAJOR = Number(process.versions.node.split(".")[0]);
 const skip = NODE_MAJOR < 22;
@@ -64,7 +64,7 @@ beforeAll(async () => {
   if (skip) return;
   emulator = await startClouds();
   blobs = await startBlobStore(emulator);
-  script = await bundleWorker(fileURLToPath(new URL("../src/index.ts", import.meta.url)));
+  script = await bundleForEdge(fileURLToPath(new URL("../src/index.ts", import.meta.url)));
   const issuer = platformsOf(emulator).issuer("cloudflare-workers", WORKER.accountId);
   registered = registerTrust(
     emulator,
