@@ -15,24 +15,21 @@
 import { fileURLToPath } from "node:url";
 import { type Emulator, platformsOf } from "@fedkit/emulator";
 import { generateIssuerKeys } from "@fedkit/issuer";
-import { cloudflareWorkersTrust, platformTrust } from "@fedkit/platforms/trust";
+import { cloudflareWorkersTrust } from "@fedkit/platforms/trust";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadTestTls } from "../../../packages/azure/test/tls.js";
 import { httpsFront } from "../../../packages/netlify/test/azure-support.js";
+import { bundleForEdge } from "../../../packages/platforms/test/bundle.js";
 import {
   type BlobStore,
   BODY,
-  BUCKET,
-  CLIENT,
-  OBJECT,
   type Registered,
   registerTrust,
-  SERVICE_ACCOUNT,
+  sampleVars,
+  siteIssuerTrust,
   startBlobStore,
   startClouds,
-  TENANT,
 } from "../../../packages/platforms/test/clouds.js";
-import { bundleForEdge } from "../../../packages/platforms/test/bundle.js";
 
 const NODE_MAJOR = Number(process.versions.node.split(".")[0]);
 const skip = NODE_MAJOR < 22;
@@ -114,18 +111,7 @@ async function startWorker(options: {
         bindings: {
           SITE_URL: options.siteUrl ?? "http://127.0.0.1",
           SITE_ID: "reports-worker",
-          REPORTS_ROLE_ARN: trust.roleArn,
-          REPORTS_OBJECT_URL: `${emulator.urls.s3}/${BUCKET}/${OBJECT}`,
-          GCP_PROVIDER: trust.gcpProvider,
-          GCP_SERVICE_ACCOUNT: SERVICE_ACCOUNT,
-          GCS_OBJECT_URL: `${emulator.urls.gcs}/storage/v1/b/${BUCKET}/o/${encodeURIComponent(OBJECT)}?alt=media`,
-          AZURE_TENANT_ID: TENANT,
-          AZURE_CLIENT_ID: CLIENT,
-          AZURE_BLOB_URL: blobs.blobUrl,
-          FEDKIT_AWS_STS_ENDPOINT: emulator.urls.sts,
-          FEDKIT_GCP_STS_ENDPOINT: emulator.urls.gcpSts!,
-          FEDKIT_GCP_IAM_CREDENTIALS_ENDPOINT: emulator.urls.iamCredentials!,
-          FEDKIT_AZURE_AUTHORITY: emulator.urls.entra!,
+          ...sampleVars(emulator, trust, blobs),
           ...options.extraVars,
         },
         serviceBindings: options.bindings
@@ -195,20 +181,7 @@ describeWorkers("Cloudflare Workers sample in workerd", () => {
     const issuer = `${front.url}/oidc/production`;
     const subject = "site:reports-worker:context:production:function:worker";
     // What a user applies for the Worker's own issuer: exact subject, one GCP pool for this Worker.
-    const own = registerTrust(
-      emulator,
-      platformTrust({
-        platform: "fedkit-issuer",
-        issuer,
-        subject,
-        awsSubject: subject,
-        gcpPins: { sub: subject },
-        gcpPrincipal: { attribute: "subject", value: subject },
-        context: "production",
-        contexts: "shared",
-        entraNote: "stable: the subject names the site, context and function, which the Worker sets",
-      }),
-    );
+    const own = registerTrust(emulator, siteIssuerTrust(issuer, subject, "shared"));
     const mf = await startWorker({
       bindings: false,
       port,

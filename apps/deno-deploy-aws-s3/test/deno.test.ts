@@ -19,15 +19,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type BlobStore,
   BODY,
-  BUCKET,
-  CLIENT,
-  OBJECT,
   type Registered,
   registerTrust,
-  SERVICE_ACCOUNT,
+  sampleVars,
   startBlobStore,
   startClouds,
-  TENANT,
 } from "../../../packages/platforms/test/clouds.js";
 
 const app = fileURLToPath(new URL("..", import.meta.url));
@@ -94,18 +90,7 @@ async function startApp(): Promise<{ url: string; child: ChildProcess }> {
       ...process.env,
       PORT: String(port),
       FEDKIT_TOKEN_URL: `http://127.0.0.1:${(mint.address() as { port: number }).port}/`,
-      REPORTS_ROLE_ARN: registered.roleArn,
-      REPORTS_OBJECT_URL: `${emulator.urls.s3}/${BUCKET}/${OBJECT}`,
-      GCP_PROVIDER: registered.gcpProvider,
-      GCP_SERVICE_ACCOUNT: SERVICE_ACCOUNT,
-      GCS_OBJECT_URL: `${emulator.urls.gcs}/storage/v1/b/${BUCKET}/o/${encodeURIComponent(OBJECT)}?alt=media`,
-      FEDKIT_AWS_STS_ENDPOINT: emulator.urls.sts,
-      FEDKIT_GCP_STS_ENDPOINT: emulator.urls.gcpSts!,
-      FEDKIT_GCP_IAM_CREDENTIALS_ENDPOINT: emulator.urls.iamCredentials!,
-      AZURE_TENANT_ID: TENANT,
-      AZURE_CLIENT_ID: CLIENT,
-      AZURE_BLOB_URL: blobs.blobUrl,
-      FEDKIT_AZURE_AUTHORITY: emulator.urls.entra!,
+      ...sampleVars(emulator, registered, blobs),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -22,15 +22,11 @@ import { bundleForEdge } from "../../../packages/platforms/test/bundle.js";
 import {
   type BlobStore,
   BODY,
-  BUCKET,
-  CLIENT,
-  OBJECT,
   type Registered,
   registerTrust,
-  SERVICE_ACCOUNT,
+  sampleVars,
   startBlobStore,
   startClouds,
-  TENANT,
 } from "../../../packages/platforms/test/clouds.js";
 import { GET } from "../api/node.js";
 
@@ -53,21 +49,7 @@ beforeAll(async () => {
       issuer: platformsOf(emulator).issuer("vercel", deployment.team),
     }),
   );
-  vars = {
-    VERCEL_OIDC_AUDIENCE: registered.audience!,
-    REPORTS_ROLE_ARN: registered.roleArn,
-    REPORTS_OBJECT_URL: `${emulator.urls.s3}/${BUCKET}/${OBJECT}`,
-    GCP_PROVIDER: registered.gcpProvider,
-    GCP_SERVICE_ACCOUNT: SERVICE_ACCOUNT,
-    GCS_OBJECT_URL: `${emulator.urls.gcs}/storage/v1/b/${BUCKET}/o/${encodeURIComponent(OBJECT)}?alt=media`,
-    AZURE_TENANT_ID: TENANT,
-    AZURE_CLIENT_ID: CLIENT,
-    AZURE_BLOB_URL: blobs.blobUrl,
-    FEDKIT_AWS_STS_ENDPOINT: emulator.urls.sts,
-    FEDKIT_GCP_STS_ENDPOINT: emulator.urls.gcpSts!,
-    FEDKIT_GCP_IAM_CREDENTIALS_ENDPOINT: emulator.urls.iamCredentials!,
-    FEDKIT_AZURE_AUTHORITY: emulator.urls.entra!,
-  };
+  vars = { VERCEL_OIDC_AUDIENCE: registered.audience!, ...sampleVars(emulator, registered, blobs) };
   // The Node.js runtime gives a function its project's variables in process.env.
   Object.assign(process.env, vars);
   edgeCode = await bundleForEdge(fileURLToPath(new URL("../api/edge.ts", import.meta.url)), {

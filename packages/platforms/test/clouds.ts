@@ -12,7 +12,7 @@ import { gcpFetch, gcpProvider } from "@fedkit/gcp";
 import { type Azurite, startAzurite } from "../../azure/test/azurite.js";
 import { loadTestTls } from "../../azure/test/tls.js";
 import { BLOB_BODY, SEEDER, seedBlob } from "../../netlify/test/azure-support.js";
-import type { PlatformTrust } from "../src/trust/index.js";
+import { type ContextIsolation, type PlatformTrust, platformTrust } from "../src/trust/index.js";
 
 export const BUCKET = "reports";
 export const OBJECT = "q1.csv";
@@ -182,4 +182,47 @@ export async function readAll(
       return creds.kind === "access-token" && creds.token.length > 20 ? "entra-token" : "no-token";
     }),
   };
+}
+
+/**
+ * The variables every platform sample reads (same names in each: `REPORTS_*` for S3, `GCP_*`/`GCS_*`, `AZURE_*`),
+ * pointing at the emulated clouds and Azurite, with the `FEDKIT_*` endpoint overrides a deployment leaves unset.
+ */
+export function sampleVars(
+  emulator: Emulator,
+  registered: Registered,
+  blobs: BlobStore,
+): Record<string, string> {
+  return {
+    REPORTS_ROLE_ARN: registered.roleArn,
+    REPORTS_OBJECT_URL: `${emulator.urls.s3}/${BUCKET}/${OBJECT}`,
+    GCP_PROVIDER: registered.gcpProvider,
+    GCP_SERVICE_ACCOUNT: SERVICE_ACCOUNT,
+    GCS_OBJECT_URL: `${emulator.urls.gcs}/storage/v1/b/${BUCKET}/o/${encodeURIComponent(OBJECT)}?alt=media`,
+    AZURE_TENANT_ID: TENANT,
+    AZURE_CLIENT_ID: CLIENT,
+    AZURE_BLOB_URL: blobs.blobUrl,
+    FEDKIT_AWS_STS_ENDPOINT: emulator.urls.sts,
+    FEDKIT_GCP_STS_ENDPOINT: emulator.urls.gcpSts!,
+    FEDKIT_GCP_IAM_CREDENTIALS_ENDPOINT: emulator.urls.iamCredentials!,
+    FEDKIT_AZURE_AUTHORITY: emulator.urls.entra!,
+  };
+}
+
+/**
+ * What a user applies for a server or Worker that is its own issuer (@fedkit/issuer): the exact subject on every
+ * cloud, one GCP pool for this subject and context. `contexts` says whether its deploy contexts share secrets.
+ */
+export function siteIssuerTrust(issuer: string, subject: string, contexts: ContextIsolation): PlatformTrust {
+  return platformTrust({
+    platform: "fedkit-issuer",
+    issuer,
+    subject,
+    awsSubject: subject,
+    gcpPins: { sub: subject },
+    gcpPrincipal: { attribute: "subject", value: subject },
+    context: "production",
+    contexts,
+    entraNote: "stable: the subject names the site, context and function, which the deployment sets",
+  });
 }
