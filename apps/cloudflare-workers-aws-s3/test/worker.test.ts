@@ -128,7 +128,7 @@ async function startWorker(options: {
         script: STUB,
         compatibilityDate: "2026-07-01",
         serviceBindings: {
-          MINT: async (request) => {
+          MINT: async (request: { json(): Promise<unknown> }) => {
             const { audience, alg } = (await request.json()) as { audience: string; alg?: "ES256" | "RS256" };
             const token = await platformsOf(emulator).mint("cloudflare-workers", WORKER, {
               audience,
