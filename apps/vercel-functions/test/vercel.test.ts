@@ -94,6 +94,8 @@ function expectProductionReads(reads: Record<string, { status: number; body: str
 function expectPreviewRefused(reads: Record<string, { status: number; body: string }>): void {
   for (const read of Object.values(reads)) {
     expect(read.status).toBe(502);
+    // The refusal names the error's code and nothing else: no token, no cloud message.
+    expect(Object.keys((JSON.parse(read.body) as { error: object }).error)).toEqual(["code"]);
     expect(read.body).not.toContain(BODY);
     expect(read.body).not.toContain(blobs.body);
   }
