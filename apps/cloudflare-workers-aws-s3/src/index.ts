@@ -1,10 +1,10 @@
-// A Cloudflare Worker reading a private S3 object (GET /report), a private GCS object (GET /gcs) and getting an
-// Entra token for Azure Storage (GET /azure), with no cloud key stored. Tokens come from the oidc_tokens
+// A Cloudflare Worker reading a private S3 object (GET /report), a private GCS object (GET /gcs) and a private
+// Azure blob (GET /azure, with an Entra token for Azure Storage), with no cloud key stored. Tokens come from the oidc_tokens
 // bindings (one per audience) when the account has them, else from the Worker acting as its own OIDC issuer
 // (its discovery and JWKS at /oidc/production/...). The FEDKIT_* endpoint variables point at the local
 // emulator in tests; in production leave them unset.
 import { awsFetch, awsProvider } from "@fedkit/aws";
-import { azureProvider } from "@fedkit/azure";
+import { azureFetch, azureProvider } from "@fedkit/azure";
 import { gcpFetch, gcpProvider } from "@fedkit/gcp";
 import type { OidcTokenBinding } from "@fedkit/platforms";
 import { fedkitWorker } from "@fedkit/platforms/cloudflare-workers";
@@ -23,6 +23,7 @@ interface Env {
   GCS_OBJECT_URL: string;
   AZURE_TENANT_ID: string;
   AZURE_CLIENT_ID: string;
+  AZURE_BLOB_URL: string;
   FEDKIT_AWS_STS_ENDPOINT?: string;
   FEDKIT_GCP_STS_ENDPOINT?: string;
   FEDKIT_GCP_IAM_CREDENTIALS_ENDPOINT?: string;
@@ -85,12 +86,10 @@ export default fedkitWorker<Env>(
           ? { authorityHost: env.FEDKIT_AZURE_AUTHORITY, allowCustomAuthority: true }
           : {}),
       });
-      const token = await fedkit.getCredentials(azure);
-      // The token itself never leaves the Worker: only that it exists and how long it lasts.
-      return Response.json({
-        entra: "access-token",
-        expiresInSeconds: Math.round((token.expiresAt - Date.now()) / 1000),
-      });
+      // The storage token goes only to the blob's origin (Azure Storage), never back to the caller.
+      return azureFetch(fedkit, azure, { allowedOrigins: [new URL(env.AZURE_BLOB_URL).origin] })(
+        env.AZURE_BLOB_URL,
+      );
     }
     return new Response("not found", { status: 404 });
   },

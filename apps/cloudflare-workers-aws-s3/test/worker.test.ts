@@ -3,27 +3,33 @@
  * The Cloudflare Workers sample in workerd (miniflare 4), against the emulated clouds:
  * - with `oidc_tokens` bindings (a stub binding that behaves as documented: `getToken()` returns a newly signed
  *   JWT for the binding's one audience; ES256 by default, RS256 for the Azure binding): reads S3, reads GCS and
- *   gets an Entra token; an ES256 binding for Azure is refused by Entra (RS256 only);
- * - without bindings: the Worker is its own issuer (serves its discovery and JWKS) and reads S3 and GCS.
+ *   reads a private Azure blob from Azurite with an Entra storage token; an ES256 binding for Azure is refused
+ *   by Entra (RS256 only);
+ * - without bindings: the Worker is its own issuer (serves its discovery and JWKS behind an https front, since
+ *   Entra trusts https issuers only) and reads S3, GCS and the Azure blob.
+ * The Worker's own fetches go from workerd straight to the emulator and Azurite over TLS: miniflare hands the
+ * certificates of NODE_EXTRA_CA_CERTS (the test CA, set by test/global-setup.ts) to workerd's network service as
+ * `trustedCertificates`, so verification stays on and nothing is proxied through Node.
  * workerd needs Node >= 22 (miniflare 4's engines): on older Node this file skips and says so.
  */
 import { fileURLToPath } from "node:url";
 import { type Emulator, platformsOf } from "@fedkit/emulator";
 import { generateIssuerKeys } from "@fedkit/issuer";
-import { cloudflareWorkersTrust, platformTrust } from "@fedkit/platforms";
+import { cloudflareWorkersTrust } from "@fedkit/platforms/trust";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadTestTls } from "../../../packages/azure/test/tls.js";
+import { httpsFront } from "../../../packages/netlify/test/azure-support.js";
+import { bundleForEdge } from "../../../packages/platforms/test/bundle.js";
 import {
+  type BlobStore,
   BODY,
-  BUCKET,
-  CLIENT,
-  OBJECT,
   type Registered,
   registerTrust,
-  SERVICE_ACCOUNT,
+  sampleVars,
+  siteIssuerTrust,
+  startBlobStore,
   startClouds,
-  TENANT,
 } from "../../../packages/platforms/test/clouds.js";
-import { bundleWorker } from "./bundle.js";
 
 const NODE_MAJOR = Number(process.versions.node.split(".")[0]);
 const skip = NODE_MAJOR < 22;
@@ -47,20 +53,25 @@ export default { fetch: () => new Response("stub") };`;
 let emulator: Emulator;
 let script: string;
 let registered: Registered;
+let blobs: BlobStore;
 
 const describeWorkers = skip ? describe.skip : describe;
 
 beforeAll(async () => {
   if (skip) return;
   emulator = await startClouds();
-  script = await bundleWorker(fileURLToPath(new URL("../src/index.ts", import.meta.url)));
+  blobs = await startBlobStore(emulator);
+  script = await bundleForEdge(fileURLToPath(new URL("../src/index.ts", import.meta.url)));
   const issuer = platformsOf(emulator).issuer("cloudflare-workers", WORKER.accountId);
   registered = registerTrust(
     emulator,
     cloudflareWorkersTrust({ issuer, subject: `worker:${WORKER.workerId}`, algorithm: "RS256" }),
   );
 }, 120_000);
-afterAll(() => emulator?.stop());
+afterAll(async () => {
+  await blobs?.azurite.stop();
+  await emulator?.stop();
+});
 
 type MiniflareT = import("miniflare").Miniflare;
 
@@ -78,6 +89,7 @@ async function startWorker(options: {
   azureAlg?: "ES256" | "RS256";
   extraVars?: Record<string, string>;
   port?: number;
+  siteUrl?: string;
   trust?: Registered;
 }): Promise<MiniflareT> {
   const { Miniflare } = await import("miniflare");
@@ -97,19 +109,9 @@ async function startWorker(options: {
         script,
         compatibilityDate: "2026-07-01",
         bindings: {
-          SITE_URL: options.port ? `http://127.0.0.1:${options.port}` : "http://127.0.0.1",
+          SITE_URL: options.siteUrl ?? "http://127.0.0.1",
           SITE_ID: "reports-worker",
-          REPORTS_ROLE_ARN: trust.roleArn,
-          REPORTS_OBJECT_URL: `${emulator.urls.s3}/${BUCKET}/${OBJECT}`,
-          GCP_PROVIDER: trust.gcpProvider,
-          GCP_SERVICE_ACCOUNT: SERVICE_ACCOUNT,
-          GCS_OBJECT_URL: `${emulator.urls.gcs}/storage/v1/b/${BUCKET}/o/${encodeURIComponent(OBJECT)}?alt=media`,
-          AZURE_TENANT_ID: TENANT,
-          AZURE_CLIENT_ID: CLIENT,
-          FEDKIT_AWS_STS_ENDPOINT: emulator.urls.sts,
-          FEDKIT_GCP_STS_ENDPOINT: emulator.urls.gcpSts!,
-          FEDKIT_GCP_IAM_CREDENTIALS_ENDPOINT: emulator.urls.iamCredentials!,
-          FEDKIT_AZURE_AUTHORITY: emulator.urls.entra!,
+          ...sampleVars(emulator, trust, blobs),
           ...options.extraVars,
         },
         serviceBindings: options.bindings
@@ -119,21 +121,6 @@ async function startWorker(options: {
               AZURE_TOKEN: stub("api://AzureADTokenExchange", options.azureAlg ?? "RS256"),
             }
           : {},
-        // workerd does not trust the emulator's test CA; Node (NODE_EXTRA_CA_CERTS) does, so outbound goes via Node.
-        outboundService: async (request) => {
-          const body =
-            request.method === "GET" || request.method === "HEAD" ? undefined : await request.arrayBuffer();
-          const answer = await fetch(request.url, {
-            method: request.method,
-            headers: request.headers as unknown as Headers,
-            body,
-            redirect: "manual",
-          });
-          return new Response(await answer.arrayBuffer(), {
-            status: answer.status,
-            headers: answer.headers,
-          }) as never;
-        },
       },
       {
         name: "oidc-stub",
@@ -141,7 +128,7 @@ async function startWorker(options: {
         script: STUB,
         compatibilityDate: "2026-07-01",
         serviceBindings: {
-          MINT: async (request) => {
+          MINT: async (request: { json(): Promise<unknown> }) => {
             const { audience, alg } = (await request.json()) as { audience: string; alg?: "ES256" | "RS256" };
             const token = await platformsOf(emulator).mint("cloudflare-workers", WORKER, {
               audience,
@@ -158,7 +145,7 @@ async function startWorker(options: {
 }
 
 describeWorkers("Cloudflare Workers sample in workerd", () => {
-  it("with oidc_tokens bindings: reads S3, reads GCS and gets an Entra token", async () => {
+  it("with oidc_tokens bindings: reads S3, reads GCS and reads the Azure blob", async () => {
     const mf = await startWorker({ bindings: true });
     try {
       const report = await mf.dispatchFetch("http://reports.example/report");
@@ -168,7 +155,7 @@ describeWorkers("Cloudflare Workers sample in workerd", () => {
       expect(await gcs.text()).toBe(BODY);
       const azure = await mf.dispatchFetch("http://reports.example/azure");
       expect(azure.status).toBe(200);
-      expect(await azure.json()).toMatchObject({ entra: "access-token" });
+      expect(await azure.text()).toBe(blobs.body);
     } finally {
       await mf.dispose();
     }
@@ -179,34 +166,26 @@ describeWorkers("Cloudflare Workers sample in workerd", () => {
     try {
       const azure = await mf.dispatchFetch("http://reports.example/azure");
       expect(azure.status).not.toBe(200);
+      expect(await azure.text()).not.toContain(blobs.body);
     } finally {
       await mf.dispose();
     }
   });
 
-  it("without bindings: the Worker is its own issuer, serves discovery and JWKS, and reads S3 and GCS", async () => {
+  it("without bindings: the Worker is its own issuer, serves discovery and JWKS, and reads S3, GCS and the blob", async () => {
     const production = await generateIssuerKeys({ context: "production" });
     const port = await freePort();
-    const issuer = `http://127.0.0.1:${port}/oidc/production`;
+    // Entra fetches discovery from https issuers only: an https front (the test CA) before the Worker's http port,
+    // as Cloudflare's edge terminates TLS before a deployed Worker.
+    const front = await httpsFront(await loadTestTls(), () => `http://127.0.0.1:${port}`);
+    const issuer = `${front.url}/oidc/production`;
     const subject = "site:reports-worker:context:production:function:worker";
     // What a user applies for the Worker's own issuer: exact subject, one GCP pool for this Worker.
-    const own = registerTrust(
-      emulator,
-      platformTrust({
-        platform: "fedkit-issuer",
-        issuer,
-        subject,
-        awsSubject: subject,
-        gcpPins: { sub: subject },
-        gcpPrincipal: { attribute: "subject", value: subject },
-        context: "production",
-        contexts: "shared",
-        entraNote: "Entra trusts https issuers only; the local Worker serves http.",
-      }),
-    );
+    const own = registerTrust(emulator, siteIssuerTrust(issuer, subject, "shared"));
     const mf = await startWorker({
       bindings: false,
       port,
+      siteUrl: front.url,
       trust: own,
       extraVars: { FEDKIT_ISSUER_KEYS: production.secret },
     });
@@ -218,12 +197,16 @@ describeWorkers("Cloudflare Workers sample in workerd", () => {
       };
       expect(jwks.keys.length).toBeGreaterThan(0);
       expect(jwks.keys.every((key) => key.d === undefined)).toBe(true);
-      const report = await fetch(`http://127.0.0.1:${port}/report`);
+      const report = await fetch(`${front.url}/report`);
       expect(await report.text()).toBe(BODY);
-      const gcs = await fetch(`http://127.0.0.1:${port}/gcs`);
+      const gcs = await fetch(`${front.url}/gcs`);
       expect(await gcs.text()).toBe(BODY);
+      const blob = await fetch(`${front.url}/azure`);
+      expect(blob.status).toBe(200);
+      expect(await blob.text()).toBe(blobs.body);
     } finally {
       await mf.dispose();
+      await front.close();
     }
   });
 });

@@ -2,8 +2,10 @@
 /**
  * The Deno Deploy sample in real Deno (the `deno` binary from npm) against the emulated clouds: its tokens come
  * from a getIdToken stand-in (jsr:@deno/oidc works only on Deno Deploy) that returns Deno-Deploy-shaped tokens
- * from the emulated issuer; the trust is `denoDeployTrust`'s. Reads S3 and GCS as production; a preview
- * context's tokens are refused. Runs the BUILT packages (dist), like a deployed isolate.
+ * from the emulated issuer; the trust is `denoDeployTrust`'s. Reads S3, GCS and a private Azure blob (Azurite,
+ * with an Entra storage token) as production; a preview context's tokens are refused. Runs the BUILT packages
+ * (dist), like a deployed isolate. Deno trusts the test CA of the emulator and Azurite through DENO_CERT (set by
+ * test/global-setup.ts); TLS verification stays on.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -12,21 +14,21 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Emulator, platformsOf } from "@fedkit/emulator";
-import { denoDeployTrust } from "@fedkit/platforms";
+import { denoDeployTrust } from "@fedkit/platforms/trust";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  type BlobStore,
   BODY,
-  BUCKET,
-  OBJECT,
   type Registered,
   registerTrust,
-  SERVICE_ACCOUNT,
+  sampleVars,
+  startBlobStore,
   startClouds,
 } from "../../../packages/platforms/test/clouds.js";
 
 const app = fileURLToPath(new URL("..", import.meta.url));
 const root = join(app, "..", "..");
-const built = ["core", "aws", "gcp", "issuer", "platforms"].every((p) =>
+const built = ["core", "aws", "gcp", "azure", "issuer", "platforms"].every((p) =>
   existsSync(join(root, "packages", p, "dist", "index.js")),
 );
 const deno = join(dirname(createRequire(join(app, "package.json")).resolve("deno/package.json")), "deno");
@@ -41,12 +43,16 @@ const revision = {
 
 let emulator: Emulator;
 let registered: Registered;
+let blobs: BlobStore;
 let mint: Server;
 let context = "production";
+// Deno's page names both algorithms ("currently ES256"); the stand-in signs with the one a run chooses.
+let alg: "ES256" | "RS256" = "RS256";
 
 beforeAll(async () => {
   if (!built) return;
   emulator = await startClouds();
+  blobs = await startBlobStore(emulator);
   registered = registerTrust(
     emulator,
     denoDeployTrust({
@@ -61,13 +67,18 @@ beforeAll(async () => {
     let audience = "";
     for await (const chunk of req) audience += chunk;
     res.end(
-      await platformsOf(emulator).mint("deno-deploy", { ...revision, contextName: context }, { audience }),
+      await platformsOf(emulator).mint(
+        "deno-deploy",
+        { ...revision, contextName: context },
+        { audience, alg },
+      ),
     );
   });
   await new Promise<void>((ok) => mint.listen(0, "127.0.0.1", ok));
 });
 afterAll(async () => {
   mint?.close();
+  await blobs?.azurite.stop();
   await emulator?.stop();
 });
 
@@ -79,14 +90,7 @@ async function startApp(): Promise<{ url: string; child: ChildProcess }> {
       ...process.env,
       PORT: String(port),
       FEDKIT_TOKEN_URL: `http://127.0.0.1:${(mint.address() as { port: number }).port}/`,
-      REPORTS_ROLE_ARN: registered.roleArn,
-      REPORTS_OBJECT_URL: `${emulator.urls.s3}/${BUCKET}/${OBJECT}`,
-      GCP_PROVIDER: registered.gcpProvider,
-      GCP_SERVICE_ACCOUNT: SERVICE_ACCOUNT,
-      GCS_OBJECT_URL: `${emulator.urls.gcs}/storage/v1/b/${BUCKET}/o/${encodeURIComponent(OBJECT)}?alt=media`,
-      FEDKIT_AWS_STS_ENDPOINT: emulator.urls.sts,
-      FEDKIT_GCP_STS_ENDPOINT: emulator.urls.gcpSts!,
-      FEDKIT_GCP_IAM_CREDENTIALS_ENDPOINT: emulator.urls.iamCredentials!,
+      ...sampleVars(emulator, registered, blobs),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -103,27 +107,46 @@ async function startApp(): Promise<{ url: string; child: ChildProcess }> {
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
+/** Runs `check` against a fresh isolate (a new Deno process: nothing cached) of the sample. */
+async function withApp(check: (url: string) => Promise<void>): Promise<void> {
+  const { url, child } = await startApp();
+  try {
+    await check(url);
+  } finally {
+    child.kill();
+  }
+}
+
 describe.skipIf(!built)("Deno Deploy sample in Deno (needs a build: packages/*/dist)", () => {
-  it("reads S3 and GCS with getIdToken tokens; a preview context's tokens are refused", async () => {
+  it("reads S3, GCS and the Azure blob with RS256 getIdToken tokens; ES256 ones are refused by Entra only; a preview context's tokens are refused everywhere", async () => {
     context = "production";
-    const { url, child } = await startApp();
-    try {
+    alg = "RS256";
+    await withApp(async (url) => {
       expect(await (await fetch(`${url}/report`)).text()).toBe(BODY);
       expect(await (await fetch(`${url}/gcs`)).text()).toBe(BODY);
-    } finally {
-      child.kill();
-    }
+      expect(await (await fetch(`${url}/azure`)).text()).toBe(blobs.body);
+    });
+    // Deno Deploy's current default, ES256: AWS and GCP accept it, Entra (RS256 only) does not.
+    alg = "ES256";
+    await withApp(async (url) => {
+      expect(await (await fetch(`${url}/report`)).text()).toBe(BODY);
+      expect(await (await fetch(`${url}/gcs`)).text()).toBe(BODY);
+      const blob = await fetch(`${url}/azure`);
+      expect(blob.status).toBe(502);
+      expect(await blob.json()).toEqual({ error: { code: "invalid_subject_token" } });
+    });
     // A fresh isolate of a preview deployment: its tokens carry deployment:acme/reports/preview.
     context = "preview";
-    const preview = await startApp();
-    try {
-      const refused = await fetch(`${preview.url}/report`);
+    alg = "RS256";
+    await withApp(async (url) => {
+      const refused = await fetch(`${url}/report`);
       expect(refused.status).toBe(502);
       expect(await refused.json()).toEqual({ error: { code: "access_denied" } });
-      const gcs = await fetch(`${preview.url}/gcs`);
+      const gcs = await fetch(`${url}/gcs`);
       expect(gcs.status).toBe(502);
-    } finally {
-      preview.child.kill();
-    }
+      const blob = await fetch(`${url}/azure`);
+      expect(blob.status).toBe(502);
+      expect(await blob.json()).toEqual({ error: { code: "subject_mismatch" } });
+    });
   }, 60_000);
 });

@@ -1,7 +1,6 @@
 /**
- * Cloudflare Workers: tokens from an `oidc_tokens` binding (`env.X.getToken()`), and the trust for what
- * `wrangler deploy` prints (issuer and subject; the grammar is not documented beyond "the subject contains the
- * Worker's immutable ID").
+ * Cloudflare Workers: tokens from an `oidc_tokens` binding (`env.X.getToken()`). The trust for what
+ * `wrangler deploy` prints is `cloudflareWorkersTrust` in `./trust/cloudflare-workers.ts`.
  *
  * The binding signs ES256 by default, RS256 with `"alg": "RS256"` in its config. AWS STS and Google STS accept
  * both; Entra accepts RS256 only, so a Worker federating to Azure needs the RS256 setting. The audience is fixed
@@ -12,7 +11,6 @@
  */
 import type { SubjectTokenSource } from "@fedkit/core";
 import { checkAudience, missing, platformSource } from "./source.js";
-import { type PlatformTrust, platformTrust } from "./trust.js";
 
 /** An `oidc_tokens` binding as the Workers runtime passes it in `env`. @public */
 export interface OidcTokenBinding {
@@ -80,49 +78,4 @@ export function workersOidcTokens(
       return source.getToken(request);
     },
   };
-}
-
-/** What `wrangler deploy` prints for the binding, and the algorithm it is set to. @public */
-export interface WorkersIdentity {
-  readonly issuer: string;
-  /** The exact subject wrangler printed (it contains the Worker's immutable id). */
-  readonly subject: string;
-  /** Default `ES256` (the binding's default). */
-  readonly algorithm?: WorkersAlgorithm;
-}
-
-/**
- * The trust of one Worker. A Worker's preview URLs run the same Worker with the same bindings and secrets, so
- * its token cannot tell a preview from production: give production its own Worker (its own id) when a preview
- * must not act as production.
- *
- * @example
- * ```ts
- * import { cloudflareWorkersTrust } from "@fedkit/platforms";
- * const trust = cloudflareWorkersTrust({ issuer: "https://example.invalid/issuer", subject: "worker:abc", algorithm: "RS256" });
- * ```
- * @public
- */
-export function cloudflareWorkersTrust(
-  identity: WorkersIdentity,
-): PlatformTrust & { readonly algorithm: WorkersAlgorithm } {
-  const { issuer, subject } = identity;
-  const algorithm = identity.algorithm ?? "ES256";
-  if (!subject || /[*?]/.test(subject))
-    throw new TypeError("cloudflareWorkersTrust: subject is the exact value wrangler printed");
-  const trust = platformTrust({
-    platform: "cloudflare-workers",
-    issuer,
-    subject,
-    awsSubject: subject,
-    gcpPins: { sub: subject },
-    gcpPrincipal: { attribute: "subject", value: subject },
-    context: "worker",
-    contexts: "shared",
-    entraNote:
-      algorithm === "RS256"
-        ? "Entra matches the subject exactly; it holds the Worker's immutable id, so a rename keeps it."
-        : 'Entra accepts RS256 only: set "alg": "RS256" on the binding before trusting it on Azure.',
-  });
-  return { ...trust, algorithm };
 }

@@ -1,6 +1,6 @@
 /**
  * Vercel: the deployment's OIDC token from the request (`x-vercel-oidc-token`, Functions) or `VERCEL_OIDC_TOKEN`
- * (builds, `vercel env pull`), and the trust of one project in one environment.
+ * (builds, `vercel env pull`); the trust is `./trust/vercel.ts`.
  *
  * Subject grammar (vercel.com/docs/oidc/reference, team issuer mode): `owner:TEAM:project:PROJECT:environment:ENV`,
  * issuer `https://oidc.vercel.com/TEAM`. A deployed function cannot refresh its token (`@vercel/oidc` refreshes
@@ -12,7 +12,6 @@
 import { FederationError, type SubjectTokenSource } from "@fedkit/core";
 import { summarizeSubject } from "@fedkit/core/provider";
 import { type EnvInput, missing, platformSource, readEnv } from "./source.js";
-import { type PlatformTrust, platformTrust } from "./trust.js";
 
 /** Options of {@link vercelToken}. @public */
 export interface VercelTokenOptions {
@@ -76,47 +75,4 @@ export function vercelToken(options: VercelTokenOptions = {}): SubjectTokenSourc
       );
     },
   );
-}
-
-/** A Vercel project in one environment. @public */
-export interface VercelIdentity {
-  /** The team slug (issuer mode "team"). */
-  readonly team: string;
-  readonly teamId: string;
-  readonly project: string;
-  readonly projectId: string;
-  /** `production`, `preview`, `development` or a custom environment. */
-  readonly environment: string;
-  /** Default `https://oidc.vercel.com/<team>`. */
-  readonly issuer?: string;
-}
-
-/**
- * The trust of one project in one environment. Vercel's tokens differ per environment (so do its variables):
- * trusting `environment:production` keeps previews out on every cloud.
- *
- * @example
- * ```ts
- * import { vercelTrust } from "@fedkit/platforms";
- * const trust = vercelTrust({ team: "acme", teamId: "team_1", project: "reports", projectId: "prj_1", environment: "production" });
- * ```
- * @public
- */
-export function vercelTrust(identity: VercelIdentity): PlatformTrust {
-  const { team, project, environment } = identity;
-  if (/[*?:/\s]/.test(team + project + environment) || !team || !project || !environment)
-    throw new TypeError("vercelTrust: team, project and environment are exact values");
-  const subject = `owner:${team}:project:${project}:environment:${environment}`;
-  return platformTrust({
-    platform: "vercel",
-    issuer: identity.issuer ?? `https://oidc.vercel.com/${team}`,
-    subject,
-    awsSubject: subject,
-    gcpPins: { owner_id: identity.teamId, project_id: identity.projectId, environment },
-    gcpPrincipal: { attribute: "project_id", value: identity.projectId },
-    context: environment,
-    contexts: "separate",
-    entraNote:
-      "Entra matches sub exactly and it contains the team and project slugs: renaming either breaks it.",
-  });
 }

@@ -17,14 +17,9 @@ import { type Emulator, platformsOf } from "@fedkit/emulator";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fedkitHono } from "../src/hono/index.js";
-import {
-  flyMachineToken,
-  githubActionsToken,
-  githubActionsTrust,
-  type RequestFederation,
-  vercelTrust,
-} from "../src/index.js";
+import { flyMachineToken, githubActionsToken, type RequestFederation } from "../src/index.js";
 import { fedkitNode, flySocketFetch } from "../src/node/index.js";
+import { githubActionsTrust, vercelTrust } from "../src/trust/index.js";
 import { withVercel } from "../src/vercel/index.js";
 import { BODY, BUCKET, OBJECT, type Registered, registerTrust, startClouds } from "./clouds.js";
 

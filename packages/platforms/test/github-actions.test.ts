@@ -7,7 +7,8 @@
  */
 import { type Emulator, platformsOf } from "@fedkit/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { githubActionsToken, githubActionsTrust } from "../src/index.js";
+import { githubActionsToken } from "../src/index.js";
+import { githubActionsTrust } from "../src/trust/index.js";
 import { BODY, type Registered, readAll, registerTrust, startClouds } from "./clouds.js";
 
 const repo = { owner: "octo-org", ownerId: "123456", repo: "octo-repo", repoId: "456789" };

@@ -8,18 +8,15 @@ import { awsProvider, awsWebIdentityToken } from "@fedkit/aws";
 import { createFederation, memoryAudit, staticToken } from "@fedkit/core";
 import { type Emulator, platformsOf } from "@fedkit/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { denoDeployToken, flyMachineToken, gitlabCiToken, vercelToken } from "../src/index.js";
 import {
   awsOutboundTrust,
-  denoDeployToken,
   denoDeployTrust,
-  flyMachineToken,
   flyTrust,
-  gitlabCiToken,
   gitlabCiTrust,
   kubernetesTrust,
-  vercelToken,
   vercelTrust,
-} from "../src/index.js";
+} from "../src/trust/index.js";
 import { BODY, readAll, registerTrust, startClouds } from "./clouds.js";
 
 let emulator: Emulator;
@@ -76,7 +73,7 @@ describe("Vercel", () => {
     projectId: "prj_1",
     environment: "production",
   };
-  it("takes the per-request header (team audience, production subject); a preview token is refused by production trust", async () => {
+  it("takes the per-request header (team audience, production subject): reads all three clouds; a preview token is refused by production trust", async () => {
     const registered = registerTrust(
       emulator,
       vercelTrust({ ...deployment, issuer: p().issuer("vercel", "acme") }),
@@ -90,9 +87,16 @@ describe("Vercel", () => {
     const token = await vercelToken({ request: prod }).getToken({ audience: "sts.amazonaws.com", now });
     expect(token.claims.aud).toBe("https://vercel.com/acme");
     expect(token.claims.sub).toBe("owner:acme:project:reports:environment:production");
+    // The trust names that one audience on every cloud (provider client id, allowed audiences, credential).
+    expect(await readAll(emulator, registered, vercelToken({ request: prod }))).toEqual({
+      aws: BODY,
+      gcp: BODY,
+      azure: "entra-token",
+    });
     const preview = await readAll(emulator, registered, vercelToken({ request: await request("preview") }));
-    expect(preview.aws).not.toBe(BODY);
+    expect(preview.aws).toBe("error:access_denied:AccessDenied");
     expect(preview.gcp).not.toBe(BODY);
+    expect(preview.azure).toMatch(/^error:/);
   });
 
   it("refuses a token about to expire, says it cannot be refreshed, and never puts the token in the error", async () => {

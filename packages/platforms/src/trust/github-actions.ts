@@ -7,7 +7,7 @@
  *
  * @packageDocumentation
  */
-import { type PlatformTrust, platformTrust } from "./trust.js";
+import { type PlatformTrust, platformTrust } from "./platform-trust.js";
 
 /** The repository and job a trust is for. @public */
 export interface GithubActionsIdentity {
@@ -43,7 +43,7 @@ const NAME = /^[A-Za-z0-9_.-]+$/;
  *
  * @example
  * ```ts
- * import { githubActionsTrust } from "@fedkit/platforms";
+ * import { githubActionsTrust } from "@fedkit/platforms/trust";
  * const trust = githubActionsTrust({ owner: "octo-org", ownerId: "123456", repo: "octo-repo", repoId: "456789", environment: "production" });
  * const policy = trust.aws({ providerArn: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" });
  * ```

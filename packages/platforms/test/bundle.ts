@@ -1,6 +1,7 @@
 /// <reference types="node" />
-// Bundles the Worker with esbuild as wrangler would (ESM, browser conditions), resolving @fedkit/* to the
-// TypeScript sources (like vitest's aliases), so the test never runs stale dist output.
+// Bundles a sample for an edge runtime with esbuild as its platform's tooling would (browser conditions: ESM for
+// workerd, a script for Vercel's Edge Runtime), resolving @fedkit/* to the TypeScript sources (like vitest's
+// aliases), so the test never runs stale dist output.
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
@@ -23,12 +24,12 @@ const fedkitSources: Plugin = {
   },
 };
 
-/** The Worker's bundled module text. */
-export async function bundleWorker(entry: string): Promise<string> {
+/** The bundled text: an ES module, or (`globalName`) a script that puts the module's exports on that global. */
+export async function bundleForEdge(entry: string, options: { globalName?: string } = {}): Promise<string> {
   const result = await build({
     entryPoints: [entry],
     bundle: true,
-    format: "esm",
+    ...(options.globalName ? { format: "iife", globalName: options.globalName } : { format: "esm" }),
     platform: "browser",
     conditions: ["workerd", "worker", "browser"],
     target: "es2022",

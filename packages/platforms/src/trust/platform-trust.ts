@@ -29,6 +29,12 @@ export interface PlatformTrustSpec {
   readonly gcpPins: Readonly<Record<string, string>>;
   /** The GCP principal set the binding grants: one mapped attribute and its value. */
   readonly gcpPrincipal: { readonly attribute: string; readonly value: string };
+  /**
+   * The one `aud` every token of this identity carries, where the platform does not let the caller choose
+   * (Vercel: `https://vercel.com/TEAM`). Absent: each cloud's own audience (AWS `sts.amazonaws.com`, GCP the
+   * provider's resource name, Entra `api://AzureADTokenExchange`), which the source asks the platform for.
+   */
+  readonly audience?: string;
   /** The deploy context or equivalent this trust is for (a GCP pool of its own per context). */
   readonly context: string;
   readonly contexts: ContextIsolation;
@@ -39,7 +45,10 @@ export interface PlatformTrustSpec {
 /** The trust a platform identity needs on each cloud. @public */
 export interface PlatformTrust {
   readonly spec: PlatformTrustSpec;
-  /** The role trust policy for an IAM OIDC provider of `spec.issuer`. */
+  /**
+   * The role trust policy for an IAM OIDC provider of `spec.issuer`; `audience` defaults to `spec.audience`,
+   * else `sts.amazonaws.com` (the provider's client id list must hold it too).
+   */
   aws(options: { readonly providerArn: string; readonly audience?: string }): PolicyDocument;
   readonly gcp: {
     /** One pool per platform identity and context (GCP scopes principals to the pool, not the provider). */
@@ -47,6 +56,11 @@ export interface PlatformTrust {
     readonly issuerUri: string;
     readonly attributeMapping: Readonly<Record<string, string>>;
     readonly attributeCondition: string;
+    /**
+     * The provider's allowed audiences: the platform's fixed audience (`spec.audience`); `undefined` keeps GCP's
+     * default (the provider's own resource name, which the source then asks for).
+     */
+    readonly allowedAudiences: readonly [string] | undefined;
     /** The member to grant (`roles/iam.workloadIdentityUser` on the service account, or a resource role). */
     member(projectNumber: string, poolId?: string): string;
   };
@@ -73,7 +87,7 @@ const CLAIM = /^[a-z_][a-z0-9_]*$/;
  *
  * @example
  * ```ts
- * import { platformTrust } from "@fedkit/platforms";
+ * import { platformTrust } from "@fedkit/platforms/trust";
  * const trust = platformTrust({
  *   platform: "kubernetes",
  *   issuer: "https://oidc.example-cluster.internal",
@@ -108,7 +122,7 @@ export function platformTrust(spec: PlatformTrustSpec): PlatformTrust {
   const poolId = gcpPoolId(`${spec.platform}:${spec.gcpPrincipal.value}`, spec.context);
   return {
     spec,
-    aws({ providerArn, audience = "sts.amazonaws.com" }) {
+    aws({ providerArn, audience = spec.audience ?? "sts.amazonaws.com" }) {
       const exact = !spec.awsSubject.includes("*") && !spec.awsSubject.includes("?");
       return {
         Version: "2012-10-17",
@@ -133,6 +147,7 @@ export function platformTrust(spec: PlatformTrustSpec): PlatformTrust {
       issuerUri: spec.issuer,
       attributeMapping,
       attributeCondition: pins.map(([claim, v]) => `assertion.${claim} == ${JSON.stringify(v)}`).join(" && "),
+      allowedAudiences: spec.audience === undefined ? undefined : [spec.audience],
       member(projectNumber, pool = poolId) {
         const base = `//iam.googleapis.com/projects/${projectNumber}/locations/global/workloadIdentityPools/${pool}`;
         return attribute === "subject"
@@ -146,7 +161,7 @@ export function platformTrust(spec: PlatformTrustSpec): PlatformTrust {
         : {
             issuer: spec.issuer,
             subject: spec.subject,
-            audiences: ["api://AzureADTokenExchange"],
+            audiences: [spec.audience ?? "api://AzureADTokenExchange"],
             note: spec.entraNote,
           },
     entraNote: spec.entraNote,

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { type PlatformTrust, platformTrust } from "./trust.js";
+import { type PlatformTrust, platformTrust } from "./platform-trust.js";
 
 /** The AWS role that asks for tokens. @public */
 export interface AwsOutboundIdentity {
@@ -20,7 +20,7 @@ export interface AwsOutboundIdentity {
  *
  * @example
  * ```ts
- * import { awsOutboundTrust } from "@fedkit/platforms";
+ * import { awsOutboundTrust } from "@fedkit/platforms/trust";
  * const trust = awsOutboundTrust({ issuer: "https://abc.tokens.sts.global.api.aws", roleArn: "arn:aws:iam::123456789012:role/reports" });
  * ```
  * @public

@@ -7,7 +7,7 @@
  *
  * @packageDocumentation
  */
-import { type PlatformTrust, platformTrust } from "./trust.js";
+import { type PlatformTrust, platformTrust } from "./platform-trust.js";
 
 /** A service account of one cluster. @public */
 export interface KubernetesIdentity {
@@ -22,7 +22,7 @@ export interface KubernetesIdentity {
  *
  * @example
  * ```ts
- * import { kubernetesTrust } from "@fedkit/platforms";
+ * import { kubernetesTrust } from "@fedkit/platforms/trust";
  * const trust = kubernetesTrust({ issuer: "https://oidc.example-cluster.internal", namespace: "prod", serviceAccount: "reports" });
  * ```
  * @public
