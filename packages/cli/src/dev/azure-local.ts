@@ -5,13 +5,13 @@
  * Verification stays on: Node's requests here pass the CA explicitly, Deno gets it through `DENO_CERT`.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
 import { createServer, request as httpsRequest } from "node:https";
-import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { generateTlsMaterial } from "@fedkit/emulator";
 import { CliError, ExitCode } from "../io.js";
 
@@ -52,17 +52,19 @@ export async function createLocalTls(): Promise<LocalTls> {
  * @internal
  */
 export function resolveAzurite(siteDir: string): string {
-  try {
-    const manifest = createRequire(join(siteDir, "package.json")).resolve("azurite/package.json");
-    return join(dirname(manifest), "dist", "src", "blob", "main.js");
-  } catch {
-    throw new CliError(
-      `This site's local run needs Azurite (the Azure Storage emulator), and ${siteDir} does not have it installed.`,
-      ExitCode.findings,
-      `Run: npm install --save-dev azurite@${AZURITE_VERSION} (in the site's folder), then fedkit dev again.`,
-      "azurite_missing",
-    );
+  // Node's own lookup from the site, without its global folders (NODE_PATH, ~/.node_modules): the site's
+  // azurite, never one that merely happens to be on this machine.
+  for (let dir = resolve(siteDir); ; dir = dirname(dir)) {
+    const main = join(dir, "node_modules", "azurite", "dist", "src", "blob", "main.js");
+    if (existsSync(main)) return main;
+    if (dirname(dir) === dir) break;
   }
+  throw new CliError(
+    `This site's local run needs Azurite (the Azure Storage emulator), and ${siteDir} does not have it installed.`,
+    ExitCode.findings,
+    `Run: npm install --save-dev azurite@${AZURITE_VERSION} (in the site's folder), then fedkit dev again.`,
+    "azurite_missing",
+  );
 }
 
 /** A running Azurite Blob service. @internal */
