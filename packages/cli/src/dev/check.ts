@@ -5,7 +5,7 @@
 import { type Emulator, entraState, gcpStateOf } from "@fedkit/emulator";
 import type { LocalCheck } from "./seed.js";
 
-/** Credentials each emulated cloud has issued so far: AWS sessions, Google STS exchanges, Entra tokens. @public */
+/** Credentials each emulated cloud has issued so far: AWS sessions, Google STS exchanges, Entra tokens. @internal */
 export interface ExchangeCounts {
   readonly aws: number;
   readonly gcp: number;
@@ -26,7 +26,7 @@ export function exchangeCounts(emulator: Emulator): ExchangeCounts {
   };
 }
 
-/** The outcome of one check. @public */
+/** The outcome of one check. @internal */
 export interface CheckResult {
   readonly path: string;
   readonly ok: boolean;

@@ -11,7 +11,7 @@ import { usageError } from "../io.js";
 /** The seed's default file name, relative to the site's folder. @internal */
 export const DEFAULT_SEED = "fedkit.local.json";
 
-/** One request of `fedkit dev --check` and what must come back. @public */
+/** One request of `fedkit dev --check` and what must come back. @internal */
 export interface LocalCheck {
   /** Path and query on the site, e.g. `/report` or `/blob?name=latest.csv`. */
   readonly path: string;
@@ -34,7 +34,7 @@ export interface LocalCheck {
  *   "checks": [{ "path": "/report", "status": 200, "body": "q,r\n" }, { "path": "/unmapped", "status": 403, "errorCode": "policy_refused" }]
  * }
  * ```
- * @public
+ * @internal
  */
 export interface LocalSeed {
   /** The emulator's config (the format of `fedkit-emulator --config`): buckets, objects, roles, apps. */
