@@ -182,13 +182,18 @@ describe.skipIf(!enabled)("a user outside the repository installs fedkit with pl
       { path: "/unmapped", ok: true, status: 403 },
     ]);
     // The object came through one STS session for the mapped function; the unmapped one asked for none.
-    expect(result.exchanges).toEqual({ aws: 1, gcp: 0, azure: 0 });
+    expect(result.exchanges).toEqual({ aws: 1, gcp: 0, azure: 0, saas: 0 });
     expect(guard.requests).toEqual([]);
   }, 120_000);
 
   const GCP_ROUTES = [
     ["oidc", "/oidc/*"],
     ["report", "/report"],
+    ["unmapped", "/unmapped"],
+  ];
+  const LLM_ROUTES = [
+    ["chat", "/chat"],
+    ["oidc", "/oidc/*"],
     ["unmapped", "/unmapped"],
   ];
   const AZURE_ROUTES = [
@@ -199,8 +204,9 @@ describe.skipIf(!enabled)("a user outside the repository installs fedkit with pl
   // Each runs its README's `npm run local -- --check`: Azure's with a CA made for the run, the emulator's Entra
   // over TLS and the Azurite its package.json names, installed by plain npm.
   it.each([
-    ["gcp", GCP_ROUTES, "/report", { aws: 0, gcp: 1, azure: 0 }],
-    ["azure", AZURE_ROUTES, "/blob?name=latest.csv", { aws: 0, gcp: 0, azure: 1 }],
+    ["gcp", GCP_ROUTES, "/report", { aws: 0, gcp: 1, azure: 0, saas: 0 }],
+    ["azure", AZURE_ROUTES, "/blob?name=latest.csv", { aws: 0, gcp: 0, azure: 1, saas: 0 }],
+    ["anthropic", LLM_ROUTES, "/chat?q=hello", { aws: 0, gcp: 0, azure: 0, saas: 1 }],
   ] as const)(
     "the %s template scaffolds, installs, type-checks, bundles and reads its private object locally the same way",
     async (cloud, routes, read, exchanges) => {

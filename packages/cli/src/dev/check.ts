@@ -2,14 +2,19 @@
  * `fedkit dev --check`: the seed's requests against the running site, each compared with what the seed says must
  * come back. What is printed of an answer is cut short and stripped of anything shaped like a token.
  */
-import { type Emulator, entraState, gcpStateOf } from "@fedkit/emulator";
+import { type Emulator, entraState, gcpStateOf, saasStateOf } from "@fedkit/emulator";
 import type { LocalCheck } from "./seed.js";
 
-/** Credentials each emulated cloud has issued so far: AWS sessions, Google STS exchanges, Entra tokens. @internal */
+/**
+ * Credentials each emulated cloud has issued so far: AWS sessions, Google STS exchanges, Entra tokens, SaaS
+ * (Anthropic, OpenAI…) token exchanges.
+ * @internal
+ */
 export interface ExchangeCounts {
   readonly aws: number;
   readonly gcp: number;
   readonly azure: number;
+  readonly saas: number;
 }
 
 /**
@@ -23,6 +28,7 @@ export function exchangeCounts(emulator: Emulator): ExchangeCounts {
     aws: emulator.state.aws.sessions.size,
     gcp: services.has("gcp") ? (gcpStateOf(emulator).calls.get("sts") ?? 0) : 0,
     azure: emulator.urls.entra !== undefined ? entraState(emulator.state).tokensIssued : 0,
+    saas: emulator.urls.saas !== undefined ? saasStateOf(emulator).tokens.size : 0,
   };
 }
 

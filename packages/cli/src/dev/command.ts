@@ -135,11 +135,9 @@ export async function devCommand(io: CliIo, argv: readonly string[]): Promise<Ex
       const before = exchangeCounts(emulator);
       const results = await runChecks(io.fetch, site.url, seed.checks ?? []);
       const after = exchangeCounts(emulator);
-      const exchanges = {
-        aws: after.aws - before.aws,
-        gcp: after.gcp - before.gcp,
-        azure: after.azure - before.azure,
-      };
+      const exchanges = Object.fromEntries(
+        Object.entries(after).map(([cloud, count]) => [cloud, count - before[cloud as keyof ExchangeCounts]]),
+      ) as unknown as ExchangeCounts;
       return printChecks(io, values.json === true, { results, exchanges, trust: registered });
     }
     printStarted(io, values.json === true, {

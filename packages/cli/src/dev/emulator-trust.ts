@@ -6,6 +6,7 @@
 import {
   type AwsRoleConfig,
   addGcpProvider,
+  addSaasService,
   type Emulator,
   entraState,
   gcpStateOf,
@@ -101,9 +102,10 @@ export function registerTrustInEmulator(
     return { target, cloud, trusts: trust.workloadIdentityProvider };
   }
   if (cloud === "azure") return registerAzure(emulator, config, target);
+  if (cloud === "anthropic") return registerAnthropic(emulator, config, target);
   throw refusal(
     `fedkit dev cannot register target ${target} (cloud ${cloud ?? "unknown"}) in the emulator.`,
-    "fedkit dev supports AWS, GCP and Azure targets.",
+    "fedkit dev supports AWS, GCP, Azure and Anthropic targets.",
   );
 }
 
@@ -138,4 +140,47 @@ function registerAzure(emulator: Emulator, config: FedkitConfig, target: string)
     });
   }
   return { target, cloud: "azure", trusts: clientId };
+}
+
+/** What `trustPolicyFor` gives an Anthropic target: the federation issuer and rule to create in the console. */
+interface AnthropicTrustShape {
+  readonly federationIssuer: { issuer_url: string; max_jwt_lifetime_seconds: number };
+  readonly federationRule: {
+    match: { subject_prefix: string; audience: string };
+    oauth_scope: string;
+    token_lifetime_seconds: number;
+  };
+}
+
+function registerAnthropic(emulator: Emulator, config: FedkitConfig, target: string): RegisteredTrust {
+  const { federationRuleId, organizationId } = config.targets[target] as unknown as {
+    federationRuleId: string;
+    organizationId: string;
+  };
+  if (emulator.urls.saas === undefined) {
+    throw refusal(
+      `Target ${target} is an Anthropic target, and the emulator serves no SaaS APIs.`,
+      'Add "saas": {} to the emulator section of the site\'s fedkit.local.json.',
+    );
+  }
+  // What README step 4 does in Anthropic's console: the issuer and the rule, generated from the config.
+  const trust = trustPolicyFor(config, target) as unknown as AnthropicTrustShape;
+  const issuer = trust.federationIssuer.issuer_url;
+  addSaasService(emulator, {
+    name: "anthropic",
+    preset: "anthropic",
+    organizationId,
+    issuers: [{ issuer, maxLifetimeSeconds: trust.federationIssuer.max_jwt_lifetime_seconds }],
+    bindings: [
+      {
+        id: federationRuleId,
+        issuer,
+        subject: trust.federationRule.match.subject_prefix,
+        audience: trust.federationRule.match.audience,
+        scope: trust.federationRule.oauth_scope,
+        tokenLifetimeSeconds: trust.federationRule.token_lifetime_seconds,
+      },
+    ],
+  });
+  return { target, cloud: "anthropic", trusts: federationRuleId };
 }

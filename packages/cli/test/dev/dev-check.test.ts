@@ -46,7 +46,7 @@ describe("fedkit dev --check", () => {
     const result = JSON.parse(out.trim().split("\n").at(-1)!) as {
       ok: boolean;
       checks: { path: string; ok: boolean; status: number }[];
-      exchanges: { aws: number; gcp: number; azure: number };
+      exchanges: { aws: number; gcp: number; azure: number; saas: number };
       trust: { cloud: string; trusts: string }[];
     };
     expect(result.ok).toBe(true);
@@ -55,10 +55,28 @@ describe("fedkit dev --check", () => {
       { path: "/unmapped", ok: true, status: 403 },
     ]);
     // The blob came through Entra: exactly one storage token for the mapped function, none for the unmapped one.
-    expect(result.exchanges).toEqual({ aws: 0, gcp: 0, azure: 1 });
+    expect(result.exchanges).toEqual({ aws: 0, gcp: 0, azure: 1, saas: 0 });
     expect(result.trust).toEqual([
       { target: "blobs", cloud: "azure", trusts: "97e0a5b7-d745-40b6-94fe-5f77d35c6e05" },
     ]);
+    expect(out).not.toMatch(SECRET);
+    expect(children()).toEqual([]);
+  }, 120_000);
+
+  it("runs the LLM sample: the emulated Anthropic gets the federation issuer and rule fedkit trust prints, and answers the mapped function through one token exchange", async () => {
+    const { code, out } = await dev(join(apps, "netlify-llm"), ["--check", "--json"]);
+    expect(code, out).toBe(0);
+    const result = JSON.parse(out.trim().split("\n").at(-1)!) as {
+      checks: { path: string; ok: boolean }[];
+      exchanges: Record<string, number>;
+      trust: { cloud: string; trusts: string }[];
+    };
+    expect(result.checks.map((c) => [c.path, c.ok])).toEqual([
+      ["/chat?q=hello", true],
+      ["/unmapped", true],
+    ]);
+    expect(result.exchanges).toEqual({ aws: 0, gcp: 0, azure: 0, saas: 1 });
+    expect(result.trust).toEqual([{ target: "claude", cloud: "anthropic", trusts: "fdrl_01local" }]);
     expect(out).not.toMatch(SECRET);
     expect(children()).toEqual([]);
   }, 120_000);
