@@ -18,7 +18,7 @@ const loadFromApp = (name) => import(pathToFileURL(fromApp.resolve(name)).href);
  */
 export async function runLlmDemo({ serve = false } = {}) {
   const { startLocalSite, RULE_ID, ORGANIZATION_ID } = await import(
-    pathToFileURL(join(appDir, "scripts", "local-site.js")).href
+    pathToFileURL(join(appDir, "test", "local-site.js")).href
   );
   const { createFederation, memoryAudit, staticToken } = await load("@fedkit/core");
   const { createSiteIssuer, importIssuerKeySet, trustPolicyFor } = await load("@fedkit/netlify");

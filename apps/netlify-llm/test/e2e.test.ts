@@ -10,7 +10,7 @@ import { saasStateOf } from "@fedkit/emulator";
 import { createSiteIssuer, importIssuerKeySet } from "@fedkit/netlify";
 import { anthropicProvider } from "@fedkit/oauth/anthropic";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ORGANIZATION_ID, RULE_ID, startLocalSite } from "../scripts/local-site.js";
+import { ORGANIZATION_ID, RULE_ID, startLocalSite } from "./local-site.js";
 
 const built = ["core", "netlify", "oauth"].every((name) =>
   existsSync(fileURLToPath(new URL(`../../../packages/${name}/dist/index.js`, import.meta.url))),

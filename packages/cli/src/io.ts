@@ -65,13 +65,18 @@ export function paint(io: CliIo): Record<keyof typeof CODES, (text: string) => s
   return Object.fromEntries(entries) as Record<keyof typeof CODES, (text: string) => string>;
 }
 
-/** A refusal or bad argument that ends the command with its exit code and a fix. @internal */
+/**
+ * A refusal or bad argument that ends the command with its exit code and a fix; `code`, when set, is stable
+ * (scripts switch on it; `--json` prints it).
+ * @internal
+ */
 export class CliError extends Error {
   override readonly name = "CliError";
   constructor(
     message: string,
     readonly exitCode: ExitCode,
     readonly hint?: string,
+    readonly code?: string,
   ) {
     super(message);
   }

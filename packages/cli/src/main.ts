@@ -55,7 +55,14 @@ export async function run(argv: readonly string[], io: Partial<CliIo> = {}): Pro
     if (json) {
       full.stdout(
         JSON.stringify(
-          { error: { message: error.message, hint: error.hint, exitCode: error.exitCode } },
+          {
+            error: {
+              ...(error.code === undefined ? {} : { code: error.code }),
+              message: error.message,
+              hint: error.hint,
+              exitCode: error.exitCode,
+            },
+          },
           null,
           2,
         ),

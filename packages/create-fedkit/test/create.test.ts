@@ -92,7 +92,7 @@ describe("templates built from apps/", () => {
       ["cloudflare-workers-aws-s3", false],
       ["deno-deploy-aws-s3", false],
       ["netlify-aws-s3", true],
-      ["netlify-azure-blob", false],
+      ["netlify-azure-blob", true],
       ["netlify-gcp-gcs", true],
       ["netlify-llm", true],
     ]);
@@ -192,7 +192,13 @@ describe("npm create fedkit, non-interactive", () => {
     const dir = join(work, "azure-site");
     const created = await run([dir, "--cloud", "azure", "--yes"]);
     expect(created.code).toBe(0);
-    expect(created.out).not.toContain("npm run local"); // the Azure sample has no local run
+    // The Azure site runs locally like the others: `fedkit dev` with its seed and the site's own Azurite.
+    expect(created.out).toContain("npm run local -- --check");
+    const site = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+    expect(site.scripts.local).toBe("fedkit dev");
+    expect(site.devDependencies.azurite).toBe("3.35.0");
+    const seed = JSON.parse(readFileSync(join(dir, "fedkit.local.json"), "utf8"));
+    expect(Object.keys(seed.azurite)).toEqual(["private"]);
 
     const git = (...args: string[]) => spawnSync("git", args, { cwd: dir, encoding: "utf8" });
     expect(git("init", "-q").status).toBe(0);

@@ -6,7 +6,9 @@
 import {
   type AwsRoleConfig,
   addGcpProvider,
+  addSaasService,
   type Emulator,
+  entraState,
   gcpStateOf,
   type PolicyDocument,
   providerHostPath,
@@ -19,7 +21,7 @@ import { type FedkitConfig, trustPolicyFor } from "../issuer-api.js";
 export interface RegisteredTrust {
   readonly target: string;
   readonly cloud: string;
-  /** The role ARN (AWS) or workload identity provider name (GCP) the emulator now trusts. */
+  /** The role ARN (AWS), workload identity provider name (GCP) or app (client) id (Azure) now trusted. */
   readonly trusts: string;
 }
 
@@ -29,8 +31,9 @@ const AWS_PROVIDER_CONTEXTS = ["production", "deploy-preview"] as const;
 /**
  * Registers the trust of `target` (from `config`, whose `siteUrl` must be the running site's origin) in a
  * running emulator: AWS gets an IAM OIDC provider per context issuer and the role with the generated trust
- * policy (plus `permissionPolicies`); GCP gets the workload identity provider and the service account's binding.
- * Azure needs the emulator's TLS front and is refused with a message saying so.
+ * policy (plus `permissionPolicies`); GCP gets the workload identity provider and the service account's binding;
+ * Azure gets the federated credentials on the target's app registration (declared in the emulator's `azure`
+ * config, which needs `tls`: Entra trusts https issuers only, so `siteUrl` must be https).
  *
  * @example
  * ```ts
@@ -98,10 +101,86 @@ export function registerTrustInEmulator(
     }
     return { target, cloud, trusts: trust.workloadIdentityProvider };
   }
+  if (cloud === "azure") return registerAzure(emulator, config, target);
+  if (cloud === "anthropic") return registerAnthropic(emulator, config, target);
   throw refusal(
     `fedkit dev cannot register target ${target} (cloud ${cloud ?? "unknown"}) in the emulator.`,
-    cloud === "azure"
-      ? "Azure's credential endpoints must be https: run `npm run demo -- --azure` (the emulator behind its TLS front and Azurite) instead."
-      : "fedkit dev supports AWS and GCP targets.",
+    "fedkit dev supports AWS, GCP, Azure and Anthropic targets.",
   );
+}
+
+/** The federated credentials `trustPolicyFor` gives an Azure target (`az ad app federated-credential create`). */
+type AzureCredentials = readonly {
+  readonly credential: { name: string; issuer: string; subject: string; audiences: readonly string[] };
+}[];
+
+function registerAzure(emulator: Emulator, config: FedkitConfig, target: string): RegisteredTrust {
+  const { clientId, tenantId } = config.targets[target] as unknown as { clientId: string; tenantId: string };
+  if (emulator.urls.entra === undefined) {
+    throw refusal(
+      `Target ${target} is an Azure target, and the emulator serves no Entra.`,
+      `Declare the app under emulator.azure.apps in the site's fedkit.local.json ({ "clientId": "${clientId}", "tenantId": "${tenantId}" }).`,
+    );
+  }
+  const entra = entraState(emulator.state);
+  const app = entra.apps.get(clientId);
+  if (app === undefined || app.tenantId.toLowerCase() !== String(tenantId).toLowerCase()) {
+    throw refusal(
+      `The emulator has no app registration ${clientId} in tenant ${tenantId} for target ${target}.`,
+      `List it under emulator.azure (tenants and apps) in the site's fedkit.local.json.`,
+    );
+  }
+  // What `az ad app federated-credential create` does with each credential fedkit trust prints.
+  for (const { credential } of trustPolicyFor(config, target) as unknown as AzureCredentials) {
+    entra.addFederatedCredential(clientId, {
+      name: credential.name,
+      issuer: credential.issuer,
+      subject: credential.subject,
+      ...(credential.audiences[0] === undefined ? {} : { audience: credential.audiences[0] }),
+    });
+  }
+  return { target, cloud: "azure", trusts: clientId };
+}
+
+/** What `trustPolicyFor` gives an Anthropic target: the federation issuer and rule to create in the console. */
+interface AnthropicTrustShape {
+  readonly federationIssuer: { issuer_url: string; max_jwt_lifetime_seconds: number };
+  readonly federationRule: {
+    match: { subject_prefix: string; audience: string };
+    oauth_scope: string;
+    token_lifetime_seconds: number;
+  };
+}
+
+function registerAnthropic(emulator: Emulator, config: FedkitConfig, target: string): RegisteredTrust {
+  const { federationRuleId, organizationId } = config.targets[target] as unknown as {
+    federationRuleId: string;
+    organizationId: string;
+  };
+  if (emulator.urls.saas === undefined) {
+    throw refusal(
+      `Target ${target} is an Anthropic target, and the emulator serves no SaaS APIs.`,
+      'Add "saas": {} to the emulator section of the site\'s fedkit.local.json.',
+    );
+  }
+  // What README step 4 does in Anthropic's console: the issuer and the rule, generated from the config.
+  const trust = trustPolicyFor(config, target) as unknown as AnthropicTrustShape;
+  const issuer = trust.federationIssuer.issuer_url;
+  addSaasService(emulator, {
+    name: "anthropic",
+    preset: "anthropic",
+    organizationId,
+    issuers: [{ issuer, maxLifetimeSeconds: trust.federationIssuer.max_jwt_lifetime_seconds }],
+    bindings: [
+      {
+        id: federationRuleId,
+        issuer,
+        subject: trust.federationRule.match.subject_prefix,
+        audience: trust.federationRule.match.audience,
+        scope: trust.federationRule.oauth_scope,
+        tokenLifetimeSeconds: trust.federationRule.token_lifetime_seconds,
+      },
+    ],
+  });
+  return { target, cloud: "anthropic", trusts: federationRuleId };
 }

@@ -1,21 +1,11 @@
-import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { run } from "../../src/main.js";
+import { children } from "../support/dev/children.js";
 
 const sampleDir = fileURLToPath(new URL("../../../../apps/netlify-aws-s3", import.meta.url));
 const emulatorConfig = fileURLToPath(new URL("../support/dev/aws-s3-emulator.json", import.meta.url));
 const BODY = "quarter,revenue\nQ1,1200\nQ2,1350\n";
-
-/** This process's children (the edge runtime's Deno and anything else `fedkit dev` started). */
-function children(): string[] {
-  try {
-    const out = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(process.pid)], { encoding: "utf8" });
-    return out.split("\n").filter((line) => line.trim() !== "" && !/\bps -o\b/.test(line));
-  } catch {
-    return []; // ps exits 1 when nothing matches
-  }
-}
 
 const saved = { ...process.env };
 afterEach(() => {
