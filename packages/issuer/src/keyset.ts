@@ -1,4 +1,4 @@
-import { base64Decode } from "./encoding.js";
+import { base64urlDecode } from "@fedkit/core/provider";
 import { IssuerKeyContextError, issuerConfigError } from "./errors.js";
 
 /**
@@ -72,6 +72,12 @@ const KID = /^[A-Za-z0-9._-]{1,64}$/;
 /** Deploy contexts (`production`, `deploy-preview`, `branch-deploy`, `dev`, a branch name). */
 const CONTEXT = /^[A-Za-z0-9._/-]{1,100}$/;
 const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "pkcs8"];
+
+/** Standard or url-safe base64, whitespace allowed (PEM bodies, JWK members), through core's one decoder. */
+const base64Decode = (text: string) =>
+  base64urlDecode(
+    text.replace(/\s+/g, "").replace(/\+/g, "-").replace(/\//g, "_"),
+  ) as Uint8Array<ArrayBuffer>;
 
 /** WebCrypto parameters per algorithm. @internal */
 export function algorithmParams(alg: IssuerAlgorithm): RsaHashedImportParams | EcKeyImportParams {
