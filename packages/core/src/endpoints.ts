@@ -94,9 +94,7 @@ export function checkEndpoint(url: string | URL, rule: EndpointRule): URL {
 function refused(url: URL, rule: EndpointRule, why: string): FederationError {
   return new FederationError("endpoint_refused", `Refused to send a token to ${url.origin}: ${why}.`, {
     provider: rule.cloud,
-    hint:
-      `Use an official ${rule.cloud} host (${rule.officialHosts.slice(0, 3).join(", ")}, ...), or opt this ` +
-      `origin in (emulator, private link): allowedOrigins: ["${url.origin}"] / allowCustomEndpoint.`,
+    hint: `Use an official ${rule.cloud} host (${rule.officialHosts.slice(0, 3).join(", ")}, ...), or opt this origin in: allowedOrigins: ["${url.origin}"] / allowCustomEndpoint.`,
   });
 }
 

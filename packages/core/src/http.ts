@@ -58,8 +58,7 @@ export function createExchangeContext(options: ExchangeContextOptions = {}): Cou
   const random = options.random ?? defaultRandom;
   const now = options.now ?? (() => Date.now());
   const deadline = AbortSignal.timeout(Math.max(1, Math.ceil(policy.deadlineMs)));
-  const signals = options.signal ? [deadline, options.signal] : [deadline];
-  const signal = signals.length === 1 ? deadline : AbortSignal.any(signals);
+  const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
   const startedAt = monotonicMs();
   let attempts = 0;
 

@@ -33,7 +33,7 @@ export function decodeSubjectToken(raw: string, trust: TokenTrust = "unverified"
   if (typeof raw !== "string" || raw.trim() === "") {
     throw new FederationError("invalid_subject_token", "The subject token is empty or not a string.", {
       provider: "core",
-      hint: "Pass the OIDC token (a JWT: header.payload.signature).",
+      hint: "Pass the raw OIDC token (a JWT).",
     });
   }
   if (raw.length > MAX_SUBJECT_TOKEN_LENGTH) throw tooLong(raw.length);
@@ -50,7 +50,7 @@ export function decodeSubjectToken(raw: string, trust: TokenTrust = "unverified"
     throw new FederationError("invalid_subject_token", "The subject token is not a decodable JWT.", {
       provider: "core",
       cause: new Error(cause instanceof Error ? cause.name : "decode failed"),
-      hint: "The source must yield the raw JWT (no 'Bearer ', no quotes, not a JWE or opaque token).",
+      hint: "The source must yield the raw JWT (no 'Bearer ', no quotes; not a JWE).",
     });
   }
   return Object.freeze({ raw: value, claims: Object.freeze(claims), header: Object.freeze(header), trust });
@@ -108,7 +108,7 @@ export function checkTokenTimes(
     throw new FederationError("invalid_subject_token", "The subject token has no numeric exp claim.", {
       provider: "core",
       subject: summarizeSubject(token),
-      hint: "Use tokens that expire (every OIDC provider sets exp); fedkit never exchanges or caches for a token without one.",
+      hint: "Use tokens that expire; fedkit never exchanges a token without exp.",
     });
   }
   if (exp * 1000 + skewMs <= now) {
@@ -155,9 +155,7 @@ export function checkTokenAudience(token: SubjectToken, audience: string, provid
     {
       provider,
       subject: summarizeSubject(token),
-      hint:
-        `Request the token for audience "${clip(audience)}", or set the provider's audience option to what ` +
-        "your identity provider issues (and trust that on the cloud side).",
+      hint: `Request the token for audience "${clip(audience)}", or set the provider's audience to what your identity provider issues (and trust it on the cloud side).`,
     },
   );
 }

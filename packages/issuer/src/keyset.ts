@@ -102,7 +102,7 @@ export async function importIssuerKeySet(
   variable = "FEDKIT_ISSUER_KEYS",
   expectedContext?: string,
 ): Promise<IssuerKeySet> {
-  const hint = `Generate a key set with \`generateIssuerKeys\` (CLI: \`npx --no-install fedkit keys generate --context <context>\`) and store it in ${variable} (a secret, one value per deploy context).`;
+  const hint = `Generate one with \`npx --no-install fedkit keys generate --context <context>\` and store it in ${variable}, a secret per deploy context.`;
   if (text === undefined || text.trim() === "") {
     throw issuerConfigError(`The site issuer's key set ${variable} is not set in this deploy context.`, hint);
   }
@@ -120,7 +120,7 @@ export async function importIssuerKeySet(
   if (privates.length !== 1) {
     throw issuerConfigError(
       `${variable} must hold exactly one private (current) key; found ${privates.length}.`,
-      "Keep only the current private key in the variable; publish next and previous keys as public JWKs.",
+      "Keep only the current key private; next and previous keys are public JWKs.",
     );
   }
   const current = privates[0]!;
@@ -146,7 +146,7 @@ function checkDocument(doc: unknown, variable: string, hint: string) {
       context === undefined
         ? `${variable} has no "context": every key set must name the deploy context it belongs to.`
         : `${variable}.context must be a deploy context name (${CONTEXT.source}).`,
-      `Regenerate it with \`npx --no-install fedkit keys generate --context <context>\`, or add "context": "<context>" (production, deploy-preview, branch-deploy, ...) to the value set for that context.`,
+      `Regenerate it with \`npx --no-install fedkit keys generate --context <context>\`, or add "context": "<context>".`,
     );
   }
   if (!Array.isArray(keys) || keys.length === 0) {
@@ -229,12 +229,12 @@ async function importSigningKey(entry: IssuerKeyEntry, variable: string) {
     if (cause === MISMATCH) {
       throw issuerConfigError(
         `${where}: the private key does not match its public members.`,
-        "The entry was edited or truncated; copy the whole generated value again.",
+        "Copy the whole generated value again.",
       );
     }
     throw issuerConfigError(
       `${where} could not be imported as an ${entry.alg} private key.`,
-      "Check that the entry is a complete private JWK (or PKCS#8) of the declared alg.",
+      "Use a complete private JWK (or PKCS#8) of the declared alg.",
       cause,
     );
   }
