@@ -16,7 +16,7 @@
  *
  * @packageDocumentation
  */
-import { checkEndpoint } from "./endpoints.js";
+import { checkEndpoint, isOrigin } from "./endpoints.js";
 import { FederationError } from "./errors.js";
 import { sendAttempt } from "./transport.js";
 import { capBody } from "./util/body.js";
@@ -104,7 +104,7 @@ function targetUrl(input: string | URL | Request, options: AuthorizedFetchOption
     // The client's refusals first, so a customer-controlled name is refused with its own reason even when it is
     // outside the official hosts anyway; then the general rule. An opted-in origin skips the refusals.
     const url = URL.canParse(href) ? new URL(href) : undefined;
-    const optedIn = options.allowedOrigins?.some((o) => URL.canParse(o) && new URL(o).origin === url?.origin);
+    const optedIn = url && options.allowedOrigins?.some((origin) => isOrigin(origin, url));
     const why = url && !optedIn ? options.refuse?.(url) : undefined;
     if (why !== undefined) {
       throw new FederationError(

@@ -52,12 +52,9 @@ function toUrl(url: string | URL, cloud: string): URL {
   }
 }
 
-function normalizeOrigin(origin: string): string | undefined {
-  try {
-    return new URL(origin).origin;
-  } catch {
-    return undefined;
-  }
+/** Whether `origin`, as the user wrote it in `allowedOrigins`, is `url`'s origin. @internal */
+export function isOrigin(origin: string, url: URL): boolean {
+  return URL.canParse(origin) && new URL(origin).origin === url.origin;
 }
 
 /**
@@ -81,9 +78,7 @@ export function checkEndpoint(url: string | URL, rule: EndpointRule): URL {
   if (parsed.username !== "" || parsed.password !== "") {
     throw refused(parsed, rule, "it carries user info");
   }
-  for (const allowed of rule.allowedOrigins ?? []) {
-    if (normalizeOrigin(allowed) === parsed.origin) return parsed;
-  }
+  if (rule.allowedOrigins?.some((origin) => isOrigin(origin, parsed))) return parsed;
   if (parsed.protocol !== "https:") throw refused(parsed, rule, "only https is allowed for official hosts");
   if (parsed.port !== "") throw refused(parsed, rule, "official hosts are only reached on the default port");
   const host = parsed.hostname.toLowerCase().replace(/\.$/, "");

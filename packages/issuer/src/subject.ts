@@ -27,7 +27,7 @@ export function checkContext(context: string): string {
   if (!CONTEXT.test(context)) {
     throw issuerConfigError(
       `Deploy context ${JSON.stringify(context)} is not a valid issuer path segment.`,
-      "Use lower-case letters, digits and '-' (production, deploy-preview, branch-deploy, dev).",
+      "Use lower-case letters, digits and '-' (production, deploy-preview).",
     );
   }
   return context;
@@ -71,7 +71,7 @@ function checkSegment(what: string, value: string): void {
   if (!SEGMENT.test(value)) {
     throw issuerConfigError(
       `The ${what} ${JSON.stringify(value)} cannot be part of a subject.`,
-      "Use letters, digits, '_', '.' and '-' only, starting with a letter or digit.",
+      "Use letters, digits, '_', '.' and '-', starting with a letter or digit.",
     );
   }
 }
