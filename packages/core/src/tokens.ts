@@ -104,31 +104,27 @@ export function checkTokenTimes(
 ): void {
   const { exp, nbf } = token.claims;
   const skewMs = skewSeconds * 1000;
+  const refuse = (code: "invalid_subject_token" | "expired_subject_token", message: string, hint: string) =>
+    new FederationError(code, message, { provider: "core", subject: summarizeSubject(token), hint });
   if (typeof exp !== "number" || !Number.isFinite(exp)) {
-    throw new FederationError("invalid_subject_token", "The subject token has no numeric exp claim.", {
-      provider: "core",
-      subject: summarizeSubject(token),
-      hint: "Use tokens that expire; fedkit never exchanges a token without exp.",
-    });
+    throw refuse(
+      "invalid_subject_token",
+      "The subject token has no numeric exp claim.",
+      "Use tokens that expire; fedkit never exchanges a token without exp.",
+    );
   }
   if (exp * 1000 + skewMs <= now) {
-    const ago = Math.round((now - exp * 1000) / 1000);
-    throw new FederationError("expired_subject_token", `The subject token expired ${ago}s ago.`, {
-      provider: "core",
-      subject: summarizeSubject(token),
-      hint: "Fetch a fresh token for each exchange; do not store subject tokens.",
-    });
+    throw refuse(
+      "expired_subject_token",
+      `The subject token expired ${Math.round((now - exp * 1000) / 1000)}s ago.`,
+      "Fetch a fresh token for each exchange; do not store subject tokens.",
+    );
   }
   if (typeof nbf === "number" && nbf * 1000 - skewMs > now) {
-    const inS = Math.round((nbf * 1000 - now) / 1000);
-    throw new FederationError(
+    throw refuse(
       "expired_subject_token",
-      `The subject token is not valid for another ${inS}s (nbf).`,
-      {
-        provider: "core",
-        subject: summarizeSubject(token),
-        hint: "Check clock sync between the issuer and this machine.",
-      },
+      `The subject token is not valid for another ${Math.round((nbf * 1000 - now) / 1000)}s (nbf).`,
+      "Check clock sync between the issuer and this machine.",
     );
   }
 }
