@@ -152,16 +152,11 @@ function checkDocument(doc: unknown, variable: string, hint: string) {
   if (!Array.isArray(keys) || keys.length === 0) {
     throw issuerConfigError(`${variable}.keys must be a non-empty array.`, hint);
   }
-  keys.forEach((entry: unknown, index) => {
-    const e = entry as Partial<IssuerKeyEntry> | null;
-    if (typeof e !== "object" || e === null)
-      throw issuerConfigError(`${variable}.keys[${index}] is not an object.`, hint);
-    if (typeof e.kid !== "string" || !KID.test(e.kid)) {
-      throw issuerConfigError(`${variable}.keys[${index}].kid must match ${KID.source}.`, hint);
-    }
-    if (e.alg !== "RS256" && e.alg !== "ES256") {
+  keys.forEach((entry: Partial<IssuerKeyEntry> | null, index) => {
+    const kid = entry?.kid;
+    if (typeof kid !== "string" || !KID.test(kid) || (entry?.alg !== "RS256" && entry?.alg !== "ES256")) {
       throw issuerConfigError(
-        `${variable}.keys[${index}] (kid ${e.kid}) has alg ${String(e.alg)}; use RS256 or ES256.`,
+        `${variable}.keys[${index}] needs a kid matching ${KID.source} and alg RS256 or ES256.`,
         hint,
       );
     }

@@ -1,5 +1,5 @@
 import type { Clock, RandomSource, SubjectToken, TokenClaims } from "@fedkit/core";
-import { base64url, utf8 } from "@fedkit/core/provider";
+import { base64url, defaultRandom, utf8 } from "@fedkit/core/provider";
 import { ISSUER_SET_CLAIMS } from "./documents.js";
 import { IssuerKeyContextError, issuerConfigError } from "./errors.js";
 import { issuerUrl } from "./issuer-url.js";
@@ -140,7 +140,6 @@ export function createSiteIssuer(options: SiteIssuerOptions): SiteIssuer {
       const key = await signer();
       const now = Math.floor((options.now ?? Date.now)() / 1000);
       const lifetime = checkLifetime(request.lifetimeSeconds ?? defaultLifetime);
-      const random = options.random ?? ((bytes: Uint8Array) => crypto.getRandomValues(bytes));
       const sub =
         request.subject ??
         subjectFor(
@@ -155,7 +154,7 @@ export function createSiteIssuer(options: SiteIssuerOptions): SiteIssuer {
         iat: now,
         nbf: now - NOT_BEFORE_SKEW_SECONDS,
         exp: now + lifetime,
-        jti: base64url(random(new Uint8Array(16))),
+        jti: base64url((options.random ?? defaultRandom)(new Uint8Array(16))),
         site_id: options.siteId,
         context: options.context,
       };

@@ -58,7 +58,8 @@ export function subjectFor(parts: SubjectParts, form: SubjectForm = "function"):
     checkSegment("function name", parts.functionName);
     subject += `:function:${parts.functionName}`;
   }
-  if (new TextEncoder().encode(subject).length > MAX_SUBJECT_BYTES) {
+  // Every segment is ASCII (SEGMENT, CONTEXT), so characters are bytes.
+  if (subject.length > MAX_SUBJECT_BYTES) {
     throw issuerConfigError(
       `The subject ${subject} is longer than ${MAX_SUBJECT_BYTES} bytes.`,
       "Shorten the function name, or use the coarser `site` subject form.",
