@@ -150,6 +150,24 @@ describe("ctx.send retry classes", () => {
     expect(performance.now() - started).toBeLessThan(1000);
   });
 
+  it("ends each attempt at its timeout even when the fetch ignores its signal, then at the deadline", async () => {
+    // A transport that never answers and never listens: only a timer that settles the call itself can end it.
+    let calls = 0;
+    const started = performance.now();
+    const error = await createExchangeContext({
+      retry: { ...fast, maxAttempts: 2, attemptTimeoutMs: 50, deadlineMs: 5000 },
+      fetch: () => {
+        calls++;
+        return new Promise<Response>(() => {});
+      },
+    })
+      .send(request("https://sts.amazonaws.com", { url: "https://sts.amazonaws.com/" }))
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "timeout", attempts: 2, retryable: true });
+    expect(calls).toBe(2);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
   it("rejects with aborted when the caller aborts", async () => {
     const s = await server((_req, res) => setTimeout(() => res.writeHead(200).end("late"), 2000));
     const controller = new AbortController();
@@ -253,6 +271,13 @@ describe("ctx.send endpoint safety", () => {
       .send(request("https://sts.amazonaws.com", { url: "https://sts.amazonaws.com/" }))
       .catch((e: unknown) => e);
     expect(again).toBeInstanceOf(RedirectRefusedError);
+  });
+
+  it("hands a 304 to the provider as an answer: it is not a redirect", async () => {
+    const res = await createExchangeContext({ fetch: async () => new Response(null, { status: 304 }) }).send(
+      request("https://sts.amazonaws.com", { url: "https://sts.amazonaws.com/" }),
+    );
+    expect(res.status).toBe(304);
   });
 
   it("caps the response body, also without a content-length", async () => {
