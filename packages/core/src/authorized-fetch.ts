@@ -9,16 +9,17 @@
  *    refusals (hosts customers control under an official wildcard).
  * 2. The request is sent with `redirect: "manual"` whatever the input type or the caller's `redirect`: a
  *    `Request` carries its own mode, and it is overridden too.
- * 3. A redirect answer (3xx other than 304, an `opaqueredirect`, or a response a non-conforming fetch marked
- *    `redirected`) becomes a {@link RedirectRefusedError}: the status, the `Location` host (never the URL, whose
- *    query may hold a presigned secret) and the cloud's region header.
- * 4. A timeout until the answer's headers arrive, and error answers (4xx/5xx) whose bodies are capped.
+ * 3. The transport the exchange client shares ({@link sendAttempt}) refuses a redirect answer with a
+ *    {@link RedirectRefusedError} (status, `Location` host, the cloud's region header) and times out an answer
+ *    whose headers do not arrive.
+ * 4. Error answers (4xx/5xx) have their bodies capped.
  *
  * @packageDocumentation
  */
-import { capBody, isRedirect, redirectError } from "./authorized-fetch-answer.js";
-import { checkEndpoint } from "./endpoints.js";
+import { checkEndpoint, isOrigin } from "./endpoints.js";
 import { FederationError } from "./errors.js";
+import { sendAttempt } from "./transport.js";
+import { capBody } from "./util/body.js";
 
 /** What a client's `authorize` hook gets besides the request. @public */
 export interface AuthorizeContext {
@@ -92,44 +93,33 @@ export function refuseDotSegments(input: string, cloud: string): void {
   if (!path.split(/[/\\]/).some((segment) => DOT_SEGMENT.test(segment))) return;
   throw new FederationError("config", `The URL's path has "." or ".." segments (${cloud}).`, {
     provider: cloud,
-    hint:
-      "fetch resolves dot segments before sending, so the request would reach another path than the one " +
-      "written. Name the path without them (for S3 keys, build the URL with @fedkit/aws's s3ObjectUrl).",
+    hint: "fetch would resolve them and reach another path. Name the path without them (S3 keys: s3ObjectUrl).",
   });
 }
 
 function targetUrl(input: string | URL | Request, options: AuthorizedFetchOptions): URL {
   if (typeof input === "string") refuseDotSegments(input, options.cloud);
   const href = input instanceof Request ? input.url : input;
-  const rule = {
-    cloud: options.cloud,
-    officialHosts: options.officialHosts,
-    ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
-  };
-  // The client's refusals first, so a customer-controlled name is refused with its own reason even when it is
-  // outside the official hosts anyway; then the general rule. An opted-in origin skips the refusals.
-  const parsed = URL.canParse(href) ? new URL(href) : undefined;
-  const optedIn =
-    parsed !== undefined && options.allowedOrigins?.some((origin) => sameOrigin(origin, parsed));
-  const why = parsed === undefined || optedIn ? undefined : options.refuse?.(parsed);
-  if (why !== undefined) {
-    throw withOptInHint(
-      new FederationError("endpoint_refused", `Refused to send credentials to ${parsed?.origin}: ${why}.`, {
-        provider: options.cloud,
-        hint: "This name is controlled by a customer, not by the cloud's service.",
-      }),
-      options,
-    );
-  }
   try {
-    return checkEndpoint(href, rule);
+    // The client's refusals first, so a customer-controlled name is refused with its own reason even when it is
+    // outside the official hosts anyway; then the general rule. An opted-in origin skips the refusals.
+    const url = URL.canParse(href) ? new URL(href) : undefined;
+    const optedIn = url && options.allowedOrigins?.some((origin) => isOrigin(origin, url));
+    const why = url && !optedIn ? options.refuse?.(url) : undefined;
+    if (why !== undefined) {
+      throw new FederationError(
+        "endpoint_refused",
+        `Refused to send credentials to ${url?.origin}: ${why}.`,
+        {
+          provider: options.cloud,
+          hint: "This name is controlled by a customer, not by the cloud's service.",
+        },
+      );
+    }
+    return checkEndpoint(href, options);
   } catch (error) {
     throw withOptInHint(error, options);
   }
-}
-
-function sameOrigin(origin: string, url: URL): boolean {
-  return URL.canParse(origin) && new URL(origin).origin === url.origin;
 }
 
 function withOptInHint(error: unknown, options: AuthorizedFetchOptions): unknown {
@@ -192,43 +182,15 @@ export function authorizedFetch(options: AuthorizedFetchOptions): AuthorizedFetc
 
   const send = (async (input: string | URL | Request, init?: RequestInit) => {
     const request = await prepare(input, init, "manual");
-    request.signal.throwIfAborted();
-    const timer = new AbortController();
-    const signal = AbortSignal.any([timer.signal, request.signal]);
-    // The timeout settles the call itself, not only through the signal: a transport that ignores signals, or a
-    // signal chain the runtime collected (Node holds `AbortSignal.any` results and a Request's follow-signal
-    // weakly), must still end at the deadline. setTimeout treats anything beyond 2^31-1 ms as 1 ms: a longer wait
-    // is no timer at all.
-    let timeout: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      if (timeoutMs < 2 ** 31)
-        timeout = setTimeout(() => {
-          timer.abort();
-          reject(timer.signal.reason);
-        }, timeoutMs);
+    const transport = options.fetch ?? ((r: Request) => globalThis.fetch(r));
+    const response = await sendAttempt((signal) => transport(new Request(request, { signal })), {
+      url: new URL(request.url),
+      cloud: options.cloud,
+      timeoutMs,
+      timeoutOption: "timeoutMs (an upload's answer comes after its body)",
+      signal: request.signal,
+      regionHeader: options.regionHeader,
     });
-    let response: Response;
-    try {
-      const transport = options.fetch ?? ((r: Request) => globalThis.fetch(r));
-      const answer = transport(new Request(request, { signal }));
-      // Once the deadline won, the transport's own late failure has nobody to report to.
-      answer.catch(() => {});
-      response = await Promise.race([answer, deadline]);
-    } catch (error) {
-      if (!timer.signal.aborted || request.signal.aborted) throw error;
-      throw new FederationError("timeout", `${options.cloud}: no answer from ${new URL(request.url).host}.`, {
-        provider: options.cloud,
-        retryable: true,
-        cause: error,
-        hint: `The endpoint did not answer within ${timeoutMs} ms; raise timeoutMs or check connectivity.`,
-      });
-    } finally {
-      clearTimeout(timeout);
-    }
-    if (isRedirect(response)) {
-      await response.body?.cancel().catch(() => {});
-      throw redirectError(response, new URL(request.url), options);
-    }
     return response.status >= 400 ? capBody(response, maxErrorBody, options.cloud) : response;
   }) as AuthorizedFetch;
   send.authorize = (input, init) => prepare(input, init, "error");

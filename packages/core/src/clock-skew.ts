@@ -50,5 +50,5 @@ export function clockSkewHint(
     refusal === "expired"
       ? `${cloud} found the token already expired ${measured}.`
       : `${cloud} found the token not yet valid ${measured}.`;
-  return `${what} A token minted just before the call (a site that is its own issuer mints on demand) refused for its time window is clock skew between the issuer and ${cloud}, not a trust problem: change no trust policy; check the issuing host's clock (NTP). A token kept from earlier: use a fresh one.`;
+  return `${what} For a token minted just before the call, this is clock skew between the issuer and ${cloud}, not a trust problem: change no trust policy, check the issuing host's clock (NTP). Otherwise use a fresh token.`;
 }

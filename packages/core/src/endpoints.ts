@@ -52,12 +52,9 @@ function toUrl(url: string | URL, cloud: string): URL {
   }
 }
 
-function normalizeOrigin(origin: string): string | undefined {
-  try {
-    return new URL(origin).origin;
-  } catch {
-    return undefined;
-  }
+/** Whether `origin`, as the user wrote it in `allowedOrigins`, is `url`'s origin. @internal */
+export function isOrigin(origin: string, url: URL): boolean {
+  return URL.canParse(origin) && new URL(origin).origin === url.origin;
 }
 
 /**
@@ -81,9 +78,7 @@ export function checkEndpoint(url: string | URL, rule: EndpointRule): URL {
   if (parsed.username !== "" || parsed.password !== "") {
     throw refused(parsed, rule, "it carries user info");
   }
-  for (const allowed of rule.allowedOrigins ?? []) {
-    if (normalizeOrigin(allowed) === parsed.origin) return parsed;
-  }
+  if (rule.allowedOrigins?.some((origin) => isOrigin(origin, parsed))) return parsed;
   if (parsed.protocol !== "https:") throw refused(parsed, rule, "only https is allowed for official hosts");
   if (parsed.port !== "") throw refused(parsed, rule, "official hosts are only reached on the default port");
   const host = parsed.hostname.toLowerCase().replace(/\.$/, "");
@@ -94,9 +89,7 @@ export function checkEndpoint(url: string | URL, rule: EndpointRule): URL {
 function refused(url: URL, rule: EndpointRule, why: string): FederationError {
   return new FederationError("endpoint_refused", `Refused to send a token to ${url.origin}: ${why}.`, {
     provider: rule.cloud,
-    hint:
-      `Use an official ${rule.cloud} host (${rule.officialHosts.slice(0, 3).join(", ")}, ...), or opt this ` +
-      `origin in (emulator, private link): allowedOrigins: ["${url.origin}"] / allowCustomEndpoint.`,
+    hint: `Use an official ${rule.cloud} host (${rule.officialHosts.slice(0, 3).join(", ")}, ...), or opt this origin in: allowedOrigins: ["${url.origin}"] / allowCustomEndpoint.`,
   });
 }
 

@@ -1,12 +1,14 @@
 /**
- * The safe HTTP client providers get through {@link ExchangeContext}: endpoint allowlist, `redirect: "error"`,
- * per-attempt timeout, overall deadline, size-capped body and the shared retry policy.
+ * The safe HTTP client providers get through {@link ExchangeContext}: endpoint allowlist, no redirect followed,
+ * per-attempt timeout, overall deadline, size-capped body and the shared retry policy. Each attempt goes through
+ * the same transport as the authorized fetch ({@link sendAttempt}).
  *
  * @packageDocumentation
  */
 import { checkEndpoint } from "./endpoints.js";
 import { FederationError } from "./errors.js";
 import { backoffDelay, type RetryPolicy, resolveRetryPolicy } from "./retry.js";
+import { sendAttempt } from "./transport.js";
 import type { Clock, ExchangeContext, FetchLike, HttpRequest, HttpResponse, RandomSource } from "./types.js";
 import { readCapped } from "./util/body.js";
 import { defaultRandom, randomId } from "./util/random.js";
@@ -32,17 +34,14 @@ export interface CountingExchangeContext extends ExchangeContext {
   readonly attempts: number;
 }
 
-class DeadlineExceeded extends Error {
-  override readonly name = "DeadlineExceeded";
-}
-
 /**
  * Creates the context a provider's `exchange()` runs in. The overall deadline starts now.
  *
  * `send()` retries network errors, attempt timeouts, 5xx, 429 (honouring `Retry-After`) and answers that
  * `request.isTransient()` marks; it never retries other statuses. It resolves with the last answer (any status)
  * so the provider maps cloud errors itself, and rejects with `FederationError` `network`, `timeout`,
- * `endpoint_refused`, `bad_response` (redirect, oversized body) or `aborted`.
+ * `endpoint_refused`, `bad_response` (oversized body; a 3xx is a `RedirectRefusedError`, never followed) or
+ * `aborted`. Requests go out with `redirect: "manual"`, which every runtime accepts (workerd refuses `"error"`).
  *
  * @example
  * ```ts
@@ -59,8 +58,7 @@ export function createExchangeContext(options: ExchangeContextOptions = {}): Cou
   const random = options.random ?? defaultRandom;
   const now = options.now ?? (() => Date.now());
   const deadline = AbortSignal.timeout(Math.max(1, Math.ceil(policy.deadlineMs)));
-  const signals = options.signal ? [deadline, options.signal] : [deadline];
-  const signal = signals.length === 1 ? deadline : AbortSignal.any(signals);
+  const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
   const startedAt = monotonicMs();
   let attempts = 0;
 
@@ -73,42 +71,52 @@ export function createExchangeContext(options: ExchangeContextOptions = {}): Cou
       return attempts;
     },
     async send(request: HttpRequest): Promise<HttpResponse> {
-      const url = checkEndpoint(request.url, request.endpoint).href;
+      const target = checkEndpoint(request.url, request.endpoint);
       const provider = request.endpoint.cloud;
       const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
       let lastFailure: FederationError | undefined;
-      for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
+      // resolveRetryPolicy keeps maxAttempts >= 1, and the last attempt always returns or throws.
+      for (let attempt = 1; ; attempt++) {
         if (signal.aborted) throw stopped(options.signal, request, attempt - 1, lastFailure);
         const remaining = policy.deadlineMs - (monotonicMs() - startedAt);
-        // The attempt timeout runs until the response headers only: a cloud that answers slowly but surely is
-        // not aborted to send the same request again; its body is bounded by the overall deadline.
-        const attemptTimer = new AbortController();
-        const timer = setTimeout(
-          () => attemptTimer.abort(),
-          Math.max(1, Math.ceil(Math.min(policy.attemptTimeoutMs, remaining))),
-        );
-        const attemptSignal = AbortSignal.any([signal, attemptTimer.signal]);
         attempts++;
         let response: HttpResponse;
         try {
-          const res = await fetchImpl(url, {
-            method: request.method,
-            headers: request.headers,
-            body: request.body,
-            redirect: "error",
-            signal: attemptSignal,
-          }).finally(() => clearTimeout(timer));
-          if (res.status >= 300 && res.status < 400) {
-            await res.body?.cancel().catch(() => {});
-            throw redirected(request, attempt, { status: res.status });
-          }
+          // The attempt timeout runs until the response headers only: a cloud that answers slowly but surely is
+          // not aborted to send the same request again; its body is bounded by the overall deadline.
+          const res = await sendAttempt(
+            (attemptSignal) =>
+              fetchImpl(target.href, {
+                method: request.method,
+                headers: request.headers,
+                body: request.body,
+                redirect: "manual",
+                signal: attemptSignal,
+              }),
+            {
+              url: target,
+              cloud: provider,
+              timeoutMs: Math.max(1, Math.ceil(Math.min(policy.attemptTimeoutMs, remaining))),
+              timeoutOption: "retry.attemptTimeoutMs",
+              signal,
+              attempt,
+            },
+          );
           const text = await readCapped(res, policy.maxResponseBytes, request.operation, provider);
           response = { status: res.status, headers: res.headers, text, attempts: attempt };
         } catch (error) {
-          if (error instanceof FederationError) throw error;
+          const timedOut = error instanceof FederationError && error.code === "timeout";
+          if (error instanceof FederationError && !timedOut) throw error;
           if (signal.aborted) throw stopped(options.signal, request, attempt, lastFailure, error);
-          lastFailure = transportFailure(error, request, attempt, attemptSignal.aborted);
-          if (lastFailure.code === "bad_response") throw lastFailure;
+          lastFailure = timedOut
+            ? error
+            : new FederationError("network", `${request.operation} to ${target.host} got no HTTP answer.`, {
+                provider,
+                attempts: attempt,
+                retryable: true,
+                cause: error,
+                hint: "Check DNS, egress and TLS to the endpoint.",
+              });
           if (attempt === policy.maxAttempts) throw lastFailure;
           await pause(backoffDelay(policy, attempt, random), request, attempt, lastFailure);
           continue;
@@ -124,9 +132,6 @@ export function createExchangeContext(options: ExchangeContextOptions = {}): Cou
         if (delay >= policy.deadlineMs - (monotonicMs() - startedAt)) return response;
         await pause(delay, request, attempt, undefined);
       }
-      throw (
-        lastFailure ?? new FederationError("network", `${request.operation} made no attempt.`, { provider })
-      );
     },
   };
 
@@ -156,73 +161,11 @@ function stopped(
       cause: callerSignal.reason ?? cause,
     });
   }
-  return new FederationError(
-    "timeout",
-    `${request.operation} ran past the overall deadline after ${attempts} attempt(s).`,
-    {
-      provider,
-      attempts,
-      retryable: true,
-      cause: last ?? cause ?? new DeadlineExceeded("deadline"),
-      hint: "The cloud answered too slowly; raise retry.deadlineMs if your platform allows.",
-    },
-  );
-}
-
-function transportFailure(
-  error: unknown,
-  request: HttpRequest,
-  attempt: number,
-  timedOut: boolean,
-): FederationError {
-  const provider = request.endpoint.cloud;
-  const host = new URL(request.url).host;
-  if (timedOut) {
-    return new FederationError("timeout", `${request.operation} to ${host} timed out (attempt ${attempt}).`, {
-      provider,
-      attempts: attempt,
-      retryable: true,
-      cause: error,
-      hint: "Raise retry.attemptTimeoutMs, or check connectivity to the endpoint.",
-    });
-  }
-  if (isRedirectError(error)) {
-    return redirected(request, attempt, { cause: error });
-  }
-  return new FederationError(
-    "network",
-    `${request.operation} to ${host} got no HTTP answer (attempt ${attempt}).`,
-    {
-      provider,
-      attempts: attempt,
-      retryable: true,
-      cause: error,
-      hint: "Check DNS, egress and TLS to the endpoint.",
-    },
-  );
-}
-
-function redirected(
-  request: HttpRequest,
-  attempts: number,
-  details: { status?: number; cause?: unknown },
-): FederationError {
-  const host = new URL(request.url).host;
-  return new FederationError(
-    "bad_response",
-    `${request.operation} to ${host} answered a redirect; fedkit never follows redirects with a token.`,
-    {
-      provider: request.endpoint.cloud,
-      attempts,
-      ...details,
-      hint: "Use the service's own endpoint, not a redirecting host.",
-    },
-  );
-}
-
-function isRedirectError(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
-    if (/redirect/i.test(e.message)) return true;
-  }
-  return false;
+  return new FederationError("timeout", `${request.operation} ran past the overall deadline.`, {
+    provider,
+    attempts,
+    retryable: true,
+    cause: last ?? cause,
+    hint: "The cloud answered too slowly; raise retry.deadlineMs if your platform allows.",
+  });
 }

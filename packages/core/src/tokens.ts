@@ -33,7 +33,7 @@ export function decodeSubjectToken(raw: string, trust: TokenTrust = "unverified"
   if (typeof raw !== "string" || raw.trim() === "") {
     throw new FederationError("invalid_subject_token", "The subject token is empty or not a string.", {
       provider: "core",
-      hint: "Pass the OIDC token (a JWT: header.payload.signature).",
+      hint: "Pass the raw OIDC token (a JWT).",
     });
   }
   if (raw.length > MAX_SUBJECT_TOKEN_LENGTH) throw tooLong(raw.length);
@@ -50,7 +50,7 @@ export function decodeSubjectToken(raw: string, trust: TokenTrust = "unverified"
     throw new FederationError("invalid_subject_token", "The subject token is not a decodable JWT.", {
       provider: "core",
       cause: new Error(cause instanceof Error ? cause.name : "decode failed"),
-      hint: "The source must yield the raw JWT (no 'Bearer ', no quotes, not a JWE or opaque token).",
+      hint: "The source must yield the raw JWT (no 'Bearer ', no quotes; not a JWE).",
     });
   }
   return Object.freeze({ raw: value, claims: Object.freeze(claims), header: Object.freeze(header), trust });
@@ -104,31 +104,27 @@ export function checkTokenTimes(
 ): void {
   const { exp, nbf } = token.claims;
   const skewMs = skewSeconds * 1000;
+  const refuse = (code: "invalid_subject_token" | "expired_subject_token", message: string, hint: string) =>
+    new FederationError(code, message, { provider: "core", subject: summarizeSubject(token), hint });
   if (typeof exp !== "number" || !Number.isFinite(exp)) {
-    throw new FederationError("invalid_subject_token", "The subject token has no numeric exp claim.", {
-      provider: "core",
-      subject: summarizeSubject(token),
-      hint: "Use tokens that expire (every OIDC provider sets exp); fedkit never exchanges or caches for a token without one.",
-    });
+    throw refuse(
+      "invalid_subject_token",
+      "The subject token has no numeric exp claim.",
+      "Use tokens that expire; fedkit never exchanges a token without exp.",
+    );
   }
   if (exp * 1000 + skewMs <= now) {
-    const ago = Math.round((now - exp * 1000) / 1000);
-    throw new FederationError("expired_subject_token", `The subject token expired ${ago}s ago.`, {
-      provider: "core",
-      subject: summarizeSubject(token),
-      hint: "Fetch a fresh token for each exchange; do not store subject tokens.",
-    });
+    throw refuse(
+      "expired_subject_token",
+      `The subject token expired ${Math.round((now - exp * 1000) / 1000)}s ago.`,
+      "Fetch a fresh token for each exchange; do not store subject tokens.",
+    );
   }
   if (typeof nbf === "number" && nbf * 1000 - skewMs > now) {
-    const inS = Math.round((nbf * 1000 - now) / 1000);
-    throw new FederationError(
+    throw refuse(
       "expired_subject_token",
-      `The subject token is not valid for another ${inS}s (nbf).`,
-      {
-        provider: "core",
-        subject: summarizeSubject(token),
-        hint: "Check clock sync between the issuer and this machine.",
-      },
+      `The subject token is not valid for another ${Math.round((nbf * 1000 - now) / 1000)}s (nbf).`,
+      "Check clock sync between the issuer and this machine.",
     );
   }
 }
@@ -155,9 +151,7 @@ export function checkTokenAudience(token: SubjectToken, audience: string, provid
     {
       provider,
       subject: summarizeSubject(token),
-      hint:
-        `Request the token for audience "${clip(audience)}", or set the provider's audience option to what ` +
-        "your identity provider issues (and trust that on the cloud side).",
+      hint: `Request the token for audience "${clip(audience)}", or set the provider's audience to what your identity provider issues (and trust it on the cloud side).`,
     },
   );
 }

@@ -174,7 +174,7 @@ export interface EndpointRule {
 }
 
 /**
- * What a provider gets for one exchange: the safe HTTP client (endpoint allowlist, `redirect: "error"`,
+ * What a provider gets for one exchange: the safe HTTP client (endpoint allowlist, no redirect followed,
  * per-attempt timeout, body cap, retry policy) and the injected runtime.
  * @public
  */

@@ -43,7 +43,7 @@ export class IssuerKeyContextError extends FederationError {
       `The issuer key set is for deploy context "${keySetContext}" but this deploy runs as "${deployContext}"; refusing to sign with it.`,
       {
         provider: ISSUER_PROVIDER,
-        hint: `Give each deploy context its own value of ${variable} (on Netlify: 'Different value for each deploy context'), generated for this context with \`generateIssuerKeys({ context: "${deployContext}" })\` (CLI: \`npx --no-install fedkit keys generate --context ${deployContext}\`).`,
+        hint: `Give each deploy context its own value of ${variable}, generated with \`npx --no-install fedkit keys generate --context ${deployContext}\`.`,
       },
     );
     this.keySetContext = keySetContext;

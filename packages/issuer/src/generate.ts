@@ -1,4 +1,4 @@
-import { base64urlEncode } from "./encoding.js";
+import { base64url } from "@fedkit/core/provider";
 import {
   algorithmParams,
   ISSUER_ALGORITHMS,
@@ -57,7 +57,7 @@ export async function generateIssuerKeys(options: GenerateIssuerKeysOptions): Pr
   const jwk = await crypto.subtle.exportKey("jwk", pair.privateKey);
   const date = new Date((options.now ?? Date.now)()).toISOString().slice(0, 10).replace(/-/g, "");
   const kid =
-    options.kid ?? `${options.context}-${date}-${base64urlEncode(crypto.getRandomValues(new Uint8Array(4)))}`;
+    options.kid ?? `${options.context}-${date}-${base64url(crypto.getRandomValues(new Uint8Array(4)))}`;
   const { key_ops: _ops, ext: _ext, alg: _alg, ...members } = jwk;
   const entry = { ...members, kid, alg, status: "current" } as IssuerKeyEntry;
   const document: IssuerKeyDocument = { v: 1, context: options.context, keys: [entry] };

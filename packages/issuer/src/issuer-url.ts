@@ -40,8 +40,7 @@ export function issuerUrl(siteUrl: string, context: string): string {
   return `${url.origin}/oidc/${checkContext(context)}`;
 }
 
-const SITE_URL_HINT =
-  "Set `siteUrl` in the fedkit config (or FEDKIT_SITE_URL) to the production origin, e.g. https://reports.example.com.";
+const SITE_URL_HINT = "Set `siteUrl` to the production origin, e.g. https://reports.example.com.";
 
 /** The condition-key prefix IAM uses for an issuer: the URL without `https://`, path included. @public */
 export function issuerHostPath(issuer: string): string {

@@ -1,4 +1,4 @@
-import { base64Decode } from "./encoding.js";
+import { base64urlDecode } from "@fedkit/core/provider";
 import { IssuerKeyContextError, issuerConfigError } from "./errors.js";
 
 /**
@@ -73,6 +73,12 @@ const KID = /^[A-Za-z0-9._-]{1,64}$/;
 const CONTEXT = /^[A-Za-z0-9._/-]{1,100}$/;
 const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "pkcs8"];
 
+/** Standard or url-safe base64, whitespace allowed (PEM bodies, JWK members), through core's one decoder. */
+const base64Decode = (text: string) =>
+  base64urlDecode(
+    text.replace(/\s+/g, "").replace(/\+/g, "-").replace(/\//g, "_"),
+  ) as Uint8Array<ArrayBuffer>;
+
 /** WebCrypto parameters per algorithm. @internal */
 export function algorithmParams(alg: IssuerAlgorithm): RsaHashedImportParams | EcKeyImportParams {
   return alg === "RS256"
@@ -96,7 +102,7 @@ export async function importIssuerKeySet(
   variable = "FEDKIT_ISSUER_KEYS",
   expectedContext?: string,
 ): Promise<IssuerKeySet> {
-  const hint = `Generate a key set with \`generateIssuerKeys\` (CLI: \`npx --no-install fedkit keys generate --context <context>\`) and store it in ${variable} (a secret, one value per deploy context).`;
+  const hint = `Generate one with \`npx --no-install fedkit keys generate --context <context>\` and store it in ${variable}, a secret per deploy context.`;
   if (text === undefined || text.trim() === "") {
     throw issuerConfigError(`The site issuer's key set ${variable} is not set in this deploy context.`, hint);
   }
@@ -114,7 +120,7 @@ export async function importIssuerKeySet(
   if (privates.length !== 1) {
     throw issuerConfigError(
       `${variable} must hold exactly one private (current) key; found ${privates.length}.`,
-      "Keep only the current private key in the variable; publish next and previous keys as public JWKs.",
+      "Keep only the current key private; next and previous keys are public JWKs.",
     );
   }
   const current = privates[0]!;
@@ -140,22 +146,17 @@ function checkDocument(doc: unknown, variable: string, hint: string) {
       context === undefined
         ? `${variable} has no "context": every key set must name the deploy context it belongs to.`
         : `${variable}.context must be a deploy context name (${CONTEXT.source}).`,
-      `Regenerate it with \`npx --no-install fedkit keys generate --context <context>\`, or add "context": "<context>" (production, deploy-preview, branch-deploy, ...) to the value set for that context.`,
+      `Regenerate it with \`npx --no-install fedkit keys generate --context <context>\`, or add "context": "<context>".`,
     );
   }
   if (!Array.isArray(keys) || keys.length === 0) {
     throw issuerConfigError(`${variable}.keys must be a non-empty array.`, hint);
   }
-  keys.forEach((entry: unknown, index) => {
-    const e = entry as Partial<IssuerKeyEntry> | null;
-    if (typeof e !== "object" || e === null)
-      throw issuerConfigError(`${variable}.keys[${index}] is not an object.`, hint);
-    if (typeof e.kid !== "string" || !KID.test(e.kid)) {
-      throw issuerConfigError(`${variable}.keys[${index}].kid must match ${KID.source}.`, hint);
-    }
-    if (e.alg !== "RS256" && e.alg !== "ES256") {
+  keys.forEach((entry: Partial<IssuerKeyEntry> | null, index) => {
+    const kid = entry?.kid;
+    if (typeof kid !== "string" || !KID.test(kid) || (entry?.alg !== "RS256" && entry?.alg !== "ES256")) {
       throw issuerConfigError(
-        `${variable}.keys[${index}] (kid ${e.kid}) has alg ${String(e.alg)}; use RS256 or ES256.`,
+        `${variable}.keys[${index}] needs a kid matching ${KID.source} and alg RS256 or ES256.`,
         hint,
       );
     }
@@ -223,12 +224,12 @@ async function importSigningKey(entry: IssuerKeyEntry, variable: string) {
     if (cause === MISMATCH) {
       throw issuerConfigError(
         `${where}: the private key does not match its public members.`,
-        "The entry was edited or truncated; copy the whole generated value again.",
+        "Copy the whole generated value again.",
       );
     }
     throw issuerConfigError(
       `${where} could not be imported as an ${entry.alg} private key.`,
-      "Check that the entry is a complete private JWK (or PKCS#8) of the declared alg.",
+      "Use a complete private JWK (or PKCS#8) of the declared alg.",
       cause,
     );
   }

@@ -1,6 +1,6 @@
 import type { Clock, RandomSource, SubjectToken, TokenClaims } from "@fedkit/core";
+import { base64url, defaultRandom, utf8 } from "@fedkit/core/provider";
 import { ISSUER_SET_CLAIMS } from "./documents.js";
-import { base64urlEncode, base64urlJson } from "./encoding.js";
 import { IssuerKeyContextError, issuerConfigError } from "./errors.js";
 import { issuerUrl } from "./issuer-url.js";
 import { type IssuerKeySet, importIssuerKeySet } from "./keyset.js";
@@ -140,7 +140,6 @@ export function createSiteIssuer(options: SiteIssuerOptions): SiteIssuer {
       const key = await signer();
       const now = Math.floor((options.now ?? Date.now)() / 1000);
       const lifetime = checkLifetime(request.lifetimeSeconds ?? defaultLifetime);
-      const random = options.random ?? ((bytes: Uint8Array) => crypto.getRandomValues(bytes));
       const sub =
         request.subject ??
         subjectFor(
@@ -155,7 +154,7 @@ export function createSiteIssuer(options: SiteIssuerOptions): SiteIssuer {
         iat: now,
         nbf: now - NOT_BEFORE_SKEW_SECONDS,
         exp: now + lifetime,
-        jti: base64urlEncode(random(new Uint8Array(16))),
+        jti: base64url((options.random ?? defaultRandom)(new Uint8Array(16))),
         site_id: options.siteId,
         context: options.context,
       };
@@ -163,11 +162,14 @@ export function createSiteIssuer(options: SiteIssuerOptions): SiteIssuer {
       if (options.branch !== undefined) claims["branch"] = options.branch;
       if (request.functionName !== undefined) claims["function"] = request.functionName;
       const header = { alg: key.alg, kid: key.kid, typ: "JWT" };
-      const raw = await signCompact(key, `${base64urlJson(header)}.${base64urlJson(claims)}`);
+      const raw = await signCompact(key, `${jsonPart(header)}.${jsonPart(claims)}`);
       return { raw, claims: claims as TokenClaims, header, trust: "minted" };
     },
   };
 }
+
+/** One JWS segment: base64url of the JSON's UTF-8 bytes (core's codec, which also decodes subject tokens). */
+const jsonPart = (value: unknown) => base64url(utf8(JSON.stringify(value)));
 
 /** Runs a loader once; a failed load is retried at the next call rather than cached forever. */
 function once<T>(load: () => Promise<T>): () => Promise<T> {
@@ -191,11 +193,11 @@ function checkLifetime(seconds: number): number {
   return seconds;
 }
 
-function extraClaims(claims: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
-  if (claims === undefined) return {};
+/** The caller's extra claims, once none of them is one the issuer sets (the mint spreads them into a copy). */
+function extraClaims(claims: Readonly<Record<string, unknown>> = {}): Readonly<Record<string, unknown>> {
   for (const name of Object.keys(claims)) {
     if (RESERVED.has(name))
       throw new TypeError(`mint(): claim "${name}" is set by the issuer and cannot be overridden.`);
   }
-  return { ...claims };
+  return claims;
 }

@@ -1,4 +1,4 @@
-import { base64urlEncode } from "./encoding.js";
+import { base64url, utf8 } from "@fedkit/core/provider";
 import type { IssuerAlgorithm, IssuerKeySet, PublicJwk } from "./keyset.js";
 
 /**
@@ -66,6 +66,5 @@ export function webCryptoSigner(keySet: IssuerKeySet): IssuerSigner {
 
 /** Signs a JWS compact serialization's input with a signer and appends the signature. @internal */
 export async function signCompact(signer: IssuerSigner, input: string): Promise<string> {
-  const signature = await signer.sign(new TextEncoder().encode(input));
-  return `${input}.${base64urlEncode(signature)}`;
+  return `${input}.${base64url(await signer.sign(utf8(input)))}`;
 }

@@ -27,7 +27,7 @@ export function checkContext(context: string): string {
   if (!CONTEXT.test(context)) {
     throw issuerConfigError(
       `Deploy context ${JSON.stringify(context)} is not a valid issuer path segment.`,
-      "Use lower-case letters, digits and '-' (production, deploy-preview, branch-deploy, dev).",
+      "Use lower-case letters, digits and '-' (production, deploy-preview).",
     );
   }
   return context;
@@ -58,7 +58,8 @@ export function subjectFor(parts: SubjectParts, form: SubjectForm = "function"):
     checkSegment("function name", parts.functionName);
     subject += `:function:${parts.functionName}`;
   }
-  if (new TextEncoder().encode(subject).length > MAX_SUBJECT_BYTES) {
+  // Every segment is ASCII (SEGMENT, CONTEXT), so characters are bytes.
+  if (subject.length > MAX_SUBJECT_BYTES) {
     throw issuerConfigError(
       `The subject ${subject} is longer than ${MAX_SUBJECT_BYTES} bytes.`,
       "Shorten the function name, or use the coarser `site` subject form.",
@@ -71,7 +72,7 @@ function checkSegment(what: string, value: string): void {
   if (!SEGMENT.test(value)) {
     throw issuerConfigError(
       `The ${what} ${JSON.stringify(value)} cannot be part of a subject.`,
-      "Use letters, digits, '_', '.' and '-' only, starting with a letter or digit.",
+      "Use letters, digits, '_', '.' and '-', starting with a letter or digit.",
     );
   }
 }

@@ -9,12 +9,14 @@ const files = readdirSync(src).filter((name) => name.endsWith(".ts"));
 const sources = files.map((name) => ({ name, text: readFileSync(new URL(name, src), "utf8") }));
 
 describe("@fedkit/issuer's dependency direction", () => {
-  it("imports only its own files and @fedkit/core", () => {
+  it("imports only its own files, @fedkit/core and its provider toolkit", () => {
     const specifiers = sources.flatMap(({ text }) =>
       [...text.matchAll(/^\s*(?:import|export)[^;]*?from\s+"([^"]+)"/gms)].map((m) => m[1]!),
     );
     expect(specifiers.length).toBeGreaterThan(files.length);
-    const foreign = specifiers.filter((s) => !s.startsWith("./") && s !== "@fedkit/core");
+    const foreign = specifiers.filter(
+      (s) => !s.startsWith("./") && s !== "@fedkit/core" && s !== "@fedkit/core/provider",
+    );
     expect(foreign).toEqual([]);
     const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
     expect(Object.keys(manifest.dependencies)).toEqual(["@fedkit/core"]);

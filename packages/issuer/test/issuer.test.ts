@@ -85,6 +85,26 @@ describe("key set document", () => {
     expect(JSON.stringify(e2.toJSON())).not.toContain(JSON.parse(secret).keys[0].d);
   });
 
+  it("refuses entries without a string kid of the allowed shape or with another alg, naming the entry", async () => {
+    const { secret } = await generateIssuerKeys({ context: "production" });
+    const good = JSON.parse(secret).keys[0];
+    const entries = [
+      "not an object",
+      null,
+      { ...good, kid: 12345 },
+      { ...good, kid: "has space" },
+      { ...good, kid: undefined },
+      { ...good, alg: "ES384" },
+      { ...good, alg: "HS256" },
+    ];
+    for (const entry of entries) {
+      const doc = { v: 1, context: "production", keys: [good, entry] };
+      const error = await configError(importIssuerKeySet(JSON.stringify(doc)));
+      expect(error.message).toContain("FEDKIT_ISSUER_KEYS.keys[1]");
+      expect(JSON.stringify(error.toJSON())).not.toContain(good.d);
+    }
+  });
+
   it("refuses RSA keys under 2048 bits", async () => {
     const pair = (await crypto.subtle.generateKey(
       {

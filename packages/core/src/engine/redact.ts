@@ -9,24 +9,13 @@
  * @packageDocumentation
  */
 import { FederationError } from "../errors.js";
+import { leaksSecret, secretForms } from "../util/secrets.js";
 
 const MARK = "[redacted]";
 /** Cause chains longer than this are cut off: a cycle or a pathological chain must not stall a failure. */
 const MAX_DEPTH = 8;
 /** The text fields of a FederationError that may echo what a provider sent or received. */
 const TEXT_FIELDS = ["message", "cloudMessage", "hint", "cloudCode", "requestId", "traceId"] as const;
-
-/**
- * The forms a token takes in an error: as is, form/URL-encoded (as a provider sent it), and its signature alone,
- * the part that makes it replayable, which is all that is left when the provider's own scrubbing (or truncation)
- * already cut the rest.
- */
-function formsOf(raw: string): readonly string[] {
-  const signature = raw.slice(raw.lastIndexOf(".") + 1);
-  const forms = new Set([raw, encodeURIComponent(raw)]);
-  if (signature.length >= 8) forms.add(signature);
-  return [...forms];
-}
 
 function has(text: unknown, forms: readonly string[]): boolean {
   return typeof text === "string" && forms.some((form) => text.includes(form));
@@ -106,7 +95,7 @@ function rebuild(error: FederationError, forms: readonly string[], depth: number
  * @internal
  */
 export function redactSubject(error: FederationError, raw: string): FederationError {
-  return raw === "" ? error : rebuild(error, formsOf(raw), 0);
+  return raw === "" ? error : rebuild(error, secretForms(raw), 0);
 }
 
 /**
@@ -129,7 +118,7 @@ export function redactResponse<R extends { readonly text: string; readonly heade
 ): R {
   const long = secrets.filter((secret) => secret.length >= 8);
   let text = response.text;
-  for (const secret of long) text = cut(text, formsOf(secret));
+  for (const secret of long) text = cut(text, secretForms(secret));
   const headers = response.headers === undefined ? undefined : redactHeaders(response.headers, long);
   if (text === response.text && headers === response.headers) return response;
   return { ...response, text, ...(headers === undefined ? {} : { headers }) };
@@ -137,15 +126,9 @@ export function redactResponse<R extends { readonly text: string; readonly heade
 
 /** `headers` itself when no value holds a secret, otherwise a copy with those values replaced. */
 function redactHeaders(headers: Headers, secrets: readonly string[]): Headers {
-  const leaks = (value: string) => {
-    const trimmed = value.trim();
-    return secrets.some(
-      (secret) => has(value, formsOf(secret)) || (trimmed.length >= 16 && secret.includes(trimmed)),
-    );
-  };
   let copy: Headers | undefined;
   headers.forEach((value, name) => {
-    if (!leaks(value)) return;
+    if (!leaksSecret(value, secrets)) return;
     copy ??= new Headers(headers);
     copy.set(name, MARK);
   });

@@ -105,23 +105,22 @@ export function unreadableMessage(operation: string, response: HttpResponse, exp
 export function cloudFailure(response: HttpResponse, failure: CloudFailure): FederationError {
   const { refusal } = failure;
   const outage = outageCode(response.status);
-  const requestId = refusal?.requestId ?? firstHeader(response.headers, failure.requestIdHeaders ?? []);
-  const hint = refusal
-    ? refusal.hint
-    : outage
-      ? failure.unreadableHints?.unavailable
-      : failure.unreadableHints?.other;
+  // FederationError leaves out what is undefined (its toJSON too), so every field is passed as it is.
   return new FederationError(refusal?.code ?? outage ?? "bad_response", failure.message, {
     provider: failure.provider,
     status: response.status,
     attempts: response.attempts,
     retryable: refusal ? (refusal.retryable ?? false) : outage !== undefined,
-    ...(failure.subject && { subject: failure.subject }),
-    ...(requestId !== undefined && { requestId }),
-    ...(hint !== undefined && { hint }),
-    ...(refusal && { cloudCode: refusal.cloudCode }),
-    ...(refusal?.cloudMessage !== undefined && { cloudMessage: refusal.cloudMessage }),
-    ...(refusal?.traceId !== undefined && { traceId: refusal.traceId }),
-    ...(failure.cause !== undefined && { cause: failure.cause }),
+    subject: failure.subject,
+    requestId: refusal?.requestId ?? firstHeader(response.headers, failure.requestIdHeaders ?? []),
+    hint: refusal
+      ? refusal.hint
+      : outage
+        ? failure.unreadableHints?.unavailable
+        : failure.unreadableHints?.other,
+    cloudCode: refusal?.cloudCode,
+    cloudMessage: refusal?.cloudMessage,
+    traceId: refusal?.traceId,
+    cause: failure.cause,
   });
 }

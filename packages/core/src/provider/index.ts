@@ -22,7 +22,6 @@ export {
   type AuthorizedFetchOptions,
   authorizedFetch,
 } from "../authorized-fetch.js";
-export { type RedirectDetails, RedirectRefusedError } from "../authorized-fetch-answer.js";
 export { clockSkewHint, measureClockSkew } from "../clock-skew.js";
 export { checkEndpoint, hostMatches, isLoopbackOrigin } from "../endpoints.js";
 export { deriveCacheKey } from "../engine/keys.js";
@@ -40,6 +39,7 @@ export {
   MAX_SUBJECT_TOKEN_LENGTH,
   summarizeSubject,
 } from "../tokens.js";
+export { type RedirectDetails, RedirectRefusedError } from "../transport.js";
 export type {
   AccessToken,
   Credentials,

@@ -1,12 +1,51 @@
 /**
- * Reads a response body with a size cap, so a hostile or broken endpoint cannot exhaust memory.
+ * Size caps on answer bodies, so a hostile or broken endpoint cannot exhaust memory: one byte counter for the
+ * exchange client (which reads the whole answer) and the authorized fetch (whose caller reads error answers).
  *
  * @packageDocumentation
  */
 import { FederationError } from "../errors.js";
 
+function tooLarge(response: Response, max: number, what: string, provider: string, option: string) {
+  return new FederationError(
+    "bad_response",
+    `${what} answered more than ${max} bytes (HTTP ${response.status}).`,
+    { provider, status: response.status, hint: `Check the endpoint, or raise ${option}.` },
+  );
+}
+
 /**
- * Reads `res` as UTF-8 text, refusing more than `maxBytes` (`bad_response`, the stream is cancelled).
+ * `response` with a body that fails with `bad_response` once more than `max` bytes were read (the source is
+ * cancelled then). `what` names the answer in the message, `option` the setting that raises the cap.
+ * @internal
+ */
+export function capBody(
+  response: Response,
+  max: number,
+  provider: string,
+  what = provider,
+  option = "maxErrorBodyBytes",
+): Response {
+  if (response.body === null) return response;
+  let seen = 0;
+  const body = response.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength;
+        if (seen > max) controller.error(tooLarge(response, max, what, provider, option));
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
+  // A Response is a valid ResponseInit: status, statusText and headers carry over.
+  const out = new Response(body, response);
+  Object.defineProperty(out, "url", { value: response.url });
+  return out;
+}
+
+/**
+ * Reads `res` as UTF-8 text, refusing more than `maxBytes` (`bad_response`; a declared oversized body is refused
+ * before it is read).
  * @internal
  */
 export async function readCapped(
@@ -15,40 +54,17 @@ export async function readCapped(
   operation: string,
   provider: string,
 ): Promise<string> {
-  const tooLarge = () =>
-    new FederationError(
-      "bad_response",
-      `${operation} answered a body larger than ${maxBytes} bytes (HTTP ${res.status}).`,
-      {
-        provider,
-        status: res.status,
-        hint: "Check the endpoint, or raise retry.maxResponseBytes.",
-      },
-    );
-  const declared = Number(res.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > maxBytes) {
+  if (Number(res.headers.get("content-length")) > maxBytes) {
     await res.body?.cancel().catch(() => {});
-    throw tooLarge();
+    throw tooLarge(res, maxBytes, operation, provider, "retry.maxResponseBytes");
   }
-  if (res.body === null) return "";
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
+  const body = capBody(res, maxBytes, provider, operation, "retry.maxResponseBytes").body;
+  const chunks: BlobPart[] = [];
+  const reader = body?.getReader();
   for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    chunks.push(value);
+    const read = await reader?.read();
+    if (!read || read.done) break;
+    chunks.push(read.value as BlobPart);
   }
-  const all = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(all);
+  return new Blob(chunks).text();
 }

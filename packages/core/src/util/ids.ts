@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 import { scrub } from "./scrub.js";
+import { leaksSecret } from "./secrets.js";
 
 /** What an id that cannot be shown becomes. @internal */
 export const REDACTED_ID = "[redacted]";
@@ -26,15 +27,9 @@ export function cleanCloudId(value: unknown, secrets: readonly string[] = []): s
   const id = value.trim();
   if (id === "") return undefined;
   if (id === REDACTED_ID) return id;
-  if (id.length > MAX_ID_LENGTH || !ID_CHARSET.test(id) || scrub(id) !== id) return REDACTED_ID;
-  // Secrets shorter than 8 characters would match ordinary ids by chance; the charset rule covers the rest.
   // A secret inside the id (whole, or the signature that makes a JWS replayable), or an id that is a long piece
-  // of a secret.
-  for (const secret of secrets) {
-    const signature = secret.slice(secret.lastIndexOf(".") + 1);
-    if (secret.length < 8) continue;
-    if (id.includes(secret) || (signature.length >= 8 && id.includes(signature))) return REDACTED_ID;
-    if (id.length >= 16 && secret.includes(id)) return REDACTED_ID;
-  }
-  return id;
+  // of a secret; the charset rule covers the rest.
+  const bad =
+    id.length > MAX_ID_LENGTH || !ID_CHARSET.test(id) || scrub(id) !== id || leaksSecret(id, secrets);
+  return bad ? REDACTED_ID : id;
 }

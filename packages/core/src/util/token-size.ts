@@ -17,10 +17,7 @@ export const MAX_SUBJECT_TOKEN_LENGTH = 16_384;
 export function tooLong(length: number): FederationError {
   return new FederationError(
     "invalid_subject_token",
-    `The subject token is over ${MAX_SUBJECT_TOKEN_LENGTH} characters (${length} seen); fedkit refuses longer tokens.`,
-    {
-      provider: "core",
-      hint: "The source must yield one OIDC token (a JWT of a few KiB), not a file or a response body.",
-    },
+    `The subject token is over ${MAX_SUBJECT_TOKEN_LENGTH} characters (${length} seen).`,
+    { provider: "core", hint: "The source must yield one OIDC token (a JWT of a few KiB)." },
   );
 }

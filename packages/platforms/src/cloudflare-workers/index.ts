@@ -62,22 +62,6 @@ export type FedkitWorkerHandler<Env> = (
 type Vars = Record<string, unknown>;
 
 /**
- * `fetch` as the Workers runtime accepts it: workerd refuses `redirect: "error"` ("use manual and check the
- * status"), which the core's exchange client sends; `manual` returns the 3xx answer, which the core refuses.
- *
- * @example
- * ```ts
- * import { createFederation } from "@fedkit/core";
- * import { workersFetch } from "@fedkit/platforms/cloudflare-workers";
- * const federation = createFederation({ fetch: workersFetch });
- * ```
- * @public
- */
-export function workersFetch(input: string, init: RequestInit): Promise<Response> {
-  return globalThis.fetch(input, init.redirect === "error" ? { ...init, redirect: "manual" } : init);
-}
-
-/**
  * Builds the Worker's `fetch` export.
  *
  * @example
@@ -106,7 +90,7 @@ export function fedkitWorker<Env extends object>(
         discovery ??= issuerDiscovery(resolveIssuer(options.issuer, vars), vars);
         return discovery(request);
       }
-      federation ??= createFederation({ fetch: workersFetch, ...options.federation });
+      federation ??= createFederation(options.federation);
       isolateSource ??= bound ? workersOidcTokens(bound) : issuerSource(options, vars);
       const fedkit = requestFederation(federation, {
         source: isolateSource,

@@ -1,0 +1,134 @@
+/**
+ * The one transport under every request fedkit sends with a secret: the exchange client (`ctx.send`, a subject
+ * token to a token endpoint) and the authorized fetch (a credential to a cloud API). One attempt: the answer's
+ * headers must arrive within a timeout, and a redirect answer is refused, never followed.
+ *
+ * @packageDocumentation
+ */
+import { FederationError, type FederationErrorDetails } from "./errors.js";
+
+/** What a {@link RedirectRefusedError} carries besides the usual fields. @public */
+export interface RedirectDetails {
+  /** The host of the `Location` header (no path, no query), when there was one. */
+  readonly locationHost?: string | undefined;
+  /** The value of the cloud's region header (`x-amz-bucket-region`), when there was one. */
+  readonly region?: string | undefined;
+}
+
+/**
+ * A redirect answer to a request that carried a secret: never followed. `status` is the answer's HTTP status
+ * (`0` for an opaque redirect); `locationHost` and `region` let hints name the right endpoint.
+ *
+ * @example
+ * ```ts
+ * declare const s3: AuthorizedFetch; // e.g. awsFetch(federation, provider)
+ * try {
+ *   await s3("https://my-bucket.s3.us-east-1.amazonaws.com/report.csv");
+ * } catch (err) {
+ *   if (err instanceof RedirectRefusedError && err.region) console.error(`the bucket lives in ${err.region}`);
+ * }
+ * ```
+ * @public
+ */
+export class RedirectRefusedError extends FederationError {
+  readonly locationHost: string | undefined;
+  readonly region: string | undefined;
+
+  constructor(message: string, redirect: RedirectDetails, details: FederationErrorDetails = {}) {
+    super("bad_response", message, details);
+    this.locationHost = redirect.locationHost;
+    this.region = redirect.region;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    const out = super.toJSON();
+    if (this.locationHost !== undefined) out["locationHost"] = this.locationHost;
+    if (this.region !== undefined) out["region"] = this.region;
+    return out;
+  }
+}
+
+/** How one attempt is sent. @internal */
+export interface AttemptOptions {
+  /** The checked target, for errors. */
+  readonly url: URL;
+  /** The cloud, for errors. */
+  readonly cloud: string;
+  /** Milliseconds until the answer's headers; `2 ** 31` or more (`Infinity`) is no timeout. */
+  readonly timeoutMs: number;
+  /** The option that raises `timeoutMs`, named in the timeout hint. */
+  readonly timeoutOption: string;
+  /** The caller's signal (or the exchange's deadline): its abort is passed on as is, never called a timeout. */
+  readonly signal?: AbortSignal | undefined;
+  /** The answer header naming the cloud region (`x-amz-bucket-region`), copied into redirect errors. */
+  readonly regionHeader?: string | undefined;
+  /** The attempt's number, for errors. */
+  readonly attempt?: number;
+}
+
+/**
+ * Sends one attempt with `send` (which must ask for `redirect: "manual"`) and returns the answer once its
+ * headers arrived. A redirect answer (a 3xx other than 304, an `opaqueredirect`, or one a transport followed
+ * anyway) is a {@link RedirectRefusedError} naming status and `Location` host, never the URL (its query may hold
+ * a presigned secret). Past `timeoutMs` it rejects with `timeout`, also when the transport ignores its signal:
+ * the deadline settles the call itself, not only through the signal (Node holds `AbortSignal.any` results weakly).
+ * @internal
+ */
+export async function sendAttempt(
+  send: (signal: AbortSignal) => Promise<Response>,
+  options: AttemptOptions,
+): Promise<Response> {
+  const { url, cloud, timeoutMs, signal: callerSignal, attempt } = options;
+  callerSignal?.throwIfAborted();
+  const timer = new AbortController();
+  const signal = callerSignal ? AbortSignal.any([timer.signal, callerSignal]) : timer.signal;
+  let timeout: ReturnType<typeof setTimeout> | undefined;
+  // setTimeout treats anything beyond 2^31-1 ms as 1 ms: a longer wait is no timer at all.
+  const deadline = new Promise<never>((_, reject) => {
+    if (timeoutMs < 2 ** 31)
+      timeout = setTimeout(() => {
+        timer.abort();
+        reject(timer.signal.reason);
+      }, timeoutMs);
+  });
+  let response: Response;
+  try {
+    const answer = send(signal);
+    // Once the deadline won, the transport's own late failure has nobody to report to.
+    answer.catch(() => {});
+    response = await Promise.race([answer, deadline]);
+  } catch (error) {
+    if (!timer.signal.aborted || callerSignal?.aborted) throw error;
+    throw new FederationError("timeout", `No answer from ${url.host} within ${timeoutMs} ms.`, {
+      provider: cloud,
+      retryable: true,
+      attempts: attempt,
+      cause: error,
+      hint: `Raise ${options.timeoutOption}, or check connectivity to the endpoint.`,
+    });
+  } finally {
+    clearTimeout(timeout);
+  }
+  const opaque = response.type === "opaqueredirect";
+  const status = opaque ? 0 : response.status;
+  if (!opaque && !response.redirected && (status < 300 || status > 399 || status === 304)) return response;
+  await response.body?.cancel().catch(() => {});
+  const location = response.headers.get("location");
+  const locationHost =
+    location !== null && URL.canParse(location, url) ? new URL(location, url).host : undefined;
+  const regionValue = options.regionHeader ? response.headers.get(options.regionHeader) : null;
+  // A region header is a short token such as eu-west-1; anything else is not echoed.
+  const region = regionValue !== null && /^[a-z\d-]{1,40}$/i.test(regionValue) ? regionValue : undefined;
+  throw new RedirectRefusedError(
+    `${url.host} answered a redirect${locationHost ? ` to ${locationHost}` : ""} (HTTP ${status}); fedkit never follows a redirect with a secret.`,
+    { locationHost, region },
+    {
+      provider: cloud,
+      status,
+      attempts: attempt,
+      hint: region
+        ? `The resource lives in region ${region}: use that region's endpoint and signing region.`
+        : "Use the endpoint the service names (its own regional host), not a redirecting one.",
+    },
+  );
+}

@@ -1,0 +1,34 @@
+/**
+ * How a secret (a subject token, a federated bearer) shows up in text it leaked into: shared by the engine's
+ * redaction of failed exchanges and by the cleaning of cloud-supplied ids.
+ *
+ * @packageDocumentation
+ */
+
+/**
+ * The forms a secret takes in an error or an answer: as is, form/URL-encoded (as a provider sent it), and its
+ * JWS signature alone, the part that makes it replayable, which is all that is left when a provider's own
+ * scrubbing (or truncation) already cut the rest.
+ * @internal
+ */
+export function secretForms(secret: string): readonly string[] {
+  const signature = secret.slice(secret.lastIndexOf(".") + 1);
+  const forms = new Set([secret, encodeURIComponent(secret)]);
+  if (signature.length >= 8) forms.add(signature);
+  return [...forms];
+}
+
+/**
+ * Whether `value` holds a form of one of `secrets`, or is a long (16+ characters) piece of one. Secrets shorter
+ * than 8 characters are skipped: they would match ordinary words by chance.
+ * @internal
+ */
+export function leaksSecret(value: string, secrets: readonly string[]): boolean {
+  const trimmed = value.trim();
+  return secrets.some(
+    (secret) =>
+      secret.length >= 8 &&
+      (secretForms(secret).some((form) => value.includes(form)) ||
+        (trimmed.length >= 16 && secret.includes(trimmed))),
+  );
+}
