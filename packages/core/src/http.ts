@@ -12,6 +12,7 @@ import { sendAttempt } from "./transport.js";
 import type { Clock, ExchangeContext, FetchLike, HttpRequest, HttpResponse, RandomSource } from "./types.js";
 import { readCapped } from "./util/body.js";
 import { defaultRandom, randomId } from "./util/random.js";
+import { eitherSignal } from "./util/signals.js";
 import { monotonicMs, parseRetryAfter, sleep } from "./util/time.js";
 
 /** Options of {@link createExchangeContext}. @public */
@@ -58,7 +59,7 @@ export function createExchangeContext(options: ExchangeContextOptions = {}): Cou
   const random = options.random ?? defaultRandom;
   const now = options.now ?? (() => Date.now());
   const deadline = AbortSignal.timeout(Math.max(1, Math.ceil(policy.deadlineMs)));
-  const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
+  const signal = options.signal ? eitherSignal(deadline, options.signal) : deadline;
   const startedAt = monotonicMs();
   let attempts = 0;
 

@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import { FederationError, type FederationErrorDetails } from "./errors.js";
+import { eitherSignal } from "./util/signals.js";
 
 /** What a {@link RedirectRefusedError} carries besides the usual fields. @public */
 export interface RedirectDetails {
@@ -81,7 +82,7 @@ export async function sendAttempt(
   const { url, cloud, timeoutMs, signal: callerSignal, attempt } = options;
   callerSignal?.throwIfAborted();
   const timer = new AbortController();
-  const signal = callerSignal ? AbortSignal.any([timer.signal, callerSignal]) : timer.signal;
+  const signal = callerSignal ? eitherSignal(timer.signal, callerSignal) : timer.signal;
   let timeout: ReturnType<typeof setTimeout> | undefined;
   // setTimeout treats anything beyond 2^31-1 ms as 1 ms: a longer wait is no timer at all.
   const deadline = new Promise<never>((_, reject) => {
