@@ -22,7 +22,7 @@ import {
   type SessionNameOption,
   sessionNameKey,
 } from "./session-name.js";
-import { amzDate, BoundedMap, createSigner } from "./signing.js";
+import { amzDate, BoundedMap, signV4 } from "./signing.js";
 import { callSts, stsForm, stsTarget } from "./sts-request.js";
 
 /** Options of {@link assumeRole}. @public */
@@ -57,7 +57,7 @@ export interface AssumeRoleOptions {
 
 /**
  * Chains a second role onto a web-identity provider: each exchange does the first hop, then an `AssumeRole`
- * signed (SigV4, aws4fetch) with the first hop's credentials.
+ * signed (SigV4) with the first hop's credentials.
  *
  * @example
  * ```ts
@@ -104,7 +104,7 @@ export function assumeRole(base: AwsProvider, options: AssumeRoleOptions): AwsPr
   if (typeof options.sessionName === "string") checkSessionName(options.sessionName, "assumeRole");
   const policy = sessionPolicy(options.policy);
   const policyArns = checkPolicyArns(options.policyArns ?? []);
-  const cache = new BoundedMap<string, ArrayBuffer>(options.keyCacheSize ?? 4);
+  const cache = new BoundedMap<string, CryptoKey>(options.keyCacheSize ?? 4);
 
   const key = JSON.stringify([
     "aws:assume-role",
@@ -165,7 +165,7 @@ export function assumeRole(base: AwsProvider, options: AssumeRoleOptions): AwsPr
       ...policyArnParams(policyArns),
     });
     const creds = first.credentials;
-    const signed = await createSigner({
+    const signed = await signV4({
       method: "POST",
       url: `${target.endpoint}/`,
       headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
@@ -177,11 +177,8 @@ export function assumeRole(base: AwsProvider, options: AssumeRoleOptions): AwsPr
       region: target.region,
       cache,
       datetime: amzDate(ctx.now()),
-    }).sign();
-    const headers: Record<string, string> = {};
-    signed.headers.forEach((value, name) => {
-      headers[name] = value;
     });
+    const headers = Object.fromEntries(signed.headers);
     const info = { operation: "AssumeRole" as const, role, subject, audience: base.audience };
     const result = await callSts(
       ctx,

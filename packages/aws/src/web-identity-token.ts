@@ -8,7 +8,7 @@
 import { type Clock, FederationError, type FetchLike, type SubjectTokenSource } from "@fedkit/core";
 import { decodeSubjectToken } from "@fedkit/core/provider";
 import { stsEndpoint } from "./partition.js";
-import { amzDate, BoundedMap, createSigner } from "./signing.js";
+import { amzDate, BoundedMap, signV4 } from "./signing.js";
 import { stsForm, stsTarget } from "./sts-request.js";
 import { parseStsError } from "./sts-response.js";
 import { parseXml, xmlText } from "./xml.js";
@@ -64,7 +64,7 @@ export function awsWebIdentityToken(options: AwsWebIdentityTokenOptions): Subjec
     options.endpoint,
     options.allowCustomEndpoint,
   );
-  const cache = new BoundedMap<string, ArrayBuffer>(4);
+  const cache = new BoundedMap<string, CryptoKey>(4);
   return {
     name: "aws:GetWebIdentityToken",
     async getToken({ audience, signal }) {
@@ -76,7 +76,7 @@ export function awsWebIdentityToken(options: AwsWebIdentityTokenOptions): Subjec
         SigningAlgorithm: options.signingAlgorithm ?? "RS256",
         DurationSeconds: duration,
       });
-      const signed = await createSigner({
+      const signed = await signV4({
         method: "POST",
         url: `${target.endpoint}/`,
         headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
@@ -88,7 +88,7 @@ export function awsWebIdentityToken(options: AwsWebIdentityTokenOptions): Subjec
         region: options.region,
         cache,
         datetime: amzDate((options.now ?? Date.now)()),
-      }).sign();
+      });
       const response = await (options.fetch ?? globalThis.fetch)(signed.url.toString(), {
         method: "POST",
         headers: Object.fromEntries(signed.headers),

@@ -78,6 +78,12 @@ beforeAll(async () => {
             // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a JS template
             Resource: "arn:aws:s3:::private/users/${aws:PrincipalTag/user}/*",
           },
+          {
+            Effect: "Allow",
+            Action: "s3:PutObject",
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a JS template
+            Resource: "arn:aws:s3:::private/users/${aws:PrincipalTag/user}/*",
+          },
           { Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" },
         ],
       },
@@ -213,6 +219,33 @@ describe("the same credentials in other clients", () => {
     expect(denied).toBeInstanceOf(S3ServiceException);
     expect((denied as S3ServiceException).name).toBe("AccessDenied");
     s3.destroy();
+  });
+
+  it("signs a PUT's body and content-type; the same signature with another body or type is refused", async () => {
+    const federation = federationFor("user:alice", tagged("alice"));
+    const s3 = awsFetch(federation, reader(), {
+      service: "s3",
+      region: "us-east-1",
+      allowedOrigins: [new URL(emulator.urls.s3).origin],
+    });
+    const url = `${emulator.urls.s3}/private/users/alice/upload.csv`;
+    const init = { method: "PUT", body: "a,b\n1,2", headers: { "content-type": "text/csv" } };
+    expect((await s3(url, init)).status).toBe(200);
+    expect(await (await s3(url)).text()).toBe("a,b\n1,2");
+    const signed = await s3.sign(url, init);
+    expect(signed.headers.get("authorization")).toContain("SignedHeaders=content-type;host;");
+    const resend = (body: string, type: string) =>
+      fetch(url, {
+        method: "PUT",
+        headers: { ...Object.fromEntries(signed.headers), "content-type": type },
+        body,
+      });
+    // S3 checks the body against the signed hash first (400 XAmzContentSHA256Mismatch, as AWS answers).
+    const otherBody = await resend("a,b\n1,3", "text/csv");
+    expect(otherBody.status).toBe(400);
+    expect(await otherBody.text()).toContain("XAmzContentSHA256Mismatch");
+    expect((await resend("a,b\n1,2", "text/html")).status).toBe(403);
+    expect((await resend("a,b\n1,2", "text/csv")).status).toBe(200);
   });
 
   it("a presigned URL works without credentials and stops at its expiry", async () => {
