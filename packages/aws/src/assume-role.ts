@@ -22,8 +22,8 @@ import {
   type SessionNameOption,
   sessionNameKey,
 } from "./session-name.js";
-import { amzDate, BoundedMap, signV4 } from "./signing.js";
-import { callSts, stsForm, stsTarget } from "./sts-request.js";
+import { BoundedMap } from "./signing.js";
+import { callSts, signedStsHeaders, stsForm, stsTarget } from "./sts-request.js";
 
 /** Options of {@link assumeRole}. @public */
 export interface AssumeRoleOptions {
@@ -165,20 +165,7 @@ export function assumeRole(base: AwsProvider, options: AssumeRoleOptions): AwsPr
       ...policyArnParams(policyArns),
     });
     const creds = first.credentials;
-    const signed = await signV4({
-      method: "POST",
-      url: `${target.endpoint}/`,
-      headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
-      body,
-      accessKeyId: creds.accessKeyId,
-      secretAccessKey: creds.secretAccessKey,
-      sessionToken: creds.sessionToken,
-      service: "sts",
-      region: target.region,
-      cache,
-      datetime: amzDate(ctx.now()),
-    });
-    const headers = Object.fromEntries(signed.headers);
+    const headers = await signedStsHeaders(target, body, creds, cache, ctx.now());
     const info = { operation: "AssumeRole" as const, role, subject, audience: base.audience };
     const result = await callSts(
       ctx,

@@ -20,7 +20,7 @@ import {
   type SessionNameOption,
   sessionNameKey,
 } from "./session-name.js";
-import { callSts, type StsTarget, stsForm, stsTarget } from "./sts-request.js";
+import { callSts, STS_FORM_HEADERS, type StsTarget, stsForm, stsTarget } from "./sts-request.js";
 
 /** A session policy: a document, its JSON text, or a per-subject {@link SessionPolicyTemplate}. @public */
 export type SessionPolicyOption = PolicyDocument | string | SessionPolicyTemplate;
@@ -171,7 +171,7 @@ export function awsProvider(options: AwsProviderOptions = {}): AwsProvider {
       ctx,
       target,
       body,
-      { "content-type": "application/x-www-form-urlencoded; charset=utf-8", accept: "text/xml" },
+      { ...STS_FORM_HEADERS, accept: "text/xml" },
       { operation: "AssumeRoleWithWebIdentity", role, subject, audience },
     );
     return result.requestId === undefined

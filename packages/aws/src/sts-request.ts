@@ -12,6 +12,7 @@ import {
   hostMatches,
 } from "@fedkit/core/provider";
 import { type AwsPartition, partitionOf } from "./partition.js";
+import { amzDate, signV4 } from "./signing.js";
 import { type StsCallInfo, stsFailure } from "./sts-errors.js";
 import { AWS_STS_HOSTS } from "./sts-hosts.js";
 import { parseStsResult, peekErrorCode, StsParseError, type StsResult } from "./sts-response.js";
@@ -69,6 +70,38 @@ export function stsTarget(
     endpoint,
     rule: { cloud: "aws", officialHosts, allowedOrigins: [url.origin] },
   };
+}
+
+/** The content type of every STS form POST. @internal */
+export const STS_FORM_HEADERS = {
+  "content-type": "application/x-www-form-urlencoded; charset=utf-8",
+} as const;
+
+/**
+ * The headers of an STS form POST signed with SigV4 by `creds` (a chained `AssumeRole`, `GetWebIdentityToken`).
+ * @internal
+ */
+export async function signedStsHeaders(
+  target: Pick<StsTarget, "endpoint" | "region">,
+  body: string,
+  creds: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string },
+  cache: Map<string, CryptoKey>,
+  nowMs: number,
+): Promise<Record<string, string>> {
+  const signed = await signV4({
+    method: "POST",
+    url: `${target.endpoint}/`,
+    headers: STS_FORM_HEADERS,
+    body,
+    accessKeyId: creds.accessKeyId,
+    secretAccessKey: creds.secretAccessKey,
+    sessionToken: creds.sessionToken,
+    service: "sts",
+    region: target.region,
+    cache,
+    datetime: amzDate(nowMs),
+  });
+  return Object.fromEntries(signed.headers);
 }
 
 /** Encodes STS query parameters; `undefined` values are left out, lists become `.member.N`. @internal */

@@ -8,8 +8,8 @@
 import { type Clock, FederationError, type FetchLike, type SubjectTokenSource } from "@fedkit/core";
 import { decodeSubjectToken } from "@fedkit/core/provider";
 import { stsEndpoint } from "./partition.js";
-import { amzDate, BoundedMap, signV4 } from "./signing.js";
-import { stsForm, stsTarget } from "./sts-request.js";
+import { BoundedMap } from "./signing.js";
+import { signedStsHeaders, stsForm, stsTarget } from "./sts-request.js";
 import { parseStsError } from "./sts-response.js";
 import { parseXml, xmlText } from "./xml.js";
 
@@ -76,22 +76,10 @@ export function awsWebIdentityToken(options: AwsWebIdentityTokenOptions): Subjec
         SigningAlgorithm: options.signingAlgorithm ?? "RS256",
         DurationSeconds: duration,
       });
-      const signed = await signV4({
+      const headers = await signedStsHeaders(target, body, creds, cache, (options.now ?? Date.now)());
+      const response = await (options.fetch ?? globalThis.fetch)(`${target.endpoint}/`, {
         method: "POST",
-        url: `${target.endpoint}/`,
-        headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
-        body,
-        accessKeyId: creds.accessKeyId,
-        secretAccessKey: creds.secretAccessKey,
-        sessionToken: creds.sessionToken,
-        service: "sts",
-        region: options.region,
-        cache,
-        datetime: amzDate((options.now ?? Date.now)()),
-      });
-      const response = await (options.fetch ?? globalThis.fetch)(signed.url.toString(), {
-        method: "POST",
-        headers: Object.fromEntries(signed.headers),
+        headers,
         body,
         redirect: "error",
         ...(signal ? { signal } : {}),
