@@ -15,7 +15,7 @@ import { type AwsPartition, partitionOf } from "./partition.js";
 import { amzDate, signV4 } from "./signing.js";
 import { type StsCallInfo, stsFailure } from "./sts-errors.js";
 import { AWS_STS_HOSTS } from "./sts-hosts.js";
-import { parseStsResult, peekErrorCode, StsParseError, type StsResult } from "./sts-response.js";
+import { parseStsResult, peekStsError, StsParseError, type StsResult } from "./sts-response.js";
 
 /** Where STS calls go: the regional endpoint, or an opted-in custom one (the emulator, a VPC endpoint). @public */
 export interface StsTarget {
@@ -121,7 +121,7 @@ export function stsForm(params: Record<string, string | number | readonly string
  */
 export function isTransientSts(response: HttpResponse): boolean {
   if (response.status !== 400) return false;
-  const code = peekErrorCode(response.text);
+  const code = peekStsError(response.text)?.code;
   return code === "IDPCommunicationError" || code === "Throttling";
 }
 

@@ -92,10 +92,10 @@ export function parseStsError(xml: string): StsError {
   }) as StsError;
 }
 
-/** The error code of a body if it is an STS error, else undefined; never throws (used by isTransient). @internal */
-export function peekErrorCode(xml: string): string | undefined {
+/** The STS error a body holds, else undefined; never throws. @internal */
+export function peekStsError(xml: string): StsError | undefined {
   try {
-    return parseStsError(xml).code;
+    return parseStsError(xml);
   } catch {
     return undefined;
   }
