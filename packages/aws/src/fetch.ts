@@ -194,15 +194,17 @@ export function awsFetch(
   }
 
   async function signRequest(request: Request, creds: AwsCredentials): Promise<Request> {
-    // A body is hashed into the signature, so it is read here; a stream is passed on only when the caller
-    // declared its hash (x-amz-content-sha256).
+    // A body is hashed into the signature, so it is read (from a clone, the request keeps its own) here; a stream
+    // is passed on unread only when the caller declared its hash (x-amz-content-sha256).
     const streamed = request.body !== null && request.headers.has("x-amz-content-sha256");
-    const body = request.body === null ? null : streamed ? request.body : await request.clone().arrayBuffer();
+    const body = request.body === null || streamed ? null : await request.clone().arrayBuffer();
     const { method, url, headers } = request;
     const signed = await sign(creds, { method, url, headers, body }, amzDate(now()));
-    const out: RequestInit & { duplex?: "half" } = { method, headers: signed.headers, body };
-    if (streamed) out.duplex = "half";
-    return new Request(request, out);
+    // The request is ours (authorizedFetch built it): adding the signature headers in place saves building
+    // another Request per call. A runtime whose guard drops a header gets a copy instead.
+    signed.headers.forEach((value, name) => request.headers.set(name, value));
+    if (request.headers.get("authorization") === signed.headers.get("authorization")) return request;
+    return new Request(request, { headers: signed.headers });
   }
 
   function split(init: AwsRequestInit | undefined): RequestInit | undefined {

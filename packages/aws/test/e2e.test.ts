@@ -1,5 +1,6 @@
 // End to end against the local AWS (@fedkit/emulator): its IdP mints the token, its STS verifies it the way AWS
 // does and evaluates the role's trust policy, its S3 verifies SigV4 and evaluates the permission policy.
+import { createHash } from "node:crypto";
 import { GetObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import {
   AssumeRoleWithWebIdentityCommand,
@@ -246,6 +247,27 @@ describe("the same credentials in other clients", () => {
     expect(await otherBody.text()).toContain("XAmzContentSHA256Mismatch");
     expect((await resend("a,b\n1,2", "text/html")).status).toBe(403);
     expect((await resend("a,b\n1,2", "text/csv")).status).toBe(200);
+  });
+
+  it("streams a body whose hash the caller declared, unread, and S3 accepts it", async () => {
+    const federation = federationFor("user:alice", tagged("alice"));
+    const s3 = awsFetch(federation, reader(), {
+      service: "s3",
+      region: "us-east-1",
+      allowedOrigins: [new URL(emulator.urls.s3).origin],
+    });
+    const url = `${emulator.urls.s3}/private/users/alice/streamed.txt`;
+    const text = "streamed body";
+    const stream = new Blob([text]).stream();
+    const declared = createHash("sha256").update(text).digest("hex");
+    const init = {
+      method: "PUT",
+      body: stream,
+      duplex: "half",
+      headers: { "x-amz-content-sha256": declared },
+    };
+    expect((await s3(url, init as RequestInit)).status).toBe(200);
+    expect(await (await s3(url)).text()).toBe(text);
   });
 
   it("a presigned URL works without credentials and stops at its expiry", async () => {

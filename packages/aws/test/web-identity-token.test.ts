@@ -32,7 +32,7 @@ async function tokenWith(reply: Reply) {
     allowCustomEndpoint: true,
     now: () => NOW,
   });
-  return source.getToken({ audience: "//iam.googleapis.com/projects/1/locations/global/x" });
+  return source.getToken({ audience: "//iam.googleapis.com/projects/1/locations/global/x", now: () => NOW });
 }
 
 const success = (token: string) =>
@@ -108,7 +108,7 @@ describe("awsWebIdentityToken", () => {
       endpoint: server.origin,
       allowCustomEndpoint: true,
     });
-    await expect(source.getToken({ audience: "a" })).rejects.toThrow();
+    await expect(source.getToken({ audience: "a", now: Date.now })).rejects.toThrow();
     expect(server.requests).toHaveLength(1);
   });
 });
