@@ -120,6 +120,15 @@ function reader(options: Record<string, unknown> = {}): AwsProvider {
   });
 }
 
+/** A signed S3 client on the emulator's S3 (opted in by origin) for `provider` (default: the reader role). */
+function s3For(federation: Federation, provider: AwsProvider = reader()) {
+  return awsFetch(federation, provider, {
+    service: "s3",
+    region: "us-east-1",
+    allowedOrigins: [new URL(emulator.urls.s3).origin],
+  });
+}
+
 function federationFor(sub: string, claims: Record<string, unknown> = {}): Federation {
   return createFederation({
     audit: memoryAudit(),
@@ -134,11 +143,7 @@ describe("end to end: emulator IdP → fedkit → emulator STS → signed S3 GET
     const creds = await federation.getCredentials(aws);
     expect(creds.accessKeyId).toMatch(/^ASIA/);
     expect(creds.assumedRoleArn).toBe("arn:aws:sts::123456789012:assumed-role/reader/user-alice");
-    const s3 = awsFetch(federation, aws, {
-      service: "s3",
-      region: "us-east-1",
-      allowedOrigins: [new URL(emulator.urls.s3).origin],
-    });
+    const s3 = s3For(federation, aws);
     const res = await s3(`${emulator.urls.s3}/private/shared/report.txt`);
     expect(res.status).toBe(200);
     expect(await res.text()).toBe("quarterly numbers");
@@ -166,11 +171,7 @@ describe("end to end: emulator IdP → fedkit → emulator STS → signed S3 GET
 
   it("keeps user A out of user B's prefix by principal tag, without a session policy", async () => {
     const federation = federationFor("user:alice", tagged("alice"));
-    const s3 = awsFetch(federation, reader(), {
-      service: "s3",
-      region: "us-east-1",
-      allowedOrigins: [new URL(emulator.urls.s3).origin],
-    });
+    const s3 = s3For(federation);
     const own = await s3(`${emulator.urls.s3}/private/users/alice/notes.txt`);
     expect(own.status).toBe(200);
     expect(await own.text()).toBe("alice's notes");
@@ -224,11 +225,7 @@ describe("the same credentials in other clients", () => {
 
   it("signs a PUT's body and content-type; the same signature with another body or type is refused", async () => {
     const federation = federationFor("user:alice", tagged("alice"));
-    const s3 = awsFetch(federation, reader(), {
-      service: "s3",
-      region: "us-east-1",
-      allowedOrigins: [new URL(emulator.urls.s3).origin],
-    });
+    const s3 = s3For(federation);
     const url = `${emulator.urls.s3}/private/users/alice/upload.csv`;
     const init = { method: "PUT", body: "a,b\n1,2", headers: { "content-type": "text/csv" } };
     expect((await s3(url, init)).status).toBe(200);
@@ -251,11 +248,7 @@ describe("the same credentials in other clients", () => {
 
   it("streams a body whose hash the caller declared, unread, and S3 accepts it", async () => {
     const federation = federationFor("user:alice", tagged("alice"));
-    const s3 = awsFetch(federation, reader(), {
-      service: "s3",
-      region: "us-east-1",
-      allowedOrigins: [new URL(emulator.urls.s3).origin],
-    });
+    const s3 = s3For(federation);
     const url = `${emulator.urls.s3}/private/users/alice/streamed.txt`;
     const text = "streamed body";
     const stream = new Blob([text]).stream();
@@ -272,11 +265,7 @@ describe("the same credentials in other clients", () => {
 
   it("a presigned URL works without credentials and stops at its expiry", async () => {
     const federation = federationFor("user:alice", tagged("alice"));
-    const s3 = awsFetch(federation, reader(), {
-      service: "s3",
-      region: "us-east-1",
-      allowedOrigins: [new URL(emulator.urls.s3).origin],
-    });
+    const s3 = s3For(federation);
     const url = await s3.presign(`${emulator.urls.s3}/private/users/alice/notes.txt`, { expiresIn: 60 });
     const res = await fetch(url);
     expect(res.status).toBe(200);
