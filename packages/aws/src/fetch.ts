@@ -202,7 +202,7 @@ export function awsFetch(
     const signed = await sign(creds, { method, url, headers, body }, amzDate(now()));
     // The request is ours (authorizedFetch built it): adding the signature headers in place saves building
     // another Request per call. A runtime whose guard drops a header gets a copy instead.
-    signed.headers.forEach((value, name) => request.headers.set(name, value));
+    for (const [name, value] of signed.headers) request.headers.set(name, value);
     if (request.headers.get("authorization") === signed.headers.get("authorization")) return request;
     return new Request(request, { headers: signed.headers });
   }
