@@ -72,13 +72,27 @@ export function stsTarget(
   };
 }
 
-/** The content type of every STS form POST. @internal */
+/**
+ * The content type of every STS form POST.
+ *
+ * @example
+ * ```ts
+ * await fetch(`${target.endpoint}/`, { method: "POST", headers: STS_FORM_HEADERS, body });
+ * ```
+ * @internal
+ */
 export const STS_FORM_HEADERS = {
   "content-type": "application/x-www-form-urlencoded; charset=utf-8",
 } as const;
 
 /**
  * The headers of an STS form POST signed with SigV4 by `creds` (a chained `AssumeRole`, `GetWebIdentityToken`).
+ *
+ * @example
+ * ```ts
+ * const body = stsForm({ Action: "GetCallerIdentity", Version: "2011-06-15" });
+ * const headers = await signedStsHeaders(provider.sts, body, creds, new BoundedMap(4), Date.now());
+ * ```
  * @internal
  */
 export async function signedStsHeaders(

@@ -92,7 +92,15 @@ export function parseStsError(xml: string): StsError {
   }) as StsError;
 }
 
-/** The STS error a body holds, else undefined; never throws. @internal */
+/**
+ * The STS error a body holds, else undefined; never throws.
+ *
+ * @example
+ * ```ts
+ * peekStsError(await response.text())?.code; // "Throttling"
+ * ```
+ * @internal
+ */
 export function peekStsError(xml: string): StsError | undefined {
   try {
     return parseStsError(xml);
