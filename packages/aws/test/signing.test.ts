@@ -82,6 +82,22 @@ describe("signV4", () => {
     expect(again.headers.get("authorization")).toBe(fresh.headers.get("authorization"));
   });
 
+  it("signs content-type and the caller's headers, never those transports and proxies set or rewrite", async () => {
+    const headers = {
+      "content-type": "text/csv",
+      accept: "text/csv",
+      range: "bytes=0-9",
+      "user-agent": "ua/1",
+      "x-amzn-trace-id": "Root=1",
+      expect: "100-continue",
+    };
+    const signed = await signV4({ ...base, headers, cache: new Map() });
+    const list = /SignedHeaders=([^,]+)/.exec(signed.headers.get("authorization") ?? "")?.[1];
+    expect(list).toBe("accept;content-type;host;x-amz-content-sha256;x-amz-date;x-amz-security-token");
+    // Unsigned headers are still sent as given.
+    expect(signed.headers.get("range")).toBe("bytes=0-9");
+  });
+
   it("presigns in the query string when asked", async () => {
     const signed = await signV4({
       ...base,
