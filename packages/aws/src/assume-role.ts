@@ -9,13 +9,7 @@ import type { ExchangeContext, ExchangeResult } from "@fedkit/core/provider";
 import type { AwsCredentials } from "./credentials.js";
 import { checkRegion, checkSamePartition, parseRoleArn, stsEndpoint } from "./partition.js";
 import { assertTag, checkPolicyArns, MAX_SESSION_TAGS, renderClaims } from "./policy.js";
-import {
-  type AwsProvider,
-  checkDuration,
-  policyArnParams,
-  type SessionPolicyOption,
-  sessionPolicy,
-} from "./provider.js";
+import { type AwsProvider, checkDuration, type SessionPolicyOption, sessionPolicy } from "./provider.js";
 import {
   checkSessionName,
   resolveSessionName,
@@ -130,12 +124,10 @@ export function assumeRole(base: AwsProvider, options: AssumeRoleOptions): AwsPr
       options.sessionName === undefined && first.sessionName
         ? first.sessionName
         : resolveSessionName(options.sessionName, subject);
-    const tagParams: Record<string, string> = {};
-    tags.forEach(([k, template], i) => {
-      const value = renderClaims(template, subject, `tag ${k}`);
-      assertTag(k, value);
-      tagParams[`Tags.member.${i + 1}.Key`] = k;
-      tagParams[`Tags.member.${i + 1}.Value`] = value;
+    const sessionTags = tags.map(([Key, template]) => {
+      const Value = renderClaims(template, subject, `tag ${Key}`);
+      assertTag(Key, Value);
+      return { Key, Value };
     });
     const sourceIdentity =
       options.sourceIdentity === undefined
@@ -161,8 +153,8 @@ export function assumeRole(base: AwsProvider, options: AssumeRoleOptions): AwsPr
       Policy: policy.render(subject),
       SourceIdentity: sourceIdentity,
       TransitiveTagKeys: transitive.length > 0 ? transitive : undefined,
-      ...tagParams,
-      ...policyArnParams(policyArns),
+      Tags: sessionTags,
+      PolicyArns: policyArns.map((arn) => ({ arn })),
     });
     const creds = first.credentials;
     const headers = await signedStsHeaders(target, body, creds, cache, ctx.now());

@@ -165,7 +165,7 @@ export function awsProvider(options: AwsProviderOptions = {}): AwsProvider {
       WebIdentityToken: subject.raw,
       DurationSeconds: durationSeconds,
       Policy: policy.render(subject),
-      ...policyArnParams(policyArns),
+      PolicyArns: policyArns.map((arn) => ({ arn })),
     });
     const result = await callSts(
       ctx,
@@ -188,13 +188,4 @@ export function awsProvider(options: AwsProviderOptions = {}): AwsProvider {
     sts: target,
     exchange,
   };
-}
-
-/** `PolicyArns.member.N.arn` parameters. @internal */
-export function policyArnParams(arns: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  arns.forEach((arn, i) => {
-    out[`PolicyArns.member.${i + 1}.arn`] = arn;
-  });
-  return out;
 }

@@ -118,12 +118,35 @@ export async function signedStsHeaders(
   return Object.fromEntries(signed.headers);
 }
 
-/** Encodes STS query parameters; `undefined` values are left out, lists become `.member.N`. @internal */
-export function stsForm(params: Record<string, string | number | readonly string[] | undefined>): string {
+/** What {@link stsForm} encodes: a value, a list (`.member.N`), or a list of structures (`.member.N.Field`). */
+export type StsParam =
+  | string
+  | number
+  | readonly string[]
+  | readonly Readonly<Record<string, string>>[]
+  | undefined;
+
+/**
+ * Encodes STS query parameters; `undefined` values are left out, lists become `Name.member.N`, lists of
+ * structures `Name.member.N.Field` (`Tags`, `PolicyArns`).
+ *
+ * @example
+ * ```ts
+ * stsForm({ Action: "AssumeRole", Tags: [{ Key: "user", Value: "alice" }] });
+ * // "Action=AssumeRole&Tags.member.1.Key=user&Tags.member.1.Value=alice"
+ * ```
+ * @internal
+ */
+export function stsForm(params: Readonly<Record<string, StsParam>>): string {
   const fields: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(params)) {
     if (typeof value !== "object") fields[name] = value === undefined ? undefined : String(value);
-    else for (const [i, v] of value.entries()) fields[`${name}.member.${i + 1}`] = v;
+    else
+      value.forEach((item, i) => {
+        const member = `${name}.member.${i + 1}`;
+        if (typeof item === "string") fields[member] = item;
+        else for (const [field, text] of Object.entries(item)) fields[`${member}.${field}`] = text;
+      });
   }
   return formBody(fields);
 }
