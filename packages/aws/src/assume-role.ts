@@ -9,21 +9,15 @@ import type { ExchangeContext, ExchangeResult } from "@fedkit/core/provider";
 import type { AwsCredentials } from "./credentials.js";
 import { checkRegion, checkSamePartition, parseRoleArn, stsEndpoint } from "./partition.js";
 import { assertTag, checkPolicyArns, MAX_SESSION_TAGS, renderClaims } from "./policy.js";
-import {
-  type AwsProvider,
-  checkDuration,
-  policyArnParams,
-  type SessionPolicyOption,
-  sessionPolicy,
-} from "./provider.js";
+import { type AwsProvider, checkDuration, type SessionPolicyOption, sessionPolicy } from "./provider.js";
 import {
   checkSessionName,
   resolveSessionName,
   type SessionNameOption,
   sessionNameKey,
 } from "./session-name.js";
-import { amzDate, BoundedMap, createSigner } from "./signing.js";
-import { callSts, stsForm, stsTarget } from "./sts-request.js";
+import { BoundedMap } from "./signing.js";
+import { callSts, signedStsHeaders, stsForm, stsTarget } from "./sts-request.js";
 
 /** Options of {@link assumeRole}. @public */
 export interface AssumeRoleOptions {
@@ -57,7 +51,7 @@ export interface AssumeRoleOptions {
 
 /**
  * Chains a second role onto a web-identity provider: each exchange does the first hop, then an `AssumeRole`
- * signed (SigV4, aws4fetch) with the first hop's credentials.
+ * signed (SigV4) with the first hop's credentials.
  *
  * @example
  * ```ts
@@ -104,7 +98,7 @@ export function assumeRole(base: AwsProvider, options: AssumeRoleOptions): AwsPr
   if (typeof options.sessionName === "string") checkSessionName(options.sessionName, "assumeRole");
   const policy = sessionPolicy(options.policy);
   const policyArns = checkPolicyArns(options.policyArns ?? []);
-  const cache = new BoundedMap<string, ArrayBuffer>(options.keyCacheSize ?? 4);
+  const cache = new BoundedMap<string, CryptoKey>(options.keyCacheSize ?? 4);
 
   const key = JSON.stringify([
     "aws:assume-role",
@@ -130,12 +124,10 @@ export function assumeRole(base: AwsProvider, options: AssumeRoleOptions): AwsPr
       options.sessionName === undefined && first.sessionName
         ? first.sessionName
         : resolveSessionName(options.sessionName, subject);
-    const tagParams: Record<string, string> = {};
-    tags.forEach(([k, template], i) => {
-      const value = renderClaims(template, subject, `tag ${k}`);
-      assertTag(k, value);
-      tagParams[`Tags.member.${i + 1}.Key`] = k;
-      tagParams[`Tags.member.${i + 1}.Value`] = value;
+    const sessionTags = tags.map(([Key, template]) => {
+      const Value = renderClaims(template, subject, `tag ${Key}`);
+      assertTag(Key, Value);
+      return { Key, Value };
     });
     const sourceIdentity =
       options.sourceIdentity === undefined
@@ -161,27 +153,11 @@ export function assumeRole(base: AwsProvider, options: AssumeRoleOptions): AwsPr
       Policy: policy.render(subject),
       SourceIdentity: sourceIdentity,
       TransitiveTagKeys: transitive.length > 0 ? transitive : undefined,
-      ...tagParams,
-      ...policyArnParams(policyArns),
+      Tags: sessionTags,
+      PolicyArns: policyArns.map((arn) => ({ arn })),
     });
     const creds = first.credentials;
-    const signed = await createSigner({
-      method: "POST",
-      url: `${target.endpoint}/`,
-      headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
-      body,
-      accessKeyId: creds.accessKeyId,
-      secretAccessKey: creds.secretAccessKey,
-      sessionToken: creds.sessionToken,
-      service: "sts",
-      region: target.region,
-      cache,
-      datetime: amzDate(ctx.now()),
-    }).sign();
-    const headers: Record<string, string> = {};
-    signed.headers.forEach((value, name) => {
-      headers[name] = value;
-    });
+    const headers = await signedStsHeaders(target, body, creds, cache, ctx.now());
     const info = { operation: "AssumeRole" as const, role, subject, audience: base.audience };
     const result = await callSts(
       ctx,

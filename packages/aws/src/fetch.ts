@@ -1,9 +1,8 @@
 /**
- * `awsFetch`: core's `authorizedFetch` signing every request with SigV4 (aws4fetch's `AwsV4Signer`, see
- * signing.ts) using fresh credentials from the federation's cache. aws4fetch's defaults are replaced where they do not fit: no retries (the core's
- * policy retries exchanges; a signed request is the caller's to retry), service and region passed explicitly
- * (never guessed from the host), a bounded derived-key cache, the injected clock, and presigned URLs that
- * never outlive the credentials that signed them.
+ * `awsFetch`: core's `authorizedFetch` signing every request with SigV4 (signing.ts) using fresh credentials from
+ * the federation's cache. No retries (the core's policy retries exchanges; a signed request is the caller's to
+ * retry), service and region passed explicitly (never guessed from the host), a bounded derived-key cache shared by
+ * the isolate, the injected clock, and presigned URLs that never outlive the credentials that signed them.
  *
  * @packageDocumentation
  */
@@ -24,7 +23,7 @@ import {
   checkAllowedOrigins,
   OFFICIAL_SERVICE_HOSTS,
 } from "./service-hosts.js";
-import { amzDate, BoundedMap, createSigner } from "./signing.js";
+import { amzDate, BoundedMap, type SignerInput, signV4 } from "./signing.js";
 
 /** What {@link awsFetch} needs from a federation: `createFederation()`'s result fits. @public */
 export interface CredentialGetter {
@@ -94,19 +93,12 @@ export interface AwsFetch {
   presign(url: string | URL, options?: PresignOptions): Promise<string>;
 }
 
-interface SignInput {
-  url: string;
-  method: string;
-  headers?: HeadersInit;
-  body?: BodyInit | null;
-}
-
 const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 
-// Derived SigV4 keys of this isolate, shared by every awsFetch without its own keyCacheSize. aws4fetch keys them by
+// Derived SigV4 keys of this isolate, shared by every awsFetch without its own keyCacheSize. They are keyed by
 // secret, date, region and service, so a key is found only by a caller holding the same secret; bounded, so rotated
 // and per-user secrets fall out.
-const isolateKeys = new BoundedMap<string, ArrayBuffer>(16);
+const isolateKeys = new BoundedMap<string, CryptoKey>(16);
 
 /**
  * Creates a signed `fetch` for one AWS service. Each call checks the URL (official host of this service, the
@@ -146,7 +138,7 @@ export function awsFetch(
   const cache =
     options.keyCacheSize === undefined
       ? isolateKeys
-      : new BoundedMap<string, ArrayBuffer>(options.keyCacheSize);
+      : new BoundedMap<string, CryptoKey>(options.keyCacheSize);
   const now = () => (options.now ?? Date.now)();
 
   async function credentials(
@@ -163,9 +155,12 @@ export function awsFetch(
     return federation.getCredentials(provider, credentialOptions);
   }
 
-  // AwsV4Signer directly rather than AwsClient: no retry loop, no global fetch, and a smaller bundle.
-  function signer(creds: AwsCredentials, request: SignInput, datetime: string, signQuery?: boolean) {
-    return createSigner({
+  function sign(
+    creds: AwsCredentials,
+    request: Pick<SignerInput, "method" | "url" | "headers" | "body" | "signQuery">,
+    datetime: string,
+  ) {
+    return signV4({
       ...request,
       accessKeyId: creds.accessKeyId,
       secretAccessKey: creds.secretAccessKey,
@@ -174,7 +169,6 @@ export function awsFetch(
       region,
       cache,
       datetime,
-      ...(signQuery ? { signQuery } : {}),
     });
   }
 
@@ -200,15 +194,17 @@ export function awsFetch(
   }
 
   async function signRequest(request: Request, creds: AwsCredentials): Promise<Request> {
-    // A body is hashed into the signature, so it is read here; a stream is passed on only when the caller
-    // declared its hash (x-amz-content-sha256), as aws4fetch requires.
+    // A body is hashed into the signature, so it is read (from a clone, the request keeps its own) here; a stream
+    // is passed on unread only when the caller declared its hash (x-amz-content-sha256).
     const streamed = request.body !== null && request.headers.has("x-amz-content-sha256");
-    const body = request.body === null ? null : streamed ? request.body : await request.clone().arrayBuffer();
-    const input: SignInput = { url: request.url, method: request.method, headers: request.headers, body };
-    const signed = await signer(creds, input, amzDate(now())).sign();
-    const out: RequestInit & { duplex?: "half" } = { method: signed.method, headers: signed.headers, body };
-    if (streamed) out.duplex = "half";
-    return new Request(request, out);
+    const body = request.body === null || streamed ? null : await request.clone().arrayBuffer();
+    const { method, url, headers } = request;
+    const signed = await sign(creds, { method, url, headers, body }, amzDate(now()));
+    // The request is ours (authorizedFetch built it): adding the signature headers in place saves building
+    // another Request per call. A runtime whose guard drops a header gets a copy instead.
+    for (const [name, value] of signed.headers) request.headers.set(name, value);
+    if (request.headers.get("authorization") === signed.headers.get("authorization")) return request;
+    return new Request(request, { headers: signed.headers });
   }
 
   function split(init: AwsRequestInit | undefined): RequestInit | undefined {
@@ -254,10 +250,9 @@ export function awsFetch(
     const expires = Math.min(requested, remaining, MAX_PRESIGN_SECONDS);
     const target = new URL(checked.url);
     target.searchParams.set("X-Amz-Expires", String(expires));
-    const request: SignInput = { url: target.toString(), method: presignOptions.method ?? "GET" };
-    if (presignOptions.headers) request.headers = presignOptions.headers;
-    const signed = await signer(creds, request, amzDate(started), true).sign();
-    return signed.url.toString();
+    const method = presignOptions.method ?? "GET";
+    const request = { url: target, method, signQuery: true, headers: presignOptions.headers ?? {} };
+    return (await sign(creds, request, amzDate(started))).url.toString();
   };
   return signedFetch;
 }

@@ -20,7 +20,7 @@ import {
   type SessionNameOption,
   sessionNameKey,
 } from "./session-name.js";
-import { callSts, type StsTarget, stsForm, stsTarget } from "./sts-request.js";
+import { callSts, STS_FORM_HEADERS, type StsTarget, stsForm, stsTarget } from "./sts-request.js";
 
 /** A session policy: a document, its JSON text, or a per-subject {@link SessionPolicyTemplate}. @public */
 export type SessionPolicyOption = PolicyDocument | string | SessionPolicyTemplate;
@@ -165,13 +165,13 @@ export function awsProvider(options: AwsProviderOptions = {}): AwsProvider {
       WebIdentityToken: subject.raw,
       DurationSeconds: durationSeconds,
       Policy: policy.render(subject),
-      ...policyArnParams(policyArns),
+      PolicyArns: policyArns.map((arn) => ({ arn })),
     });
     const result = await callSts(
       ctx,
       target,
       body,
-      { "content-type": "application/x-www-form-urlencoded; charset=utf-8", accept: "text/xml" },
+      { ...STS_FORM_HEADERS, accept: "text/xml" },
       { operation: "AssumeRoleWithWebIdentity", role, subject, audience },
     );
     return result.requestId === undefined
@@ -188,13 +188,4 @@ export function awsProvider(options: AwsProviderOptions = {}): AwsProvider {
     sts: target,
     exchange,
   };
-}
-
-/** `PolicyArns.member.N.arn` parameters. @internal */
-export function policyArnParams(arns: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  arns.forEach((arn, i) => {
-    out[`PolicyArns.member.${i + 1}.arn`] = arn;
-  });
-  return out;
 }

@@ -80,53 +80,32 @@ export function parseAwsHost(hostname: string): AwsHost | undefined {
 }
 
 /**
- * Endpoint labels whose signing name is not the label itself, or that several signing names share. A label
- * listed here, or in {@link SAME_NAME_LABELS}, is known: signing for another service there is a contradiction.
+ * Known endpoint labels and their signing names (most are their own): signing for another service at a known
+ * label is a contradiction.
  */
-const SIGNING_NAMES: Readonly<Record<string, readonly string[]>> = {
-  "s3-fips": ["s3"],
-  "s3-accesspoint": ["s3"],
-  "s3-accesspoint-fips": ["s3"],
-  "s3-control": ["s3"],
-  "s3-control-fips": ["s3"],
-  "s3-object-lambda": ["s3-object-lambda"],
-  "appsync-api": ["appsync"],
-  "appsync-realtime-api": ["appsync"],
-  email: ["ses"],
-  "email-fips": ["ses"],
-  iot: ["iot", "iotdata"],
-  "bedrock-runtime": ["bedrock"],
-  "bedrock-agent-runtime": ["bedrock"],
-  "dynamodb-fips": ["dynamodb"],
-};
-
-/** Endpoint labels that are their own signing name. */
-const SAME_NAME_LABELS = new Set([
-  "s3",
-  "execute-api",
-  "dynamodb",
-  "sqs",
-  "sns",
-  "lambda",
-  "kms",
-  "secretsmanager",
-  "ssm",
-  "sts",
-  "iam",
-  "states",
-  "events",
-  "logs",
-  "monitoring",
-  "kinesis",
-  "firehose",
-  "ecr",
-  "es",
-  "aoss",
-  "sagemaker",
-  "athena",
-  "glue",
-  "cognito-idp",
+const SIGNING_NAMES: ReadonlyMap<string, readonly string[]> = /* @__PURE__ */ signingNames([
+  ["s3", "s3-fips s3-accesspoint s3-accesspoint-fips s3-control s3-control-fips"],
+  ["s3-object-lambda", "s3-object-lambda"],
+  ["appsync", "appsync-api appsync-realtime-api"],
+  ["ses", "email email-fips"],
+  ["iot iotdata", "iot"],
+  ["bedrock", "bedrock-runtime bedrock-agent-runtime"],
+  ["dynamodb", "dynamodb-fips"],
+  // Labels that are their own signing name.
+  [
+    "",
+    "s3 execute-api dynamodb sqs sns lambda kms secretsmanager ssm sts iam states events logs monitoring " +
+      "kinesis firehose ecr es aoss sagemaker athena glue cognito-idp",
+  ],
 ]);
+
+/** `[signing names or "" for the label itself, labels]` rows, space-separated, as a map by label. */
+function signingNames(rows: readonly (readonly [string, string])[]): Map<string, readonly string[]> {
+  const map = new Map<string, readonly string[]>();
+  for (const [names, labels] of rows)
+    for (const label of labels.split(" ")) map.set(label, names ? names.split(" ") : [label]);
+  return map;
+}
 
 /**
  * Why a request signed for `service` may not go to `url`, or `undefined`: a customer-controlled name (EC2,
@@ -143,8 +122,7 @@ export function awsHostRefusal(url: URL, service: string): string | undefined {
   if (parsed === undefined) return undefined;
   if (parsed.label === "s3-website") return "it is an S3 website endpoint (public content), not the S3 API";
   if (parsed.label.startsWith("vpce-svc-")) return "it is a PrivateLink endpoint service run by a customer";
-  const names =
-    SIGNING_NAMES[parsed.label] ?? (SAME_NAME_LABELS.has(parsed.label) ? [parsed.label] : undefined);
+  const names = SIGNING_NAMES.get(parsed.label);
   if (names === undefined || names.includes(service)) return undefined;
   return `it is a ${names.join("/")} endpoint, but the request is signed for "${service}"`;
 }

@@ -43,109 +43,100 @@ function presented(s: SubjectSummary): string {
 }
 
 function trustHint(info: StsCallInfo, s: SubjectSummary): string {
-  if (info.operation === "AssumeRole") {
+  if (info.operation === "AssumeRole")
     return (
-      `The trust policy of ${info.role.arn} must allow ${info.caller ?? "the first role"} sts:AssumeRole ` +
-      "(+ sts:TagSession with tags, sts:SetSourceIdentity with a source identity) and match externalId; the " +
-      "first role needs sts:AssumeRole on it too."
+      `The trust policy of ${info.role.arn} must allow ${info.caller ?? "the first role"} sts:AssumeRole (with ` +
+      "sts:TagSession for tags, sts:SetSourceIdentity for a source identity) and match externalId; the first " +
+      "role needs sts:AssumeRole on it too."
     );
-  }
   const prefix = s.iss ? conditionKeyPrefix(s.iss) : "<issuer host/path>";
   const aud = Array.isArray(s.aud) ? (s.aud.includes(info.audience) ? info.audience : s.aud[0]) : s.aud;
   const { partition, accountId, arn } = info.role;
   // STS answers alike for a role that does not exist and a trust policy that refuses the token: name both.
   return (
-    `Either ${arn} does not exist (STS answers the same) or its trust policy does not accept this token. Check ` +
-    `the role ARN, then compare the trust policy's "Federated": "arn:${partition}:iam::${accountId}:oidc-provider/${prefix}" ` +
-    `and its "${prefix}:aud" ("${aud ?? info.audience}") and "${prefix}:sub" ("${s.sub ?? "(none)"}") conditions ` +
-    "with the token (sts:TagSession too for a https://aws.amazon.com/tags claim). Change the trust only for an " +
-    "identity meant to hold this role: a token of another deploy context, branch or site is supposed to be " +
-    "refused here; give it a role of its own."
+    `Either ${arn} does not exist (STS answers the same) or its trust policy does not accept this token: compare ` +
+    `its "Federated": "arn:${partition}:iam::${accountId}:oidc-provider/${prefix}", "${prefix}:aud" ` +
+    `("${aud ?? info.audience}") and "${prefix}:sub" ("${s.sub ?? "(none)"}") conditions (sts:TagSession for a ` +
+    "tags claim) with the token. A token of another deploy context, branch or site is supposed to be refused: " +
+    "give it a role of its own."
   );
 }
 
-function signingHint(): string {
-  return (
-    "STS refused the chained call's signature: check this machine's clock (about 5 minutes of skew are " +
-    "allowed) and that nothing rewrites the request."
-  );
-}
+type Hint = string | ((info: StsCallInfo, s: SubjectSummary) => string);
+/** fedkit code, fix hint, retryable. */
+type Mapping = readonly [FederationErrorCode, Hint, boolean?];
 
-interface Mapping {
-  readonly code: FederationErrorCode;
-  readonly retryable?: boolean;
-  readonly hint: (info: StsCallInfo, s: SubjectSummary, err: StsError) => string;
-}
+const SIGNING: Mapping = [
+  "access_denied",
+  "STS refused the chained call's signature: check the clock (5 minutes of skew allowed) and that nothing rewrites the request.",
+];
+const INVALID_REQUEST: Mapping = ["invalid_request", "STS rejected the request; see cloudMessage."];
 
-function invalidIdentityToken(info: StsCallInfo, s: SubjectSummary, err: StsError): Mapping {
-  const message = err.message ?? "";
-  const prefix = s.iss ? conditionKeyPrefix(s.iss) : "<issuer>";
-  if (/incorrect token audience/i.test(message)) {
-    return {
-      code: "audience_mismatch",
-      hint: () =>
-        `Add the token's aud to the client IDs of the IAM OIDC provider ${prefix}, or request tokens for an ` +
-        `audience it lists (fedkit asks for "${info.audience}", see the audience option).`,
-    };
-  }
-  if (/no openidconnect provider/i.test(message)) {
-    return {
-      code: "issuer_untrusted",
-      hint: () =>
-        `No IAM OIDC provider in account ${info.role.accountId} has the token's iss (${s.iss ?? "?"}) as its URL. ` +
-        "Create one with exactly that URL only if this issuer is meant to hold roles there: a token of another " +
-        "deploy context or site is supposed to be refused.",
-    };
-  }
-  if (/before its issue time|not before|nbf/i.test(message))
-    return { code: "expired_subject_token", hint: () => "" };
-  return {
-    code: "invalid_subject_token",
-    hint: () =>
+/** InvalidIdentityToken's cases, told apart by STS's message. */
+const INVALID_TOKEN: readonly (readonly [RegExp, ...Mapping])[] = [
+  [
+    /incorrect token audience/i,
+    "audience_mismatch",
+    (i, s) =>
+      `Add the token's aud to the client IDs of the IAM OIDC provider ${s.iss ? conditionKeyPrefix(s.iss) : ""}, ` +
+      `or request an audience it lists (fedkit asks for "${i.audience}").`,
+  ],
+  [
+    /no openidconnect provider/i,
+    "issuer_untrusted",
+    (i, s) =>
+      `No IAM OIDC provider in account ${i.role.accountId} has the URL ${s.iss ?? "?"}. Create one only if this ` +
+      "issuer is meant to hold roles there: a token of another deploy context or site is supposed to be refused.",
+  ],
+  [/before its issue time|not before|nbf/i, "expired_subject_token", ""],
+  [
+    /./,
+    "invalid_subject_token",
+    (_i, s) =>
       `Check that ${s.iss ?? "the issuer"}/.well-known/openid-configuration and its jwks_uri are public over ` +
-      "HTTPS, publish the signing key, and that iss equals the IAM OIDC provider URL.",
-  };
-}
+      "HTTPS and publish the signing key, and that iss equals the IAM OIDC provider URL.",
+  ],
+];
 
 const BY_CODE: Record<string, Mapping> = {
-  ExpiredTokenException: { code: "expired_subject_token", hint: () => "" },
-  IDPRejectedClaim: { code: "subject_mismatch", hint: trustHint },
-  IDPCommunicationError: {
-    code: "provider_unavailable",
-    retryable: true,
-    hint: (_i, s) =>
-      `STS could not fetch the keys of ${s.iss ?? "the issuer"}: its discovery document and JWKS must be ` +
-      "public and fast.",
-  },
-  AccessDenied: { code: "access_denied", hint: trustHint },
-  RegionDisabledException: {
-    code: "config",
-    hint: () => "Activate STS for this region in IAM > Account settings, or use another region.",
-  },
-  Throttling: {
-    code: "throttled",
-    retryable: true,
-    hint: () => "Keep credentials cached (one federation per process) and spread out exchanges.",
-  },
-  PackedPolicyTooLarge: {
-    code: "invalid_request",
-    hint: () =>
-      "Session policy, policy ARNs and tags exceed STS's packed size: shorten them or move the grant into the role.",
-  },
-  MalformedPolicyDocument: {
-    code: "invalid_request",
-    hint: () => "The session policy is not a valid IAM policy document.",
-  },
-  SignatureDoesNotMatch: { code: "access_denied", hint: signingHint },
-  InvalidClientTokenId: { code: "access_denied", hint: signingHint },
-  RequestExpired: { code: "access_denied", hint: signingHint },
-  ValidationError: {
-    code: "invalid_request",
-    hint: () =>
-      "durationSeconds must not exceed the role's maximum (3600 when chained); session names match " +
-      "[\\w+=,.@-]{2,64}.",
-  },
+  ExpiredTokenException: ["expired_subject_token", ""],
+  IDPRejectedClaim: ["subject_mismatch", trustHint],
+  IDPCommunicationError: [
+    "provider_unavailable",
+    (_i, s) =>
+      `STS could not fetch the keys of ${s.iss ?? "the issuer"}: its discovery document and JWKS must be public and fast.`,
+    true,
+  ],
+  AccessDenied: ["access_denied", trustHint],
+  RegionDisabledException: [
+    "config",
+    "Activate STS for this region in IAM > Account settings, or use another region.",
+  ],
+  Throttling: [
+    "throttled",
+    "Keep credentials cached (one federation per process) and spread out exchanges.",
+    true,
+  ],
+  PackedPolicyTooLarge: [
+    "invalid_request",
+    "Session policy, policy ARNs and tags exceed STS's packed size: shorten them or move the grant into the role.",
+  ],
+  MalformedPolicyDocument: ["invalid_request", "The session policy is not a valid IAM policy document."],
+  SignatureDoesNotMatch: SIGNING,
+  InvalidClientTokenId: SIGNING,
+  RequestExpired: SIGNING,
+  ValidationError: [
+    "invalid_request",
+    "durationSeconds must not exceed the role's maximum (3600 when chained); session names match [\\w+=,.@-]{2,64}.",
+  ],
 };
+
+/** By HTTP status, for an error code fedkit does not know. */
+function byStatus(status: number): Mapping {
+  if (status === 429) return ["throttled", "STS asked to slow down; retry later.", true];
+  if (status >= 500) return ["provider_unavailable", "STS had an internal error; retry later.", true];
+  return status === 403 ? ["access_denied", trustHint] : INVALID_REQUEST;
+}
 
 /**
  * Maps a non-2xx STS answer to a {@link FederationError}. Bodies that are not an STS error document become
@@ -162,39 +153,30 @@ export function stsFailure(response: HttpResponse, info: StsCallInfo): Federatio
     const message = unreadableMessage(`sts:${info.operation}`, response, "an STS error document");
     return cloudFailure(response, { ...failure, message, cause });
   }
-  const fallback: Mapping =
-    response.status === 429
-      ? { code: "throttled", retryable: true, hint: () => "STS asked to slow down; retry later." }
-      : response.status >= 500
-        ? {
-            code: "provider_unavailable",
-            retryable: true,
-            hint: () => "STS had an internal error; retry later.",
-          }
-        : response.status === 403
-          ? { code: "access_denied", hint: trustHint }
-          : { code: "invalid_request", hint: () => "STS rejected the request; see cloudMessage." };
-  const mapping =
+  const [, ...mapping] =
     err.code === "InvalidIdentityToken"
-      ? invalidIdentityToken(info, s, err)
-      : (BY_CODE[err.code] ?? fallback);
+      ? (INVALID_TOKEN.find(([pattern]) => pattern.test(err.message ?? "")) as (typeof INVALID_TOKEN)[number])
+      : [undefined, ...(BY_CODE[err.code] ?? byStatus(response.status))];
+  const [code, hintOf, retryable = false] = mapping;
   const what = info.operation === "AssumeRole" ? "the chained hop" : `token ${presented(s)}`;
   const hint =
-    mapping.code === "expired_subject_token"
+    code === "expired_subject_token"
       ? clockSkewHint(
           "AWS STS",
           err.code === "ExpiredTokenException" ? "expired" : "not_yet_valid",
           measureClockSkew(response.headers, info.subject),
           info.subject,
         )
-      : mapping.hint(info, s, err);
+      : typeof hintOf === "string"
+        ? hintOf
+        : hintOf(info, s);
   return cloudFailure(response, {
     ...failure,
     message: `sts:${info.operation} for ${info.role.arn} refused ${what}: ${err.code}${err.message ? `: ${err.message}` : ""}`,
     refusal: {
-      code: mapping.code,
+      code,
       hint,
-      retryable: mapping.retryable ?? false,
+      retryable,
       cloudCode: err.code,
       ...(err.message !== undefined && { cloudMessage: err.message }),
       ...(err.requestId !== undefined && { requestId: err.requestId }),

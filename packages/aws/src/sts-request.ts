@@ -12,9 +12,10 @@ import {
   hostMatches,
 } from "@fedkit/core/provider";
 import { type AwsPartition, partitionOf } from "./partition.js";
+import { amzDate, signV4 } from "./signing.js";
 import { type StsCallInfo, stsFailure } from "./sts-errors.js";
 import { AWS_STS_HOSTS } from "./sts-hosts.js";
-import { parseStsResult, peekErrorCode, StsParseError, type StsResult } from "./sts-response.js";
+import { parseStsResult, peekStsError, StsParseError, type StsResult } from "./sts-response.js";
 
 /** Where STS calls go: the regional endpoint, or an opted-in custom one (the emulator, a VPC endpoint). @public */
 export interface StsTarget {
@@ -71,12 +72,81 @@ export function stsTarget(
   };
 }
 
-/** Encodes STS query parameters; `undefined` values are left out, lists become `.member.N`. @internal */
-export function stsForm(params: Record<string, string | number | readonly string[] | undefined>): string {
+/**
+ * The content type of every STS form POST.
+ *
+ * @example
+ * ```ts
+ * await fetch(`${target.endpoint}/`, { method: "POST", headers: STS_FORM_HEADERS, body });
+ * ```
+ * @internal
+ */
+export const STS_FORM_HEADERS = {
+  "content-type": "application/x-www-form-urlencoded; charset=utf-8",
+} as const;
+
+/**
+ * The headers of an STS form POST signed with SigV4 by `creds` (a chained `AssumeRole`, `GetWebIdentityToken`).
+ *
+ * @example
+ * ```ts
+ * const body = stsForm({ Action: "GetCallerIdentity", Version: "2011-06-15" });
+ * const headers = await signedStsHeaders(provider.sts, body, creds, new BoundedMap(4), Date.now());
+ * ```
+ * @internal
+ */
+export async function signedStsHeaders(
+  target: Pick<StsTarget, "endpoint" | "region">,
+  body: string,
+  creds: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string },
+  cache: Map<string, CryptoKey>,
+  nowMs: number,
+): Promise<Record<string, string>> {
+  const signed = await signV4({
+    method: "POST",
+    url: `${target.endpoint}/`,
+    headers: STS_FORM_HEADERS,
+    body,
+    accessKeyId: creds.accessKeyId,
+    secretAccessKey: creds.secretAccessKey,
+    sessionToken: creds.sessionToken,
+    service: "sts",
+    region: target.region,
+    cache,
+    datetime: amzDate(nowMs),
+  });
+  return Object.fromEntries(signed.headers);
+}
+
+/** What {@link stsForm} encodes: a value, a list (`.member.N`), or a list of structures (`.member.N.Field`). */
+export type StsParam =
+  | string
+  | number
+  | readonly string[]
+  | readonly Readonly<Record<string, string>>[]
+  | undefined;
+
+/**
+ * Encodes STS query parameters; `undefined` values are left out, lists become `Name.member.N`, lists of
+ * structures `Name.member.N.Field` (`Tags`, `PolicyArns`).
+ *
+ * @example
+ * ```ts
+ * stsForm({ Action: "AssumeRole", Tags: [{ Key: "user", Value: "alice" }] });
+ * // "Action=AssumeRole&Tags.member.1.Key=user&Tags.member.1.Value=alice"
+ * ```
+ * @internal
+ */
+export function stsForm(params: Readonly<Record<string, StsParam>>): string {
   const fields: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(params)) {
     if (typeof value !== "object") fields[name] = value === undefined ? undefined : String(value);
-    else for (const [i, v] of value.entries()) fields[`${name}.member.${i + 1}`] = v;
+    else
+      value.forEach((item, i) => {
+        const member = `${name}.member.${i + 1}`;
+        if (typeof item === "string") fields[member] = item;
+        else for (const [field, text] of Object.entries(item)) fields[`${member}.${field}`] = text;
+      });
   }
   return formBody(fields);
 }
@@ -88,7 +158,7 @@ export function stsForm(params: Record<string, string | number | readonly string
  */
 export function isTransientSts(response: HttpResponse): boolean {
   if (response.status !== 400) return false;
-  const code = peekErrorCode(response.text);
+  const code = peekStsError(response.text)?.code;
   return code === "IDPCommunicationError" || code === "Throttling";
 }
 

@@ -48,30 +48,19 @@ export function parseStsResult(xml: string, operation: string): StsResult {
   }
   const result = xmlChild(root, `${operation}Result`);
   const creds = xmlChild(result, "Credentials");
-  const accessKeyId = xmlText(creds, "AccessKeyId");
-  const secretAccessKey = xmlText(creds, "SecretAccessKey");
-  const sessionToken = xmlText(creds, "SessionToken");
-  const expiration = xmlText(creds, "Expiration");
-  const missing = Object.entries({
-    AccessKeyId: accessKeyId,
-    SecretAccessKey: secretAccessKey,
-    SessionToken: sessionToken,
-    Expiration: expiration,
-  })
-    .filter(([, v]) => v === undefined)
-    .map(([k]) => k);
+  const values = CREDENTIAL_FIELDS.map((field) => xmlText(creds, field));
+  const missing = CREDENTIAL_FIELDS.filter((_, i) => values[i] === undefined);
   if (missing.length > 0) throw new StsParseError(`Credentials lack ${missing.join(", ")}`);
-  const expiresAt = parseIsoTime(expiration!);
-  const assumedRoleArn = xmlText(result, "AssumedRoleUser", "Arn");
+  const [accessKeyId, secretAccessKey, sessionToken, expiration] = values as [string, string, string, string];
   const packed = xmlText(result, "PackedPolicySize");
   return omitUndefined({
     credentials: omitUndefined({
       kind: "aws" as const,
-      accessKeyId: accessKeyId!,
-      secretAccessKey: secretAccessKey!,
-      sessionToken: sessionToken!,
-      expiresAt,
-      assumedRoleArn,
+      accessKeyId,
+      secretAccessKey,
+      sessionToken,
+      expiresAt: parseIsoTime(expiration),
+      assumedRoleArn: xmlText(result, "AssumedRoleUser", "Arn"),
     }) as AwsCredentials,
     assumedRoleId: xmlText(result, "AssumedRoleUser", "AssumedRoleId"),
     subjectFromWebIdentityToken: xmlText(result, "SubjectFromWebIdentityToken"),
@@ -82,6 +71,8 @@ export function parseStsResult(xml: string, operation: string): StsResult {
     requestId: xmlText(root, "ResponseMetadata", "RequestId"),
   }) as StsResult;
 }
+
+const CREDENTIAL_FIELDS = ["AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration"] as const;
 
 /**
  * Parses an STS (awsQuery) error body; also accepts a bare `<Error>` root as some proxies send.
@@ -101,10 +92,18 @@ export function parseStsError(xml: string): StsError {
   }) as StsError;
 }
 
-/** The error code of a body if it is an STS error, else undefined; never throws (used by isTransient). @internal */
-export function peekErrorCode(xml: string): string | undefined {
+/**
+ * The STS error a body holds, else undefined; never throws.
+ *
+ * @example
+ * ```ts
+ * peekStsError(await response.text())?.code; // "Throttling"
+ * ```
+ * @internal
+ */
+export function peekStsError(xml: string): StsError | undefined {
   try {
-    return parseStsError(xml).code;
+    return parseStsError(xml);
   } catch {
     return undefined;
   }
@@ -127,8 +126,6 @@ function parseIsoTime(text: string): number {
 }
 
 function omitUndefined<T extends object>(value: T): T {
-  for (const key of Object.keys(value) as (keyof T)[]) {
-    if (value[key] === undefined) delete value[key];
-  }
+  for (const key in value) if (value[key] === undefined) delete value[key];
   return value;
 }

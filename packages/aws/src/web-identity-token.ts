@@ -5,12 +5,18 @@
  *
  * @packageDocumentation
  */
-import { type Clock, FederationError, type FetchLike, type SubjectTokenSource } from "@fedkit/core";
-import { decodeSubjectToken } from "@fedkit/core/provider";
+import type { Clock, FederationError, FetchLike, SubjectTokenSource } from "@fedkit/core";
+import {
+  cloudFailure,
+  decodeSubjectToken,
+  type HttpResponse,
+  outageCode,
+  unreadableMessage,
+} from "@fedkit/core/provider";
 import { stsEndpoint } from "./partition.js";
-import { amzDate, BoundedMap, createSigner } from "./signing.js";
-import { stsForm, stsTarget } from "./sts-request.js";
-import { parseStsError } from "./sts-response.js";
+import { BoundedMap } from "./signing.js";
+import { signedStsHeaders, stsForm, stsTarget } from "./sts-request.js";
+import { peekStsError } from "./sts-response.js";
 import { parseXml, xmlText } from "./xml.js";
 
 /** The workload's own AWS credentials (from its role: `AWS_ACCESS_KEY_ID`, … or the SDK's provider chain). @public */
@@ -64,7 +70,7 @@ export function awsWebIdentityToken(options: AwsWebIdentityTokenOptions): Subjec
     options.endpoint,
     options.allowCustomEndpoint,
   );
-  const cache = new BoundedMap<string, ArrayBuffer>(4);
+  const cache = new BoundedMap<string, CryptoKey>(4);
   return {
     name: "aws:GetWebIdentityToken",
     async getToken({ audience, signal }) {
@@ -76,61 +82,58 @@ export function awsWebIdentityToken(options: AwsWebIdentityTokenOptions): Subjec
         SigningAlgorithm: options.signingAlgorithm ?? "RS256",
         DurationSeconds: duration,
       });
-      const signed = await createSigner({
+      const headers = await signedStsHeaders(target, body, creds, cache, (options.now ?? Date.now)());
+      const response = await (options.fetch ?? globalThis.fetch)(`${target.endpoint}/`, {
         method: "POST",
-        url: `${target.endpoint}/`,
-        headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
-        body,
-        accessKeyId: creds.accessKeyId,
-        secretAccessKey: creds.secretAccessKey,
-        sessionToken: creds.sessionToken,
-        service: "sts",
-        region: options.region,
-        cache,
-        datetime: amzDate((options.now ?? Date.now)()),
-      }).sign();
-      const response = await (options.fetch ?? globalThis.fetch)(signed.url.toString(), {
-        method: "POST",
-        headers: Object.fromEntries(signed.headers),
+        headers,
         body,
         redirect: "error",
         ...(signal ? { signal } : {}),
       });
-      const text = await response.text();
-      if (!response.ok) throw failure(response.status, text);
-      const token = xmlText(parseXml(text), "GetWebIdentityTokenResult", "WebIdentityToken");
-      if (!token)
-        throw new FederationError("bad_response", "GetWebIdentityToken answered no token.", {
-          provider: "aws",
-          status: response.status,
-        });
+      const answer: HttpResponse = {
+        status: response.status,
+        headers: response.headers,
+        text: await response.text(),
+        attempts: 1,
+      };
+      if (!response.ok) throw outboundFailure(answer);
+      let token: string | undefined;
+      try {
+        token = xmlText(parseXml(answer.text), "GetWebIdentityTokenResult", "WebIdentityToken");
+      } catch {}
+      if (!token) {
+        const message = unreadableMessage("sts:GetWebIdentityToken", answer, "an answer with a token");
+        throw cloudFailure(answer, { ...FAILURE, message });
+      }
       return decodeSubjectToken(token);
     },
   };
 }
 
-function failure(status: number, text: string): FederationError {
-  let code: string | undefined;
-  try {
-    code = parseStsError(text).code;
-  } catch {
-    code = undefined;
-  }
-  const hint =
-    code === "OutboundWebIdentityFederationDisabled"
-      ? "Enable outbound identity federation for the account (IAM console, account settings)."
-      : code === "AccessDenied"
-        ? "Allow sts:GetWebIdentityToken in the workload role's permission policy for this audience (sts:IdentityTokenAudience)."
-        : "See the cloud error code.";
-  return new FederationError(
-    status === 403 ? "access_denied" : "provider_unavailable",
-    `GetWebIdentityToken failed (${status}${code ? ` ${code}` : ""}).`,
-    {
-      provider: "aws",
-      status,
-      ...(code ? { cloudCode: code } : {}),
-      retryable: status >= 500 || status === 429,
-      hint,
+const FAILURE = { provider: "aws", requestIdHeaders: ["x-amzn-requestid"] } as const;
+const OUTBOUND_HINTS: Record<string, string> = {
+  OutboundWebIdentityFederationDisabled:
+    "Enable outbound identity federation for the account (IAM console, account settings).",
+  AccessDenied:
+    "Allow sts:GetWebIdentityToken in the workload role's permission policy for this audience (sts:IdentityTokenAudience).",
+};
+
+/** A refused `GetWebIdentityToken`: STS's error code and a fix, or what was received instead. */
+function outboundFailure(answer: HttpResponse): FederationError {
+  const error = peekStsError(answer.text);
+  const message = `sts:GetWebIdentityToken failed (${answer.status}${error ? ` ${error.code}` : ""}).`;
+  if (error === undefined) return cloudFailure(answer, { ...FAILURE, message });
+  const outage = outageCode(answer.status);
+  return cloudFailure(answer, {
+    ...FAILURE,
+    message,
+    refusal: {
+      code: answer.status === 403 ? "access_denied" : (outage ?? "invalid_request"),
+      hint: OUTBOUND_HINTS[error.code] ?? "See cloudCode and cloudMessage.",
+      retryable: outage !== undefined,
+      cloudCode: error.code,
+      ...(error.message !== undefined && { cloudMessage: error.message }),
+      ...(error.requestId !== undefined && { requestId: error.requestId }),
     },
-  );
+  });
 }

@@ -25,7 +25,13 @@ const MAX_DEPTH = 16;
 const MAX_ELEMENTS = 512;
 
 const PREDEFINED: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
-const NAME = /^[A-Za-z_][\w.:-]*/;
+/**
+ * One token at a time, from where the last one ended: a comment, a processing instruction, CDATA (group 1), a start
+ * or end tag (groups 2-4: `/`, name, attributes), a lone `<` (an error), or text. The alternatives of the attribute
+ * part start with different characters, so matching is linear in the input.
+ */
+const TOKEN =
+  /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!\[CDATA\[([\s\S]*?)\]\]>|<(\/?)([A-Za-z_][\w.:-]*)((?:[^<>"']|"[^"<]*"|'[^'<]*')*)>|<|[^<]+/y;
 
 function decodeEntities(text: string): string {
   if (!text.includes("&")) return text;
@@ -42,11 +48,6 @@ function decodeEntities(text: string): string {
   });
 }
 
-function localName(qname: string): string {
-  const colon = qname.indexOf(":");
-  return colon === -1 ? qname : qname.slice(colon + 1);
-}
-
 /**
  * Parses `xml` into its root element. Throws {@link XmlError} on a DOCTYPE, an unknown entity, mismatched
  * tags, more than one root, or a document beyond the size, depth or element caps.
@@ -57,80 +58,43 @@ export function parseXml(xml: string): XmlElement {
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
   let count = 0;
-  let i = 0;
-  while (i < xml.length) {
-    const lt = xml.indexOf("<", i);
-    const textEnd = lt === -1 ? xml.length : lt;
-    if (textEnd > i) {
-      const text = xml.slice(i, textEnd);
-      const parent = stack[stack.length - 1];
-      if (parent) parent.text += decodeEntities(text);
-      else if (text.trim() !== "") throw new XmlError("text outside the root element");
+  TOKEN.lastIndex = 0;
+  for (let m = TOKEN.exec(xml); m !== null; m = TOKEN.exec(xml)) {
+    const [token, cdata, close, qname, attributes = ""] = m;
+    const parent = stack.at(-1);
+    if (token === "<") {
+      const declaration = /^<!(?!--|\[CDATA\[)/.test(xml.slice(m.index, m.index + 9));
+      throw new XmlError(
+        declaration ? "DOCTYPE and other declarations are not accepted" : "unterminated markup",
+      );
     }
-    if (lt === -1) break;
-    if (xml.startsWith("<?", lt)) {
-      i = skipPast(xml, lt, "?>");
-    } else if (xml.startsWith("<!--", lt)) {
-      i = skipPast(xml, lt, "-->");
-    } else if (xml.startsWith("<![CDATA[", lt)) {
-      const end = skipPast(xml, lt, "]]>");
-      const parent = stack[stack.length - 1];
-      if (!parent) throw new XmlError("CDATA outside the root element");
-      parent.text += xml.slice(lt + 9, end - 3);
-      i = end;
-    } else if (xml.startsWith("<!", lt)) {
-      throw new XmlError("DOCTYPE and other declarations are not accepted");
-    } else if (xml[lt + 1] === "/") {
-      const end = skipPast(xml, lt, ">");
-      const name = localName(xml.slice(lt + 2, end - 1).trim());
-      const open = stack.pop();
-      if (!open || open.name !== name) throw new XmlError(`unexpected </${name}>`);
-      i = end;
-    } else {
-      const end = startTagEnd(xml, lt);
-      const inner = xml.slice(lt + 1, end - 1);
-      const match = NAME.exec(inner);
-      if (!match) throw new XmlError("malformed start tag");
+    if (qname !== undefined) {
+      // The local name: a namespace prefix is dropped.
+      const name = qname.slice(qname.indexOf(":") + 1);
+      if (close) {
+        const open = stack.pop();
+        if (!open || open.name !== name || attributes.trim() !== "")
+          throw new XmlError(`unexpected </${name}>`);
+        continue;
+      }
       if (++count > MAX_ELEMENTS) throw new XmlError(`more than ${MAX_ELEMENTS} elements`);
-      const element: XmlElement = { name: localName(match[0]), children: [], text: "" };
-      const parent = stack[stack.length - 1];
+      const element: XmlElement = { name, children: [], text: "" };
       if (parent) parent.children.push(element);
       else if (root) throw new XmlError("more than one root element");
       else root = element;
-      if (!inner.endsWith("/")) {
+      if (!attributes.endsWith("/")) {
         if (stack.length >= MAX_DEPTH) throw new XmlError(`nested deeper than ${MAX_DEPTH}`);
         stack.push(element);
       }
-      i = end;
+    } else if (cdata !== undefined || token[0] !== "<") {
+      const text = cdata ?? decodeEntities(token);
+      if (parent) parent.text += text;
+      else if (cdata !== undefined || text.trim() !== "") throw new XmlError("text outside the root element");
     }
   }
   if (!root) throw new XmlError("no root element");
-  if (stack.length > 0) throw new XmlError(`<${stack[stack.length - 1]?.name}> is not closed`);
+  if (stack.length > 0) throw new XmlError(`<${stack.at(-1)?.name}> is not closed`);
   return root;
-}
-
-function skipPast(xml: string, from: number, terminator: string): number {
-  const at = xml.indexOf(terminator, from);
-  if (at === -1) throw new XmlError("unterminated markup");
-  return at + terminator.length;
-}
-
-/** End of a start tag, skipping a `>` inside a quoted attribute value. */
-function startTagEnd(xml: string, from: number): number {
-  let quote = "";
-  for (let j = from + 1; j < xml.length; j++) {
-    const c = xml[j];
-    if (quote) {
-      if (c === quote) quote = "";
-    } else if (c === '"' || c === "'") {
-      quote = c;
-    } else if (c === ">") {
-      return j + 1;
-    } else if (c === "<") {
-      break;
-    }
-  }
-  throw new XmlError("unterminated start tag");
 }
 
 /** The first descendant reached by following `path` child names from `element`. @internal */

@@ -1,5 +1,6 @@
 // End to end against the local AWS (@fedkit/emulator): its IdP mints the token, its STS verifies it the way AWS
 // does and evaluates the role's trust policy, its S3 verifies SigV4 and evaluates the permission policy.
+import { createHash } from "node:crypto";
 import { GetObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import {
   AssumeRoleWithWebIdentityCommand,
@@ -78,6 +79,12 @@ beforeAll(async () => {
             // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a JS template
             Resource: "arn:aws:s3:::private/users/${aws:PrincipalTag/user}/*",
           },
+          {
+            Effect: "Allow",
+            Action: "s3:PutObject",
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a JS template
+            Resource: "arn:aws:s3:::private/users/${aws:PrincipalTag/user}/*",
+          },
           { Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" },
         ],
       },
@@ -113,6 +120,15 @@ function reader(options: Record<string, unknown> = {}): AwsProvider {
   });
 }
 
+/** A signed S3 client on the emulator's S3 (opted in by origin) for `provider` (default: the reader role). */
+function s3For(federation: Federation, provider: AwsProvider = reader()) {
+  return awsFetch(federation, provider, {
+    service: "s3",
+    region: "us-east-1",
+    allowedOrigins: [new URL(emulator.urls.s3).origin],
+  });
+}
+
 function federationFor(sub: string, claims: Record<string, unknown> = {}): Federation {
   return createFederation({
     audit: memoryAudit(),
@@ -127,11 +143,7 @@ describe("end to end: emulator IdP → fedkit → emulator STS → signed S3 GET
     const creds = await federation.getCredentials(aws);
     expect(creds.accessKeyId).toMatch(/^ASIA/);
     expect(creds.assumedRoleArn).toBe("arn:aws:sts::123456789012:assumed-role/reader/user-alice");
-    const s3 = awsFetch(federation, aws, {
-      service: "s3",
-      region: "us-east-1",
-      allowedOrigins: [new URL(emulator.urls.s3).origin],
-    });
+    const s3 = s3For(federation, aws);
     const res = await s3(`${emulator.urls.s3}/private/shared/report.txt`);
     expect(res.status).toBe(200);
     expect(await res.text()).toBe("quarterly numbers");
@@ -159,11 +171,7 @@ describe("end to end: emulator IdP → fedkit → emulator STS → signed S3 GET
 
   it("keeps user A out of user B's prefix by principal tag, without a session policy", async () => {
     const federation = federationFor("user:alice", tagged("alice"));
-    const s3 = awsFetch(federation, reader(), {
-      service: "s3",
-      region: "us-east-1",
-      allowedOrigins: [new URL(emulator.urls.s3).origin],
-    });
+    const s3 = s3For(federation);
     const own = await s3(`${emulator.urls.s3}/private/users/alice/notes.txt`);
     expect(own.status).toBe(200);
     expect(await own.text()).toBe("alice's notes");
@@ -215,13 +223,49 @@ describe("the same credentials in other clients", () => {
     s3.destroy();
   });
 
+  it("signs a PUT's body and content-type; the same signature with another body or type is refused", async () => {
+    const federation = federationFor("user:alice", tagged("alice"));
+    const s3 = s3For(federation);
+    const url = `${emulator.urls.s3}/private/users/alice/upload.csv`;
+    const init = { method: "PUT", body: "a,b\n1,2", headers: { "content-type": "text/csv" } };
+    expect((await s3(url, init)).status).toBe(200);
+    expect(await (await s3(url)).text()).toBe("a,b\n1,2");
+    const signed = await s3.sign(url, init);
+    expect(signed.headers.get("authorization")).toContain("SignedHeaders=content-type;host;");
+    const resend = (body: string, type: string) =>
+      fetch(url, {
+        method: "PUT",
+        headers: { ...Object.fromEntries(signed.headers), "content-type": type },
+        body,
+      });
+    // S3 checks the body against the signed hash first (400 XAmzContentSHA256Mismatch, as AWS answers).
+    const otherBody = await resend("a,b\n1,3", "text/csv");
+    expect(otherBody.status).toBe(400);
+    expect(await otherBody.text()).toContain("XAmzContentSHA256Mismatch");
+    expect((await resend("a,b\n1,2", "text/html")).status).toBe(403);
+    expect((await resend("a,b\n1,2", "text/csv")).status).toBe(200);
+  });
+
+  it("streams a body whose hash the caller declared, unread, and S3 accepts it", async () => {
+    const federation = federationFor("user:alice", tagged("alice"));
+    const s3 = s3For(federation);
+    const url = `${emulator.urls.s3}/private/users/alice/streamed.txt`;
+    const text = "streamed body";
+    const stream = new Blob([text]).stream();
+    const declared = createHash("sha256").update(text).digest("hex");
+    const init = {
+      method: "PUT",
+      body: stream,
+      duplex: "half",
+      headers: { "x-amz-content-sha256": declared },
+    };
+    expect((await s3(url, init as RequestInit)).status).toBe(200);
+    expect(await (await s3(url)).text()).toBe(text);
+  });
+
   it("a presigned URL works without credentials and stops at its expiry", async () => {
     const federation = federationFor("user:alice", tagged("alice"));
-    const s3 = awsFetch(federation, reader(), {
-      service: "s3",
-      region: "us-east-1",
-      allowedOrigins: [new URL(emulator.urls.s3).origin],
-    });
+    const s3 = s3For(federation);
     const url = await s3.presign(`${emulator.urls.s3}/private/users/alice/notes.txt`, { expiresIn: 60 });
     const res = await fetch(url);
     expect(res.status).toBe(200);

@@ -61,7 +61,10 @@ describe("awsFetch", () => {
     );
     expect(first!.headers["x-amz-security-token"]).toBe("token1");
     expect(first!.headers["x-amz-date"]).toBe("20300506T070809Z");
-    expect(first!.headers["x-amz-content-sha256"]).toBe("UNSIGNED-PAYLOAD");
+    // S3 header-signed requests carry the payload hash; a GET's is the hash of nothing (never UNSIGNED-PAYLOAD).
+    expect(first!.headers["x-amz-content-sha256"]).toBe(
+      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    );
     expect(second!.headers.authorization).toMatch(/Credential=ASIAKEY2\//);
     expect(second!.body).toBe("hello");
     expect(calls).toEqual([{ correlationId: "corr-1" }, { correlationId: "corr-1" }]);

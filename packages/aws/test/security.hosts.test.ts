@@ -70,6 +70,10 @@ describe("awsFetch signs only for official AWS hosts unless opted in", () => {
     ["https://my-bucket.s3-eu-west-1.amazonaws.com/k", "s3", "eu-west-1"],
     ["https://s3-external-1.amazonaws.com/b/k", "s3", "us-east-1"],
     ["https://email.eu-west-1.amazonaws.com/", "ses", "eu-west-1"],
+    ["https://abc-ats.iot.eu-west-1.amazonaws.com/things", "iotdata", "eu-west-1"],
+    ["https://iot.eu-west-1.amazonaws.com/things", "iot", "eu-west-1"],
+    ["https://bedrock-runtime.eu-west-1.amazonaws.com/model/m/invoke", "bedrock", "eu-west-1"],
+    ["https://s3-control.eu-west-1.amazonaws.com/v20180820/jobs", "s3", "eu-west-1"],
     ["https://newservice.eu-west-1.amazonaws.com/", "newservice", "eu-west-1"],
   ];
   for (const [url, service, region] of official) {
@@ -103,6 +107,10 @@ describe("awsFetch signs only for official AWS hosts unless opted in", () => {
     ],
     ["https://dynamodb.eu-west-1.amazonaws.com/", /dynamodb endpoint/],
     ["https://xyz.appsync-api.eu-west-1.amazonaws.com/graphql", /appsync endpoint/],
+    ["https://abc-ats.iot.eu-west-1.amazonaws.com/things", /iot\/iotdata endpoint/],
+    ["https://bedrock-runtime.eu-west-1.amazonaws.com/", /bedrock endpoint/],
+    ["https://sqs.eu-west-1.amazonaws.com/", /sqs endpoint/],
+    ["https://cognito-idp.eu-west-1.amazonaws.com/", /cognito-idp endpoint/],
   ];
   for (const [url, why] of refused) {
     it(`refuses ${url} before asking for credentials, naming allowedOrigins`, async () => {

@@ -1,8 +1,7 @@
-// fedkit signs with aws4fetch's AwsV4Signer, configured once (createSigner): explicit service and region, the
-// caller's bounded key cache, the injected time, no retrying client.
+// fedkit's SigV4 signer (signV4): explicit service and region, the caller's bounded key cache, the injected time.
 import { createHash, createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { BoundedMap, createSigner } from "../src/signing.js";
+import { BoundedMap, signV4 } from "../src/signing.js";
 
 const base = {
   method: "GET",
@@ -20,7 +19,7 @@ const sha256 = (data: string) => createHash("sha256").update(data).digest("hex")
 
 /**
  * The SigV4 signature AWS computes for a header-signed request without a body, written from the AWS documentation
- * ("Create a signed AWS API request") with node:crypto, independently of aws4fetch.
+ * ("Create a signed AWS API request") with node:crypto, independently of the signer under test.
  */
 function referenceSignature(url: URL, headers: Headers, signedHeaders: string[], secret: string): string {
   const date = headers.get("x-amz-date") ?? "";
@@ -40,9 +39,9 @@ function referenceSignature(url: URL, headers: Headers, signedHeaders: string[],
   return createHmac("sha256", key).update(stringToSign).digest("hex");
 }
 
-describe("createSigner (aws4fetch as fedkit configures it)", () => {
+describe("signV4", () => {
   it("produces the signature AWS computes for the request, over the host and every x-amz header", async () => {
-    const signed = await createSigner({ ...base, cache: new Map() }).sign();
+    const signed = await signV4({ ...base, cache: new Map() });
     const auth = signed.headers.get("authorization") ?? "";
     const [, credential, signedHeaderList, signature] =
       /^AWS4-HMAC-SHA256 Credential=([^,]+), SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(auth) ??
@@ -58,38 +57,54 @@ describe("createSigner (aws4fetch as fedkit configures it)", () => {
   });
 
   it("signs with the given service, region and time, not what the host suggests", async () => {
-    const signed = await createSigner({ ...base, cache: new Map() }).sign();
+    const signed = await signV4({ ...base, cache: new Map() });
     const auth = signed.headers.get("authorization") ?? "";
     expect(auth).toContain("/20240101/eu-west-1/s3/aws4_request");
     expect(signed.headers.get("x-amz-date")).toBe("20240101T000000Z");
     expect(signed.headers.get("x-amz-security-token")).toBe("session-token-example");
   });
 
-  it("refuses to sign without an explicit service or region (aws4fetch would guess, then use us-east-1)", () => {
-    expect(() => createSigner({ ...base, region: "", cache: new Map() })).toThrow(TypeError);
-    expect(() => createSigner({ ...base, service: "", cache: new Map() })).toThrow(TypeError);
+  it("refuses to sign without an explicit service or region (never guessed from the host)", async () => {
+    await expect(signV4({ ...base, region: "", cache: new Map() })).rejects.toThrow(TypeError);
+    await expect(signV4({ ...base, service: "", cache: new Map() })).rejects.toThrow(TypeError);
   });
 
-  it("keeps aws4fetch's derived-key cache bounded across rotated secrets", async () => {
-    const cache = new BoundedMap<string, ArrayBuffer>(2);
+  it("keeps the derived-key cache bounded across rotated secrets", async () => {
+    const cache = new BoundedMap<string, CryptoKey>(2);
     for (let i = 0; i < 5; i++) {
-      await createSigner({ ...base, secretAccessKey: `secret-${i}`, cache }).sign();
+      await signV4({ ...base, secretAccessKey: `secret-${i}`, cache });
     }
     expect(cache.size).toBe(2);
     // The newest secret's key is cached and reused: same signature, no new entry.
-    const again = await createSigner({ ...base, secretAccessKey: "secret-4", cache }).sign();
+    const again = await signV4({ ...base, secretAccessKey: "secret-4", cache });
     expect(cache.size).toBe(2);
-    const fresh = await createSigner({ ...base, secretAccessKey: "secret-4", cache: new Map() }).sign();
+    const fresh = await signV4({ ...base, secretAccessKey: "secret-4", cache: new Map() });
     expect(again.headers.get("authorization")).toBe(fresh.headers.get("authorization"));
   });
 
+  it("signs content-type and the caller's headers, never those transports and proxies set or rewrite", async () => {
+    const headers = {
+      "content-type": "text/csv",
+      accept: "text/csv",
+      range: "bytes=0-9",
+      "user-agent": "ua/1",
+      "x-amzn-trace-id": "Root=1",
+      expect: "100-continue",
+    };
+    const signed = await signV4({ ...base, headers, cache: new Map() });
+    const list = /SignedHeaders=([^,]+)/.exec(signed.headers.get("authorization") ?? "")?.[1];
+    expect(list).toBe("accept;content-type;host;x-amz-content-sha256;x-amz-date;x-amz-security-token");
+    // Unsigned headers are still sent as given.
+    expect(signed.headers.get("range")).toBe("bytes=0-9");
+  });
+
   it("presigns in the query string when asked", async () => {
-    const signed = await createSigner({
+    const signed = await signV4({
       ...base,
       url: `${base.url}?X-Amz-Expires=60`,
       cache: new Map(),
       signQuery: true,
-    }).sign();
+    });
     expect(signed.url.searchParams.get("X-Amz-Expires")).toBe("60");
     expect(signed.url.searchParams.get("X-Amz-Signature")).toMatch(/^[0-9a-f]{64}$/);
     expect(signed.headers.has("authorization")).toBe(false);

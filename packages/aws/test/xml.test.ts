@@ -30,6 +30,27 @@ describe("parseXml", () => {
     expect(() => parseXml("<a>")).toThrow(/not closed/);
     expect(() => parseXml("")).toThrow(/no root/);
     expect(() => parseXml("<a")).toThrow(/unterminated/);
+    expect(() => parseXml("<a><!-- open</a>")).toThrow(/unterminated/);
+    expect(() => parseXml("<a><![CDATA[open</a>")).toThrow(/unterminated/);
+    expect(() => parseXml('<a x="1></a>')).toThrow(/unterminated/);
+    expect(() => parseXml("<a></a x>")).toThrow(/unexpected/);
+  });
+
+  it("refuses a declaration anywhere, not only before the root", () => {
+    expect(() => parseXml('<a><!ENTITY x "xx"></a>')).toThrow(/DOCTYPE/);
+    expect(() => parseXml("<a/><!DOCTYPE a>")).toThrow(/DOCTYPE/);
+  });
+
+  it("reads hostile documents of the maximum size in linear time", () => {
+    const cases = [
+      `<a b="${"x".repeat(MAX_XML_CHARS - 10)}`,
+      `<a${" b='c'".repeat((MAX_XML_CHARS - 10) / 6)}`,
+      `<a><!--${"-".repeat(MAX_XML_CHARS - 20)}`,
+      `<a>${"&amp".repeat((MAX_XML_CHARS - 10) / 4)}`,
+    ];
+    const started = performance.now();
+    for (const xml of cases) expect(() => parseXml(xml)).toThrow();
+    expect(performance.now() - started).toBeLessThan(500);
   });
 
   it("caps size, depth and element count", () => {
