@@ -157,7 +157,10 @@ export function createFederation(options: FederationOptions = {}): Federation {
       }
       let peeked: SubjectToken | undefined;
       try {
-        peeked = source.peek?.();
+        // A source that mints per audience (the site issuer) peeks with the request getToken would get: one
+        // frozen request per audience, no allocation.
+        peeked =
+          source.peek === undefined ? undefined : source.peek(rt.tokenRequest(provider.audience, undefined));
         if (peeked === undefined) return viaSource(provider, source, options_);
         const hot = lookup.hot(peeked, provider as Provider);
         if (hot !== undefined) return hot as Promise<C>;

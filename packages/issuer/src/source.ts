@@ -9,7 +9,8 @@ export type SiteIssuerSourceOptions = Omit<MintRequest, "audience">;
  * provider asks for and reused for that audience until half its lifetime is gone, so concurrent exchanges of one
  * isolate share a token while every token stays fresh enough for the cloud's skew. Concurrent callers that find no
  * fresh token share one mint (single flight per audience; a source serves one subject), so 1,000 cold requests
- * sign once; a failed mint is not remembered, the next caller mints again.
+ * sign once; a failed mint is not remembered, the next caller mints again. `peek` hands the engine's hit path the
+ * fresh token of an audience without an await.
  *
  * @example
  * ```ts
@@ -35,12 +36,20 @@ export function siteIssuerSource(
       minting.delete(audience);
     }
   };
+  // The token already minted for the request's audience while it is fresh; what both getToken and peek serve.
+  const fresh = (request: TokenRequest): SubjectToken | undefined => {
+    const hit = cache.get(request.audience);
+    return hit !== undefined && request.now() < hit.renewAt ? hit.token : undefined;
+  };
   return {
     name: "site-issuer",
+    // The engine's hit path asks here first: a fresh token for the audience is served without an await, so
+    // minted tokens take the same synchronous hit path as static ones. The token's claims are the issuer's own
+    // (trust `minted`), so keying the cache by them admits nothing unverified.
+    peek: fresh,
     async getToken(request: TokenRequest): Promise<SubjectToken> {
-      const now = request.now();
-      const hit = cache.get(request.audience);
-      if (hit !== undefined && now < hit.renewAt) return hit.token;
+      const token = fresh(request);
+      if (token !== undefined) return token;
       let pending = minting.get(request.audience);
       if (pending === undefined) {
         pending = mint(request.audience);
