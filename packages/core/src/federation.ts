@@ -157,14 +157,14 @@ export function createFederation(options: FederationOptions = {}): Federation {
       }
       let peeked: SubjectToken | undefined;
       try {
-        // A source that mints per audience (the site issuer) peeks with the request getToken would get: one
-        // frozen request per audience, no allocation.
-        peeked =
-          source.peek === undefined ? undefined : source.peek(rt.tokenRequest(provider.audience, undefined));
+        if (source.peek === undefined) return viaSource(provider, source, options_);
+        // One clock reading serves the source (is its token for this audience still fresh?) and the lookup.
+        const t = now();
+        peeked = source.peek(provider.audience, t);
         if (peeked === undefined) return viaSource(provider, source, options_);
-        const hot = lookup.hot(peeked, provider as Provider);
+        const hot = lookup.hot(peeked, provider as Provider, t);
         if (hot !== undefined) return hot as Promise<C>;
-        const credentials = lookup.held(provider as Provider, peeked, options_);
+        const credentials = lookup.held(provider as Provider, peeked, options_, t);
         if (credentials !== undefined) return Promise.resolve(credentials as C);
       } catch {
         // A source or cache that throws synchronously takes the slow path, which turns it into a rejection.

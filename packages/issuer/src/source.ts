@@ -36,10 +36,10 @@ export function siteIssuerSource(
       minting.delete(audience);
     }
   };
-  // The token already minted for the request's audience while it is fresh; what both getToken and peek serve.
-  const fresh = (request: TokenRequest): SubjectToken | undefined => {
-    const hit = cache.get(request.audience);
-    return hit !== undefined && request.now() < hit.renewAt ? hit.token : undefined;
+  // The token already minted for `audience` while it is fresh at `now`; what both getToken and peek serve.
+  const fresh = (audience: string, now: number): SubjectToken | undefined => {
+    const hit = cache.get(audience);
+    return hit !== undefined && now < hit.renewAt ? hit.token : undefined;
   };
   return {
     name: "site-issuer",
@@ -48,7 +48,7 @@ export function siteIssuerSource(
     // (trust `minted`), so keying the cache by them admits nothing unverified.
     peek: fresh,
     async getToken(request: TokenRequest): Promise<SubjectToken> {
-      const token = fresh(request);
+      const token = fresh(request.audience, request.now());
       if (token !== undefined) return token;
       let pending = minting.get(request.audience);
       if (pending === undefined) {

@@ -136,12 +136,13 @@ export function boundCredentials<C extends Credentials>(
   facts: RequestFacts,
   signal: AbortSignal | undefined,
 ): Promise<C> {
+  // One literal of one shape (no spreads): the engine treats an undefined scheduler or signal as absent.
   const raw = federation.getCredentials(provider, {
     source: binding.source,
     correlationId: facts.correlationId,
     labels: facts.labels,
-    ...(facts.scheduler ? { scheduler: facts.scheduler } : {}),
-    ...(signal ? { signal } : {}),
+    scheduler: facts.scheduler,
+    signal,
   });
   const refusal = binding.refusal;
   if (refusal === undefined) return raw;

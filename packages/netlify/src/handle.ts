@@ -1,7 +1,8 @@
 /**
- * The per-request handle: one object per request holding only the request's own facts (correlation id,
- * labels, scheduler) and pointers to the isolate's binding tables; its methods live on the prototype, so a
- * request allocates no closures.
+ * The per-request handle: one object per request holding only the request's own facts (request id, labels,
+ * scheduler) and pointers to the isolate's state and the function's binding table; its methods and the values
+ * every request of the isolate shares (context, issuer, federation) live on the prototype, so a request
+ * allocates no closures and copies nothing.
  *
  * @packageDocumentation
  */
@@ -22,15 +23,9 @@ import type { Fedkit, PlatformRequest } from "./runtime.js";
 /** A {@link Fedkit} handle of one request (and, from `asUser`, one verified user). @internal */
 export class RequestHandle implements Fedkit, RequestFacts {
   readonly requestId: string;
-  readonly context: string;
-  readonly issuer: string;
-  readonly functionName: string;
-  declare readonly userHash?: string;
-  readonly federation: Federation;
-  readonly correlationId: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly scheduler: PlatformRequest["waitUntil"];
-  readonly now: () => number;
+  declare readonly userHash?: string;
   // ES private: the isolate's tables never show on the handle (enumeration, JSON, logs).
   readonly #state: IsolateState;
   readonly #scope: FunctionScope;
@@ -43,21 +38,34 @@ export class RequestHandle implements Fedkit, RequestFacts {
     labels: Readonly<Record<string, string>>,
     user: VerifiedUser | undefined,
   ) {
+    this.requestId = platform.requestId ?? crypto.randomUUID();
+    this.labels = labels;
+    this.scheduler = platform.waitUntil;
     this.#state = state;
     this.#scope = scope;
     this.#platform = platform;
-    const { issuer } = state;
-    this.requestId = platform.requestId ?? crypto.randomUUID();
-    this.correlationId = this.requestId;
-    this.context = issuer.context;
-    this.issuer = issuer.issuer;
-    this.functionName = platform.functionName;
     // Only a user's handle has the field, as before (`"userHash" in fedkit` tells them apart).
     if (user !== undefined) (this as { userHash?: string }).userHash = user.hash;
-    this.federation = state.federation;
-    this.labels = labels;
-    this.scheduler = platform.waitUntil;
-    this.now = state.config.runtime?.now ?? Date.now;
+  }
+
+  get context(): string {
+    return this.#state.issuer.context;
+  }
+  get issuer(): string {
+    return this.#state.issuer.issuer;
+  }
+  get functionName(): string {
+    return this.#scope.functionName;
+  }
+  get federation(): Federation {
+    return this.#state.federation;
+  }
+  /** Audit events of this request carry its id. */
+  get correlationId(): string {
+    return this.requestId;
+  }
+  get now(): () => number {
+    return this.#state.config.runtime?.now ?? Date.now;
   }
 
   /** The binding of `targetName` for this handle's identity; refusals are re-checked (and audited) per call. */
@@ -71,7 +79,7 @@ export class RequestHandle implements Fedkit, RequestFacts {
     const binding = this.#bind(targetName);
     const bound: BoundCredentials = {
       getCredentials: (provider, options) =>
-        boundCredentials(this.federation, binding, provider, this, options?.signal),
+        boundCredentials(this.#state.federation, binding, provider, this, options?.signal),
     };
     return binding.plugin.client(bound, binding.provider, { target: binding.target }) as C;
   }
@@ -83,7 +91,8 @@ export class RequestHandle implements Fedkit, RequestFacts {
     } catch (error) {
       return Promise.reject(error);
     }
-    return boundCredentials(this.federation, binding, binding.provider as Provider<C>, this, options?.signal);
+    const provider = binding.provider as Provider<C>;
+    return boundCredentials(this.#state.federation, binding, provider, this, options?.signal);
   }
 
   async asUser(request: Request): Promise<Fedkit> {

@@ -60,8 +60,30 @@ export function isolateState(
   siteId: string | undefined,
   deployId: string | undefined,
 ): IsolateState {
+  // An isolate serves one config and one deploy context in practice: the last pair answers without a lookup.
+  // Only a context Netlify names is remembered; `dev` and none read FEDKIT_CONTEXT on every request.
+  if (config === last.config && deployContext === last.deployContext && last.state !== undefined)
+    return last.state;
   const env = config.runtime?.env ?? platformEnv;
   const context = resolveContext(deployContext, env);
+  const state = stateOf(config, context, env, siteId, deployId);
+  if (context === deployContext) {
+    last.config = config;
+    last.deployContext = deployContext;
+    last.state = state;
+  }
+  return state;
+}
+
+const last: { config?: FedkitConfig; deployContext?: string; state?: IsolateState } = {};
+
+function stateOf(
+  config: FedkitConfig,
+  context: string,
+  env: (name: string) => string | undefined,
+  siteId: string | undefined,
+  deployId: string | undefined,
+): IsolateState {
   let byContext = states.get(config);
   if (byContext === undefined) {
     byContext = new Map();

@@ -37,15 +37,18 @@ export class Lookup {
     this.skewMs = rt.policy.clockSkewSeconds * 1000;
   }
 
-  /** The front entry's promise when (token, provider) is the last one served and still before its deadline. */
-  hot(token: SubjectToken, provider: Provider): Promise<Credentials> | undefined {
+  /**
+   * The front entry's promise when (token, provider) is the last one served and `t` (the caller's clock reading)
+   * is still before its deadline.
+   */
+  hot(token: SubjectToken, provider: Provider, t: number): Promise<Credentials> | undefined {
     const front = this.front;
     if (
       front !== undefined &&
       front.token === token &&
       front.provider === provider &&
       front.providerKey === provider.key &&
-      this.rt.now() < front.until
+      t < front.until
     )
       return front.promise;
     return undefined;
@@ -55,9 +58,13 @@ export class Lookup {
    * Held credentials for (provider, token) if the key is known and they are outside the safety margin; else
    * `undefined` and the caller takes the slow path (key derivation, asynchronous caches, exchange).
    */
-  held(provider: Provider, token: SubjectToken, call: GetCredentialsOptions): Credentials | undefined {
+  held(
+    provider: Provider,
+    token: SubjectToken,
+    call: GetCredentialsOptions,
+    t: number = this.rt.now(),
+  ): Credentials | undefined {
     const { rt } = this;
-    const t = rt.now();
     const front = this.front;
     const same =
       front !== undefined &&

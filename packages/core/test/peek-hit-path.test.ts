@@ -1,0 +1,112 @@
+// The engine's hit path for sources that peek per audience (the site issuer): `peek(audience, now)` is asked
+// with the provider's audience and the federation's clock, a peeked token is held to the same checks as any
+// other (audience, trust-based cache key), and a peeked hit costs no getToken call.
+import {
+  createFederation,
+  memoryAudit,
+  type SubjectToken,
+  type SubjectTokenSource,
+  type TokenRequest,
+} from "@fedkit/core";
+import { describe, expect, it } from "vitest";
+import { fakeProvider, jwt } from "./helpers.js";
+
+const T0 = 1_700_000_000_000;
+const nowS = T0 / 1000;
+
+/** A source that mints per audience (like the site issuer) and records how it is asked. */
+function mintingSource(trust: "minted" | "unverified" = "minted", sub = "function") {
+  const held = new Map<string, SubjectToken>();
+  const peeks: Array<[string, number]> = [];
+  let gets = 0;
+  let serial = 0;
+  const source: SubjectTokenSource & { readonly gets: number } = {
+    name: "minting",
+    get gets() {
+      return gets;
+    },
+    peek(audience: string, now: number) {
+      peeks.push([audience, now]);
+      return held.get(audience);
+    },
+    async getToken(request: TokenRequest) {
+      gets++;
+      const token = jwt(
+        { iss: "https://site.example", sub, aud: request.audience, jti: `t${++serial}`, exp: nowS + 300 },
+        trust,
+      );
+      held.set(request.audience, token);
+      return token;
+    },
+  };
+  return { source, peeks, held };
+}
+
+function setup() {
+  let time = T0;
+  const federation = createFederation({ audit: memoryAudit(), now: () => time });
+  return { federation, advance: (ms: number) => (time += ms), now: () => time };
+}
+
+describe("peek(audience, now) on the hit path", () => {
+  it("is asked for each provider's audience at the federation's clock; a peeked hit calls no getToken", async () => {
+    const { federation, advance, now } = setup();
+    const { source, peeks } = mintingSource();
+    const sts = fakeProvider({ audience: "sts.amazonaws.com" });
+    const gcp = fakeProvider({ audience: "//iam.googleapis.com/pool", key: "pool" });
+    const first = await federation.getCredentials(sts, { source });
+    expect(source.gets).toBe(1);
+    advance(1000);
+    expect(await federation.getCredentials(sts, { source })).toBe(first);
+    expect(await federation.getCredentials(sts, { source })).toBe(first);
+    expect(source.gets).toBe(1);
+    await federation.getCredentials(gcp, { source });
+    expect(source.gets).toBe(2);
+    expect(peeks).toEqual([
+      ["sts.amazonaws.com", T0],
+      ["sts.amazonaws.com", now()],
+      ["sts.amazonaws.com", now()],
+      ["//iam.googleapis.com/pool", now()],
+    ]);
+    expect(sts.calls).toBe(1);
+    expect(gcp.calls).toBe(1);
+  });
+
+  it("a peeked token of another audience is refused (audience_mismatch), never served or exchanged", async () => {
+    const { federation } = setup();
+    const wrong = jwt(
+      { iss: "https://site.example", sub: "f", aud: "someone-else", exp: nowS + 300 },
+      "minted",
+    );
+    const source: SubjectTokenSource = {
+      name: "wrong-audience",
+      peek: () => wrong,
+      getToken: async () => wrong,
+    };
+    const provider = fakeProvider();
+    await expect(federation.getCredentials(provider, { source })).rejects.toMatchObject({
+      code: "audience_mismatch",
+    });
+    await expect(federation.getCredentials(provider, { source })).rejects.toMatchObject({
+      code: "audience_mismatch",
+    });
+    expect(provider.calls).toBe(0);
+  });
+
+  it("a renewed minted token of the same subject hits; an unverified token claiming that subject does not", async () => {
+    const { federation } = setup();
+    const provider = fakeProvider();
+    const minted = mintingSource("minted", "function-a");
+    const first = await federation.getCredentials(provider, { source: minted.source });
+    // The source renews: a new token object (new jti) of the same identity, served through peek.
+    minted.held.clear();
+    await minted.source.getToken({ audience: provider.audience, now: () => T0 });
+    expect(await federation.getCredentials(provider, { source: minted.source })).toBe(first);
+    expect(provider.calls).toBe(1);
+    // Same claims, but unverified: keyed by its raw hash, so it never lands on the minted subject's entry.
+    const forged = mintingSource("unverified", "function-a");
+    const other = await federation.getCredentials(provider, { source: forged.source });
+    expect(other).not.toBe(first);
+    expect(provider.calls).toBe(2);
+  });
+});
