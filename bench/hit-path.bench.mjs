@@ -143,6 +143,33 @@ for (const [id, name, fn] of rows) {
     }),
   );
 }
+// The floor of the request row's shape: an async function awaiting two already-resolved promises and doing
+// nothing else, against memoize in the same run. The request row cannot cost less than this; no target.
+const settledA = Promise.resolve(1);
+const settledB = Promise.resolve(2);
+const floor = await compare(
+  [
+    "two awaits",
+    async () => {
+      await settledA;
+      await settledB;
+    },
+  ],
+  ["smithy memoize hit", () => sdk()],
+  options,
+);
+results.push(
+  result({
+    id: "hit-request-floor-ratio",
+    label: "floor of the request row: an async function awaiting two resolved promises / smithy memoize",
+    subject: "fedkit",
+    metric: "ratio",
+    value: Math.round(floor.ratioMedian * 100) / 100,
+    unit: "x",
+    comparedTo: "smithy memoize",
+    detail: { floorNs: ns(floor.a.medianNs), memoizeNs: ns(floor.b.medianNs) },
+  }),
+);
 // A warm signed request's own cost on the withFedkit path: the per-request handle, `fedkit.client()` (a new
 // SigV4 fetch per request) and `sign()`; no network. Issue 13's goal (≤ 0.1 ms over the same fetch unsigned) is
 // stated for Deno; this is Node's figure for the same code, with no target.
