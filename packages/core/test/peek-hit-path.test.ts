@@ -6,6 +6,7 @@ import {
   memoryAudit,
   type SubjectToken,
   type SubjectTokenSource,
+  staticToken,
   type TokenRequest,
 } from "@fedkit/core";
 import { describe, expect, it } from "vitest";
@@ -108,5 +109,38 @@ describe("peek(audience, now) on the hit path", () => {
     const other = await federation.getCredentials(provider, { source: forged.source });
     expect(other).not.toBe(first);
     expect(provider.calls).toBe(2);
+  });
+});
+
+describe("flush after a request", () => {
+  it("with a sink that has no flush (consoleAudit's shape), still waits for a background refresh and its event", async () => {
+    let time = T0;
+    const events: string[] = [];
+    const federation = createFederation({
+      audit: { name: "lines", write: (event) => void events.push(event.type) },
+      now: () => time,
+      refresh: { jitterFraction: 0 },
+    });
+    let release: () => void = () => undefined;
+    const provider = fakeProvider({
+      behave: (_subject, call) =>
+        call > 1 ? new Promise<void>((resolve) => (release = resolve)) : undefined,
+    });
+    const source = staticToken(
+      jwt({ iss: "https://site.example", sub: "f", aud: provider.audience, exp: nowS + 100_000 }, "minted"),
+    );
+    await federation.getCredentials(provider, { source });
+    // Past the refresh time: the hit starts a background refresh, which waits until released.
+    time += 0.8 * 3_600_000;
+    await federation.getCredentials(provider, { source });
+    let flushed = false;
+    const flushing = federation.flush().then(() => (flushed = true));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(flushed).toBe(false);
+    release();
+    await flushing;
+    expect(events).toEqual(["exchange", "refresh"]);
+    // Nothing pending: flush settles at once.
+    await federation.flush();
   });
 });

@@ -23,14 +23,18 @@ export function siteIssuerSource(
   issuer: SiteIssuer,
   options: SiteIssuerSourceOptions = {},
 ): SubjectTokenSource {
-  const cache = new Map<string, { token: SubjectToken; renewAt: number }>();
+  const cache = new Map<string, { audience: string; token: SubjectToken; renewAt: number }>();
+  // A source serves one subject and, in practice, one audience: the last entry served or minted (always its
+  // audience's newest) answers without a map lookup.
+  let last: { audience: string; token: SubjectToken; renewAt: number } | undefined;
   // Mints under way, per audience: the callers that arrive while one runs wait for it instead of signing again.
   const minting = new Map<string, Promise<SubjectToken>>();
   const mint = async (audience: string): Promise<SubjectToken> => {
     try {
       const token = await issuer.mint({ ...options, audience });
       const { iat = 0, exp = 0 } = token.claims;
-      cache.set(audience, { token, renewAt: (iat + (exp - iat) / 2) * 1000 });
+      last = { audience, token, renewAt: (iat + (exp - iat) / 2) * 1000 };
+      cache.set(audience, last);
       return token;
     } finally {
       minting.delete(audience);
@@ -38,8 +42,10 @@ export function siteIssuerSource(
   };
   // The token already minted for `audience` while it is fresh at `now`; what both getToken and peek serve.
   const fresh = (audience: string, now: number): SubjectToken | undefined => {
-    const hit = cache.get(audience);
-    return hit !== undefined && now < hit.renewAt ? hit.token : undefined;
+    const hit = last !== undefined && last.audience === audience ? last : cache.get(audience);
+    if (hit === undefined || now >= hit.renewAt) return undefined;
+    last = hit;
+    return hit.token;
   };
   return {
     name: "site-issuer",

@@ -57,6 +57,8 @@ export interface FunctionScope {
   readonly bindings: Map<string, Binding>;
   /** User-identity target parts, by target name (the source is per user). */
   readonly userTargets: Map<string, TargetBinding>;
+  /** The binding served last: a function that uses one target finds it without a map lookup. */
+  lastBinding: Binding | undefined;
   /** Labels of the last deploy id seen (one per isolate in practice), shared and frozen. */
   labelsDeployId: string | undefined;
   labels: Readonly<Record<string, string>>;
@@ -64,16 +66,25 @@ export interface FunctionScope {
 
 /** The function's scope in `state`; kept only for functions the config maps (a bounded set). @internal */
 export function functionScope(state: IsolateState, functionName: string): FunctionScope {
+  const last = state.lastScope;
+  if (last !== undefined && last.functionName === functionName) return last;
   const known = state.functions.get(functionName);
-  if (known !== undefined) return known;
+  if (known !== undefined) {
+    state.lastScope = known;
+    return known;
+  }
   const scope: FunctionScope = {
     functionName,
     bindings: new Map(),
     userTargets: new Map(),
+    lastBinding: undefined,
     labelsDeployId: undefined,
     labels: Object.freeze({ function: functionName }),
   };
-  if (Object.hasOwn(state.config.functions, functionName)) state.functions.set(functionName, scope);
+  if (Object.hasOwn(state.config.functions, functionName)) {
+    state.functions.set(functionName, scope);
+    state.lastScope = scope;
+  }
   return scope;
 }
 
@@ -98,12 +109,20 @@ export function functionBinding(
   targetName: string,
   facts: RequestFacts,
 ): Binding {
+  const last = scope.lastBinding;
+  if (last !== undefined && last.targetName === targetName) return last;
   const cached = scope.bindings.get(targetName);
-  if (cached !== undefined) return cached;
+  if (cached !== undefined) {
+    scope.lastBinding = cached;
+    return cached;
+  }
   const part = targetBinding(state, targetName, facts, undefined);
   const source = sourceFor(state, part.target, part.plugin, targetName, facts.functionName, undefined);
   const binding: Binding = { ...part, source, lastRaw: undefined, lastMapped: undefined };
-  if (scope === state.functions.get(scope.functionName)) scope.bindings.set(targetName, binding);
+  if (scope === state.functions.get(scope.functionName)) {
+    scope.bindings.set(targetName, binding);
+    scope.lastBinding = binding;
+  }
   return binding;
 }
 

@@ -34,6 +34,8 @@ export interface IsolateState {
   readonly sources: Map<string, SubjectTokenSource>;
   /** Function scopes (binding tables), only of functions the config maps. */
   readonly functions: Map<string, FunctionScope>;
+  /** The scope served last (an isolate usually runs one function): found without a map lookup. */
+  lastScope: FunctionScope | undefined;
   /** Bound of `sources`, and what reports an eviction past it. */
   readonly maxSources: number;
   readonly evictedSource: () => void;
@@ -136,6 +138,7 @@ function stateOf(
     providers: new Map(),
     sources: new Map(),
     functions: new Map(),
+    lastScope: undefined,
     maxSources,
     evictedSource,
     env,
