@@ -144,3 +144,46 @@ describe("flush after a request", () => {
     await federation.flush();
   });
 });
+
+describe("front entries per provider", () => {
+  it("callers alternating between two providers each keep their synchronous hit and their own credentials", async () => {
+    const { federation } = setup();
+    const { source } = mintingSource();
+    const reports = fakeProvider({ key: "role=reports" });
+    const billing = fakeProvider({ key: "role=billing" });
+    const r = await federation.getCredentials(reports, { source });
+    const b = await federation.getCredentials(billing, { source });
+    expect(r).not.toBe(b);
+    // The first hit of each sets its front entry; from then on the hits alternate.
+    await federation.getCredentials(reports, { source });
+    await federation.getCredentials(billing, { source });
+    const promises = { reports: new Set<Promise<unknown>>(), billing: new Set<Promise<unknown>>() };
+    for (let i = 0; i < 4; i++) {
+      const pr = federation.getCredentials(reports, { source });
+      const pb = federation.getCredentials(billing, { source });
+      promises.reports.add(pr);
+      promises.billing.add(pb);
+      expect(await pr).toBe(r);
+      expect(await pb).toBe(b);
+    }
+    // One settled promise per provider, handed out again: the hit allocates nothing, whichever was served last.
+    expect(promises.reports.size).toBe(1);
+    expect(promises.billing.size).toBe(1);
+    expect(reports.calls + billing.calls).toBe(2);
+  });
+
+  it("two subjects alternating on one provider never get each other's credentials", async () => {
+    const { federation } = setup();
+    const provider = fakeProvider();
+    const alice = mintingSource("minted", "alice").source;
+    const bob = mintingSource("minted", "bob").source;
+    const a = await federation.getCredentials(provider, { source: alice });
+    const b = await federation.getCredentials(provider, { source: bob });
+    expect(a).not.toBe(b);
+    for (let i = 0; i < 3; i++) {
+      expect(await federation.getCredentials(provider, { source: alice })).toBe(a);
+      expect(await federation.getCredentials(provider, { source: bob })).toBe(b);
+    }
+    expect(provider.calls).toBe(2);
+  });
+});
