@@ -24,6 +24,7 @@ export type {
 } from "./engine/options.js";
 
 const NO_OPTIONS: GetCredentialsOptions = Object.freeze({});
+const FLUSHED: Promise<void> = Promise.resolve();
 
 /** Bad arguments are programming errors: a TypeError saying what was expected, off the hit path. */
 function assertProvider(provider: Provider): void {
@@ -137,6 +138,11 @@ export function createFederation(options: FederationOptions = {}): Federation {
     );
   }
 
+  async function flushAll(): Promise<void> {
+    while (pending.size > 0) await Promise.all([...pending]);
+    await audit.flush?.();
+  }
+
   return {
     audit,
     // Deliberately not `async`: the hit path returns an already-resolved promise without an async frame.
@@ -157,11 +163,14 @@ export function createFederation(options: FederationOptions = {}): Federation {
       }
       let peeked: SubjectToken | undefined;
       try {
-        peeked = source.peek?.();
+        if (source.peek === undefined) return viaSource(provider, source, options_);
+        // One clock reading serves the source (is its token for this audience still fresh?) and the lookup.
+        const t = now();
+        peeked = source.peek(provider.audience, t);
         if (peeked === undefined) return viaSource(provider, source, options_);
-        const hot = lookup.hot(peeked, provider as Provider);
+        const hot = lookup.hot(peeked, provider as Provider, t);
         if (hot !== undefined) return hot as Promise<C>;
-        const credentials = lookup.held(provider as Provider, peeked, options_);
+        const credentials = lookup.held(provider as Provider, peeked, options_, t);
         if (credentials !== undefined) return Promise.resolve(credentials as C);
       } catch {
         // A source or cache that throws synchronously takes the slow path, which turns it into a rejection.
@@ -169,9 +178,10 @@ export function createFederation(options: FederationOptions = {}): Federation {
       }
       return slowPath(provider, peeked, options_);
     },
-    async flush() {
-      while (pending.size > 0) await Promise.all([...pending]);
-      await audit.flush?.();
+    flush() {
+      // Called after every request by adapters: with nothing pending and a sink that buffers nothing, no work.
+      if (pending.size === 0 && audit.flush === undefined) return FLUSHED;
+      return flushAll();
     },
   };
 }

@@ -78,12 +78,13 @@ export interface SubjectTokenSource {
   readonly name: string;
   getToken(request: TokenRequest): Promise<SubjectToken>;
   /**
-   * Optional: the token this source would yield, if it is already at hand without any I/O or verification
-   * (a static token, an already-minted one), else `undefined`. Lets the engine's cache-hit path skip an `await`;
+   * Optional: the token `getToken` would yield for `audience` at time `now` (milliseconds, the federation's
+   * clock), if it is already at hand without any I/O or verification (a static token, a token already minted
+   * for that audience and still fresh), else `undefined`. Lets the engine's cache-hit path skip an `await`;
    * sources whose token can change between calls (environment, file, request) leave it out or return
-   * `undefined`, and the engine then calls `getToken`.
+   * `undefined`, and the engine then calls `getToken`. Sources that serve one token ignore both arguments.
    */
-  peek?(): SubjectToken | undefined;
+  peek?(audience: string, now: number): SubjectToken | undefined;
 }
 
 /**

@@ -247,6 +247,28 @@ describe("minting", () => {
     now += 151_000;
     expect((await source.getToken({ audience: "a", now: () => now })).raw).not.toBe(first.raw);
   });
+  it("peek serves only the token minted for that audience, only while getToken would still reuse it", async () => {
+    let now = NOW;
+    const issuer = await productionIssuer(() => now);
+    const source = siteIssuerSource(issuer, { functionName: "report" });
+    // Nothing minted yet: the engine must take getToken (which mints), never a token of nowhere.
+    expect(source.peek?.("a", now)).toBeUndefined();
+    const a = await source.getToken({ audience: "a", now: () => now });
+    expect(source.peek?.("a", now)).toBe(a);
+    // Another audience never gets a's token (the cloud would refuse it, or worse accept it for the wrong target).
+    expect(source.peek?.("b", now)).toBeUndefined();
+    const b = await source.getToken({ audience: "b", now: () => now });
+    expect(source.peek?.("b", now)?.claims.aud).toBe("b");
+    expect(source.peek?.("a", now)).toBe(a);
+    expect(b).not.toBe(a);
+    // At half the lifetime peek stops serving it, exactly where getToken mints a new one.
+    expect(source.peek?.("a", NOW + 149_999)).toBe(a);
+    expect(source.peek?.("a", NOW + 150_000)).toBeUndefined();
+    now = NOW + 150_000;
+    const renewed = await source.getToken({ audience: "a", now: () => now });
+    expect(renewed.raw).not.toBe(a.raw);
+    expect(source.peek?.("a", now)).toBe(renewed);
+  });
   it("1,000 concurrent cold callers share one mint per audience; a failed mint is retried by the next caller", async () => {
     const issuer = await productionIssuer(() => NOW);
     let mints = 0;

@@ -52,13 +52,14 @@ export function withFedkit<C extends NetlifyContext = NetlifyContext>(
     const waitUntil = typeof context?.waitUntil === "function" ? context.waitUntil.bind(context) : undefined;
     let fedkit: Fedkit | undefined;
     try {
+      // One literal of one shape per request (no spreads); fedkitFor treats an undefined field as absent.
       fedkit = await fedkitFor(base, {
         functionName: config.function,
         requestId,
-        ...(waitUntil ? { waitUntil } : {}),
-        ...(context?.site?.id ? { siteId: context.site.id } : {}),
-        ...(context?.deploy?.context ? { deployContext: context.deploy.context } : {}),
-        ...(context?.deploy?.id ? { deployId: context.deploy.id } : {}),
+        waitUntil,
+        siteId: context?.site?.id || undefined,
+        deployContext: context?.deploy?.context || undefined,
+        deployId: context?.deploy?.id || undefined,
       });
       return await handler(request, fedkit, context);
     } catch (error) {

@@ -3,9 +3,9 @@
  * the cache key (memoized per token object, so no hashing on a hit), reads the cache synchronously and returns
  * held credentials that are outside the safety margin, starting a background refresh when they are due.
  *
- * A one-entry front cache remembers the last (token, provider) served and until when it may be served again
+ * A front entry per provider remembers the last token served for it and until when it may be served again
  * without looking anything up: the earliest of the token's expiry, the safety margin and the refresh time.
- * Repeated calls thus cost a few comparisons and one clock read.
+ * Repeated calls thus cost a few comparisons and one clock read; the provider served last is checked first.
  *
  * @packageDocumentation
  */
@@ -28,6 +28,11 @@ interface Front {
 /** The hit path of one federation. @internal */
 export class Lookup {
   private front: Front | undefined;
+  /**
+   * Each provider's own front entry, so callers that alternate between targets (one request using two clouds)
+   * each keep their synchronous hit. Weak: a provider dropped by its caller takes its entry with it.
+   */
+  private readonly fronts = new WeakMap<Provider, Front>();
   private readonly skewMs: number;
 
   constructor(
@@ -37,17 +42,18 @@ export class Lookup {
     this.skewMs = rt.policy.clockSkewSeconds * 1000;
   }
 
-  /** The front entry's promise when (token, provider) is the last one served and still before its deadline. */
-  hot(token: SubjectToken, provider: Provider): Promise<Credentials> | undefined {
-    const front = this.front;
-    if (
-      front !== undefined &&
-      front.token === token &&
-      front.provider === provider &&
-      front.providerKey === provider.key &&
-      this.rt.now() < front.until
-    )
-      return front.promise;
+  /**
+   * The front entry's promise when (token, provider) is the last one served and `t` (the caller's clock reading)
+   * is still before its deadline.
+   */
+  hot(token: SubjectToken, provider: Provider, t: number): Promise<Credentials> | undefined {
+    let front = this.front;
+    if (front === undefined || front.provider !== provider) {
+      front = this.fronts.get(provider);
+      if (front === undefined) return undefined;
+      this.front = front;
+    }
+    if (front.token === token && front.providerKey === provider.key && t < front.until) return front.promise;
     return undefined;
   }
 
@@ -55,15 +61,16 @@ export class Lookup {
    * Held credentials for (provider, token) if the key is known and they are outside the safety margin; else
    * `undefined` and the caller takes the slow path (key derivation, asynchronous caches, exchange).
    */
-  held(provider: Provider, token: SubjectToken, call: GetCredentialsOptions): Credentials | undefined {
+  held(
+    provider: Provider,
+    token: SubjectToken,
+    call: GetCredentialsOptions,
+    t: number = this.rt.now(),
+  ): Credentials | undefined {
     const { rt } = this;
-    const t = rt.now();
-    const front = this.front;
-    const same =
-      front !== undefined &&
-      front.token === token &&
-      front.provider === provider &&
-      front.providerKey === provider.key;
+    const last = this.front;
+    const front = last !== undefined && last.provider === provider ? last : this.fronts.get(provider);
+    const same = front !== undefined && front.token === token && front.providerKey === provider.key;
     if (same && t < front.until) return front.credentials;
     const key = same ? front.key : rt.keys.peek(token, provider);
     if (key === undefined) return undefined;
@@ -84,7 +91,7 @@ export class Lookup {
       this.refresh.start(provider, token, key, call);
     } else {
       const credentials = entry.credentials;
-      this.front = {
+      const fresh: Front = {
         token,
         provider,
         providerKey: provider.key,
@@ -93,6 +100,8 @@ export class Lookup {
         promise: Promise.resolve(credentials),
         until: Math.min(tokenUntil, entry.expiresAt - margin, entry.refreshAt),
       };
+      this.front = fresh;
+      this.fronts.set(provider, fresh);
     }
     return entry.credentials;
   }
