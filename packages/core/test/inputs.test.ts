@@ -176,7 +176,7 @@ describe("oversized subject tokens are refused before they are parsed", () => {
   });
 });
 
-describe("oversized JWKS answers are refused while they stream", async () => {
+describe("remote JWKS answers: oversized ones are refused while they stream, redirects are never followed", async () => {
   const idp = await createTestSigner();
   const raw = await idp.sign({ sub: "s", aud: AUD });
 
@@ -217,6 +217,46 @@ describe("oversized JWKS answers are refused while they stream", async () => {
       expect(viaRequest?.code).toBe("bad_response");
     },
   );
+
+  it.each([301, 302, 303, 307, 308])(
+    "a JWKS answered with a %i redirect is refused, sent with redirect: manual, and the Location is never fetched",
+    async (status) => {
+      const seen: { url: string; redirect: RequestRedirect | undefined }[] = [];
+      const fetch = async (url: string, init?: RequestInit) => {
+        seen.push({ url, redirect: init?.redirect });
+        if (url.startsWith("https://attacker.example/")) return new Response(JSON.stringify(idp.jwks));
+        return new Response(null, { status, headers: { location: "https://attacker.example/jwks" } });
+      };
+      const error = await failure(
+        verifySubjectToken(raw, {
+          jwks: "https://idp.example/jwks",
+          issuer: idp.issuer,
+          audience: AUD,
+          fetch,
+        }),
+      );
+      expect(error?.code).toBe("bad_response");
+      expect(error?.message).toMatch(new RegExp(`redirect \\(HTTP ${status}\\)`));
+      expect(seen).toEqual([{ url: "https://idp.example/jwks", redirect: "manual" }]);
+    },
+  );
+
+  it("a JWKS answer a transport followed on its own (redirected) is refused", async () => {
+    const fetch = async () => {
+      const followed = new Response(JSON.stringify(idp.jwks), { status: 200 });
+      Object.defineProperty(followed, "redirected", { value: true });
+      return followed;
+    };
+    const error = await failure(
+      verifySubjectToken(raw, {
+        jwks: "https://idp.example/jwks-followed",
+        issuer: idp.issuer,
+        audience: AUD,
+        fetch,
+      }),
+    );
+    expect(error?.code).toBe("bad_response");
+  });
 
   it("a JWKS under the cap still verifies", async () => {
     const body = JSON.stringify(idp.jwks);

@@ -75,10 +75,31 @@ export function remoteJwks(url: string | URL, options: { fetch?: FetchLike } = {
     throw new TypeError(`remoteJwks: the JWKS URL must be https (or http on loopback), got ${parsed.origin}`);
   }
   const fetchImpl = options.fetch ?? ((input: string, init: RequestInit) => globalThis.fetch(input, init));
+  // `manual`, not `error`: workerd refuses `redirect: "error"`; a redirect answer is refused below instead.
   return createRemoteJWKSet(parsed, {
     [customFetch]: async (input: string, init: RequestInit) =>
-      cappedJwks(await fetchImpl(input, { ...init, redirect: "error" }), parsed.host),
+      cappedJwks(
+        refuseRedirect(await fetchImpl(input, { ...init, redirect: "manual" }), parsed.host),
+        parsed.host,
+      ),
   });
+}
+
+/** A JWKS is read only where the issuer serves it: keys fetched through a redirect could be anybody's. */
+function refuseRedirect(response: Response, host: string): Response {
+  const opaque = response.type === "opaqueredirect";
+  const status = opaque ? 0 : response.status;
+  if (!opaque && !response.redirected && (status < 300 || status > 399 || status === 304)) return response;
+  response.body?.cancel().catch(() => {});
+  throw new FederationError(
+    "bad_response",
+    `The JWKS at ${host} answered a redirect (HTTP ${status}); fedkit follows none.`,
+    {
+      provider: "core",
+      status,
+      hint: "Set jwks to the URL the issuer's discovery document names as jwks_uri, served without a redirect.",
+    },
+  );
 }
 
 /** A 200 answer re-made from its body read up to {@link MAX_JWKS_BYTES}; other statuses go to jose as they are. */
