@@ -6,17 +6,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { bundleEdge, REPO_ROOT } from "./edge-bundle.js";
-
-const TRUST_MARKERS: Readonly<Record<string, string>> = {
-  trustPolicyFor: " code act as ",
-  aws: "FedkitNetlifyUsers",
-  gcp: "which the gcloud commands need",
-  azure: "so Entra has nothing to trust",
-  saas: " rule matches one.",
-  openai: "Workload identity tokens cannot call Admin API",
-  anthropic: "check_jti makes each token single-use",
-  openrouter: "Workload identity is enabled for an organization on request",
-};
+import { trustMarkersIn as markersIn, TRUST_MARKERS } from "./trust-markers.js";
 
 const SAMPLES = [
   ["netlify-aws-s3", "report"],
@@ -28,8 +18,6 @@ const EDGE_ENTRIES = ["", "/aws", "/gcp", "/azure", "/openai", "/anthropic", "/o
 
 const keepingEveryExport = (entry: string) =>
   bundleEdge({ contents: `export * from "${entry}";`, resolveDir: join(REPO_ROOT, "packages", "netlify") });
-const markersIn = (code: string) =>
-  Object.keys(TRUST_MARKERS).filter((k) => code.includes(TRUST_MARKERS[k]!));
 
 describe("trust generation is off the edge request path", () => {
   it("@fedkit/netlify/trust holds every generator's marker (so their absence below means something)", async () => {
