@@ -30,8 +30,8 @@ if (process.argv.includes("--platform")) {
 const { startEmulator } = await load("@fedkit/emulator");
 const { awsProvider } = await load("@fedkit/aws");
 const { createFederation, memoryAudit, staticToken } = await load("@fedkit/core");
-const { createSiteIssuer, generateIssuerKeys, importIssuerKeySet, trustPolicyFor } =
-  await load("@fedkit/netlify");
+const { createSiteIssuer, generateIssuerKeys, importIssuerKeySet } = await load("@fedkit/netlify");
+const { trustPolicyFor } = await load("@fedkit/netlify/trust");
 const { serveLocalSite } = await load("@fedkit/netlify/node");
 const { registerTrustInEmulator } = await loadCli();
 const { sampleDir, sampleConfig } = await loadSample("netlify-aws-s3");

@@ -1,7 +1,7 @@
 // The sample sites' edge functions bundled the way they are deployed (esbuild, minified ESM with code splitting,
 // the deno/worker/browser conditions of Netlify's Deno runtime), written to disk so Deno can import them. Shared by
 // samples.bench.mjs (sizes, import) and deno.bench.mjs (requests), so both measure the same files.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -16,6 +16,14 @@ export const SAMPLES = [
 ];
 
 /**
+ * How an edge function is bundled for deployment: minified ESM with code splitting, resolved with the
+ * deno/worker/browser conditions of Netlify's Deno runtime. Shared with packages/netlify/test/edge-bundle.ts.
+ */
+export const EDGE_BUNDLE_OPTIONS = JSON.parse(
+  readFileSync(new URL("./edge-bundle-options.json", import.meta.url), "utf8"),
+);
+
+/**
  * Bundles one sample's edge function and writes every chunk under SAMPLES_WORK/esbuild/<app>/.
  * @returns {Promise<{ file: string, outputFiles: import("esbuild").OutputFile[], metafile: import("esbuild").Metafile }>}
  *   `file` is the entry chunk (`<fn>.js`).
@@ -25,14 +33,7 @@ export async function bundleSample({ app, fn }) {
   const outdir = join(SAMPLES_WORK, "esbuild", app);
   const out = await build({
     entryPoints: [join(root, "apps", app, "netlify", "edge-functions", `${fn}.ts`)],
-    bundle: true,
-    splitting: true,
-    minify: true,
-    format: "esm",
-    platform: "neutral",
-    conditions: ["deno", "worker", "browser"],
-    mainFields: ["module", "main"],
-    target: "es2022",
+    ...EDGE_BUNDLE_OPTIONS,
     outdir,
     write: false,
     metafile: true,

@@ -183,8 +183,8 @@ async function child(serve) {
   const { startEmulator, entraState } = await load("@fedkit/emulator");
   const { azureProvider } = await load("@fedkit/azure");
   const { createFederation, memoryAudit, staticToken } = await load("@fedkit/core");
-  const { createSiteIssuer, generateIssuerKeys, importIssuerKeySet, trustPolicyFor } =
-    await load("@fedkit/netlify");
+  const { createSiteIssuer, generateIssuerKeys, importIssuerKeySet } = await load("@fedkit/netlify");
+  const { trustPolicyFor } = await load("@fedkit/netlify/trust");
   const { serveLocalSite } = await load("@fedkit/netlify/node");
   const { sampleDir, sampleConfig } = await loadSample("netlify-azure-blob");
   const SITE_ID = sampleConfig.siteId;

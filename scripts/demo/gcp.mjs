@@ -27,8 +27,8 @@ export async function runGcpDemo({ load, serve = false }) {
   const { startEmulator, addGcpProvider, gcpStateOf } = await load("@fedkit/emulator");
   const { gcpProvider, parseProviderName } = await load("@fedkit/gcp");
   const { createFederation, memoryAudit, staticToken } = await load("@fedkit/core");
-  const { createSiteIssuer, generateIssuerKeys, importIssuerKeySet, trustPolicyFor } =
-    await load("@fedkit/netlify");
+  const { createSiteIssuer, generateIssuerKeys, importIssuerKeySet } = await load("@fedkit/netlify");
+  const { trustPolicyFor } = await load("@fedkit/netlify/trust");
   const { serveLocalSite } = await load("@fedkit/netlify/node");
   const { sampleDir, sampleConfig } = await loadSample("netlify-gcp-gcs");
   const target = sampleConfig.targets.reports;

@@ -21,7 +21,8 @@ export async function runLlmDemo({ serve = false } = {}) {
     pathToFileURL(join(appDir, "test", "local-site.js")).href
   );
   const { createFederation, memoryAudit, staticToken } = await load("@fedkit/core");
-  const { createSiteIssuer, importIssuerKeySet, trustPolicyFor } = await load("@fedkit/netlify");
+  const { createSiteIssuer, importIssuerKeySet } = await load("@fedkit/netlify");
+  const { trustPolicyFor } = await load("@fedkit/netlify/trust");
   const { anthropicProvider } = await loadFromApp("@fedkit/oauth/anthropic");
   const { saasStateOf } = await load("@fedkit/emulator");
   const { check, ok } = checks();

@@ -1,5 +1,5 @@
-import { trustPolicyFor } from "@fedkit/netlify";
-import { type AzureTrustPolicy, azureCloud } from "@fedkit/netlify/azure";
+import { azureCloud } from "@fedkit/netlify/azure";
+import { type AzureTrustPolicy, trustPolicyFor } from "@fedkit/netlify/trust";
 import { describe, expect, it } from "vitest";
 import config from "../netlify/fedkit.config.js";
 

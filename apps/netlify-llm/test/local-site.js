@@ -2,10 +2,12 @@
 // Anthropic account, no API key. A throwaway issuer key per deploy context is generated in memory, and the emulator
 // registers the federation issuer and rule that `trustPolicyFor(config, "claude")` prints for the real console, so
 // it trusts the site exactly as Anthropic would: keys by OIDC discovery from the site's /oidc/production.
+
 import { fileURLToPath } from "node:url";
 import { addSaasService, startEmulator } from "@fedkit/emulator";
-import { generateIssuerKeys, trustPolicyFor } from "@fedkit/netlify";
+import { generateIssuerKeys } from "@fedkit/netlify";
 import { serveLocalSite } from "@fedkit/netlify/node";
+import { trustPolicyFor } from "@fedkit/netlify/trust";
 
 const siteDir = fileURLToPath(new URL("..", import.meta.url));
 export const RULE_ID = "fdrl_01local";

@@ -25,5 +25,6 @@ export {
   toPublicJwk,
   validateKeyDocument,
 } from "@fedkit/issuer";
-export { type FedkitConfig, trustPolicyFor } from "@fedkit/netlify";
+export type { FedkitConfig } from "@fedkit/netlify";
 export { serveLocalSite } from "@fedkit/netlify/node";
+export { trustPolicyFor } from "@fedkit/netlify/trust";

@@ -19,6 +19,5 @@
  */
 
 export type { FetchFn } from "@fedkit/oauth";
-export type { AnthropicTrust } from "@fedkit/oauth/anthropic";
 export { type AnthropicTargetConfig, anthropicCloud } from "./clouds/anthropic.js";
 export type { SaasTargetConfig } from "./clouds/saas.js";

@@ -19,4 +19,4 @@
  */
 
 export { AWS_TAGS_CLAIM, type AwsFetch } from "@fedkit/aws";
-export { type AwsTargetConfig, awsCloud, awsTrustPolicy } from "./clouds/aws.js";
+export { type AwsTargetConfig, awsCloud } from "./clouds/aws.js";

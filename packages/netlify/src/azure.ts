@@ -21,7 +21,5 @@
 export type { FetchFn as AzureFetch } from "@fedkit/azure";
 export {
   type AzureTargetConfig,
-  type AzureTrustPolicy,
   azureCloud,
-  azureTrustPolicy,
 } from "./clouds/azure.js";

@@ -74,7 +74,7 @@ export interface UserIdpOptions {
 
 /**
  * The fedkit configuration of a site: one source for the runtime guardrails and the cloud-side trust
- * ({@link trustPolicyFor}), so the two cannot drift.
+ * (`trustPolicyFor` in `@fedkit/netlify/trust`), so the two cannot drift.
  *
  * @example
  * ```ts

@@ -19,11 +19,9 @@
  * @packageDocumentation
  */
 
-export type { GcpTrustConfig } from "@fedkit/gcp";
 export {
   type GcpFetch,
   type GcpTargetConfig,
   gcpCloud,
-  gcpTrustPolicy,
   type PerContext,
 } from "./clouds/gcp.js";

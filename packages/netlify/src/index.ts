@@ -1,8 +1,8 @@
 /**
  * `@fedkit/netlify`: the site as its own per-deploy-context OIDC issuer, edge-function and function wrappers
- * that hand handlers ready cloud clients, role mappings as guardrails, and trust-policy generation. The cloud
- * plugins are opt-in subpaths (`@fedkit/netlify/aws`, `/gcp`, `/azure`) named in the config's `clouds`, so a
- * function bundles only the clouds it uses.
+ * that hand handlers ready cloud clients, and role mappings as guardrails. The cloud plugins are opt-in subpaths
+ * (`@fedkit/netlify/aws`, `/gcp`, `/azure`) named in the config's `clouds`, so a function bundles only the clouds it
+ * uses; trust-policy generation is `@fedkit/netlify/trust`, which no edge function needs.
  *
  * @packageDocumentation
  */
@@ -65,7 +65,6 @@ export { type NetlifyContext, platformEnv } from "./platform.js";
 export { errorResponse } from "./response.js";
 export { ISSUER_CACHE_SECONDS, issuerRoutes } from "./routes.js";
 export { type Fedkit, fedkitFor, type PlatformRequest } from "./runtime.js";
-export { type TrustPolicyOptions, trustPolicyFor } from "./trust-policy.js";
 export { userIdp } from "./user.js";
 export {
   CLIENT_CREDENTIALS_MAX_RESPONSE_BYTES,

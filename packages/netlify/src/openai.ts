@@ -19,6 +19,5 @@
  */
 
 export type { FetchFn } from "@fedkit/oauth";
-export type { OpenAITrust } from "@fedkit/oauth/openai";
 export { type OpenAITargetConfig, openaiCloud } from "./clouds/openai.js";
 export type { SaasTargetConfig } from "./clouds/saas.js";

@@ -19,6 +19,5 @@
  */
 
 export type { FetchFn } from "@fedkit/oauth";
-export type { OpenRouterTrust } from "@fedkit/oauth/openrouter";
 export { type OpenRouterTargetConfig, openrouterCloud } from "./clouds/openrouter.js";
 export type { SaasTargetConfig } from "./clouds/saas.js";

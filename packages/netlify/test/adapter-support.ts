@@ -1,5 +1,6 @@
 import { memoryAudit } from "@fedkit/core";
 
-export { type FedkitConfig, generateIssuerKeys, trustPolicyFor, userIdp, withFedkit } from "@fedkit/netlify";
+export { type FedkitConfig, generateIssuerKeys, userIdp, withFedkit } from "@fedkit/netlify";
+export { trustPolicyFor } from "@fedkit/netlify/trust";
 /** A fresh in-memory audit sink per config, so tests read the events they caused. */
 export const memoryAuditFor = () => memoryAudit();

@@ -4,12 +4,13 @@
 // credential trustPolicyFor produced and fetches the issuer's discovery and JWKS, and Azurite (the real Azure
 // Storage emulator, HTTPS, --oauth basic) serves the private blob. Certificates come from the test CA
 // (NODE_EXTRA_CA_CERTS for Node, DENO_CERT for Deno); TLS verification stays on.
+
 import { azureProvider } from "@fedkit/azure";
 import { createFederation, FederationError, memoryAudit, staticToken } from "@fedkit/core";
 import { type Emulator, entraState, startEmulator } from "@fedkit/emulator";
-import { createSiteIssuer, generateIssuerKeys, importIssuerKeySet, trustPolicyFor } from "@fedkit/netlify";
-import type { AzureTrustPolicy } from "@fedkit/netlify/azure";
+import { createSiteIssuer, generateIssuerKeys, importIssuerKeySet } from "@fedkit/netlify";
 import { type LocalSite, serveLocalSite } from "@fedkit/netlify/node";
+import { type AzureTrustPolicy, trustPolicyFor } from "@fedkit/netlify/trust";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import sampleConfig from "../../../apps/netlify-azure-blob/netlify/fedkit.config.js";
 import { type Azurite, startAzurite } from "../../azure/test/azurite.js";

@@ -1,8 +1,10 @@
 // The Azure form of trustPolicyFor, and the built-in plugin's defaults: the runtime mints exactly the subject
 // the federated credential trusts, because both come from the same config.
+
 import { FederationError } from "@fedkit/core";
-import { type FedkitConfig, generateIssuerKeys, trustPolicyFor, withFedkit } from "@fedkit/netlify";
-import { type AzureTrustPolicy, azureCloud } from "@fedkit/netlify/azure";
+import { type FedkitConfig, generateIssuerKeys, withFedkit } from "@fedkit/netlify";
+import { azureCloud } from "@fedkit/netlify/azure";
+import { type AzureTrustPolicy, trustPolicyFor } from "@fedkit/netlify/trust";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 const SITE_ID = "5b0c2a71-1c3e-4d6b-9a51-0f7a2f1e9c11";

@@ -1,11 +1,13 @@
 /// <reference types="node" />
 // End to end through Netlify's own local edge runtime (Deno): the sample site mints tokens with its production
 // key set, the emulator's STS fetches the site's discovery and JWKS over HTTP as AWS does, and S3 verifies SigV4.
+
 import { awsProvider } from "@fedkit/aws";
 import { createFederation, FederationError, memoryAudit, staticToken } from "@fedkit/core";
 import { type Emulator, startEmulator } from "@fedkit/emulator";
-import { createSiteIssuer, generateIssuerKeys, importIssuerKeySet, trustPolicyFor } from "@fedkit/netlify";
+import { createSiteIssuer, generateIssuerKeys, importIssuerKeySet } from "@fedkit/netlify";
 import { type LocalSite, serveLocalSite } from "@fedkit/netlify/node";
+import { trustPolicyFor } from "@fedkit/netlify/trust";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import sampleConfig from "../../../apps/netlify-aws-s3/netlify/fedkit.config.js";
 import {

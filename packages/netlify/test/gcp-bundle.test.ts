@@ -1,10 +1,11 @@
 /// <reference types="node" />
 // The GCP sample deploys: Netlify's own bundler (@netlify/edge-bundler 14.10.3) turns it into an eszip with the
 // routes Netlify would serve, @fedkit/gcp included through @fedkit/netlify. Offline, as in bundle.test.ts.
-import { rmSync, statSync } from "node:fs";
+import { readFileSync, rmSync, statSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { GCP_SAMPLE_DIR } from "./gcp-support.js";
 import { builtPackagesPresent, bundleOutDir, bundleSample } from "./support.js";
+import { trustMarkersIn } from "./trust-markers.js";
 
 const out = bundleOutDir("gcp-");
 
@@ -21,5 +22,7 @@ describe.skipIf(!builtPackagesPresent())("the GCP sample bundles with Netlify's 
     ]);
     expect(eszip).toBeDefined();
     expect(statSync(eszip!).size).toBeGreaterThan(1000);
+    // Netlify's bundler keeps every export of @fedkit/netlify and of the plugin entries: none holds a trust generator.
+    expect(trustMarkersIn(readFileSync(eszip!).toString("latin1"))).toEqual([]);
   }, 120_000);
 });

@@ -3,12 +3,13 @@
 // production key set, the emulator's Google STS fetches the site's discovery and JWKS over HTTP and evaluates the
 // attribute condition from trustPolicyFor (a real CEL engine), IAM Credentials impersonates the reader service
 // account, and Cloud Storage checks the bucket's IAM binding.
+
 import { createFederation, FederationError, memoryAudit, staticToken } from "@fedkit/core";
 import { type Emulator, gcpStateOf, startEmulator } from "@fedkit/emulator";
 import { gcpProvider } from "@fedkit/gcp";
-import { createSiteIssuer, generateIssuerKeys, importIssuerKeySet, trustPolicyFor } from "@fedkit/netlify";
-import type { GcpTrustConfig } from "@fedkit/netlify/gcp";
+import { createSiteIssuer, generateIssuerKeys, importIssuerKeySet } from "@fedkit/netlify";
 import { type LocalSite, serveLocalSite } from "@fedkit/netlify/node";
+import { type GcpTrustConfig, trustPolicyFor } from "@fedkit/netlify/trust";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import sampleConfig from "../../../apps/netlify-gcp-gcs/netlify/fedkit.config.js";
 import {

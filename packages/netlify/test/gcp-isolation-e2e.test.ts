@@ -4,6 +4,7 @@
 // pools per context (one shared pool, subject not pinned, a principalSet for several functions), where it
 // WORKS — which is why sharing a pool needs an explicit opt-in — and against today's generated trust, where it
 // must be refused. The issuers are real site issuers; the emulator fetches their discovery and JWKS over HTTP.
+
 import { createFederation, FederationError, memoryAudit, staticToken } from "@fedkit/core";
 import { type Emulator, gcpStateOf, startEmulator } from "@fedkit/emulator";
 import {
@@ -13,14 +14,9 @@ import {
   parseProviderName,
   principalSetForAttribute,
 } from "@fedkit/gcp";
-import {
-  createSiteIssuer,
-  type FedkitConfig,
-  generateIssuerKeys,
-  importIssuerKeySet,
-  trustPolicyFor,
-} from "@fedkit/netlify";
+import { createSiteIssuer, type FedkitConfig, generateIssuerKeys, importIssuerKeySet } from "@fedkit/netlify";
 import { gcpCloud } from "@fedkit/netlify/gcp";
+import { trustPolicyFor } from "@fedkit/netlify/trust";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   GCP_BODY,

@@ -1,7 +1,8 @@
 import { FederationError } from "@fedkit/core";
 import { type GcpProvider, gcpPoolId, gcpTrustConfig } from "@fedkit/gcp";
-import { type FedkitConfig, trustPolicyFor } from "@fedkit/netlify";
-import { type GcpTargetConfig, type GcpTrustConfig, gcpCloud } from "@fedkit/netlify/gcp";
+import type { FedkitConfig } from "@fedkit/netlify";
+import { type GcpTargetConfig, gcpCloud } from "@fedkit/netlify/gcp";
+import { type GcpTrustConfig, trustPolicyFor } from "@fedkit/netlify/trust";
 import { describe, expect, it } from "vitest";
 import { SITE_ID } from "./support.js";
 

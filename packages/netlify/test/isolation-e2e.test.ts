@@ -3,13 +3,15 @@
 // against the emulator: a site running as deploy-preview, with the preview key, reaches for production's AWS
 // role and GCP service account. It must be refused, the runtime must use the preview's own GCP pool, and the
 // hint must call it the isolation working. Plus the AWS forgeries a preview key can sign, kept refused.
+
 import { awsProvider } from "@fedkit/aws";
 import { createFederation, FederationError, memoryAudit, staticToken } from "@fedkit/core";
 import { type Emulator, gcpStateOf, startEmulator } from "@fedkit/emulator";
 import { type GcpTrustConfig, gcpPoolId } from "@fedkit/gcp";
-import { type FedkitConfig, fedkitFor, generateIssuerKeys, trustPolicyFor } from "@fedkit/netlify";
+import { type FedkitConfig, fedkitFor, generateIssuerKeys } from "@fedkit/netlify";
 import { awsCloud } from "@fedkit/netlify/aws";
 import { gcpCloud } from "@fedkit/netlify/gcp";
+import { trustPolicyFor } from "@fedkit/netlify/trust";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { forgeToken } from "./forge.js";
 import {

@@ -1,6 +1,7 @@
 /// <reference types="node" />
 // Key rotation as the clouds see it: the emulator's STS caches the site's JWKS (jwksCacheSeconds) on a clock
 // the test moves, exactly like AWS's verifier cache.
+
 import { awsProvider, awsSessionTagsClaim } from "@fedkit/aws";
 import { createFederation, type FederationError, memoryAudit, memoryCache, staticToken } from "@fedkit/core";
 import { type Emulator, startEmulator } from "@fedkit/emulator";
@@ -11,9 +12,9 @@ import {
   importIssuerKeySet,
   promoteNextKey,
   stageNextKey,
-  trustPolicyFor,
 } from "@fedkit/netlify";
 import { awsCloud } from "@fedkit/netlify/aws";
+import { trustPolicyFor } from "@fedkit/netlify/trust";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serveIssuer } from "./issuer-server.js";
 import { SITE_ID } from "./support.js";

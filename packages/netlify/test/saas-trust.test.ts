@@ -1,13 +1,15 @@
 // trustPolicyFor with the SaaS plugins (@fedkit/netlify/openai, /anthropic, /openrouter): one issuer per deploy
 // context, one exact subject per rule or policy.
+
 import type { AnthropicTrust } from "@fedkit/oauth/anthropic";
 import type { OpenAITrust } from "@fedkit/oauth/openai";
 import type { OpenRouterTrust } from "@fedkit/oauth/openrouter";
 import { describe, expect, it } from "vitest";
 import { anthropicCloud } from "../src/anthropic.js";
-import { type FedkitConfig, trustPolicyFor } from "../src/index.js";
+import type { FedkitConfig } from "../src/index.js";
 import { openaiCloud } from "../src/openai.js";
 import { openrouterCloud } from "../src/openrouter.js";
+import { trustPolicyFor } from "../src/trust.js";
 
 const SITE = "5b0c2a71-1c3e-4d6b-9a51-0f7a2f1e9c11";
 const ISSUER = "https://llm.example.com/oidc/production";

@@ -1,8 +1,10 @@
 /// <reference types="node" />
+
 import { FederationError } from "@fedkit/core";
 import { startEmulator } from "@fedkit/emulator";
-import { clientCredentialsSource, type FedkitConfig, trustPolicyFor } from "@fedkit/netlify";
+import { clientCredentialsSource, type FedkitConfig } from "@fedkit/netlify";
 import { awsCloud } from "@fedkit/netlify/aws";
+import { trustPolicyFor } from "@fedkit/netlify/trust";
 import { describe, expect, it } from "vitest";
 import { SITE_ID } from "./support.js";
 

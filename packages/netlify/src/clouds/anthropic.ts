@@ -1,12 +1,6 @@
 import type { FetchFn, OAuthProvider } from "@fedkit/oauth";
-import {
-  ANTHROPIC_DEFAULT_AUDIENCE,
-  type AnthropicTrust,
-  anthropicFetch,
-  anthropicProvider,
-  anthropicTrust,
-} from "@fedkit/oauth/anthropic";
-import { clientOptions, oneSubject, type SaasTargetConfig, trustName } from "./saas.js";
+import { ANTHROPIC_DEFAULT_AUDIENCE, anthropicFetch, anthropicProvider } from "@fedkit/oauth/anthropic";
+import { clientOptions, type SaasTargetConfig } from "./saas.js";
 import type { CloudPlugin } from "./types.js";
 
 /** An Anthropic target: a federation rule in an organization. @public */
@@ -44,11 +38,4 @@ export const anthropicCloud: CloudPlugin<AnthropicTargetConfig, FetchFn> = {
     }),
   client: (credentials, provider, { target, fetch }) =>
     anthropicFetch(credentials, provider as OAuthProvider, clientOptions(target, fetch)),
-  trustPolicy: (input): AnthropicTrust =>
-    anthropicTrust({
-      issuer: input.issuer,
-      subject: oneSubject(input, true),
-      audience: input.audience,
-      name: trustName(input),
-    }),
 };

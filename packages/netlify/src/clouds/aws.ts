@@ -6,11 +6,10 @@ import {
   awsProvider,
   awsSessionTagsClaim,
   type PolicyDocument,
-  parseRoleArn,
 } from "@fedkit/aws";
 import type { Provider } from "@fedkit/core";
 import type { TargetConfig } from "../config.js";
-import type { CloudPlugin, TrustInput } from "./types.js";
+import type { CloudPlugin } from "./types.js";
 
 /** An AWS role target. @public */
 export interface AwsTargetConfig extends TargetConfig {
@@ -35,50 +34,6 @@ export interface AwsTargetConfig extends TargetConfig {
 }
 
 const DEFAULT_AUDIENCE = "sts.amazonaws.com";
-
-/**
- * The AWS role trust policy for a target: the site issuer's IAM OIDC provider as principal, `aud` and `sub`
- * pinned with `<host/path>:aud` and `<host/path>:sub`, and `sts:TagSession` because fedkit tokens carry session
- * tags (pinned to the deploy context with `aws:RequestTag/context`).
- *
- * @example
- * ```ts
- * awsTrustPolicy({ target, issuer: "https://reports.example.com/oidc/production", ... }).Statement[0].Condition;
- * // { StringEquals: { "reports.example.com/oidc/production:aud": "sts.amazonaws.com", ...:sub: [...] } }
- * ```
- * @public
- */
-export function awsTrustPolicy(input: TrustInput<AwsTargetConfig>): PolicyDocument {
-  const role = parseRoleArn(input.target.roleArn);
-  const prefix = input.issuerHostPath;
-  const tags = input.target.sessionTags !== false;
-  const statement = (sid: string, operator: "StringEquals" | "StringLike", subjects: readonly string[]) => {
-    const condition: Record<string, Record<string, string | string[]>> = {
-      StringEquals: { [`${prefix}:aud`]: input.audience },
-    };
-    condition[operator] = {
-      ...condition[operator],
-      [`${prefix}:sub`]: subjects.length === 1 ? subjects[0]! : [...subjects],
-    };
-    if (tags)
-      condition["StringEquals"] = { ...condition["StringEquals"], "aws:RequestTag/context": input.context };
-    return {
-      Sid: sid,
-      Effect: "Allow",
-      Principal: { Federated: `arn:${role.partition}:iam::${role.accountId}:oidc-provider/${prefix}` },
-      Action: tags ? ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"] : ["sts:AssumeRoleWithWebIdentity"],
-      Condition: condition,
-    };
-  };
-  const Statement = [];
-  // Exact subjects and patterns go in separate statements: two operators on one key in one statement would AND.
-  if (input.subjects.length > 0)
-    Statement.push(statement("FedkitNetlifyFunctions", "StringEquals", input.subjects));
-  if (input.subjectPatterns.length > 0) {
-    Statement.push(statement("FedkitNetlifyUsers", "StringLike", input.subjectPatterns));
-  }
-  return { Version: "2012-10-17", Statement } as unknown as PolicyDocument;
-}
 
 /**
  * The AWS plugin (`@fedkit/netlify/aws`; name it in the config as `clouds: { aws: awsCloud }`):
@@ -123,5 +78,4 @@ export const awsCloud: CloudPlugin<AwsTargetConfig, AwsFetch> = {
     return { claims: awsSessionTagsClaim(awsTags) };
   },
   claimsSupported: [AWS_TAGS_CLAIM],
-  trustPolicy: awsTrustPolicy,
 };

@@ -2,17 +2,15 @@ import { FederationError } from "@fedkit/core";
 import {
   checkGcpId,
   type GcpProvider,
-  type GcpTrustConfig,
   gcpFetch,
   gcpPoolId,
   gcpProvider,
-  gcpTrustConfig,
   parseProviderName,
   type WorkloadIdentityProviderName,
 } from "@fedkit/gcp";
 import type { TargetConfig } from "../config.js";
 import { definedOf } from "./defined.js";
-import type { CloudPlugin, DeployScope, TrustInput } from "./types.js";
+import type { CloudPlugin, DeployScope } from "./types.js";
 
 /** A value per deploy context (`{ production: "…", "deploy-preview": "…" }`). @public */
 export type PerContext = Readonly<Record<string, string>>;
@@ -43,7 +41,7 @@ export interface GcpTargetConfig extends TargetConfig {
    * as strong as the weakest provider in it: fedkit cannot see providers it did not generate. Default false.
    */
   readonly allowSharedPool?: boolean;
-  /** Project id, for the `gcloud --project` flag of {@link trustPolicyFor}; the runtime does not need it. */
+  /** Project id, for the `gcloud --project` flag of the generated trust; the runtime does not need it. */
   readonly projectId?: string;
   /** Service account to impersonate (second round trip); the credential lifetime then follows the mapping. */
   readonly serviceAccount?: string;
@@ -64,7 +62,8 @@ export interface GcpTargetConfig extends TargetConfig {
 /** The handler's client for a GCP target: `fetch` with the bearer, only for Google's hosts (or opted-in ones). @public */
 export type GcpFetch = (url: string | URL, init?: RequestInit) => Promise<Response>;
 
-function trustError(message: string, hint: string): FederationError {
+/** A `config` error about a GCP target. @internal */
+export function trustError(message: string, hint: string): FederationError {
   return new FederationError("config", `fedkit: gcp target ${message}`, { provider: "netlify", hint });
 }
 
@@ -97,8 +96,9 @@ function contextProvider(
  * The provider of the running deploy context, after the layout rule: a provider trusts exactly one context's
  * issuer, and a pool shared with another context needs `allowSharedPool`. A target with its own `source` (not the
  * site issuer) is outside fedkit's context layout and only resolved.
+ * @internal
  */
-function resolveProvider(
+export function resolveProvider(
   target: GcpTargetConfig,
   targetName: string,
   scope: DeployScope,
@@ -136,65 +136,9 @@ function resolveProvider(
 }
 
 /**
- * The Google side of the trust for a target, from `gcpTrustConfig`: the provider for the context's issuer
- * (attribute mapping, and a condition pinning site, context and the mapped functions) and the
- * `roles/iam.workloadIdentityUser` binding on the service account, as `gcloud` commands and as JSON.
- *
- * @example
- * ```ts
- * const trust = trustPolicyFor(config, "reports") as GcpTrustConfig;
- * console.log(trust.gcloud.join("\n"));
- * // ... --attribute-condition='assertion.site_id == "5b0c..." && assertion.context == "production" && assertion.function == "report"'
- * ```
- * @public
- */
-export function gcpTrustPolicy(input: TrustInput<GcpTargetConfig>): GcpTrustConfig {
-  const { target, targetName } = input;
-  if (target.projectId === undefined) {
-    throw trustError(
-      `"${targetName}" has no projectId, which the gcloud commands need.`,
-      "Add projectId (the project's id, not its number).",
-    );
-  }
-  if (input.subjectPatterns.length > 0 || (target.subject ?? "function") !== "function") {
-    // The binding's member is the exact subject of a single function; user and site-form subjects differ.
-    throw trustError(
-      `"${targetName}" has per-user grants or the "site" subject form, which fedkit's GCP trust does not generate.`,
-      "Map GCP targets to functions with the default subject form; a provider takes any number of them.",
-    );
-  }
-  if (input.functions.length === 0) {
-    throw trustError(
-      `"${targetName}": no function is mapped to it, so there is nothing to trust.`,
-      `Map one under \`functions\`, e.g. functions: { report: { ${targetName}: {} } }.`,
-    );
-  }
-  const provider = resolveProvider(target, targetName, input);
-  const defaults = [provider.resource, `https:${provider.resource}`];
-  const allowedAudiences = [
-    ...(defaults.includes(input.audience) ? [] : [input.audience]),
-    ...(target.allowedAudiences ?? []),
-  ];
-  return gcpTrustConfig({
-    projectId: target.projectId,
-    projectNumber: provider.projectNumber ?? "",
-    poolId: provider.poolId,
-    providerId: provider.providerId,
-    ...(provider.iamHost === "iam.googleapis.com"
-      ? {}
-      : { universeDomain: provider.iamHost.slice("iam.".length) }),
-    issuerUri: input.issuer,
-    ...(allowedAudiences.length > 0 ? { allowedAudiences } : {}),
-    ...(target.jwks === undefined ? {} : { jwks: target.jwks }),
-    pin: { site: input.siteId, context: input.context, function: input.functions },
-    ...(target.serviceAccount === undefined ? {} : { serviceAccount: target.serviceAccount }),
-  });
-}
-
-/**
  * The GCP plugin (`@fedkit/netlify/gcp`; name it as `clouds: { gcp: gcpCloud }`): `gcpProvider` (STS, then
- * impersonation when `serviceAccount` is set) for the exchange, `gcpFetch` as the handler's client,
- * `gcpTrustPolicy` for {@link trustPolicyFor}.
+ * impersonation when `serviceAccount` is set) for the exchange, `gcpFetch` as the handler's client. Its trust comes
+ * from `gcpTrustPolicy` in `@fedkit/netlify/trust`, which no edge function imports.
  * @public
  */
 export const gcpCloud: CloudPlugin<GcpTargetConfig, GcpFetch> = {
@@ -229,5 +173,4 @@ export const gcpCloud: CloudPlugin<GcpTargetConfig, GcpFetch> = {
       ...(fetch && { fetch }),
     });
   },
-  trustPolicy: gcpTrustPolicy,
 };

@@ -1,12 +1,6 @@
 import type { FetchFn, OAuthProvider } from "@fedkit/oauth";
-import {
-  OPENAI_DEFAULT_AUDIENCE,
-  type OpenAITrust,
-  openaiFetch,
-  openaiProvider,
-  openaiTrust,
-} from "@fedkit/oauth/openai";
-import { clientOptions, oneSubject, type SaasTargetConfig, trustName } from "./saas.js";
+import { OPENAI_DEFAULT_AUDIENCE, openaiFetch, openaiProvider } from "@fedkit/oauth/openai";
+import { clientOptions, type SaasTargetConfig } from "./saas.js";
 import type { CloudPlugin } from "./types.js";
 
 /** An OpenAI target: a workload identity provider and a service account. @public */
@@ -40,12 +34,4 @@ export const openaiCloud: CloudPlugin<OpenAITargetConfig, FetchFn> = {
     }),
   client: (credentials, provider, { target, fetch }) =>
     openaiFetch(credentials, provider as OAuthProvider, clientOptions(target, fetch)),
-  trustPolicy: (input): OpenAITrust =>
-    openaiTrust({
-      issuer: input.issuer,
-      subject: oneSubject(input, false),
-      audience: input.audience,
-      serviceAccountId: input.target.serviceAccountId,
-      name: trustName(input),
-    }),
 };

@@ -1,12 +1,6 @@
 import type { FetchFn, OAuthProvider } from "@fedkit/oauth";
-import {
-  OPENROUTER_DEFAULT_AUDIENCE,
-  type OpenRouterTrust,
-  openrouterFetch,
-  openrouterProvider,
-  openrouterTrust,
-} from "@fedkit/oauth/openrouter";
-import { clientOptions, oneSubject, type SaasTargetConfig, trustName } from "./saas.js";
+import { OPENROUTER_DEFAULT_AUDIENCE, openrouterFetch, openrouterProvider } from "@fedkit/oauth/openrouter";
+import { clientOptions, type SaasTargetConfig } from "./saas.js";
 import type { CloudPlugin } from "./types.js";
 
 /** An OpenRouter target: a federation policy. @public */
@@ -38,11 +32,4 @@ export const openrouterCloud: CloudPlugin<OpenRouterTargetConfig, FetchFn> = {
     }),
   client: (credentials, provider, { target, fetch }) =>
     openrouterFetch(credentials, provider as OAuthProvider, clientOptions(target, fetch)),
-  trustPolicy: (input): OpenRouterTrust =>
-    openrouterTrust({
-      issuer: input.issuer,
-      subject: oneSubject(input, false),
-      audience: input.audience,
-      name: trustName(input),
-    }),
 };

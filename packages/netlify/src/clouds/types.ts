@@ -34,7 +34,11 @@ export interface MintInput {
   readonly user?: string;
 }
 
-/** What {@link CloudPlugin.trustPolicy} gets: everything is derived from the fedkit config. @public */
+/**
+ * What a trust generator ({@link CloudPlugin.trustPolicy}, or a built-in one of `@fedkit/netlify/trust`) gets:
+ * everything is derived from the fedkit config.
+ * @public
+ */
 export interface TrustInput<T extends TargetConfig = TargetConfig> {
   readonly target: T;
   readonly targetName: string;
@@ -61,8 +65,9 @@ export interface BoundCredentials {
 }
 
 /**
- * How a cloud plugs into the adapter and into {@link trustPolicyFor} without changes to either: the audience
- * its tokens carry, its provider, the client handed to handlers, and its cloud-side trust document.
+ * How a cloud plugs into the adapter without changes to it: the audience its tokens carry, its provider and the
+ * client handed to handlers. fedkit's own plugins carry no trust generator (`trustPolicyFor` in
+ * `@fedkit/netlify/trust` knows theirs by `cloud`), so edge functions never ship one; a custom cloud may bring its own.
  * @public
  */
 export interface CloudPlugin<T extends TargetConfig = TargetConfig, Client = unknown> {
@@ -77,11 +82,16 @@ export interface CloudPlugin<T extends TargetConfig = TargetConfig, Client = unk
   mintOptions?(target: T, input: MintInput): Partial<Pick<MintRequest, "claims">>;
   /** Claims this cloud adds through {@link CloudPlugin.mintOptions}, advertised in the issuer's discovery. */
   readonly claimsSupported?: readonly string[];
-  trustPolicy(input: TrustInput<T>): unknown;
+  /**
+   * The cloud-side trust document for a target, used by `trustPolicyFor` (`@fedkit/netlify/trust`) before its
+   * built-in generator for `cloud`. Optional: leave it out of plugins that edge functions import, and generate the
+   * trust where it is set up.
+   */
+  trustPolicy?(input: TrustInput<T>): unknown;
   /**
    * The deploy context whose issuer the target's cloud-side trust accepts when the site runs in `scope`, so a
    * refusal can be told apart from the deploy-context isolation working. Default: the target's `trustContext`,
-   * else `production` (what {@link trustPolicyFor} generates by default). GCP answers the running context: each
+   * else `production` (what `trustPolicyFor` generates by default). GCP answers the running context: each
    * context has its own pool.
    */
   trustContext?(target: T, scope: TargetScope): string;

@@ -22,7 +22,7 @@ import {
   stageNextKey,
   toPublicJwk,
 } from "@fedkit/issuer";
-import { trustPolicyFor } from "../trust-policy.js";
+import { trustPolicyFor } from "../trust/policy.js";
 
 const USAGE = `usage:
   fedkit-netlify keys generate [--context <ctx>]... [--alg RS256|ES256] [--out-dir .]

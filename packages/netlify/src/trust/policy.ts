@@ -1,8 +1,10 @@
 import { FederationError } from "@fedkit/core";
 import { issuerHostPath, issuerUrl, subjectFor, userSubjectPattern } from "@fedkit/issuer";
-import type { AzureTrustPolicy } from "./clouds/azure.js";
-import { resolveTarget } from "./clouds/registry.js";
-import type { FedkitConfig } from "./config.js";
+import { resolveTarget } from "../clouds/registry.js";
+import type { CloudPlugin, TrustInput } from "../clouds/types.js";
+import type { FedkitConfig } from "../config.js";
+import type { AzureTrustPolicy } from "./azure.js";
+import { BUILT_IN_TRUST } from "./built-in.js";
 
 /** Options of {@link trustPolicyFor}. @public */
 export interface TrustPolicyOptions {
@@ -14,12 +16,18 @@ export interface TrustPolicyOptions {
  * The cloud-side trust document for one target, derived from the same config the runtime enforces: the AWS
  * role trust policy (principal = the context's IAM OIDC provider, `aud` and `sub` pinned), the Entra federated
  * identity credentials ({@link AzureTrustPolicy}: issuer, the exact subject, one audience, as JSON and as the
- * `az` command), or whatever the target's cloud plugin returns (GCP pool, provider and bindings). Pure: no I/O.
+ * `az` command), the GCP pool, provider and bindings, or the SaaS service's rule or policy. Pure: no I/O.
  * Trust for a deploy context other than the target's `trustContext` (default `production`) is refused: it would
  * let that context act as the target's role, app or service account.
  *
+ * The generator is the target plugin's own `trustPolicy` when it has one (a custom cloud), else fedkit's built-in
+ * generator for the plugin's `cloud` (`aws`, `gcp`, `azure`, `openai`, `anthropic`, `openrouter`); a plugin with
+ * neither is refused with a `config` error. The built-in generators live here, in `@fedkit/netlify/trust`, and not
+ * on the plugins, so no edge function ships them.
+ *
  * @example
  * ```ts
+ * import { trustPolicyFor } from "@fedkit/netlify/trust";
  * import config from "./netlify/fedkit.config.js";
  * console.log(JSON.stringify(trustPolicyFor(config, "reports"), null, 2));
  * ```
@@ -32,6 +40,7 @@ export function trustPolicyFor(
 ): unknown {
   const context = options.context ?? "production";
   const { target, plugin } = resolveTarget(config, targetName);
+  const generate = trustGenerator(plugin, targetName);
   const issuer = issuerUrl(config.siteUrl, context);
   const scope = { siteId: config.siteId, context, targetName };
   // A target's role/app/service account belongs to one deploy context. Trust for another context on it would
@@ -63,7 +72,7 @@ export function trustPolicyFor(
       );
     }
   }
-  return plugin.trustPolicy({
+  return generate({
     target,
     targetName,
     issuer,
@@ -75,4 +84,19 @@ export function trustPolicyFor(
     context,
     siteId: config.siteId,
   });
+}
+
+/** The plugin's own generator, else the built-in one for its cloud; refuses a plugin with neither. */
+function trustGenerator(plugin: CloudPlugin, targetName: string): (input: TrustInput) => unknown {
+  if (plugin.trustPolicy !== undefined) return plugin.trustPolicy.bind(plugin);
+  const builtIn = Object.hasOwn(BUILT_IN_TRUST, plugin.cloud) ? BUILT_IN_TRUST[plugin.cloud] : undefined;
+  if (builtIn !== undefined) return builtIn;
+  throw new FederationError(
+    "config",
+    `fedkit: target "${targetName}" uses cloud "${plugin.cloud}", whose plugin has no trustPolicy and which fedkit has no built-in trust for.`,
+    {
+      provider: "netlify",
+      hint: `Give the "${plugin.cloud}" plugin a trustPolicy(input) that returns its cloud-side trust, or set up that trust by hand. Built-in trust: ${Object.keys(BUILT_IN_TRUST).join(", ")}.`,
+    },
+  );
 }
