@@ -11,7 +11,8 @@ import { fileURLToPath } from "node:url";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { fromWebToken } from "@aws-sdk/credential-providers";
 import { awsFetch, awsProvider } from "@fedkit/aws";
-import { consoleAudit, createFederation, staticToken } from "@fedkit/core";
+import { createFederation, staticToken } from "@fedkit/core";
+import { consoleAudit } from "@fedkit/core/audit";
 import { measure, ns, result, sizeOf, writeSuite } from "./lib/harness.mjs";
 
 const here = new URL(".", import.meta.url).pathname;

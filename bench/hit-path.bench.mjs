@@ -7,7 +7,8 @@
 //   3. request: `fedkitFor(config, platform)` + `credentials()` (what one request does end to end).
 // Run through `npm run bench` or, after a build, `node bench/hit-path.bench.mjs`; writes bench/results/hit-path.json.
 // Issue 13's goal: the hit on the `withFedkit` path costs at most 1.0x smithy `memoize` in the same run.
-import { createFederation, memoryAudit } from "@fedkit/core";
+import { createFederation } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 import {
   createSiteIssuer,
   fedkitFor,

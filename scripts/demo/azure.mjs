@@ -145,7 +145,8 @@ async function child(serve) {
   const dir = process.env[TLS_DIR];
   const { startEmulator, entraState } = await load("@fedkit/emulator");
   const { azureFetch, azureProvider } = await load("@fedkit/azure");
-  const { callbackToken, createFederation, memoryAudit, staticToken } = await load("@fedkit/core");
+  const { callbackToken, createFederation, staticToken } = await load("@fedkit/core");
+  const { memoryAudit } = await load("@fedkit/core/audit");
   const { createSiteIssuer, generateIssuerKeys, importIssuerKeySet, trustPolicyFor } =
     await load("@fedkit/netlify");
   const { serveLocalSite } = await load("@fedkit/netlify/node");

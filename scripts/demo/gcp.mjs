@@ -26,7 +26,8 @@ const BODY = "quarter,revenue\nQ1,1200\nQ2,1350\n";
 export async function runGcpDemo({ load, serve = false }) {
   const { startEmulator, addGcpProvider, gcpStateOf } = await load("@fedkit/emulator");
   const { gcpProvider, parseProviderName } = await load("@fedkit/gcp");
-  const { createFederation, memoryAudit, staticToken } = await load("@fedkit/core");
+  const { createFederation, staticToken } = await load("@fedkit/core");
+  const { memoryAudit } = await load("@fedkit/core/audit");
   const { createSiteIssuer, generateIssuerKeys, importIssuerKeySet, trustPolicyFor } =
     await load("@fedkit/netlify");
   const { serveLocalSite } = await load("@fedkit/netlify/node");

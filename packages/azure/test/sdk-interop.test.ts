@@ -5,7 +5,8 @@
  */
 import { ClientAssertionCredential } from "@azure/identity";
 import { BlobServiceClient, StorageSharedKeyCredential } from "@azure/storage-blob";
-import { callbackToken, createFederation, memoryAudit, staticToken } from "@fedkit/core";
+import { callbackToken, createFederation, staticToken } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 import { type Emulator, entraState, startEmulator } from "@fedkit/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { azureFetch, azureProvider, tokenCredential } from "../src/index.js";

@@ -1,13 +1,13 @@
 import {
   type Credentials,
   createFederation,
-  evictionAudit,
   type Federation,
   FederationError,
   type Provider,
   type Scheduler,
   type SubjectTokenSource,
 } from "@fedkit/core";
+import { evictionAudit } from "@fedkit/core/audit";
 import {
   createSiteIssuer,
   importIssuerKeySet,

@@ -5,7 +5,8 @@
 // Storage emulator, HTTPS, --oauth basic) serves the private blob. Certificates come from the test CA
 // (NODE_EXTRA_CA_CERTS for Node, DENO_CERT for Deno); TLS verification stays on.
 import { azureProvider } from "@fedkit/azure";
-import { createFederation, FederationError, memoryAudit, staticToken } from "@fedkit/core";
+import { createFederation, FederationError, staticToken } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 import { type Emulator, entraState, startEmulator } from "@fedkit/emulator";
 import { createSiteIssuer, generateIssuerKeys, importIssuerKeySet, trustPolicyFor } from "@fedkit/netlify";
 import type { AzureTrustPolicy } from "@fedkit/netlify/azure";

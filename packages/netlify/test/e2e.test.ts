@@ -2,7 +2,8 @@
 // End to end through Netlify's own local edge runtime (Deno): the sample site mints tokens with its production
 // key set, the emulator's STS fetches the site's discovery and JWKS over HTTP as AWS does, and S3 verifies SigV4.
 import { awsProvider } from "@fedkit/aws";
-import { createFederation, FederationError, memoryAudit, staticToken } from "@fedkit/core";
+import { createFederation, FederationError, staticToken } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 import { type Emulator, startEmulator } from "@fedkit/emulator";
 import { createSiteIssuer, generateIssuerKeys, importIssuerKeySet, trustPolicyFor } from "@fedkit/netlify";
 import { type LocalSite, serveLocalSite } from "@fedkit/netlify/node";

@@ -3,7 +3,8 @@
 // production key set, the emulator's Google STS fetches the site's discovery and JWKS over HTTP and evaluates the
 // attribute condition from trustPolicyFor (a real CEL engine), IAM Credentials impersonates the reader service
 // account, and Cloud Storage checks the bucket's IAM binding.
-import { createFederation, FederationError, memoryAudit, staticToken } from "@fedkit/core";
+import { createFederation, FederationError, staticToken } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 import { type Emulator, gcpStateOf, startEmulator } from "@fedkit/emulator";
 import { gcpProvider } from "@fedkit/gcp";
 import { createSiteIssuer, generateIssuerKeys, importIssuerKeySet, trustPolicyFor } from "@fedkit/netlify";

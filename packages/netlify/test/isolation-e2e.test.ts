@@ -4,7 +4,8 @@
 // role and GCP service account. It must be refused, the runtime must use the preview's own GCP pool, and the
 // hint must call it the isolation working. Plus the AWS forgeries a preview key can sign, kept refused.
 import { awsProvider } from "@fedkit/aws";
-import { createFederation, FederationError, memoryAudit, staticToken } from "@fedkit/core";
+import { createFederation, FederationError, staticToken } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 import { type Emulator, gcpStateOf, startEmulator } from "@fedkit/emulator";
 import { type GcpTrustConfig, gcpPoolId } from "@fedkit/gcp";
 import { type FedkitConfig, fedkitFor, generateIssuerKeys, trustPolicyFor } from "@fedkit/netlify";

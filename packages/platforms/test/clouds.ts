@@ -6,7 +6,8 @@
  */
 import { awsFetch, awsProvider } from "@fedkit/aws";
 import { azureProvider } from "@fedkit/azure";
-import { createFederation, memoryAudit, type SubjectTokenSource } from "@fedkit/core";
+import { createFederation, type SubjectTokenSource } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 import { addGcpProvider, type Emulator, entraState, gcpStateOf, startEmulator } from "@fedkit/emulator";
 import { gcpFetch, gcpProvider } from "@fedkit/gcp";
 import { loadTestTls } from "../../azure/test/tls.js";

@@ -5,7 +5,8 @@
  * environment, app, project or role) is refused. Vercel's expiry is caught before any cloud sees the token.
  */
 import { awsProvider, awsWebIdentityToken } from "@fedkit/aws";
-import { createFederation, memoryAudit, staticToken } from "@fedkit/core";
+import { createFederation, staticToken } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 import { type Emulator, platformsOf } from "@fedkit/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
