@@ -11,7 +11,6 @@ import { fileURLToPath } from "node:url";
 import { type Emulator, platformsOf } from "@fedkit/emulator";
 import { generateIssuerKeys } from "@fedkit/issuer";
 import { cloudflareWorkersTrust, platformTrust } from "@fedkit/platforms";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   BODY,
   BUCKET,
@@ -22,7 +21,8 @@ import {
   SERVICE_ACCOUNT,
   startClouds,
   TENANT,
-} from "../../../packages/platforms/test/clouds.js";
+} from "@fedkit/test-support/clouds";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleWorker } from "./bundle.js";
 
 const NODE_MAJOR = Number(process.versions.node.split(".")[0]);

@@ -13,7 +13,6 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Emulator, platformsOf } from "@fedkit/emulator";
 import { denoDeployTrust } from "@fedkit/platforms";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   BODY,
   BUCKET,
@@ -22,7 +21,8 @@ import {
   registerTrust,
   SERVICE_ACCOUNT,
   startClouds,
-} from "../../../packages/platforms/test/clouds.js";
+} from "@fedkit/test-support/clouds";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const app = fileURLToPath(new URL("..", import.meta.url));
 const root = join(app, "..", "..");

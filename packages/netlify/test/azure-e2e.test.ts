@@ -11,10 +11,10 @@ import { type Emulator, entraState, startEmulator } from "@fedkit/emulator";
 import { createSiteIssuer, generateIssuerKeys, importIssuerKeySet, trustPolicyFor } from "@fedkit/netlify";
 import type { AzureTrustPolicy } from "@fedkit/netlify/azure";
 import { type LocalSite, serveLocalSite } from "@fedkit/netlify/node";
+import { type Azurite, startAzurite } from "@fedkit/test-support/azurite";
+import { loadTestTls } from "@fedkit/test-support/tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import sampleConfig from "../../../apps/netlify-azure-blob/netlify/fedkit.config.js";
-import { type Azurite, startAzurite } from "../../azure/test/azurite.js";
-import { loadTestTls } from "../../azure/test/tls.js";
 import {
   AZURE_SAMPLE_DIR,
   azureBuiltPackagesPresent,

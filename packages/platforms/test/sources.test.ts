@@ -8,6 +8,7 @@ import { awsProvider, awsWebIdentityToken } from "@fedkit/aws";
 import { createFederation, staticToken } from "@fedkit/core";
 import { memoryAudit } from "@fedkit/core/audit";
 import { type Emulator, platformsOf } from "@fedkit/emulator";
+import { BODY, readAll, registerTrust, startClouds } from "@fedkit/test-support/clouds";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   awsOutboundTrust,
@@ -21,7 +22,6 @@ import {
   vercelToken,
   vercelTrust,
 } from "../src/index.js";
-import { BODY, readAll, registerTrust, startClouds } from "./clouds.js";
 
 let emulator: Emulator;
 const now = Date.now;

@@ -10,8 +10,8 @@ import { createFederation, type SubjectTokenSource } from "@fedkit/core";
 import { memoryAudit } from "@fedkit/core/audit";
 import { addGcpProvider, type Emulator, entraState, gcpStateOf, startEmulator } from "@fedkit/emulator";
 import { gcpFetch, gcpProvider } from "@fedkit/gcp";
-import { loadTestTls } from "../../azure/test/tls.js";
-import type { PlatformTrust } from "../src/index.js";
+import type { PlatformTrust } from "@fedkit/platforms";
+import { loadTestTls } from "./tls.js";
 
 export const BUCKET = "reports";
 export const OBJECT = "q1.csv";
