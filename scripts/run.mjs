@@ -86,6 +86,9 @@ const tasks = {
         "--",
         `--maxWorkers=${workers}`,
       ],
+      // The consumer test is a later step of its own; a FEDKIT_CONSUMER_TEST=1 in the caller's shell must not run it
+      // a second time inside test:repo (turbo passes it through: test:repo declares it).
+      { FEDKIT_CONSUMER_TEST: "0" },
     );
     // The runtime packages support Node >= 22 (engines): run their suites on the lowest supported Node and on the
     // current LTS, both from the npm registry (tools/node22, tools/node26). This machine's own Node runs the tools.
