@@ -6,7 +6,8 @@ const root = fileURLToPath(new URL(".", import.meta.url));
 
 /**
  * Tests run against the TypeScript sources, not the built `dist/`, so a test never passes on stale output.
- * Each package's exports map (`./dist/x.js`) is mirrored onto `src/x.ts`.
+ * Each package's exports map (`./dist/x.js`) is mirrored onto `src/x.ts`; these aliases come from the exports maps
+ * alone, so a new subpath (`@fedkit/core/cache`) needs no entry here.
  */
 function sourceAliases(): { find: RegExp; replacement: string }[] {
   const aliases: { find: RegExp; replacement: string }[] = [];
@@ -19,9 +20,15 @@ function sourceAliases(): { find: RegExp; replacement: string }[] {
     }
     for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
       if (typeof target !== "object" || target === null) continue;
-      const dist = (target as { default?: string }).default;
-      if (!dist?.startsWith("./dist/")) continue;
-      const source = `${root}packages/${dir}/src/${dist.slice("./dist/".length).replace(/\.js$/, ".ts")}`;
+      const entry = (target as { default?: string }).default;
+      // Published packages point at ./dist/x.js (mirrored onto src/x.ts); the private @fedkit/test-support has no
+      // build and points at its ./src/x.ts directly.
+      let source: string;
+      if (entry?.startsWith("./dist/")) {
+        source = `${root}packages/${dir}/src/${entry.slice("./dist/".length).replace(/\.js$/, ".ts")}`;
+      } else if (entry?.startsWith("./src/") && entry.endsWith(".ts")) {
+        source = `${root}packages/${dir}/${entry.slice(2)}`;
+      } else continue;
       const specifier = subpath === "." ? manifest.name : `${manifest.name}/${subpath.slice(2)}`;
       aliases.push({ find: new RegExp(`^${specifier.replace(/[/.]/g, "\\$&")}$`), replacement: source });
     }

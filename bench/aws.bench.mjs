@@ -12,7 +12,8 @@ import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { AssumeRoleWithWebIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { fromWebToken } from "@aws-sdk/credential-providers";
 import { awsFetch, awsProvider } from "@fedkit/aws";
-import { consoleAudit, createFederation, staticToken } from "@fedkit/core";
+import { createFederation, staticToken } from "@fedkit/core";
+import { consoleAudit } from "@fedkit/core/audit";
 import { measure, ns, result, sizeOf, writeSuite } from "./lib/harness.mjs";
 
 const here = new URL(".", import.meta.url).pathname;

@@ -60,7 +60,8 @@ async function runMeasure() {
   const setup = JSON.parse(process.env.FEDKIT_AZURE_BENCH_SETUP);
   const { ClientAssertionCredential } = await import("@azure/identity");
   const { azureProvider } = await import("@fedkit/azure");
-  const { consoleAudit, createFederation, staticToken } = await import("@fedkit/core");
+  const { consoleAudit } = await import("@fedkit/core/audit");
+  const { createFederation, staticToken } = await import("@fedkit/core");
   const stats = async () => (await fetch(setup.statsUrl)).json();
   const delta = async (work) => {
     const before = await stats();

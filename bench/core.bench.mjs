@@ -1,7 +1,8 @@
 // @fedkit/core benchmarks: the cache-hit path (the awaited call that returns held credentials) side by side with
 // the AWS SDK v3 memoized provider, and the single-flight path (N concurrent callers on a cold key).
 // Run through `npm run bench` (built packages); writes bench/results/core.json.
-import { createFederation, memoryAudit, staticToken } from "@fedkit/core";
+import { createFederation, staticToken } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 import { memoize } from "@smithy/property-provider";
 import { compare, measure, ns, result, sizeOf, writeSuite } from "./lib/harness.mjs";
 

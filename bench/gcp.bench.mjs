@@ -8,7 +8,8 @@
 // Run through `npm run bench` (built packages); writes bench/results/gcp.json.
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
-import { consoleAudit, createFederation, staticToken } from "@fedkit/core";
+import { createFederation, staticToken } from "@fedkit/core";
+import { consoleAudit } from "@fedkit/core/audit";
 import { gcpProvider } from "@fedkit/gcp";
 import { IdentityPoolClient } from "google-auth-library";
 import { result, sizeOf, writeSuite } from "./lib/harness.mjs";

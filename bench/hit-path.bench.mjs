@@ -11,7 +11,8 @@
 // Every side is awaited once per call by the harness, as a caller awaits it.
 // Run through `npm run bench` or, after a build, `node bench/hit-path.bench.mjs`; writes bench/results/hit-path.json.
 // Issue 13's goal: the hit on the `withFedkit` path costs at most 1.0x smithy `memoize` in the same run.
-import { createFederation, memoryAudit } from "@fedkit/core";
+import { createFederation } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 import {
   createSiteIssuer,
   fedkitFor,

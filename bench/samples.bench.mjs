@@ -154,7 +154,7 @@ for (const { cloud, app, fn } of SAMPLES) {
 }
 
 // 3. 1,000 concurrent cold requests through `fedkitFor` + `credentials`, as `withFedkit` makes them.
-const { memoryAudit } = await import("@fedkit/core");
+const { memoryAudit } = await import("@fedkit/core/audit");
 const { fedkitFor, generateIssuerKeys } = await import("@fedkit/netlify");
 const { awsCloud } = await import("@fedkit/netlify/aws");
 const keys = await generateIssuerKeys({ context: "production" });

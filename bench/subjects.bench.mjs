@@ -2,7 +2,8 @@
 // (1,000 entries) and with `limits.cacheMaxEntries` raised to fit the working set. Each subject calls three
 // times, round robin, so with a bound below the working set every call evicts one that will be needed again.
 // Run after a build: `node bench/subjects.bench.mjs` (prints; writes nothing).
-import { createFederation, memoryAudit, staticToken } from "@fedkit/core";
+import { createFederation, staticToken } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 
 const SUBJECTS = Number(process.env.SUBJECTS ?? 10_000);
 const ROUNDS = 3;

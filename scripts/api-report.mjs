@@ -4,13 +4,20 @@
 // committed report in api/ differs, so a change to the public surface is always a deliberate, reviewed one.
 // `--update` rewrites the reports.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+// `--root <dir>` reports on another tree laid out like this repo (test/api-report.test.ts checks the rules on fixtures).
+const rootFlag = process.argv.indexOf("--root");
+const root =
+  rootFlag === -1 ? join(dirname(fileURLToPath(import.meta.url)), "..") : resolve(process.argv[rootFlag + 1]);
 const mode = process.argv.includes("--update") ? "update" : "check";
 const outDir = join(root, "api");
+// The most names a package's main entry may export (issue 10 §5: a small, explicit public API). The main entry is
+// what an application imports; what a provider author, a cache or audit integration or a test needs lives on a
+// subpath. Raising a limit is a deliberate, reviewed change of this file.
+const MAIN_ENTRY_LIMITS = { "@fedkit/core": 45 };
 
 function describeSymbol(checker, symbol) {
   const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
@@ -72,6 +79,13 @@ for (const dir of readdirSync(join(root, "packages")).sort()) {
     const exported = moduleSymbol ? checker.getExportsOfModule(moduleSymbol) : [];
     const entryName = `${manifest.name}${subpath === "." ? "" : subpath.slice(1)}`;
     sections.push(`## \`${entryName}\`\n`);
+    const limit = subpath === "." ? MAIN_ENTRY_LIMITS[manifest.name] : undefined;
+    if (limit !== undefined && exported.length > limit) {
+      console.error(
+        `${entryName} exports ${exported.length} names, more than its limit of ${limit}: move what applications do not import to a subpath`,
+      );
+      failures++;
+    }
     for (const symbol of exported) {
       if (isInternal(checker, symbol)) {
         console.error(

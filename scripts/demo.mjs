@@ -29,7 +29,8 @@ if (process.argv.includes("--platform")) {
 
 const { startEmulator } = await load("@fedkit/emulator");
 const { awsProvider } = await load("@fedkit/aws");
-const { createFederation, memoryAudit, staticToken } = await load("@fedkit/core");
+const { createFederation, staticToken } = await load("@fedkit/core");
+const { memoryAudit } = await load("@fedkit/core/audit");
 const { createSiteIssuer, generateIssuerKeys, importIssuerKeySet } = await load("@fedkit/netlify");
 const { trustPolicyFor } = await load("@fedkit/netlify/trust");
 const { serveLocalSite } = await load("@fedkit/netlify/node");

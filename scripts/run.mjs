@@ -4,6 +4,7 @@
 // before anything else runs.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { pinnedPnpmVersion } from "./pnpm.mjs";
@@ -68,7 +69,27 @@ const tasks = {
     run("release dry-run (pnpm pack, publint, attw, LICENSE/README, entry points)", process.execPath, [
       join(root, "scripts", "release-check.mjs"),
     ]);
-    run("unit, contract, conformance and end-to-end tests (vitest)", bin("vitest"), ["run"]);
+    // One turbo task per package (`vitest run --project <dir>`, turbo.json `test`) plus the repo-level and app
+    // tests (`//#test:repo`): a package's tests are cached on its files, the shared test helpers, the vitest config
+    // and the builds of the packages it depends on, so only what a change can reach runs again. Two packages at a
+    // time, each with half the cores, keeps the process count where a single `vitest run` had it.
+    const workers = Math.max(1, Math.floor(availableParallelism() / 2));
+    run(
+      "unit, contract, conformance and end-to-end tests (vitest per package, turbo, cached)",
+      bin("turbo"),
+      [
+        "run",
+        "test",
+        "test:repo",
+        "--concurrency=2",
+        "--output-logs=errors-only",
+        "--",
+        `--maxWorkers=${workers}`,
+      ],
+      // The consumer test is a later step of its own; a FEDKIT_CONSUMER_TEST=1 in the caller's shell must not run it
+      // a second time inside test:repo (turbo passes it through: test:repo declares it).
+      { FEDKIT_CONSUMER_TEST: "0" },
+    );
     // The runtime packages support Node >= 22 (engines): run their suites on the lowest supported Node and on the
     // current LTS, both from the npm registry (tools/node22, tools/node26). This machine's own Node runs the tools.
     for (const major of ["22", "26"]) {

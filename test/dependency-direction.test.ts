@@ -1,7 +1,15 @@
 /// <reference types="node" />
 // The dependency direction of issue 10 §1, over the import graph of every package's src: the repository holds
 // it, and a workspace built by hand with each kind of violation is refused for exactly that violation.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -89,6 +97,43 @@ describe("dependency direction", () => {
     expect(directionViolations(readWorkspaceGraph(dir))).toEqual([
       expect.stringContaining("emulator may import only nothing"),
     ]);
+  });
+
+  it("refuses a src file importing the private test helpers, which themselves may import every layer", () => {
+    const dir = workspace("src-to-test-support", {
+      "test-support/package.json": JSON.stringify({ name: "@fedkit/test-support", private: true }),
+      "test-support/src/clouds.ts":
+        'import { aws } from "@fedkit/aws";\nimport { adapter } from "@fedkit/netlify";\nexport const both = [aws, adapter];\n',
+      "aws/src/index.ts":
+        'import { x } from "@fedkit/core";\nimport { both } from "@fedkit/test-support/clouds";\nexport const aws = [x, both];\n',
+    });
+    expect(directionViolations(readWorkspaceGraph(dir))).toEqual([
+      expect.stringMatching(
+        /^packages\/aws\/src\/index\.ts imports @fedkit\/test-support\/clouds \(test\): provider/,
+      ),
+    ]);
+  });
+
+  it("the test helpers are private and only ever a devDependency of ours", () => {
+    const manifest = (dir: string) =>
+      JSON.parse(readFileSync(join(root, "packages", dir, "package.json"), "utf8")) as {
+        name: string;
+        private?: boolean;
+        dependencies?: Record<string, string>;
+        devDependencies?: Record<string, string>;
+      };
+    expect(manifest("test-support").private).toBe(true);
+    const users: string[] = [];
+    for (const dir of readdirSync(join(root, "packages"))) {
+      if (!existsSync(join(root, "packages", dir, "package.json"))) continue;
+      const { name, dependencies = {}, devDependencies = {} } = manifest(dir);
+      expect(dependencies, name).not.toHaveProperty(["@fedkit/test-support"]);
+      if ("@fedkit/test-support" in devDependencies) users.push(name);
+    }
+    // Its users declare it (a test that imports it without the devDependency fails to type-check on a fresh install).
+    expect(users).toEqual(
+      expect.arrayContaining(["@fedkit/core", "@fedkit/aws", "@fedkit/gcp", "@fedkit/azure"]),
+    );
   });
 
   it("refuses a package that declares no layer", () => {

@@ -79,6 +79,28 @@ describe("check-edge-imports", () => {
     expect(result.status).toBe(0);
   });
 
+  it("checks every subpath but ./node: a built-in behind @fedkit/core/cache is refused, behind ./node allowed", () => {
+    const dir = join(work, "subpaths", "packages", "core");
+    mkdirSync(join(dir, "src", "cache"), { recursive: true });
+    mkdirSync(join(dir, "src", "node"), { recursive: true });
+    const entry = (path: string) => ({ types: `./dist/${path}.d.ts`, default: `./dist/${path}.js` });
+    writeFileSync(
+      join(dir, "package.json"),
+      JSON.stringify({
+        name: "@fedkit/core",
+        exports: { ".": entry("index"), "./cache": entry("cache/index"), "./node": entry("node/index") },
+      }),
+    );
+    writeFileSync(join(dir, "src", "index.ts"), "export const engine = 1;\n");
+    const nodeOnly = 'export { createHash } from "node:crypto";\n';
+    writeFileSync(join(dir, "src", "node", "index.ts"), nodeOnly);
+    writeFileSync(join(dir, "src", "cache", "index.ts"), nodeOnly);
+    const run = spawnSync(process.execPath, [script, "--root", join(work, "subpaths")], { encoding: "utf8" });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("@fedkit/core/cache: packages/core/src/cache/index.ts -> node:crypto");
+    expect(run.stderr).not.toContain("@fedkit/core/node");
+  });
+
   it("passes on this repository", () => {
     const run = spawnSync(process.execPath, [script], { encoding: "utf8" });
     expect(run.stderr).toBe("");

@@ -9,7 +9,7 @@
  */
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { createTestTls, TLS_DIR_ENV } from "../packages/azure/test/tls.js";
+import { createTestTls, TLS_DIR_ENV } from "@fedkit/test-support/tls";
 
 // Shared through globalThis, not module state: vitest may load this file once per project.
 const shared = globalThis as { fedkitTestTls?: { created: Promise<string>; users: number } };

@@ -3,15 +3,9 @@
 // createFederation, each with its own memory) sharing one store, hitting S subjects, against a loopback STS that
 // counts every exchange it answers.
 import { createServer } from "node:http";
-import {
-  createFederation,
-  encryptedCache,
-  generateCacheKeySet,
-  importCacheKeySet,
-  memoryAudit,
-  staticToken,
-  tieredCache,
-} from "@fedkit/core";
+import { createFederation, staticToken } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
+import { encryptedCache, generateCacheKeySet, importCacheKeySet, tieredCache } from "@fedkit/core/cache";
 
 export const ISOLATES = 50;
 export const SUBJECTS = 1000;

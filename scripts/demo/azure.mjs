@@ -149,7 +149,8 @@ async function httpsFront(dir, target) {
 export async function seedBlob(emulator, azurite, name, body) {
   const { entraState } = await load("@fedkit/emulator");
   const { azureFetch, azureProvider } = await load("@fedkit/azure");
-  const { callbackToken, createFederation, memoryAudit } = await load("@fedkit/core");
+  const { callbackToken, createFederation } = await load("@fedkit/core");
+  const { memoryAudit } = await load("@fedkit/core/audit");
   entraState(emulator.state).addFederatedCredential(SEEDER, {
     issuer: emulator.idp.issuer,
     subject: "seeder",
@@ -182,7 +183,8 @@ async function child(serve) {
   const dir = process.env[TLS_DIR];
   const { startEmulator, entraState } = await load("@fedkit/emulator");
   const { azureProvider } = await load("@fedkit/azure");
-  const { createFederation, memoryAudit, staticToken } = await load("@fedkit/core");
+  const { createFederation, staticToken } = await load("@fedkit/core");
+  const { memoryAudit } = await load("@fedkit/core/audit");
   const { createSiteIssuer, generateIssuerKeys, importIssuerKeySet } = await load("@fedkit/netlify");
   const { trustPolicyFor } = await load("@fedkit/netlify/trust");
   const { serveLocalSite } = await load("@fedkit/netlify/node");

@@ -20,7 +20,8 @@ export async function runLlmDemo({ serve = false } = {}) {
   const { startLocalSite, RULE_ID, ORGANIZATION_ID } = await import(
     pathToFileURL(join(appDir, "test", "local-site.js")).href
   );
-  const { createFederation, memoryAudit, staticToken } = await load("@fedkit/core");
+  const { createFederation, staticToken } = await load("@fedkit/core");
+  const { memoryAudit } = await load("@fedkit/core/audit");
   const { createSiteIssuer, importIssuerKeySet } = await load("@fedkit/netlify");
   const { trustPolicyFor } = await load("@fedkit/netlify/trust");
   const { anthropicProvider } = await loadFromApp("@fedkit/oauth/anthropic");

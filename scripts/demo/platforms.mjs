@@ -98,7 +98,8 @@ async function child() {
   const { awsFetch, awsProvider } = await load("@fedkit/aws");
   const { gcpFetch, gcpProvider } = await load("@fedkit/gcp");
   const { azureFetch, azureProvider } = await load("@fedkit/azure");
-  const { createFederation, memoryAudit } = await load("@fedkit/core");
+  const { createFederation } = await load("@fedkit/core");
+  const { memoryAudit } = await load("@fedkit/core/audit");
   const { githubActionsToken, githubActionsTrust, cloudflareWorkersTrust } = await loadPlatforms();
   const { check, ok } = checks();
   console.log(

@@ -9,11 +9,11 @@ import {
   callbackToken,
   createFederation,
   type FederationError,
-  memoryAudit,
   type Provider,
   type RetryPolicy,
   staticToken,
 } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 import { addGcpProvider, type Emulator, entraState, gcpStateOf, startEmulator } from "@fedkit/emulator";
 import { gcpProvider } from "@fedkit/gcp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 
 /** Where a package sits in the layering; each layer names the packages of ours it may import. */
-export type Layer = "core" | "provider" | "issuer" | "adapter" | "plugin" | "emulator" | "tool";
+export type Layer = "core" | "provider" | "issuer" | "adapter" | "plugin" | "emulator" | "tool" | "test";
 
 /** One import in one source file. */
 export interface ImportEdge {
@@ -119,9 +119,15 @@ export const LAYERS: Readonly<Record<string, Layer>> = {
   "@fedkit/emulator": "emulator",
   "@fedkit/cli": "tool",
   "create-fedkit": "tool",
+  // Private test helpers (never published): they may use every package, and no package's src may import them;
+  // packages reach them only from their tests (devDependencies).
+  "@fedkit/test-support": "test",
 };
 
-/** Which layers a layer may import at run time (`tool` may import anything; nothing may import a tool). */
+/**
+ * Which layers a layer may import at run time (`tool` may import any published layer; nothing may import a tool;
+ * `test` may import anything, and no layer lists it, so no `src` file of ours may import the test helpers).
+ */
 const ALLOWED: Readonly<Record<Layer, readonly Layer[]>> = {
   core: [],
   provider: ["core"],
@@ -130,6 +136,7 @@ const ALLOWED: Readonly<Record<Layer, readonly Layer[]>> = {
   adapter: ["core", "issuer"],
   emulator: [],
   tool: ["core", "provider", "issuer", "adapter", "plugin", "emulator"],
+  test: ["core", "provider", "issuer", "adapter", "plugin", "emulator", "tool"],
 };
 
 function layerOf(name: string, layers: Readonly<Record<string, Layer>>): Layer | undefined {

@@ -16,10 +16,6 @@ import { fileURLToPath } from "node:url";
 import { type Emulator, platformsOf } from "@fedkit/emulator";
 import { generateIssuerKeys } from "@fedkit/issuer";
 import { cloudflareWorkersTrust } from "@fedkit/platforms/trust";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadTestTls } from "../../../packages/azure/test/tls.js";
-import { httpsFront } from "../../../packages/netlify/test/azure-support.js";
-import { bundleForEdge } from "../../../packages/platforms/test/bundle.js";
 import {
   type BlobStore,
   BODY,
@@ -29,7 +25,11 @@ import {
   siteIssuerTrust,
   startBlobStore,
   startClouds,
-} from "../../../packages/platforms/test/clouds.js";
+} from "@fedkit/test-support/clouds";
+import { loadTestTls } from "@fedkit/test-support/tls";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { httpsFront } from "../../../packages/netlify/test/azure-support.js";
+import { bundleForEdge } from "../../../packages/platforms/test/bundle.js";
 
 const NODE_MAJOR = Number(process.versions.node.split(".")[0]);
 const skip = NODE_MAJOR < 22;

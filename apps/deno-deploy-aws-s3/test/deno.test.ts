@@ -15,7 +15,6 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Emulator, platformsOf } from "@fedkit/emulator";
 import { denoDeployTrust } from "@fedkit/platforms/trust";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type BlobStore,
   BODY,
@@ -24,7 +23,8 @@ import {
   sampleVars,
   startBlobStore,
   startClouds,
-} from "../../../packages/platforms/test/clouds.js";
+} from "@fedkit/test-support/clouds";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const app = fileURLToPath(new URL("..", import.meta.url));
 const root = join(app, "..", "..");

@@ -5,7 +5,8 @@
 // refused by production's rule; every step is audited without a secret in the output.
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { createFederation, FederationError, memoryAudit, staticToken } from "@fedkit/core";
+import { createFederation, FederationError, staticToken } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 import { saasStateOf } from "@fedkit/emulator";
 import { createSiteIssuer, importIssuerKeySet } from "@fedkit/netlify";
 import { anthropicProvider } from "@fedkit/oauth/anthropic";

@@ -11,10 +11,6 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Emulator } from "@fedkit/emulator";
 import { generateIssuerKeys } from "@fedkit/issuer";
-import { serve } from "@hono/node-server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadTestTls } from "../../../packages/azure/test/tls.js";
-import { httpsFront } from "../../../packages/netlify/test/azure-support.js";
 import {
   type BlobStore,
   BODY,
@@ -23,7 +19,11 @@ import {
   siteIssuerTrust,
   startBlobStore,
   startClouds,
-} from "../../../packages/platforms/test/clouds.js";
+} from "@fedkit/test-support/clouds";
+import { loadTestTls } from "@fedkit/test-support/tls";
+import { serve } from "@hono/node-server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { httpsFront } from "../../../packages/netlify/test/azure-support.js";
 import { honoApp } from "../src/hono.js";
 import { httpServer } from "../src/http.js";
 import type { Vars } from "../src/vars.js";

@@ -14,9 +14,6 @@
 import { fileURLToPath } from "node:url";
 import { type Emulator, platformsOf } from "@fedkit/emulator";
 import { vercelTrust } from "@fedkit/platforms/trust";
-import { EdgeRuntime } from "edge-runtime";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bundleForEdge } from "../../../packages/platforms/test/bundle.js";
 import {
   type BlobStore,
   BODY,
@@ -25,7 +22,10 @@ import {
   sampleVars,
   startBlobStore,
   startClouds,
-} from "../../../packages/platforms/test/clouds.js";
+} from "@fedkit/test-support/clouds";
+import { EdgeRuntime } from "edge-runtime";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bundleForEdge } from "../../../packages/platforms/test/bundle.js";
 import { GET } from "../api/node.js";
 
 const deployment = { team: "acme", teamId: "team_1", project: "reports", projectId: "prj_1" };

@@ -1,9 +1,9 @@
 // fedkit's SigV4 signer (signV4, as awsFetch, presign and assumeRole call it) against AWS's SigV4 test suites (../shared/oracles/aws-sigv4).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { oracleSuite } from "@fedkit/test-support/oracles";
 import { AwsV4Signer } from "aws4fetch";
 import { describe, expect, it } from "vitest";
-import { oracleSuite } from "../../../test/support/oracles.js";
 import { BoundedMap, signV4 } from "../src/signing.js";
 
 interface Entry {

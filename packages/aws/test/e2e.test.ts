@@ -8,7 +8,8 @@ import {
   STSClient,
   STSServiceException,
 } from "@aws-sdk/client-sts";
-import { callbackToken, createFederation, type Federation, FederationError, memoryAudit } from "@fedkit/core";
+import { callbackToken, createFederation, type Federation, FederationError } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 import { type Emulator, startEmulator } from "@fedkit/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assumeRole } from "../src/assume-role.js";

@@ -1,7 +1,8 @@
 // Literal S3 keys end to end: the emulator's S3 verifies SigV4 over the raw path and looks the object up by key,
 // so a key that s3ObjectUrl encodes differently from S3 (or that awsFetch signs differently from what it sends)
 // fails here. Keys with dot segments are refused by s3ObjectUrl and covered in s3-object.test.ts.
-import { callbackToken, createFederation, memoryAudit } from "@fedkit/core";
+import { callbackToken, createFederation } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 import { type Emulator, startEmulator } from "@fedkit/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { awsFetch } from "../src/fetch.js";

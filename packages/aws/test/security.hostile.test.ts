@@ -2,8 +2,8 @@
 // token as the secret that must never reach a refused or redirect target.
 import type { Credentials, Provider } from "@fedkit/core";
 import { testAuthorizedFetchHostileCases } from "@fedkit/core/testing";
+import { serveLoopback } from "@fedkit/test-support/loopback";
 import { describe, expect, it } from "vitest";
-import { serveLoopback } from "../../../test/support/loopback.js";
 import type { AwsCredentials } from "../src/credentials.js";
 import { awsFetch, type CredentialGetter } from "../src/fetch.js";
 import { awsProvider } from "../src/provider.js";

@@ -1,10 +1,11 @@
 // Security: a hostile STS endpoint echoes the subject token or a credential through its request id (the
 // x-amzn-RequestId header and the RequestId element, on success and on error). None of it reaches an error, an
 // audit event or a log line; the id fields show "[redacted]" instead.
+
+import { idsOf, observeExchange } from "@fedkit/test-support/hostile-ids";
+import { subjectTokenFor } from "@fedkit/test-support/redaction";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { idsOf, observeExchange } from "../../core/test/support/hostile-ids.js";
-import { subjectTokenFor } from "../../core/test/support/redaction.js";
 import { awsProvider } from "../src/provider.js";
 import { stsError, stsSuccess } from "./helpers.js";
 

@@ -1,9 +1,10 @@
 // Security: whatever STS answers (an error document, HTML, JSON, a truncated body) that echoes the subject
 // token or the first hop's session token (what STS was sent, so what it could echo), none of them reaches error.message, error.toJSON(),
 // String(error), an audit event or a console log line.
+
+import { observeFailure, subjectTokenFor } from "@fedkit/test-support/redaction";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { observeFailure, subjectTokenFor } from "../../core/test/support/redaction.js";
 import { assumeRole } from "../src/assume-role.js";
 import { awsProvider } from "../src/provider.js";
 import { stsSuccess } from "./helpers.js";

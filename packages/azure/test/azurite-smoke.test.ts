@@ -6,9 +6,9 @@
  * reads such a blob with fedkit's real tokens; those passes mean something only because of these refusals.)
  */
 import { BlobServiceClient, StorageSharedKeyCredential } from "@azure/storage-blob";
+import { AZURITE_ACCOUNT, AZURITE_KEY, type Azurite, startAzurite } from "@fedkit/test-support/azurite";
+import { loadTestTls } from "@fedkit/test-support/tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AZURITE_ACCOUNT, AZURITE_KEY, type Azurite, startAzurite } from "./azurite.js";
-import { loadTestTls } from "./tls.js";
 
 let azurite: Azurite;
 const now = () => Math.floor(Date.now() / 1000);

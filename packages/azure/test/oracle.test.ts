@@ -2,8 +2,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createExchangeContext } from "@fedkit/core/provider";
+import { requireOracleDir } from "@fedkit/test-support/oracles";
 import { describe, expect, it } from "vitest";
-import { requireOracleDir } from "../../../test/support/oracles.js";
 import { azureProvider, JWT_BEARER_ASSERTION_TYPE, parseEntraError } from "../src/index.js";
 import { scriptedFetch, subjectToken } from "./helpers.js";
 

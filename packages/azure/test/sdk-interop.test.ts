@@ -5,12 +5,13 @@
  */
 import { ClientAssertionCredential } from "@azure/identity";
 import { BlobServiceClient, StorageSharedKeyCredential } from "@azure/storage-blob";
-import { callbackToken, createFederation, memoryAudit, staticToken } from "@fedkit/core";
+import { callbackToken, createFederation, staticToken } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 import { type Emulator, entraState, startEmulator } from "@fedkit/emulator";
+import { AZURITE_ACCOUNT, AZURITE_KEY, type Azurite, startAzurite } from "@fedkit/test-support/azurite";
+import { loadTestTls } from "@fedkit/test-support/tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { azureFetch, azureProvider, tokenCredential } from "../src/index.js";
-import { AZURITE_ACCOUNT, AZURITE_KEY, type Azurite, startAzurite } from "./azurite.js";
-import { loadTestTls } from "./tls.js";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const CLIENT = "97e0a5b7-d745-40b6-94fe-5f77d35c6e05";

@@ -3,8 +3,8 @@
 import type { AccessToken, Credentials, Provider } from "@fedkit/core";
 import { FederationError } from "@fedkit/core";
 import { testAuthorizedFetchHostileCases } from "@fedkit/core/testing";
+import { serveLoopback } from "@fedkit/test-support/loopback";
 import { describe, expect, it } from "vitest";
-import { serveLoopback } from "../../../test/support/loopback.js";
 import { AZURE_CUSTOMER_HOSTS, azureFetch, azureProvider, azureTokenHosts } from "../src/index.js";
 
 const BEARER = "opaque-entra-bearer-HOSTILE-0123456789";

@@ -1,10 +1,11 @@
 // Security: a hostile Entra endpoint echoes the client assertion (the subject token) or the access token it
 // issues through its ids: the trace_id / correlation_id body fields and the x-ms-request-id / client-request-id
 // headers, on error and on success. None of it reaches an error, an audit event or a log line.
+
+import { idsOf, observeExchange } from "@fedkit/test-support/hostile-ids";
+import { subjectTokenFor } from "@fedkit/test-support/redaction";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { idsOf, observeExchange } from "../../core/test/support/hostile-ids.js";
-import { subjectTokenFor } from "../../core/test/support/redaction.js";
 import { azureProvider } from "../src/index.js";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";

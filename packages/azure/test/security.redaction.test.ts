@@ -1,8 +1,9 @@
 // Security: Entra error answers that echo the client assertion (the subject token) never put it in
 // error.message, error.toJSON(), String(error), audit events or logs, whatever the assertion's header looks like.
+
+import { observeFailure, subjectTokenFor } from "@fedkit/test-support/redaction";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { observeFailure, subjectTokenFor } from "../../core/test/support/redaction.js";
 import { azureProvider } from "../src/index.js";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";

@@ -6,7 +6,9 @@
  *
  * @packageDocumentation
  */
-import type { CacheCoordination, Clock, EncryptedCacheStorage, RandomSource } from "@fedkit/core";
+
+import type { Clock, RandomSource } from "@fedkit/core";
+import type { CacheCoordination, EncryptedCacheStorage } from "@fedkit/core/cache";
 import { defaultRandom, toHex } from "@fedkit/core/provider";
 
 /** What a conditional write of `@netlify/blobs` answers. @public */

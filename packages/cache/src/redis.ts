@@ -8,7 +8,9 @@
  *
  * @packageDocumentation
  */
-import type { CacheCoordination, EncryptedCacheStorage, RandomSource } from "@fedkit/core";
+
+import type { RandomSource } from "@fedkit/core";
+import type { CacheCoordination, EncryptedCacheStorage } from "@fedkit/core/cache";
 import { defaultRandom, toHex } from "@fedkit/core/provider";
 
 /** The four Redis operations the driver needs; the adapters below map a client onto them. @public */

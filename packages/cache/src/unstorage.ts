@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import type { EncryptedCacheStorage } from "@fedkit/core";
+import type { EncryptedCacheStorage } from "@fedkit/core/cache";
 
 /** The methods of an unstorage `Storage` (`createStorage({ driver })`) the adapter calls. @public */
 export interface UnstorageLike {

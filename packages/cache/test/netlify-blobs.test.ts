@@ -6,15 +6,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BlobsStoreLike, netlifyBlobsStorage } from "@fedkit/cache/netlify-blobs";
-import {
-  createFederation,
-  encryptedCache,
-  generateCacheKeySet,
-  importCacheKeySet,
-  memoryAudit,
-  staticToken,
-  tieredCache,
-} from "@fedkit/core";
+import { createFederation, staticToken } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
+import { encryptedCache, generateCacheKeySet, importCacheKeySet, tieredCache } from "@fedkit/core/cache";
 import { testSharedStore } from "@fedkit/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countingProvider, subjectJwt } from "./support/engines.js";

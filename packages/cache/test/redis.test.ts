@@ -5,16 +5,15 @@ import {
   type RedisCommands,
   redisStorage,
 } from "@fedkit/cache/redis";
+import { createFederation, staticToken } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 import {
-  createFederation,
   type EncryptedCacheStorage,
   encryptedCache,
   generateCacheKeySet,
   importCacheKeySet,
-  memoryAudit,
-  staticToken,
   tieredCache,
-} from "@fedkit/core";
+} from "@fedkit/core/cache";
 import { decodeSubjectToken, deriveCacheKey } from "@fedkit/core/provider";
 import { testSharedStore } from "@fedkit/core/testing";
 import { Redis } from "ioredis";

@@ -1,7 +1,8 @@
 // The authorized-fetch primitive on its own (a bearer client): the shared hostile-case table, plus what only
 // the primitive can be asked directly (authorize() never moves the URL, redirect errors name host and region).
+
+import { serveLoopback } from "@fedkit/test-support/loopback";
 import { describe, expect, it } from "vitest";
-import { serveLoopback } from "../../../test/support/loopback.js";
 import { authorizedFetch, FederationError, RedirectRefusedError } from "../src/provider/index.js";
 import { testAuthorizedFetchHostileCases } from "../src/testing/index.js";
 

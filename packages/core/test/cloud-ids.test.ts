@@ -1,6 +1,7 @@
 // Request and trace ids are cloud-supplied text: a hostile endpoint can echo a bearer through them. The core
 // cleans them where errors and audit events are built, so every provider is covered.
-import { createFederation, FederationError, memoryAudit, type Provider, staticToken } from "@fedkit/core";
+import { createFederation, FederationError, type Provider, staticToken } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fakeProvider, rawJwt } from "./helpers.js";

@@ -2,9 +2,9 @@
 // ../shared/oracles/jwt: Wycheproof JWS cases, the RFC 7520 cookbook and jose's JWT claim-validation cases.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { oracleDir, REQUIRE_ORACLES } from "@fedkit/test-support/oracles";
 import { CompactSign, compactVerify, createLocalJWKSet, errors, importJWK, type JWK, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { oracleDir, REQUIRE_ORACLES } from "../../../test/support/oracles.js";
 import { FederationError } from "../src/errors.js";
 import { requestBearerToken } from "../src/sources/request.js";
 import { type VerifyOptions, verifySubjectToken } from "../src/sources/verify.js";

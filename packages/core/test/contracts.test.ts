@@ -1,19 +1,9 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  type AuditEvent,
-  callbackToken,
-  chainSources,
-  consoleAudit,
-  encryptedCache,
-  envToken,
-  importCacheKey,
-  memoryAudit,
-  memoryCache,
-  requestBearerToken,
-  staticToken,
-} from "@fedkit/core";
+import { callbackToken, chainSources, envToken, requestBearerToken, staticToken } from "@fedkit/core";
+import { type AuditEvent, consoleAudit, memoryAudit } from "@fedkit/core/audit";
+import { encryptedCache, importCacheKey, memoryCache } from "@fedkit/core/cache";
 import { fileToken } from "@fedkit/core/node";
 import { testAuditSink, testCredentialCache, testTokenSource } from "@fedkit/core/testing";
 import { afterAll, describe, expect, it } from "vitest";

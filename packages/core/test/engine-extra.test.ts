@@ -1,13 +1,6 @@
-import {
-  createFederation,
-  encryptedCache,
-  FederationError,
-  importCacheKey,
-  memoryAudit,
-  memoryCache,
-  type Scheduler,
-  staticToken,
-} from "@fedkit/core";
+import { createFederation, FederationError, type Scheduler, staticToken } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
+import { encryptedCache, importCacheKey, memoryCache } from "@fedkit/core/cache";
 import { describe, expect, it } from "vitest";
 import { deferred, fakeProvider, jwt } from "./helpers.js";
 

@@ -1,5 +1,6 @@
 import { inspect } from "node:util";
-import { createFederation, FederationError, memoryAudit, staticToken } from "@fedkit/core";
+import { createFederation, FederationError, staticToken } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 import { base64url, decodeSubjectToken, scrub } from "@fedkit/core/provider";
 import { describe, expect, it } from "vitest";
 import { fakeProvider, jwt } from "./helpers.js";

@@ -1,13 +1,13 @@
 import {
   createFederation,
   FederationError,
-  memoryAudit,
-  memoryCache,
   type Provider,
   type Scheduler,
   type SubjectToken,
   staticToken,
 } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
+import { memoryCache } from "@fedkit/core/cache";
 import { describe, expect, it } from "vitest";
 import { deferred, denied, fakeProvider, jwt, type TestAwsCredentials } from "./helpers.js";
 

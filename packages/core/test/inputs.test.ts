@@ -8,12 +8,12 @@ import {
   createFederation,
   envToken,
   FederationError,
-  memoryAudit,
   requestBearerToken,
   staticToken,
   type TokenTrust,
   verifySubjectToken,
 } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 import { fileToken } from "@fedkit/core/node";
 import {
   decodeSubjectToken,

@@ -1,4 +1,6 @@
-import { createFederation, memoryAudit, memoryCache, staticToken } from "@fedkit/core";
+import { createFederation, staticToken } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
+import { memoryCache } from "@fedkit/core/cache";
 import { describe, expect, it } from "vitest";
 import { fakeProvider, jwt } from "./helpers.js";
 

@@ -3,12 +3,12 @@
 // other (audience, trust-based cache key), and a peeked hit costs no getToken call.
 import {
   createFederation,
-  memoryAudit,
   type SubjectToken,
   type SubjectTokenSource,
   staticToken,
   type TokenRequest,
 } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 import { describe, expect, it } from "vitest";
 import { fakeProvider, jwt } from "./helpers.js";
 

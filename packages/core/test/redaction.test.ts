@@ -1,13 +1,12 @@
 import { inspect } from "node:util";
 import {
-  type AuditEvent,
-  consoleAudit,
   createFederation,
   FederationError,
   type Provider,
   type SubjectToken,
   staticToken,
 } from "@fedkit/core";
+import { type AuditEvent, consoleAudit } from "@fedkit/core/audit";
 import { base64url, createExchangeContext, decodeSubjectToken } from "@fedkit/core/provider";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";

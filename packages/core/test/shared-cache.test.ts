@@ -1,17 +1,15 @@
+import { createFederation, FederationError, staticToken } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 import {
   type CacheEntry,
   type CacheObservation,
-  createFederation,
   type EncryptedCacheStorage,
   encryptedCache,
-  FederationError,
   generateCacheKeySet,
   importCacheKeySet,
-  memoryAudit,
   memoryCache,
-  staticToken,
   tieredCache,
-} from "@fedkit/core";
+} from "@fedkit/core/cache";
 import { testSharedStore } from "@fedkit/core/testing";
 import { describe, expect, it } from "vitest";
 import type { TestAwsCredentials } from "./helpers.js";

@@ -1,4 +1,4 @@
-import { encryptedCache, importCacheKey } from "@fedkit/core";
+import { encryptedCache, importCacheKey } from "@fedkit/core/cache";
 import { checkEndpoint, hostMatches, isLoopbackOrigin, sha256Hex } from "@fedkit/core/provider";
 import { describe, expect, it } from "vitest";
 import { parseRetryAfter } from "../src/util/time.js";

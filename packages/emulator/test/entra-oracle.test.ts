@@ -4,8 +4,8 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { requireOracleDir } from "@fedkit/test-support/oracles";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { requireOracleDir } from "../../../test/support/oracles.js";
 import { aadsts, type EntraFailure } from "../src/azure/errors.js";
 import { type Emulator, startEmulator } from "../src/index.js";
 import { REAL_ENTRA_ERRORS } from "./entra-real-errors.js";

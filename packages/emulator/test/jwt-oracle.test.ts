@@ -2,9 +2,9 @@
 // JOSE reference data in ../shared/oracles/jwt: Wycheproof JWS/keys, the RFC 7520 cookbook, jose's JWKS cases.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { oracleDir, REQUIRE_ORACLES } from "@fedkit/test-support/oracles";
 import { compactVerify, createLocalJWKSet, importJWK, type JWK, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { oracleDir, REQUIRE_ORACLES } from "../../../test/support/oracles.js";
 import type { JWKS } from "../src/config.js";
 import { IssuerVerificationError, IssuerVerifier } from "../src/index.js";
 

@@ -5,8 +5,8 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { requireOracleDir } from "@fedkit/test-support/oracles";
 import { describe, expect, it } from "vitest";
-import { requireOracleDir } from "../../../test/support/oracles.js";
 import { type SigV4Verification, verifySigV4 } from "../src/aws/sigv4.js";
 
 interface Entry {

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { requireOracleDir } from "@fedkit/test-support/oracles";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { requireOracleDir } from "../../../test/support/oracles.js";
 import type { Emulator } from "../src/index.js";
 import { awsEmulator } from "./aws-fixture.js";
 import { parseXml, shape, textAt } from "./xml.js";

@@ -2,8 +2,8 @@
 // IAM v1 discovery text and the Terraform provider's id checks (../shared/oracles/cloud-cli/gcp).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { oracleSuite } from "@fedkit/test-support/oracles";
 import { describe, expect, it } from "vitest";
-import { oracleSuite } from "../../../test/support/oracles.js";
 import { checkGcpId, gcpPoolId, gcpTrustConfig } from "../src/index.js";
 
 interface Item {

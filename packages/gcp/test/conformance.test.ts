@@ -6,8 +6,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { FederationError } from "@fedkit/core";
 import { createExchangeContext, decodeSubjectToken } from "@fedkit/core/provider";
+import { requireOracleDir } from "@fedkit/test-support/oracles";
 import { describe, expect, it } from "vitest";
-import { requireOracleDir } from "../../../test/support/oracles.js";
 import { type ExternalAccountConfig, fromExternalAccount, gcpProvider } from "../src/index.js";
 
 const dir = requireOracleDir("gcp");

@@ -1,4 +1,5 @@
-import { createFederation, FederationError, memoryAudit, staticToken } from "@fedkit/core";
+import { createFederation, FederationError, staticToken } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gcpFetch, gcpIdTokenProvider } from "../src/index.js";
 import { BODY, BUCKET, type Fixture, OBJECT, OTHER_SA, SA, startFixture } from "./setup.js";

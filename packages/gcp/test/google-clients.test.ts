@@ -3,7 +3,8 @@
  * pointed at the emulator; then fedkit does the same flows and must get the same answers. Also proves the
  * `@fedkit/gcp/node` AuthClient with @google-cloud/storage.
  */
-import { createFederation, memoryAudit, staticToken } from "@fedkit/core";
+import { createFederation, staticToken } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 import { Storage } from "@google-cloud/storage";
 import { IdentityPoolClient } from "google-auth-library";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -3,8 +3,8 @@
 import type { AccessToken, Federation } from "@fedkit/core";
 import { FederationError } from "@fedkit/core";
 import { testAuthorizedFetchHostileCases } from "@fedkit/core/testing";
+import { serveLoopback } from "@fedkit/test-support/loopback";
 import { describe, expect, it } from "vitest";
-import { serveLoopback } from "../../../test/support/loopback.js";
 import {
   GCP_CUSTOMER_HOSTS,
   type GcpProvider,

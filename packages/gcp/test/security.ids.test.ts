@@ -1,10 +1,11 @@
 // Security: a hostile Google endpoint echoes the subject token (STS) or the federated access token (IAM
 // Credentials) through its request-id headers (x-goog-request-id, x-request-id). None of it reaches an error, an
 // audit event or a log line; the id shows "[redacted]" instead.
+
+import { idsOf, observeExchange } from "@fedkit/test-support/hostile-ids";
+import { subjectTokenFor } from "@fedkit/test-support/redaction";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { idsOf, observeExchange } from "../../core/test/support/hostile-ids.js";
-import { subjectTokenFor } from "../../core/test/support/redaction.js";
 import { gcpProvider } from "../src/index.js";
 
 const AUDIENCE =

@@ -1,8 +1,9 @@
 // Security: Google STS and IAM Credentials error answers that echo what was sent (the subject token, the
 // federated access token) never put it in error.message, error.toJSON(), String(error), audit events or logs.
+
+import { observeFailure, subjectTokenFor } from "@fedkit/test-support/redaction";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { observeFailure, subjectTokenFor } from "../../core/test/support/redaction.js";
 import { gcpIdTokenProvider, gcpProvider } from "../src/index.js";
 
 const AUDIENCE =

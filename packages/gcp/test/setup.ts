@@ -2,15 +2,14 @@
  * A running emulator with a workload identity pool trusting its own IdP, a service account and a bucket, and
  * fedkit providers pointed at it.
  */
-// The emulator's sources (not its dist), so the gcp section merged into EmulatorConfig is visible to tsc.
-
 import {
   addGcpProvider,
+  type Emulator,
   type GcpProviderConfig,
   type GcpState,
   gcpStateOf,
-} from "../../emulator/src/gcp/index.js";
-import { type Emulator, startEmulator } from "../../emulator/src/index.js";
+  startEmulator,
+} from "@fedkit/emulator";
 import { type GcpProviderOptions, gcpProvider } from "../src/index.js";
 
 export const PROJECT_NUMBER = "123456";

@@ -1,5 +1,5 @@
+import { compileCel } from "@fedkit/emulator/evaluators";
 import { describe, expect, it } from "vitest";
-import { compileCel } from "../../emulator/src/gcp/cel.js";
 import { gcpPoolId } from "../src/pool.js";
 import { gcpTrustConfig } from "../src/trust.js";
 

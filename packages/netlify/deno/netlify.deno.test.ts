@@ -2,13 +2,8 @@
 // scripts/deno-test.mjs with `deno test --allow-net=127.0.0.1 --allow-env --allow-read`.
 
 import { awsFetch, awsProvider } from "@fedkit/aws";
-import {
-  createFederation,
-  FederationError,
-  memoryAudit,
-  staticToken,
-  verifySubjectToken,
-} from "@fedkit/core";
+import { createFederation, FederationError, staticToken, verifySubjectToken } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 import { awsCloud } from "../dist/aws.js";
 import {
   createSiteIssuer,

@@ -1,4 +1,5 @@
-import { type AuditEvent, type AuditSink, FederationError, type Scheduler } from "@fedkit/core";
+import { type AuditSink, FederationError, type Scheduler } from "@fedkit/core";
+import type { AuditEvent } from "@fedkit/core/audit";
 import type { FedkitConfig, TargetGrant } from "./config.js";
 
 /** Who is asking for a target, for guardrail decisions and audit. @internal */

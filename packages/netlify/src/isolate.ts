@@ -6,12 +6,12 @@
  */
 import {
   createFederation,
-  evictionAudit,
   type Federation,
   FederationError,
   type Provider,
   type SubjectTokenSource,
 } from "@fedkit/core";
+import { evictionAudit } from "@fedkit/core/audit";
 import {
   createSiteIssuer,
   importIssuerKeySet,

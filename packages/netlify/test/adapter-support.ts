@@ -1,4 +1,4 @@
-import { memoryAudit } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 
 export { type FedkitConfig, generateIssuerKeys, userIdp, withFedkit } from "@fedkit/netlify";
 export { trustPolicyFor } from "@fedkit/netlify/trust";

@@ -6,15 +6,16 @@
 // (NODE_EXTRA_CA_CERTS for Node, DENO_CERT for Deno); TLS verification stays on.
 
 import { azureProvider } from "@fedkit/azure";
-import { createFederation, FederationError, memoryAudit, staticToken } from "@fedkit/core";
+import { createFederation, FederationError, staticToken } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 import { type Emulator, entraState, startEmulator } from "@fedkit/emulator";
 import { createSiteIssuer, generateIssuerKeys, importIssuerKeySet } from "@fedkit/netlify";
 import { type LocalSite, serveLocalSite } from "@fedkit/netlify/node";
 import { type AzureTrustPolicy, trustPolicyFor } from "@fedkit/netlify/trust";
+import { type Azurite, startAzurite } from "@fedkit/test-support/azurite";
+import { loadTestTls } from "@fedkit/test-support/tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import sampleConfig from "../../../apps/netlify-azure-blob/netlify/fedkit.config.js";
-import { type Azurite, startAzurite } from "../../azure/test/azurite.js";
-import { loadTestTls } from "../../azure/test/tls.js";
 import {
   AZURE_SAMPLE_DIR,
   azureBuiltPackagesPresent,

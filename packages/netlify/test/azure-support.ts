@@ -6,7 +6,8 @@ import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { azureFetch, azureProvider } from "@fedkit/azure";
-import { callbackToken, createFederation, memoryAudit } from "@fedkit/core";
+import { callbackToken, createFederation } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 import { type Emulator, entraState } from "@fedkit/emulator";
 import { builtPackagesPresent } from "./support.js";
 

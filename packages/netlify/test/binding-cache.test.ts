@@ -3,7 +3,8 @@
 // change: a binding never crosses a deploy context, a function or a target; a new config object never gets an
 // old one's binding; a refused grant stays refused and is audited per request; audit events carry the
 // request's own correlation id and labels, not those of the request that built the binding.
-import { type AuditEvent, FederationError, type SubjectToken } from "@fedkit/core";
+import { FederationError, type SubjectToken } from "@fedkit/core";
+import type { AuditEvent } from "@fedkit/core/audit";
 import {
   type CloudPlugin,
   type FedkitConfig,

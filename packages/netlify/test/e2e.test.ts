@@ -3,7 +3,8 @@
 // key set, the emulator's STS fetches the site's discovery and JWKS over HTTP as AWS does, and S3 verifies SigV4.
 
 import { awsProvider } from "@fedkit/aws";
-import { createFederation, FederationError, memoryAudit, staticToken } from "@fedkit/core";
+import { createFederation, FederationError, staticToken } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 import { type Emulator, startEmulator } from "@fedkit/emulator";
 import { createSiteIssuer, generateIssuerKeys, importIssuerKeySet } from "@fedkit/netlify";
 import { type LocalSite, serveLocalSite } from "@fedkit/netlify/node";

@@ -4,7 +4,8 @@
 // attribute condition from trustPolicyFor (a real CEL engine), IAM Credentials impersonates the reader service
 // account, and Cloud Storage checks the bucket's IAM binding.
 
-import { createFederation, FederationError, memoryAudit, staticToken } from "@fedkit/core";
+import { createFederation, FederationError, staticToken } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 import { type Emulator, gcpStateOf, startEmulator } from "@fedkit/emulator";
 import { gcpProvider } from "@fedkit/gcp";
 import { createSiteIssuer, generateIssuerKeys, importIssuerKeySet } from "@fedkit/netlify";

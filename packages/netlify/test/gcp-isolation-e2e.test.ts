@@ -5,7 +5,8 @@
 // WORKS — which is why sharing a pool needs an explicit opt-in — and against today's generated trust, where it
 // must be refused. The issuers are real site issuers; the emulator fetches their discovery and JWKS over HTTP.
 
-import { createFederation, FederationError, memoryAudit, staticToken } from "@fedkit/core";
+import { createFederation, FederationError, staticToken } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 import { type Emulator, gcpStateOf, startEmulator } from "@fedkit/emulator";
 import {
   type GcpTrustConfig,

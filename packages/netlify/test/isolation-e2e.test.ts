@@ -5,7 +5,8 @@
 // hint must call it the isolation working. Plus the AWS forgeries a preview key can sign, kept refused.
 
 import { awsProvider } from "@fedkit/aws";
-import { createFederation, FederationError, memoryAudit, staticToken } from "@fedkit/core";
+import { createFederation, FederationError, staticToken } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 import { type Emulator, gcpStateOf, startEmulator } from "@fedkit/emulator";
 import { type GcpTrustConfig, gcpPoolId } from "@fedkit/gcp";
 import { type FedkitConfig, fedkitFor, generateIssuerKeys } from "@fedkit/netlify";

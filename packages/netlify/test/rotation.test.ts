@@ -3,7 +3,9 @@
 // the test moves, exactly like AWS's verifier cache.
 
 import { awsProvider, awsSessionTagsClaim } from "@fedkit/aws";
-import { createFederation, type FederationError, memoryAudit, memoryCache, staticToken } from "@fedkit/core";
+import { createFederation, type FederationError, staticToken } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
+import { memoryCache } from "@fedkit/core/cache";
 import { type Emulator, startEmulator } from "@fedkit/emulator";
 import {
   createSiteIssuer,

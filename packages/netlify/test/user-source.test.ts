@@ -1,7 +1,8 @@
 // Attacker test: a per-user grant (`identity: "user"`) on a target that has its own `source`. That source's token
 // is the same whoever the user is, so before this was refused user B was served the credentials cached for user
 // A. Now the config is refused (`config`) before any exchange, and B never sees A's credentials.
-import { createFederation, memoryAudit, staticToken } from "@fedkit/core";
+import { createFederation, staticToken } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 import { createTestSigner } from "@fedkit/core/testing";
 import { type FedkitConfig, generateIssuerKeys, userIdp, withFedkit } from "@fedkit/netlify";
 import { awsCloud } from "@fedkit/netlify/aws";

@@ -2,8 +2,8 @@
 // (no look-alike, user-info, port or redirect trick), and OpenRouter's only under /api/ on its own site.
 import type { AccessToken, Credentials, FederationError, Provider } from "@fedkit/core";
 import { testAuthorizedFetchHostileCases } from "@fedkit/core/testing";
+import { serveLoopback } from "@fedkit/test-support/loopback";
 import { describe, expect, it } from "vitest";
-import { serveLoopback } from "../../../test/support/loopback.js";
 import { anthropicFetch, anthropicProvider } from "../src/anthropic.js";
 import type { FetchFn, ServiceFetchOptions } from "../src/index.js";
 import { openaiFetch, openaiProvider } from "../src/openai.js";

@@ -2,7 +2,8 @@
 // End to end against the emulator's documented token endpoints and echo APIs: createFederation → named provider
 // → the service's fetch; refusals for a deploy-preview subject; Anthropic's per-issuer jti replay check; keys by
 // OIDC discovery; and a bearer from one service never accepted by another.
-import { callbackToken, createFederation, memoryAudit } from "@fedkit/core";
+import { callbackToken, createFederation } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 import { decodeSubjectToken } from "@fedkit/core/provider";
 import { saasStateOf } from "@fedkit/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import type { AuditEvent } from "@fedkit/core";
+import type { AuditEvent } from "@fedkit/core/audit";
 
 /** Attribute values OpenTelemetry accepts. @internal */
 export type AttributeValue = string | number | boolean | string[];

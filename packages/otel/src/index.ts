@@ -7,7 +7,9 @@
  * @packageDocumentation
  */
 
-import type { AuditEvent, AuditSink, CacheObservation } from "@fedkit/core";
+import type { AuditSink } from "@fedkit/core";
+import type { AuditEvent } from "@fedkit/core/audit";
+import type { CacheObservation } from "@fedkit/core/cache";
 import { type Meter, metrics, SpanKind, SpanStatusCode, type Tracer, trace } from "@opentelemetry/api";
 import { type Logger, logs, type SeverityNumber } from "@opentelemetry/api-logs";
 import { eventAttributes } from "./attributes.js";

@@ -5,7 +5,8 @@
  * @packageDocumentation
  */
 
-import type { AuditEvent, CacheObservation } from "@fedkit/core";
+import type { AuditEvent } from "@fedkit/core/audit";
+import type { CacheObservation } from "@fedkit/core/cache";
 import type { Meter } from "@opentelemetry/api";
 
 /** Creates the instruments once per sink. @internal */

@@ -1,15 +1,12 @@
 import {
-  type AuditEvent,
   type Credentials,
   createFederation,
-  encryptedCache,
   FederationError,
-  generateCacheKeySet,
-  importCacheKeySet,
   type Provider,
   staticToken,
-  tieredCache,
 } from "@fedkit/core";
+import type { AuditEvent } from "@fedkit/core/audit";
+import { encryptedCache, generateCacheKeySet, importCacheKeySet, tieredCache } from "@fedkit/core/cache";
 import { base64url, utf8 } from "@fedkit/core/provider";
 import { testAuditSink } from "@fedkit/core/testing";
 import { otelAudit } from "@fedkit/otel";

@@ -14,6 +14,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { awsFetch, awsProvider } from "@fedkit/aws";
 import { type Emulator, platformsOf } from "@fedkit/emulator";
+import {
+  BODY,
+  BUCKET,
+  OBJECT,
+  type Registered,
+  registerTrust,
+  startClouds,
+} from "@fedkit/test-support/clouds";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fedkitHono } from "../src/hono/index.js";
@@ -21,7 +29,6 @@ import { flyMachineToken, githubActionsToken, type RequestFederation } from "../
 import { fedkitNode, flySocketFetch } from "../src/node/index.js";
 import { githubActionsTrust, vercelTrust } from "../src/trust/index.js";
 import { withVercel } from "../src/vercel/index.js";
-import { BODY, BUCKET, OBJECT, type Registered, registerTrust, startClouds } from "./clouds.js";
 
 let emulator: Emulator;
 let github: Registered;

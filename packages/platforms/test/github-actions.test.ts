@@ -6,10 +6,10 @@
  * another branch or another environment is refused on every cloud.
  */
 import { type Emulator, platformsOf } from "@fedkit/emulator";
+import { BODY, type Registered, readAll, registerTrust, startClouds } from "@fedkit/test-support/clouds";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { githubActionsToken } from "../src/index.js";
 import { githubActionsTrust } from "../src/trust/index.js";
-import { BODY, type Registered, readAll, registerTrust, startClouds } from "./clouds.js";
 
 const repo = { owner: "octo-org", ownerId: "123456", repo: "octo-repo", repoId: "456789" };
 let emulator: Emulator;

@@ -5,8 +5,10 @@
  * environment, app, project or role) is refused. Vercel's expiry is caught before any cloud sees the token.
  */
 import { awsProvider, awsWebIdentityToken } from "@fedkit/aws";
-import { createFederation, memoryAudit, staticToken } from "@fedkit/core";
+import { createFederation, staticToken } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 import { type Emulator, platformsOf } from "@fedkit/emulator";
+import { BODY, readAll, registerTrust, startClouds } from "@fedkit/test-support/clouds";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { denoDeployToken, flyMachineToken, gitlabCiToken, vercelToken } from "../src/index.js";
 import {
@@ -17,7 +19,6 @@ import {
   kubernetesTrust,
   vercelTrust,
 } from "../src/trust/index.js";
-import { BODY, readAll, registerTrust, startClouds } from "./clouds.js";
 
 let emulator: Emulator;
 const now = Date.now;

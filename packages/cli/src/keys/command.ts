@@ -1,28 +1,27 @@
 /** `fedkit keys generate | stage | promote | retire | revoke | status`. */
 import { parseCommand } from "../args.js";
 import { type CliIo, ExitCode, paint, refusal, usageError } from "../io.js";
-import { ISSUER_CACHE_SECONDS, MAX_TOKEN_LIFETIME_SECONDS, toPublicJwk } from "../issuer-api.js";
+import { ISSUER_CACHE_SECONDS, MAX_TOKEN_LIFETIME_SECONDS } from "../issuer-api.js";
 import { publishedKids } from "../published.js";
+import { envCommands } from "./env-commands.js";
 import {
   type ContextKeys,
   checkAlgorithm,
   currentKid,
   generateContextKeys,
-  kidsOf,
   promoteKey,
   retireKey,
   revokeKey,
   stageKey,
 } from "./lifecycle.js";
+import { describeKeys, keysStatus } from "./status.js";
 import {
   checkNotCommittable,
   keyDirectory,
   keySetFile,
   listContexts,
-  publicKeysFile,
   readContextKeys,
   writeContextKeys,
-  writeSecret,
 } from "./store.js";
 
 /**
@@ -58,8 +57,6 @@ const OPTIONS = {
   kid: { type: "string" },
   force: { type: "boolean" },
 } as const;
-
-const quote = (path: string) => `'${path.replace(/'/g, `'\\''`)}'`;
 
 /** Runs `fedkit keys ...`. @internal */
 export async function keysCommand(io: CliIo, argv: readonly string[]): Promise<ExitCode> {
@@ -191,7 +188,7 @@ export async function keysCommand(io: CliIo, argv: readonly string[]): Promise<E
       break;
     }
     case "status":
-      return status(
+      return keysStatus(
         io,
         dir,
         contexts.length > 0 ? contexts : listContexts(dir),
@@ -206,7 +203,7 @@ export async function keysCommand(io: CliIo, argv: readonly string[]): Promise<E
   }
   const commands = envCommands(dir, changed);
   report["contexts"] = Object.fromEntries(
-    changed.map((context) => [context, describe(readContextKeys(dir, context)!)]),
+    changed.map((context) => [context, describeKeys(readContextKeys(dir, context)!)]),
   );
   report["commands"] = commands;
   if (values.json === true) io.stdout(JSON.stringify(report, null, 2));
@@ -223,97 +220,3 @@ export async function keysCommand(io: CliIo, argv: readonly string[]): Promise<E
 }
 
 const force = (values: { force?: boolean | undefined }) => (values.force === true ? { force: true } : {});
-
-function describe(keys: ContextKeys) {
-  const kids = kidsOf(keys.current);
-  return {
-    ...kids,
-    ...(keys.stagedAt === undefined ? {} : { stagedAt: new Date(keys.stagedAt).toISOString() }),
-    ...(keys.promotedAt === undefined ? {} : { promotedAt: new Date(keys.promotedAt).toISOString() }),
-  };
-}
-
-/**
- * The `netlify env:set` commands for the changed contexts, reading each value from its file. The production
- * deploy also serves the other contexts' public keys, from a public-keys file written here.
- */
-function envCommands(dir: string, changed: readonly string[]): string[] {
-  const commands = changed.map(
-    (context) =>
-      `netlify env:set FEDKIT_ISSUER_KEYS "$(cat ${quote(keySetFile(dir, context))})" --context ${context} --scope functions --secret`,
-  );
-  const others = listContexts(dir).filter((context) => context !== "production");
-  if (changed.some((context) => context !== "production") && others.length > 0) {
-    const file = publicKeysFile(dir);
-    const map = Object.fromEntries(
-      others.map((context) => {
-        const doc = readContextKeys(dir, context)!.current;
-        return [context, { keys: doc.keys.map((k) => toPublicJwk(k)) }];
-      }),
-    );
-    writeSecret(file, map);
-    commands.push(
-      `netlify env:set FEDKIT_ISSUER_PUBLIC_KEYS "$(cat ${quote(file)})" --context production --scope functions`,
-    );
-  }
-  return commands;
-}
-
-async function status(
-  io: CliIo,
-  dir: string,
-  contexts: readonly string[],
-  siteUrl: string | undefined,
-  json: boolean,
-): Promise<ExitCode> {
-  const c = paint(io);
-  const rows: Record<string, unknown>[] = [];
-  let findings = false;
-  for (const context of contexts) {
-    const keys = readContextKeys(dir, context);
-    if (keys === undefined) {
-      rows.push({ context, error: "no keys" });
-      findings = true;
-      continue;
-    }
-    const row: Record<string, unknown> = { context, ...describe(keys) };
-    if (siteUrl !== undefined && context !== "dev") {
-      try {
-        const published = await publishedKids(io.fetch, siteUrl, context);
-        const local = keys.current.keys.map((k) => k.kid);
-        row["published"] = published;
-        row["inSync"] = local.length === published.length && local.every((kid) => published.includes(kid));
-        if (row["inSync"] !== true) findings = true;
-      } catch (error) {
-        row["published"] = (error as Error).message;
-        findings = true;
-      }
-    }
-    rows.push(row);
-  }
-  if (json) io.stdout(JSON.stringify({ command: "keys status", directory: dir, contexts: rows }, null, 2));
-  else {
-    const out = [`keys in ${dir}`];
-    for (const row of rows) {
-      if (row["error"] !== undefined) {
-        out.push(`${c.bold(String(row["context"]))}: ${c.red("no keys")}`);
-        continue;
-      }
-      const list = (value: unknown) =>
-        (value as string[]).length > 0 ? (value as string[]).join(", ") : "-";
-      out.push(
-        `${c.bold(String(row["context"]))}`,
-        `  current   ${row["current"]}`,
-        `  next      ${list(row["next"])}${row["stagedAt"] ? ` (staged ${row["stagedAt"]})` : ""}`,
-        `  previous  ${list(row["previous"])}`,
-      );
-      if (row["published"] !== undefined) {
-        const ok = row["inSync"] === true;
-        const shown = Array.isArray(row["published"]) ? list(row["published"]) : String(row["published"]);
-        out.push(`  deployed  ${ok ? c.green(shown) : c.red(`${shown} (differs from the local key set)`)}`);
-      }
-    }
-    io.stdout(out.join("\n"));
-  }
-  return findings ? ExitCode.findings : ExitCode.ok;
-}

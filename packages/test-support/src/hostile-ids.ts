@@ -1,14 +1,14 @@
 // Shared harness of the providers' hostile-id tests (packages/{aws,gcp,azure}/test/security.ids.test.ts): a cloud
 // endpoint that echoes a secret through its request/trace ids, and what a user could see of the exchange.
+
 import {
-  type AuditEvent,
-  consoleAudit,
   createFederation,
   type FederationError,
   type FetchLike,
   type Provider,
   staticToken,
 } from "@fedkit/core";
+import { type AuditEvent, consoleAudit } from "@fedkit/core/audit";
 
 /** What a user could see of one exchange: the error (if any), the audit events and the console log lines. */
 export interface Observed {

@@ -3,7 +3,7 @@
 // stays runtime-neutral). Every client package's test passes this one.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { ServeLoopback } from "../../packages/core/src/testing/index.js";
+import type { ServeLoopback } from "@fedkit/core/testing";
 
 /** Starts a server on 127.0.0.1, port 0, answering every request with `reply` and recording it. */
 export const serveLoopback: ServeLoopback = async (reply) => {

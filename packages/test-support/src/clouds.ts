@@ -6,13 +6,14 @@
  */
 import { awsFetch, awsProvider } from "@fedkit/aws";
 import { azureProvider } from "@fedkit/azure";
-import { createFederation, memoryAudit, type SubjectTokenSource } from "@fedkit/core";
+import { createFederation, type SubjectTokenSource } from "@fedkit/core";
+import { memoryAudit } from "@fedkit/core/audit";
 import { addGcpProvider, type Emulator, entraState, gcpStateOf, startEmulator } from "@fedkit/emulator";
 import { gcpFetch, gcpProvider } from "@fedkit/gcp";
-import { type Azurite, startAzurite } from "../../azure/test/azurite.js";
-import { loadTestTls } from "../../azure/test/tls.js";
+import { type ContextIsolation, type PlatformTrust, platformTrust } from "@fedkit/platforms/trust";
 import { BLOB_BODY, SEEDER, seedBlob } from "../../netlify/test/azure-support.js";
-import { type ContextIsolation, type PlatformTrust, platformTrust } from "../src/trust/index.js";
+import { type Azurite, startAzurite } from "./azurite.js";
+import { loadTestTls } from "./tls.js";
 
 export const BUCKET = "reports";
 export const OBJECT = "q1.csv";
