@@ -8,8 +8,6 @@
 // Standalone: `node scripts/demo/azure.mjs [--serve]` (needs built packages).
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { request as httpRequest } from "node:http";
-import { createServer } from "node:https";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -21,6 +19,7 @@ import {
   dim,
   issuerEnv,
   load,
+  loadCli,
   loadSample,
   printAudit,
   root,
@@ -77,7 +76,10 @@ async function writeTls(dir) {
 
 /** Azurite's Blob service on 127.0.0.1 (any port), HTTPS, --oauth basic, in memory. */
 export async function startAzurite(dir) {
-  const main = join(dirname(requireFrom("azure").resolve("azurite/package.json")), "dist/src/blob/main.js");
+  const main = join(
+    dirname(requireFrom("test-support").resolve("azurite/package.json")),
+    "dist/src/blob/main.js",
+  );
   const cwd = await mkdtemp(join(tmpdir(), "fedkit-demo-azurite-"));
   const env = { ...process.env };
   delete env.AZURITE_DB;
@@ -116,30 +118,10 @@ export async function startAzurite(dir) {
   };
 }
 
-/** An https listener forwarding to the local site, as Netlify's TLS edge does: Entra trusts https issuers only. */
+/** The CLI's https front (the one `fedkit dev` uses), with the demo's certificate files. */
 async function httpsFront(dir, target) {
   const [cert, key] = await Promise.all(["cert.pem", "key.pem"].map((f) => readFile(join(dir, f), "utf8")));
-  const server = createServer({ cert, key }, (req, res) => {
-    const upstream = httpRequest(new URL(req.url ?? "/", target()), {
-      method: req.method,
-      headers: req.headers,
-    });
-    upstream.on("response", (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    upstream.on("error", () => res.writeHead(502).end());
-    req.pipe(upstream);
-  });
-  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-  return {
-    url: `https://127.0.0.1:${server.address().port}`,
-    close: () =>
-      new Promise((ok) => {
-        server.closeAllConnections();
-        server.close(() => ok());
-      }),
-  };
+  return (await loadCli()).httpsFront({ cert, key }, target);
 }
 
 /**

@@ -3,6 +3,7 @@
  * @packageDocumentation
  */
 
+export { httpsFront } from "./dev/azure-local.js";
 export {
   type AwsTrustExport,
   awsTrustExport,

@@ -1,9 +1,6 @@
 /// <reference types="node" />
 // Helpers of the Azure end-to-end test: an https front for the local site (Entra, and the emulator's Entra,
 // trust https issuers only) and seeding Azurite through the emulator's Entra (Azurite takes bearer tokens).
-import { request as httpRequest } from "node:http";
-import { createServer, type Server } from "node:https";
-import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { azureFetch, azureProvider } from "@fedkit/azure";
 import { callbackToken, createFederation } from "@fedkit/core";
@@ -23,33 +20,8 @@ export function azureBuiltPackagesPresent(): boolean {
   return builtPackagesPresent(["core", "azure", "netlify"]);
 }
 
-/** An https listener on 127.0.0.1 forwarding to `target()` (an http origin), as Netlify's TLS edge would. */
-export async function httpsFront(
-  tls: { cert: string; key: string },
-  target: () => string,
-): Promise<{ url: string; close(): Promise<void> }> {
-  const server: Server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
-    const upstream = httpRequest(
-      new URL(req.url ?? "/", target()),
-      { method: req.method, headers: req.headers },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on("error", () => res.writeHead(502).end());
-    req.pipe(upstream);
-  });
-  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
-  return {
-    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((ok) => {
-        server.closeAllConnections();
-        server.close(() => ok());
-      }),
-  };
-}
+// One https front for the tests, `fedkit dev` and the demo: the CLI's.
+export { httpsFront } from "@fedkit/test-support/tls";
 
 /** Creates the `private` container and one blob with a storage token of {@link SEEDER} (configured app). */
 export async function seedBlob(emulator: Emulator, accountUrl: string, origin: string): Promise<void> {

@@ -54,3 +54,6 @@ export async function loadTestTls(): Promise<TestTls> {
   const [ca, cert, key] = await Promise.all([caPath, certPath, keyPath].map((p) => readFile(p, "utf8")));
   return { dir, caPath, certPath, keyPath, ca: ca!, cert: cert!, key: key! };
 }
+
+/** The https front `fedkit dev` puts before a local site (Entra fetches https issuers only). */
+export { httpsFront } from "@fedkit/cli";

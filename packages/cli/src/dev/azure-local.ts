@@ -126,9 +126,22 @@ function listening(child: ChildProcess): Promise<string> {
   });
 }
 
-/** An https listener on 127.0.0.1 forwarding to `target()` (the local site), as Netlify's TLS edge does. @internal */
+/**
+ * An https listener on 127.0.0.1 forwarding to `target()` (the local site, an http origin), as Netlify's TLS edge
+ * does: Entra fetches https issuers only. `fedkit dev` puts one before the site; the demo and the Azure end-to-end
+ * tests use the same one.
+ *
+ * @example
+ * ```ts
+ * declare const tls: { cert: string; key: string }; // PEM leaf for 127.0.0.1
+ * const front = await httpsFront(tls, () => "http://127.0.0.1:8888");
+ * console.log(front.url);
+ * await front.close();
+ * ```
+ * @public
+ */
 export async function httpsFront(
-  tls: LocalTls,
+  tls: Pick<LocalTls, "cert" | "key">,
   target: () => string,
 ): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
