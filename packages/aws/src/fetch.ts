@@ -98,7 +98,7 @@ const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 // Derived SigV4 keys of this isolate, shared by every awsFetch without its own keyCacheSize. They are keyed by
 // secret, date, region and service, so a key is found only by a caller holding the same secret; bounded, so rotated
 // and per-user secrets fall out.
-const isolateKeys = new BoundedMap<string, CryptoKey>(16);
+const isolateKeys = new BoundedMap<string, Uint8Array>(16);
 
 /**
  * Creates a signed `fetch` for one AWS service. Each call checks the URL (official host of this service, the
@@ -138,7 +138,7 @@ export function awsFetch(
   const cache =
     options.keyCacheSize === undefined
       ? isolateKeys
-      : new BoundedMap<string, CryptoKey>(options.keyCacheSize);
+      : new BoundedMap<string, Uint8Array>(options.keyCacheSize);
   const now = () => (options.now ?? Date.now)();
 
   async function credentials(

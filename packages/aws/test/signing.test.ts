@@ -70,7 +70,7 @@ describe("signV4", () => {
   });
 
   it("keeps the derived-key cache bounded across rotated secrets", async () => {
-    const cache = new BoundedMap<string, CryptoKey>(2);
+    const cache = new BoundedMap<string, Uint8Array>(2);
     for (let i = 0; i < 5; i++) {
       await signV4({ ...base, secretAccessKey: `secret-${i}`, cache });
     }
