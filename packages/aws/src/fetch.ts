@@ -94,6 +94,8 @@ export interface AwsFetch {
 }
 
 const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
+/** What signV4 adds to a header-signed request. */
+const SIGNATURE_HEADERS = ["x-amz-content-sha256", "x-amz-date", "x-amz-security-token", "authorization"];
 
 // Derived SigV4 keys of this isolate, shared by every awsFetch without its own keyCacheSize. They are keyed by
 // secret, date, region and service, so a key is found only by a caller holding the same secret; bounded, so rotated
@@ -201,8 +203,12 @@ export function awsFetch(
     const { method, url, headers } = request;
     const signed = await sign(creds, { method, url, headers, body }, amzDate(now()));
     // The request is ours (authorizedFetch built it): adding the signature headers in place saves building
-    // another Request per call. A runtime whose guard drops a header gets a copy instead.
-    for (const [name, value] of signed.headers) request.headers.set(name, value);
+    // another Request per call. Only the headers signV4 adds are copied (the others are the request's own). A
+    // runtime whose guard drops a header gets a copy instead.
+    for (const name of SIGNATURE_HEADERS) {
+      const value = signed.headers.get(name);
+      if (value !== null) request.headers.set(name, value);
+    }
     if (request.headers.get("authorization") === signed.headers.get("authorization")) return request;
     return new Request(request, { headers: signed.headers });
   }
