@@ -98,7 +98,7 @@ export function assumeRole(base: AwsProvider, options: AssumeRoleOptions): AwsPr
   if (typeof options.sessionName === "string") checkSessionName(options.sessionName, "assumeRole");
   const policy = sessionPolicy(options.policy);
   const policyArns = checkPolicyArns(options.policyArns ?? []);
-  const cache = new BoundedMap<string, CryptoKey>(options.keyCacheSize ?? 4);
+  const cache = new BoundedMap<string, Uint8Array>(options.keyCacheSize ?? 4);
 
   const key = JSON.stringify([
     "aws:assume-role",

@@ -94,11 +94,13 @@ export interface AwsFetch {
 }
 
 const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
+/** What signV4 adds to a header-signed request. */
+const SIGNATURE_HEADERS = ["x-amz-content-sha256", "x-amz-date", "x-amz-security-token", "authorization"];
 
 // Derived SigV4 keys of this isolate, shared by every awsFetch without its own keyCacheSize. They are keyed by
 // secret, date, region and service, so a key is found only by a caller holding the same secret; bounded, so rotated
 // and per-user secrets fall out.
-const isolateKeys = new BoundedMap<string, CryptoKey>(16);
+const isolateKeys = new BoundedMap<string, Uint8Array>(16);
 
 /**
  * Creates a signed `fetch` for one AWS service. Each call checks the URL (official host of this service, the
@@ -138,7 +140,7 @@ export function awsFetch(
   const cache =
     options.keyCacheSize === undefined
       ? isolateKeys
-      : new BoundedMap<string, CryptoKey>(options.keyCacheSize);
+      : new BoundedMap<string, Uint8Array>(options.keyCacheSize);
   const now = () => (options.now ?? Date.now)();
 
   async function credentials(
@@ -201,8 +203,12 @@ export function awsFetch(
     const { method, url, headers } = request;
     const signed = await sign(creds, { method, url, headers, body }, amzDate(now()));
     // The request is ours (authorizedFetch built it): adding the signature headers in place saves building
-    // another Request per call. A runtime whose guard drops a header gets a copy instead.
-    for (const [name, value] of signed.headers) request.headers.set(name, value);
+    // another Request per call. Only the headers signV4 adds are copied (the others are the request's own). A
+    // runtime whose guard drops a header gets a copy instead.
+    for (const name of SIGNATURE_HEADERS) {
+      const value = signed.headers.get(name);
+      if (value !== null) request.headers.set(name, value);
+    }
     if (request.headers.get("authorization") === signed.headers.get("authorization")) return request;
     return new Request(request, { headers: signed.headers });
   }

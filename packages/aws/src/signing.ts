@@ -1,13 +1,14 @@
 /**
- * AWS Signature Version 4, header and presigned-URL forms, on WebCrypto: only what fedkit sends. Service and region
- * are always passed (never guessed from the host), the signing time comes from the injected clock, and derived
- * signing keys are imported once and kept in a bounded cache the caller owns (one HMAC per warm request). Paths are
- * encoded once for S3 and twice for every other service, as AWS verifies them; `content-type` is signed (as the AWS
- * SDKs sign it), hop-by-hop and proxy-rewritten headers are not.
+ * AWS Signature Version 4, header and presigned-URL forms, on core's synchronous SHA-256 and HMAC: only what fedkit
+ * sends. Service and region are always passed (never guessed from the host), the signing time comes from the
+ * injected clock, and derived signing keys are kept in a bounded cache the caller owns (a warm request hashes its
+ * canonical request and computes one HMAC, both synchronously). Paths are encoded once for S3 and twice for every
+ * other service, as AWS verifies them; `content-type` is signed (as the AWS SDKs sign it), hop-by-hop and
+ * proxy-rewritten headers are not.
  *
  * @packageDocumentation
  */
-import { sha256Hex, toHex, utf8 } from "@fedkit/core/provider";
+import { hmacSha256, sha256, sha256Hex, toHex, utf8 } from "@fedkit/core/provider";
 
 /** What {@link signV4} signs, and with what. @internal */
 export interface SignerInput {
@@ -24,7 +25,7 @@ export interface SignerInput {
   /** The signing region, never guessed and never defaulted. */
   readonly region: string;
   /** Derived signing keys by secret, day, region and service; a {@link BoundedMap} in fedkit. */
-  readonly cache: Map<string, CryptoKey>;
+  readonly cache: SigningKeyCache;
   /** `X-Amz-Date` from the injected clock (see {@link amzDate}). */
   readonly datetime: string;
   /** Sign in the query string (a presigned URL, `X-Amz-Expires` already set) instead of `Authorization`. */
@@ -82,38 +83,43 @@ function canonicalQuery(params: URLSearchParams): string {
   return pairs.map(([name, value]) => `${name}=${value}`).join("&");
 }
 
+/** Derived signing keys by secret, day, region and service, as bytes; a {@link BoundedMap} in fedkit. @internal */
+export type SigningKeyCache = Map<string, Uint8Array>;
+
 const HMAC = { name: "HMAC", hash: "SHA-256" } as const;
 
-async function hmac(key: CryptoKey | Uint8Array, data: string): Promise<Uint8Array> {
-  const usable =
-    key instanceof Uint8Array
-      ? await crypto.subtle.importKey("raw", key as Uint8Array<ArrayBuffer>, HMAC, false, ["sign"])
-      : key;
-  return new Uint8Array(await crypto.subtle.sign("HMAC", usable, utf8(data) as Uint8Array<ArrayBuffer>));
-}
-
-async function signingKey(input: SignerInput, day: string): Promise<CryptoKey> {
-  const id = `${input.secretAccessKey}\n${day}\n${input.region}\n${input.service}`;
-  const cached = input.cache.get(id);
-  if (cached) return cached;
-  let key = utf8(`AWS4${input.secretAccessKey}`);
-  for (const part of [day, input.region, input.service, "aws4_request"]) key = await hmac(key, part);
+async function webHmac(key: Uint8Array, data: string): Promise<Uint8Array> {
   const imported = await crypto.subtle.importKey("raw", key as Uint8Array<ArrayBuffer>, HMAC, false, [
     "sign",
   ]);
-  input.cache.set(id, imported);
-  return imported;
+  return new Uint8Array(await crypto.subtle.sign("HMAC", imported, utf8(data) as Uint8Array<ArrayBuffer>));
+}
+
+// A new key (an isolate's first request, a new secret or day) is derived with WebCrypto: the script hash runs
+// interpreted until it is warm, and costs a fresh isolate ~1.5 ms more than WebCrypto's native ops (Deno 2.9). The
+// requests that find their key cached hash and sign synchronously: in Deno each WebCrypto call is an async op that
+// costs more than hashing a canonical request (docs/aws.md, "Signing cost").
+async function deriveSigningKey(input: SignerInput, day: string): Promise<Uint8Array> {
+  let key = utf8(`AWS4${input.secretAccessKey}`);
+  for (const part of [day, input.region, input.service, "aws4_request"]) key = await webHmac(key, part);
+  return key;
 }
 
 const EMPTY_HASH = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+// Above this, WebCrypto's native digest beats the script one despite its async hop (Deno 2.9: even at 1-2 KiB,
+// WebCrypto ahead from 4 KiB).
+const SYNC_HASH_LIMIT = 1024;
 
-async function payloadHash(body: SignerInput["body"]): Promise<string> {
+const hashHex = (bytes: Uint8Array): Promise<string> | string =>
+  bytes.length <= SYNC_HASH_LIMIT ? toHex(sha256(bytes)) : sha256Hex(bytes);
+
+function payloadHash(body: SignerInput["body"]): Promise<string> | string {
   if (body === undefined || body === null || body === "") return EMPTY_HASH;
-  if (typeof body === "string") return sha256Hex(body);
+  if (typeof body === "string") return hashHex(utf8(body));
   if (body instanceof ReadableStream)
     throw new TypeError("a streamed body needs its hash in the x-amz-content-sha256 header");
   const view = ArrayBuffer.isView(body) ? body : new Uint8Array(body);
-  return sha256Hex(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+  return hashHex(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
 }
 
 /**
@@ -172,8 +178,18 @@ export async function signV4(input: SignerInput): Promise<SignedRequest> {
     signedHeaders,
     hash,
   ].join("\n");
-  const stringToSign = `AWS4-HMAC-SHA256\n${datetime}\n${scope}\n${await sha256Hex(canonicalRequest)}`;
-  const signature = toHex(await hmac(await signingKey(input, day), stringToSign));
+  const keyId = `${input.secretAccessKey}\n${day}\n${region}\n${service}`;
+  const key = input.cache.get(keyId);
+  let signature: string;
+  if (key) {
+    const stringToSign = `AWS4-HMAC-SHA256\n${datetime}\n${scope}\n${toHex(sha256(utf8(canonicalRequest)))}`;
+    signature = toHex(hmacSha256(key, utf8(stringToSign)));
+  } else {
+    const derived = await deriveSigningKey(input, day);
+    input.cache.set(keyId, derived);
+    const stringToSign = `AWS4-HMAC-SHA256\n${datetime}\n${scope}\n${await sha256Hex(canonicalRequest)}`;
+    signature = toHex(await webHmac(derived, stringToSign));
+  }
   if (signQuery) query.set("X-Amz-Signature", signature);
   else
     headers.set(
@@ -189,7 +205,7 @@ export async function signV4(input: SignerInput): Promise<SignedRequest> {
  *
  * @example
  * ```ts
- * const keys = new BoundedMap<string, CryptoKey>(16);
+ * const keys = new BoundedMap<string, Uint8Array>(16);
  * ```
  * @internal
  */
@@ -227,5 +243,13 @@ export class BoundedMap<K, V> extends Map<K, V> {
  * @internal
  */
 export function amzDate(ms: number): string {
-  return new Date(ms).toISOString().replace(/[:-]|\.\d{3}/g, "");
+  const second = Math.floor(ms / 1000);
+  // Requests come in bursts: one Date and one regex per second instead of per request.
+  if (second !== lastSecond) {
+    lastStamp = new Date(second * 1000).toISOString().replace(/[:-]|\.\d{3}/g, "");
+    lastSecond = second;
+  }
+  return lastStamp;
 }
+let lastSecond = Number.NaN;
+let lastStamp = "";

@@ -12,7 +12,7 @@ import {
   hostMatches,
 } from "@fedkit/core/provider";
 import { type AwsPartition, partitionOf } from "./partition.js";
-import { amzDate, signV4 } from "./signing.js";
+import { amzDate, type SigningKeyCache, signV4 } from "./signing.js";
 import { type StsCallInfo, stsFailure } from "./sts-errors.js";
 import { AWS_STS_HOSTS } from "./sts-hosts.js";
 import { parseStsResult, peekStsError, StsParseError, type StsResult } from "./sts-response.js";
@@ -99,7 +99,7 @@ export async function signedStsHeaders(
   target: Pick<StsTarget, "endpoint" | "region">,
   body: string,
   creds: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string },
-  cache: Map<string, CryptoKey>,
+  cache: SigningKeyCache,
   nowMs: number,
 ): Promise<Record<string, string>> {
   const signed = await signV4({

@@ -70,7 +70,7 @@ export function awsWebIdentityToken(options: AwsWebIdentityTokenOptions): Subjec
     options.endpoint,
     options.allowCustomEndpoint,
   );
-  const cache = new BoundedMap<string, CryptoKey>(4);
+  const cache = new BoundedMap<string, Uint8Array>(4);
   return {
     name: "aws:GetWebIdentityToken",
     async getToken({ audience, signal }) {

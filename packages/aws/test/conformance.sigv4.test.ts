@@ -76,8 +76,13 @@ async function sign(e: Entry, mode: Mode): Promise<{ authorization: string; cano
     datetime: e.date,
   };
   if (mode === "fedkit") {
-    const signed = await signV4({ ...input, cache: new BoundedMap(4) });
-    return { authorization: signed.headers.get("authorization") ?? "", canonical: signed.canonicalRequest };
+    // Twice: the first derives the key (WebCrypto), the second finds it cached (synchronous hash and HMAC).
+    const cache = new BoundedMap<string, Uint8Array>(4);
+    const derived = await signV4({ ...input, cache });
+    const cached = await signV4({ ...input, cache });
+    expect(cached.headers.get("authorization")).toBe(derived.headers.get("authorization"));
+    expect(cached.canonicalRequest).toBe(derived.canonicalRequest);
+    return { authorization: cached.headers.get("authorization") ?? "", canonical: cached.canonicalRequest };
   }
   const signer = new AwsV4Signer({ ...input, allHeaders: true, singleEncode: true });
   return { authorization: await signer.authHeader(), canonical: await signer.canonicalString() };

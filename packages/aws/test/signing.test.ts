@@ -1,7 +1,7 @@
 // fedkit's SigV4 signer (signV4): explicit service and region, the caller's bounded key cache, the injected time.
 import { createHash, createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { BoundedMap, signV4 } from "../src/signing.js";
+import { amzDate, BoundedMap, signV4 } from "../src/signing.js";
 
 const base = {
   method: "GET",
@@ -70,7 +70,7 @@ describe("signV4", () => {
   });
 
   it("keeps the derived-key cache bounded across rotated secrets", async () => {
-    const cache = new BoundedMap<string, CryptoKey>(2);
+    const cache = new BoundedMap<string, Uint8Array>(2);
     for (let i = 0; i < 5; i++) {
       await signV4({ ...base, secretAccessKey: `secret-${i}`, cache });
     }
@@ -108,5 +108,16 @@ describe("signV4", () => {
     expect(signed.url.searchParams.get("X-Amz-Expires")).toBe("60");
     expect(signed.url.searchParams.get("X-Amz-Signature")).toMatch(/^[0-9a-f]{64}$/);
     expect(signed.headers.has("authorization")).toBe(false);
+  });
+});
+
+describe("amzDate (kept per second)", () => {
+  it("formats each second once and never reuses a stamp across seconds, forward or backward", () => {
+    const t = Date.UTC(2015, 7, 30, 12, 36, 0, 0);
+    expect(amzDate(t)).toBe("20150830T123600Z");
+    expect(amzDate(t + 999)).toBe("20150830T123600Z");
+    expect(amzDate(t + 1000)).toBe("20150830T123601Z");
+    expect(amzDate(t - 1)).toBe("20150830T123559Z");
+    expect(amzDate(Date.UTC(2030, 0, 1))).toBe("20300101T000000Z");
   });
 });

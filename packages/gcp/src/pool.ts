@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import { FederationError } from "@fedkit/core";
-import { sha256 } from "./sha256.js";
+import { sha256 } from "@fedkit/core/provider";
 
 /** The version tag hashed into derived pool ids; a new scheme gets a new tag (and new ids). @public */
 export const GCP_POOL_ID_SCHEME = "fedkit/gcp-pool-id/v1";

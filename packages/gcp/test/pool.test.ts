@@ -1,29 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { checkGcpId, gcpPoolId } from "../src/pool.js";
-import { sha256 } from "../src/sha256.js";
-
-const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
-
-describe("sha256 (synchronous, edge-safe)", () => {
-  it.each([
-    ["", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"],
-    ["abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"],
-    [
-      "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-      "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
-    ],
-  ])("FIPS 180-4 vector %j", (input, digest) => {
-    expect(hex(sha256(new TextEncoder().encode(input)))).toBe(digest);
-  });
-
-  it("equals node:crypto on every length around the block boundaries", () => {
-    for (let length = 0; length < 200; length++) {
-      const bytes = new Uint8Array(length).map((_, i) => (i * 31 + length) & 255);
-      expect(hex(sha256(bytes))).toBe(createHash("sha256").update(bytes).digest("hex"));
-    }
-  });
-});
 
 describe("gcpPoolId (scheme fedkit/gcp-pool-id/v1)", () => {
   const site = "5b0c2a71-1c3e-4d6b-9a51-0f7a2f1e9c11";

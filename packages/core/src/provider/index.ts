@@ -8,7 +8,8 @@
  * - one mapping from a failed answer to a `FederationError` ({@link cloudFailure}, {@link outageCode});
  * - the small steps every provider repeats ({@link formBody}, {@link readJsonObject}, {@link expiresAtFromLifetime},
  *   {@link summarizeSubject}, clock-skew hints);
- * - byte and hash helpers ({@link base64url}, {@link utf8}, {@link toHex}, {@link sha256Hex}) and the default
+ * - byte and hash helpers ({@link base64url}, {@link utf8}, {@link toHex}, {@link sha256Hex}, the synchronous
+ *   {@link sha256} and {@link hmacSha256} for short inputs) and the default
  *   randomness, kept off the main entry so that application code sees only what it uses;
  * - and, in `@fedkit/core/testing`, the provider contract suite (`testProvider`) every provider runs.
  *
@@ -62,3 +63,4 @@ export {
   outageCode,
   unreadableMessage,
 } from "./failure.js";
+export { hmacSha256, sha256 } from "./sha256.js";

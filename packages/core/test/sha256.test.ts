@@ -1,0 +1,93 @@
+// The synchronous SHA-256 and HMAC-SHA256 of @fedkit/core/provider, against node:crypto and the published vectors.
+import { createHash, createHmac } from "node:crypto";
+import { hmacSha256, sha256 } from "@fedkit/core/provider";
+import { describe, expect, it } from "vitest";
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
+const fromHex = (text: string) => new Uint8Array(Buffer.from(text, "hex"));
+const utf8 = (text: string) => new TextEncoder().encode(text);
+const pattern = (length: number, seed: number) => new Uint8Array(length).map((_, i) => (i * 31 + seed) & 255);
+
+describe("sha256 (synchronous, edge-safe)", () => {
+  it.each([
+    ["", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"],
+    ["abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"],
+    [
+      "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+      "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
+    ],
+  ])("FIPS 180-4 vector %j", (input, digest) => {
+    expect(hex(sha256(utf8(input)))).toBe(digest);
+  });
+
+  it("equals node:crypto on every length around the block boundaries", () => {
+    for (let length = 0; length < 200; length++) {
+      const bytes = pattern(length, length);
+      expect(hex(sha256(bytes))).toBe(createHash("sha256").update(bytes).digest("hex"));
+    }
+  });
+
+  it("equals node:crypto on a multi-block input and on a subarray view", () => {
+    const big = pattern(100_003, 7);
+    expect(hex(sha256(big))).toBe(createHash("sha256").update(big).digest("hex"));
+    const view = big.subarray(5, 1_000);
+    expect(hex(sha256(view))).toBe(createHash("sha256").update(view).digest("hex"));
+  });
+});
+
+describe("hmacSha256 (RFC 2104)", () => {
+  // RFC 4231 §4.2-4.8 (test case 5, a truncated output, is not a property of HMAC-SHA256 itself).
+  it.each([
+    [
+      "0b".repeat(20),
+      hex(utf8("Hi There")),
+      "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7",
+    ],
+    [
+      hex(utf8("Jefe")),
+      hex(utf8("what do ya want for nothing?")),
+      "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+    ],
+    ["aa".repeat(20), "dd".repeat(50), "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe"],
+    [
+      "0102030405060708090a0b0c0d0e0f10111213141516171819",
+      "cd".repeat(50),
+      "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b",
+    ],
+    [
+      "aa".repeat(131),
+      hex(utf8("Test Using Larger Than Block-Size Key - Hash Key First")),
+      "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",
+    ],
+    [
+      "aa".repeat(131),
+      hex(
+        utf8(
+          "This is a test using a larger than block-size key and a larger than block-size data. The key needs to be hashed before being used by the HMAC algorithm.",
+        ),
+      ),
+      "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2",
+    ],
+  ])("RFC 4231 vector with key %s", (key, data, mac) => {
+    expect(hex(hmacSha256(fromHex(key), fromHex(data)))).toBe(mac);
+  });
+
+  it("equals node:crypto createHmac for keys and messages around the block size", () => {
+    for (const keyLength of [0, 1, 32, 63, 64, 65, 128]) {
+      for (const dataLength of [0, 1, 55, 56, 63, 64, 65, 119, 120, 300]) {
+        const key = pattern(keyLength, keyLength + 3);
+        const data = pattern(dataLength, dataLength);
+        const expected = createHmac("sha256", key).update(data).digest("hex");
+        expect(hex(hmacSha256(key, data)), `${keyLength}/${dataLength}`).toBe(expected);
+      }
+    }
+  });
+
+  it("does not change its key or data", () => {
+    const key = pattern(70, 1);
+    const data = pattern(10, 2);
+    hmacSha256(key, data);
+    expect(key).toEqual(pattern(70, 1));
+    expect(data).toEqual(pattern(10, 2));
+  });
+});
