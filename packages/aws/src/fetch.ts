@@ -195,6 +195,13 @@ export function awsFetch(
     });
   }
 
+  // The clients of calls with no per-call credential options (correlation id, source): built once, as their
+  // authorize hooks then read nothing but the request and its context. A call with its own options gets its own.
+  const signing = client(undefined, true);
+  let checking: AuthorizedFetch | undefined; // presign's, built on first use
+  const clientFor = (init: AwsRequestInit | undefined) =>
+    init?.correlationId === undefined && init?.source === undefined ? signing : client(init, true);
+
   async function signRequest(request: Request, creds: AwsCredentials): Promise<Request> {
     // A body is hashed into the signature, so it is read (from a clone, the request keeps its own) here; a stream
     // is passed on unread only when the caller declared its hash (x-amz-content-sha256).
@@ -222,7 +229,7 @@ export function awsFetch(
   const signedFetch = (async (input: string | URL | Request, init?: AwsRequestInit) => {
     let response: Response;
     try {
-      response = await client(init, true)(input, split(init));
+      response = await clientFor(init)(input, split(init));
     } catch (error) {
       throw explainRedirect(error, region);
     }
@@ -237,14 +244,15 @@ export function awsFetch(
   }) as AwsFetch;
 
   // Checked and signed exactly as a sent request; the Request refuses redirects when the caller sends it.
-  signedFetch.sign = (input, init) => client(init, true).authorize(input, split(init));
+  signedFetch.sign = (input, init) => clientFor(init).authorize(input, split(init));
   signedFetch.presign = async (url, presignOptions = {}) => {
     const requested = presignOptions.expiresIn ?? 900;
     if (!Number.isInteger(requested) || requested < 1) {
       throw new TypeError("presign: expiresIn must be a positive whole number of seconds");
     }
     // The same checks as a sent request, before any credentials.
-    const checked = await client(undefined, false).authorize(url);
+    checking ??= client(undefined, false);
+    const checked = await checking.authorize(url);
     const creds = await credentials(undefined);
     const started = now();
     const remaining = Math.floor((creds.expiresAt - started) / 1000);

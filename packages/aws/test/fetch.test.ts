@@ -82,10 +82,17 @@ describe("awsFetch", () => {
     });
     await s3(`${server.origin}/b/k`);
     await s3(`${server.origin}/b/k`, { source: requestSource });
+    // The client reused by calls without their own source is not changed by a call that had one.
+    await s3(`${server.origin}/b/k`);
+    await s3.sign(`${server.origin}/b/k`, { source: requestSource });
+    await s3.sign(`${server.origin}/b/k`);
     await s3.presign(`${server.origin}/b/k`);
     expect(calls.map((c) => (c as { source?: { name: string } }).source?.name)).toEqual([
       "client",
       "request",
+      "client",
+      "request",
+      "client",
       "client",
     ]);
     expect(server.requests[1]!.headers.source).toBeUndefined();

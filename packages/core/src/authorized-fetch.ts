@@ -16,7 +16,7 @@
  *
  * @packageDocumentation
  */
-import { checkEndpoint, isOrigin } from "./endpoints.js";
+import { checkEndpoint } from "./endpoints.js";
 import { FederationError } from "./errors.js";
 import { sendAttempt } from "./transport.js";
 import { capBody } from "./util/body.js";
@@ -97,14 +97,18 @@ export function refuseDotSegments(input: string, cloud: string): void {
   });
 }
 
-function targetUrl(input: string | URL | Request, options: AuthorizedFetchOptions): URL {
+function targetUrl(
+  input: string | URL | Request,
+  options: AuthorizedFetchOptions,
+  optInOrigins: ReadonlySet<string>,
+): URL {
   if (typeof input === "string") refuseDotSegments(input, options.cloud);
   const href = input instanceof Request ? input.url : input;
   try {
     // The client's refusals first, so a customer-controlled name is refused with its own reason even when it is
     // outside the official hosts anyway; then the general rule. An opted-in origin skips the refusals.
     const url = URL.canParse(href) ? new URL(href) : undefined;
-    const optedIn = url && options.allowedOrigins?.some((origin) => isOrigin(origin, url));
+    const optedIn = url !== undefined && optInOrigins.has(url.origin);
     const why = url && !optedIn ? options.refuse?.(url) : undefined;
     if (why !== undefined) {
       throw new FederationError(
@@ -160,13 +164,17 @@ export function authorizedFetch(options: AuthorizedFetchOptions): AuthorizedFetc
   if (!(timeoutMs > 0) || !(maxErrorBody > 0)) {
     throw new TypeError("authorizedFetch: timeoutMs and maxErrorBodyBytes must be positive numbers");
   }
+  // The opted-in origins as `isOrigin` reads them, parsed once per client instead of once per request.
+  const optInOrigins = new Set(
+    (options.allowedOrigins ?? []).filter((o) => URL.canParse(o)).map((o) => new URL(o).origin),
+  );
 
   async function prepare(
     input: string | URL | Request,
     init: RequestInit | undefined,
     mode: RequestRedirect,
   ) {
-    const url = targetUrl(input, options);
+    const url = targetUrl(input, options, optInOrigins);
     const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined) ?? undefined;
     // Built from the checked URL for string and URL input, so what is authorized is what was checked.
     const base = input instanceof Request ? input : url.href;
@@ -177,14 +185,23 @@ export function authorizedFetch(options: AuthorizedFetchOptions): AuthorizedFetc
         provider: options.cloud,
       });
     }
-    return authorized.redirect === mode ? authorized : new Request(authorized, { redirect: mode });
+    return {
+      url,
+      request: authorized.redirect === mode ? authorized : new Request(authorized, { redirect: mode }),
+    };
   }
 
   const send = (async (input: string | URL | Request, init?: RequestInit) => {
-    const request = await prepare(input, init, "manual");
-    const transport = options.fetch ?? ((r: Request) => globalThis.fetch(r));
-    const response = await sendAttempt((signal) => transport(new Request(request, { signal })), {
-      url: new URL(request.url),
+    const { request, url } = await prepare(input, init, "manual");
+    const transport = options.fetch;
+    // The attempt's signal (deadline or caller) goes on the request: an injected transport gets a Request carrying
+    // it; the global fetch takes it as init, which builds that Request once inside fetch instead of twice.
+    const attempt = transport
+      ? (signal: AbortSignal) => transport(new Request(request, { signal }))
+      : (signal: AbortSignal) => globalThis.fetch(request, { signal });
+    const response = await sendAttempt(attempt, {
+      // The checked URL: authorize() may not change the request's URL, so it is the one sent.
+      url,
       cloud: options.cloud,
       timeoutMs,
       timeoutOption: "timeoutMs (an upload's answer comes after its body)",
@@ -193,6 +210,6 @@ export function authorizedFetch(options: AuthorizedFetchOptions): AuthorizedFetc
     });
     return response.status >= 400 ? capBody(response, maxErrorBody, options.cloud) : response;
   }) as AuthorizedFetch;
-  send.authorize = (input, init) => prepare(input, init, "error");
+  send.authorize = async (input, init) => (await prepare(input, init, "error")).request;
   return send;
 }

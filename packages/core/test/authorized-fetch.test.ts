@@ -133,4 +133,29 @@ describe("authorizedFetch", () => {
     expect((error as FederationError).code).toBe("timeout");
     expect(Date.now() - started).toBeLessThan(5_000);
   });
+
+  it("the global fetch (looked up at call time) gets the authorized request, redirect manual and the deadline's signal", async () => {
+    const { fetch } = bearerClient({ timeoutMs: 50 });
+    const seen: Array<{ request: Request; signal: AbortSignal | null | undefined }> = [];
+    const original = globalThis.fetch;
+    // Swapped after the client was made: a client that captured fetch at creation would miss it.
+    globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
+      seen.push({ request: new Request(input, init), signal: init?.signal });
+      return new Promise<Response>(() => {}); // never answers, never listens
+    }) as typeof globalThis.fetch;
+    try {
+      const error = await fetch("https://a.objects.example.com/k", { redirect: "follow" }).catch(
+        (e: unknown) => e,
+      );
+      expect((error as FederationError).code).toBe("timeout");
+    } finally {
+      globalThis.fetch = original;
+    }
+    expect(seen).toHaveLength(1);
+    const [{ request, signal }] = seen as [(typeof seen)[0]];
+    expect(request.redirect).toBe("manual");
+    expect(request.headers.get("authorization")).toBe(`Bearer ${BEARER}`);
+    expect(request.url).toBe("https://a.objects.example.com/k");
+    expect(signal?.aborted).toBe(true);
+  });
 });
