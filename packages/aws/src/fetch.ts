@@ -102,6 +102,23 @@ const SIGNATURE_HEADERS = ["x-amz-content-sha256", "x-amz-date", "x-amz-security
 // and per-user secrets fall out.
 const isolateKeys = new BoundedMap<string, Uint8Array>(16);
 
+// Checked allowedOrigins by their content: `withFedkit` makes a client per request with the same origins, and
+// checking parses each one. Keyed by the JSON of the strings (not the array, which a caller may change), so a hit
+// is exactly the list that was checked; the result is frozen, as every client sharing it only reads it.
+const checkedOrigins = new BoundedMap<string, readonly string[]>(16);
+
+function checkOriginsOnce(origins: readonly string[] | undefined): readonly string[] {
+  const key =
+    Array.isArray(origins) && origins.every((origin) => typeof origin === "string")
+      ? JSON.stringify(origins)
+      : undefined;
+  const known = key === undefined ? undefined : checkedOrigins.get(key);
+  if (known !== undefined) return known;
+  const checked = Object.freeze(checkAllowedOrigins(origins, "awsFetch"));
+  if (key !== undefined) checkedOrigins.set(key, checked);
+  return checked;
+}
+
 /**
  * Creates a signed `fetch` for one AWS service. Each call checks the URL (official host of this service, the
  * signing region, no dot segments in string input) before taking credentials from `federation` (a cache hit
@@ -135,7 +152,7 @@ export function awsFetch(
     });
   }
   const region = checkRegion(regionText, "awsFetch");
-  const allowedOrigins = checkAllowedOrigins(options.allowedOrigins, "awsFetch");
+  const allowedOrigins = checkOriginsOnce(options.allowedOrigins);
   const { service } = options;
   const cache =
     options.keyCacheSize === undefined

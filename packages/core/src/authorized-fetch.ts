@@ -97,6 +97,19 @@ export function refuseDotSegments(input: string, cloud: string): void {
   });
 }
 
+// `new URL(origin).origin` by the string given (strings cannot change, so a hit is exact): clients made per
+// request (`withFedkit`) name the same opt-in origins every time. Cleared when full, which only costs parsing.
+const parsedOrigins = new Map<string, string | undefined>();
+
+function originOf(origin: string): string | undefined {
+  if (typeof origin !== "string") return URL.canParse(origin) ? new URL(origin).origin : undefined;
+  if (parsedOrigins.has(origin)) return parsedOrigins.get(origin);
+  if (parsedOrigins.size >= 64) parsedOrigins.clear();
+  const parsed = URL.canParse(origin) ? new URL(origin).origin : undefined;
+  parsedOrigins.set(origin, parsed);
+  return parsed;
+}
+
 function targetUrl(
   input: string | URL | Request,
   options: AuthorizedFetchOptions,
@@ -166,7 +179,10 @@ export function authorizedFetch(options: AuthorizedFetchOptions): AuthorizedFetc
   }
   // The opted-in origins as `isOrigin` reads them, parsed once per client instead of once per request.
   const optInOrigins = new Set(
-    (options.allowedOrigins ?? []).filter((o) => URL.canParse(o)).map((o) => new URL(o).origin),
+    (options.allowedOrigins ?? []).flatMap((origin) => {
+      const parsed = originOf(origin);
+      return parsed === undefined ? [] : [parsed];
+    }),
   );
 
   async function prepare(

@@ -1,0 +1,87 @@
+// Clients made per request (as `withFedkit`'s `fedkit.client()` does) share what awsFetch checks once (the
+// allowedOrigins, parsed once per list of strings) and nothing else: each signs with its own credentials getter,
+// and a cached origin list is found only by the same strings.
+import type { Credentials, Provider } from "@fedkit/core";
+import { describe, expect, it } from "vitest";
+import type { AwsCredentials } from "../src/credentials.js";
+import { awsFetch, type CredentialGetter } from "../src/fetch.js";
+import { awsProvider } from "../src/provider.js";
+
+const provider = awsProvider({ roleArn: "arn:aws:iam::123456789012:role/r", region: "eu-west-1", env: {} });
+const EMULATOR = "http://127.0.0.1:4566";
+
+function getter(accessKeyId: string): CredentialGetter {
+  return {
+    async getCredentials<C extends Credentials>(_p: Provider<C>) {
+      const creds: AwsCredentials = {
+        kind: "aws",
+        accessKeyId,
+        secretAccessKey: `secret-of-${accessKeyId}`,
+        sessionToken: `token-of-${accessKeyId}`,
+        expiresAt: Date.now() + 3600_000,
+      };
+      return creds as unknown as C;
+    },
+  };
+}
+
+function recording() {
+  const sent: Request[] = [];
+  const fetch = async (request: Request) => {
+    sent.push(request);
+    return new Response("ok");
+  };
+  return { sent, fetch };
+}
+
+describe("awsFetch made per request", () => {
+  it("signs each request with its own client's credentials getter, interleaved", async () => {
+    const { sent, fetch } = recording();
+    const options = { service: "s3", region: "eu-west-1", allowedOrigins: [EMULATOR], fetch };
+    const alice = awsFetch(getter("ASIAALICE"), provider, options);
+    const bob = awsFetch(getter("ASIABOB"), provider, options);
+    await Promise.all([alice(`${EMULATOR}/b/a`), bob(`${EMULATOR}/b/b`), alice(`${EMULATOR}/b/a`)]);
+    await bob(`${EMULATOR}/b/b`);
+    const signer = (r: Request) => /Credential=(\w+)\//.exec(r.headers.get("authorization") ?? "")?.[1];
+    expect(
+      sent.map((r) => [new URL(r.url).pathname, signer(r), r.headers.get("x-amz-security-token")]),
+    ).toEqual([
+      ["/b/a", "ASIAALICE", "token-of-ASIAALICE"],
+      ["/b/b", "ASIABOB", "token-of-ASIABOB"],
+      ["/b/a", "ASIAALICE", "token-of-ASIAALICE"],
+      ["/b/b", "ASIABOB", "token-of-ASIABOB"],
+    ]);
+  });
+
+  it("a checked origin list is reused only for the same strings: a changed array is checked again", async () => {
+    const { sent, fetch } = recording();
+    const origins = [EMULATOR];
+    const first = awsFetch(getter("ASIAONE"), provider, {
+      service: "s3",
+      region: "eu-west-1",
+      allowedOrigins: origins,
+      fetch,
+    });
+    await first(`${EMULATOR}/b/k`);
+    // The same array object, changed: an origin dropped is refused, a bad entry is an error, never a stale hit.
+    origins[0] = "http://127.0.0.1:9999";
+    const second = awsFetch(getter("ASIAONE"), provider, {
+      service: "s3",
+      region: "eu-west-1",
+      allowedOrigins: origins,
+      fetch,
+    });
+    await expect(second(`${EMULATOR}/b/k`)).rejects.toMatchObject({ code: "endpoint_refused" });
+    await second("http://127.0.0.1:9999/b/k");
+    origins[0] = "http://127.0.0.1:4566/path";
+    expect(() =>
+      awsFetch(getter("ASIAONE"), provider, {
+        service: "s3",
+        region: "eu-west-1",
+        allowedOrigins: origins,
+        fetch,
+      }),
+    ).toThrow(TypeError);
+    expect(sent.map((r) => new URL(r.url).origin)).toEqual([EMULATOR, "http://127.0.0.1:9999"]);
+  });
+});
