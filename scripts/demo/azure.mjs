@@ -74,48 +74,16 @@ async function writeTls(dir) {
   return ca;
 }
 
-/** Azurite's Blob service on 127.0.0.1 (any port), HTTPS, --oauth basic, in memory. */
+/** Azurite's Blob service on 127.0.0.1 (any port), HTTPS, --oauth basic, in memory: the CLI's, as `fedkit dev` runs it. */
 export async function startAzurite(dir) {
   const main = join(
     dirname(requireFrom("test-support").resolve("azurite/package.json")),
     "dist/src/blob/main.js",
   );
-  const cwd = await mkdtemp(join(tmpdir(), "fedkit-demo-azurite-"));
-  const env = { ...process.env };
-  delete env.AZURITE_DB;
-  const args = ["--blobHost", "127.0.0.1", "--blobPort", "0", "--oauth", "basic"];
-  args.push("--cert", join(dir, "cert.pem"), "--key", join(dir, "key.pem"));
-  args.push("--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableTelemetry");
-  const child = spawn(process.execPath, [main, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-  const origin = await new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`Azurite did not start:\n${out}`)), 30_000);
-    child.stderr.on("data", (chunk) => {
-      out += chunk;
-    });
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-      const match = /successfully listens on (https:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`Azurite exited with ${code}:\n${out}`)));
+  return (await loadCli()).startAzurite(main, {
+    certPath: join(dir, "cert.pem"),
+    keyPath: join(dir, "key.pem"),
   });
-  child.stdout.resume();
-  return {
-    origin,
-    accountUrl: `${origin}/devstoreaccount1`,
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once("exit", resolve));
-        child.kill("SIGTERM");
-        await exited;
-      }
-      await rm(cwd, { recursive: true, force: true });
-    },
-  };
 }
 
 /** The CLI's https front (the one `fedkit dev` uses), with the demo's certificate files. */

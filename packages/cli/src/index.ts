@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 
-export { httpsFront } from "./dev/azure-local.js";
+export { httpsFront, type LocalAzurite, startAzurite } from "./dev/azure-local.js";
 export {
   type AwsTrustExport,
   awsTrustExport,

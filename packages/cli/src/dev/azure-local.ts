@@ -67,7 +67,7 @@ export function resolveAzurite(siteDir: string): string {
   );
 }
 
-/** A running Azurite Blob service. @internal */
+/** A running Azurite Blob service. @public */
 export interface LocalAzurite {
   /** `https://127.0.0.1:<port>` */
   readonly origin: string;
@@ -76,14 +76,31 @@ export interface LocalAzurite {
   stop(): Promise<void>;
 }
 
-/** Starts Azurite Blob on 127.0.0.1 (any port), https with `tls`, `--oauth basic`, in memory. @internal */
-export async function startAzurite(main: string, tls: LocalTls): Promise<LocalAzurite> {
-  const cwd = await mkdtemp(join(tmpdir(), "fedkit-dev-azurite-"));
+/**
+ * Starts Azurite's Blob service (`main`: its `dist/src/blob/main.js`) on 127.0.0.1 (any port), https with the
+ * certificate files of `tls`, `--oauth basic`, in memory, in a temp folder removed by `stop()`. `fedkit dev` runs
+ * it; the demo and the Azure tests use the same one.
+ *
+ * @example
+ * ```ts
+ * declare const main: string; // node_modules/azurite/dist/src/blob/main.js
+ * const azurite = await startAzurite(main, { certPath: "cert.pem", keyPath: "key.pem" });
+ * console.log(azurite.accountUrl);
+ * await azurite.stop();
+ * ```
+ * @public
+ */
+export async function startAzurite(
+  main: string,
+  tls: Pick<LocalTls, "certPath" | "keyPath">,
+): Promise<LocalAzurite> {
+  const cwd = await mkdtemp(join(tmpdir(), "fedkit-azurite-"));
   const env = { ...process.env };
   delete env["AZURITE_DB"]; // would switch Azurite to a SQL backend
   const args = ["--blobHost", "127.0.0.1", "--blobPort", "0", "--oauth", "basic"];
   args.push("--cert", tls.certPath, "--key", tls.keyPath);
-  args.push("--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableTelemetry");
+  args.push("--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableTelemetry", "--silent");
+  // In-memory mode refuses --location; the temp cwd catches anything Azurite writes anyway.
   const child = spawn(process.execPath, [main, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -104,25 +121,31 @@ export async function startAzurite(main: string, tls: LocalTls): Promise<LocalAz
   }
 }
 
+/** The origin Azurite prints once it listens; its output is then drained unread, so a full pipe never blocks it. */
 function listening(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
     let out = "";
-    const timer = setTimeout(() => reject(new Error(`Azurite did not start in 30 s:\n${out}`)), 30_000);
-    child.stderr?.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    child.stdout?.on("data", (chunk: Buffer) => {
+    const collect = (chunk: Buffer) => {
       out += chunk.toString();
       const match = /successfully listens on (https:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.once("exit", (code) => {
+      if (match?.[1]) settle(() => resolve(match[1] as string));
+    };
+    const exited = (code: number | null) =>
+      settle(() => reject(new Error(`Azurite exited with ${code}:\n${out}`)));
+    const timer = setTimeout(
+      () => settle(() => reject(new Error(`Azurite did not start in 30 s:\n${out}`))),
+      30_000,
+    );
+    const settle = (finish: () => void) => {
       clearTimeout(timer);
-      reject(new Error(`Azurite exited with ${code}:\n${out}`));
-    });
+      child.stdout?.off("data", collect).resume();
+      child.stderr?.off("data", collect).resume();
+      child.off("exit", exited);
+      finish();
+    };
+    child.stdout?.on("data", collect);
+    child.stderr?.on("data", collect);
+    child.once("exit", exited);
   });
 }
 
