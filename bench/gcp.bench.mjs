@@ -18,7 +18,6 @@ const here = new URL(".", import.meta.url).pathname;
 const results = [];
 
 // --- 1. bundle size -------------------------------------------------------------------------------------
-const TARGET_GZIP = 12 * 1024;
 const fedkitBrowser = await sizeOf(`${here}entries/gcp-fedkit.mjs`, { platform: "browser" });
 const fedkitNeutral = await sizeOf(`${here}entries/gcp-fedkit.mjs`, { platform: "neutral" });
 const googleBrowser = await sizeOf(`${here}entries/gcp-google-auth.mjs`, { platform: "browser" });
@@ -55,13 +54,12 @@ for (const [id, size] of [
   results.push(
     result({
       id,
-      label: `edge bundle, token + GCS GET (fedkit, ${size.platform}, gzip)`,
+      label: `edge bundle of a minimal entry (not the sample), token + GCS GET (fedkit, ${size.platform}, gzip)`,
       subject: "fedkit",
       metric: "gzipBytes",
       value: size.gzipBytes,
       unit: "bytes",
       comparedTo: "bundle-google-auth-node-external",
-      target: { op: "<=", value: TARGET_GZIP, unit: "bytes", text: "≤ 12 KB gzip" },
       detail: { minifiedBytes: size.bytes, warnings: size.warnings },
     }),
   );
