@@ -92,7 +92,11 @@ export async function getWebIdentityToken(
       alg: alg as PlatformAlgorithm,
     },
   );
-  const expiration = new Date(Math.floor(ctx.now() / 1000) * 1000 + duration * 1000).toISOString();
+  // The token's own exp, not a second reading of the clock (the mint awaits, so a second boundary can pass).
+  const { exp } = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as {
+    exp: number;
+  };
+  const expiration = new Date(exp * 1000).toISOString();
   return [
     ["WebIdentityToken", token],
     ["Expiration", expiration],
