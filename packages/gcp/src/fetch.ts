@@ -30,13 +30,13 @@ export type GcpAuthorize = (headers: Headers, token: AccessToken) => Headers | P
 /** A transport with `fetch`'s `(url, init)` shape, fed from the authorized `Request`. */
 function fromFetchLike(send: FetchLike): (request: Request) => Promise<Response> {
   return async (request) => {
-    const body = request.body === null ? undefined : await request.arrayBuffer();
-    return send(request.url, {
-      method: request.method,
-      headers: request.headers,
-      redirect: request.redirect,
-      signal: request.signal,
-      ...(body === undefined ? {} : { body }),
+    const { url, method, headers, redirect, signal, body } = request;
+    return send(url, {
+      method,
+      headers,
+      redirect,
+      signal,
+      ...(body && { body: await request.arrayBuffer() }),
     });
   };
 }
@@ -62,16 +62,17 @@ export function gcpAuthorizedFetch(
     cloud: "gcp",
     officialHosts: provider.apiHosts,
     refuse: (url) => refuseCustomerHost(url, provider.apiHosts),
-    ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
-    ...(transport ? { fetch: transport } : {}),
-    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-    optInHint:
-      "To send this bearer elsewhere (an emulator, a private endpoint), list the origin in allowedOrigins.",
+    // authorizedFetch reads an undefined option as absent (its default).
+    allowedOrigins: options.allowedOrigins,
+    fetch: transport,
+    timeoutMs: options.timeoutMs,
+    optInHint: "To send the bearer elsewhere, list the origin in allowedOrigins.",
     async authorize(request, { signal }) {
       if (options.checkOnly) return request;
-      const credentialOptions =
-        signal === undefined ? options.credentials : { ...options.credentials, signal };
-      const token = await federation.getCredentials<AccessToken>(provider, credentialOptions);
+      const token = await federation.getCredentials<AccessToken>(
+        provider,
+        signal ? { ...options.credentials, signal } : options.credentials,
+      );
       options.onToken?.(token);
       const headers = new Headers(request.headers);
       headers.set("authorization", `${token.tokenType} ${token.token}`);

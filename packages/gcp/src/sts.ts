@@ -7,7 +7,7 @@
 import type { SubjectToken } from "@fedkit/core";
 import { type ExchangeContext, formBody, redactResponse } from "@fedkit/core/provider";
 import type { ResolvedGcp } from "./endpoints.js";
-import { answerField, readAnswer, stsError } from "./google-errors.js";
+import { googleError, readAnswer } from "./google-errors.js";
 
 /** @internal */
 export const TOKEN_EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange";
@@ -60,12 +60,12 @@ export async function stsExchange(
     endpoint: resolved.stsRule,
     operation: "gcp:sts.token",
   });
-  if (response.status !== 200) throw stsError(redactResponse(response, [subject.raw]), resolved, subject);
-  const token = answerField(response, OPERATION, "access_token");
-  const { expires_in: expiresIn, scope } = readAnswer(response, OPERATION);
+  if (response.status !== 200) throw googleError(redactResponse(response, [subject.raw]), resolved, subject);
+  const [json, field] = readAnswer(response, OPERATION);
+  const { expires_in: expiresIn, scope } = json;
   return {
-    token,
+    token: field("access_token"),
     expiresAt: typeof expiresIn === "number" ? ctx.now() + expiresIn * 1000 : undefined,
-    scopes: typeof scope === "string" && scope.length > 0 ? scope.split(" ") : undefined,
+    scopes: typeof scope === "string" && scope ? scope.split(" ") : undefined,
   };
 }
