@@ -76,15 +76,13 @@ export function azureFetch(
       !AZURE_CUSTOMER_HOSTS.some((pattern) => hostMatches(url.hostname.replace(/\.$/, ""), pattern))
         ? undefined
         : "customers run their own code behind this name",
-    ...(allowedOrigins === undefined ? {} : { allowedOrigins }),
-    ...(fetchImpl === undefined ? {} : { fetch: (request: Request) => fetchImpl(request) }),
-    ...(timeoutMs === undefined ? {} : { timeoutMs }),
-    optInHint: `A token for ${resource || "this resource"} goes only to its service's hosts; opt another origin in with allowedOrigins.`,
+    // authorizedFetch reads an undefined option as absent (its default).
+    allowedOrigins,
+    fetch: fetchImpl && ((request: Request) => fetchImpl(request)),
+    timeoutMs,
+    optInHint: `A ${resource || "token"} token goes only to its service's hosts; opt others in with allowedOrigins.`,
     async authorize(request, { signal }) {
-      const credentials = await federation.getCredentials(provider, {
-        ...getOptions,
-        ...(signal === undefined ? {} : { signal }),
-      });
+      const credentials = await federation.getCredentials(provider, { ...getOptions, signal });
       const headers = new Headers(request.headers);
       headers.set("authorization", `${credentials.tokenType || "Bearer"} ${credentials.token}`);
       if (storage) {

@@ -69,10 +69,10 @@ export function gcpAuthorizedFetch(
     optInHint: "To send the bearer elsewhere, list the origin in allowedOrigins.",
     async authorize(request, { signal }) {
       if (options.checkOnly) return request;
-      const token = await federation.getCredentials<AccessToken>(
-        provider,
-        signal ? { ...options.credentials, signal } : options.credentials,
-      );
+      const token = await federation.getCredentials<AccessToken>(provider, {
+        ...options.credentials,
+        signal,
+      });
       options.onToken?.(token);
       const headers = new Headers(request.headers);
       headers.set("authorization", `${token.tokenType} ${token.token}`);
