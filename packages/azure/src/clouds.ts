@@ -171,11 +171,9 @@ function resourceKey(resource: string): string {
  */
 export function azureTokenHosts(resource: string): readonly string[] {
   const key = resourceKey(resource);
-  const known = AZURE_TOKEN_HOSTS[key];
-  if (known !== undefined) return known;
-  if (!key.startsWith("https://") || !URL.canParse(key)) return [];
-  const url = new URL(key);
-  return url.port === "" && url.username === "" ? [url.hostname] : [];
+  // An unknown resource that is an https URL (your own API's app id URI): exactly its host, the token's audience.
+  const url = key.startsWith("https://") && URL.canParse(key) ? new URL(key) : undefined;
+  return AZURE_TOKEN_HOSTS[key] ?? (url && !url.port && !url.username ? [url.hostname] : []);
 }
 
 /** Whether a token for `resource` is an Azure Storage token: storage calls need `x-ms-version`. @internal */

@@ -83,7 +83,7 @@ function resolveAuthority(raw: string): string {
 export function checkScope(scope: unknown): string {
   if (typeof scope !== "string" || !scope.endsWith("/.default") || /\s/.test(scope) || scope.length <= 9) {
     throw new TypeError(
-      `azure: scope must be one '<resource>/.default', e.g. 'https://storage.azure.com/.default' (got ${scope})`,
+      `azure: scope must be one '<resource>/.default' like 'https://storage.azure.com/.default' (got ${scope})`,
     );
   }
   return scope;

@@ -23,6 +23,8 @@ import { gcpError } from "./error.js";
 import { principalForSubject } from "./resource.js";
 
 const REQUEST_ID_HEADERS = ["x-goog-request-id", "x-request-id"];
+/** What STS's answers are called in messages. @internal */
+export const STS_OPERATION = "Google STS token exchange";
 
 /**
  * An answer that is not what was `expected`: a 5xx or 429 is Google being unavailable (after the core's
@@ -35,7 +37,7 @@ function unreadable(response: HttpResponse, operation: string, expected: string)
     requestIdHeaders: REQUEST_ID_HEADERS,
     unreadableHints: {
       unavailable: "Google is failing or throttling; retry later.",
-      other: "Expected Google's JSON: check the endpoint URL and any proxy.",
+      other: "Check the endpoint URL and any proxy: Google answers JSON.",
     },
   });
 }
@@ -68,21 +70,21 @@ type Rule = readonly [FederationErrorCode, string];
  * provider; the time-window rules carry the kind of refusal, and their hint is written from the measured skew.
  */
 const GRANT_RULES: ReadonlyArray<readonly [RegExp, Rule]> = [
-  [/audience/, ["audience_mismatch", "{P} aud must be {A} or an allowed audience of the provider."]],
+  [/audience/, ["audience_mismatch", "{P} aud must be {A} or an allowed audience."]],
   [/not yet valid|before its issue|in the future/, ["expired_subject_token", "not_yet_valid"]],
   [/expired|exp |stale/, ["expired_subject_token", "expired"]],
   [
     /issuer|iss /,
     [
       "issuer_untrusted",
-      "{P} the provider trusts another issuer; other contexts' and sites' tokens are supposed to be refused.",
+      "{P} the provider trusts another issuer; other contexts' tokens are supposed to be refused.",
     ],
   ],
   [
     /google\.subject|attribute/,
     ["config", "{P} the attribute mapping failed (google.subject: 1-127 bytes)."],
   ],
-  [/$/, ["invalid_subject_token", "{P} the provider's JWKS lacks the token's signing key."]],
+  [/$/, ["invalid_subject_token", "{P} the provider's JWKS lacks the signing key."]],
 ];
 
 /**
@@ -90,10 +92,7 @@ const GRANT_RULES: ReadonlyArray<readonly [RegExp, Rule]> = [
  * provider, `{S}` the service account, `{M}` the principal, `{C}` the status, `{O}` the call.
  */
 const RULES: Readonly<Record<string, Rule>> = {
-  invalid_target: [
-    "config",
-    "{N} does not exist or is disabled: check project NUMBER, pool and provider ids.",
-  ],
+  invalid_target: ["config", "{N} does not exist or is disabled: check project NUMBER, pool, provider."],
   unauthorized_client: [
     "subject_mismatch",
     "{P} the attribute condition refused the claims; other contexts' tokens are supposed to be refused.",
@@ -128,7 +127,7 @@ export function googleError(
   token: SubjectToken,
   iamMethod?: string,
 ): FederationError {
-  const what = iamMethod ? `IAM Credentials ${iamMethod}` : "Google STS token exchange";
+  const what = iamMethod ? `IAM Credentials ${iamMethod}` : STS_OPERATION;
   const [json] = readAnswer(response, what);
   const { error } = json;
   const status = error as { status?: unknown; message?: unknown } | null;
