@@ -90,7 +90,7 @@ function expand(patterns: string): string[] {
  * Azure DNS zone endpoints (`<account>.z<nn>.<service>.storage.azure.net`).
  */
 const TOKEN_TABLE =
-  "https://storage.azure.com e406a681-f3d4-42a8-90b6-c2b029497af1=*.{blob,queue,table,file,dfs}.core.{windows.net,usgovcloudapi.net,chinacloudapi.cn} *.{blob,queue,table,file,dfs}.storage.azure.net;" +
+  "https://storage.azure.com e406a681-f3d4-42a8-90b6-c2b029497af1=*.{blob,queue,table,file,dfs}.{core.windows.net,core.usgovcloudapi.net,core.chinacloudapi.cn,storage.azure.net};" +
   "~ cfa8b339-82a2-471a-a3c9-0fc0be7a4093=*.vault.{azure.net,usgovcloudapi.net,azure.cn};" +
   "~=*.managedhsm.{azure.net,usgovcloudapi.net,azure.cn};" +
   "~ https://management.core.{windows.net,usgovcloudapi.net,chinacloudapi.cn} 797f4846-ba00-4fd7-ba43-dac1f8f63013=management.{azure.com,usgovcloudapi.net,chinacloudapi.cn};" +

@@ -35,9 +35,13 @@ export const GCP_HOSTS: {
   readonly iamcredentials: readonly string[];
   readonly apis: readonly string[];
 } = /* @__PURE__ */ Object.freeze({
-  sts: /* @__PURE__ */ serviceHosts("sts", DEFAULT_UNIVERSE),
-  iamcredentials: /* @__PURE__ */ serviceHosts("iamcredentials", DEFAULT_UNIVERSE),
-  apis: /* @__PURE__ */ Object.freeze([`*.${DEFAULT_UNIVERSE}`]),
+  // Written out (what serviceHosts gives for the default universe): a bundle drops literals it does not use.
+  sts: /* @__PURE__ */ Object.freeze(["sts.googleapis.com", "sts.mtls.googleapis.com"]),
+  iamcredentials: /* @__PURE__ */ Object.freeze([
+    "iamcredentials.googleapis.com",
+    "iamcredentials.mtls.googleapis.com",
+  ]),
+  apis: /* @__PURE__ */ Object.freeze(["*.googleapis.com"]),
 });
 
 /** The settled configuration of a GCP provider: every default applied, every URL checked. @internal */

@@ -1,6 +1,6 @@
 import { FederationError } from "@fedkit/core";
 import { describe, expect, it } from "vitest";
-import { resolveGcp } from "../src/endpoints.js";
+import { GCP_HOSTS, resolveGcp } from "../src/endpoints.js";
 import { fromExternalAccount } from "../src/external-account.js";
 import { gcpIdTokenProvider } from "../src/id-token.js";
 import { gcpProvider } from "../src/provider.js";
@@ -130,14 +130,9 @@ describe("gcpProvider configuration", () => {
 
   it("sends STS and IAM Credentials calls to the universe's own hosts, a custom endpoint by its origin only", () => {
     const google = resolveGcp({ audience });
-    expect(google.stsRule).toEqual({
-      cloud: "gcp",
-      officialHosts: ["sts.googleapis.com", "sts.mtls.googleapis.com"],
-    });
-    expect(google.iamRule.officialHosts).toEqual([
-      "iamcredentials.googleapis.com",
-      "iamcredentials.mtls.googleapis.com",
-    ]);
+    expect(google.stsRule).toEqual({ cloud: "gcp", officialHosts: GCP_HOSTS.sts });
+    expect(GCP_HOSTS.sts).toEqual(["sts.googleapis.com", "sts.mtls.googleapis.com"]);
+    expect(google.iamRule.officialHosts).toEqual(GCP_HOSTS.iamcredentials);
     const custom = resolveGcp({ audience, universeDomain: "example.com", allowCustomEndpoint: true });
     expect(custom.stsUrl).toBe("https://sts.example.com/v1/token");
     expect(custom.stsRule).toEqual({
