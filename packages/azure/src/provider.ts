@@ -112,7 +112,8 @@ function build(o: ResolvedAzureOptions): AzureProvider {
     // The resolved settings (ids, scope, endpoint rule) are public knowledge, never secrets.
     ...o,
     cloud: "azure",
-    key: JSON.stringify(["azure", o.authorityHost, o.tenantId, o.clientId, o.scope, o.audience]),
+    // Every setting (authority, tenant, client, scope, audience, endpoint rule) keys the cache.
+    key: JSON.stringify(["azure", o]),
     target: {
       client: o.clientId,
       role: `${o.tenantId}/${o.clientId}`,
