@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import type { AccessToken, Federation, FetchLike, GetCredentialsOptions } from "@fedkit/core";
-import { type AuthorizedFetch, authorizedFetch } from "@fedkit/core/provider";
+import { type AuthorizedFetchOptions, authorizedFetch } from "@fedkit/core/provider";
 import { refuseCustomerHost } from "./endpoints.js";
 import type { GcpProvider } from "./provider.js";
 
@@ -24,7 +24,7 @@ export interface GcpFetchOptions {
   readonly timeoutMs?: number;
 }
 
-/** How the bearer is added: the `Authorization` header, plus what the caller adds (quota project). @internal */
+/** What the caller adds to the bearer's headers (the quota project), seeing the token. @internal */
 export type GcpAuthorize = (headers: Headers, token: AccessToken) => Headers | Promise<Headers>;
 
 /** A transport with `fetch`'s `(url, init)` shape, fed from the authorized `Request`. */
@@ -42,43 +42,42 @@ function fromFetchLike(send: FetchLike): (request: Request) => Promise<Response>
 }
 
 /**
- * The authorized fetch both `gcpFetch` and the google-auth-library adapter send through.
+ * Where a provider's bearer may go, as core's `authorizedFetch` takes it: the one rule `gcpFetch` and the
+ * google-auth-library adapter share (`gcpBearerHosts`, customer services refused, `allowedOrigins` opted in).
  * @internal
  */
-export function gcpAuthorizedFetch(
-  federation: Pick<Federation, "getCredentials">,
+export function gcpBearerRule(
   provider: GcpProvider,
-  options: GcpFetchOptions & {
-    readonly authorize?: GcpAuthorize;
-    readonly onToken?: (t: AccessToken) => void;
-    /** Run the checks only: `authorize()` returns the request untouched and asks for no token. */
-    readonly checkOnly?: boolean;
-    /** A `Request`-taking transport, instead of `fetch`. */
-    readonly transport?: (request: Request) => Promise<Response>;
-  },
-): AuthorizedFetch {
-  const transport = options.transport ?? (options.fetch ? fromFetchLike(options.fetch) : undefined);
-  return authorizedFetch({
+  options: Pick<GcpFetchOptions, "allowedOrigins" | "timeoutMs">,
+): Omit<AuthorizedFetchOptions, "authorize"> {
+  return {
     cloud: "gcp",
     officialHosts: provider.apiHosts,
     refuse: (url) => refuseCustomerHost(url, provider.apiHosts),
     // authorizedFetch reads an undefined option as absent (its default).
     allowedOrigins: options.allowedOrigins,
-    fetch: transport,
     timeoutMs: options.timeoutMs,
     optInHint: "To send the bearer elsewhere, list the origin in allowedOrigins.",
-    async authorize(request, { signal }) {
-      if (options.checkOnly) return request;
-      const token = await federation.getCredentials<AccessToken>(provider, {
-        ...options.credentials,
-        signal,
-      });
-      options.onToken?.(token);
-      const headers = new Headers(request.headers);
-      headers.set("authorization", `${token.tokenType} ${token.token}`);
-      return new Request(request, { headers: (await options.authorize?.(headers, token)) ?? headers });
-    },
-  });
+  };
+}
+
+/**
+ * An `authorize` hook for `authorizedFetch` that asks the federation for the provider's token (with the
+ * caller's signal) and sets `Authorization`, then lets `decorate` add to the headers.
+ * @internal
+ */
+export function bearerAuthorizer(
+  federation: Pick<Federation, "getCredentials">,
+  provider: GcpProvider,
+  credentials: GetCredentialsOptions | undefined,
+  decorate?: GcpAuthorize,
+): AuthorizedFetchOptions["authorize"] {
+  return async (request, { signal }) => {
+    const token = await federation.getCredentials<AccessToken>(provider, { ...credentials, signal });
+    const headers = new Headers(request.headers);
+    headers.set("authorization", `${token.tokenType} ${token.token}`);
+    return new Request(request, { headers: (await decorate?.(headers, token)) ?? headers });
+  };
 }
 
 /**
@@ -101,6 +100,10 @@ export function gcpFetch(
   provider: GcpProvider,
   options: GcpFetchOptions = {},
 ): (input: string | URL | Request, init?: RequestInit) => Promise<Response> {
-  const send = gcpAuthorizedFetch(federation, provider, options);
+  const send = authorizedFetch({
+    ...gcpBearerRule(provider, options),
+    fetch: options.fetch && fromFetchLike(options.fetch),
+    authorize: bearerAuthorizer(federation, provider, options.credentials),
+  });
   return (input, init) => send(input, init);
 }
