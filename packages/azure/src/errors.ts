@@ -2,7 +2,7 @@
  * Maps Entra's answers to {@link FederationError}s whose hints compare what was presented with the app
  * registration's federated credentials, without telling anyone to add a credential for whatever was refused (a
  * token of another deploy context is supposed to be refused), and call time-window refusals clock skew. Hints are
- * one sentence; the longer explanations are in docs/azure.md ("Errors and their fixes"), keyed by AADSTS number.
+ * short; the longer explanations are in docs/azure.md ("Errors and their fixes"), keyed by AADSTS number.
  *
  * @packageDocumentation
  */

@@ -2,7 +2,7 @@
  * Maps Google's answers (STS OAuth errors, IAM `google.rpc.Status` errors, non-JSON bodies) to
  * {@link FederationError}s whose hints name the presented claims and the Google resource involved. No hint
  * tells anyone to widen a trust to whatever was refused (a token of another deploy context or site is
- * supposed to be refused), and time-window refusals are called clock skew. Hints are one sentence; the longer
+ * supposed to be refused), and time-window refusals are called clock skew. Hints are short; the longer
  * explanations are in docs/gcp.md ("Errors and their fixes"), keyed by the same codes.
  *
  * @packageDocumentation
