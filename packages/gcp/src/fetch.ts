@@ -44,6 +44,12 @@ function fromFetchLike(send: FetchLike): (request: Request) => Promise<Response>
 /**
  * Where a provider's bearer may go, as core's `authorizedFetch` takes it: the one rule `gcpFetch` and the
  * google-auth-library adapter share (`gcpBearerHosts`, customer services refused, `allowedOrigins` opted in).
+ *
+ * @example
+ * ```ts
+ * const checks = authorizedFetch({ ...gcpBearerRule(provider, {}), authorize: async (request) => request });
+ * await checks.authorize("https://orders-abc-uc.a.run.app/"); // throws endpoint_refused
+ * ```
  * @internal
  */
 export function gcpBearerRule(
@@ -64,6 +70,11 @@ export function gcpBearerRule(
 /**
  * An `authorize` hook for `authorizedFetch` that asks the federation for the provider's token (with the
  * caller's signal) and sets `Authorization`, then lets `decorate` add to the headers.
+ *
+ * @example
+ * ```ts
+ * const send = authorizedFetch({ ...gcpBearerRule(provider, {}), authorize: bearerAuthorizer(federation, provider, undefined) });
+ * ```
  * @internal
  */
 export function bearerAuthorizer(

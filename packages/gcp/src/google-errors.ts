@@ -45,6 +45,12 @@ function unreadable(response: HttpResponse, operation: string, expected: string)
 /**
  * The JSON object of an answer (anything else throws {@link unreadable}'s error), read once, and a reader of its
  * required string fields (a missing or empty one is `bad_response` naming the call and the field).
+ *
+ * @example
+ * ```ts
+ * const [json, field] = readAnswer(response, "Google STS token exchange");
+ * const token = field("access_token");
+ * ```
  * @internal
  */
 export function readAnswer(
@@ -119,6 +125,11 @@ const RULES: Readonly<Record<string, Rule>> = {
  * `google.rpc.Status`) to the cloud's refusal: its code through the tables above, a hint naming who presented
  * what to which pool, provider and service account. An outage or throttling is reported as such whatever the
  * body says: worth retrying later.
+ *
+ * @example
+ * ```ts
+ * throw googleError(redactResponse(response, [subject.raw]), resolved, subject); // an STS refusal
+ * ```
  * @internal
  */
 export function googleError(
