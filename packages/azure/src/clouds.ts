@@ -175,8 +175,3 @@ export function azureTokenHosts(resource: string): readonly string[] {
   const url = key.startsWith("https://") && URL.canParse(key) ? new URL(key) : undefined;
   return AZURE_TOKEN_HOSTS[key] ?? (url && !url.port && !url.username ? [url.hostname] : []);
 }
-
-/** Whether a token for `resource` is an Azure Storage token: storage calls need `x-ms-version`. @internal */
-export function isStorageResource(resource: string): boolean {
-  return AZURE_TOKEN_HOSTS[resourceKey(resource)] === AZURE_TOKEN_HOSTS["https://storage.azure.com"];
-}

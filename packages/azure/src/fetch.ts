@@ -7,7 +7,7 @@
 
 import type { AccessToken, Federation, GetCredentialsOptions, Provider } from "@fedkit/core";
 import { authorizedFetch, hostMatches } from "@fedkit/core/provider";
-import { AZURE_CUSTOMER_HOSTS, azureTokenHosts, isStorageResource } from "./clouds.js";
+import { AZURE_CUSTOMER_HOSTS, AZURE_TOKEN_HOSTS, azureTokenHosts } from "./clouds.js";
 
 /** The `fetch` {@link azureFetch} returns and accepts. @public */
 export type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -66,7 +66,8 @@ export function azureFetch(
   } = options;
   const resource = resourceOf(provider);
   const officialHosts = azureTokenHosts(resource);
-  const storage = isStorageResource(resource);
+  // An Azure Storage token (its hosts are storage's): storage calls need `x-ms-version`.
+  const storage = officialHosts === AZURE_TOKEN_HOSTS["https://storage.azure.com"];
   const send = authorizedFetch({
     cloud: "azure",
     officialHosts,

@@ -95,4 +95,23 @@ describe("azureFetch", () => {
     });
     expect(sent).toHaveLength(1);
   });
+
+  it("adds the storage headers to storage tokens only (a vault token goes without them)", async () => {
+    const { federation } = recordingFederation();
+    const sent: Request[] = [];
+    const vaultFetch = azureFetch(
+      federation,
+      azureProvider({ ...base, scope: "https://vault.azure.net/.default" }),
+      {
+        fetch: async (input) => {
+          sent.push(input as Request);
+          return new Response("ok");
+        },
+      },
+    );
+    await vaultFetch("https://kv.vault.azure.net/secrets/s");
+    expect(sent[0]?.headers.get("authorization")).toBe("Bearer tok-for-https://vault.azure.net/.default");
+    expect(sent[0]?.headers.has("x-ms-version")).toBe(false);
+    expect(sent[0]?.headers.has("x-ms-date")).toBe(false);
+  });
 });
