@@ -44,9 +44,9 @@ export const AZURE_HOSTS_BY_CLOUD = {
  * ```
  * @public
  */
-export const ENTRA_AUTHORITY_HOSTS: readonly string[] = /* @__PURE__ */ Object.freeze([
-  ...new Set(Object.values(AZURE_HOSTS_BY_CLOUD).flatMap((cloud) => cloud.authority)),
-]);
+export const ENTRA_AUTHORITY_HOSTS: readonly string[] = /* @__PURE__ */ Object.freeze(
+  Object.values(AZURE_HOSTS_BY_CLOUD).flatMap((cloud) => cloud.authority),
+);
 
 /** The default authority host: the public cloud. @public */
 export const DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com";
@@ -84,19 +84,34 @@ function expand(patterns: string): string[] {
   });
 }
 
-const STORAGE_SERVICES = "{blob,queue,table,file,dfs}";
-// Storage accounts in each cloud, and Azure DNS zone endpoints (<account>.z<nn>.<service>.storage.azure.net).
-const STORAGE_HOSTS = expand(
-  `*.${STORAGE_SERVICES}.core.{windows.net,usgovcloudapi.net,chinacloudapi.cn} *.${STORAGE_SERVICES}.storage.azure.net`,
-);
-const VAULT_HOSTS = expand("*.vault.{azure.net,usgovcloudapi.net,azure.cn}");
-const HSM_HOSTS = expand("*.managedhsm.{azure.net,usgovcloudapi.net,azure.cn}");
-const ARM_HOSTS = expand("management.{azure.com,usgovcloudapi.net,chinacloudapi.cn}");
-const GRAPH_HOSTS = expand("graph.microsoft.{com,us} dod-graph.microsoft.us microsoftgraph.chinacloudapi.cn");
-const COSMOS_HOSTS = expand("*.documents.azure.{com,us,cn}");
-const COGNITIVE_HOSTS = expand("*.{cognitiveservices,openai}.azure.{com,us,cn}");
-/** A resource URI per host: `*.vault.azure.net` → `https://vault.azure.net`. */
-const uris = (hosts: readonly string[]): string[] => hosts.map((host) => `https://${host.replace("*.", "")}`);
+/**
+ * The services whose tokens fedkit sends, one row each: `resource ids = host patterns`. A resource id `~` stands
+ * for the https URI of each host (`*.vault.azure.net` → `https://vault.azure.net`). Storage accounts include
+ * Azure DNS zone endpoints (`<account>.z<nn>.<service>.storage.azure.net`).
+ */
+const TOKEN_TABLE =
+  "https://storage.azure.com e406a681-f3d4-42a8-90b6-c2b029497af1=*.{blob,queue,table,file,dfs}.{core.windows.net,core.usgovcloudapi.net,core.chinacloudapi.cn,storage.azure.net};" +
+  "~ cfa8b339-82a2-471a-a3c9-0fc0be7a4093=*.vault.{azure.net,usgovcloudapi.net,azure.cn};" +
+  "~=*.managedhsm.{azure.net,usgovcloudapi.net,azure.cn};" +
+  "~ https://management.core.{windows.net,usgovcloudapi.net,chinacloudapi.cn} 797f4846-ba00-4fd7-ba43-dac1f8f63013=management.{azure.com,usgovcloudapi.net,chinacloudapi.cn};" +
+  "~ 00000003-0000-0000-c000-000000000000=graph.microsoft.{com,us} dod-graph.microsoft.us microsoftgraph.chinacloudapi.cn;" +
+  "https://cosmos.azure.com=*.documents.azure.{com,us,cn};" +
+  "https://cognitiveservices.azure.com=*.{cognitiveservices,openai}.azure.{com,us,cn}";
+
+function tokenHosts(): Readonly<Record<string, readonly string[]>> {
+  const table: Record<string, readonly string[]> = {};
+  for (const row of TOKEN_TABLE.split(";")) {
+    const [resources, patterns] = row.split("=") as [string, string];
+    const hosts = Object.freeze(expand(patterns));
+    for (const resource of expand(resources)) {
+      for (const key of resource === "~"
+        ? hosts.map((host) => `https://${host.replace("*.", "")}`)
+        : [resource])
+        table[key] = hosts;
+    }
+  }
+  return Object.freeze(table);
+}
 
 /**
  * Where an Entra access token may be sent, by the token's resource (its `aud`): only the hosts of the service
@@ -114,26 +129,7 @@ const uris = (hosts: readonly string[]): string[] => hosts.map((host) => `https:
  * ```
  * @public
  */
-export const AZURE_TOKEN_HOSTS: Readonly<Record<string, readonly string[]>> = /* @__PURE__ */ Object.freeze(
-  Object.fromEntries(
-    (
-      [
-        [STORAGE_HOSTS, "https://storage.azure.com", "e406a681-f3d4-42a8-90b6-c2b029497af1"],
-        [VAULT_HOSTS, ...uris(VAULT_HOSTS), "cfa8b339-82a2-471a-a3c9-0fc0be7a4093"],
-        [HSM_HOSTS, ...uris(HSM_HOSTS)],
-        [
-          ARM_HOSTS,
-          ...uris(ARM_HOSTS),
-          ...expand("https://management.core.{windows.net,usgovcloudapi.net,chinacloudapi.cn}"),
-          "797f4846-ba00-4fd7-ba43-dac1f8f63013",
-        ],
-        [GRAPH_HOSTS, ...uris(GRAPH_HOSTS), "00000003-0000-0000-c000-000000000000"],
-        [COSMOS_HOSTS, "https://cosmos.azure.com"],
-        [COGNITIVE_HOSTS, "https://cognitiveservices.azure.com"],
-      ] as const
-    ).flatMap(([hosts, ...resources]) => resources.map((resource) => [resource, Object.freeze(hosts)])),
-  ),
-);
+export const AZURE_TOKEN_HOSTS: Readonly<Record<string, readonly string[]>> = /* @__PURE__ */ tokenHosts();
 
 /**
  * Names under Microsoft domains that customers create and that answer with the customer's code or forward to
@@ -175,14 +171,7 @@ function resourceKey(resource: string): string {
  */
 export function azureTokenHosts(resource: string): readonly string[] {
   const key = resourceKey(resource);
-  const known = AZURE_TOKEN_HOSTS[key];
-  if (known !== undefined) return known;
-  if (!key.startsWith("https://") || !URL.canParse(key)) return [];
-  const url = new URL(key);
-  return url.port === "" && url.username === "" ? [url.hostname] : [];
-}
-
-/** Whether a token for `resource` is an Azure Storage token: storage calls need `x-ms-version`. @internal */
-export function isStorageResource(resource: string): boolean {
-  return AZURE_TOKEN_HOSTS[resourceKey(resource)] === STORAGE_HOSTS;
+  // An unknown resource that is an https URL (your own API's app id URI): exactly its host, the token's audience.
+  const url = key.startsWith("https://") && URL.canParse(key) ? new URL(key) : undefined;
+  return AZURE_TOKEN_HOSTS[key] ?? (url && !url.port && !url.username ? [url.hostname] : []);
 }

@@ -41,22 +41,23 @@ function text(value: unknown): string | undefined {
  * @public
  */
 export function parseEntraError(body: string): EntraError | undefined {
-  const record = readJsonObject(body);
-  if (record === undefined) return undefined;
+  const record = readJsonObject(body) ?? {};
   const error = text(record["error"]);
   if (error === undefined) return undefined;
-  const rawDescription = text(record["error_description"]) ?? "";
-  const errorCodes = Array.isArray(record["error_codes"])
-    ? record["error_codes"].filter((code): code is number => Number.isInteger(code))
-    : [];
-  const fromText = AADSTS.exec(rawDescription)?.[1];
-  const aadsts = errorCodes[0] ?? (fromText === undefined ? undefined : Number(fromText));
-  const ids = {
-    traceId: text(record["trace_id"]),
-    correlationId: text(record["correlation_id"]),
-    aadsts,
+  const description = text(record["error_description"]) ?? "";
+  const codes = record["error_codes"];
+  const errorCodes: number[] = Array.isArray(codes) ? codes.filter(Number.isInteger) : [];
+  const fromText = AADSTS.exec(description)?.[1];
+  const aadsts = errorCodes[0] ?? (fromText ? Number(fromText) : undefined);
+  const traceId = text(record["trace_id"]);
+  const correlationId = text(record["correlation_id"]);
+  // Only the fields Entra sent.
+  return {
+    error,
+    errorCodes,
+    description: description.replace(TRAILER, "").trim(),
+    ...(aadsts !== undefined && { aadsts }),
+    ...(traceId && { traceId }),
+    ...(correlationId && { correlationId }),
   };
-  // exactOptionalPropertyTypes-friendly: drop the fields Entra did not send.
-  for (const key of Object.keys(ids) as Array<keyof typeof ids>) if (ids[key] === undefined) delete ids[key];
-  return { error, errorCodes, description: rawDescription.replace(TRAILER, "").trim(), ...ids } as EntraError;
 }

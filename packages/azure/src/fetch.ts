@@ -7,7 +7,7 @@
 
 import type { AccessToken, Federation, GetCredentialsOptions, Provider } from "@fedkit/core";
 import { authorizedFetch, hostMatches } from "@fedkit/core/provider";
-import { AZURE_CUSTOMER_HOSTS, azureTokenHosts, isStorageResource } from "./clouds.js";
+import { AZURE_CUSTOMER_HOSTS, AZURE_TOKEN_HOSTS, azureTokenHosts } from "./clouds.js";
 
 /** The `fetch` {@link azureFetch} returns and accepts. @public */
 export type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -66,7 +66,8 @@ export function azureFetch(
   } = options;
   const resource = resourceOf(provider);
   const officialHosts = azureTokenHosts(resource);
-  const storage = isStorageResource(resource);
+  // An Azure Storage token (its hosts are storage's): storage calls need `x-ms-version`.
+  const storage = officialHosts === AZURE_TOKEN_HOSTS["https://storage.azure.com"];
   const send = authorizedFetch({
     cloud: "azure",
     officialHosts,
@@ -76,15 +77,13 @@ export function azureFetch(
       !AZURE_CUSTOMER_HOSTS.some((pattern) => hostMatches(url.hostname.replace(/\.$/, ""), pattern))
         ? undefined
         : "customers run their own code behind this name",
-    ...(allowedOrigins === undefined ? {} : { allowedOrigins }),
-    ...(fetchImpl === undefined ? {} : { fetch: (request: Request) => fetchImpl(request) }),
-    ...(timeoutMs === undefined ? {} : { timeoutMs }),
-    optInHint: `A token for ${resource || "this resource"} goes only to its service's hosts; opt another origin in with allowedOrigins.`,
+    // authorizedFetch reads an undefined option as absent (its default).
+    allowedOrigins,
+    fetch: fetchImpl && ((request: Request) => fetchImpl(request)),
+    timeoutMs,
+    optInHint: `A ${resource || "token"} token goes only to its service's hosts; opt others in with allowedOrigins.`,
     async authorize(request, { signal }) {
-      const credentials = await federation.getCredentials(provider, {
-        ...getOptions,
-        ...(signal === undefined ? {} : { signal }),
-      });
+      const credentials = await federation.getCredentials(provider, { ...getOptions, signal });
       const headers = new Headers(request.headers);
       headers.set("authorization", `${credentials.tokenType || "Bearer"} ${credentials.token}`);
       if (storage) {

@@ -64,17 +64,14 @@ export interface ResolvedAzureOptions {
 }
 
 const TENANT = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,254}[A-Za-z0-9])?$/;
-const MULTI_TENANT = new Set(["common", "organizations", "consumers"]);
+const MULTI_TENANT = /^(common|organizations|consumers)$/i;
 
 function config(message: string): FederationError {
   return new FederationError("config", message, { provider: "azure" });
 }
 
 function resolveAuthority(raw: string): string {
-  let url: URL | undefined;
-  try {
-    url = new URL(raw);
-  } catch {}
+  const url = URL.canParse(raw) ? new URL(raw) : undefined;
   // An origin only: the tenant goes in tenantId, and credentials or a query have no place in it.
   if (url?.href !== `${url?.origin}/`) {
     throw config(`authorityHost must be an origin like https://login.microsoftonline.com (got ${raw})`);
@@ -86,7 +83,7 @@ function resolveAuthority(raw: string): string {
 export function checkScope(scope: unknown): string {
   if (typeof scope !== "string" || !scope.endsWith("/.default") || /\s/.test(scope) || scope.length <= 9) {
     throw new TypeError(
-      `azure: scope must be one '<resource>/.default', e.g. 'https://storage.azure.com/.default' (got ${scope})`,
+      `azure: scope must be one '<resource>/.default' like 'https://storage.azure.com/.default' (got ${scope})`,
     );
   }
   return scope;
@@ -103,7 +100,7 @@ export function resolveOptions(options: AzureProviderOptions): ResolvedAzureOpti
   const tenantId = options.tenantId ?? env("AZURE_TENANT_ID");
   if (!clientId?.trim()) throw config("azure: set clientId or AZURE_CLIENT_ID (the app's Application ID)");
   // Multi-tenant aliases cannot issue app-only tokens; a path character would change the token URL.
-  if (!tenantId || !TENANT.test(tenantId) || MULTI_TENANT.has(tenantId.toLowerCase())) {
+  if (!tenantId || !TENANT.test(tenantId) || MULTI_TENANT.test(tenantId)) {
     throw config(`azure: set tenantId or AZURE_TENANT_ID to the Directory (tenant) ID (got ${tenantId})`);
   }
   const authorityHost = resolveAuthority(
@@ -112,7 +109,7 @@ export function resolveOptions(options: AzureProviderOptions): ResolvedAzureOpti
   const endpoint: EndpointRule = {
     cloud: "azure",
     officialHosts: ENTRA_AUTHORITY_HOSTS,
-    ...(options.allowCustomAuthority === true ? { allowedOrigins: [authorityHost] } : {}),
+    ...(options.allowCustomAuthority === true && { allowedOrigins: [authorityHost] }),
   };
   const tokenUrl = `${authorityHost}/${tenantId}/oauth2/v2.0/token`;
   checkEndpoint(tokenUrl, endpoint);
@@ -120,14 +117,13 @@ export function resolveOptions(options: AzureProviderOptions): ResolvedAzureOpti
   if (!Number.isInteger(attempts) || attempts < 1 || attempts > 10) {
     throw new TypeError(`azure: propagationAttempts must be 1 to 10 (got ${attempts})`);
   }
-  const audience = options.audience || exchangeAudienceFor(authorityHost);
   return {
     scope,
     resource: scope.slice(0, -9),
     clientId: clientId.trim(),
     tenantId,
     authorityHost,
-    audience,
+    audience: options.audience || exchangeAudienceFor(authorityHost),
     tokenUrl,
     endpoint,
     propagationAttempts: attempts,

@@ -73,27 +73,19 @@ async function exchange(
     operation: "entra:token",
     isTransient: (res, attempt) => attempt < o.propagationAttempts && isPropagationError(res),
   });
-  const hints = {
-    subject: summarizeSubject(subject),
-    clientId: o.clientId,
-    tenantId: o.tenantId,
-    audience: o.audience,
-    scope: o.scope,
-    token: subject,
-  };
-  if (response.status !== 200) throw entraFailure(redactResponse(response, [subject.raw]), hints);
+  if (response.status !== 200) {
+    // The settled options carry what the hints compare with: client, tenant, audience, scope.
+    const context = { ...o, subject: summarizeSubject(subject), token: subject };
+    throw entraFailure(redactResponse(response, [subject.raw]), context);
+  }
   const json = readJsonObject(response.text) ?? {};
   const { access_token: token, token_type: tokenType, refresh_in: refreshIn } = json;
   if (typeof token !== "string" || !token) {
-    throw new FederationError(
-      "bad_response",
-      `Entra answered HTTP 200 (${response.headers.get("content-type")}) without access_token`,
-      {
-        provider: "azure",
-        status: 200,
-        attempts: response.attempts,
-      },
-    );
+    throw new FederationError("bad_response", "Entra answered HTTP 200 without access_token", {
+      provider: "azure",
+      status: 200,
+      attempts: response.attempts,
+    });
   }
   const expiresAt = expiresAtFromLifetime(json["expires_in"], started, {
     provider: "azure",
@@ -110,8 +102,8 @@ async function exchange(
       scopes: [o.scope],
       expiresAt,
     },
-    ...(typeof refreshIn !== "boolean" && refreshAt > started && refreshAt < expiresAt ? { refreshAt } : {}),
-    ...(correlation === undefined ? {} : { requestId: correlation }),
+    ...(typeof refreshIn !== "boolean" && refreshAt > started && refreshAt < expiresAt && { refreshAt }),
+    ...(correlation && { requestId: correlation }),
   };
 }
 
@@ -120,7 +112,8 @@ function build(o: ResolvedAzureOptions): AzureProvider {
     // The resolved settings (ids, scope, endpoint rule) are public knowledge, never secrets.
     ...o,
     cloud: "azure",
-    key: JSON.stringify(["azure", o.authorityHost, o.tenantId, o.clientId, o.scope, o.audience]),
+    // Every setting (authority, tenant, client, scope, audience, endpoint rule) keys the cache.
+    key: JSON.stringify(["azure", o]),
     target: {
       client: o.clientId,
       role: `${o.tenantId}/${o.clientId}`,

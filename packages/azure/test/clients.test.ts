@@ -66,20 +66,24 @@ describe("tokenCredential", () => {
   });
 });
 
+/** azureFetch for `scope` over a transport that records what it was handed. */
+function recordingAzureFetch(scope: string, now?: () => number) {
+  const { federation } = recordingFederation();
+  const sent: Request[] = [];
+  const send = azureFetch(federation, azureProvider({ ...base, scope }), {
+    fetch: async (input) => {
+      sent.push(input as Request);
+      return new Response("ok");
+    },
+    ...(now && { now }),
+  });
+  return { send, sent };
+}
+
 describe("azureFetch", () => {
   it("adds the bearer token and storage headers for Microsoft hosts only", async () => {
-    const { federation } = recordingFederation();
-    const sent: Request[] = [];
-    const blobFetch = azureFetch(
-      federation,
-      azureProvider({ ...base, scope: "https://storage.azure.com/.default" }),
-      {
-        fetch: async (input) => {
-          sent.push(input as Request);
-          return new Response("ok");
-        },
-        now: () => Date.UTC(2025, 0, 1),
-      },
+    const { send: blobFetch, sent } = recordingAzureFetch("https://storage.azure.com/.default", () =>
+      Date.UTC(2025, 0, 1),
     );
     await blobFetch("https://acct.blob.core.windows.net/c/b.txt");
     expect(sent[0]?.headers.get("authorization")).toBe("Bearer tok-for-https://storage.azure.com/.default");
@@ -94,5 +98,13 @@ describe("azureFetch", () => {
       code: "endpoint_refused",
     });
     expect(sent).toHaveLength(1);
+  });
+
+  it("adds the storage headers to storage tokens only (a vault token goes without them)", async () => {
+    const { send: vaultFetch, sent } = recordingAzureFetch("https://vault.azure.net/.default");
+    await vaultFetch("https://kv.vault.azure.net/secrets/s");
+    expect(sent[0]?.headers.get("authorization")).toBe("Bearer tok-for-https://vault.azure.net/.default");
+    expect(sent[0]?.headers.has("x-ms-version")).toBe(false);
+    expect(sent[0]?.headers.has("x-ms-date")).toBe(false);
   });
 });

@@ -3,8 +3,8 @@
  *
  * @packageDocumentation
  */
-import { FederationError } from "@fedkit/core";
 import { checkEndpoint, type EndpointRule, hostMatches } from "@fedkit/core/provider";
+import { gcpError } from "./error.js";
 import type { GcpProviderOptions } from "./options.js";
 import {
   checkServiceAccount,
@@ -14,15 +14,15 @@ import {
   workloadIdentityProvider,
 } from "./resource.js";
 
-/** Freezes a host table and its lists: no code in the isolate can widen where tokens go. */
-function deepFreeze<T extends Record<string, readonly string[]>>(table: T): T {
-  for (const hosts of Object.values(table)) Object.freeze(hosts);
-  return Object.freeze(table);
+/** A Google service's official hosts in a universe: its own name and its mTLS name. The one host rule. */
+function serviceHosts(service: string, universe: string): readonly string[] {
+  return Object.freeze([`${service}.${universe}`, `${service}.mtls.${universe}`]);
 }
 
 /**
  * Official Google hosts (STS, IAM Credentials, APIs) in the default universe: where a subject token or an access
- * token may go without an opt-in (data for core's `checkEndpoint`).
+ * token may go without an opt-in (data for core's `checkEndpoint`). Frozen: no code in the isolate can widen
+ * where tokens go.
  *
  * @example
  * ```ts
@@ -34,10 +34,14 @@ export const GCP_HOSTS: {
   readonly sts: readonly string[];
   readonly iamcredentials: readonly string[];
   readonly apis: readonly string[];
-} = /* @__PURE__ */ deepFreeze({
-  sts: ["sts.googleapis.com", "sts.mtls.googleapis.com"],
-  iamcredentials: ["iamcredentials.googleapis.com", "iamcredentials.mtls.googleapis.com"],
-  apis: ["*.googleapis.com"],
+} = /* @__PURE__ */ Object.freeze({
+  // Written out (what serviceHosts gives for the default universe): a bundle drops literals it does not use.
+  sts: /* @__PURE__ */ Object.freeze(["sts.googleapis.com", "sts.mtls.googleapis.com"]),
+  iamcredentials: /* @__PURE__ */ Object.freeze([
+    "iamcredentials.googleapis.com",
+    "iamcredentials.mtls.googleapis.com",
+  ]),
+  apis: /* @__PURE__ */ Object.freeze(["*.googleapis.com"]),
 });
 
 /** The settled configuration of a GCP provider: every default applied, every URL checked. @internal */
@@ -72,13 +76,10 @@ export function resolveGcp(options: GcpProviderOptions): ResolvedGcp {
   const universeDomain = options.universeDomain ?? DEFAULT_UNIVERSE;
   const custom = options.allowCustomEndpoint === true;
   if (universeDomain !== DEFAULT_UNIVERSE && !custom) {
-    throw new FederationError(
+    throw gcpError(
       "endpoint_refused",
       `Universe domain "${universeDomain}" is not Google's default`,
-      {
-        provider: "gcp",
-        hint: "Set allowCustomEndpoint: true only if you trust this universe domain (a credential configuration can come from outside).",
-      },
+      "Set allowCustomEndpoint: true only for a universe domain you trust.",
     );
   }
   const audience =
@@ -87,17 +88,26 @@ export function resolveGcp(options: GcpProviderOptions): ResolvedGcp {
       ? workloadIdentityProvider({ projectNumber, poolId, providerId, universeDomain })
       : undefined);
   if (audience === undefined) {
-    throw new FederationError("config", "gcpProvider needs the workload identity provider", {
-      provider: "gcp",
-      hint: "Pass audience (the provider's resource name), projectNumber + poolId + providerId, or ...fromExternalAccount(json).",
-    });
+    throw gcpError(
+      "config",
+      "gcpProvider needs the workload identity provider",
+      "Pass audience, projectNumber + poolId + providerId, or fromExternalAccount(json).",
+    );
+  }
+  if (lifetime !== undefined && !(Number.isInteger(lifetime) && lifetime > 0 && lifetime <= 43_200)) {
+    throw gcpError(
+      "config",
+      `lifetimeSeconds must be an integer in 1..43200, got ${lifetime}`,
+      "Above 3600 s the lifetime-extension organization policy must list the service account.",
+    );
   }
   const provider = parseProviderName(audience);
-  const endpoint = (official: readonly string[], service: string, url: URL): EndpointRule => {
+  // A custom endpoint is allowed by its exact origin only, and only with the opt-in.
+  const endpoint = (service: string, url: URL): EndpointRule => {
     const rule = {
       cloud: "gcp",
-      officialHosts: [...official, `${service}.${universeDomain}`],
-      ...(custom ? { allowedOrigins: [url.origin] } : {}),
+      officialHosts: serviceHosts(service, universeDomain),
+      ...(custom && { allowedOrigins: [url.origin] }),
     };
     checkEndpoint(url, rule);
     return rule;
@@ -105,20 +115,14 @@ export function resolveGcp(options: GcpProviderOptions): ResolvedGcp {
   const stsUrl = new URL(options.stsEndpoint ?? `https://sts.${universeDomain}/v1/token`);
   if (stsUrl.pathname === "/") stsUrl.pathname = "/v1/token";
   const iamUrl = new URL(options.iamCredentialsEndpoint ?? `https://iamcredentials.${universeDomain}`);
-  if (lifetime !== undefined && (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > 43_200)) {
-    throw new FederationError("config", `lifetimeSeconds must be an integer in 1..43200, got ${lifetime}`, {
-      provider: "gcp",
-      hint: "Above 3600 the organization policy allowServiceAccountCredentialLifetimeExtension must list the service account.",
-    });
-  }
   return {
     provider,
     subjectAudience: options.subjectAudience ?? `https:${provider.resource}`,
     subjectTokenType: options.subjectTokenType ?? "jwt",
     stsUrl: stsUrl.href,
-    stsRule: endpoint(GCP_HOSTS.sts, "sts", stsUrl),
+    stsRule: endpoint("sts", stsUrl),
     iamCredentialsOrigin: iamUrl.origin,
-    iamRule: endpoint(GCP_HOSTS.iamcredentials, "iamcredentials", iamUrl),
+    iamRule: endpoint("iamcredentials", iamUrl),
     serviceAccount:
       options.serviceAccount === undefined ? undefined : checkServiceAccount(options.serviceAccount),
     delegates: (options.delegates ?? []).map(checkServiceAccount),
@@ -170,15 +174,11 @@ export function gcpBearerHosts(target: {
  * ```
  * @public
  */
-export const GCP_CUSTOMER_HOSTS: readonly string[] = /* @__PURE__ */ Object.freeze([
-  "*.run.app",
-  "*.cloudfunctions.net",
-  "*.appspot.com",
-  "*.gateway.dev",
-  "*.cloud.goog",
-  "*.web.app",
-  "*.firebaseapp.com",
-]);
+export const GCP_CUSTOMER_HOSTS: readonly string[] = /* @__PURE__ */ Object.freeze(
+  "*.run.app *.cloudfunctions.net *.appspot.com *.gateway.dev *.cloud.goog *.web.app *.firebaseapp.com".split(
+    " ",
+  ),
+);
 
 /**
  * Why `url` may not receive a bearer allowed for `hosts`, or `undefined`: the refusal half of the rule.
@@ -186,8 +186,7 @@ export const GCP_CUSTOMER_HOSTS: readonly string[] = /* @__PURE__ */ Object.free
  */
 export function refuseCustomerHost(url: URL, hosts: readonly string[]): string | undefined {
   const host = url.hostname.replace(/\.$/, "");
-  if (hosts.includes(host)) return undefined;
-  return GCP_CUSTOMER_HOSTS.some((pattern) => hostMatches(host, pattern))
-    ? "it is a customer's service; call it with an ID token whose audience it is (gcpIdTokenProvider)"
+  return !hosts.includes(host) && GCP_CUSTOMER_HOSTS.some((pattern) => hostMatches(host, pattern))
+    ? "a customer's service; call it with an ID token for its audience (gcpIdTokenProvider)"
     : undefined;
 }

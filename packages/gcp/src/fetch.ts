@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import type { AccessToken, Federation, FetchLike, GetCredentialsOptions } from "@fedkit/core";
-import { type AuthorizedFetch, authorizedFetch } from "@fedkit/core/provider";
+import { type AuthorizedFetchOptions, authorizedFetch } from "@fedkit/core/provider";
 import { refuseCustomerHost } from "./endpoints.js";
 import type { GcpProvider } from "./provider.js";
 
@@ -24,60 +24,71 @@ export interface GcpFetchOptions {
   readonly timeoutMs?: number;
 }
 
-/** How the bearer is added: the `Authorization` header, plus what the caller adds (quota project). @internal */
+/** What the caller adds to the bearer's headers (the quota project), seeing the token. @internal */
 export type GcpAuthorize = (headers: Headers, token: AccessToken) => Headers | Promise<Headers>;
 
 /** A transport with `fetch`'s `(url, init)` shape, fed from the authorized `Request`. */
 function fromFetchLike(send: FetchLike): (request: Request) => Promise<Response> {
   return async (request) => {
-    const body = request.body === null ? undefined : await request.arrayBuffer();
-    return send(request.url, {
-      method: request.method,
-      headers: request.headers,
-      redirect: request.redirect,
-      signal: request.signal,
-      ...(body === undefined ? {} : { body }),
+    const { url, method, headers, redirect, signal, body } = request;
+    return send(url, {
+      method,
+      headers,
+      redirect,
+      signal,
+      ...(body && { body: await request.arrayBuffer() }),
     });
   };
 }
 
 /**
- * The authorized fetch both `gcpFetch` and the google-auth-library adapter send through.
+ * Where a provider's bearer may go, as core's `authorizedFetch` takes it: the one rule `gcpFetch` and the
+ * google-auth-library adapter share (`gcpBearerHosts`, customer services refused, `allowedOrigins` opted in).
+ *
+ * @example
+ * ```ts
+ * const checks = authorizedFetch({ ...gcpBearerRule(provider, {}), authorize: async (request) => request });
+ * await checks.authorize("https://orders-abc-uc.a.run.app/"); // throws endpoint_refused
+ * ```
  * @internal
  */
-export function gcpAuthorizedFetch(
-  federation: Pick<Federation, "getCredentials">,
+export function gcpBearerRule(
   provider: GcpProvider,
-  options: GcpFetchOptions & {
-    readonly authorize?: GcpAuthorize;
-    readonly onToken?: (t: AccessToken) => void;
-    /** Run the checks only: `authorize()` returns the request untouched and asks for no token. */
-    readonly checkOnly?: boolean;
-    /** A `Request`-taking transport, instead of `fetch`. */
-    readonly transport?: (request: Request) => Promise<Response>;
-  },
-): AuthorizedFetch {
-  const transport = options.transport ?? (options.fetch ? fromFetchLike(options.fetch) : undefined);
-  return authorizedFetch({
+  options: Pick<GcpFetchOptions, "allowedOrigins" | "timeoutMs">,
+): Omit<AuthorizedFetchOptions, "authorize"> {
+  return {
     cloud: "gcp",
     officialHosts: provider.apiHosts,
     refuse: (url) => refuseCustomerHost(url, provider.apiHosts),
-    ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
-    ...(transport ? { fetch: transport } : {}),
-    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-    optInHint:
-      "To send this bearer elsewhere (an emulator, a private endpoint), list the origin in allowedOrigins.",
-    async authorize(request, { signal }) {
-      if (options.checkOnly) return request;
-      const credentialOptions =
-        signal === undefined ? options.credentials : { ...options.credentials, signal };
-      const token = await federation.getCredentials<AccessToken>(provider, credentialOptions);
-      options.onToken?.(token);
-      const headers = new Headers(request.headers);
-      headers.set("authorization", `${token.tokenType} ${token.token}`);
-      return new Request(request, { headers: (await options.authorize?.(headers, token)) ?? headers });
-    },
-  });
+    // authorizedFetch reads an undefined option as absent (its default).
+    allowedOrigins: options.allowedOrigins,
+    timeoutMs: options.timeoutMs,
+    optInHint: "To send the bearer elsewhere, list the origin in allowedOrigins.",
+  };
+}
+
+/**
+ * An `authorize` hook for `authorizedFetch` that asks the federation for the provider's token (with the
+ * caller's signal) and sets `Authorization`, then lets `decorate` add to the headers.
+ *
+ * @example
+ * ```ts
+ * const send = authorizedFetch({ ...gcpBearerRule(provider, {}), authorize: bearerAuthorizer(federation, provider, undefined) });
+ * ```
+ * @internal
+ */
+export function bearerAuthorizer(
+  federation: Pick<Federation, "getCredentials">,
+  provider: GcpProvider,
+  credentials: GetCredentialsOptions | undefined,
+  decorate?: GcpAuthorize,
+): AuthorizedFetchOptions["authorize"] {
+  return async (request, { signal }) => {
+    const token = await federation.getCredentials<AccessToken>(provider, { ...credentials, signal });
+    const headers = new Headers(request.headers);
+    headers.set("authorization", `${token.tokenType} ${token.token}`);
+    return new Request(request, { headers: (await decorate?.(headers, token)) ?? headers });
+  };
 }
 
 /**
@@ -100,6 +111,10 @@ export function gcpFetch(
   provider: GcpProvider,
   options: GcpFetchOptions = {},
 ): (input: string | URL | Request, init?: RequestInit) => Promise<Response> {
-  const send = gcpAuthorizedFetch(federation, provider, options);
+  const send = authorizedFetch({
+    ...gcpBearerRule(provider, options),
+    fetch: options.fetch && fromFetchLike(options.fetch),
+    authorize: bearerAuthorizer(federation, provider, options.credentials),
+  });
   return (input, init) => send(input, init);
 }

@@ -3,11 +3,12 @@
  *
  * @packageDocumentation
  */
-import { FederationError, type SubjectToken } from "@fedkit/core";
+import type { SubjectToken } from "@fedkit/core";
 import { type ExchangeContext, redactResponse } from "@fedkit/core/provider";
 import type { ResolvedGcp } from "./endpoints.js";
-import { answerField, iamError } from "./google-errors.js";
-import { metricsHeader } from "./sts.js";
+import { gcpError } from "./error.js";
+import { googleError, readAnswer } from "./google-errors.js";
+import { type FederatedToken, metricsHeader } from "./sts.js";
 
 /**
  * One call on the impersonated service account, with the delegation chain; answers `field` of the answer.
@@ -31,14 +32,14 @@ export async function impersonate(
       authorization: `Bearer ${federatedToken}`,
       "x-goog-api-client": metricsHeader(resolved),
     },
-    body: JSON.stringify({ ...(delegates.length > 0 ? { delegates } : {}), ...body }),
+    body: JSON.stringify({ ...(delegates[0] && { delegates }), ...body }),
     endpoint: resolved.iamRule,
     operation: `gcp:iamcredentials.${method}`,
   });
   if (response.status !== 200) {
-    throw iamError(redactResponse(response, [subject.raw, federatedToken]), resolved, subject, method);
+    throw googleError(redactResponse(response, [subject.raw, federatedToken]), resolved, subject, method);
   }
-  return (field) => answerField(response, `IAM Credentials ${method}`, field);
+  return readAnswer(response, `IAM Credentials ${method}`)[1];
 }
 
 /**
@@ -52,28 +53,19 @@ export async function generateAccessToken(
   scopes: readonly string[],
   lifetimeSeconds: number,
   ctx: ExchangeContext,
-): Promise<{ token: string; expiresAt: number }> {
-  const answer = await impersonate(
+): Promise<FederatedToken> {
+  const field = await impersonate(
     subject,
     resolved,
     federatedToken,
     "generateAccessToken",
-    {
-      scope: [...scopes],
-      lifetime: `${lifetimeSeconds}s`,
-    },
+    { scope: scopes, lifetime: `${lifetimeSeconds}s` },
     ctx,
   );
-  const token = answer("accessToken");
-  const expiresAt = Date.parse(answer("expireTime"));
+  const token = field("accessToken");
+  const expiresAt = Date.parse(field("expireTime"));
   if (Number.isNaN(expiresAt)) {
-    throw new FederationError(
-      "bad_response",
-      "IAM Credentials generateAccessToken answered an unreadable expireTime",
-      {
-        provider: "gcp",
-      },
-    );
+    throw gcpError("bad_response", "IAM Credentials generateAccessToken answered an unreadable expireTime");
   }
-  return { token, expiresAt };
+  return { token, expiresAt, scopes };
 }

@@ -6,15 +6,16 @@
  *
  * @packageDocumentation
  */
-import { FederationError } from "@fedkit/core";
 import { sha256 } from "@fedkit/core/provider";
+import { gcpError } from "./error.js";
 
 /** The version tag hashed into derived pool ids; a new scheme gets a new tag (and new ids). @public */
 export const GCP_POOL_ID_SCHEME = "fedkit/gcp-pool-id/v1";
 
 const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
-/** Google's rule for pool and provider ids (IAM v1 `workloadIdentityPools.create` / `providers.create`). */
-const ID = /^[a-z0-9-]{4,32}$/;
+/** Google's rule for pool and provider ids (IAM v1 `workloadIdentityPools.create` / `providers.create`): 4-32 of
+ * `[a-z0-9-]`, not starting with the reserved `gcp-`. */
+const ID = /^(?!gcp-)[a-z0-9-]{4,32}$/;
 
 function base32(bytes: Uint8Array): string {
   let out = "";
@@ -65,16 +66,12 @@ export function gcpPoolId(siteId: string, context: string): string {
  * @public
  */
 export function checkGcpId(kind: "pool" | "provider", id: string): string {
-  if (ID.test(id) && !id.startsWith("gcp-")) return id;
-  throw new FederationError(
+  if (ID.test(id)) return id;
+  throw gcpError(
     "config",
-    `"${id}" is not a valid workload identity ${kind} id: Google wants 4-32 characters of a-z, 0-9 and "-", not starting with "gcp-".`,
-    {
-      provider: "gcp",
-      hint:
-        kind === "pool"
-          ? "Leave poolId unset to use fedkit's derived per-(site, context) id (gcpPoolId), or pick an id that follows the rule."
-          : "Set providerId to an id that follows the rule, e.g. the target name in lower case.",
-    },
+    `"${id}" is not a valid workload identity ${kind} id (4-32 of a-z, 0-9, "-"; not "gcp-" first)`,
+    kind === "pool"
+      ? "Leave poolId unset (fedkit derives one per site and context) or follow the rule."
+      : "Set providerId to an id that follows the rule.",
   );
 }

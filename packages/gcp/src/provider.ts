@@ -26,20 +26,12 @@ export interface GcpProvider extends Provider<AccessToken> {
   readonly allowedOrigins: readonly string[];
 }
 
-/** @internal */
+/**
+ * The cache key of a provider: its whole settled configuration (every permission-affecting input: provider,
+ * audiences, service account, delegates, endpoints, lifetime) and what the kind adds. @internal
+ */
 export function providerKey(kind: string, resolved: ResolvedGcp, extra: readonly unknown[]): string {
-  return JSON.stringify([
-    kind,
-    resolved.provider.resource,
-    resolved.subjectAudience,
-    resolved.subjectTokenType,
-    resolved.serviceAccount ?? null,
-    resolved.delegates,
-    resolved.workforcePoolUserProject ?? null,
-    resolved.stsUrl,
-    resolved.iamCredentialsOrigin,
-    ...extra,
-  ]);
+  return JSON.stringify([kind, resolved, ...extra]);
 }
 
 /** @internal */
@@ -96,25 +88,16 @@ export function gcpProvider(options: GcpProviderOptions): GcpProvider {
         impersonate ? [CLOUD_PLATFORM_SCOPE] : scopes,
         ctx,
       );
-      if (!impersonate) {
-        return {
-          credentials: {
-            kind: "access-token",
-            token: federated.token,
-            tokenType: "Bearer",
-            expiresAt: federated.expiresAt ?? ctx.now() + FALLBACK_LIFETIME_MS,
-            scopes: federated.scopes ?? scopes,
-          },
-        };
-      }
-      const sa = await generateAccessToken(subject, resolved, federated.token, scopes, lifetimeSeconds, ctx);
+      const final = impersonate
+        ? await generateAccessToken(subject, resolved, federated.token, scopes, lifetimeSeconds, ctx)
+        : federated;
       return {
         credentials: {
           kind: "access-token",
-          token: sa.token,
+          token: final.token,
           tokenType: "Bearer",
-          expiresAt: sa.expiresAt,
-          scopes,
+          expiresAt: final.expiresAt ?? ctx.now() + FALLBACK_LIFETIME_MS,
+          scopes: final.scopes ?? scopes,
         },
       };
     },

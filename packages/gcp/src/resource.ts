@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { FederationError } from "@fedkit/core";
+import { gcpError } from "./error.js";
 
 /** Google's default universe: every official endpoint is `<service>.googleapis.com`. @public */
 export const DEFAULT_UNIVERSE = "googleapis.com";
@@ -25,9 +25,9 @@ export interface WorkloadIdentityProviderName {
   readonly iamHost: string;
 }
 
-const WORKLOAD =
-  /^\/\/(iam\.[a-z0-9.-]+)\/projects\/(\d+)\/locations\/global\/workloadIdentityPools\/([^/]+)\/providers\/([^/]+)$/;
-const WORKFORCE = /^\/\/(iam\.[a-z0-9.-]+)\/locations\/global\/workforcePools\/([^/]+)\/providers\/([^/]+)$/;
+// One pattern for both kinds: the project number is there exactly when the pool is a workload identity pool.
+const PROVIDER_NAME =
+  /^\/\/(iam\.[a-z0-9.-]+)\/(?:projects\/(\d+)\/locations\/global\/workloadIdentityPools|locations\/global\/workforcePools)\/([^/]+)\/providers\/([^/]+)$/;
 
 /**
  * Builds the full resource name of a workload identity pool provider, the value STS wants as `audience`.
@@ -58,32 +58,23 @@ export function workloadIdentityProvider(parts: {
  * @public
  */
 export function parseProviderName(name: string): WorkloadIdentityProviderName {
-  const resource = name.startsWith("https://") ? name.slice("https:".length) : name;
-  const workload = WORKLOAD.exec(resource);
-  if (workload) {
-    const [, iamHost, projectNumber, poolId, providerId] = workload as unknown as string[];
-    return {
-      resource,
-      projectNumber,
-      poolId: poolId!,
-      providerId: providerId!,
-      workforce: false,
-      iamHost: iamHost!,
-    };
+  const resource = name.startsWith("https://") ? name.slice(6) : name;
+  const [, iamHost, projectNumber, poolId, providerId] = PROVIDER_NAME.exec(resource) ?? [];
+  if (providerId === undefined) {
+    throw gcpError(
+      "config",
+      `"${name}" is not a workload identity provider name`,
+      "Use //iam.googleapis.com/projects/<project NUMBER>/locations/global/workloadIdentityPools/<pool>/providers/<id>.",
+    );
   }
-  const workforce = WORKFORCE.exec(resource);
-  if (workforce) {
-    const [, iamHost, poolId, providerId] = workforce as unknown as string[];
-    return { resource, poolId: poolId!, providerId: providerId!, workforce: true, iamHost: iamHost! };
-  }
-  throw new FederationError(
-    "config",
-    `"${name}" is not a workload identity provider name. Expected //iam.googleapis.com/projects/<project NUMBER>/locations/global/workloadIdentityPools/<pool>/providers/<provider>`,
-    {
-      provider: "gcp",
-      hint: "Use the project number (digits, `gcloud projects describe <id> --format='value(projectNumber)'`), not the project id, and the pool and provider ids in lower case.",
-    },
-  );
+  return {
+    resource,
+    ...(projectNumber && { projectNumber }),
+    poolId: poolId!,
+    providerId,
+    workforce: !projectNumber,
+    iamHost: iamHost!,
+  };
 }
 
 const SA_EMAIL =
@@ -96,10 +87,11 @@ const SA_EMAIL =
  */
 export function checkServiceAccount(email: string): string {
   if (!SA_EMAIL.test(email)) {
-    throw new FederationError("config", `"${email}" is not a service account email`, {
-      provider: "gcp",
-      hint: "Pass the service account's email, e.g. reader@my-project.iam.gserviceaccount.com.",
-    });
+    throw gcpError(
+      "config",
+      `"${email}" is not a service account email`,
+      "Pass its email, e.g. reader@my-project.iam.gserviceaccount.com.",
+    );
   }
   return email;
 }
@@ -115,7 +107,7 @@ export function checkServiceAccount(email: string): string {
  * @public
  */
 export function principalForSubject(provider: WorkloadIdentityProviderName, subject: string): string {
-  return `principal://${provider.iamHost}${poolPath(provider)}/subject/${subject}`;
+  return `principal:${poolOf(provider)}/subject/${subject}`;
 }
 
 /**
@@ -136,11 +128,10 @@ export function principalSetForAttribute(
   attribute: string,
   value: string,
 ): string {
-  return `principalSet://${provider.iamHost}${poolPath(provider)}/attribute.${attribute}/${value}`;
+  return `principalSet:${poolOf(provider)}/attribute.${attribute}/${value}`;
 }
 
-function poolPath(provider: WorkloadIdentityProviderName): string {
-  return provider.workforce
-    ? `/locations/global/workforcePools/${provider.poolId}`
-    : `/projects/${provider.projectNumber}/locations/global/workloadIdentityPools/${provider.poolId}`;
+/** The pool's own resource name (`//iam.googleapis.com/…/workloadIdentityPools/<pool>`): the provider's, cut. */
+function poolOf(provider: WorkloadIdentityProviderName): string {
+  return provider.resource.slice(0, provider.resource.lastIndexOf("/providers/"));
 }

@@ -7,13 +7,10 @@
 import type { SubjectToken } from "@fedkit/core";
 import { type ExchangeContext, formBody, redactResponse } from "@fedkit/core/provider";
 import type { ResolvedGcp } from "./endpoints.js";
-import { answerField, readAnswer, stsError } from "./google-errors.js";
+import { googleError, readAnswer, STS_OPERATION } from "./google-errors.js";
 
-/** @internal */
-export const TOKEN_EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange";
-/** @internal */
-export const ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
-const OPERATION = "Google STS token exchange";
+/** RFC 8693's token type URIs, followed by `access_token`, `jwt` or `id_token`. */
+const TOKEN_TYPE = "urn:ietf:params:oauth:token-type:";
 
 /** A federated access token from STS. @internal */
 export interface FederatedToken {
@@ -49,23 +46,23 @@ export async function stsExchange(
       "x-goog-api-client": metricsHeader(resolved),
     },
     body: formBody({
-      grant_type: TOKEN_EXCHANGE_GRANT,
+      grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
       audience: resolved.provider.resource,
       scope: scopes.join(" "),
-      requested_token_type: ACCESS_TOKEN_TYPE,
+      requested_token_type: `${TOKEN_TYPE}access_token`,
       subject_token: subject.raw,
-      subject_token_type: `urn:ietf:params:oauth:token-type:${resolved.subjectTokenType}`,
+      subject_token_type: TOKEN_TYPE + resolved.subjectTokenType,
       options: userProject === undefined ? undefined : JSON.stringify({ userProject }),
     }),
     endpoint: resolved.stsRule,
     operation: "gcp:sts.token",
   });
-  if (response.status !== 200) throw stsError(redactResponse(response, [subject.raw]), resolved, subject);
-  const token = answerField(response, OPERATION, "access_token");
-  const { expires_in: expiresIn, scope } = readAnswer(response, OPERATION);
+  if (response.status !== 200) throw googleError(redactResponse(response, [subject.raw]), resolved, subject);
+  const [json, field] = readAnswer(response, STS_OPERATION);
+  const { expires_in: expiresIn, scope } = json;
   return {
-    token,
+    token: field("access_token"),
     expiresAt: typeof expiresIn === "number" ? ctx.now() + expiresIn * 1000 : undefined,
-    scopes: typeof scope === "string" && scope.length > 0 ? scope.split(" ") : undefined,
+    scopes: typeof scope === "string" && scope ? scope.split(" ") : undefined,
   };
 }

@@ -1,9 +1,15 @@
 import { FederationError } from "@fedkit/core";
 import { describe, expect, it } from "vitest";
+import { GCP_HOSTS, resolveGcp } from "../src/endpoints.js";
 import { fromExternalAccount } from "../src/external-account.js";
 import { gcpIdTokenProvider } from "../src/id-token.js";
 import { gcpProvider } from "../src/provider.js";
-import { parseProviderName, workloadIdentityProvider } from "../src/resource.js";
+import {
+  parseProviderName,
+  principalForSubject,
+  principalSetForAttribute,
+  workloadIdentityProvider,
+} from "../src/resource.js";
 
 const audience =
   "//iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/pool/providers/prov";
@@ -92,5 +98,48 @@ describe("gcpProvider configuration", () => {
     expect(workloadIdentityProvider({ projectNumber: "123", poolId: "pool", providerId: "prov" })).toBe(
       audience,
     );
+  });
+
+  it("refuses a name that mixes the workload and workforce shapes", () => {
+    for (const name of [
+      "//iam.googleapis.com/projects/123/locations/global/workforcePools/wf/providers/p",
+      "//iam.googleapis.com/locations/global/workloadIdentityPools/pool/providers/p",
+      "//iam.googleapis.com/projects/abc/locations/global/workloadIdentityPools/pool/providers/p",
+      `${audience}/extra`,
+    ])
+      expect(code(() => parseProviderName(name))).toBe("config");
+  });
+
+  it("names the principals of the provider's POOL, for both kinds of pool", () => {
+    const workload = parseProviderName(audience);
+    const workforce = parseProviderName(
+      "//iam.googleapis.com/locations/global/workforcePools/wf/providers/p",
+    );
+    expect(principalForSubject(workload, "site:a")).toBe(
+      "principal://iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/pool/subject/site:a",
+    );
+    expect(principalSetForAttribute(workload, "function", "report")).toBe(
+      "principalSet://iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/pool/attribute.function/report",
+    );
+    expect(principalForSubject(workforce, "u")).toBe(
+      "principal://iam.googleapis.com/locations/global/workforcePools/wf/subject/u",
+    );
+    expect(workload.projectNumber).toBe("123");
+    expect(workforce).not.toHaveProperty("projectNumber");
+  });
+
+  it("sends STS and IAM Credentials calls to the universe's own hosts, a custom endpoint by its origin only", () => {
+    const google = resolveGcp({ audience });
+    expect(google.stsRule).toEqual({ cloud: "gcp", officialHosts: GCP_HOSTS.sts });
+    expect(GCP_HOSTS.sts).toEqual(["sts.googleapis.com", "sts.mtls.googleapis.com"]);
+    expect(google.iamRule.officialHosts).toEqual(GCP_HOSTS.iamcredentials);
+    const custom = resolveGcp({ audience, universeDomain: "example.com", allowCustomEndpoint: true });
+    expect(custom.stsUrl).toBe("https://sts.example.com/v1/token");
+    expect(custom.stsRule).toEqual({
+      cloud: "gcp",
+      officialHosts: ["sts.example.com", "sts.mtls.example.com"],
+      allowedOrigins: ["https://sts.example.com"],
+    });
+    expect(custom.iamRule.allowedOrigins).toEqual(["https://iamcredentials.example.com"]);
   });
 });

@@ -6,13 +6,13 @@
  * @packageDocumentation
  */
 import { type AccessToken, type Federation, FederationError, type GetCredentialsOptions } from "@fedkit/core";
-import type { AuthorizedFetch } from "@fedkit/core/provider";
+import { type AuthorizedFetch, authorizedFetch } from "@fedkit/core/provider";
 import { AuthClient, type gaxios } from "google-auth-library";
 
 /** The constructor options of google-auth-library's `AuthClient`. @public */
 export type AuthClientOptions = NonNullable<ConstructorParameters<typeof AuthClient>[0]>;
 
-import { gcpAuthorizedFetch } from "../fetch.js";
+import { bearerAuthorizer, gcpBearerRule } from "../fetch.js";
 import type { GcpProvider } from "../provider.js";
 
 /** Options of {@link FedkitAuthClient}. @public */
@@ -93,20 +93,16 @@ export class FedkitAuthClient extends AuthClient {
     this.#federation = federation;
     this.#provider = provider;
     this.#options = getCredentials;
-    const base = {
-      ...(allowedOrigins ? { allowedOrigins } : {}),
-      ...(getCredentials ? { credentials: getCredentials } : {}),
-      ...(timeoutMs === undefined ? {} : { timeoutMs }),
-      onToken: (token: AccessToken) => this.#remember(token),
-      authorize: (headers: Headers) => this.addSharedMetadataHeaders(headers),
-    };
-    this.#authorized = gcpAuthorizedFetch(federation, provider, base);
-    this.#checks = gcpAuthorizedFetch(federation, provider, { ...base, checkOnly: true });
+    const rule = gcpBearerRule(provider, { allowedOrigins, timeoutMs });
+    const authorize = bearerAuthorizer(federation, provider, getCredentials, (headers, token) => {
+      this.#remember(token);
+      return this.addSharedMetadataHeaders(headers);
+    });
+    this.#authorized = authorizedFetch({ ...rule, authorize });
+    // The checks alone: the request comes back untouched and no token is asked for.
+    this.#checks = authorizedFetch({ ...rule, authorize: async (request) => request });
     this.#sender = (transport) =>
-      gcpAuthorizedFetch(federation, provider, {
-        ...base,
-        transport: (request) => sendAsInit(transport, request),
-      });
+      authorizedFetch({ ...rule, authorize, fetch: (request) => sendAsInit(transport, request) });
   }
 
   #remember(creds: AccessToken): void {
