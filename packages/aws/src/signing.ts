@@ -61,14 +61,19 @@ function decode(text: string): string {
   }
 }
 
-/** S3 signs each key segment as it names the object; other services sign the sent path encoded again. */
+/**
+ * S3 signs each key segment as it names the object; other services sign the sent path encoded again (empty
+ * segments dropped). A path of unreserved characters only (most) is its own canonical form.
+ */
 const canonicalPath = (path: string, service: string): string =>
-  service === "s3"
+  !/[^\w.~/-]/.test(path) && (service === "s3" || !path.includes("//"))
     ? path
-        .split("/")
-        .map((s) => encode(decode(s)))
-        .join("/")
-    : path.replace(/[^/]+/g, encode).replace(/\/{2,}/g, "/");
+    : service === "s3"
+      ? path
+          .split("/")
+          .map((s) => encode(decode(s)))
+          .join("/")
+      : path.replace(/[^/]+/g, encode).replace(/\/{2,}/g, "/");
 
 const HMAC = { name: "HMAC", hash: "SHA-256" } as const;
 
