@@ -6,15 +6,10 @@
  *
  * @packageDocumentation
  */
-import {
-  type Clock,
-  type Credentials,
-  FederationError,
-  type Provider,
-  type SubjectTokenSource,
-} from "@fedkit/core";
+import type { Clock, Credentials, Provider, SubjectTokenSource } from "@fedkit/core";
 import { type AuthorizedFetch, authorizedFetch } from "@fedkit/core/provider";
 import type { AwsCredentials } from "./credentials.js";
+import { awsError } from "./errors.js";
 import { checkRegion } from "./partition.js";
 import { BUCKET_REGION_HEADER, explainRedirect, regionError } from "./s3-region.js";
 import { awsHostRefusal, checkAllowedOrigins, OFFICIAL_SERVICE_HOSTS } from "./service-hosts.js";
@@ -120,10 +115,7 @@ export function awsFetch(
   }
   const regionText = options.region ?? (provider as { sts?: { region?: string } }).sts?.region;
   if (!regionText) {
-    throw new FederationError("config", "awsFetch: no region given and the provider has none", {
-      provider: "aws",
-      hint: "Pass region: the region of the service endpoint you call.",
-    });
+    throw awsError("config", "awsFetch: no region given and the provider has none", "Pass region.");
   }
   const region = checkRegion(regionText, "awsFetch");
   const allowedOrigins = checkAllowedOrigins(options.allowedOrigins, "awsFetch");
@@ -216,10 +208,7 @@ export function awsFetch(
     const at = now();
     const remaining = Math.floor((creds.expiresAt - at) / 1000);
     if (remaining < 1) {
-      throw new FederationError("config", "presign: the credentials expire now; nothing can be presigned", {
-        provider: "aws",
-        hint: "Presign with credentials that have at least a second left.",
-      });
+      throw awsError("config", "presign: the credentials expire now", "Presign with fresh credentials.");
     }
     // Never longer than the credentials that sign it, nor than SigV4's 7 days.
     target.searchParams.set("X-Amz-Expires", String(Math.min(expiresIn, remaining, 7 * 24 * 3600)));

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { FederationError } from "@fedkit/core";
+import { awsError } from "./errors.js";
 
 /** The AWS partitions fedkit supports. @public */
 export type AwsPartition = "aws" | "aws-cn" | "aws-us-gov";
@@ -49,9 +49,6 @@ export const KNOWN_AWS_REGIONS: readonly string[] = /* @__PURE__ */ Object.freez
 /** Whether `region` has the shape of an AWS region code (not whether AWS runs it). @internal */
 export const isRegionShaped = (region: string): boolean => REGION.test(region);
 
-const configError = (message: string, hint?: string) =>
-  new FederationError("config", message, { provider: "aws", ...(hint && { hint }) });
-
 /**
  * Validates a region name (`eu-west-1`, `cn-north-1`, `us-gov-west-1`). A well-formed region fedkit does not
  * know is accepted (AWS launches regions); a malformed one is refused, with the known regions in the hint.
@@ -66,7 +63,8 @@ export function checkRegion(region: string, where: string): string {
     .trim()
     .toLowerCase()
     .replace(/([a-z])(\d{1,2})$/, "$1-$2");
-  throw configError(
+  throw awsError(
+    "config",
     `${where}: ${JSON.stringify(text)} is not an AWS region name`,
     `${KNOWN_AWS_REGIONS.includes(near) ? `Did you mean "${near}"? ` : ""}Use one of: ${KNOWN_AWS_REGIONS.join(", ")}.`,
   );
@@ -86,7 +84,8 @@ export function parseRoleArn(arn: string): RoleArn {
   const match =
     /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role((?:\/[\w+=,.@-]+)*\/)([\w+=,.@-]{1,64})$/.exec(arn);
   if (!match) {
-    throw configError(
+    throw awsError(
+      "config",
       `"${arn}" is not an IAM role ARN`,
       "Use arn:<aws|aws-cn|aws-us-gov>:iam::<12-digit account>:role/<path/><name>.",
     );
@@ -113,7 +112,8 @@ export function stsEndpoint(region: string): string {
 export function checkSamePartition(role: RoleArn, region: string): void {
   const partition = partitionOf(region);
   if (partition !== role.partition) {
-    throw configError(
+    throw awsError(
+      "config",
       `role ${role.arn} is in partition ${role.partition} but region ${region} is in ${partition}`,
       `Pick a region of the ${role.partition} partition.`,
     );

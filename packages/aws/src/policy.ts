@@ -9,6 +9,7 @@
  * @packageDocumentation
  */
 import { FederationError, type SubjectToken } from "@fedkit/core";
+import { awsError } from "./errors.js";
 
 /** An IAM policy document (`{ Version, Statement }`) as plain JSON. @public */
 export type PolicyDocument = { readonly Version?: string; readonly Statement: unknown } & Readonly<
@@ -143,10 +144,10 @@ export function sessionPolicyTemplate(document: PolicyDocument | string): Sessio
  */
 export function checkSessionPolicy(policy: string): string {
   if (policy.length > MAX_SESSION_POLICY_CHARS || /[^\t\n\r\u0020-\u00ff]/.test(policy)) {
-    throw new FederationError(
+    throw awsError(
       "config",
       `the session policy has ${policy.length} characters (at most ${MAX_SESSION_POLICY_CHARS}) or ones outside U+0020-U+00FF`,
-      { provider: "aws", hint: "Shorten it, or move the grant into the role's permission policy." },
+      "Shorten it, or move the grant into the role's permission policy.",
     );
   }
   return policy;
@@ -158,13 +159,10 @@ export function checkPolicyArns(arns: readonly string[]): readonly string[] {
     (arn) => !/^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}|aws):policy\/[\w+=,.@/-]{1,512}$/.test(arn),
   );
   if (arns.length > MAX_POLICY_ARNS || bad !== undefined) {
-    throw new FederationError(
+    throw awsError(
       "config",
       `policyArns: at most ${MAX_POLICY_ARNS} managed policy ARNs, got ${JSON.stringify(bad ?? arns.length)}`,
-      {
-        provider: "aws",
-        hint: "Use arn:aws:iam::<account or aws>:policy/<name>.",
-      },
+      "Use arn:aws:iam::<account or aws>:policy/<name>.",
     );
   }
   return arns;

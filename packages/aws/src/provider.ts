@@ -4,9 +4,10 @@
  *
  * @packageDocumentation
  */
-import { FederationError, type Provider, type SubjectToken } from "@fedkit/core";
+import type { Provider, SubjectToken } from "@fedkit/core";
 import { type EnvInput, type ExchangeContext, type ExchangeResult, toEnvGetter } from "@fedkit/core/provider";
 import type { AwsCredentials } from "./credentials.js";
+import { awsError } from "./errors.js";
 import { checkRegion, checkSamePartition, parseRoleArn, type RoleArn, stsEndpoint } from "./partition.js";
 import {
   checkPolicyArns,
@@ -67,10 +68,11 @@ export interface AwsProvider extends Provider<AwsCredentials> {
 export function checkDuration(seconds: number | undefined, max: number, where: string): number | undefined {
   if (seconds === undefined || (Number.isInteger(seconds) && seconds >= 900 && seconds <= max))
     return seconds;
-  throw new FederationError("config", `${where}: durationSeconds must be an integer from 900 to ${max}`, {
-    provider: "aws",
-    hint: `Pass 900 to ${max}, within the role's maximum.`,
-  });
+  throw awsError(
+    "config",
+    `${where}: durationSeconds must be an integer from 900 to ${max}`,
+    "Pass one within the role's maximum.",
+  );
 }
 
 /** Normalises a session policy option into a renderer plus the text that goes into the cache key. @internal */
@@ -87,17 +89,13 @@ export function sessionPolicy(option: SessionPolicyOption | undefined): {
   try {
     JSON.parse(text);
   } catch {
-    throw new FederationError("config", "the session policy is not valid JSON", {
-      provider: "aws",
-      hint: "Pass an IAM policy document or its JSON text.",
-    });
+    throw awsError("config", "the session policy is not valid JSON", "Pass an IAM policy document.");
   }
   return { key: text, render: () => text };
 }
 
 /** A `config` error for a missing required option. */
-const missing = (what: string, hint: string) =>
-  new FederationError("config", `awsProvider: no ${what}`, { provider: "aws", hint });
+const missing = (what: string, hint: string) => awsError("config", `awsProvider: no ${what}`, hint);
 
 /**
  * Creates the AWS provider: exchanges a subject token for temporary credentials of `roleArn` with STS

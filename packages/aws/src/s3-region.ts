@@ -6,8 +6,9 @@
  *
  * @packageDocumentation
  */
-import { FederationError } from "@fedkit/core";
+import type { FederationError } from "@fedkit/core";
 import { RedirectRefusedError } from "@fedkit/core/provider";
+import { awsError } from "./errors.js";
 import { isRegionShaped } from "./partition.js";
 
 /** S3's header naming the bucket's region on redirects and region errors. @internal */
@@ -61,14 +62,13 @@ export async function regionError(
     region = named;
   }
   return region
-    ? new FederationError(
+    ? awsError(
         "config",
         `S3 refused a request signed for ${signingRegion}: the bucket is in ${region}.`,
+        regionHint(region, signingRegion),
         {
-          provider: "aws",
           status: 400,
           ...(code && { cloudCode: code }),
-          hint: regionHint(region, signingRegion),
         },
       )
     : undefined;

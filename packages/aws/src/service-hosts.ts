@@ -7,7 +7,7 @@
  *
  * @packageDocumentation
  */
-import { FederationError } from "@fedkit/core";
+import { awsError } from "./errors.js";
 import { isRegionShaped } from "./partition.js";
 import { regionHint } from "./s3-region.js";
 
@@ -110,10 +110,11 @@ export function awsHostRefusal(url: URL, service: string, region?: string): stri
   if (names && !names.includes(service))
     return `it is a ${names.join("/")} endpoint, but the request is signed for "${service}"`;
   if (region && named && named !== region) {
-    throw new FederationError("config", `awsFetch: ${url.host} is in region ${named}, not ${region}.`, {
-      provider: "aws",
-      hint: regionHint(named, region),
-    });
+    throw awsError(
+      "config",
+      `awsFetch: ${url.host} is in region ${named}, not ${region}.`,
+      regionHint(named, region),
+    );
   }
   return undefined;
 }

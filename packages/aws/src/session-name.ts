@@ -4,7 +4,8 @@
  *
  * @packageDocumentation
  */
-import { FederationError, type SubjectToken } from "@fedkit/core";
+import type { SubjectToken } from "@fedkit/core";
+import { awsError } from "./errors.js";
 
 const VALID = /^[\w+=,.@-]{2,64}$/;
 
@@ -16,10 +17,11 @@ export function isValidSessionName(name: string): boolean {
 /** @throws FederationError `config` when `name` is not a valid session name. @internal */
 export function checkSessionName(name: string, where: string): string {
   if (!VALID.test(name)) {
-    throw new FederationError("config", `${where}: "${name}" is not a valid role session name`, {
-      provider: "aws",
-      hint: "Use 2 to 64 of letters, digits and _+=,.@-",
-    });
+    throw awsError(
+      "config",
+      `${where}: "${name}" is not a valid role session name`,
+      "Use 2 to 64 of letters, digits and _+=,.@-",
+    );
   }
   return name;
 }

@@ -1,4 +1,4 @@
-import { FederationError } from "@fedkit/core";
+import { awsError } from "./errors.js";
 
 /** The claim AWS reads session tags from in an OIDC token. @public */
 export const AWS_TAGS_CLAIM = "https://aws.amazon.com/tags";
@@ -28,13 +28,10 @@ export function awsSessionTagsClaim(
     ([key, value]) => !TAG_KEY.test(key) || !TAG_VALUE.test(value) || /^aws:/i.test(key),
   );
   if (bad || entries.length > 50) {
-    throw new FederationError(
+    throw awsError(
       "config",
       bad ? `AWS refuses the session tag ${JSON.stringify(bad[0])}.` : "More than 50 AWS session tags.",
-      {
-        provider: "aws",
-        hint: "Pass at most 50 tags: keys of 1-128 letters, digits, _.:/=+-@ (not aws:), values of 0-256 and spaces.",
-      },
+      "Pass at most 50 tags: keys of 1-128 letters, digits, _.:/=+-@ (not aws:), values of 0-256 and spaces.",
     );
   }
   const principalTags = Object.fromEntries(entries.map(([key, value]) => [key, [value]]));

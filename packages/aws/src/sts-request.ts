@@ -3,7 +3,6 @@
  *
  * @packageDocumentation
  */
-import { FederationError } from "@fedkit/core";
 import {
   checkEndpoint,
   type EndpointRule,
@@ -12,6 +11,7 @@ import {
   type HttpResponse,
   redactResponse,
 } from "@fedkit/core/provider";
+import { awsError } from "./errors.js";
 import { partitionOf } from "./partition.js";
 import { amzDate, type SigningKeyCache, signV4 } from "./signing.js";
 import { type StsCallInfo, stsFailure } from "./sts-errors.js";
@@ -42,12 +42,10 @@ export function stsTarget(
   if (custom === undefined) return { region, endpoint: regional, rule };
   const url = URL.canParse(custom) ? new URL(custom) : undefined;
   if (!url || url.search || url.hash || url.username || url.password) {
-    throw new FederationError(
+    throw awsError(
       "config",
-      `endpoint "${custom}" is not a URL without query, fragment or credentials`,
-      {
-        provider: "aws",
-      },
+      `endpoint "${custom}" is not a URL without query, fragment or user`,
+      "Pass an origin.",
     );
   }
   const endpoint = url.href.replace(/\/+$/, "");
@@ -57,10 +55,11 @@ export function stsTarget(
     return { region, endpoint, rule };
   } catch {}
   if (!allowCustom) {
-    throw new FederationError("config", `endpoint ${endpoint} needs allowCustomEndpoint: true`, {
-      provider: "aws",
-      hint: "It would receive your tokens: opt in with allowCustomEndpoint: true, or drop endpoint.",
-    });
+    throw awsError(
+      "config",
+      `endpoint ${endpoint} needs allowCustomEndpoint: true`,
+      "It would receive your tokens: opt in with allowCustomEndpoint: true, or drop endpoint.",
+    );
   }
   return { region, endpoint, rule: { cloud: "aws", officialHosts, allowedOrigins: [url.origin] } };
 }
@@ -185,10 +184,11 @@ export async function callSts(
     return parseStsResult(response.text, info.operation);
   } catch (cause) {
     if (!(cause instanceof StsParseError)) throw cause;
-    throw new FederationError(
+    throw awsError(
       "bad_response",
       `sts:${info.operation} answered HTTP ${response.status} (${response.headers.get("content-type") ?? "no content-type"}) but ${cause.message}`,
-      { provider: "aws", status: response.status, attempts: response.attempts, cause },
+      "Check that the endpoint is AWS STS, not a proxy.",
+      { status: response.status, attempts: response.attempts, cause },
     );
   }
 }
