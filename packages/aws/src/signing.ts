@@ -84,12 +84,13 @@ async function webHmac(key: Uint8Array, data: string): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.sign("HMAC", imported, utf8(data) as Uint8Array<ArrayBuffer>));
 }
 
-const EMPTY_HASH = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+/** The hash of an empty payload (every GET), computed once. */
+let emptyHash: string | undefined;
 
 function payloadHash(body: SignerInput["body"]): Promise<string> | string {
   if (body instanceof ReadableStream)
     throw new TypeError("a streamed body needs its hash in the x-amz-content-sha256 header");
-  if (!body) return EMPTY_HASH;
+  if (!body) return (emptyHash ??= toHex(sha256(new Uint8Array())));
   const bytes =
     typeof body === "string"
       ? utf8(body)
