@@ -90,7 +90,10 @@ let emptyHash: string | undefined;
 function payloadHash(body: SignerInput["body"]): Promise<string> | string {
   if (body instanceof ReadableStream)
     throw new TypeError("a streamed body needs its hash in the x-amz-content-sha256 header");
-  if (!body) return (emptyHash ??= toHex(sha256(new Uint8Array())));
+  if (!body) {
+    emptyHash ??= toHex(sha256(new Uint8Array()));
+    return emptyHash;
+  }
   const bytes =
     typeof body === "string"
       ? utf8(body)
