@@ -123,16 +123,15 @@ export function awsFetch(
   const cache = keyCacheSize === undefined ? isolateKeys : new BoundedMap<string, Uint8Array>(keyCacheSize);
   const now = () => (options.now ?? Date.now)();
 
-  function credentials(init?: AwsRequestInit, signal?: AbortSignal): Promise<AwsCredentials> {
-    const credentialOptions: CredentialOptions = {};
-    const callerSignal = init?.signal ?? signal;
-    if (callerSignal) credentialOptions.signal = callerSignal;
+  /** `getCredentials`' options of a client: the call's correlation id and source, else the client's. */
+  const credentialOptions = (init?: AwsRequestInit): CredentialOptions => {
+    const result: CredentialOptions = {};
     const correlationId = init?.correlationId ?? options.correlationId;
-    if (correlationId !== undefined) credentialOptions.correlationId = correlationId;
+    if (correlationId !== undefined) result.correlationId = correlationId;
     const source = init?.source ?? options.source;
-    if (source !== undefined) credentialOptions.source = source;
-    return federation.getCredentials(provider, credentialOptions);
-  }
+    if (source !== undefined) result.source = source;
+    return result;
+  };
 
   const sign = (
     creds: AwsCredentials,
@@ -145,8 +144,9 @@ export function awsFetch(
    * service's and the region's, run in `refuse`, before any credentials; `authorize` signs the request core built
    * from the checked URL in place: its URL is that checked URL (parsed once), its headers receive the signature.
    */
-  const client = (init: AwsRequestInit | undefined, signs: boolean): AuthorizedFetch =>
-    authorizedFetch({
+  const client = (init: AwsRequestInit | undefined, signs: boolean): AuthorizedFetch => {
+    const base = credentialOptions(init);
+    return authorizedFetch({
       cloud: "aws",
       officialHosts: OFFICIAL_SERVICE_HOSTS,
       refuse: (url) => awsHostRefusal(url, service, region),
@@ -158,7 +158,7 @@ export function awsFetch(
       async authorize(request, { url, signal }) {
         if (!signs) return request;
         // The caller's signal, from init or from a Request's own, reaches getCredentials.
-        const creds = await credentials(init, signal);
+        const creds = await federation.getCredentials(provider, signal ? { ...base, signal } : base);
         // A body is hashed into the signature, so it is read (from a clone, the request keeps its own); a stream
         // is passed on unread only when the caller declared its hash (x-amz-content-sha256).
         const { method, headers } = request;
@@ -168,6 +168,7 @@ export function awsFetch(
         return request;
       },
     });
+  };
 
   // The client of calls with no per-call credential options, built once; a call with its own options gets its own.
   const signing = client(undefined, true);
@@ -204,7 +205,7 @@ export function awsFetch(
     // The same checks as a sent request, before any credentials.
     checking ??= client(undefined, false);
     const target = new URL((await checking.authorize(url)).url);
-    const creds = await credentials();
+    const creds = await federation.getCredentials(provider, credentialOptions());
     const at = now();
     const remaining = Math.floor((creds.expiresAt - at) / 1000);
     if (remaining < 1) {

@@ -39,36 +39,6 @@ const CUSTOMER_HOST = /\.(?:compute|elb)\.amazonaws\.com(?:\.cn)?$|\.compute-1\.
 /** `s3-eu-west-1`, `s3-website-eu-west-1`, `s3-fips-us-east-1`: the legacy dash-region S3 labels. */
 const LEGACY_S3 = /^(s3(?:-website|-fips)?)-([a-z]{2}(?:-[a-z]+)+-\d{1,2})$/;
 
-/** What the host of an AWS service URL says: the endpoint's service label and region, when it names them. */
-export interface AwsHost {
-  /** The endpoint prefix (`s3`, `execute-api`, `appsync-api`, `dynamodb`, `s3-website`, ...). */
-  readonly label: string;
-  /** The region the host names, or `undefined` for a global endpoint (`s3.amazonaws.com`, `iam.amazonaws.com`). */
-  readonly region: string | undefined;
-}
-
-/**
- * Reads the service label and region of an AWS host: `<...>.<label>[.dualstack].<region>[.vpce].<suffix>`,
- * S3's legacy `<...>.s3-<region>.amazonaws.com` and `s3-external-1`, or a global `<...>.<label>.<suffix>`.
- * `undefined` when the host is not under an AWS suffix.
- * @internal
- */
-export function parseAwsHost(hostname: string): AwsHost | undefined {
-  const labels = UNDER_SUFFIX.exec(hostname.toLowerCase().replace(/\.$/, ""))?.[1]?.split(".");
-  if (labels === undefined) return undefined;
-  if (labels.at(-1) === "vpce") labels.pop();
-  const last = labels.pop() ?? "";
-  if (isRegionShaped(last)) {
-    if (labels.at(-1) === "dualstack") labels.pop();
-    const label = labels.pop();
-    return label === undefined ? undefined : { label, region: last };
-  }
-  if (last === "s3-external-1") return { label: "s3", region: "us-east-1" };
-  const legacy = LEGACY_S3.exec(last);
-  if (legacy) return { label: legacy[1] === "s3-website" ? "s3-website" : "s3", region: legacy[2] };
-  return { label: last, region: undefined };
-}
-
 /**
  * Known endpoint labels and their signing names, `label[,label...]=name[,name...]` (most labels are their own
  * signing name, written alone): signing for another service at a known label is a contradiction.
@@ -89,7 +59,8 @@ const SIGNING_NAMES: ReadonlyMap<string, readonly string[]> = /* @__PURE__ */ ne
 );
 
 /**
- * Why a request signed for `service` may not go to `url`, or `undefined`: a customer-controlled name (EC2,
+ * Why a request signed for `service` may not go to `url`, or `undefined` (hosts outside AWS's suffixes are left to
+ * the official-host check): a customer-controlled name (EC2,
  * load balancer, S3 website, PrivateLink endpoint service), or an endpoint whose service label contradicts
  * `service`. Unknown labels pass: AWS refuses a signature for the wrong service, and new services appear.
  * With `region`, a host naming another region is a `config` error (a signature for one region is refused by
@@ -98,12 +69,23 @@ const SIGNING_NAMES: ReadonlyMap<string, readonly string[]> = /* @__PURE__ */ ne
  * @internal
  */
 export function awsHostRefusal(url: URL, service: string, region?: string): string | undefined {
-  if (CUSTOMER_HOST.test(url.hostname.toLowerCase().replace(/\.$/, ""))) {
+  const host = url.hostname.toLowerCase().replace(/\.$/, "");
+  if (CUSTOMER_HOST.test(host))
     return "it is an EC2 instance or load balancer name, not an AWS service endpoint";
-  }
-  const parsed = parseAwsHost(url.hostname);
-  if (parsed === undefined) return undefined;
-  const { label, region: named } = parsed;
+  // `<...>.<label>[.dualstack].<region>[.vpce].<suffix>`, S3's legacy `<...>.s3-<region>.<suffix>` and
+  // `s3-external-1`, or a global `<...>.<label>.<suffix>` (no region named).
+  const labels = UNDER_SUFFIX.exec(host)?.[1]?.split(".") ?? [];
+  if (labels.at(-1) === "vpce") labels.pop();
+  const last = labels.pop() ?? "";
+  const legacy = LEGACY_S3.exec(last);
+  let label: string | undefined = legacy ? (legacy[1] === "s3-website" ? "s3-website" : "s3") : last;
+  let named = legacy?.[2];
+  if (isRegionShaped(last)) {
+    named = last;
+    if (labels.at(-1) === "dualstack") labels.pop();
+    label = labels.pop();
+  } else if (last === "s3-external-1") [label, named] = ["s3", "us-east-1"];
+  if (!label) return undefined;
   if (label === "s3-website") return "it is an S3 website endpoint (public content), not the S3 API";
   if (label.startsWith("vpce-svc-")) return "it is a PrivateLink endpoint service run by a customer";
   const names = SIGNING_NAMES.get(label);
