@@ -130,7 +130,10 @@ export function stsFailure(response: HttpResponse, info: StsCallInfo): Federatio
   const [code, hintOf, retryable = false] =
     cloudCode === "InvalidIdentityToken"
       ? invalidToken(cloudMessage)
-      : (BY_CODE[cloudCode] ?? byStatus(response.status));
+      : // Own keys only: a code named like an object property ("constructor") is a code fedkit does not know.
+        Object.hasOwn(BY_CODE, cloudCode)
+        ? BY_CODE[cloudCode]!
+        : byStatus(response.status);
   const hint =
     code === "expired_subject_token"
       ? clockSkewHint(
