@@ -6,23 +6,13 @@
  *
  * @packageDocumentation
  */
-import {
-  type Clock,
-  type Credentials,
-  FederationError,
-  type Provider,
-  type SubjectTokenSource,
-} from "@fedkit/core";
+import type { Clock, Credentials, Provider, SubjectTokenSource } from "@fedkit/core";
 import { type AuthorizedFetch, authorizedFetch } from "@fedkit/core/provider";
 import type { AwsCredentials } from "./credentials.js";
+import { awsError } from "./errors.js";
 import { checkRegion } from "./partition.js";
-import { BUCKET_REGION_HEADER, checkUrlRegion, explainRedirect, regionError } from "./s3-region.js";
-import {
-  AWS_OPT_IN_HINT,
-  awsHostRefusal,
-  checkAllowedOrigins,
-  OFFICIAL_SERVICE_HOSTS,
-} from "./service-hosts.js";
+import { BUCKET_REGION_HEADER, explainRedirect, regionError } from "./s3-region.js";
+import { awsHostRefusal, checkAllowedOrigins, OFFICIAL_SERVICE_HOSTS } from "./service-hosts.js";
 import { amzDate, BoundedMap, type SignerInput, signV4 } from "./signing.js";
 
 /** What {@link awsFetch} needs from a federation: `createFederation()`'s result fits. @public */
@@ -93,31 +83,10 @@ export interface AwsFetch {
   presign(url: string | URL, options?: PresignOptions): Promise<string>;
 }
 
-const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
-/** What signV4 adds to a header-signed request. */
-const SIGNATURE_HEADERS = ["x-amz-content-sha256", "x-amz-date", "x-amz-security-token", "authorization"];
-
-// Derived SigV4 keys of this isolate, shared by every awsFetch without its own keyCacheSize. They are keyed by
-// secret, date, region and service, so a key is found only by a caller holding the same secret; bounded, so rotated
-// and per-user secrets fall out.
+// Derived SigV4 keys of this isolate, shared by every awsFetch without its own keyCacheSize (`withFedkit` makes a
+// client per request). They are keyed by secret, date, region and service, so a key is found only by a caller
+// holding the same secret; bounded, so rotated and per-user secrets fall out.
 const isolateKeys = new BoundedMap<string, Uint8Array>(16);
-
-// Checked allowedOrigins by their content: `withFedkit` makes a client per request with the same origins, and
-// checking parses each one. Keyed by the JSON of the strings (not the array, which a caller may change), so a hit
-// is exactly the list that was checked; the result is frozen, as every client sharing it only reads it.
-const checkedOrigins = new BoundedMap<string, readonly string[]>(16);
-
-function checkOriginsOnce(origins: readonly string[] | undefined): readonly string[] {
-  const key =
-    Array.isArray(origins) && origins.every((origin) => typeof origin === "string")
-      ? JSON.stringify(origins)
-      : undefined;
-  const known = key === undefined ? undefined : checkedOrigins.get(key);
-  if (known !== undefined) return known;
-  const checked = Object.freeze(checkAllowedOrigins(origins, "awsFetch"));
-  if (key !== undefined) checkedOrigins.set(key, checked);
-  return checked;
-}
 
 /**
  * Creates a signed `fetch` for one AWS service. Each call checks the URL (official host of this service, the
@@ -140,108 +109,77 @@ export function awsFetch(
   provider: Provider<AwsCredentials>,
   options: AwsFetchOptions,
 ): AwsFetch {
-  if (!options || typeof options.service !== "string" || !/^[\w.-]+$/.test(options.service)) {
+  const service = options?.service;
+  if (typeof service !== "string" || !/^[\w.-]+$/.test(service)) {
     throw new TypeError('awsFetch: options.service must be the signing name of the service, e.g. "s3"');
   }
-  const fallbackRegion = (provider as { sts?: { region?: string } }).sts?.region;
-  const regionText = options.region ?? fallbackRegion;
+  const regionText = options.region ?? (provider as { sts?: { region?: string } }).sts?.region;
   if (!regionText) {
-    throw new FederationError("config", "awsFetch: no region given and the provider has none", {
-      provider: "aws",
-      hint: "Pass region: the region of the service endpoint you call.",
-    });
+    throw awsError("config", "awsFetch: no region given and the provider has none", "Pass region.");
   }
   const region = checkRegion(regionText, "awsFetch");
-  const allowedOrigins = checkOriginsOnce(options.allowedOrigins);
-  const { service } = options;
-  const cache =
-    options.keyCacheSize === undefined
-      ? isolateKeys
-      : new BoundedMap<string, Uint8Array>(options.keyCacheSize);
+  const allowedOrigins = checkAllowedOrigins(options.allowedOrigins, "awsFetch");
+  const { keyCacheSize } = options;
+  const cache = keyCacheSize === undefined ? isolateKeys : new BoundedMap<string, Uint8Array>(keyCacheSize);
   const now = () => (options.now ?? Date.now)();
 
-  async function credentials(
-    init: AwsRequestInit | undefined,
-    signal?: AbortSignal,
-  ): Promise<AwsCredentials> {
-    const credentialOptions: CredentialOptions = {};
-    const callerSignal = init?.signal ?? signal;
-    if (callerSignal) credentialOptions.signal = callerSignal;
+  /** `getCredentials`' options of a client: the call's correlation id and source, else the client's. */
+  const credentialOptions = (init?: AwsRequestInit): CredentialOptions => {
+    const result: CredentialOptions = {};
     const correlationId = init?.correlationId ?? options.correlationId;
-    if (correlationId !== undefined) credentialOptions.correlationId = correlationId;
+    if (correlationId !== undefined) result.correlationId = correlationId;
     const source = init?.source ?? options.source;
-    if (source !== undefined) credentialOptions.source = source;
-    return federation.getCredentials(provider, credentialOptions);
-  }
+    if (source !== undefined) result.source = source;
+    return result;
+  };
 
-  function sign(
+  const sign = (
     creds: AwsCredentials,
     request: Pick<SignerInput, "method" | "url" | "headers" | "body" | "signQuery">,
-    datetime: string,
-  ) {
-    return signV4({
-      ...request,
-      accessKeyId: creds.accessKeyId,
-      secretAccessKey: creds.secretAccessKey,
-      sessionToken: creds.sessionToken,
-      service,
-      region,
-      cache,
-      datetime,
-    });
-  }
+    at = now(),
+  ) => signV4({ ...creds, ...request, service, region, cache, datetime: amzDate(at) });
 
-  /** The authorized fetch for one call: its credential options (correlation id, source) are per call. */
-  function client(init: AwsRequestInit | undefined, sign: boolean): AuthorizedFetch {
+  /**
+   * The authorized fetch for one call's credential options (correlation id, source). The host checks, the
+   * service's and the region's, run in `refuse`, before any credentials; `authorize` signs the request core built
+   * from the checked URL in place: its URL is that checked URL (parsed once), its headers receive the signature.
+   */
+  const client = (init: AwsRequestInit | undefined, signs: boolean): AuthorizedFetch => {
+    const base = credentialOptions(init);
     return authorizedFetch({
       cloud: "aws",
       officialHosts: OFFICIAL_SERVICE_HOSTS,
-      refuse: (url) => awsHostRefusal(url, service),
+      refuse: (url) => awsHostRefusal(url, service, region),
       allowedOrigins,
       regionHeader: BUCKET_REGION_HEADER,
-      optInHint: AWS_OPT_IN_HINT,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      optInHint: "Or opt the origin in with allowedOrigins.",
+      ...(options.fetch && { fetch: options.fetch }),
+      ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
       async authorize(request, { url, signal }) {
-        if (!allowedOrigins.includes(url.origin)) checkUrlRegion(url, region, "awsFetch");
-        if (!sign) return request;
+        if (!signs) return request;
         // The caller's signal, from init or from a Request's own, reaches getCredentials.
-        const creds = await credentials(init, signal);
-        return signRequest(request, creds);
+        const creds = await federation.getCredentials(provider, signal ? { ...base, signal } : base);
+        // A body is hashed into the signature, so it is read (from a clone, the request keeps its own); a stream
+        // is passed on unread only when the caller declared its hash (x-amz-content-sha256).
+        const { method, headers } = request;
+        const body =
+          request.body && !headers.has("x-amz-content-sha256") ? await request.clone().arrayBuffer() : null;
+        await sign(creds, { method, url, headers, body });
+        return request;
       },
     });
-  }
+  };
 
-  // The clients of calls with no per-call credential options (correlation id, source): built once, as their
-  // authorize hooks then read nothing but the request and its context. A call with its own options gets its own.
+  // The client of calls with no per-call credential options, built once; a call with its own options gets its own.
   const signing = client(undefined, true);
   let checking: AuthorizedFetch | undefined; // presign's, built on first use
   const clientFor = (init: AwsRequestInit | undefined) =>
     init?.correlationId === undefined && init?.source === undefined ? signing : client(init, true);
-
-  async function signRequest(request: Request, creds: AwsCredentials): Promise<Request> {
-    // A body is hashed into the signature, so it is read (from a clone, the request keeps its own) here; a stream
-    // is passed on unread only when the caller declared its hash (x-amz-content-sha256).
-    const streamed = request.body !== null && request.headers.has("x-amz-content-sha256");
-    const body = request.body === null || streamed ? null : await request.clone().arrayBuffer();
-    const { method, url, headers } = request;
-    const signed = await sign(creds, { method, url, headers, body }, amzDate(now()));
-    // The request is ours (authorizedFetch built it): adding the signature headers in place saves building
-    // another Request per call. Only the headers signV4 adds are copied (the others are the request's own). A
-    // runtime whose guard drops a header gets a copy instead.
-    for (const name of SIGNATURE_HEADERS) {
-      const value = signed.headers.get(name);
-      if (value !== null) request.headers.set(name, value);
-    }
-    if (request.headers.get("authorization") === signed.headers.get("authorization")) return request;
-    return new Request(request, { headers: signed.headers });
-  }
-
-  function split(init: AwsRequestInit | undefined): RequestInit | undefined {
+  const split = (init: AwsRequestInit | undefined): RequestInit | undefined => {
     if (init === undefined) return undefined;
     const { correlationId: _c, source: _s, ...requestInit } = init;
     return requestInit;
-  }
+  };
 
   const signedFetch = (async (input: string | URL | Request, init?: AwsRequestInit) => {
     let response: Response;
@@ -250,40 +188,32 @@ export function awsFetch(
     } catch (error) {
       throw explainRedirect(error, region);
     }
-    if (service === "s3") {
-      const wrongRegion = await regionError(response, region);
-      if (wrongRegion !== undefined) {
-        await response.body?.cancel().catch(() => {});
-        throw wrongRegion;
-      }
+    const wrongRegion = service === "s3" && response.status === 400 && (await regionError(response, region));
+    if (wrongRegion) {
+      await response.body?.cancel().catch(() => {});
+      throw wrongRegion;
     }
     return response;
   }) as AwsFetch;
 
   // Checked and signed exactly as a sent request; the Request refuses redirects when the caller sends it.
   signedFetch.sign = (input, init) => clientFor(init).authorize(input, split(init));
-  signedFetch.presign = async (url, presignOptions = {}) => {
-    const requested = presignOptions.expiresIn ?? 900;
-    if (!Number.isInteger(requested) || requested < 1) {
+  signedFetch.presign = async (url, { method = "GET", expiresIn = 900, headers = {} } = {}) => {
+    if (!Number.isInteger(expiresIn) || expiresIn < 1) {
       throw new TypeError("presign: expiresIn must be a positive whole number of seconds");
     }
     // The same checks as a sent request, before any credentials.
     checking ??= client(undefined, false);
-    const checked = await checking.authorize(url);
-    const creds = await credentials(undefined);
-    const started = now();
-    const remaining = Math.floor((creds.expiresAt - started) / 1000);
+    const target = new URL((await checking.authorize(url)).url);
+    const creds = await federation.getCredentials(provider, credentialOptions());
+    const at = now();
+    const remaining = Math.floor((creds.expiresAt - at) / 1000);
     if (remaining < 1) {
-      throw new FederationError("config", "presign: the credentials expire now; nothing can be presigned", {
-        provider: "aws",
-      });
+      throw awsError("config", "presign: the credentials expire now", "Presign with fresh credentials.");
     }
-    const expires = Math.min(requested, remaining, MAX_PRESIGN_SECONDS);
-    const target = new URL(checked.url);
-    target.searchParams.set("X-Amz-Expires", String(expires));
-    const method = presignOptions.method ?? "GET";
-    const request = { url: target, method, signQuery: true, headers: presignOptions.headers ?? {} };
-    return (await sign(creds, request, amzDate(started))).url.toString();
+    // Never longer than the credentials that sign it, nor than SigV4's 7 days.
+    target.searchParams.set("X-Amz-Expires", String(Math.min(expiresIn, remaining, 7 * 24 * 3600)));
+    return (await sign(creds, { url: target, method, signQuery: true, headers }, at)).url.href;
   };
   return signedFetch;
 }

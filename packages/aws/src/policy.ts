@@ -9,6 +9,7 @@
  * @packageDocumentation
  */
 import { FederationError, type SubjectToken } from "@fedkit/core";
+import { awsError } from "./errors.js";
 
 /** An IAM policy document (`{ Version, Statement }`) as plain JSON. @public */
 export type PolicyDocument = { readonly Version?: string; readonly Statement: unknown } & Readonly<
@@ -136,49 +137,33 @@ export function sessionPolicyTemplate(document: PolicyDocument | string): Sessio
 }
 
 /**
- * Checks an inline session policy before it is sent: JSON, the characters STS accepts, and at most
- * {@link MAX_SESSION_POLICY_CHARS} characters. STS also limits the packed (compressed) size of policy, policy
- * ARNs and tags together, which only STS can compute; `PackedPolicyTooLarge` reports that.
+ * Checks an inline session policy before it is sent: the characters STS accepts (tab, newline, U+0020 to U+00FF),
+ * and at most {@link MAX_SESSION_POLICY_CHARS} characters. STS also limits the packed (compressed) size of policy,
+ * policy ARNs and tags together, which only STS can compute; `PackedPolicyTooLarge` reports that.
  * @internal
  */
 export function checkSessionPolicy(policy: string): string {
-  if (policy.length > MAX_SESSION_POLICY_CHARS) {
-    throw new FederationError(
+  if (policy.length > MAX_SESSION_POLICY_CHARS || /[^\t\n\r\u0020-\u00ff]/.test(policy)) {
+    throw awsError(
       "config",
-      `the session policy has ${policy.length} characters; STS accepts at most ${MAX_SESSION_POLICY_CHARS}`,
-      {
-        provider: "aws",
-        hint: "Shorten the session policy, or move the grant into the role's permission policy.",
-      },
+      `the session policy has ${policy.length} characters (at most ${MAX_SESSION_POLICY_CHARS}) or ones outside U+0020-U+00FF`,
+      "Shorten it, or move the grant into the role's permission policy.",
     );
-  }
-  if (/[^\t\n\r\u0020-\u00ff]/.test(policy)) {
-    throw new FederationError("config", "the session policy contains characters STS does not accept", {
-      provider: "aws",
-      hint: "Session policies may contain tab, newline and characters U+0020 to U+00FF only.",
-    });
   }
   return policy;
 }
 
 /** A policy ARN (`arn:aws:iam::aws:policy/ReadOnlyAccess`, `arn:aws:iam::123456789012:policy/x`). @internal */
 export function checkPolicyArns(arns: readonly string[]): readonly string[] {
-  if (arns.length > MAX_POLICY_ARNS) {
-    throw new FederationError(
+  const bad = arns.find(
+    (arn) => !/^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}|aws):policy\/[\w+=,.@/-]{1,512}$/.test(arn),
+  );
+  if (arns.length > MAX_POLICY_ARNS || bad !== undefined) {
+    throw awsError(
       "config",
-      `${arns.length} policyArns given; STS accepts at most ${MAX_POLICY_ARNS}`,
-      {
-        provider: "aws",
-      },
+      `policyArns: at most ${MAX_POLICY_ARNS} managed policy ARNs, got ${JSON.stringify(bad ?? arns.length)}`,
+      "Use arn:aws:iam::<account or aws>:policy/<name>.",
     );
-  }
-  for (const arn of arns) {
-    if (!/^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}|aws):policy\/[\w+=,.@/-]{1,512}$/.test(arn)) {
-      throw new FederationError("config", `"${arn}" is not a managed policy ARN`, {
-        provider: "aws",
-        hint: "Expected arn:aws:iam::<account or aws>:policy/<name>.",
-      });
-    }
   }
   return arns;
 }

@@ -4,9 +4,10 @@
  *
  * @packageDocumentation
  */
-import { FederationError, type Provider, type SubjectToken } from "@fedkit/core";
+import type { Provider, SubjectToken } from "@fedkit/core";
 import { type EnvInput, type ExchangeContext, type ExchangeResult, toEnvGetter } from "@fedkit/core/provider";
 import type { AwsCredentials } from "./credentials.js";
+import { awsError } from "./errors.js";
 import { checkRegion, checkSamePartition, parseRoleArn, type RoleArn, stsEndpoint } from "./partition.js";
 import {
   checkPolicyArns,
@@ -59,17 +60,19 @@ export interface AwsProvider extends Provider<AwsCredentials> {
   readonly sts: StsTarget;
 }
 
-/** @internal */
+/**
+ * `seconds` when it is a whole number from 900 to `max` (3600 for a chained hop, whatever the role allows).
+ * @throws FederationError `config`.
+ * @internal
+ */
 export function checkDuration(seconds: number | undefined, max: number, where: string): number | undefined {
-  if (seconds === undefined) return undefined;
-  if (!Number.isInteger(seconds) || seconds < 900 || seconds > max) {
-    throw new FederationError("config", `${where}: durationSeconds must be an integer from 900 to ${max}`, {
-      provider: "aws",
-      hint:
-        max === 3600 ? "Chained role sessions last at most one hour." : "The role's maximum also applies.",
-    });
-  }
-  return seconds;
+  if (seconds === undefined || (Number.isInteger(seconds) && seconds >= 900 && seconds <= max))
+    return seconds;
+  throw awsError(
+    "config",
+    `${where}: durationSeconds must be an integer from 900 to ${max}`,
+    "Pass one within the role's maximum.",
+  );
 }
 
 /** Normalises a session policy option into a renderer plus the text that goes into the cache key. @internal */
@@ -78,7 +81,7 @@ export function sessionPolicy(option: SessionPolicyOption | undefined): {
   render(subject: SubjectToken): string | undefined;
 } {
   if (option === undefined) return { key: "", render: () => undefined };
-  if (typeof option === "object" && "render" in option && typeof option.render === "function") {
+  if (typeof (option as SessionPolicyTemplate).render === "function") {
     const template = option as SessionPolicyTemplate;
     return { key: template.key, render: (s) => template.render(s) };
   }
@@ -86,10 +89,13 @@ export function sessionPolicy(option: SessionPolicyOption | undefined): {
   try {
     JSON.parse(text);
   } catch {
-    throw new FederationError("config", "the session policy is not valid JSON", { provider: "aws" });
+    throw awsError("config", "the session policy is not valid JSON", "Pass an IAM policy document.");
   }
   return { key: text, render: () => text };
 }
+
+/** A `config` error for a missing required option. */
+const missing = (what: string, hint: string) => awsError("config", `awsProvider: no ${what}`, hint);
 
 /**
  * Creates the AWS provider: exchanges a subject token for temporary credentials of `roleArn` with STS
@@ -111,27 +117,15 @@ export function sessionPolicy(option: SessionPolicyOption | undefined): {
 export function awsProvider(options: AwsProviderOptions = {}): AwsProvider {
   const env = toEnvGetter(options.env);
   const roleText = options.roleArn ?? env("AWS_ROLE_ARN");
-  if (!roleText) {
-    throw new FederationError("config", "awsProvider: no roleArn given and AWS_ROLE_ARN is not set", {
-      provider: "aws",
-      hint: "Pass roleArn (arn:aws:iam::<account>:role/<name>) or set AWS_ROLE_ARN.",
-    });
-  }
+  if (!roleText)
+    throw missing("roleArn given and AWS_ROLE_ARN is not set", "Pass roleArn or set AWS_ROLE_ARN.");
   const role = parseRoleArn(roleText);
   const regionText = options.region ?? env("AWS_REGION") ?? env("AWS_DEFAULT_REGION");
-  if (!regionText) {
-    throw new FederationError(
-      "config",
-      "awsProvider: no region given and neither AWS_REGION nor AWS_DEFAULT_REGION is set",
-      {
-        provider: "aws",
-        hint: `Pass region (the STS region closest to your code, e.g. "eu-west-1") or set AWS_REGION; fedkit never falls back to us-east-1 silently.`,
-      },
-    );
-  }
+  // Never a silent us-east-1: the region decides where tokens go.
+  if (!regionText) throw missing("region given and AWS_REGION is not set", "Pass region or set AWS_REGION.");
   const region = checkRegion(regionText, "awsProvider");
   checkSamePartition(role, region);
-  const target = stsTarget(region, stsEndpoint(region), options.endpoint, options.allowCustomEndpoint);
+  const sts = stsTarget(region, stsEndpoint(region), options.endpoint, options.allowCustomEndpoint);
   const sessionNameOption = options.sessionName ?? env("AWS_ROLE_SESSION_NAME");
   if (typeof sessionNameOption === "string") checkSessionName(sessionNameOption, "awsProvider");
   const durationSeconds = checkDuration(options.durationSeconds, 43200, "awsProvider");
@@ -141,51 +135,42 @@ export function awsProvider(options: AwsProviderOptions = {}): AwsProvider {
   if (typeof audience !== "string" || audience === "")
     throw new TypeError("awsProvider: audience must be a non-empty string");
 
-  const key = JSON.stringify([
-    "aws:web-identity",
-    role.arn,
-    target.endpoint,
-    audience,
-    durationSeconds ?? null,
-    policy.key,
-    policyArns,
-    sessionNameKey(sessionNameOption),
-  ]);
-
-  async function exchange(
-    subject: SubjectToken,
-    ctx: ExchangeContext,
-  ): Promise<ExchangeResult<AwsCredentials>> {
-    const sessionName = resolveSessionName(sessionNameOption, subject);
-    const body = stsForm({
-      Action: "AssumeRoleWithWebIdentity",
-      Version: "2011-06-15",
-      RoleArn: role.arn,
-      RoleSessionName: sessionName,
-      WebIdentityToken: subject.raw,
-      DurationSeconds: durationSeconds,
-      Policy: policy.render(subject),
-      PolicyArns: policyArns.map((arn) => ({ arn })),
-    });
-    const result = await callSts(
-      ctx,
-      target,
-      body,
-      { ...STS_FORM_HEADERS, accept: "text/xml" },
-      { operation: "AssumeRoleWithWebIdentity", role, subject, audience },
-    );
-    return result.requestId === undefined
-      ? { credentials: result.credentials, sessionName }
-      : { credentials: result.credentials, sessionName, requestId: result.requestId };
-  }
-
   return {
     cloud: "aws",
-    key,
+    key: JSON.stringify([
+      "aws:web-identity",
+      role.arn,
+      sts.endpoint,
+      audience,
+      durationSeconds ?? null,
+      policy.key,
+      policyArns,
+      sessionNameKey(sessionNameOption),
+    ]),
     audience,
     target: { role: role.arn, audience },
     role,
-    sts: target,
-    exchange,
+    sts,
+    async exchange(subject: SubjectToken, ctx: ExchangeContext): Promise<ExchangeResult<AwsCredentials>> {
+      const sessionName = resolveSessionName(sessionNameOption, subject);
+      const body = stsForm({
+        Action: "AssumeRoleWithWebIdentity",
+        Version: "2011-06-15",
+        RoleArn: role.arn,
+        RoleSessionName: sessionName,
+        WebIdentityToken: subject.raw,
+        DurationSeconds: durationSeconds,
+        Policy: policy.render(subject),
+        PolicyArns: policyArns.map((arn) => ({ arn })),
+      });
+      const { credentials, requestId } = await callSts(
+        ctx,
+        sts,
+        body,
+        { ...STS_FORM_HEADERS, accept: "text/xml" },
+        { operation: "AssumeRoleWithWebIdentity", role, subject, audience },
+      );
+      return { credentials, sessionName, ...(requestId !== undefined && { requestId }) };
+    },
   };
 }

@@ -4,7 +4,8 @@
  *
  * @packageDocumentation
  */
-import { FederationError, type SubjectToken } from "@fedkit/core";
+import type { SubjectToken } from "@fedkit/core";
+import { awsError } from "./errors.js";
 
 const VALID = /^[\w+=,.@-]{2,64}$/;
 
@@ -16,10 +17,11 @@ export function isValidSessionName(name: string): boolean {
 /** @throws FederationError `config` when `name` is not a valid session name. @internal */
 export function checkSessionName(name: string, where: string): string {
   if (!VALID.test(name)) {
-    throw new FederationError("config", `${where}: "${name}" is not a valid role session name`, {
-      provider: "aws",
-      hint: "Session names are 2 to 64 characters of letters, digits and _+=,.@- .",
-    });
+    throw awsError(
+      "config",
+      `${where}: "${name}" is not a valid role session name`,
+      "Use 2 to 64 of letters, digits and _+=,.@-",
+    );
   }
   return name;
 }
@@ -76,10 +78,6 @@ let nextFunctionId = 0;
  */
 export function sessionNameKey(option: SessionNameOption | undefined): string | null {
   if (typeof option !== "function") return option ?? null;
-  let id = functionIds.get(option);
-  if (id === undefined) {
-    id = ++nextFunctionId;
-    functionIds.set(option, id);
-  }
-  return `fn#${id}`;
+  if (!functionIds.has(option)) functionIds.set(option, ++nextFunctionId);
+  return `fn#${functionIds.get(option)}`;
 }

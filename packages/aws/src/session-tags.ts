@@ -1,4 +1,4 @@
-import { FederationError } from "@fedkit/core";
+import { awsError } from "./errors.js";
 
 /** The claim AWS reads session tags from in an OIDC token. @public */
 export const AWS_TAGS_CLAIM = "https://aws.amazon.com/tags";
@@ -23,30 +23,21 @@ export function awsSessionTagsClaim(
   tags: Readonly<Record<string, string>>,
   transitiveTagKeys?: readonly string[],
 ): { [AWS_TAGS_CLAIM]: { principal_tags: Record<string, string[]>; transitive_tag_keys?: string[] } } {
-  const principalTags: Record<string, string[]> = {};
-  for (const [key, value] of Object.entries(tags)) {
-    if (!TAG_KEY.test(key) || !TAG_VALUE.test(value) || key.toLowerCase().startsWith("aws:")) {
-      throw new FederationError(
-        "config",
-        `AWS session tag ${JSON.stringify(key)} has a key or value AWS would refuse.`,
-        {
-          provider: "aws",
-          hint: "Tag keys: 1-128 of letters, digits and _.:/=+-@ (not aws:); values: up to 256 of those and spaces.",
-        },
-      );
-    }
-    principalTags[key] = [value];
+  const entries = Object.entries(tags);
+  const bad = entries.find(
+    ([key, value]) => !TAG_KEY.test(key) || !TAG_VALUE.test(value) || /^aws:/i.test(key),
+  );
+  if (bad || entries.length > 50) {
+    throw awsError(
+      "config",
+      bad ? `AWS refuses the session tag ${JSON.stringify(bad[0])}.` : "More than 50 AWS session tags.",
+      "Pass at most 50 tags: keys of 1-128 letters, digits, _.:/=+-@ (not aws:), values of 0-256 and spaces.",
+    );
   }
-  if (Object.keys(principalTags).length > 50) {
-    throw new FederationError("config", "More than 50 AWS session tags.", {
-      provider: "aws",
-      hint: "AWS accepts at most 50 session tags.",
-    });
-  }
+  const principalTags = Object.fromEntries(entries.map(([key, value]) => [key, [value]]));
   return {
-    [AWS_TAGS_CLAIM]:
-      transitiveTagKeys === undefined
-        ? { principal_tags: principalTags }
-        : { principal_tags: principalTags, transitive_tag_keys: [...transitiveTagKeys] },
+    [AWS_TAGS_CLAIM]: transitiveTagKeys
+      ? { principal_tags: principalTags, transitive_tag_keys: [...transitiveTagKeys] }
+      : { principal_tags: principalTags },
   };
 }

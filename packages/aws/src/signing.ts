@@ -13,7 +13,9 @@ import { hmacSha256, sha256, sha256Hex, toHex, utf8 } from "@fedkit/core/provide
 /** What {@link signV4} signs, and with what. @internal */
 export interface SignerInput {
   readonly method: string;
+  /** The target; a `URL` object is used (and for `signQuery` completed) in place, not copied. */
   readonly url: string | URL;
+  /** The headers; a `Headers` object receives the signature headers in place, anything else is copied first. */
   readonly headers?: HeadersInit;
   /** The payload; a stream is only accepted with a declared `x-amz-content-sha256` header. */
   readonly body?: string | ArrayBuffer | ArrayBufferView | ReadableStream | null;
@@ -40,17 +42,12 @@ export interface SignedRequest {
   readonly canonicalRequest: string;
 }
 
+/** Derived signing keys by secret, day, region and service, as bytes; a {@link BoundedMap} in fedkit. @internal */
+export type SigningKeyCache = Map<string, Uint8Array>;
+
 // Never signed: set or rewritten by the transport and proxies after signing.
-const UNSIGNED = new Set([
-  "authorization",
-  "connection",
-  "content-length",
-  "expect",
-  "presigned-expires",
-  "range",
-  "user-agent",
-  "x-amzn-trace-id",
-]);
+const UNSIGNED =
+  /^(?:authorization|connection|content-length|expect|presigned-expires|range|user-agent|x-amzn-trace-id|host)$/;
 
 /** RFC 3986 unreserved characters stay; every other UTF-8 byte becomes `%XX`. */
 const encode = (text: string) =>
@@ -64,27 +61,19 @@ function decode(text: string): string {
   }
 }
 
-/** S3 signs each key segment as it names the object; other services sign the sent path encoded again. */
-function canonicalPath(path: string, service: string): string {
-  if (service === "s3")
-    return path
-      .split("/")
-      .map((s) => encode(decode(s)))
-      .join("/");
-  const segments = path.split("/").filter((s) => s !== "");
-  const trailing = segments.length > 0 && path.endsWith("/") ? "/" : "";
-  return `/${segments.map(encode).join("/")}${trailing}`;
-}
-
-function canonicalQuery(params: URLSearchParams): string {
-  const pairs: string[][] = [];
-  for (const [name, value] of params) pairs.push([encode(name), encode(value)]);
-  pairs.sort(([a = "", x = ""], [b = "", y = ""]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0));
-  return pairs.map(([name, value]) => `${name}=${value}`).join("&");
-}
-
-/** Derived signing keys by secret, day, region and service, as bytes; a {@link BoundedMap} in fedkit. @internal */
-export type SigningKeyCache = Map<string, Uint8Array>;
+/**
+ * S3 signs each key segment as it names the object; other services sign the sent path encoded again (empty
+ * segments dropped). A path of unreserved characters only (most) is its own canonical form.
+ */
+const canonicalPath = (path: string, service: string): string =>
+  !/[^\w.~/-]/.test(path) && (service === "s3" || !path.includes("//"))
+    ? path
+    : service === "s3"
+      ? path
+          .split("/")
+          .map((s) => encode(decode(s)))
+          .join("/")
+      : path.replace(/[^/]+/g, encode).replace(/\/{2,}/g, "/");
 
 const HMAC = { name: "HMAC", hash: "SHA-256" } as const;
 
@@ -95,31 +84,25 @@ async function webHmac(key: Uint8Array, data: string): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.sign("HMAC", imported, utf8(data) as Uint8Array<ArrayBuffer>));
 }
 
-// A new key (an isolate's first request, a new secret or day) is derived with WebCrypto: the script hash runs
-// interpreted until it is warm, and costs a fresh isolate ~1.5 ms more than WebCrypto's native ops (Deno 2.9). The
-// requests that find their key cached hash and sign synchronously: in Deno each WebCrypto call is an async op that
-// costs more than hashing a canonical request (docs/aws.md, "Signing cost").
-async function deriveSigningKey(input: SignerInput, day: string): Promise<Uint8Array> {
-  let key = utf8(`AWS4${input.secretAccessKey}`);
-  for (const part of [day, input.region, input.service, "aws4_request"]) key = await webHmac(key, part);
-  return key;
-}
-
-const EMPTY_HASH = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-// Above this, WebCrypto's native digest beats the script one despite its async hop (Deno 2.9: even at 1-2 KiB,
-// WebCrypto ahead from 4 KiB).
-const SYNC_HASH_LIMIT = 1024;
-
-const hashHex = (bytes: Uint8Array): Promise<string> | string =>
-  bytes.length <= SYNC_HASH_LIMIT ? toHex(sha256(bytes)) : sha256Hex(bytes);
+/** The hash of an empty payload (every GET), computed once. */
+let emptyHash: string | undefined;
 
 function payloadHash(body: SignerInput["body"]): Promise<string> | string {
-  if (body === undefined || body === null || body === "") return EMPTY_HASH;
-  if (typeof body === "string") return hashHex(utf8(body));
   if (body instanceof ReadableStream)
     throw new TypeError("a streamed body needs its hash in the x-amz-content-sha256 header");
-  const view = ArrayBuffer.isView(body) ? body : new Uint8Array(body);
-  return hashHex(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+  if (!body) {
+    emptyHash ??= toHex(sha256(new Uint8Array()));
+    return emptyHash;
+  }
+  const bytes =
+    typeof body === "string"
+      ? utf8(body)
+      : ArrayBuffer.isView(body)
+        ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength)
+        : new Uint8Array(body);
+  // Above 1 KiB, WebCrypto's native digest beats the script one despite its async hop (Deno 2.9: even at 1-2 KiB,
+  // WebCrypto ahead from 4 KiB).
+  return bytes.length > 1024 ? sha256Hex(bytes) : toHex(sha256(bytes));
 }
 
 /**
@@ -137,31 +120,27 @@ function payloadHash(body: SignerInput["body"]): Promise<string> | string {
  * @internal
  */
 export async function signV4(input: SignerInput): Promise<SignedRequest> {
-  const { service, region, datetime, signQuery } = input;
+  const { service, region, datetime, signQuery, sessionToken: token, secretAccessKey } = input;
   if (!service || !region) throw new TypeError("signing needs an explicit service and region");
-  const url = new URL(input.url);
-  const headers = new Headers(input.headers);
+  const url = typeof input.url === "string" ? new URL(input.url) : input.url;
+  const headers = input.headers instanceof Headers ? input.headers : new Headers(input.headers);
   const day = datetime.slice(0, 8);
   const scope = `${day}/${region}/${service}/aws4_request`;
-  const token = input.sessionToken;
+  const s3 = service === "s3";
   let hash = headers.get("x-amz-content-sha256");
   if (hash === null) {
-    hash = signQuery && service === "s3" ? "UNSIGNED-PAYLOAD" : await payloadHash(input.body);
-    if (service === "s3" && !signQuery) headers.set("x-amz-content-sha256", hash);
+    hash = signQuery && s3 ? "UNSIGNED-PAYLOAD" : await payloadHash(input.body);
+    if (s3 && !signQuery) headers.set("x-amz-content-sha256", hash);
   }
   if (!signQuery) {
     headers.set("x-amz-date", datetime);
     if (token && !headers.has("x-amz-security-token")) headers.set("x-amz-security-token", token);
   }
-  const names = ["host"];
-  for (const name of headers.keys()) if (!UNSIGNED.has(name) && name !== "host") names.push(name);
-  names.sort();
-  let canonicalHeaders = "";
-  for (const name of names) {
-    const value = name === "host" ? url.host : (headers.get(name) ?? "");
-    canonicalHeaders += `${name}:${value.trim().replace(/\s+/g, " ")}\n`;
-  }
-  const signedHeaders = names.join(";");
+  // Headers iterate sorted by lower-case name; `host` (the URL's) is sorted in.
+  const signed: [string, string][] = [["host", url.host]];
+  for (const entry of headers) if (!UNSIGNED.test(entry[0])) signed.push(entry);
+  signed.sort(([a], [b]) => (a < b ? -1 : 1));
+  const signedHeaders = signed.map(([name]) => name).join(";");
   const query = url.searchParams;
   if (signQuery) {
     query.set("X-Amz-Algorithm", "AWS4-HMAC-SHA256");
@@ -170,25 +149,30 @@ export async function signV4(input: SignerInput): Promise<SignedRequest> {
     query.set("X-Amz-SignedHeaders", signedHeaders);
     if (token) query.set("X-Amz-Security-Token", token);
   }
-  const canonicalRequest = [
-    input.method.toUpperCase(),
-    canonicalPath(url.pathname, service),
-    canonicalQuery(query),
-    canonicalHeaders,
-    signedHeaders,
-    hash,
-  ].join("\n");
-  const keyId = `${input.secretAccessKey}\n${day}\n${region}\n${service}`;
-  const key = input.cache.get(keyId);
+  // Pairs sorted by name, then value: NUL sorts before every encoded character, so a name that is a prefix of
+  // another comes first, as SigV4 wants.
+  const canonicalQuery = [...query]
+    .map(([name, value]) => `${encode(name)}\0${encode(value)}`)
+    .sort()
+    .join("&")
+    .replace(/\0/g, "=");
+  const canonicalRequest = `${input.method.toUpperCase()}\n${canonicalPath(url.pathname, service)}\n${canonicalQuery}\n${signed
+    .map(([name, value]) => `${name}:${value.trim().replace(/\s+/g, " ")}\n`)
+    .join("")}\n${signedHeaders}\n${hash}`;
+  const keyId = `${secretAccessKey}\n${scope}`;
+  let key = input.cache.get(keyId);
   let signature: string;
-  if (key) {
-    const stringToSign = `AWS4-HMAC-SHA256\n${datetime}\n${scope}\n${toHex(sha256(utf8(canonicalRequest)))}`;
-    signature = toHex(hmacSha256(key, utf8(stringToSign)));
-  } else {
-    const derived = await deriveSigningKey(input, day);
-    input.cache.set(keyId, derived);
-    const stringToSign = `AWS4-HMAC-SHA256\n${datetime}\n${scope}\n${await sha256Hex(canonicalRequest)}`;
-    signature = toHex(await webHmac(derived, stringToSign));
+  const prefix = `AWS4-HMAC-SHA256\n${datetime}\n${scope}\n`;
+  if (key) signature = toHex(hmacSha256(key, utf8(prefix + toHex(sha256(utf8(canonicalRequest))))));
+  else {
+    // A new key (an isolate's first request, a new secret or day) is derived and used with WebCrypto: the script
+    // hash runs interpreted until it is warm, and costs a fresh isolate ~1.5 ms more than WebCrypto's native ops
+    // (Deno 2.9). Requests that find their key cached hash and sign synchronously: in Deno each WebCrypto call is
+    // an async op that costs more than hashing a canonical request (docs/aws.md, "Signing cost").
+    key = utf8(`AWS4${secretAccessKey}`);
+    for (const part of [day, region, service, "aws4_request"]) key = await webHmac(key, part);
+    input.cache.set(keyId, key);
+    signature = toHex(await webHmac(key, prefix + (await sha256Hex(canonicalRequest))));
   }
   if (signQuery) query.set("X-Amz-Signature", signature);
   else
@@ -210,25 +194,20 @@ export async function signV4(input: SignerInput): Promise<SignedRequest> {
  * @internal
  */
 export class BoundedMap<K, V> extends Map<K, V> {
-  readonly max: number;
-  constructor(max: number) {
+  constructor(readonly max: number) {
     super();
-    if (!Number.isInteger(max) || max < 1)
+    if (!(Number.isInteger(max) && max > 0))
       throw new TypeError("the key cache size must be a positive integer");
-    this.max = max;
   }
   override get(key: K): V | undefined {
     const value = super.get(key);
-    if (value !== undefined) {
-      super.delete(key);
-      super.set(key, value);
-    }
+    if (value !== undefined) this.set(key, value);
     return value;
   }
   override set(key: K, value: V): this {
     super.delete(key);
     super.set(key, value);
-    while (this.size > this.max) super.delete(this.keys().next().value as K);
+    if (this.size > this.max) super.delete(this.keys().next().value as K);
     return this;
   }
 }

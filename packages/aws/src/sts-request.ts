@@ -3,15 +3,16 @@
  *
  * @packageDocumentation
  */
-import { FederationError } from "@fedkit/core";
 import {
+  checkEndpoint,
   type EndpointRule,
   type ExchangeContext,
   formBody,
   type HttpResponse,
-  hostMatches,
+  redactResponse,
 } from "@fedkit/core/provider";
-import { type AwsPartition, partitionOf } from "./partition.js";
+import { awsError } from "./errors.js";
+import { partitionOf } from "./partition.js";
 import { amzDate, type SigningKeyCache, signV4 } from "./signing.js";
 import { type StsCallInfo, stsFailure } from "./sts-errors.js";
 import { AWS_STS_HOSTS } from "./sts-hosts.js";
@@ -36,40 +37,31 @@ export function stsTarget(
   custom?: string,
   allowCustom?: boolean,
 ): StsTarget {
-  const partition: AwsPartition = partitionOf(region);
-  const officialHosts = AWS_STS_HOSTS[partition];
-  if (custom === undefined) return { region, endpoint: regional, rule: { cloud: "aws", officialHosts } };
-  let url: URL;
-  try {
-    url = new URL(custom);
-  } catch {
-    throw new FederationError("config", `endpoint "${custom}" is not a URL`, { provider: "aws" });
-  }
-  if (url.search || url.hash || url.username || url.password) {
-    throw new FederationError(
+  const officialHosts = AWS_STS_HOSTS[partitionOf(region)];
+  const rule: EndpointRule = { cloud: "aws", officialHosts };
+  if (custom === undefined) return { region, endpoint: regional, rule };
+  const url = URL.canParse(custom) ? new URL(custom) : undefined;
+  if (!url || url.search || url.hash || url.username || url.password) {
+    throw awsError(
       "config",
-      `endpoint "${custom}" must not carry a query, fragment or credentials`,
-      {
-        provider: "aws",
-      },
+      `endpoint "${custom}" is not a URL without query, fragment or user`,
+      "Pass an origin.",
     );
   }
   const endpoint = url.href.replace(/\/+$/, "");
-  const official = url.protocol === "https:" && officialHosts.some((p) => hostMatches(url.hostname, p));
-  if (official && url.port === "") return { region, endpoint, rule: { cloud: "aws", officialHosts } };
+  // An official STS host (https, default port) needs no opt-in; anything else receives tokens only by opt-in.
+  try {
+    checkEndpoint(url, rule);
+    return { region, endpoint, rule };
+  } catch {}
   if (!allowCustom) {
-    throw new FederationError("config", `endpoint ${endpoint} needs allowCustomEndpoint: true`, {
-      provider: "aws",
-      hint:
-        "A custom STS endpoint receives your identity tokens; opt in explicitly with allowCustomEndpoint: true " +
-        "(for the emulator or a VPC endpoint), or drop `endpoint` to use the regional STS endpoint.",
-    });
+    throw awsError(
+      "config",
+      `endpoint ${endpoint} needs allowCustomEndpoint: true`,
+      "It would receive your tokens: opt in with allowCustomEndpoint: true, or drop endpoint.",
+    );
   }
-  return {
-    region,
-    endpoint,
-    rule: { cloud: "aws", officialHosts, allowedOrigins: [url.origin] },
-  };
+  return { region, endpoint, rule: { cloud: "aws", officialHosts, allowedOrigins: [url.origin] } };
 }
 
 /**
@@ -162,26 +154,6 @@ export function isTransientSts(response: HttpResponse): boolean {
   return code === "IDPCommunicationError" || code === "Throttling";
 }
 
-/**
- * An error answer with every secret this call sent (the web-identity token, the session token, the signature)
- * cut out, as sent and form-encoded: the core's pattern scrubbing misses JWTs whose header is not `eyJ...` and
- * AWS session tokens, and an error text ends up in messages, audit events and logs.
- */
-function withoutSentSecrets(
-  response: HttpResponse,
-  headers: Record<string, string>,
-  info: StsCallInfo,
-): HttpResponse {
-  const signature = /Signature=([0-9a-f]+)/.exec(headers["authorization"] ?? "")?.[1];
-  let text = response.text;
-  for (const secret of [info.subject.raw, headers["x-amz-security-token"], signature]) {
-    if (secret === undefined || secret.length < 8) continue;
-    for (const form of new Set([secret, encodeURIComponent(secret)]))
-      text = text.split(form).join("[redacted]");
-  }
-  return text === response.text ? response : { ...response, text };
-}
-
 /** Sends one STS call through the core's safe client and parses the answer or maps the error. @internal */
 export async function callSts(
   ctx: ExchangeContext,
@@ -200,16 +172,23 @@ export async function callSts(
     isTransient: isTransientSts,
   });
   if (response.status < 200 || response.status > 299) {
-    throw stsFailure(withoutSentSecrets(response, headers, info), info);
+    // Every secret this call sent (the web-identity token, the session token, the signature) is cut out: an error
+    // text ends up in messages, audit events and logs.
+    const signature = /Signature=(\w+)/.exec(headers["authorization"] ?? "")?.[1] ?? "";
+    throw stsFailure(
+      redactResponse(response, [info.subject.raw, headers["x-amz-security-token"] ?? "", signature]),
+      info,
+    );
   }
   try {
     return parseStsResult(response.text, info.operation);
   } catch (cause) {
     if (!(cause instanceof StsParseError)) throw cause;
-    throw new FederationError(
+    throw awsError(
       "bad_response",
       `sts:${info.operation} answered HTTP ${response.status} (${response.headers.get("content-type") ?? "no content-type"}) but ${cause.message}`,
-      { provider: "aws", status: response.status, attempts: response.attempts, cause },
+      "Check that the endpoint is AWS STS, not a proxy.",
+      { status: response.status, attempts: response.attempts, cause },
     );
   }
 }

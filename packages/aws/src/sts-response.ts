@@ -4,7 +4,9 @@
  * @packageDocumentation
  */
 import type { AwsCredentials } from "./credentials.js";
-import { parseXml, type XmlElement, xmlChild, xmlText } from "./xml.js";
+import { parseXml, StsParseError, xmlChild, xmlText } from "./xml.js";
+
+export { StsParseError } from "./xml.js";
 
 /** What a successful `AssumeRole*` answer carries. @public */
 export interface StsResult {
@@ -26,9 +28,13 @@ export interface StsError {
   readonly requestId?: string;
 }
 
-/** Why an answer could not be read; turned into `bad_response` by the caller. @internal */
-export class StsParseError extends Error {
-  override readonly name = "StsParseError";
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/** Sets the defined values of `fields` on `target` (optional properties stay absent, not `undefined`). */
+function defined<T extends object>(target: T, fields: Record<string, unknown>): T {
+  for (const key in fields)
+    if (fields[key] !== undefined) (target as Record<string, unknown>)[key] = fields[key];
+  return target;
 }
 
 /**
@@ -42,37 +48,43 @@ export class StsParseError extends Error {
  * @public
  */
 export function parseStsResult(xml: string, operation: string): StsResult {
-  const root = readRoot(xml);
+  const root = parseXml(xml);
   if (root.name !== `${operation}Response`) {
     throw new StsParseError(`expected <${operation}Response>, got <${root.name}>`);
   }
   const result = xmlChild(root, `${operation}Result`);
   const creds = xmlChild(result, "Credentials");
   const values = CREDENTIAL_FIELDS.map((field) => xmlText(creds, field));
-  const missing = CREDENTIAL_FIELDS.filter((_, i) => values[i] === undefined);
-  if (missing.length > 0) throw new StsParseError(`Credentials lack ${missing.join(", ")}`);
-  const [accessKeyId, secretAccessKey, sessionToken, expiration] = values as [string, string, string, string];
-  const packed = xmlText(result, "PackedPolicySize");
-  return omitUndefined({
-    credentials: omitUndefined({
-      kind: "aws" as const,
-      accessKeyId,
-      secretAccessKey,
-      sessionToken,
-      expiresAt: parseIsoTime(expiration),
-      assumedRoleArn: xmlText(result, "AssumedRoleUser", "Arn"),
-    }) as AwsCredentials,
-    assumedRoleId: xmlText(result, "AssumedRoleUser", "AssumedRoleId"),
-    subjectFromWebIdentityToken: xmlText(result, "SubjectFromWebIdentityToken"),
-    audience: xmlText(result, "Audience"),
-    provider: xmlText(result, "Provider"),
-    sourceIdentity: xmlText(result, "SourceIdentity"),
-    packedPolicySize: packed === undefined ? undefined : Number(packed),
-    requestId: xmlText(root, "ResponseMetadata", "RequestId"),
-  }) as StsResult;
+  const missing = CREDENTIAL_FIELDS.filter((_, i) => !values[i]);
+  if (missing[0]) throw new StsParseError(`Credentials lack ${missing.join(", ")}`);
+  const [accessKeyId, secretAccessKey, sessionToken, expiration] = values as string[];
+  const expiresAt = ISO_TIME.test(expiration!) ? Date.parse(expiration!) : Number.NaN;
+  if (!Number.isFinite(expiresAt))
+    throw new StsParseError(`Expiration "${expiration}" is not an ISO 8601 time`);
+  const out: Record<string, unknown> = defined(
+    {},
+    {
+      credentials: defined(
+        { kind: "aws", accessKeyId, secretAccessKey, sessionToken, expiresAt } as AwsCredentials,
+        { assumedRoleArn: xmlText(result, "AssumedRoleUser", "Arn") },
+      ),
+      assumedRoleId: xmlText(result, "AssumedRoleUser", "AssumedRoleId"),
+      requestId: xmlText(root, "ResponseMetadata", "RequestId"),
+    },
+  );
+  // Each optional field is the element of the same name, lower camel case.
+  for (const name of OPTIONAL_FIELDS) {
+    const text = xmlText(result, name);
+    if (text !== undefined)
+      out[name[0]!.toLowerCase() + name.slice(1)] = name === "PackedPolicySize" ? Number(text) : text;
+  }
+  return out as unknown as StsResult;
 }
 
 const CREDENTIAL_FIELDS = ["AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration"] as const;
+const OPTIONAL_FIELDS = "SubjectFromWebIdentityToken Audience Provider SourceIdentity PackedPolicySize".split(
+  " ",
+);
 
 /**
  * Parses an STS (awsQuery) error body; also accepts a bare `<Error>` root as some proxies send.
@@ -80,16 +92,18 @@ const CREDENTIAL_FIELDS = ["AccessKeyId", "SecretAccessKey", "SessionToken", "Ex
  * @public
  */
 export function parseStsError(xml: string): StsError {
-  const root = readRoot(xml);
+  const root = parseXml(xml);
   const error = root.name === "Error" ? root : xmlChild(root, "Error");
   const code = xmlText(error, "Code");
   if (!code) throw new StsParseError(`no error code in <${root.name}>`);
-  return omitUndefined({
-    type: xmlText(error, "Type"),
-    code,
-    message: xmlText(error, "Message"),
-    requestId: xmlText(root, "RequestId") ?? xmlText(error, "RequestId"),
-  }) as StsError;
+  return defined<StsError>(
+    { code },
+    {
+      type: xmlText(error, "Type"),
+      message: xmlText(error, "Message"),
+      requestId: xmlText(root, "RequestId") ?? xmlText(error, "RequestId"),
+    },
+  );
 }
 
 /**
@@ -107,25 +121,4 @@ export function peekStsError(xml: string): StsError | undefined {
   } catch {
     return undefined;
   }
-}
-
-function readRoot(xml: string): XmlElement {
-  try {
-    return parseXml(xml);
-  } catch (cause) {
-    throw new StsParseError(`not readable XML: ${(cause as Error).message}`);
-  }
-}
-
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
-
-function parseIsoTime(text: string): number {
-  const ms = ISO_TIME.test(text) ? Date.parse(text) : Number.NaN;
-  if (!Number.isFinite(ms)) throw new StsParseError(`Expiration "${text}" is not an ISO 8601 time`);
-  return ms;
-}
-
-function omitUndefined<T extends object>(value: T): T {
-  for (const key in value) if (value[key] === undefined) delete value[key];
-  return value;
 }

@@ -14,15 +14,13 @@ export interface XmlElement {
   text: string;
 }
 
-/** Thrown for anything that is not a well-formed document of the shape we accept. @internal */
-export class XmlError extends Error {
-  override readonly name = "XmlError";
+/** Why an STS answer could not be read (not XML, or not the expected shape); the caller makes it `bad_response`. @internal */
+export class StsParseError extends Error {
+  override readonly name = "StsParseError";
 }
 
 /** Bytes of XML we are willing to read; an STS answer is about 2 KB. */
 export const MAX_XML_CHARS = 64 * 1024;
-const MAX_DEPTH = 16;
-const MAX_ELEMENTS = 512;
 
 const PREDEFINED: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
 /**
@@ -33,81 +31,66 @@ const PREDEFINED: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '
 const TOKEN =
   /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!\[CDATA\[([\s\S]*?)\]\]>|<(\/?)([A-Za-z_][\w.:-]*)((?:[^<>"']|"[^"<]*"|'[^'<]*')*)>|<|[^<]+/y;
 
-function decodeEntities(text: string): string {
-  if (!text.includes("&")) return text;
-  return text.replace(/&([^;&<>\s]{1,10});/g, (whole, ref: string) => {
-    if (ref.startsWith("#")) {
-      const code = ref[1] === "x" ? Number.parseInt(ref.slice(2), 16) : Number.parseInt(ref.slice(1), 10);
-      if (!Number.isInteger(code) || code < 0 || code > 0x10ffff)
-        throw new XmlError(`bad character ${whole}`);
-      return String.fromCodePoint(code);
-    }
-    const value = PREDEFINED[ref];
-    if (value === undefined) throw new XmlError(`undeclared entity ${whole}`);
-    return value;
+const fail = (why: string): never => {
+  throw new StsParseError(`not readable XML: ${why}`);
+};
+
+const decodeEntities = (text: string): string =>
+  text.replace(/&([^;&<>\s]{1,10});/g, (whole, ref: string) => {
+    if (ref[0] !== "#") return PREDEFINED[ref] ?? fail(`undeclared entity ${whole}`);
+    const code = ref[1] === "x" ? Number.parseInt(ref.slice(2), 16) : Number.parseInt(ref.slice(1), 10);
+    return code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : fail(`bad character ${whole}`);
   });
-}
 
 /**
- * Parses `xml` into its root element. Throws {@link XmlError} on a DOCTYPE, an unknown entity, mismatched
- * tags, more than one root, or a document beyond the size, depth or element caps.
+ * Parses `xml` into its root element. Throws {@link StsParseError} on a DOCTYPE, an unknown entity, mismatched
+ * tags, more than one root, or a document beyond the size (64 KiB), depth (16) or element (512) caps.
  * @internal
  */
 export function parseXml(xml: string): XmlElement {
-  if (xml.length > MAX_XML_CHARS) throw new XmlError(`document larger than ${MAX_XML_CHARS} characters`);
+  if (xml.length > MAX_XML_CHARS) fail(`document larger than ${MAX_XML_CHARS} characters`);
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
   let count = 0;
   TOKEN.lastIndex = 0;
-  for (let m = TOKEN.exec(xml); m !== null; m = TOKEN.exec(xml)) {
+  for (let m = TOKEN.exec(xml); m; m = TOKEN.exec(xml)) {
     const [token, cdata, close, qname, attributes = ""] = m;
     const parent = stack.at(-1);
-    if (token === "<") {
-      const declaration = /^<!(?!--|\[CDATA\[)/.test(xml.slice(m.index, m.index + 9));
-      throw new XmlError(
-        declaration ? "DOCTYPE and other declarations are not accepted" : "unterminated markup",
+    if (token === "<")
+      fail(
+        /^<!(?!--|\[CDATA\[)/.test(xml.slice(m.index, m.index + 9))
+          ? "DOCTYPE and other declarations are not accepted"
+          : "unterminated markup",
       );
-    }
-    if (qname !== undefined) {
+    if (qname) {
       // The local name: a namespace prefix is dropped.
       const name = qname.slice(qname.indexOf(":") + 1);
       if (close) {
-        const open = stack.pop();
-        if (!open || open.name !== name || attributes.trim() !== "")
-          throw new XmlError(`unexpected </${name}>`);
-        continue;
-      }
-      if (++count > MAX_ELEMENTS) throw new XmlError(`more than ${MAX_ELEMENTS} elements`);
-      const element: XmlElement = { name, children: [], text: "" };
-      if (parent) parent.children.push(element);
-      else if (root) throw new XmlError("more than one root element");
-      else root = element;
-      if (!attributes.endsWith("/")) {
-        if (stack.length >= MAX_DEPTH) throw new XmlError(`nested deeper than ${MAX_DEPTH}`);
-        stack.push(element);
+        if (stack.pop()?.name !== name || attributes.trim()) fail(`unexpected </${name}>`);
+      } else {
+        if (++count > 512) fail("more than 512 elements");
+        const element: XmlElement = { name, children: [], text: "" };
+        if (parent) parent.children.push(element);
+        else root = root ? fail("more than one root element") : element;
+        if (!attributes.endsWith("/") && stack.push(element) > 16) fail("nested deeper than 16");
       }
     } else if (cdata !== undefined || token[0] !== "<") {
       const text = cdata ?? decodeEntities(token);
       if (parent) parent.text += text;
-      else if (cdata !== undefined || text.trim() !== "") throw new XmlError("text outside the root element");
+      else if (cdata !== undefined || text.trim()) fail("text outside the root element");
     }
   }
-  if (!root) throw new XmlError("no root element");
-  if (stack.length > 0) throw new XmlError(`<${stack.at(-1)?.name}> is not closed`);
-  return root;
+  if (stack[0]) fail(`<${stack.at(-1)?.name}> is not closed`);
+  return root ?? fail("no root element");
 }
 
 /** The first descendant reached by following `path` child names from `element`. @internal */
 export function xmlChild(element: XmlElement | undefined, ...path: string[]): XmlElement | undefined {
-  let current = element;
-  for (const name of path) {
-    current = current?.children.find((c) => c.name === name);
-  }
-  return current;
+  for (const name of path) element = element?.children.find((c) => c.name === name);
+  return element;
 }
 
 /** Text of the element at `path`, with surrounding whitespace removed; `undefined` if absent or empty. @internal */
 export function xmlText(element: XmlElement | undefined, ...path: string[]): string | undefined {
-  const text = xmlChild(element, ...path)?.text.trim();
-  return text === undefined || text === "" ? undefined : text;
+  return xmlChild(element, ...path)?.text.trim() || undefined;
 }

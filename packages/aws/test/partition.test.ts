@@ -1,6 +1,6 @@
 import { FederationError } from "@fedkit/core";
 import { describe, expect, it } from "vitest";
-import { parseRoleArn, partitionOf, stsEndpoint } from "../src/partition.js";
+import { checkRegion, KNOWN_AWS_REGIONS, parseRoleArn, partitionOf, stsEndpoint } from "../src/partition.js";
 import { isValidSessionName, resolveSessionName, sanitizeSessionName } from "../src/session-name.js";
 import { fakeToken } from "./helpers.js";
 
@@ -34,6 +34,12 @@ describe("role ARNs and partitions", () => {
     } catch (err) {
       expect((err as FederationError).code).toBe("config");
     }
+  });
+
+  it("knows regions of every partition, each a valid region code", () => {
+    for (const region of KNOWN_AWS_REGIONS) expect(checkRegion(region, "test")).toBe(region);
+    expect(new Set(KNOWN_AWS_REGIONS.map(partitionOf))).toEqual(new Set(["aws", "aws-cn", "aws-us-gov"]));
+    expect(Object.isFrozen(KNOWN_AWS_REGIONS)).toBe(true);
   });
 
   it("derives partition and regional STS endpoint from the region", () => {

@@ -7,7 +7,6 @@ import { RedirectRefusedError } from "@fedkit/core/provider";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AwsCredentials } from "../src/credentials.js";
 import { awsFetch, type CredentialGetter } from "../src/fetch.js";
-import { KNOWN_AWS_REGIONS } from "../src/partition.js";
 import { awsProvider } from "../src/provider.js";
 import { type FakeServer, type Reply, startServer } from "./helpers.js";
 
@@ -120,7 +119,7 @@ describe("awsFetch and regions", () => {
     expect(await res.text()).toBe(body);
   });
 
-  it("accepts a well-formed region it does not know; refuses a malformed one listing the known regions", () => {
+  it("accepts a well-formed region it does not know; refuses a malformed one naming the near region code", () => {
     const { getter } = counting();
     expect(() => awsFetch(getter, provider, { service: "s3", region: "xx-future-9" })).not.toThrow();
     for (const [bad, suggestion] of [
@@ -136,7 +135,7 @@ describe("awsFetch and regions", () => {
         }
       })();
       expect(error?.code).toBe("config");
-      expect(error?.hint).toContain(KNOWN_AWS_REGIONS.join(", "));
+      expect(error?.hint).toContain('Use a region code such as "eu-west-1"');
       if (suggestion) expect(error?.hint).toContain(suggestion);
       else expect(error?.hint).not.toContain("Did you mean");
     }
