@@ -5,11 +5,11 @@
  * @packageDocumentation
  */
 import { coordinatedExchange } from "./engine/coordinate.js";
-import { Lookup } from "./engine/lookup.js";
+import { createLookup } from "./engine/lookup.js";
 import type { Federation, FederationOptions, GetCredentialsOptions } from "./engine/options.js";
-import { RefreshScheduler } from "./engine/refresh.js";
+import { refreshScheduler } from "./engine/refresh.js";
 import { createRuntime, raceAbort } from "./engine/runtime.js";
-import { SingleFlight } from "./engine/single-flight.js";
+import { singleFlight } from "./engine/single-flight.js";
 import { FederationError } from "./errors.js";
 import { checkTokenTimes } from "./tokens.js";
 import type { CacheEntry, Credentials, Provider, SubjectToken, SubjectTokenSource } from "./types.js";
@@ -34,15 +34,13 @@ function assertProvider(provider: Provider): void {
     typeof provider.cloud !== "string" ||
     typeof provider.audience !== "string"
   ) {
-    throw new TypeError(
-      "getCredentials: pass a Provider ({ cloud, key, audience, target, exchange }), e.g. awsProvider({ roleArn })",
-    );
+    throw new TypeError("getCredentials: pass a Provider, e.g. awsProvider({ roleArn })");
   }
 }
 
 /**
- * Creates the engine. Its parts: {@link Lookup} (the one hit path), {@link SingleFlight} (one exchange per key),
- * {@link RefreshScheduler} (background refreshes), the failure memory (`rt.failures`) and the cross-isolate
+ * Creates the engine. Its parts: the lookup (the one hit path), single flight (one exchange per key), the
+ * refresh scheduler (background refreshes), the failure memory (`rt.failures`) and the cross-isolate
  * coordination of a shared cache (`coordinatedExchange`).
  *
  * @example
@@ -58,21 +56,22 @@ function assertProvider(provider: Provider): void {
 export function createFederation(options: FederationOptions = {}): Federation {
   const rt = createRuntime(options);
   const { cache, audit, now, policy, keys, failures, pending, refuse } = rt;
-  const flights = new SingleFlight<CacheEntry>();
-  const refresher = new RefreshScheduler(rt, flights);
-  const lookup = new Lookup(rt, refresher);
+  const flights = singleFlight<CacheEntry>();
+  const refresh = refreshScheduler(rt, flights);
+  const lookup = createLookup(rt, refresh);
 
   /** An exchange that first consults the failure memory: a remembered failure is refused (and audited). */
-  async function guardedExchange(
+  function guardedExchange(
     provider: Provider,
     token: SubjectToken,
     key: string,
     call: GetCredentialsOptions,
   ) {
     const started = monotonicMs();
-    const remembered = failures.check(await failures.keysOf(provider, token, key), now());
+    const t = now();
+    const remembered = failures.check(failures.keysOf(provider, token, key), t);
     if (remembered !== undefined)
-      return refuse(provider, token, failures.refusal(remembered), call, "negative", started);
+      return refuse(provider, token, failures.refusal(remembered, t), call, "negative", started);
     return coordinatedExchange(rt, provider, token, key, "miss", call);
   }
 
@@ -88,7 +87,7 @@ export function createFederation(options: FederationOptions = {}): Federation {
       // A SubjectToken built by a callback skipped decoding and its cap: hashing it must not cost megabytes.
       if (token.raw.length > MAX_SUBJECT_TOKEN_LENGTH) throw tooLong(token.raw.length);
       checkTokenTimes(token, now(), policy.clockSkewSeconds);
-      key = keys.peek(token, provider as Provider) ?? (await keys.derive(token, provider as Provider));
+      key = keys.derive(token, provider as Provider);
     } catch (error) {
       return refuse(provider, token, error, call, "miss", monotonicMs());
     }
@@ -102,7 +101,7 @@ export function createFederation(options: FederationOptions = {}): Federation {
     const t = now();
     if (entry !== undefined && t < entry.expiresAt - policy.safetyMarginMs) {
       // An asynchronous cache answered: the same refresh rule as the hit path.
-      if (t >= entry.refreshAt) refresher.start(provider as Provider, token, key, call);
+      if (t >= entry.refreshAt) refresh(provider as Provider, token, key, call);
       return entry.credentials as C;
     }
     // No await between this lookup and the registration: the first cold caller registers, the rest join.
