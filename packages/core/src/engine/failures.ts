@@ -10,6 +10,7 @@
  */
 import { FederationError, type FederationErrorCode } from "../errors.js";
 import type { Provider, SubjectToken } from "../types.js";
+import { setBounded } from "../util/maps.js";
 import type { KeyMemo } from "./keys.js";
 import type { RefreshPolicy } from "./policy.js";
 
@@ -23,13 +24,6 @@ const AVAILABILITY_ERRORS = new Set("throttled timeout network provider_unavaila
 /** Which memory an error belongs in, or none (config, endpoint, aborted). @internal */
 export function negativeClass(code: FederationErrorCode): "token" | "availability" | undefined {
   return TOKEN_ERRORS.has(code) ? "token" : AVAILABILITY_ERRORS.has(code) ? "availability" : undefined;
-}
-
-/** Sets `key` as the newest entry of `map`, dropping the oldest past `max`. @internal */
-export function setBounded<V>(map: Map<string, V>, key: string, value: V, max: number): void {
-  map.delete(key);
-  map.set(key, value);
-  while (map.size > max) map.delete(map.keys().next().value as string);
 }
 
 /** Keys under which one (provider, token) pair's failures are remembered: [token key, availability key]. @internal */

@@ -10,6 +10,7 @@
 import { checkTokenAudience } from "../tokens.js";
 import type { Provider, SubjectToken } from "../types.js";
 import { hashHex } from "../util/encoding.js";
+import { getOrSet } from "../util/maps.js";
 
 /** Claims that change with every token of the same identity; everything else may be mapped into permissions. */
 const TEMPORAL_CLAIMS = new Set(["iat", "exp", "nbf", "jti"]);
@@ -84,9 +85,7 @@ export function keyMemo() {
 
   /** A hash of the raw token (unverified identities, token errors in the failure memory): one per token. */
   function rawHash(token: SubjectToken): string {
-    let hash = rawHashes.get(token);
-    if (hash === undefined) rawHashes.set(token, (hash = hashHex(token.raw)));
-    return hash;
+    return getOrSet(rawHashes, token, () => hashHex(token.raw));
   }
 
   /** The key if already derived. */
@@ -101,9 +100,7 @@ export function keyMemo() {
     if (known !== undefined) return known;
     checkTokenAudience(token, provider.audience, provider.cloud);
     const key = cacheKey(provider, token, () => rawHash(token));
-    let perProvider = byToken.get(token);
-    if (perProvider === undefined) byToken.set(token, (perProvider = new WeakMap()));
-    perProvider.set(provider, [provider.key, key]);
+    getOrSet(byToken, token, () => new WeakMap()).set(provider, [provider.key, key]);
     return key;
   }
 

@@ -6,8 +6,8 @@
  * @packageDocumentation
  */
 import type { CacheEntry, Provider, SubjectToken } from "../types.js";
+import { setBounded } from "../util/maps.js";
 import { coordinatedExchange } from "./coordinate.js";
-import { setBounded } from "./failures.js";
 import type { GetCredentialsOptions } from "./options.js";
 import type { Runtime } from "./runtime.js";
 import type { SingleFlight } from "./single-flight.js";

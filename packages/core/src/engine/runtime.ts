@@ -10,6 +10,7 @@ import { memoryCache } from "../cache/memory.js";
 import { FederationError } from "../errors.js";
 import { resolveRetryPolicy } from "../retry.js";
 import type { CacheOutcome, Clock, Provider, Scheduler, SubjectToken, TokenRequest } from "../types.js";
+import { getOrSet } from "../util/maps.js";
 import { defaultRandom, randomId } from "../util/random.js";
 import { monotonicMs } from "../util/time.js";
 import { buildEvent, type EventInput } from "./events.js";
@@ -117,9 +118,7 @@ export function createRuntime(options: FederationOptions) {
     refuse,
     tokenRequest(audience: string, signal: AbortSignal | undefined): TokenRequest {
       if (signal !== undefined) return { audience, now, signal };
-      let request = byAudience.get(audience);
-      if (request === undefined) byAudience.set(audience, (request = Object.freeze({ audience, now })));
-      return request;
+      return getOrSet(byAudience, audience, () => Object.freeze({ audience, now }));
     },
   };
 }

@@ -19,13 +19,12 @@ export function singleFlight<T>() {
      * so no other caller can register in between: the first cold caller starts, the rest join.
      */
     run(key: string, start: () => Promise<T>): Promise<T> {
-      let flight = flights.get(key);
-      if (flight === undefined) {
-        const started = start();
-        flights.set(key, (flight = started));
-        const done = () => flights.get(key) === started && flights.delete(key);
-        started.then(done, done);
-      }
+      const pending = flights.get(key);
+      if (pending !== undefined) return pending;
+      const flight = start();
+      flights.set(key, flight);
+      const done = () => flights.get(key) === flight && flights.delete(key);
+      flight.then(done, done);
       return flight;
     },
   };
