@@ -107,6 +107,11 @@ export interface FederationErrorDetails {
   readonly cause?: unknown;
 }
 
+/** The optional fields `toJSON` copies, in this order. */
+const JSON_FIELDS = "provider status cloudCode cloudMessage requestId traceId hint subject attempts".split(
+  " ",
+) as readonly (keyof FederationErrorDetails & keyof FederationError)[];
+
 /** Cloud error codes are short identifiers; a longer one is cut (after scrubbing) so it cannot carry a payload. */
 const MAX_CLOUD_CODE_LENGTH = 128;
 
@@ -141,17 +146,17 @@ export class FederationError extends Error {
   declare readonly attempts: number | undefined;
 
   constructor(code: FederationErrorCode, message: string, details: FederationErrorDetails = {}) {
-    super(scrub(message), details.cause === undefined ? undefined : { cause: details.cause });
+    const { cause, cloudCode, cloudMessage, hint } = details;
+    super(scrub(message), cause === undefined ? undefined : { cause });
     this.code = code;
     this.provider = details.provider;
     this.status = details.status;
-    this.cloudCode =
-      details.cloudCode === undefined ? undefined : scrub(details.cloudCode).slice(0, MAX_CLOUD_CODE_LENGTH);
-    this.cloudMessage = details.cloudMessage === undefined ? undefined : scrub(details.cloudMessage);
+    this.cloudCode = cloudCode && scrub(cloudCode).slice(0, MAX_CLOUD_CODE_LENGTH);
+    this.cloudMessage = cloudMessage && scrub(cloudMessage);
     // Ids are cloud-supplied text too: a hostile endpoint could echo a bearer through them.
     this.requestId = cleanCloudId(details.requestId);
     this.traceId = cleanCloudId(details.traceId);
-    this.hint = details.hint === undefined ? undefined : scrub(details.hint);
+    this.hint = hint && scrub(hint);
     this.subject = details.subject;
     this.retryable = details.retryable ?? false;
     this.attempts = details.attempts;
@@ -160,19 +165,7 @@ export class FederationError extends Error {
   /** A plain object safe to log or return to a client: no token, no secret, no stack. */
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = { name: this.name, code: this.code, message: this.message };
-    for (const field of [
-      "provider",
-      "status",
-      "cloudCode",
-      "cloudMessage",
-      "requestId",
-      "traceId",
-      "hint",
-      "subject",
-      "attempts",
-    ] as const) {
-      if (this[field] !== undefined) out[field] = this[field];
-    }
+    for (const field of JSON_FIELDS) if (this[field] !== undefined) out[field] = this[field];
     out["retryable"] = this.retryable;
     return out;
   }

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { FederationError, type SubjectSummary } from "./errors.js";
+import { FederationError, type FederationErrorCode, type SubjectSummary } from "./errors.js";
 import type { SubjectToken, TokenClaims, TokenTrust } from "./types.js";
 import { base64urlDecode } from "./util/encoding.js";
 import { MAX_SUBJECT_TOKEN_LENGTH, tooLong } from "./util/token-size.js";
@@ -104,29 +104,24 @@ export function checkTokenTimes(
 ): void {
   const { exp, nbf } = token.claims;
   const skewMs = skewSeconds * 1000;
-  const refuse = (code: "invalid_subject_token" | "expired_subject_token", message: string, hint: string) =>
-    new FederationError(code, message, { provider: "core", subject: summarizeSubject(token), hint });
-  if (typeof exp !== "number" || !Number.isFinite(exp)) {
+  const refuse = (message: string, hint: string, code: FederationErrorCode = "expired_subject_token") =>
+    new FederationError(code, `The subject token ${message}.`, {
+      provider: "core",
+      subject: summarizeSubject(token),
+      hint,
+    });
+  if (typeof exp !== "number" || !Number.isFinite(exp))
+    throw refuse("has no numeric exp claim", "Use a token with an exp claim.", "invalid_subject_token");
+  if (exp * 1000 + skewMs <= now)
     throw refuse(
-      "invalid_subject_token",
-      "The subject token has no numeric exp claim.",
-      "Use tokens that expire; fedkit never exchanges a token without exp.",
+      `expired ${Math.round((now - exp * 1000) / 1000)}s ago`,
+      "Fetch a fresh token per exchange.",
     );
-  }
-  if (exp * 1000 + skewMs <= now) {
+  if (typeof nbf === "number" && nbf * 1000 - skewMs > now)
     throw refuse(
-      "expired_subject_token",
-      `The subject token expired ${Math.round((now - exp * 1000) / 1000)}s ago.`,
-      "Fetch a fresh token for each exchange; do not store subject tokens.",
+      `is not valid for another ${Math.round((nbf * 1000 - now) / 1000)}s (nbf)`,
+      "Check the issuer's and this machine's clocks.",
     );
-  }
-  if (typeof nbf === "number" && nbf * 1000 - skewMs > now) {
-    throw refuse(
-      "expired_subject_token",
-      `The subject token is not valid for another ${Math.round((nbf * 1000 - now) / 1000)}s (nbf).`,
-      "Check clock sync between the issuer and this machine.",
-    );
-  }
 }
 
 /**
@@ -151,7 +146,7 @@ export function checkTokenAudience(token: SubjectToken, audience: string, provid
     {
       provider,
       subject: summarizeSubject(token),
-      hint: `Request the token for audience "${clip(audience)}", or set the provider's audience to what your identity provider issues (and trust it on the cloud side).`,
+      hint: `Request the token for audience "${clip(audience)}", or set the provider's audience (and trust) to the token's.`,
     },
   );
 }
@@ -167,16 +162,17 @@ export function checkTokenAudience(token: SubjectToken, audience: string, provid
  * @public
  */
 export function summarizeSubject(token: SubjectToken): SubjectSummary {
-  const { iss, sub, aud } = token.claims;
-  const out: { iss?: string; sub?: string; aud?: string | readonly string[] } = {};
-  if (typeof iss === "string") out.iss = clip(iss);
-  if (typeof sub === "string") out.sub = clip(sub);
-  if (typeof aud === "string") out.aud = clip(aud);
-  else if (Array.isArray(aud))
-    out.aud = aud
-      .filter((a): a is string => typeof a === "string")
-      .slice(0, 8)
-      .map(clip);
+  const { claims } = token;
+  const out: Record<string, string | readonly string[]> = {};
+  for (const name of ["iss", "sub", "aud"]) {
+    const value = claims[name];
+    if (typeof value === "string") out[name] = clip(value);
+    else if (name === "aud" && Array.isArray(value))
+      out[name] = value
+        .filter((a): a is string => typeof a === "string")
+        .slice(0, 8)
+        .map(clip);
+  }
   return out;
 }
 

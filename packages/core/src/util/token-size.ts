@@ -18,6 +18,6 @@ export function tooLong(length: number): FederationError {
   return new FederationError(
     "invalid_subject_token",
     `The subject token is over ${MAX_SUBJECT_TOKEN_LENGTH} characters (${length} seen).`,
-    { provider: "core", hint: "The source must yield one OIDC token (a JWT of a few KiB)." },
+    { provider: "core", hint: "Pass one OIDC token (a JWT of a few KiB)." },
   );
 }
