@@ -60,65 +60,60 @@ export function createFederation(options: FederationOptions = {}): Federation {
   const refresh = refreshScheduler(rt, flights);
   const lookup = createLookup(rt, refresh);
 
-  /** An exchange that first consults the failure memory: a remembered failure is refused (and audited). */
-  function guardedExchange(
-    provider: Provider,
-    token: SubjectToken,
-    key: string,
-    call: GetCredentialsOptions,
-  ) {
-    const started = monotonicMs();
-    const t = now();
-    const remembered = failures.check(failures.keysOf(provider, token, key), t);
-    if (remembered !== undefined)
-      return refuse(provider, token, failures.refusal(remembered, t), call, "negative", started);
-    return coordinatedExchange(rt, provider, token, key, "miss", call);
-  }
-
   /** Past the hit path: check the token, derive its key, read an asynchronous cache, or join/start the exchange. */
   async function slowPath<C extends Credentials>(
     provider: Provider<C>,
     token: SubjectToken,
     call: GetCredentialsOptions,
   ): Promise<C> {
-    assertProvider(provider as Provider);
+    const p = provider as Provider;
+    assertProvider(p);
     let key: string;
     try {
       // A SubjectToken built by a callback skipped decoding and its cap: hashing it must not cost megabytes.
       if (token.raw.length > MAX_SUBJECT_TOKEN_LENGTH) throw tooLong(token.raw.length);
       checkTokenTimes(token, now(), policy.clockSkewSeconds);
-      key = keys.derive(token, provider as Provider);
+      key = keys.derive(token, p);
     } catch (error) {
-      return refuse(provider, token, error, call, "miss", monotonicMs());
+      return refuse(p, token, error, call, "miss", monotonicMs());
     }
     let entry: CacheEntry | undefined;
     try {
-      const got = cache.get(key);
-      entry = got instanceof Promise ? await got : got;
+      entry = await cache.get(key);
     } catch {
-      entry = undefined;
+      // A cache that fails to answer is a miss.
     }
-    const t = now();
+    let t = now();
     if (entry !== undefined && t < entry.expiresAt - policy.safetyMarginMs) {
       // An asynchronous cache answered: the same refresh rule as the hit path.
-      if (t >= entry.refreshAt) refresh(provider as Provider, token, key, call);
+      if (t >= entry.refreshAt) refresh(p, token, key, call);
       return entry.credentials as C;
     }
-    // No await between this lookup and the registration: the first cold caller registers, the rest join.
-    const flight = flights.run(key, () => guardedExchange(provider as Provider, token, key, call));
-    const fresh = await raceAbort(flight, call.signal, provider.cloud);
-    return fresh.credentials as C;
+    // No await between this lookup and the registration: the first cold caller registers, the rest join. An
+    // exchange first consults the failure memory: a remembered failure is refused (and audited).
+    const flight = flights.run(key, () => {
+      const started = monotonicMs();
+      t = now();
+      const remembered = failures.check(failures.keysOf(p, token, key), t);
+      return remembered === undefined
+        ? coordinatedExchange(rt, p, token, key, "miss", call)
+        : refuse(p, token, failures.refusal(remembered, t), call, "negative", started);
+    });
+    return (await raceAbort(flight, call.signal, p.cloud)).credentials as C;
   }
 
   /**
-   * A source without `peek`: its token comes asynchronously, then the same hit path as every other source.
-   * Not `async`: one `then` on the source's promise, no extra async frame on the adapter's hit path.
+   * A source without `peek` (or without a token to peek): its token comes asynchronously, then the same hit path
+   * as every other source. Not `async`: one `then` on the source's promise, no extra async frame on the
+   * adapter's hit path.
    */
   function viaSource<C extends Credentials>(
     provider: Provider<C>,
     source: SubjectTokenSource,
     call: GetCredentialsOptions,
   ): Promise<C> {
+    const refused = (error: unknown) =>
+      refuse(provider as Provider, undefined, error, call, "miss", monotonicMs());
     let pending: Promise<SubjectToken>;
     try {
       assertProvider(provider as Provider);
@@ -128,12 +123,12 @@ export function createFederation(options: FederationOptions = {}): Federation {
     try {
       pending = source.getToken(rt.tokenRequest(provider.audience, call.signal));
     } catch (error) {
-      return refuse(provider, undefined, error, call, "miss", monotonicMs());
+      return refused(error);
     }
     return pending.then(
       (token) =>
         (lookup.held(provider as Provider, token, call) as C | undefined) ?? slowPath(provider, token, call),
-      (error: unknown) => refuse(provider, undefined, error, call, "miss", monotonicMs()),
+      refused,
     );
   }
 
@@ -145,42 +140,35 @@ export function createFederation(options: FederationOptions = {}): Federation {
   return {
     audit,
     // Deliberately not `async`: the hit path returns an already-resolved promise without an async frame.
-    getCredentials<C extends Credentials>(provider: Provider<C>, call?: GetCredentialsOptions): Promise<C> {
-      const options_ = call ?? NO_OPTIONS;
-      const source = options_.source ?? options.source;
+    getCredentials<C extends Credentials>(provider: Provider<C>, call = NO_OPTIONS): Promise<C> {
+      const source = call.source ?? options.source;
       if (source === undefined) {
         return Promise.reject(
-          new FederationError(
-            "config",
-            "No subject-token source: pass `source` to createFederation or getCredentials.",
-            {
-              provider: "core",
-              hint: "For example createFederation({ source: envToken('OIDC_TOKEN') }).",
-            },
-          ),
+          new FederationError("config", "No subject-token source.", {
+            provider: "core",
+            hint: "Pass source to createFederation or getCredentials, e.g. envToken('OIDC_TOKEN').",
+          }),
         );
       }
-      let peeked: SubjectToken | undefined;
       try {
-        if (source.peek === undefined) return viaSource(provider, source, options_);
         // One clock reading serves the source (is its token for this audience still fresh?) and the lookup.
         const t = now();
-        peeked = source.peek(provider.audience, t);
-        if (peeked === undefined) return viaSource(provider, source, options_);
-        const hot = lookup.hot(peeked, provider as Provider, t);
-        if (hot !== undefined) return hot as Promise<C>;
-        const credentials = lookup.held(provider as Provider, peeked, options_, t);
-        if (credentials !== undefined) return Promise.resolve(credentials as C);
+        const peeked = source.peek?.(provider.audience, t);
+        if (peeked !== undefined) {
+          const p = provider as Provider;
+          const hot = lookup.hot(peeked, p, t) as Promise<C> | undefined;
+          if (hot !== undefined) return hot;
+          const held = lookup.held(p, peeked, call, t) as C | undefined;
+          return held === undefined ? slowPath(provider, peeked, call) : Promise.resolve(held);
+        }
       } catch {
-        // A source or cache that throws synchronously takes the slow path, which turns it into a rejection.
-        return viaSource(provider, source, options_);
+        // A source or cache that throws synchronously takes the source's own path, which turns it into a rejection.
       }
-      return slowPath(provider, peeked, options_);
+      return viaSource(provider, source, call);
     },
     flush() {
       // Called after every request by adapters: with nothing pending and a sink that buffers nothing, no work.
-      if (pending.size === 0 && audit.flush === undefined) return FLUSHED;
-      return flushAll();
+      return pending.size === 0 && audit.flush === undefined ? FLUSHED : flushAll();
     },
   };
 }

@@ -77,7 +77,7 @@ export function sha256(message: Uint8Array): Uint8Array {
     });
   }
   const out = new DataView(new ArrayBuffer(32));
-  h.forEach((v, i) => out.setInt32(i * 4, v));
+  for (let i = 0; i < 8; i++) out.setInt32(i * 4, h[i]!);
   return new Uint8Array(out.buffer);
 }
 
