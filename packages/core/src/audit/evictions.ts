@@ -62,7 +62,7 @@ export function evictionAudit(options: EvictionAuditOptions): () => void {
           table: options.table,
           max: String(options.max),
           evicted: String(evicted),
-          hint: `More than ${options.max} live entries: raise the limit or expect one exchange per evicted subject.`,
+          hint: `More than ${options.max} live entries: raise the limit.`,
         },
       });
       if (written instanceof Promise) written.catch(() => undefined);

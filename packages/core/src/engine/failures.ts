@@ -14,16 +14,17 @@ import { setBounded } from "../util/maps.js";
 import type { KeyMemo } from "./keys.js";
 import type { RefreshPolicy } from "./policy.js";
 
-const TOKEN_ERRORS = new Set(
-  "invalid_subject_token expired_subject_token audience_mismatch subject_mismatch issuer_untrusted access_denied invalid_request policy_refused".split(
-    " ",
-  ),
-);
 const AVAILABILITY_ERRORS = new Set("throttled timeout network provider_unavailable bad_response".split(" "));
+/** Errors of the caller's own making or choosing: nothing about the token or the cloud to remember. */
+const UNREMEMBERED_ERRORS = new Set(["config", "endpoint_refused", "aborted"]);
 
-/** Which memory an error belongs in, or none (config, endpoint, aborted). @internal */
+/**
+ * Which memory an error belongs in, or none (config, endpoint, aborted). Every other code is about the token or
+ * the trust it asks for (invalid, expired, audience, subject, issuer, denied, invalid request, policy refused).
+ * @internal
+ */
 export function negativeClass(code: FederationErrorCode): "token" | "availability" | undefined {
-  return TOKEN_ERRORS.has(code) ? "token" : AVAILABILITY_ERRORS.has(code) ? "availability" : undefined;
+  return AVAILABILITY_ERRORS.has(code) ? "availability" : UNREMEMBERED_ERRORS.has(code) ? undefined : "token";
 }
 
 /** Keys under which one (provider, token) pair's failures are remembered: [token key, availability key]. @internal */
