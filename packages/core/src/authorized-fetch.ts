@@ -17,7 +17,7 @@
  * @packageDocumentation
  */
 import { checkUrl, parseEndpoint } from "./endpoints.js";
-import { FederationError } from "./errors.js";
+import { fail } from "./errors.js";
 import { sendAttempt } from "./transport.js";
 import { capBody } from "./util/body.js";
 
@@ -83,10 +83,12 @@ export function refuseDotSegments(input: string, cloud: string): void {
   // the authority (which holds no separator), a separator followed by a dot segment before any `?` or `#`.
   const rest = input.replace(/[\t\n\r]/g, "").replace(/^[a-z][a-z\d+.-]*:[/\\]*/i, "");
   if (!/^[^?#]*?[/\\](?:\.|%2e){1,2}(?:[/\\?#]|$)/i.test(rest)) return;
-  throw new FederationError("config", `The URL's path has "." or ".." segments (${cloud}).`, {
-    provider: cloud,
-    hint: "Name the path without them (S3 keys: s3ObjectUrl).",
-  });
+  throw fail(
+    "config",
+    `The URL's path has "." or ".." segments (${cloud}).`,
+    cloud,
+    "Name the path without them (S3 keys: s3ObjectUrl).",
+  );
 }
 
 /**
@@ -140,10 +142,12 @@ export function authorizedFetch(options: AuthorizedFetchOptions): AuthorizedFetc
     // outside the official hosts anyway; then the general rule. An opted-in origin skips the refusals.
     const why = optedIn ? undefined : refuse?.(url);
     if (why !== undefined) {
-      throw new FederationError("endpoint_refused", `Refused to send credentials to ${url.origin}: ${why}.`, {
-        provider: cloud,
-        hint: `This name belongs to a customer, not to the cloud's service.${suffix}`,
-      });
+      throw fail(
+        "endpoint_refused",
+        `Refused to send credentials to ${url.origin}: ${why}.`,
+        cloud,
+        `This name belongs to a customer, not to the cloud's service.${suffix}`,
+      );
     }
     return checkUrl(url, options, optedIn, suffix);
   }
@@ -159,9 +163,7 @@ export function authorizedFetch(options: AuthorizedFetchOptions): AuthorizedFetc
     const request = new Request(input instanceof Request ? input : url.href, { ...init, redirect: mode });
     const authorized = await options.authorize(request, { url, signal });
     if (authorized.url !== request.url) {
-      throw new FederationError("config", `${cloud}: authorize() changed the request's URL.`, {
-        provider: cloud,
-      });
+      throw fail("config", `${cloud}: authorize() changed the request's URL.`, cloud);
     }
     return {
       url,

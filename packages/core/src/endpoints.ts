@@ -11,7 +11,7 @@
  *
  * @packageDocumentation
  */
-import { FederationError } from "./errors.js";
+import { fail } from "./errors.js";
 import type { EndpointRule } from "./types.js";
 
 /**
@@ -45,10 +45,8 @@ export function parseEndpoint(url: string | URL, cloud: string): URL {
   try {
     return new URL(url);
   } catch (cause) {
-    throw new FederationError("config", `Endpoint is not a valid URL (${cloud}).`, {
-      provider: cloud,
+    throw fail("config", `Endpoint is not a valid URL (${cloud}).`, cloud, "Pass an absolute https URL.", {
       cause,
-      hint: "Pass an absolute https URL.",
     });
   }
 }
@@ -103,10 +101,12 @@ export function checkUrl(url: URL, rule: EndpointRule, optedIn: boolean | undefi
               ? undefined
               : `not an official ${rule.cloud} host`;
   if (why === undefined) return url;
-  throw new FederationError("endpoint_refused", `Refused to send a token to ${url.origin}: ${why}.`, {
-    provider: rule.cloud,
-    hint: `Use an official ${rule.cloud} host, or opt in: allowedOrigins: ["${url.origin}"] / allowCustomEndpoint.${hintSuffix}`,
-  });
+  throw fail(
+    "endpoint_refused",
+    `Refused to send a token to ${url.origin}: ${why}.`,
+    rule.cloud,
+    `Use an official ${rule.cloud} host, or opt in: allowedOrigins: ["${url.origin}"] / allowCustomEndpoint.${hintSuffix}`,
+  );
 }
 
 /**

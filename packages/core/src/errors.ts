@@ -172,6 +172,21 @@ export class FederationError extends Error {
 }
 
 /**
+ * A {@link FederationError} from `provider` with a fix `hint`: the internal shorthand of the many errors fedkit
+ * raises, so the bundle carries the details object's shape once.
+ * @internal
+ */
+export function fail(
+  code: FederationErrorCode,
+  message: string,
+  provider: string,
+  hint?: string,
+  details?: FederationErrorDetails,
+): FederationError {
+  return new FederationError(code, message, { provider, hint, ...details });
+}
+
+/**
  * Narrows an unknown thrown value to a {@link FederationError}, optionally of given codes.
  *
  * @example

@@ -10,7 +10,7 @@ import type { Federation, FederationOptions, GetCredentialsOptions } from "./eng
 import { refreshScheduler } from "./engine/refresh.js";
 import { createRuntime, raceAbort } from "./engine/runtime.js";
 import { singleFlight } from "./engine/single-flight.js";
-import { FederationError } from "./errors.js";
+import { fail } from "./errors.js";
 import { checkTokenTimes } from "./tokens.js";
 import type { CacheEntry, Credentials, Provider, SubjectToken, SubjectTokenSource } from "./types.js";
 import { monotonicMs } from "./util/time.js";
@@ -144,10 +144,12 @@ export function createFederation(options: FederationOptions = {}): Federation {
       const source = call.source ?? options.source;
       if (source === undefined) {
         return Promise.reject(
-          new FederationError("config", "No subject-token source.", {
-            provider: "core",
-            hint: "Pass source to createFederation or getCredentials, e.g. envToken('OIDC_TOKEN').",
-          }),
+          fail(
+            "config",
+            "No subject-token source.",
+            "core",
+            "Pass source to createFederation or getCredentials, e.g. envToken('OIDC_TOKEN').",
+          ),
         );
       }
       try {

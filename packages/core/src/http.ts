@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import { checkEndpoint } from "./endpoints.js";
-import { FederationError } from "./errors.js";
+import { FederationError, fail } from "./errors.js";
 import { backoffDelay, type RetryPolicy, resolveRetryPolicy } from "./retry.js";
 import { sendAttempt } from "./transport.js";
 import type { Clock, ExchangeContext, FetchLike, HttpRequest, HttpResponse, RandomSource } from "./types.js";
@@ -81,18 +81,17 @@ export function createExchangeContext(options: ExchangeContextOptions = {}): Cou
       // Why the exchange stopped waiting: the caller's abort, or the overall deadline.
       const stopped = (attempt: number, cause?: unknown) =>
         caller?.aborted
-          ? new FederationError("aborted", `${operation} was aborted by the caller.`, {
-              provider,
+          ? fail("aborted", `${operation} was aborted by the caller.`, provider, undefined, {
               attempts: attempt,
               cause: caller.reason ?? cause,
             })
-          : new FederationError("timeout", `${operation} ran past the overall deadline.`, {
+          : fail(
+              "timeout",
+              `${operation} ran past the overall deadline.`,
               provider,
-              attempts: attempt,
-              retryable: true,
-              cause,
-              hint: "Raise retry.deadlineMs if your platform allows.",
-            });
+              "Raise retry.deadlineMs if your platform allows.",
+              { attempts: attempt, retryable: true, cause },
+            );
       const pause = (ms: number, attempt: number, last?: FederationError) =>
         sleep(ms, signal).catch((error: unknown) => {
           throw stopped(attempt, last ?? error);
@@ -129,13 +128,13 @@ export function createExchangeContext(options: ExchangeContextOptions = {}): Cou
           if (signal.aborted) throw stopped(attempt, last ?? error);
           last = timedOut
             ? error
-            : new FederationError("network", `${operation} to ${url.host} got no HTTP answer.`, {
+            : fail(
+                "network",
+                `${operation} to ${url.host} got no HTTP answer.`,
                 provider,
-                attempts: attempt,
-                retryable: true,
-                cause: error,
-                hint: "Check DNS, egress and TLS to the endpoint.",
-              });
+                "Check DNS, egress and TLS to the endpoint.",
+                { attempts: attempt, retryable: true, cause: error },
+              );
           if (attempt === maxAttempts) throw last;
           await pause(backoffDelay(policy, attempt, random), attempt, last);
           continue;

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { FederationError, type FederationErrorCode, type SubjectSummary } from "./errors.js";
+import { type FederationErrorCode, fail, type SubjectSummary } from "./errors.js";
 import type { SubjectToken, TokenClaims, TokenTrust } from "./types.js";
 import { base64urlDecode } from "./util/encoding.js";
 import { MAX_SUBJECT_TOKEN_LENGTH, tooLong } from "./util/token-size.js";
@@ -31,10 +31,12 @@ const MAX_CLAIM_LENGTH = 256;
  */
 export function decodeSubjectToken(raw: string, trust: TokenTrust = "unverified"): SubjectToken {
   if (typeof raw !== "string" || raw.trim() === "") {
-    throw new FederationError("invalid_subject_token", "The subject token is empty or not a string.", {
-      provider: "core",
-      hint: "Pass the raw OIDC token (a JWT).",
-    });
+    throw fail(
+      "invalid_subject_token",
+      "The subject token is empty or not a string.",
+      "core",
+      "Pass the raw OIDC token (a JWT).",
+    );
   }
   if (raw.length > MAX_SUBJECT_TOKEN_LENGTH) throw tooLong(raw.length);
   const value = raw.trim();
@@ -47,11 +49,13 @@ export function decodeSubjectToken(raw: string, trust: TokenTrust = "unverified"
     header = pick(decodePart(parts[0] ?? ""), ["alg", "kid", "typ"]);
     claims = decodePart(parts[1] ?? "") as TokenClaims;
   } catch (cause) {
-    throw new FederationError("invalid_subject_token", "The subject token is not a decodable JWT.", {
-      provider: "core",
-      cause: new Error(cause instanceof Error ? cause.name : "decode failed"),
-      hint: "The source must yield the raw JWT (no 'Bearer ', no quotes; not a JWE).",
-    });
+    throw fail(
+      "invalid_subject_token",
+      "The subject token is not a decodable JWT.",
+      "core",
+      "The source must yield the raw JWT (no 'Bearer ', no quotes; not a JWE).",
+      { cause: new Error(cause instanceof Error ? cause.name : "decode failed") },
+    );
   }
   return Object.freeze({ raw: value, claims: Object.freeze(claims), header: Object.freeze(header), trust });
 }
@@ -105,11 +109,7 @@ export function checkTokenTimes(
   const { exp, nbf } = token.claims;
   const skewMs = skewSeconds * 1000;
   const refuse = (message: string, hint: string, code: FederationErrorCode = "expired_subject_token") =>
-    new FederationError(code, `The subject token ${message}.`, {
-      provider: "core",
-      subject: summarizeSubject(token),
-      hint,
-    });
+    fail(code, `The subject token ${message}.`, "core", hint, { subject: summarizeSubject(token) });
   if (typeof exp !== "number" || !Number.isFinite(exp))
     throw refuse("has no numeric exp claim", "Use a token with an exp claim.", "invalid_subject_token");
   if (exp * 1000 + skewMs <= now)
@@ -140,14 +140,12 @@ export function checkTokenAudience(token: SubjectToken, audience: string, provid
   const list = typeof aud === "string" ? [aud] : Array.isArray(aud) ? aud : [];
   if (list.includes(audience)) return;
   const shown = list.length === 0 ? "no aud claim" : `aud ${JSON.stringify(list.map(clip))}`;
-  throw new FederationError(
+  throw fail(
     "audience_mismatch",
     `The subject token has ${shown}; ${provider} expects "${clip(audience)}".`,
-    {
-      provider,
-      subject: summarizeSubject(token),
-      hint: `Request the token for audience "${clip(audience)}", or set the provider's audience (and trust) to the token's.`,
-    },
+    provider,
+    `Request the token for audience "${clip(audience)}", or set the provider's audience (and trust) to the token's.`,
+    { subject: summarizeSubject(token) },
   );
 }
 

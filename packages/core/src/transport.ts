@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import { FederationError, type FederationErrorDetails } from "./errors.js";
+import { FederationError, type FederationErrorDetails, fail } from "./errors.js";
 
 /** What a {@link RedirectRefusedError} carries besides the usual fields. @public */
 export interface RedirectDetails {
@@ -96,12 +96,13 @@ export async function sendAttempt(
           const timer = setTimeout(
             () =>
               stop(
-                new FederationError("timeout", `No answer from ${url.host} in ${timeoutMs} ms.`, {
-                  provider: cloud,
-                  retryable: true,
-                  attempts: attempt,
-                  hint: `Raise ${options.timeoutOption}, or check connectivity.`,
-                }),
+                fail(
+                  "timeout",
+                  `No answer from ${url.host} in ${timeoutMs} ms.`,
+                  cloud,
+                  `Raise ${options.timeoutOption}, or check connectivity.`,
+                  { retryable: true, attempts: attempt },
+                ),
               ),
             timeoutMs,
           );

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { FederationError } from "../errors.js";
+import { fail } from "../errors.js";
 import { createExchangeContext } from "../http.js";
 import type { CacheEntry, CacheOutcome, Provider, SubjectToken } from "../types.js";
 import { cleanCloudId } from "../util/ids.js";
@@ -51,13 +51,11 @@ export async function runExchange(
     const credentials = result?.credentials;
     const expiresAt = credentials?.expiresAt;
     if (typeof expiresAt !== "number" || !(expiresAt - obtainedAt > policy.safetyMarginMs)) {
-      throw new FederationError(
+      throw fail(
         "bad_response",
         `${provider.cloud} credentials expire too soon or carry no expiry.`,
-        {
-          provider: provider.cloud,
-          hint: "Raise the session duration above refresh.safetyMarginMs, or lower the margin.",
-        },
+        provider.cloud,
+        "Raise the session duration above refresh.safetyMarginMs, or lower the margin.",
       );
     }
     const entry = makeEntry(result, obtainedAt, policy, random);

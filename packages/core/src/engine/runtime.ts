@@ -7,7 +7,7 @@
 import { consoleAudit } from "../audit/console.js";
 import { evictionAudit } from "../audit/evictions.js";
 import { memoryCache } from "../cache/memory.js";
-import { FederationError } from "../errors.js";
+import { FederationError, fail } from "../errors.js";
 import { resolveRetryPolicy } from "../retry.js";
 import type { CacheOutcome, Clock, Provider, Scheduler, SubjectToken, TokenRequest } from "../types.js";
 import { getOrSet } from "../util/maps.js";
@@ -127,11 +127,13 @@ export function createRuntime(options: FederationOptions) {
 export function asFederationError(error: unknown, provider: Provider): FederationError {
   if (error instanceof FederationError) return error;
   const name = error instanceof Error ? error.name : typeof error;
-  return new FederationError("bad_response", `${provider.cloud} exchange failed unexpectedly (${name}).`, {
-    provider: provider.cloud,
-    cause: error,
-    hint: "A bug in the provider or token source; see the cause.",
-  });
+  return fail(
+    "bad_response",
+    `${provider.cloud} exchange failed unexpectedly (${name}).`,
+    provider.cloud,
+    "A bug in the provider or token source; see the cause.",
+    { cause: error },
+  );
 }
 
 /** Lets one caller stop waiting for a shared exchange without cancelling it for the others. @internal */
@@ -144,8 +146,7 @@ export function raceAbort<T>(
   return new Promise<T>((resolve, reject) => {
     const onAbort = () =>
       reject(
-        new FederationError("aborted", "getCredentials was aborted by the caller.", {
-          provider,
+        fail("aborted", "getCredentials was aborted by the caller.", provider, undefined, {
           cause: signal.reason,
         }),
       );

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { FederationError } from "../errors.js";
+import { fail } from "../errors.js";
 
 /** `response`'s body, failing with `bad_response` once more than `max` bytes were read. */
 function capped(response: Response, max: number, what: string, provider: string, option: string) {
@@ -21,10 +21,12 @@ function capped(response: Response, max: number, what: string, provider: string,
 }
 
 function tooLarge(response: Response, max: number, what: string, provider: string, option: string) {
-  return new FederationError(
+  return fail(
     "bad_response",
     `${what} answered more than ${max} bytes (HTTP ${response.status}).`,
-    { provider, status: response.status, hint: `Check the endpoint, or raise ${option}.` },
+    provider,
+    `Check the endpoint, or raise ${option}.`,
+    { status: response.status },
   );
 }
 
