@@ -94,9 +94,9 @@ export function checkUrl(url: URL, rule: EndpointRule, optedIn: boolean | undefi
       : optedIn
         ? undefined
         : url.protocol !== "https:"
-          ? "official hosts take https only"
+          ? "official hosts take only https"
           : url.port
-            ? "official hosts take the default port only"
+            ? "official hosts take only the default port"
             : rule.officialHosts.some((pattern) => hostMatches(host, pattern))
               ? undefined
               : `not an official ${rule.cloud} host`;
