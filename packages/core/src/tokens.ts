@@ -60,7 +60,8 @@ export function decodeSubjectToken(raw: string, trust: TokenTrust = "unverified"
   return Object.freeze({ raw: value, claims: Object.freeze(claims), header: Object.freeze(header), trust });
 }
 
-const decoder = new TextDecoder("utf-8", { fatal: true });
+/** Made on first use: a bundle that never decodes a token carries no decoder. */
+let decoder: TextDecoder | undefined;
 
 /**
  * Rebuilds every JSON object as a null-prototype object: a claim named `__proto__`, `constructor` or
@@ -76,6 +77,7 @@ function nullPrototype(_key: string, value: unknown): unknown {
 
 /** One base64url JSON object part of a JWS (no jose on the default entry: this is all decoding needs). */
 function decodePart(part: string): Record<string, unknown> {
+  decoder ??= new TextDecoder("utf-8", { fatal: true });
   const value: unknown = JSON.parse(decoder.decode(base64urlDecode(part)), nullPrototype);
   if (value === null || typeof value !== "object" || Array.isArray(value))
     throw new TypeError("not a JSON object");

@@ -9,9 +9,10 @@
  * @packageDocumentation
  */
 import { FederationError } from "../errors.js";
+import { REDACTED } from "../util/scrub.js";
 import { leaksSecret, secretForms } from "../util/secrets.js";
 
-const MARK = "[redacted]";
+const MARK = REDACTED;
 /** Cause chains longer than this are cut off: a cycle or a pathological chain must not stall a failure. */
 const MAX_DEPTH = 8;
 /** The text fields of a FederationError that may echo what a provider sent or received. */
