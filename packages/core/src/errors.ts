@@ -107,10 +107,14 @@ export interface FederationErrorDetails {
   readonly cause?: unknown;
 }
 
-/** The optional fields `toJSON` copies, in this order. */
-const JSON_FIELDS = "provider status cloudCode cloudMessage requestId traceId hint subject attempts".split(
-  " ",
-) as readonly (keyof FederationErrorDetails & keyof FederationError)[];
+/**
+ * The optional fields `toJSON` copies when set, in this order; the last two are a `RedirectRefusedError`'s (listed
+ * here rather than in an override of its own).
+ */
+const JSON_FIELDS =
+  "provider status cloudCode cloudMessage requestId traceId hint subject attempts locationHost region".split(
+    " ",
+  );
 
 /** Cloud error codes are short identifiers; a longer one is cut (after scrubbing) so it cannot carry a payload. */
 const MAX_CLOUD_CODE_LENGTH = 128;
@@ -165,7 +169,8 @@ export class FederationError extends Error {
   /** A plain object safe to log or return to a client: no token, no secret, no stack. */
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = { name: this.name, code: this.code, message: this.message };
-    for (const field of JSON_FIELDS) if (this[field] !== undefined) out[field] = this[field];
+    const fields = this as unknown as Record<string, unknown>;
+    for (const field of JSON_FIELDS) if (fields[field] !== undefined) out[field] = fields[field];
     out["retryable"] = this.retryable;
     return out;
   }

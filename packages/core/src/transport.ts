@@ -40,9 +40,9 @@ export class RedirectRefusedError extends FederationError {
     this.region = redirect.region;
   }
 
+  /** The usual fields plus `locationHost` and `region` (when set): `FederationError.toJSON` lists them. */
   override toJSON(): Record<string, unknown> {
-    const { locationHost, region } = this;
-    return { ...super.toJSON(), ...(locationHost && { locationHost }), ...(region && { region }) };
+    return super.toJSON();
   }
 }
 
