@@ -81,6 +81,8 @@ export interface AuthorizedFetch {
 export function refuseDotSegments(input: string, cloud: string): void {
   // The URL parser removes tabs and newlines anywhere, and treats `\` as `/` in http(s) URLs. After the scheme and
   // the authority (which holds no separator), a separator followed by a dot segment before any `?` or `#`.
+  // Fast path: a dot segment needs a `.` right after a separator (or a stripped tab or newline), or a `%2e`.
+  if (!/[/\\\t\n\r]\.|%2e/i.test(input)) return;
   const rest = input.replace(/[\t\n\r]/g, "").replace(/^[a-z][a-z\d+.-]*:[/\\]*/i, "");
   if (!/^[^?#]*?[/\\](?:\.|%2e){1,2}(?:[/\\?#]|$)/i.test(rest)) return;
   throw fail(
