@@ -16,8 +16,8 @@
  *
  * @packageDocumentation
  */
-import { checkEndpoint } from "./endpoints.js";
-import { FederationError } from "./errors.js";
+import { checkUrl, parseEndpoint } from "./endpoints.js";
+import { fail } from "./errors.js";
 import { sendAttempt } from "./transport.js";
 import { capBody } from "./util/body.js";
 
@@ -73,80 +73,24 @@ export interface AuthorizedFetch {
   authorize(input: string | URL | Request, init?: RequestInit): Promise<Request>;
 }
 
-const DEFAULT_TIMEOUT_MS = 30_000;
-const DEFAULT_MAX_ERROR_BODY = 256 * 1024;
-/** A path segment WHATWG URL parsing resolves: `.` or `..`, any mix of `.` and `%2e`. */
-const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
-
 /**
  * Refuses string input whose path has `.` or `..` segments (also `%2e`, `\` separators, and tabs or newlines
  * the parser strips): fetch would resolve them and reach a different path than the one written.
  * @internal
  */
 export function refuseDotSegments(input: string, cloud: string): void {
-  // The URL parser removes tabs and newlines anywhere, and treats `\` as `/` in http(s) URLs.
-  const text = input.replace(/[\t\n\r]/g, "");
-  const afterScheme = text.replace(/^[a-z][a-z\d+.-]*:[/\\]*/i, "");
-  const pathStart = afterScheme.search(/[/\\?#]/);
-  if (pathStart < 0 || afterScheme[pathStart] === "?" || afterScheme[pathStart] === "#") return;
-  const path = afterScheme.slice(pathStart).split(/[?#]/, 1)[0] ?? "";
-  if (!path.split(/[/\\]/).some((segment) => DOT_SEGMENT.test(segment))) return;
-  throw new FederationError("config", `The URL's path has "." or ".." segments (${cloud}).`, {
-    provider: cloud,
-    hint: "fetch would resolve them and reach another path. Name the path without them (S3 keys: s3ObjectUrl).",
-  });
-}
-
-// `new URL(origin).origin` by the string given (strings cannot change, so a hit is exact): clients made per
-// request (`withFedkit`) name the same opt-in origins every time. Cleared when full, which only costs parsing.
-const parsedOrigins = new Map<string, string | undefined>();
-
-function originOf(origin: string): string | undefined {
-  if (typeof origin !== "string") return URL.canParse(origin) ? new URL(origin).origin : undefined;
-  if (parsedOrigins.has(origin)) return parsedOrigins.get(origin);
-  if (parsedOrigins.size >= 64) parsedOrigins.clear();
-  const parsed = URL.canParse(origin) ? new URL(origin).origin : undefined;
-  parsedOrigins.set(origin, parsed);
-  return parsed;
-}
-
-function targetUrl(
-  input: string | URL | Request,
-  options: AuthorizedFetchOptions,
-  optInOrigins: ReadonlySet<string>,
-): URL {
-  if (typeof input === "string") refuseDotSegments(input, options.cloud);
-  const href = input instanceof Request ? input.url : input;
-  try {
-    // The client's refusals first, so a customer-controlled name is refused with its own reason even when it is
-    // outside the official hosts anyway; then the general rule. An opted-in origin skips the refusals.
-    const url = URL.canParse(href) ? new URL(href) : undefined;
-    const optedIn = url !== undefined && optInOrigins.has(url.origin);
-    const why = url && !optedIn ? options.refuse?.(url) : undefined;
-    if (why !== undefined) {
-      throw new FederationError(
-        "endpoint_refused",
-        `Refused to send credentials to ${url?.origin}: ${why}.`,
-        {
-          provider: options.cloud,
-          hint: "This name is controlled by a customer, not by the cloud's service.",
-        },
-      );
-    }
-    return checkEndpoint(href, options);
-  } catch (error) {
-    throw withOptInHint(error, options);
-  }
-}
-
-function withOptInHint(error: unknown, options: AuthorizedFetchOptions): unknown {
-  if (!(error instanceof FederationError) || options.optInHint === undefined) return error;
-  if (error.code !== "endpoint_refused") return error;
-  return new FederationError(error.code, error.message, {
-    provider: error.provider,
-    hint: `${error.hint} ${options.optInHint}`,
-    cause: error,
-  });
+  // The URL parser removes tabs and newlines anywhere, and treats `\` as `/` in http(s) URLs. After the scheme and
+  // the authority (which holds no separator), a separator followed by a dot segment before any `?` or `#`.
+  // Fast path: a dot segment needs a `.` right after a separator (or a stripped tab or newline), or a `%2e`.
+  if (!/[/\\\t\n\r]\.|%2e/i.test(input)) return;
+  const rest = input.replace(/[\t\n\r]/g, "").replace(/^[a-z][a-z\d+.-]*:[/\\]*/i, "");
+  if (!/^[^?#]*?[/\\](?:\.|%2e){1,2}(?:[/\\?#]|$)/i.test(rest)) return;
+  throw fail(
+    "config",
+    `The URL's path has "." or ".." segments (${cloud}).`,
+    cloud,
+    "Name the path without them (S3 keys: s3ObjectUrl).",
+  );
 }
 
 /**
@@ -172,59 +116,77 @@ function withOptInHint(error: unknown, options: AuthorizedFetchOptions): unknown
  * @public
  */
 export function authorizedFetch(options: AuthorizedFetchOptions): AuthorizedFetch {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const maxErrorBody = options.maxErrorBodyBytes ?? DEFAULT_MAX_ERROR_BODY;
+  // Everything a call needs is resolved here, once per client: per call there is one URL parse and no merging.
+  const { cloud, refuse, optInHint, regionHeader, fetch: transport } = options;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const maxErrorBody = options.maxErrorBodyBytes ?? 256 * 1024;
   if (!(timeoutMs > 0) || !(maxErrorBody > 0)) {
     throw new TypeError("authorizedFetch: timeoutMs and maxErrorBodyBytes must be positive numbers");
   }
-  // The opted-in origins as `isOrigin` reads them, parsed once per client instead of once per request.
   const optInOrigins = new Set(
-    (options.allowedOrigins ?? []).flatMap((origin) => {
-      const parsed = originOf(origin);
-      return parsed === undefined ? [] : [parsed];
-    }),
+    (options.allowedOrigins ?? []).flatMap((origin) =>
+      URL.canParse(origin) ? [new URL(origin).origin] : [],
+    ),
   );
+  const attemptOptions = {
+    cloud,
+    timeoutMs,
+    timeoutOption: "timeoutMs (an upload's answer comes after its body)",
+    regionHeader,
+  };
+
+  function target(input: string | URL | Request): URL {
+    if (typeof input === "string") refuseDotSegments(input, cloud);
+    const url = parseEndpoint(input instanceof Request ? input.url : input, cloud);
+    const optedIn = optInOrigins.has(url.origin);
+    const suffix = optInHint === undefined ? "" : ` ${optInHint}`;
+    // The client's refusals first, so a customer-controlled name is refused with its own reason even when it is
+    // outside the official hosts anyway; then the general rule. An opted-in origin skips the refusals.
+    const why = optedIn ? undefined : refuse?.(url);
+    if (why !== undefined) {
+      throw fail(
+        "endpoint_refused",
+        `Refused to send credentials to ${url.origin}: ${why}.`,
+        cloud,
+        `This name belongs to a customer, not to the cloud's service.${suffix}`,
+      );
+    }
+    return checkUrl(url, options, optedIn, suffix);
+  }
 
   async function prepare(
     input: string | URL | Request,
     init: RequestInit | undefined,
     mode: RequestRedirect,
   ) {
-    const url = targetUrl(input, options, optInOrigins);
+    const url = target(input);
     const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined) ?? undefined;
     // Built from the checked URL for string and URL input, so what is authorized is what was checked.
-    const base = input instanceof Request ? input : url.href;
-    const request = new Request(base, { ...init, redirect: mode });
+    const request = new Request(input instanceof Request ? input : url.href, { ...init, redirect: mode });
     const authorized = await options.authorize(request, { url, signal });
     if (authorized.url !== request.url) {
-      throw new FederationError("config", `${options.cloud}: authorize() changed the request's URL.`, {
-        provider: options.cloud,
-      });
+      throw fail("config", `${cloud}: authorize() changed the request's URL.`, cloud);
     }
     return {
       url,
+      signal,
       request: authorized.redirect === mode ? authorized : new Request(authorized, { redirect: mode }),
     };
   }
 
   const send = (async (input: string | URL | Request, init?: RequestInit) => {
-    const { request, url } = await prepare(input, init, "manual");
-    const transport = options.fetch;
-    // The attempt's signal (deadline or caller) goes on the request: an injected transport gets a Request carrying
-    // it; the global fetch takes it as init, which builds that Request once inside fetch instead of twice.
-    const attempt = transport
-      ? (signal: AbortSignal) => transport(new Request(request, { signal }))
-      : (signal: AbortSignal) => globalThis.fetch(request, { signal });
-    const response = await sendAttempt(attempt, {
+    const { request, url, signal } = await prepare(input, init, "manual");
+    // The attempt's signal (timer or caller) goes on the request: an injected transport gets a Request carrying
+    // it; the global fetch takes it as init (it builds its own Request from its arguments either way).
+    const response = await sendAttempt(
+      transport
+        ? (attemptSignal) =>
+            transport(attemptSignal ? new Request(request, { signal: attemptSignal }) : request)
+        : (attemptSignal) => globalThis.fetch(request, { signal: attemptSignal ?? null }),
       // The checked URL: authorize() may not change the request's URL, so it is the one sent.
-      url,
-      cloud: options.cloud,
-      timeoutMs,
-      timeoutOption: "timeoutMs (an upload's answer comes after its body)",
-      signal: request.signal,
-      regionHeader: options.regionHeader,
-    });
-    return response.status >= 400 ? capBody(response, maxErrorBody, options.cloud) : response;
+      { ...attemptOptions, url, signal },
+    );
+    return response.status >= 400 ? capBody(response, maxErrorBody, cloud) : response;
   }) as AuthorizedFetch;
   send.authorize = async (input, init) => (await prepare(input, init, "error")).request;
   return send;

@@ -41,14 +41,11 @@ export function clockSkewHint(
   token: SubjectToken,
 ): string {
   const { iat, exp } = token.claims;
-  const lifetime = typeof iat === "number" && typeof exp === "number" ? exp - iat : undefined;
+  const lived =
+    typeof iat === "number" && typeof exp === "number" ? `, and the token lives ${exp - iat} s` : "";
   const measured =
     skewSeconds === undefined
-      ? "(no Date header to measure the skew)"
-      : `(measured: ${cloud}'s clock read ${Math.abs(skewSeconds)} s ${skewSeconds >= 0 ? "after" : "before"} the token's iat${lifetime === undefined ? "" : `, and the token lives ${lifetime} s`})`;
-  const what =
-    refusal === "expired"
-      ? `${cloud} found the token already expired ${measured}.`
-      : `${cloud} found the token not yet valid ${measured}.`;
-  return `${what} For a token minted just before the call, this is clock skew between the issuer and ${cloud}, not a trust problem: change no trust policy, check the issuing host's clock (NTP). Otherwise use a fresh token.`;
+      ? "no Date header to measure the skew"
+      : `measured: ${cloud}'s clock read ${Math.abs(skewSeconds)} s ${skewSeconds < 0 ? "before" : "after"} the token's iat${lived}`;
+  return `${cloud} found the token ${refusal === "expired" ? "already expired" : "not yet valid"} (${measured}): clock skew between the issuer and ${cloud}, not a trust problem: change no trust policy; check the issuer's clock (NTP), or use a fresh token.`;
 }

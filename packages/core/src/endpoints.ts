@@ -11,7 +11,7 @@
  *
  * @packageDocumentation
  */
-import { FederationError } from "./errors.js";
+import { fail } from "./errors.js";
 import type { EndpointRule } from "./types.js";
 
 /**
@@ -40,14 +40,13 @@ function isHostLabels(prefix: string): boolean {
   return prefix.split(".").every((label) => /^[a-z0-9-]+$/.test(label));
 }
 
-function toUrl(url: string | URL, cloud: string): URL {
+/** `url` parsed, or a `config` error naming the cloud. @internal */
+export function parseEndpoint(url: string | URL, cloud: string): URL {
   try {
     return new URL(url);
   } catch (cause) {
-    throw new FederationError("config", `Endpoint is not a valid URL (${cloud}).`, {
-      provider: cloud,
+    throw fail("config", `Endpoint is not a valid URL (${cloud}).`, cloud, "Pass an absolute https URL.", {
       cause,
-      hint: "Pass an absolute URL such as https://sts.amazonaws.com/.",
     });
   }
 }
@@ -74,23 +73,40 @@ export function isOrigin(origin: string, url: URL): boolean {
  * @public
  */
 export function checkEndpoint(url: string | URL, rule: EndpointRule): URL {
-  const parsed = toUrl(url, rule.cloud);
-  if (parsed.username !== "" || parsed.password !== "") {
-    throw refused(parsed, rule, "it carries user info");
-  }
-  if (rule.allowedOrigins?.some((origin) => isOrigin(origin, parsed))) return parsed;
-  if (parsed.protocol !== "https:") throw refused(parsed, rule, "only https is allowed for official hosts");
-  if (parsed.port !== "") throw refused(parsed, rule, "official hosts are only reached on the default port");
-  const host = parsed.hostname.toLowerCase().replace(/\.$/, "");
-  if (rule.officialHosts.some((pattern) => hostMatches(host, pattern))) return parsed;
-  throw refused(parsed, rule, `it is not an official ${rule.cloud} host`);
+  const parsed = parseEndpoint(url, rule.cloud);
+  return checkUrl(
+    parsed,
+    rule,
+    rule.allowedOrigins?.some((origin) => isOrigin(origin, parsed)),
+  );
 }
 
-function refused(url: URL, rule: EndpointRule, why: string): FederationError {
-  return new FederationError("endpoint_refused", `Refused to send a token to ${url.origin}: ${why}.`, {
-    provider: rule.cloud,
-    hint: `Use an official ${rule.cloud} host (${rule.officialHosts.slice(0, 3).join(", ")}, ...), or opt this origin in: allowedOrigins: ["${url.origin}"] / allowCustomEndpoint.`,
-  });
+/**
+ * {@link checkEndpoint} on a parsed URL whose opt-in was decided by the caller (the authorized fetch matches a
+ * set of origins parsed once per client, not once per request); `hintSuffix` says how to opt in with that client.
+ * @internal
+ */
+export function checkUrl(url: URL, rule: EndpointRule, optedIn: boolean | undefined, hintSuffix = ""): URL {
+  const host = url.hostname.toLowerCase().replace(/\.$/, "");
+  const why =
+    url.username || url.password
+      ? "it carries user info"
+      : optedIn
+        ? undefined
+        : url.protocol !== "https:"
+          ? "official hosts take only https"
+          : url.port
+            ? "official hosts take only the default port"
+            : rule.officialHosts.some((pattern) => hostMatches(host, pattern))
+              ? undefined
+              : `not an official ${rule.cloud} host`;
+  if (why === undefined) return url;
+  throw fail(
+    "endpoint_refused",
+    `Refused to send a token to ${url.origin}: ${why}.`,
+    rule.cloud,
+    `Use an official ${rule.cloud} host, or opt in: allowedOrigins: ["${url.origin}"] / allowCustomEndpoint.${hintSuffix}`,
+  );
 }
 
 /**

@@ -107,6 +107,15 @@ export interface FederationErrorDetails {
   readonly cause?: unknown;
 }
 
+/**
+ * The optional fields `toJSON` copies when set, in this order; the last two are a `RedirectRefusedError`'s (listed
+ * here rather than in an override of its own).
+ */
+const JSON_FIELDS =
+  "provider status cloudCode cloudMessage requestId traceId hint subject attempts locationHost region".split(
+    " ",
+  );
+
 /** Cloud error codes are short identifiers; a longer one is cut (after scrubbing) so it cannot carry a payload. */
 const MAX_CLOUD_CODE_LENGTH = 128;
 
@@ -141,17 +150,17 @@ export class FederationError extends Error {
   declare readonly attempts: number | undefined;
 
   constructor(code: FederationErrorCode, message: string, details: FederationErrorDetails = {}) {
-    super(scrub(message), details.cause === undefined ? undefined : { cause: details.cause });
+    const { cause, cloudCode, cloudMessage, hint } = details;
+    super(scrub(message), cause === undefined ? undefined : { cause });
     this.code = code;
     this.provider = details.provider;
     this.status = details.status;
-    this.cloudCode =
-      details.cloudCode === undefined ? undefined : scrub(details.cloudCode).slice(0, MAX_CLOUD_CODE_LENGTH);
-    this.cloudMessage = details.cloudMessage === undefined ? undefined : scrub(details.cloudMessage);
+    this.cloudCode = cloudCode && scrub(cloudCode).slice(0, MAX_CLOUD_CODE_LENGTH);
+    this.cloudMessage = cloudMessage && scrub(cloudMessage);
     // Ids are cloud-supplied text too: a hostile endpoint could echo a bearer through them.
     this.requestId = cleanCloudId(details.requestId);
     this.traceId = cleanCloudId(details.traceId);
-    this.hint = details.hint === undefined ? undefined : scrub(details.hint);
+    this.hint = hint && scrub(hint);
     this.subject = details.subject;
     this.retryable = details.retryable ?? false;
     this.attempts = details.attempts;
@@ -160,22 +169,26 @@ export class FederationError extends Error {
   /** A plain object safe to log or return to a client: no token, no secret, no stack. */
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = { name: this.name, code: this.code, message: this.message };
-    for (const field of [
-      "provider",
-      "status",
-      "cloudCode",
-      "cloudMessage",
-      "requestId",
-      "traceId",
-      "hint",
-      "subject",
-      "attempts",
-    ] as const) {
-      if (this[field] !== undefined) out[field] = this[field];
-    }
+    const fields = this as unknown as Record<string, unknown>;
+    for (const field of JSON_FIELDS) if (fields[field] !== undefined) out[field] = fields[field];
     out["retryable"] = this.retryable;
     return out;
   }
+}
+
+/**
+ * A {@link FederationError} from `provider` with a fix `hint`: the internal shorthand of the many errors fedkit
+ * raises, so the bundle carries the details object's shape once.
+ * @internal
+ */
+export function fail(
+  code: FederationErrorCode,
+  message: string,
+  provider: string,
+  hint?: string,
+  details?: FederationErrorDetails,
+): FederationError {
+  return new FederationError(code, message, { provider, hint, ...details });
 }
 
 /**

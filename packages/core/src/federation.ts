@@ -5,12 +5,12 @@
  * @packageDocumentation
  */
 import { coordinatedExchange } from "./engine/coordinate.js";
-import { Lookup } from "./engine/lookup.js";
+import { createLookup } from "./engine/lookup.js";
 import type { Federation, FederationOptions, GetCredentialsOptions } from "./engine/options.js";
-import { RefreshScheduler } from "./engine/refresh.js";
+import { refreshScheduler } from "./engine/refresh.js";
 import { createRuntime, raceAbort } from "./engine/runtime.js";
-import { SingleFlight } from "./engine/single-flight.js";
-import { FederationError } from "./errors.js";
+import { singleFlight } from "./engine/single-flight.js";
+import { fail } from "./errors.js";
 import { checkTokenTimes } from "./tokens.js";
 import type { CacheEntry, Credentials, Provider, SubjectToken, SubjectTokenSource } from "./types.js";
 import { monotonicMs } from "./util/time.js";
@@ -34,15 +34,13 @@ function assertProvider(provider: Provider): void {
     typeof provider.cloud !== "string" ||
     typeof provider.audience !== "string"
   ) {
-    throw new TypeError(
-      "getCredentials: pass a Provider ({ cloud, key, audience, target, exchange }), e.g. awsProvider({ roleArn })",
-    );
+    throw new TypeError("getCredentials: pass a Provider, e.g. awsProvider({ roleArn })");
   }
 }
 
 /**
- * Creates the engine. Its parts: {@link Lookup} (the one hit path), {@link SingleFlight} (one exchange per key),
- * {@link RefreshScheduler} (background refreshes), the failure memory (`rt.failures`) and the cross-isolate
+ * Creates the engine. Its parts: the lookup (the one hit path), single flight (one exchange per key), the
+ * refresh scheduler (background refreshes), the failure memory (`rt.failures`) and the cross-isolate
  * coordination of a shared cache (`coordinatedExchange`).
  *
  * @example
@@ -58,23 +56,9 @@ function assertProvider(provider: Provider): void {
 export function createFederation(options: FederationOptions = {}): Federation {
   const rt = createRuntime(options);
   const { cache, audit, now, policy, keys, failures, pending, refuse } = rt;
-  const flights = new SingleFlight<CacheEntry>();
-  const refresher = new RefreshScheduler(rt, flights);
-  const lookup = new Lookup(rt, refresher);
-
-  /** An exchange that first consults the failure memory: a remembered failure is refused (and audited). */
-  async function guardedExchange(
-    provider: Provider,
-    token: SubjectToken,
-    key: string,
-    call: GetCredentialsOptions,
-  ) {
-    const started = monotonicMs();
-    const remembered = failures.check(await failures.keysOf(provider, token, key), now());
-    if (remembered !== undefined)
-      return refuse(provider, token, failures.refusal(remembered), call, "negative", started);
-    return coordinatedExchange(rt, provider, token, key, "miss", call);
-  }
+  const flights = singleFlight<CacheEntry>();
+  const refresh = refreshScheduler(rt, flights);
+  const lookup = createLookup(rt, refresh);
 
   /** Past the hit path: check the token, derive its key, read an asynchronous cache, or join/start the exchange. */
   async function slowPath<C extends Credentials>(
@@ -82,44 +66,54 @@ export function createFederation(options: FederationOptions = {}): Federation {
     token: SubjectToken,
     call: GetCredentialsOptions,
   ): Promise<C> {
-    assertProvider(provider as Provider);
+    const p = provider as Provider;
+    assertProvider(p);
     let key: string;
     try {
       // A SubjectToken built by a callback skipped decoding and its cap: hashing it must not cost megabytes.
       if (token.raw.length > MAX_SUBJECT_TOKEN_LENGTH) throw tooLong(token.raw.length);
       checkTokenTimes(token, now(), policy.clockSkewSeconds);
-      key = keys.peek(token, provider as Provider) ?? (await keys.derive(token, provider as Provider));
+      key = keys.derive(token, p);
     } catch (error) {
-      return refuse(provider, token, error, call, "miss", monotonicMs());
+      return refuse(p, token, error, call, "miss", monotonicMs());
     }
     let entry: CacheEntry | undefined;
     try {
-      const got = cache.get(key);
-      entry = got instanceof Promise ? await got : got;
+      entry = await cache.get(key);
     } catch {
-      entry = undefined;
+      // A cache that fails to answer is a miss.
     }
-    const t = now();
+    let t = now();
     if (entry !== undefined && t < entry.expiresAt - policy.safetyMarginMs) {
       // An asynchronous cache answered: the same refresh rule as the hit path.
-      if (t >= entry.refreshAt) refresher.start(provider as Provider, token, key, call);
+      if (t >= entry.refreshAt) refresh(p, token, key, call);
       return entry.credentials as C;
     }
-    // No await between this lookup and the registration: the first cold caller registers, the rest join.
-    const flight = flights.run(key, () => guardedExchange(provider as Provider, token, key, call));
-    const fresh = await raceAbort(flight, call.signal, provider.cloud);
-    return fresh.credentials as C;
+    // No await between this lookup and the registration: the first cold caller registers, the rest join. An
+    // exchange first consults the failure memory: a remembered failure is refused (and audited).
+    const flight = flights.run(key, () => {
+      const started = monotonicMs();
+      t = now();
+      const remembered = failures.check(failures.keysOf(p, token, key), t);
+      return remembered === undefined
+        ? coordinatedExchange(rt, p, token, key, "miss", call)
+        : refuse(p, token, failures.refusal(remembered, t), call, "negative", started);
+    });
+    return (await raceAbort(flight, call.signal, p.cloud)).credentials as C;
   }
 
   /**
-   * A source without `peek`: its token comes asynchronously, then the same hit path as every other source.
-   * Not `async`: one `then` on the source's promise, no extra async frame on the adapter's hit path.
+   * A source without `peek` (or without a token to peek): its token comes asynchronously, then the same hit path
+   * as every other source. Not `async`: one `then` on the source's promise, no extra async frame on the
+   * adapter's hit path.
    */
   function viaSource<C extends Credentials>(
     provider: Provider<C>,
     source: SubjectTokenSource,
     call: GetCredentialsOptions,
   ): Promise<C> {
+    const refused = (error: unknown) =>
+      refuse(provider as Provider, undefined, error, call, "miss", monotonicMs());
     let pending: Promise<SubjectToken>;
     try {
       assertProvider(provider as Provider);
@@ -129,12 +123,12 @@ export function createFederation(options: FederationOptions = {}): Federation {
     try {
       pending = source.getToken(rt.tokenRequest(provider.audience, call.signal));
     } catch (error) {
-      return refuse(provider, undefined, error, call, "miss", monotonicMs());
+      return refused(error);
     }
     return pending.then(
       (token) =>
         (lookup.held(provider as Provider, token, call) as C | undefined) ?? slowPath(provider, token, call),
-      (error: unknown) => refuse(provider, undefined, error, call, "miss", monotonicMs()),
+      refused,
     );
   }
 
@@ -146,42 +140,37 @@ export function createFederation(options: FederationOptions = {}): Federation {
   return {
     audit,
     // Deliberately not `async`: the hit path returns an already-resolved promise without an async frame.
-    getCredentials<C extends Credentials>(provider: Provider<C>, call?: GetCredentialsOptions): Promise<C> {
-      const options_ = call ?? NO_OPTIONS;
-      const source = options_.source ?? options.source;
+    getCredentials<C extends Credentials>(provider: Provider<C>, call = NO_OPTIONS): Promise<C> {
+      const source = call.source ?? options.source;
       if (source === undefined) {
         return Promise.reject(
-          new FederationError(
+          fail(
             "config",
-            "No subject-token source: pass `source` to createFederation or getCredentials.",
-            {
-              provider: "core",
-              hint: "For example createFederation({ source: envToken('OIDC_TOKEN') }).",
-            },
+            "No subject-token source.",
+            "core",
+            "Pass source to createFederation or getCredentials, e.g. envToken('OIDC_TOKEN').",
           ),
         );
       }
-      let peeked: SubjectToken | undefined;
       try {
-        if (source.peek === undefined) return viaSource(provider, source, options_);
         // One clock reading serves the source (is its token for this audience still fresh?) and the lookup.
         const t = now();
-        peeked = source.peek(provider.audience, t);
-        if (peeked === undefined) return viaSource(provider, source, options_);
-        const hot = lookup.hot(peeked, provider as Provider, t);
-        if (hot !== undefined) return hot as Promise<C>;
-        const credentials = lookup.held(provider as Provider, peeked, options_, t);
-        if (credentials !== undefined) return Promise.resolve(credentials as C);
+        const peeked = source.peek?.(provider.audience, t);
+        if (peeked !== undefined) {
+          const p = provider as Provider;
+          const hot = lookup.hot(peeked, p, t) as Promise<C> | undefined;
+          if (hot !== undefined) return hot;
+          const held = lookup.held(p, peeked, call, t) as C | undefined;
+          return held === undefined ? slowPath(provider, peeked, call) : Promise.resolve(held);
+        }
       } catch {
-        // A source or cache that throws synchronously takes the slow path, which turns it into a rejection.
-        return viaSource(provider, source, options_);
+        // A source or cache that throws synchronously takes the source's own path, which turns it into a rejection.
       }
-      return slowPath(provider, peeked, options_);
+      return viaSource(provider, source, call);
     },
     flush() {
       // Called after every request by adapters: with nothing pending and a sink that buffers nothing, no work.
-      if (pending.size === 0 && audit.flush === undefined) return FLUSHED;
-      return flushAll();
+      return pending.size === 0 && audit.flush === undefined ? FLUSHED : flushAll();
     },
   };
 }

@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import { checkEndpoint } from "./endpoints.js";
-import { FederationError } from "./errors.js";
+import { FederationError, fail } from "./errors.js";
 import { backoffDelay, type RetryPolicy, resolveRetryPolicy } from "./retry.js";
 import { sendAttempt } from "./transport.js";
 import type { Clock, ExchangeContext, FetchLike, HttpRequest, HttpResponse, RandomSource } from "./types.js";
@@ -56,14 +56,17 @@ export interface CountingExchangeContext extends ExchangeContext {
  */
 export function createExchangeContext(options: ExchangeContextOptions = {}): CountingExchangeContext {
   const policy = resolveRetryPolicy(options.retry);
+  const { maxAttempts, deadlineMs } = policy;
   const random = options.random ?? defaultRandom;
   const now = options.now ?? (() => Date.now());
-  const deadline = AbortSignal.timeout(Math.max(1, Math.ceil(policy.deadlineMs)));
-  const signal = options.signal ? eitherSignal(deadline, options.signal) : deadline;
+  const caller = options.signal;
+  const deadline = AbortSignal.timeout(Math.max(1, Math.ceil(deadlineMs)));
+  const signal = caller ? eitherSignal(deadline, caller) : deadline;
   const startedAt = monotonicMs();
+  const left = () => deadlineMs - (monotonicMs() - startedAt);
   let attempts = 0;
 
-  const ctx: CountingExchangeContext = {
+  return {
     now,
     random,
     signal,
@@ -72,101 +75,81 @@ export function createExchangeContext(options: ExchangeContextOptions = {}): Cou
       return attempts;
     },
     async send(request: HttpRequest): Promise<HttpResponse> {
-      const target = checkEndpoint(request.url, request.endpoint);
+      const { operation, method, headers, body } = request;
+      const url = checkEndpoint(request.url, request.endpoint);
       const provider = request.endpoint.cloud;
-      const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-      let lastFailure: FederationError | undefined;
+      // Why the exchange stopped waiting: the caller's abort, or the overall deadline.
+      const stopped = (attempt: number, cause?: unknown) =>
+        caller?.aborted
+          ? fail("aborted", `${operation} was aborted by the caller.`, provider, undefined, {
+              attempts: attempt,
+              cause: caller.reason ?? cause,
+            })
+          : fail(
+              "timeout",
+              `${operation} ran past the overall deadline.`,
+              provider,
+              "Raise retry.deadlineMs if your platform allows.",
+              { attempts: attempt, retryable: true, cause },
+            );
+      const pause = (ms: number, attempt: number, last?: FederationError) =>
+        sleep(ms, signal).catch((error: unknown) => {
+          throw stopped(attempt, last ?? error);
+        });
+      let last: FederationError | undefined;
       // resolveRetryPolicy keeps maxAttempts >= 1, and the last attempt always returns or throws.
       for (let attempt = 1; ; attempt++) {
-        if (signal.aborted) throw stopped(options.signal, request, attempt - 1, lastFailure);
-        const remaining = policy.deadlineMs - (monotonicMs() - startedAt);
+        if (signal.aborted) throw stopped(attempt - 1, last);
         attempts++;
         let response: HttpResponse;
         try {
           // The attempt timeout runs until the response headers only: a cloud that answers slowly but surely is
           // not aborted to send the same request again; its body is bounded by the overall deadline.
+          const init = { method, headers, body, redirect: "manual" } as const;
           const res = await sendAttempt(
-            (attemptSignal) =>
-              fetchImpl(target.href, {
-                method: request.method,
-                headers: request.headers,
-                body: request.body,
-                redirect: "manual",
-                signal: attemptSignal,
-              }),
+            (s) =>
+              options.fetch
+                ? options.fetch(url.href, { ...init, signal: s })
+                : globalThis.fetch(url.href, { ...init, signal: s ?? null }),
             {
-              url: target,
+              url,
               cloud: provider,
-              timeoutMs: Math.max(1, Math.ceil(Math.min(policy.attemptTimeoutMs, remaining))),
+              timeoutMs: Math.max(1, Math.ceil(Math.min(policy.attemptTimeoutMs, left()))),
               timeoutOption: "retry.attemptTimeoutMs",
               signal,
               attempt,
             },
           );
-          const text = await readCapped(res, policy.maxResponseBytes, request.operation, provider);
+          const text = await readCapped(res, policy.maxResponseBytes, operation, provider);
           response = { status: res.status, headers: res.headers, text, attempts: attempt };
         } catch (error) {
           const timedOut = error instanceof FederationError && error.code === "timeout";
           if (error instanceof FederationError && !timedOut) throw error;
-          if (signal.aborted) throw stopped(options.signal, request, attempt, lastFailure, error);
-          lastFailure = timedOut
+          if (signal.aborted) throw stopped(attempt, last ?? error);
+          last = timedOut
             ? error
-            : new FederationError("network", `${request.operation} to ${target.host} got no HTTP answer.`, {
+            : fail(
+                "network",
+                `${operation} to ${url.host} got no HTTP answer.`,
                 provider,
-                attempts: attempt,
-                retryable: true,
-                cause: error,
-                hint: "Check DNS, egress and TLS to the endpoint.",
-              });
-          if (attempt === policy.maxAttempts) throw lastFailure;
-          await pause(backoffDelay(policy, attempt, random), request, attempt, lastFailure);
+                "Check DNS, egress and TLS to the endpoint.",
+                { attempts: attempt, retryable: true, cause: error },
+              );
+          if (attempt === maxAttempts) throw last;
+          await pause(backoffDelay(policy, attempt, random), attempt, last);
           continue;
         }
+        const { status } = response;
         const transient =
-          response.status >= 500 ||
-          response.status === 429 ||
-          (request.isTransient?.(response, attempt) ?? false);
-        if (!transient || attempt === policy.maxAttempts) return response;
-        const retryAfter = parseRetryAfter(response.headers.get("retry-after"), now());
-        const delay = retryAfter ?? backoffDelay(policy, attempt, random);
+          status >= 500 || status === 429 || (request.isTransient?.(response, attempt) ?? false);
+        if (!transient || attempt === maxAttempts) return response;
+        const delay =
+          parseRetryAfter(response.headers.get("retry-after"), now()) ??
+          backoffDelay(policy, attempt, random);
         // A Retry-After beyond the deadline cannot be honoured: hand the answer back rather than retry early.
-        if (delay >= policy.deadlineMs - (monotonicMs() - startedAt)) return response;
-        await pause(delay, request, attempt, undefined);
+        if (delay >= left()) return response;
+        await pause(delay, attempt);
       }
     },
   };
-
-  async function pause(ms: number, request: HttpRequest, attempt: number, last: FederationError | undefined) {
-    try {
-      await sleep(ms, signal);
-    } catch (error) {
-      throw stopped(options.signal, request, attempt, last, error);
-    }
-  }
-
-  return ctx;
-}
-
-function stopped(
-  callerSignal: AbortSignal | undefined,
-  request: HttpRequest,
-  attempts: number,
-  last: FederationError | undefined,
-  cause?: unknown,
-): FederationError {
-  const provider = request.endpoint.cloud;
-  if (callerSignal?.aborted) {
-    return new FederationError("aborted", `${request.operation} was aborted by the caller.`, {
-      provider,
-      attempts,
-      cause: callerSignal.reason ?? cause,
-    });
-  }
-  return new FederationError("timeout", `${request.operation} ran past the overall deadline.`, {
-    provider,
-    attempts,
-    retryable: true,
-    cause: last ?? cause,
-    hint: "The cloud answered too slowly; raise retry.deadlineMs if your platform allows.",
-  });
 }

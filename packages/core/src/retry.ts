@@ -48,9 +48,9 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
  * @public
  */
 export function resolveRetryPolicy(partial: Partial<RetryPolicy> = {}): RetryPolicy {
-  const policy = mergeNumbers(DEFAULT_RETRY_POLICY, partial, "retry");
-  if (policy.maxAttempts < 1) throw new TypeError("retry.maxAttempts must be at least 1");
-  return policy;
+  return mergeNumbers(DEFAULT_RETRY_POLICY, partial, "retry", {
+    maxAttempts: [1, Number.POSITIVE_INFINITY],
+  });
 }
 
 /**

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { FederationError, type SubjectSummary } from "./errors.js";
+import { type FederationErrorCode, fail, type SubjectSummary } from "./errors.js";
 import type { SubjectToken, TokenClaims, TokenTrust } from "./types.js";
 import { base64urlDecode } from "./util/encoding.js";
 import { MAX_SUBJECT_TOKEN_LENGTH, tooLong } from "./util/token-size.js";
@@ -31,10 +31,12 @@ const MAX_CLAIM_LENGTH = 256;
  */
 export function decodeSubjectToken(raw: string, trust: TokenTrust = "unverified"): SubjectToken {
   if (typeof raw !== "string" || raw.trim() === "") {
-    throw new FederationError("invalid_subject_token", "The subject token is empty or not a string.", {
-      provider: "core",
-      hint: "Pass the raw OIDC token (a JWT).",
-    });
+    throw fail(
+      "invalid_subject_token",
+      "The subject token is empty or not a string.",
+      "core",
+      "Pass the raw OIDC token (a JWT).",
+    );
   }
   if (raw.length > MAX_SUBJECT_TOKEN_LENGTH) throw tooLong(raw.length);
   const value = raw.trim();
@@ -47,16 +49,19 @@ export function decodeSubjectToken(raw: string, trust: TokenTrust = "unverified"
     header = pick(decodePart(parts[0] ?? ""), ["alg", "kid", "typ"]);
     claims = decodePart(parts[1] ?? "") as TokenClaims;
   } catch (cause) {
-    throw new FederationError("invalid_subject_token", "The subject token is not a decodable JWT.", {
-      provider: "core",
-      cause: new Error(cause instanceof Error ? cause.name : "decode failed"),
-      hint: "The source must yield the raw JWT (no 'Bearer ', no quotes; not a JWE).",
-    });
+    throw fail(
+      "invalid_subject_token",
+      "The subject token is not a decodable JWT.",
+      "core",
+      "The source must yield the raw JWT (no 'Bearer ', no quotes; not a JWE).",
+      { cause: new Error(cause instanceof Error ? cause.name : "decode failed") },
+    );
   }
   return Object.freeze({ raw: value, claims: Object.freeze(claims), header: Object.freeze(header), trust });
 }
 
-const decoder = new TextDecoder("utf-8", { fatal: true });
+/** Made on first use: a bundle that never decodes a token carries no decoder. */
+let decoder: TextDecoder | undefined;
 
 /**
  * Rebuilds every JSON object as a null-prototype object: a claim named `__proto__`, `constructor` or
@@ -72,6 +77,7 @@ function nullPrototype(_key: string, value: unknown): unknown {
 
 /** One base64url JSON object part of a JWS (no jose on the default entry: this is all decoding needs). */
 function decodePart(part: string): Record<string, unknown> {
+  decoder ??= new TextDecoder("utf-8", { fatal: true });
   const value: unknown = JSON.parse(decoder.decode(base64urlDecode(part)), nullPrototype);
   if (value === null || typeof value !== "object" || Array.isArray(value))
     throw new TypeError("not a JSON object");
@@ -104,29 +110,20 @@ export function checkTokenTimes(
 ): void {
   const { exp, nbf } = token.claims;
   const skewMs = skewSeconds * 1000;
-  const refuse = (code: "invalid_subject_token" | "expired_subject_token", message: string, hint: string) =>
-    new FederationError(code, message, { provider: "core", subject: summarizeSubject(token), hint });
-  if (typeof exp !== "number" || !Number.isFinite(exp)) {
+  const refuse = (message: string, hint: string, code: FederationErrorCode = "expired_subject_token") =>
+    fail(code, `The subject token ${message}.`, "core", hint, { subject: summarizeSubject(token) });
+  if (typeof exp !== "number" || !Number.isFinite(exp))
+    throw refuse("has no numeric exp claim", "Use a token with an exp claim.", "invalid_subject_token");
+  if (exp * 1000 + skewMs <= now)
     throw refuse(
-      "invalid_subject_token",
-      "The subject token has no numeric exp claim.",
-      "Use tokens that expire; fedkit never exchanges a token without exp.",
+      `expired ${Math.round((now - exp * 1000) / 1000)}s ago`,
+      "Fetch a fresh token per exchange.",
     );
-  }
-  if (exp * 1000 + skewMs <= now) {
+  if (typeof nbf === "number" && nbf * 1000 - skewMs > now)
     throw refuse(
-      "expired_subject_token",
-      `The subject token expired ${Math.round((now - exp * 1000) / 1000)}s ago.`,
-      "Fetch a fresh token for each exchange; do not store subject tokens.",
+      `is not valid for another ${Math.round((nbf * 1000 - now) / 1000)}s (nbf)`,
+      "Check the issuer's and this machine's clocks.",
     );
-  }
-  if (typeof nbf === "number" && nbf * 1000 - skewMs > now) {
-    throw refuse(
-      "expired_subject_token",
-      `The subject token is not valid for another ${Math.round((nbf * 1000 - now) / 1000)}s (nbf).`,
-      "Check clock sync between the issuer and this machine.",
-    );
-  }
 }
 
 /**
@@ -145,14 +142,12 @@ export function checkTokenAudience(token: SubjectToken, audience: string, provid
   const list = typeof aud === "string" ? [aud] : Array.isArray(aud) ? aud : [];
   if (list.includes(audience)) return;
   const shown = list.length === 0 ? "no aud claim" : `aud ${JSON.stringify(list.map(clip))}`;
-  throw new FederationError(
+  throw fail(
     "audience_mismatch",
     `The subject token has ${shown}; ${provider} expects "${clip(audience)}".`,
-    {
-      provider,
-      subject: summarizeSubject(token),
-      hint: `Request the token for audience "${clip(audience)}", or set the provider's audience to what your identity provider issues (and trust it on the cloud side).`,
-    },
+    provider,
+    `Request the token for audience "${clip(audience)}", or set the provider's audience (and trust) to the token's.`,
+    { subject: summarizeSubject(token) },
   );
 }
 
@@ -167,16 +162,17 @@ export function checkTokenAudience(token: SubjectToken, audience: string, provid
  * @public
  */
 export function summarizeSubject(token: SubjectToken): SubjectSummary {
-  const { iss, sub, aud } = token.claims;
-  const out: { iss?: string; sub?: string; aud?: string | readonly string[] } = {};
-  if (typeof iss === "string") out.iss = clip(iss);
-  if (typeof sub === "string") out.sub = clip(sub);
-  if (typeof aud === "string") out.aud = clip(aud);
-  else if (Array.isArray(aud))
-    out.aud = aud
-      .filter((a): a is string => typeof a === "string")
-      .slice(0, 8)
-      .map(clip);
+  const { claims } = token;
+  const out: Record<string, string | readonly string[]> = {};
+  for (const name of ["iss", "sub", "aud"]) {
+    const value = claims[name];
+    if (typeof value === "string") out[name] = clip(value);
+    else if (name === "aud" && Array.isArray(value))
+      out[name] = value
+        .filter((a): a is string => typeof a === "string")
+        .slice(0, 8)
+        .map(clip);
+  }
   return out;
 }
 

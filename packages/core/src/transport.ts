@@ -5,8 +5,7 @@
  *
  * @packageDocumentation
  */
-import { FederationError, type FederationErrorDetails } from "./errors.js";
-import { eitherSignal } from "./util/signals.js";
+import { FederationError, type FederationErrorDetails, fail } from "./errors.js";
 
 /** What a {@link RedirectRefusedError} carries besides the usual fields. @public */
 export interface RedirectDetails {
@@ -32,8 +31,8 @@ export interface RedirectDetails {
  * @public
  */
 export class RedirectRefusedError extends FederationError {
-  readonly locationHost: string | undefined;
-  readonly region: string | undefined;
+  declare readonly locationHost: string | undefined;
+  declare readonly region: string | undefined;
 
   constructor(message: string, redirect: RedirectDetails, details: FederationErrorDetails = {}) {
     super("bad_response", message, details);
@@ -41,11 +40,9 @@ export class RedirectRefusedError extends FederationError {
     this.region = redirect.region;
   }
 
+  /** The usual fields plus `locationHost` and `region` (when set): `FederationError.toJSON` lists them. */
   override toJSON(): Record<string, unknown> {
-    const out = super.toJSON();
-    if (this.locationHost !== undefined) out["locationHost"] = this.locationHost;
-    if (this.region !== undefined) out["region"] = this.region;
-    return out;
+    return super.toJSON();
   }
 }
 
@@ -72,44 +69,55 @@ export interface AttemptOptions {
  * headers arrived. A redirect answer (a 3xx other than 304, an `opaqueredirect`, or one a transport followed
  * anyway) is a {@link RedirectRefusedError} naming status and `Location` host, never the URL (its query may hold
  * a presigned secret). Past `timeoutMs` it rejects with `timeout`, also when the transport ignores its signal:
- * the deadline settles the call itself, not only through the signal (Node holds `AbortSignal.any` results weakly).
+ * the timer settles the call itself. Without a timeout the caller's signal goes to `send` as is: no timer, no
+ * controller, no combined signal on that path.
  * @internal
  */
 export async function sendAttempt(
-  send: (signal: AbortSignal) => Promise<Response>,
+  send: (signal: AbortSignal | undefined) => Promise<Response>,
   options: AttemptOptions,
 ): Promise<Response> {
-  const { url, cloud, timeoutMs, signal: callerSignal, attempt } = options;
-  callerSignal?.throwIfAborted();
-  const timer = new AbortController();
-  const signal = callerSignal ? eitherSignal(timer.signal, callerSignal) : timer.signal;
-  let timeout: ReturnType<typeof setTimeout> | undefined;
+  const { url, cloud, timeoutMs, signal: caller, attempt } = options;
+  caller?.throwIfAborted();
   // setTimeout treats anything beyond 2^31-1 ms as 1 ms: a longer wait is no timer at all.
-  const deadline = new Promise<never>((_, reject) => {
-    if (timeoutMs < 2 ** 31)
-      timeout = setTimeout(() => {
-        timer.abort();
-        reject(timer.signal.reason);
-      }, timeoutMs);
-  });
-  let response: Response;
-  try {
-    const answer = send(signal);
-    // Once the deadline won, the transport's own late failure has nobody to report to.
-    answer.catch(() => {});
-    response = await Promise.race([answer, deadline]);
-  } catch (error) {
-    if (!timer.signal.aborted || callerSignal?.aborted) throw error;
-    throw new FederationError("timeout", `No answer from ${url.host} within ${timeoutMs} ms.`, {
-      provider: cloud,
-      retryable: true,
-      attempts: attempt,
-      cause: error,
-      hint: `Raise ${options.timeoutOption}, or check connectivity to the endpoint.`,
-    });
-  } finally {
-    clearTimeout(timeout);
-  }
+  const response =
+    timeoutMs < 2 ** 31
+      ? await new Promise<Response>((resolve, reject) => {
+          // One controller aborts the request on either the timer or the caller (a listener, cheaper than
+          // AbortSignal.any, and removed once settled).
+          const controller = new AbortController();
+          const stop = (error: unknown) => {
+            clearTimeout(timer);
+            caller?.removeEventListener("abort", onAbort);
+            reject(error);
+            controller.abort(error);
+          };
+          const onAbort = () => stop(caller?.reason);
+          const timer = setTimeout(
+            () =>
+              stop(
+                fail(
+                  "timeout",
+                  `No answer from ${url.host} in ${timeoutMs} ms.`,
+                  cloud,
+                  `Raise ${options.timeoutOption}, or check connectivity.`,
+                  { retryable: true, attempts: attempt },
+                ),
+              ),
+            timeoutMs,
+          );
+          caller?.addEventListener("abort", onAbort);
+          try {
+            send(controller.signal).then((answer) => {
+              clearTimeout(timer);
+              caller?.removeEventListener("abort", onAbort);
+              resolve(answer);
+            }, stop);
+          } catch (error) {
+            stop(error);
+          }
+        })
+      : await send(caller);
   const opaque = response.type === "opaqueredirect";
   const status = opaque ? 0 : response.status;
   if (!opaque && !response.redirected && (status < 300 || status > 399 || status === 304)) return response;
@@ -117,19 +125,19 @@ export async function sendAttempt(
   const location = response.headers.get("location");
   const locationHost =
     location !== null && URL.canParse(location, url) ? new URL(location, url).host : undefined;
-  const regionValue = options.regionHeader ? response.headers.get(options.regionHeader) : null;
+  const regionValue = options.regionHeader && response.headers.get(options.regionHeader);
   // A region header is a short token such as eu-west-1; anything else is not echoed.
-  const region = regionValue !== null && /^[a-z\d-]{1,40}$/i.test(regionValue) ? regionValue : undefined;
+  const region = regionValue && /^[a-z\d-]{1,40}$/i.test(regionValue) ? regionValue : undefined;
   throw new RedirectRefusedError(
-    `${url.host} answered a redirect${locationHost ? ` to ${locationHost}` : ""} (HTTP ${status}); fedkit never follows a redirect with a secret.`,
+    `${url.host} answered a redirect${locationHost ? ` to ${locationHost}` : ""} (HTTP ${status}); not followed.`,
     { locationHost, region },
     {
       provider: cloud,
       status,
       attempts: attempt,
       hint: region
-        ? `The resource lives in region ${region}: use that region's endpoint and signing region.`
-        : "Use the endpoint the service names (its own regional host), not a redirecting one.",
+        ? `The resource is in ${region}: use that region's endpoint and signing region.`
+        : "Use the service's own regional endpoint, not a redirecting one.",
     },
   );
 }

@@ -2,7 +2,7 @@
 // the primitive can be asked directly (authorize() never moves the URL, redirect errors name host and region).
 
 import { serveLoopback } from "@fedkit/test-support/loopback";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { authorizedFetch, FederationError, RedirectRefusedError } from "../src/provider/index.js";
 import { testAuthorizedFetchHostileCases } from "../src/testing/index.js";
 
@@ -70,6 +70,36 @@ describe("authorizedFetch", () => {
     });
     expect(await (await fetch("https://a.objects.example.com/k")).text()).toBe("late");
     expect(() => bearerClient({ timeoutMs: 0 })).toThrow(TypeError);
+  });
+
+  it("timeoutMs: Infinity starts no timer and hands the transport the caller's own signal", async () => {
+    const seen: AbortSignal[] = [];
+    const { fetch } = bearerClient({
+      timeoutMs: Number.POSITIVE_INFINITY,
+      fetch: async (request) => {
+        seen.push(request.signal);
+        return new Response("ok");
+      },
+    });
+    const timers = vi.spyOn(globalThis, "setTimeout");
+    const controller = new AbortController();
+    try {
+      await fetch("https://a.objects.example.com/k", { signal: controller.signal });
+      expect(timers).not.toHaveBeenCalled();
+    } finally {
+      timers.mockRestore();
+    }
+    controller.abort(new Error("late"));
+    // The request the transport got follows the caller's signal (the Request's own signal, tied to it).
+    expect(seen[0]?.aborted).toBe(true);
+  });
+
+  it("with a timeout, a caller's abort reaches the transport's signal and its listener is removed after", async () => {
+    const { fetch } = bearerClient({ fetch: async () => new Response("ok"), timeoutMs: 1000 });
+    const controller = new AbortController();
+    const removed = vi.spyOn(controller.signal, "removeEventListener");
+    await fetch("https://a.objects.example.com/k", { signal: controller.signal });
+    expect(removed).toHaveBeenCalledWith("abort", expect.any(Function));
   });
 
   it("a 304 is an answer, not a redirect", async () => {

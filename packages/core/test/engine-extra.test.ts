@@ -120,7 +120,13 @@ describe("engine: bad arguments", () => {
 
   it("refuses unknown or negative policy options at creation", () => {
     expect(() => createFederation({ retry: { deadlineMs: -1 } })).toThrow("retry.deadlineMs");
-    expect(() => createFederation({ refresh: { refreshFraction: 2 } })).toThrow("between 0 and 1");
+    expect(() => createFederation({ refresh: { refreshFraction: 2 } })).toThrow(
+      "refresh.refreshFraction must be a finite number between 0 and 1, got 2",
+    );
+    expect(() => createFederation({ refresh: { jitterFraction: 1.5 } })).toThrow("refresh.jitterFraction");
+    expect(() => createFederation({ retry: { maxAttempts: 0 } })).toThrow(
+      "retry.maxAttempts must be a finite number >= 1",
+    );
     expect(() => createFederation({ refresh: { safetyMargin: 5 } as never })).toThrow("not a refresh option");
   });
 });

@@ -1,10 +1,10 @@
 // Unit tests of the engine's named parts (src/engine): single flight, failure memory, refresh scheduling.
 import { FederationError, type Provider, type SubjectToken } from "@fedkit/core";
 import { describe, expect, it } from "vitest";
-import { FailureMemory } from "../src/engine/failures.js";
-import { KeyMemo } from "../src/engine/keys.js";
+import { failureMemory } from "../src/engine/failures.js";
+import { keyMemo } from "../src/engine/keys.js";
 import { resolveRefreshPolicy } from "../src/engine/policy.js";
-import { SingleFlight } from "../src/engine/single-flight.js";
+import { singleFlight } from "../src/engine/single-flight.js";
 import { deferred, fakeProvider, jwt } from "./helpers.js";
 
 const claims = { iss: "https://idp.example", aud: "sts.amazonaws.com", exp: 1_700_003_600 };
@@ -12,7 +12,7 @@ const outage = () => new FederationError("provider_unavailable", "STS 503", { pr
 
 describe("SingleFlight", () => {
   it("joins callers of a key to the pending work and forgets it once settled, success or failure", async () => {
-    const flights = new SingleFlight<number>();
+    const flights = singleFlight<number>();
     const gate = deferred();
     let started = 0;
     const work = () => {
@@ -35,15 +35,15 @@ describe("SingleFlight", () => {
 
 describe("FailureMemory", () => {
   const setup = () => {
-    const memory = new FailureMemory(new KeyMemo(), resolveRefreshPolicy({ negativeTtlMs: 1000 }));
+    const memory = failureMemory(keyMemo(), resolveRefreshPolicy({ negativeTtlMs: 1000 }));
     return { memory, provider: fakeProvider() as Provider };
   };
 
   it("remembers an availability failure under the pair's cache key only", async () => {
     const { memory, provider } = setup();
     const alice = jwt({ ...claims, sub: "alice" }, "verified");
-    const keysA = await memory.keysOf(provider, alice, "key-alice");
-    const keysB = await memory.keysOf(provider, jwt({ ...claims, sub: "bob" }, "verified"), "key-bob");
+    const keysA = memory.keysOf(provider, alice, "key-alice");
+    const keysB = memory.keysOf(provider, jwt({ ...claims, sub: "bob" }, "verified"), "key-bob");
     memory.recordFailure(provider, alice, keysA, outage(), 0);
     expect(memory.check(keysA, 10)?.error.code).toBe("provider_unavailable");
     expect(memory.check(keysB, 10)).toBeUndefined();
@@ -53,10 +53,10 @@ describe("FailureMemory", () => {
   it("marks the provider struggling for a trusted subject's outage, never for an unverified token's", async () => {
     const { memory, provider } = setup();
     const forged: SubjectToken = jwt({ ...claims, sub: "x" }, "unverified", "Zm9yZ2Vk");
-    memory.recordFailure(provider, forged, await memory.keysOf(provider, forged, "k1"), outage(), 0);
+    memory.recordFailure(provider, forged, memory.keysOf(provider, forged, "k1"), outage(), 0);
     expect(memory.providerStruggling(provider, 10)).toBe(false);
     const real = jwt({ ...claims, sub: "y" }, "verified");
-    const keys = await memory.keysOf(provider, real, "k2");
+    const keys = memory.keysOf(provider, real, "k2");
     memory.recordFailure(provider, real, keys, outage(), 0);
     expect(memory.providerStruggling(provider, 10)).toBe(true);
     memory.recordSuccess(provider, keys);
@@ -69,12 +69,12 @@ describe("FailureMemory", () => {
     const first = jwt({ ...claims, sub: "s" }, "verified", "Zmlyc3Q");
     const second = jwt({ ...claims, sub: "s" }, "verified", "c2Vjb25k");
     const denied = new FederationError("access_denied", "no", { provider: "aws", status: 403 });
-    const k1 = await memory.keysOf(provider, first, "same-key");
+    const k1 = memory.keysOf(provider, first, "same-key");
     memory.recordFailure(provider, first, k1, denied, 0);
     expect(memory.check(k1, 1)?.error.code).toBe("access_denied");
-    expect(memory.check(await memory.keysOf(provider, second, "same-key"), 1)).toBeUndefined();
+    expect(memory.check(memory.keysOf(provider, second, "same-key"), 1)).toBeUndefined();
     // A refusal names the remembered failure and made no attempt of its own.
-    const refusal = memory.refusal(memory.check(k1, 1)!);
+    const refusal = memory.refusal(memory.check(k1, 1)!, 1);
     expect(refusal.message).toContain("remembered failure");
     expect(refusal.attempts).toBe(0);
   });

@@ -2,7 +2,7 @@
 // be the same bytes either way (cache keys written by one runtime are read by another through a shared cache).
 import { useNodeHashing } from "@fedkit/core/node";
 import { afterEach, describe, expect, it } from "vitest";
-import { installSyncSha256, sha256Hex } from "../src/util/encoding.js";
+import { hashHex, installSyncSha256, sha256Hex } from "../src/util/encoding.js";
 
 const EMPTY = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
@@ -36,5 +36,24 @@ describe("sha256Hex and useNodeHashing", () => {
     globalThis.crypto.subtle.digest = digest;
     expect(node).toEqual(web);
     expect(webCalls).toBe(0);
+  });
+
+  it("the engine's synchronous hash (cache keys, token hashes, jti) matches WebCrypto, and node:crypto once installed", async () => {
+    const inputs = [
+      "",
+      "abc",
+      "ünïcödé ✓",
+      "x".repeat(55),
+      "x".repeat(56),
+      "x".repeat(64),
+      "x".repeat(16_384),
+    ];
+    const web = await Promise.all(inputs.map((input) => sha256Hex(input)));
+    expect(inputs.map(hashHex)).toEqual(web);
+    installSyncSha256(() => "injected");
+    expect(hashHex("anything")).toBe("injected");
+    installSyncSha256(undefined);
+    useNodeHashing();
+    expect(inputs.map(hashHex)).toEqual(web);
   });
 });

@@ -1,6 +1,7 @@
 import { encryptedCache, importCacheKey } from "@fedkit/core/cache";
 import { checkEndpoint, hostMatches, isLoopbackOrigin, sha256Hex } from "@fedkit/core/provider";
 import { describe, expect, it } from "vitest";
+import { refuseDotSegments } from "../src/authorized-fetch.js";
 import { parseRetryAfter } from "../src/util/time.js";
 
 // Core holds the mechanism only; each cloud's real tables are tested in its package (aws/test/sts-hosts.test.ts).
@@ -142,5 +143,30 @@ describe("decodeSubjectToken", () => {
       expect(JSON.stringify((error as InstanceType<typeof FederationError>).toJSON())).not.toContain(
         raw.trim(),
       );
+  });
+});
+
+describe("refuseDotSegments (string input of the authorized fetch)", () => {
+  it("refuses every spelling of a dot segment in the path, and nothing else", () => {
+    const refused = [
+      "https://h.example/a/../b",
+      "https://h.example/a/./b",
+      "https://h.example/a/%2E%2e/b",
+      "https://h.example/a/.%2e",
+      "https://h.example/a\\..\\b",
+      "https://h.example/a/\t../b",
+      "https://h.example/a/.\n./b",
+      "https://h.example/..",
+    ];
+    for (const url of refused) expect(() => refuseDotSegments(url, "test"), url).toThrow(/segments/);
+    const allowed = [
+      "https://h.example/a/b.c/d",
+      "https://h.example/a/..b/c",
+      "https://h.example/a/b?x=/../y",
+      "https://h.example/a#/../b",
+      "https://s3.eu-west-1.amazonaws.com/bucket/report.2024.csv",
+      "https://h.example",
+    ];
+    for (const url of allowed) expect(() => refuseDotSegments(url, "test"), url).not.toThrow();
   });
 });

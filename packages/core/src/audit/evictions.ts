@@ -5,8 +5,12 @@
  *
  * @packageDocumentation
  */
-import type { AuditSink, Clock } from "../types.js";
+import { buildEvent } from "../engine/events.js";
+import type { AuditSink, Clock, Provider } from "../types.js";
 import { defaultRandom, randomId } from "../util/random.js";
+
+/** What an eviction event names as its provider: the cache, for no target. */
+const CACHE = { cloud: "cache", target: {} } as Provider;
 
 /** Options of {@link evictionAudit}. @public */
 export interface EvictionAuditOptions {
@@ -48,23 +52,23 @@ export function evictionAudit(options: EvictionAuditOptions): () => void {
     const evicted = counted;
     counted = 0;
     try {
-      const written = options.audit.write({
-        time: new Date(t).toISOString(),
-        type: "cache_eviction",
-        provider: "cache",
-        target: {},
-        subject: {},
-        durationMs: 0,
-        cache: "miss",
-        correlationId: randomId(defaultRandom),
-        labels: {
-          ...options.labels,
-          table: options.table,
-          max: String(options.max),
-          evicted: String(evicted),
-          hint: `More than ${options.max} live entries: raise the limit or expect one exchange per evicted subject.`,
-        },
-      });
+      const written = options.audit.write(
+        buildEvent({
+          type: "cache_eviction",
+          provider: CACHE,
+          cache: "miss",
+          durationMs: 0,
+          correlationId: randomId(defaultRandom),
+          now: t,
+          labels: {
+            ...options.labels,
+            table: options.table,
+            max: String(options.max),
+            evicted: String(evicted),
+            hint: `More than ${options.max} live entries: raise the limit.`,
+          },
+        }),
+      );
       if (written instanceof Promise) written.catch(() => undefined);
     } catch {
       // An audit sink that throws must not fail the lookup that evicted.

@@ -6,26 +6,17 @@
  * @packageDocumentation
  */
 import type { CacheEntry, CacheLease, CacheOutcome, Provider, SubjectToken } from "../types.js";
-import { monotonicMs } from "../util/time.js";
+import { monotonicMs, sleep } from "../util/time.js";
 import { runExchange } from "./exchange.js";
 import type { GetCredentialsOptions } from "./options.js";
 import type { Runtime } from "./runtime.js";
 
 /** An entry another isolate stored that serves this call: valid, and for a refresh, newer than the due one. */
 async function usableEntry(rt: Runtime, key: string): Promise<CacheEntry | undefined> {
-  let entry: CacheEntry | undefined;
-  try {
-    entry = await rt.cache.get(key);
-  } catch {
-    return undefined;
-  }
+  const entry = await Promise.resolve(rt.cache.get(key)).catch(() => undefined);
   const t = rt.now();
-  if (entry === undefined || t >= entry.expiresAt - rt.policy.safetyMarginMs || t >= entry.refreshAt)
-    return undefined;
-  return entry;
+  return entry && t < entry.expiresAt - rt.policy.safetyMarginMs && t < entry.refreshAt ? entry : undefined;
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Marks a lease request that failed (store down): exchange without coordination. */
 const NO_STORE = Symbol("no-store");

@@ -14,74 +14,55 @@ import type {
   Provider,
   SubjectToken,
 } from "../types.js";
-import { sha256Hex } from "../util/encoding.js";
+import { hashHex } from "../util/encoding.js";
 import { cleanCloudId } from "../util/ids.js";
 
 /** What the engine knows when it reports. @internal */
 export interface EventInput {
   readonly type: AuditEventType;
   readonly provider: Provider;
-  readonly token?: SubjectToken;
+  readonly token?: SubjectToken | undefined;
   readonly cache: CacheOutcome;
   readonly durationMs: number;
   readonly correlationId: string;
   readonly now: number;
   readonly attempts?: number;
   readonly entry?: CacheEntry;
-  readonly requestId?: string;
+  readonly requestId?: string | undefined;
   readonly error?: unknown;
-  readonly labels?: Readonly<Record<string, string>>;
-}
-
-const jtiHashes = new WeakMap<SubjectToken, Promise<string | undefined>>();
-
-/** Starts hashing the token's `jti` early, so the event is ready when the exchange ends. @internal */
-export function jtiHash(token: SubjectToken): Promise<string | undefined> {
-  let hash = jtiHashes.get(token);
-  if (hash === undefined) {
-    const jti = token.claims.jti;
-    hash = typeof jti === "string" ? sha256Hex(jti) : Promise.resolve(undefined);
-    jtiHashes.set(token, hash);
-  }
-  return hash;
+  readonly labels?: Readonly<Record<string, string>> | undefined;
 }
 
 /** @internal */
-export async function buildEvent(input: EventInput): Promise<AuditEvent> {
-  const subject: { -readonly [K in keyof AuditEvent["subject"]]: AuditEvent["subject"][K] } = {};
-  if (input.token !== undefined) {
-    Object.assign(subject, summarizeSubject(input.token));
-    const hash = await jtiHash(input.token);
-    if (hash !== undefined) subject.jtiHash = hash;
-    subject.trust = input.token.trust;
-  }
+export function buildEvent(input: EventInput): AuditEvent {
+  const { token, entry, labels } = input;
+  const jti = token?.claims.jti;
   const error = input.error instanceof FederationError ? input.error : undefined;
-  const labels =
-    input.labels !== undefined && Object.keys(input.labels).length > 0 ? input.labels : undefined;
   // Absent fields are left out, not set to undefined (the sinks serialise events as they are).
   return defined({
     time: new Date(input.now).toISOString(),
     type: input.type,
     provider: input.provider.cloud,
     target: input.provider.target,
-    subject,
+    subject: token
+      ? defined({
+          ...summarizeSubject(token),
+          jtiHash: typeof jti === "string" ? hashHex(jti) : undefined,
+          trust: token.trust,
+        })
+      : {},
     durationMs: Math.round(input.durationMs * 1000) / 1000,
     cache: input.cache,
     correlationId: input.correlationId,
-    sessionName: input.entry?.sessionName,
-    expiresAt: input.entry && new Date(input.entry.expiresAt).toISOString(),
+    sessionName: entry?.sessionName,
+    expiresAt: entry && new Date(entry.expiresAt).toISOString(),
     attempts: input.attempts,
     // Cloud-supplied: cleaned here too, so no provider can hand an unchecked id to an audit sink.
     requestId: cleanCloudId(input.requestId ?? error?.requestId),
     error:
       error &&
-      defined({
-        code: error.code,
-        message: error.message,
-        status: error.status,
-        cloudCode: error.cloudCode,
-      }),
-    labels,
+      defined({ code: error.code, message: error.message, status: error.status, cloudCode: error.cloudCode }),
+    labels: labels && Object.keys(labels).length > 0 ? labels : undefined,
   }) as AuditEvent;
 }
 

@@ -1,22 +1,21 @@
 /**
  * One exchange through a provider: the context (deadline, retries), the sanity check of what came back, the
- * cache entry, negative caching of failures, and the audit event either way.
+ * cache entry, the failure memory, and the audit event either way.
  *
  * @packageDocumentation
  */
-import { FederationError } from "../errors.js";
+import { fail } from "../errors.js";
 import { createExchangeContext } from "../http.js";
-import type { CacheEntry, CacheOutcome, Credentials, Provider, SubjectToken } from "../types.js";
+import type { CacheEntry, CacheOutcome, Provider, SubjectToken } from "../types.js";
 import { cleanCloudId } from "../util/ids.js";
 import { randomId } from "../util/random.js";
 import { monotonicMs } from "../util/time.js";
-import { jtiHash } from "./events.js";
 import type { GetCredentialsOptions } from "./options.js";
 import { makeEntry } from "./policy.js";
 import { redactSubject } from "./redact.js";
 import { asFederationError, type Runtime } from "./runtime.js";
 
-/** Runs `provider.exchange` and stores, audits and negative-caches the outcome. @internal */
+/** Runs `provider.exchange` and stores, audits and remembers the outcome. @internal */
 export async function runExchange(
   rt: Runtime,
   provider: Provider,
@@ -25,74 +24,59 @@ export async function runExchange(
   outcome: CacheOutcome,
   call: GetCredentialsOptions,
 ): Promise<CacheEntry> {
-  const { cache, failures, now, policy, random, emit } = rt;
+  const { failures, now, policy, random } = rt;
   const started = monotonicMs();
   const correlationId = call.correlationId ?? randomId(random);
   // A provider another subject just found unavailable gets one attempt, not retries: this subject is still tried.
   const retry = failures.providerStruggling(provider, now()) ? { ...rt.retry, maxAttempts: 1 } : rt.retry;
   const ctx = createExchangeContext({ fetch: rt.options.fetch, now, random, retry, correlationId });
-  void jtiHash(token);
-  const remembered = await failures.keysOf(provider, token, key);
-  const background = outcome === "refresh";
-  const base = { provider, token, correlationId, labels: rt.labelsOf(call) };
+  const pair = failures.keysOf(provider, token, key);
+  const report = (type: "exchange" | "refresh" | "failure", more: { entry?: CacheEntry; error?: unknown }) =>
+    rt.emit(
+      call,
+      {
+        type,
+        provider,
+        token,
+        cache: type === "failure" && outcome === "refresh" ? "stale" : outcome,
+        durationMs: monotonicMs() - started,
+        attempts: ctx.attempts,
+        ...more,
+      },
+      correlationId,
+    );
   try {
     const result = await provider.exchange(token, ctx);
     const obtainedAt = now();
-    const expiresAt = result?.credentials?.expiresAt;
+    const credentials = result?.credentials;
+    const expiresAt = credentials?.expiresAt;
     if (typeof expiresAt !== "number" || !(expiresAt - obtainedAt > policy.safetyMarginMs)) {
-      throw new FederationError(
+      throw fail(
         "bad_response",
-        `${provider.cloud} returned credentials that expire too soon or carry no expiry.`,
-        {
-          provider: provider.cloud,
-          hint: `Credentials must outlive refresh.safetyMarginMs (${policy.safetyMarginMs} ms); raise the session duration or lower the margin.`,
-        },
+        `${provider.cloud} credentials expire too soon or carry no expiry.`,
+        provider.cloud,
+        "Raise the session duration above refresh.safetyMarginMs, or lower the margin.",
       );
     }
     const entry = makeEntry(result, obtainedAt, policy, random);
     try {
-      await cache.set(key, entry, expiresAt - obtainedAt);
+      await rt.cache.set(key, entry, expiresAt - obtainedAt);
     } catch {
       // A cache that fails to store costs an exchange next time; the caller still gets valid credentials.
     }
-    failures.recordSuccess(provider, remembered);
-    await emit(
-      {
-        ...base,
-        type: background ? "refresh" : "exchange",
-        cache: outcome,
-        durationMs: monotonicMs() - started,
-        now: now(),
-        attempts: ctx.attempts,
-        entry,
-        ...(result.requestId !== undefined
-          ? { requestId: cleanCloudId(result.requestId, [token.raw, ...secretsOf(result.credentials)]) }
-          : {}),
-      },
-      call.scheduler,
-    );
+    failures.recordSuccess(provider, pair);
+    // No string of the credentials may come back as the cloud's request id.
+    const secrets = [token.raw, ...Object.values(credentials).filter((v) => typeof v === "string")];
+    report(outcome === "refresh" ? "refresh" : "exchange", {
+      entry,
+      ...(result.requestId !== undefined && { requestId: cleanCloudId(result.requestId, secrets) }),
+    });
     return entry;
   } catch (thrown) {
-    // Before the negative cache (shared between subjects), the audit event and the caller see it.
+    // Before the failure memory (shared between subjects), the audit event and the caller see it.
     const error = redactSubject(asFederationError(thrown, provider), token.raw);
-    failures.recordFailure(provider, token, remembered, error, now());
-    await emit(
-      {
-        ...base,
-        type: "failure",
-        cache: background ? "stale" : outcome,
-        durationMs: monotonicMs() - started,
-        now: now(),
-        attempts: ctx.attempts,
-        error,
-      },
-      call.scheduler,
-    );
+    failures.recordFailure(provider, token, pair, error, now());
+    report("failure", { error });
     throw error;
   }
-}
-
-/** Every string of the credentials an exchange returned: none may come back as the cloud's request id. */
-function secretsOf(credentials: Credentials): string[] {
-  return Object.values(credentials).filter((v): v is string => typeof v === "string");
 }

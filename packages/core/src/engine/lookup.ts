@@ -11,7 +11,7 @@
  */
 import type { CredentialCache, Credentials, Provider, SubjectToken } from "../types.js";
 import type { GetCredentialsOptions } from "./options.js";
-import type { RefreshScheduler } from "./refresh.js";
+import type { RefreshStarter } from "./refresh.js";
 import type { Runtime } from "./runtime.js";
 
 interface Front {
@@ -26,83 +26,76 @@ interface Front {
 }
 
 /** The hit path of one federation. @internal */
-export class Lookup {
-  private front: Front | undefined;
+export type Lookup = ReturnType<typeof createLookup>;
+
+/** Creates the hit path of one federation. @internal */
+export function createLookup(rt: Runtime, refresh: RefreshStarter) {
+  const skewMs = rt.policy.clockSkewSeconds * 1000;
+  let last: Front | undefined;
   /**
    * Each provider's own front entry, so callers that alternate between targets (one request using two clouds)
    * each keep their synchronous hit. Weak: a provider dropped by its caller takes its entry with it.
    */
-  private readonly fronts = new WeakMap<Provider, Front>();
-  private readonly skewMs: number;
+  const fronts = new WeakMap<Provider, Front>();
+  /** The provider's front entry when it was served last for `token` (and the provider's key did not change). */
+  const frontOf = (token: SubjectToken, provider: Provider) => {
+    const front = last?.provider === provider ? last : fronts.get(provider);
+    return front?.token === token && front.providerKey === provider.key ? front : undefined;
+  };
 
-  constructor(
-    private readonly rt: Runtime,
-    private readonly refresh: RefreshScheduler,
-  ) {
-    this.skewMs = rt.policy.clockSkewSeconds * 1000;
-  }
+  return {
+    /**
+     * The front entry's promise when (token, provider) is the last one served and `t` (the caller's clock
+     * reading) is still before its deadline.
+     */
+    hot(token: SubjectToken, provider: Provider, t: number): Promise<Credentials> | undefined {
+      const front = frontOf(token, provider);
+      if (front === undefined || !(t < front.until)) return undefined;
+      last = front;
+      return front.promise;
+    },
 
-  /**
-   * The front entry's promise when (token, provider) is the last one served and `t` (the caller's clock reading)
-   * is still before its deadline.
-   */
-  hot(token: SubjectToken, provider: Provider, t: number): Promise<Credentials> | undefined {
-    let front = this.front;
-    if (front === undefined || front.provider !== provider) {
-      front = this.fronts.get(provider);
-      if (front === undefined) return undefined;
-      this.front = front;
-    }
-    if (front.token === token && front.providerKey === provider.key && t < front.until) return front.promise;
-    return undefined;
-  }
-
-  /**
-   * Held credentials for (provider, token) if the key is known and they are outside the safety margin; else
-   * `undefined` and the caller takes the slow path (key derivation, asynchronous caches, exchange).
-   */
-  held(
-    provider: Provider,
-    token: SubjectToken,
-    call: GetCredentialsOptions,
-    t: number = this.rt.now(),
-  ): Credentials | undefined {
-    const { rt } = this;
-    const last = this.front;
-    const front = last !== undefined && last.provider === provider ? last : this.fronts.get(provider);
-    const same = front !== undefined && front.token === token && front.providerKey === provider.key;
-    if (same && t < front.until) return front.credentials;
-    const key = same ? front.key : rt.keys.peek(token, provider);
-    if (key === undefined) return undefined;
-    const { exp, nbf } = token.claims;
-    // No exp, no held credentials: the slow path refuses such a token (checkTokenTimes).
-    if (typeof exp !== "number") return undefined;
-    const tokenUntil = exp * 1000 + this.skewMs;
-    if (tokenUntil <= t || (typeof nbf === "number" && nbf * 1000 - this.skewMs > t)) return undefined;
-    let entry: ReturnType<CredentialCache["get"]>;
-    try {
-      entry = rt.cache.get(key);
-    } catch {
-      return undefined;
-    }
-    const margin = rt.policy.safetyMarginMs;
-    if (entry === undefined || entry instanceof Promise || t >= entry.expiresAt - margin) return undefined;
-    if (t >= entry.refreshAt) {
-      this.refresh.start(provider, token, key, call);
-    } else {
-      const credentials = entry.credentials;
-      const fresh: Front = {
-        token,
-        provider,
-        providerKey: provider.key,
-        key,
-        credentials,
-        promise: Promise.resolve(credentials),
-        until: Math.min(tokenUntil, entry.expiresAt - margin, entry.refreshAt),
-      };
-      this.front = fresh;
-      this.fronts.set(provider, fresh);
-    }
-    return entry.credentials;
-  }
+    /**
+     * Held credentials for (provider, token) if the key is known and they are outside the safety margin; else
+     * `undefined` and the caller takes the slow path (key derivation, asynchronous caches, exchange).
+     */
+    held(
+      provider: Provider,
+      token: SubjectToken,
+      call: GetCredentialsOptions,
+      t: number = rt.now(),
+    ): Credentials | undefined {
+      const front = frontOf(token, provider);
+      if (front !== undefined && t < front.until) return front.credentials;
+      const key = front?.key ?? rt.keys.peek(token, provider);
+      const { exp, nbf } = token.claims;
+      // No exp, no held credentials: the slow path refuses such a token (checkTokenTimes).
+      if (key === undefined || typeof exp !== "number") return undefined;
+      const tokenUntil = exp * 1000 + skewMs;
+      if (tokenUntil <= t || (typeof nbf === "number" && nbf * 1000 - skewMs > t)) return undefined;
+      let entry: ReturnType<CredentialCache["get"]>;
+      try {
+        entry = rt.cache.get(key);
+      } catch {
+        return undefined;
+      }
+      const margin = rt.policy.safetyMarginMs;
+      if (entry === undefined || entry instanceof Promise || t >= entry.expiresAt - margin) return undefined;
+      const { credentials, refreshAt } = entry;
+      if (t >= refreshAt) refresh(provider, token, key, call);
+      else {
+        last = {
+          token,
+          provider,
+          providerKey: provider.key,
+          key,
+          credentials,
+          promise: Promise.resolve(credentials),
+          until: Math.min(tokenUntil, entry.expiresAt - margin, refreshAt),
+        };
+        fronts.set(provider, last);
+      }
+      return credentials;
+    },
+  };
 }

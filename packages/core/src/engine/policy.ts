@@ -45,11 +45,10 @@ export const DEFAULT_REFRESH_POLICY: Readonly<RefreshPolicy> = Object.freeze({
  * @public
  */
 export function resolveRefreshPolicy(partial: Partial<RefreshPolicy> = {}): RefreshPolicy {
-  const policy = mergeNumbers(DEFAULT_REFRESH_POLICY, partial, "refresh");
-  if (policy.refreshFraction > 1 || policy.jitterFraction > 1) {
-    throw new TypeError("refresh.refreshFraction and refresh.jitterFraction must be between 0 and 1");
-  }
-  return policy;
+  return mergeNumbers(DEFAULT_REFRESH_POLICY, partial, "refresh", {
+    refreshFraction: [0, 1],
+    jitterFraction: [0, 1],
+  });
 }
 
 /**

@@ -9,17 +9,17 @@
  * @packageDocumentation
  */
 import { FederationError } from "../errors.js";
+import { REDACTED } from "../util/scrub.js";
 import { leaksSecret, secretForms } from "../util/secrets.js";
 
-const MARK = "[redacted]";
+const MARK = REDACTED;
 /** Cause chains longer than this are cut off: a cycle or a pathological chain must not stall a failure. */
 const MAX_DEPTH = 8;
 /** The text fields of a FederationError that may echo what a provider sent or received. */
 const TEXT_FIELDS = ["message", "cloudMessage", "hint", "cloudCode", "requestId", "traceId"] as const;
 
-function has(text: unknown, forms: readonly string[]): boolean {
-  return typeof text === "string" && forms.some((form) => text.includes(form));
-}
+const has = (text: unknown, forms: readonly string[]): boolean =>
+  typeof text === "string" && forms.some((form) => text.includes(form));
 
 function cut<T extends string | undefined>(text: T, forms: readonly string[]): T {
   let out: string | undefined = text;
@@ -29,25 +29,11 @@ function cut<T extends string | undefined>(text: T, forms: readonly string[]): T
 
 /** Whether a value holds the token where a logger could print it; unserialisable objects count as holding it. */
 function holds(value: unknown, forms: readonly string[]): boolean {
-  if (value === null || (typeof value !== "object" && typeof value !== "function")) {
-    return has(typeof value === "string" ? value : String(value), forms);
-  }
   try {
-    return has(JSON.stringify(value), forms);
+    return has(typeof value === "object" && value !== null ? JSON.stringify(value) : String(value), forms);
   } catch {
     return true;
   }
-}
-
-/** An error's own properties besides those rebuilt explicitly (`code`, `body`, `config`, `errors`, ...). */
-function extrasHold(error: Error, forms: readonly string[]): boolean {
-  return Object.getOwnPropertyNames(error).some(
-    (name) =>
-      name !== "message" &&
-      name !== "stack" &&
-      name !== "cause" &&
-      holds((error as unknown as Record<string, unknown>)[name], forms),
-  );
 }
 
 /** `value` itself when it cannot carry the token, otherwise a copy that cannot. */
@@ -55,37 +41,39 @@ function clean(value: unknown, forms: readonly string[], depth: number): unknown
   if (value === undefined) return undefined;
   if (depth > MAX_DEPTH) return MARK;
   if (typeof value === "string") return cut(value, forms);
-  if (value instanceof FederationError) return rebuild(value, forms, depth);
   if (!(value instanceof Error)) return holds(value, forms) ? MARK : value;
   const cause = clean(value.cause, forms, depth + 1);
-  if (
-    cause === value.cause &&
-    !has(value.message, forms) &&
-    !has(value.stack, forms) &&
-    !extrasHold(value, forms)
-  )
-    return value;
-  const copy = new Error(cut(value.message, forms), cause === undefined ? undefined : { cause });
-  copy.name = value.name;
-  copy.stack = cut(value.stack, forms);
-  return copy;
-}
-
-function rebuild(error: FederationError, forms: readonly string[], depth: number): FederationError {
-  const cause = clean(error.cause, forms, depth + 1);
-  if (cause === error.cause && !has(error.stack, forms) && !TEXT_FIELDS.some((k) => has(error[k], forms)))
-    return error;
-  const texts: Partial<Record<(typeof TEXT_FIELDS)[number], string>> = {};
-  for (const k of TEXT_FIELDS) texts[k] = cut(error[k], forms);
-  // toJSON carries the other fields (provider, status, retryable, attempts); the subject and cause are re-added.
-  const copy = new FederationError(error.code, cut(error.message, forms), {
-    ...error.toJSON(),
-    ...texts,
-    subject: error.subject,
-    cause,
-  });
+  const federation = value instanceof FederationError;
+  // A FederationError's text fields; any other error's own properties besides those rebuilt (`code`, `body`,
+  // `config`, `errors`, ...), which a logger prints too.
+  const dirty = federation
+    ? TEXT_FIELDS.some((k) => has(value[k], forms))
+    : has(value.message, forms) ||
+      Object.getOwnPropertyNames(value).some(
+        (name) =>
+          name !== "message" &&
+          name !== "stack" &&
+          name !== "cause" &&
+          holds((value as unknown as Record<string, unknown>)[name], forms),
+      );
+  if (cause === value.cause && !dirty && !has(value.stack, forms)) return value;
+  let copy: Error;
+  if (federation) {
+    const texts: Partial<Record<(typeof TEXT_FIELDS)[number], string>> = {};
+    for (const k of TEXT_FIELDS) texts[k] = cut(value[k], forms);
+    // toJSON carries the other fields (provider, status, retryable, attempts); the subject and cause are re-added.
+    copy = new FederationError(value.code, cut(value.message, forms), {
+      ...value.toJSON(),
+      ...texts,
+      subject: value.subject,
+      cause,
+    });
+  } else {
+    copy = new Error(cut(value.message, forms), cause === undefined ? undefined : { cause });
+    copy.name = value.name;
+  }
   // The provider's stack points at where it failed: keep it, minus the token its first line may repeat.
-  copy.stack = cut(error.stack, forms);
+  copy.stack = cut(value.stack, forms);
   return copy;
 }
 
@@ -95,7 +83,7 @@ function rebuild(error: FederationError, forms: readonly string[], depth: number
  * @internal
  */
 export function redactSubject(error: FederationError, raw: string): FederationError {
-  return raw === "" ? error : rebuild(error, secretForms(raw), 0);
+  return raw === "" ? error : (clean(error, secretForms(raw), 0) as FederationError);
 }
 
 /**

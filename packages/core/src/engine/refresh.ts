@@ -6,38 +6,39 @@
  * @packageDocumentation
  */
 import type { CacheEntry, Provider, SubjectToken } from "../types.js";
+import { setBounded } from "../util/maps.js";
 import { coordinatedExchange } from "./coordinate.js";
 import type { GetCredentialsOptions } from "./options.js";
 import type { Runtime } from "./runtime.js";
 import type { SingleFlight } from "./single-flight.js";
 
-/** Most keys whose refresh is held at once; the oldest hold goes first. */
-const MAX_HOLDS = 1024;
+/** Starts background refreshes of one federation. @internal */
+export type RefreshStarter = (
+  provider: Provider,
+  token: SubjectToken,
+  key: string,
+  call: GetCredentialsOptions,
+) => void;
 
-/** Starts background refreshes for one federation. @internal */
-export class RefreshScheduler {
+/**
+ * Returns the function that starts a refresh of `key` unless one is under way or held. It never throws and
+ * never blocks the caller.
+ * @internal
+ */
+export function refreshScheduler(rt: Runtime, flights: SingleFlight<CacheEntry>): RefreshStarter {
+  const { failures, now } = rt;
   /** Keys whose background refresh failed recently: hits skip starting another until this time. */
-  private readonly holds = new Map<string, number>();
-
-  constructor(
-    private readonly rt: Runtime,
-    private readonly flights: SingleFlight<CacheEntry>,
-  ) {}
-
-  /** Starts a refresh of `key` unless one is under way or held. Never throws, never blocks the caller. */
-  start(provider: Provider, token: SubjectToken, key: string, call: GetCredentialsOptions): void {
-    const { rt, holds } = this;
-    if (this.flights.has(key)) return;
-    const hold = holds.get(key);
-    if (hold !== undefined && rt.now() < hold) return;
-    const flight = this.flights.run(key, () =>
+  const holds = new Map<string, number>();
+  return (provider, token, key, call) => {
+    if (flights.has(key) || now() < (holds.get(key) ?? Number.NEGATIVE_INFINITY)) return;
+    const flight = flights.run(key, () =>
       // Deferred to a microtask so not even the synchronous start of the exchange runs on the caller's path.
-      Promise.resolve().then(async () => {
-        const remembered = rt.failures.check(await rt.failures.keysOf(provider, token, key), rt.now());
+      Promise.resolve().then(() => {
+        const remembered = failures.check(failures.keysOf(provider, token, key), now());
         // Backing off: the held credentials are still served; a caller that waits for this flight sees why.
         if (remembered !== undefined) {
-          holds.set(key, rt.now() + remembered.retryInMs);
-          throw rt.failures.refusal(remembered);
+          setBounded(holds, key, remembered.until, 1024);
+          throw failures.refusal(remembered, now());
         }
         return coordinatedExchange(rt, provider, token, key, "refresh", call);
       }),
@@ -46,11 +47,10 @@ export class RefreshScheduler {
       () => holds.delete(key),
       () => {
         // The failure memory decides when to try again; until then hits do not even start a refresh.
-        const until = holds.get(key);
-        if (until === undefined || until <= rt.now()) holds.set(key, rt.now() + rt.policy.negativeTtlMs);
-        while (holds.size > MAX_HOLDS) holds.delete(holds.keys().next().value as string);
+        const t = now();
+        if (!((holds.get(key) ?? 0) > t)) setBounded(holds, key, t + rt.policy.negativeTtlMs, 1024);
       },
     );
     rt.track(flight, call.scheduler);
-  }
+  };
 }

@@ -1,28 +1,21 @@
 /**
  * The state one federation shares between its hit path, slow path and exchanges, and the helpers that use it:
- * audit emission, background-work tracking, negative-cache keys, token requests, refusals.
+ * audit emission, background-work tracking, token requests, refusals.
  *
  * @packageDocumentation
  */
 import { consoleAudit } from "../audit/console.js";
 import { evictionAudit } from "../audit/evictions.js";
 import { memoryCache } from "../cache/memory.js";
-import { FederationError } from "../errors.js";
+import { FederationError, fail } from "../errors.js";
 import { resolveRetryPolicy } from "../retry.js";
-import type {
-  AuditSink,
-  CacheOutcome,
-  Clock,
-  Provider,
-  Scheduler,
-  SubjectToken,
-  TokenRequest,
-} from "../types.js";
+import type { CacheOutcome, Clock, Provider, Scheduler, SubjectToken, TokenRequest } from "../types.js";
+import { getOrSet } from "../util/maps.js";
 import { defaultRandom, randomId } from "../util/random.js";
 import { monotonicMs } from "../util/time.js";
 import { buildEvent, type EventInput } from "./events.js";
-import { FailureMemory } from "./failures.js";
-import { KeyMemo } from "./keys.js";
+import { failureMemory } from "./failures.js";
+import { keyMemo } from "./keys.js";
 import type { FederationOptions, GetCredentialsOptions } from "./options.js";
 import { resolveRefreshPolicy } from "./policy.js";
 
@@ -31,14 +24,28 @@ export type Runtime = ReturnType<typeof createRuntime>;
 
 /** Resolves the options of a federation and builds its shared state. @internal */
 export function createRuntime(options: FederationOptions) {
+  const { limits, labels } = options;
   const audit = options.audit ?? consoleAudit();
   const now: Clock = options.now ?? (() => Date.now());
-  const cache = options.cache ?? defaultCache(options, audit, now);
+  const max = limits?.cacheMaxEntries ?? 1000;
+  // The isolate-memory cache of a federation without one, bounded by `limits` and audited when it evicts.
+  const cache =
+    options.cache ??
+    memoryCache({
+      max,
+      now,
+      onEvict: evictionAudit({
+        audit,
+        table: "credential-cache",
+        max,
+        now,
+        ...(limits?.evictionAuditIntervalMs !== undefined && { intervalMs: limits.evictionAuditIntervalMs }),
+        ...(labels && { labels }),
+      }),
+    });
   const random = options.random ?? defaultRandom;
-  const retry = resolveRetryPolicy(options.retry);
   const policy = resolveRefreshPolicy(options.refresh);
-  const keys = new KeyMemo();
-  const failures = new FailureMemory(keys, policy);
+  const keys = keyMemo();
   const pending = new Set<Promise<unknown>>();
   /** Token requests without a signal are immutable: one per audience, not one per call. */
   const byAudience = new Map<string, TokenRequest>();
@@ -53,52 +60,45 @@ export function createRuntime(options: FederationOptions) {
     (scheduler ?? options.scheduler)?.(settled);
   }
 
-  async function emit(input: EventInput, scheduler?: Scheduler): Promise<void> {
+  /** Writes an event for a call; an audit sink that throws must not turn a success into a failure. */
+  function emit(
+    call: GetCredentialsOptions,
+    input: Omit<EventInput, "now" | "correlationId" | "labels">,
+    correlationId = call.correlationId ?? randomId(random),
+  ): void {
     try {
-      const written = audit.write(await buildEvent(input));
-      if (written instanceof Promise) track(written, scheduler);
+      const written = audit.write(
+        buildEvent({
+          ...input,
+          correlationId,
+          now: now(),
+          labels: call.labels === undefined ? labels : { ...labels, ...call.labels },
+        }),
+      );
+      if (written instanceof Promise) track(written, call.scheduler);
     } catch {
-      // An audit sink that throws must not turn a success into a failure, nor hide the real error.
+      // Nor hide the real error.
     }
   }
 
-  function tokenRequest(audience: string, signal: AbortSignal | undefined): TokenRequest {
-    if (signal !== undefined) return { audience, now, signal };
-    let request = byAudience.get(audience);
-    if (request === undefined) {
-      request = Object.freeze({ audience, now });
-      byAudience.set(audience, request);
-    }
-    return request;
-  }
-
-  function labelsOf(call: GetCredentialsOptions): Record<string, string> | undefined {
-    return call.labels === undefined ? options.labels : { ...options.labels, ...call.labels };
-  }
-
+  /** Audits a call refused before or without an exchange, and rejects with its error. */
   async function refuse(
     provider: Provider,
     token: SubjectToken | undefined,
     error: unknown,
     call: GetCredentialsOptions,
-    cacheOutcome: CacheOutcome,
+    cache: CacheOutcome,
     started: number,
   ): Promise<never> {
     const failure = asFederationError(error, provider);
-    await emit(
-      {
-        type: "refusal",
-        provider,
-        ...(token ? { token } : {}),
-        cache: cacheOutcome,
-        durationMs: monotonicMs() - started,
-        correlationId: call.correlationId ?? randomId(random),
-        now: now(),
-        error: failure,
-        labels: labelsOf(call),
-      },
-      call.scheduler,
-    );
+    emit(call, {
+      type: "refusal",
+      provider,
+      token,
+      cache,
+      durationMs: monotonicMs() - started,
+      error: failure,
+    });
     throw failure;
   }
 
@@ -108,44 +108,32 @@ export function createRuntime(options: FederationOptions) {
     audit,
     now,
     random,
-    retry,
+    retry: resolveRetryPolicy(options.retry),
     policy,
     keys,
-    failures,
+    failures: failureMemory(keys, policy),
     pending,
     track,
     emit,
-    tokenRequest,
-    labelsOf,
     refuse,
+    tokenRequest(audience: string, signal: AbortSignal | undefined): TokenRequest {
+      if (signal !== undefined) return { audience, now, signal };
+      return getOrSet(byAudience, audience, () => Object.freeze({ audience, now }));
+    },
   };
-}
-
-/** The isolate-memory cache of a federation without one, bounded by `limits` and audited when it evicts. */
-function defaultCache(options: FederationOptions, audit: AuditSink, now: Clock) {
-  const max = options.limits?.cacheMaxEntries ?? 1000;
-  const onEvict = evictionAudit({
-    audit,
-    table: "credential-cache",
-    max,
-    now,
-    ...(options.limits?.evictionAuditIntervalMs === undefined
-      ? {}
-      : { intervalMs: options.limits.evictionAuditIntervalMs }),
-    ...(options.labels ? { labels: options.labels } : {}),
-  });
-  return memoryCache({ max, now, onEvict });
 }
 
 /** Wraps anything thrown into a FederationError without its message (it may hold a secret). @internal */
 export function asFederationError(error: unknown, provider: Provider): FederationError {
   if (error instanceof FederationError) return error;
   const name = error instanceof Error ? error.name : typeof error;
-  return new FederationError("bad_response", `${provider.cloud} exchange failed unexpectedly (${name}).`, {
-    provider: provider.cloud,
-    cause: error,
-    hint: "A bug in the provider or the token source; see the error's cause.",
-  });
+  return fail(
+    "bad_response",
+    `${provider.cloud} exchange failed unexpectedly (${name}).`,
+    provider.cloud,
+    "A bug in the provider or token source; see the cause.",
+    { cause: error },
+  );
 }
 
 /** Lets one caller stop waiting for a shared exchange without cancelling it for the others. @internal */
@@ -155,24 +143,17 @@ export function raceAbort<T>(
   provider: string,
 ): Promise<T> {
   if (signal === undefined) return work;
-  const aborted = () =>
-    new FederationError("aborted", "getCredentials was aborted by the caller.", {
-      provider,
-      cause: signal.reason,
-    });
-  if (signal.aborted) return Promise.reject(aborted());
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(aborted());
+    const onAbort = () =>
+      reject(
+        fail("aborted", "getCredentials was aborted by the caller.", provider, undefined, {
+          cause: signal.reason,
+        }),
+      );
+    if (signal.aborted) return onAbort();
     signal.addEventListener("abort", onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
+    const done = () => signal.removeEventListener("abort", onAbort);
+    work.then(done, done);
+    work.then(resolve, reject);
   });
 }

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { FederationError } from "../errors.js";
+import { fail } from "../errors.js";
 import type { HttpResponse } from "../types.js";
 
 /**
@@ -85,9 +85,7 @@ export function expiresAtFromLifetime(
 ): number {
   const value = typeof seconds === "string" && seconds.trim() !== "" ? Number(seconds) : seconds;
   if (typeof value !== "number" || !Number.isFinite(value) || value <= 0)
-    throw new FederationError("bad_response", `${where.provider} answered without a valid ${where.field}`, {
-      provider: where.provider,
-    });
+    throw fail("bad_response", `${where.provider} answered without a valid ${where.field}`, where.provider);
   return now + value * 1000;
 }
 

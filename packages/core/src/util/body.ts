@@ -4,13 +4,29 @@
  *
  * @packageDocumentation
  */
-import { FederationError } from "../errors.js";
+import { fail } from "../errors.js";
+
+/** `response`'s body, failing with `bad_response` once more than `max` bytes were read. */
+function capped(response: Response, max: number, what: string, provider: string, option: string) {
+  let seen = 0;
+  return response.body?.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength;
+        if (seen > max) controller.error(tooLarge(response, max, what, provider, option));
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
+}
 
 function tooLarge(response: Response, max: number, what: string, provider: string, option: string) {
-  return new FederationError(
+  return fail(
     "bad_response",
     `${what} answered more than ${max} bytes (HTTP ${response.status}).`,
-    { provider, status: response.status, hint: `Check the endpoint, or raise ${option}.` },
+    provider,
+    `Check the endpoint, or raise ${option}.`,
+    { status: response.status },
   );
 }
 
@@ -27,18 +43,8 @@ export function capBody(
   option = "maxErrorBodyBytes",
 ): Response {
   if (response.body === null) return response;
-  let seen = 0;
-  const body = response.body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        seen += chunk.byteLength;
-        if (seen > max) controller.error(tooLarge(response, max, what, provider, option));
-        else controller.enqueue(chunk);
-      },
-    }),
-  );
   // A Response is a valid ResponseInit: status, statusText and headers carry over.
-  const out = new Response(body, response);
+  const out = new Response(capped(response, max, what, provider, option), response);
   Object.defineProperty(out, "url", { value: response.url });
   return out;
 }
@@ -54,17 +60,11 @@ export async function readCapped(
   operation: string,
   provider: string,
 ): Promise<string> {
+  const option = "retry.maxResponseBytes";
   if (Number(res.headers.get("content-length")) > maxBytes) {
     await res.body?.cancel().catch(() => {});
-    throw tooLarge(res, maxBytes, operation, provider, "retry.maxResponseBytes");
+    throw tooLarge(res, maxBytes, operation, provider, option);
   }
-  const body = capBody(res, maxBytes, provider, operation, "retry.maxResponseBytes").body;
-  const chunks: BlobPart[] = [];
-  const reader = body?.getReader();
-  for (;;) {
-    const read = await reader?.read();
-    if (!read || read.done) break;
-    chunks.push(read.value as BlobPart);
-  }
-  return new Blob(chunks).text();
+  // Reading rejects with the cap's own error once the stream fails.
+  return new Response(capped(res, maxBytes, operation, provider, option)).text();
 }

@@ -4,6 +4,8 @@
  * @packageDocumentation
  */
 
+import { sha256 } from "../provider/sha256.js";
+
 const encoder = new TextEncoder();
 
 /**
@@ -20,7 +22,7 @@ export function base64url(bytes: Uint8Array): string {
   for (let i = 0; i < bytes.length; i += 0x8000) {
     binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   }
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(binary).replace(/[+/=]/g, (c) => (c === "+" ? "-" : c === "/" ? "_" : ""));
 }
 
 /**
@@ -82,6 +84,16 @@ export async function sha256Hex(input: string | Uint8Array): Promise<string> {
   const bytes = typeof input === "string" ? encoder.encode(input) : input;
   const digest = await globalThis.crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
   return toHex(new Uint8Array(digest));
+}
+
+/**
+ * SHA-256 of a string as lower-case hex, synchronously: node:crypto where `@fedkit/core/node` installed it, else
+ * the small synchronous SHA-256. For the engine's short inputs (cache keys, a token's hash, a `jti`), so that key
+ * derivation, failure memory and audit events need no promise.
+ * @internal
+ */
+export function hashHex(text: string): string {
+  return syncSha256 ? syncSha256(text) : toHex(sha256(encoder.encode(text)));
 }
 
 /** A synchronous SHA-256 to lower-case hex; same bytes in, same hash out as WebCrypto's. */

@@ -6,11 +6,11 @@
  *
  * @packageDocumentation
  */
-import { scrub } from "./scrub.js";
+import { REDACTED, scrub } from "./scrub.js";
 import { leaksSecret } from "./secrets.js";
 
 /** What an id that cannot be shown becomes. @internal */
-export const REDACTED_ID = "[redacted]";
+export const REDACTED_ID = REDACTED;
 /** Longest id kept (a UUID is 36 characters; the longest real ids seen are well under 100). @internal */
 export const MAX_ID_LENGTH = 128;
 /** The characters of real request ids: letters, digits, `-`, `_`, `.`, `:`. No `/`, `+`, `=` (base64 secrets). */

@@ -15,6 +15,9 @@
 const TOKENISH =
   /(?<![\w-])(?:eyJ[\w-]{4,}\.[\w-]{4,}|[\w-]{16,}\.[\w-]{16,})\.[\w-]*|\b(?:AKIA|ASIA)[A-Z\d]{12,}\b|\bya29\.[\w.-]+|(?<![A-Za-z\d+/])([A-Za-z\d+/]{100,}=*)/g;
 
+/** What replaces a secret, everywhere fedkit redacts. @internal */
+export const REDACTED = "[redacted]";
+
 /** A URL path or resource name has short `/`-separated words and no `+` or `=`; random base64 does not. */
 const isPathLike = (text: string): boolean => !/[+=]|[^/]{24}/.test(text);
 
@@ -32,6 +35,6 @@ const isPathLike = (text: string): boolean => !/[+=]|[^/]{24}/.test(text);
  */
 export function scrub(text: string): string {
   return text.replace(TOKENISH, (match, base64?: string) =>
-    base64 !== undefined && isPathLike(base64) ? match : "[redacted]",
+    base64 !== undefined && isPathLike(base64) ? match : REDACTED,
   );
 }

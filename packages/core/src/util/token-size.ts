@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { FederationError } from "../errors.js";
+import { type FederationError, fail } from "../errors.js";
 
 /**
  * Longest subject token fedkit reads, in characters (a JWT is ASCII, so also bytes): 16 KiB. Real OIDC tokens are
@@ -15,9 +15,10 @@ export const MAX_SUBJECT_TOKEN_LENGTH = 16_384;
 
 /** The error of a token over {@link MAX_SUBJECT_TOKEN_LENGTH}; says how long, never what. @internal */
 export function tooLong(length: number): FederationError {
-  return new FederationError(
+  return fail(
     "invalid_subject_token",
     `The subject token is over ${MAX_SUBJECT_TOKEN_LENGTH} characters (${length} seen).`,
-    { provider: "core", hint: "The source must yield one OIDC token (a JWT of a few KiB)." },
+    "core",
+    "Pass one OIDC token (a JWT of a few KiB).",
   );
 }
