@@ -40,10 +40,10 @@ export class IssuerKeyContextError extends FederationError {
   constructor(keySetContext: string, deployContext: string, variable = "the key-set variable") {
     super(
       "config",
-      `The issuer key set is for deploy context "${keySetContext}" but this deploy runs as "${deployContext}"; refusing to sign with it.`,
+      `Key set is for deploy context "${keySetContext}" but this deploy runs as "${deployContext}".`,
       {
         provider: ISSUER_PROVIDER,
-        hint: `Give each deploy context its own value of ${variable}, generated with \`npx --no-install fedkit keys generate --context ${deployContext}\`.`,
+        hint: `Set ${variable} per context: \`npx --no-install fedkit keys generate --context ${deployContext}\`.`,
       },
     );
     this.keySetContext = keySetContext;

@@ -86,22 +86,21 @@ export function createSiteIssuer(options: SiteIssuerOptions): SiteIssuer {
   const issuer = issuerUrl(options.siteUrl, options.context);
   const defaultLifetime = checkLifetime(options.lifetimeSeconds ?? MAX_TOKEN_LIFETIME_SECONDS);
   if ((options.keys === undefined) === (options.signer === undefined)) {
-    throw new TypeError("createSiteIssuer(): pass exactly one of `keys` (a key set) or `signer`.");
+    throw new TypeError("createSiteIssuer(): pass exactly one of `keys` or `signer`.");
   }
   const keySet = once(async () => {
-    const loadKeys = options.keys;
-    if (loadKeys === undefined) {
+    const keys = options.keys;
+    if (keys === undefined)
       throw issuerConfigError(
-        "This issuer signs with a custom signer and has no key set.",
-        "Publish the signer's public key yourself (issuerHandler's publicKeys option).",
+        "This issuer has a signer, no key set.",
+        "Publish the signer's key (issuerHandler's publicKeys).",
       );
-    }
     const set =
-      typeof loadKeys === "string"
-        ? await importIssuerKeySet(loadKeys, undefined, options.context)
-        : typeof loadKeys === "function"
-          ? await loadKeys()
-          : loadKeys;
+      typeof keys === "string"
+        ? await importIssuerKeySet(keys, undefined, options.context)
+        : typeof keys === "function"
+          ? await keys()
+          : keys;
     // Every key set names its context (importIssuerKeySet refuses one without); a hand-built set must too.
     if (set.context !== options.context)
       throw new IssuerKeyContextError(String(set.context), options.context);
@@ -118,12 +117,11 @@ export function createSiteIssuer(options: SiteIssuerOptions): SiteIssuer {
     if (chosen.context !== undefined && chosen.context !== options.context) {
       throw new IssuerKeyContextError(chosen.context, options.context, "the signer");
     }
-    if (chosen.kid !== chosen.publicJwk.kid || chosen.alg !== chosen.publicJwk.alg) {
+    if (chosen.kid !== chosen.publicJwk.kid || chosen.alg !== chosen.publicJwk.alg)
       throw issuerConfigError(
-        `The signer's kid/alg (${chosen.kid}, ${chosen.alg}) differ from its public JWK's.`,
-        "Build the signer's publicJwk from the same key it signs with.",
+        "The signer's kid/alg differ from its publicJwk's.",
+        "Build publicJwk from the signing key.",
       );
-    }
     return chosen;
   });
 
@@ -134,9 +132,8 @@ export function createSiteIssuer(options: SiteIssuerOptions): SiteIssuer {
     keySet,
     signer,
     async mint(request) {
-      if (typeof request.audience !== "string" || request.audience === "") {
-        throw new TypeError("mint(): `audience` must be a non-empty string (one audience per token).");
-      }
+      if (typeof request.audience !== "string" || request.audience === "")
+        throw new TypeError("mint(): `audience` must be a non-empty string.");
       const key = await signer();
       const now = Math.floor((options.now ?? Date.now)() / 1000);
       const lifetime = checkLifetime(request.lifetimeSeconds ?? defaultLifetime);
@@ -187,7 +184,7 @@ function checkLifetime(seconds: number): number {
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_TOKEN_LIFETIME_SECONDS) {
     throw issuerConfigError(
       `Token lifetime ${seconds} s is out of range.`,
-      `Use a whole number of seconds from 1 to ${MAX_TOKEN_LIFETIME_SECONDS}.`,
+      `Use 1 to ${MAX_TOKEN_LIFETIME_SECONDS} whole seconds.`,
     );
   }
   return seconds;
@@ -196,8 +193,7 @@ function checkLifetime(seconds: number): number {
 /** The caller's extra claims, once none of them is one the issuer sets (the mint spreads them into a copy). */
 function extraClaims(claims: Readonly<Record<string, unknown>> = {}): Readonly<Record<string, unknown>> {
   for (const name of Object.keys(claims)) {
-    if (RESERVED.has(name))
-      throw new TypeError(`mint(): claim "${name}" is set by the issuer and cannot be overridden.`);
+    if (RESERVED.has(name)) throw new TypeError(`mint(): claim "${name}" is set by the issuer.`);
   }
   return claims;
 }

@@ -26,8 +26,8 @@ export interface SubjectParts {
 export function checkContext(context: string): string {
   if (!CONTEXT.test(context)) {
     throw issuerConfigError(
-      `Deploy context ${JSON.stringify(context)} is not a valid issuer path segment.`,
-      "Use lower-case letters, digits and '-' (production, deploy-preview).",
+      `Deploy context ${JSON.stringify(context)} is not a valid path segment.`,
+      `Use ${CONTEXT.source}.`,
     );
   }
   return context;
@@ -50,10 +50,7 @@ export function subjectFor(parts: SubjectParts, form: SubjectForm = "function"):
   let subject = `site:${parts.siteId}:context:${parts.context}`;
   if (form === "function") {
     if (parts.functionName === undefined) {
-      throw issuerConfigError(
-        "A function subject needs the function's name.",
-        "Pass `function` in the fedkit config.",
-      );
+      throw issuerConfigError("A function subject needs the function's name.", "Pass `function`.");
     }
     checkSegment("function name", parts.functionName);
     subject += `:function:${parts.functionName}`;
@@ -61,8 +58,8 @@ export function subjectFor(parts: SubjectParts, form: SubjectForm = "function"):
   // Every segment is ASCII (SEGMENT, CONTEXT), so characters are bytes.
   if (subject.length > MAX_SUBJECT_BYTES) {
     throw issuerConfigError(
-      `The subject ${subject} is longer than ${MAX_SUBJECT_BYTES} bytes.`,
-      "Shorten the function name, or use the coarser `site` subject form.",
+      `Subject ${subject} exceeds ${MAX_SUBJECT_BYTES} bytes.`,
+      "Shorten the function name or use the `site` form.",
     );
   }
   return subject;
@@ -72,7 +69,7 @@ function checkSegment(what: string, value: string): void {
   if (!SEGMENT.test(value)) {
     throw issuerConfigError(
       `The ${what} ${JSON.stringify(value)} cannot be part of a subject.`,
-      "Use letters, digits, '_', '.' and '-', starting with a letter or digit.",
+      `Use ${SEGMENT.source}.`,
     );
   }
 }
@@ -83,8 +80,7 @@ function checkSegment(what: string, value: string): void {
  * @public
  */
 export function userSubject(siteId: string, context: string, userHash: string): string {
-  if (!/^[0-9a-f]{32}$/.test(userHash))
-    throw new TypeError("userSubject(): userHash must be 32 lower-case hex digits.");
+  if (!/^[0-9a-f]{32}$/.test(userHash)) throw new TypeError("userSubject(): userHash must be 32 hex digits.");
   return `${subjectFor({ siteId, context }, "site")}:user:${userHash}`;
 }
 

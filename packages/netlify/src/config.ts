@@ -161,10 +161,10 @@ export function assertUserGrants(config: Pick<FedkitConfig, "targets" | "functio
 export function userSourceConflict(functionName: string, targetName: string): FederationError {
   return new FederationError(
     "config",
-    `fedkit: functions["${functionName}"]["${targetName}"] asks for identity "user", but targets["${targetName}"] has its own \`source\`, whose token is the same for every user (each user would get the credentials cached for the first one).`,
+    `fedkit: functions["${functionName}"]["${targetName}"] asks for identity "user", but targets["${targetName}"] has its own \`source\` (one token for every user).`,
     {
       provider: "netlify",
-      hint: `Remove \`source\` from targets["${targetName}"] so the site issuer mints a token per user, or grant the function identity "function" if every caller may share the workload's credentials.`,
+      hint: `Remove \`source\` from targets["${targetName}"], or grant identity "function".`,
     },
   );
 }

@@ -5,7 +5,6 @@
  * @packageDocumentation
  */
 import type { Credentials, Federation, Scheduler } from "@fedkit/core";
-import { functionScope, requestLabels } from "./bindings.js";
 import type { FedkitConfig } from "./config.js";
 import { RequestHandle } from "./handle.js";
 import { type IsolateState, isolateState } from "./isolate.js";
@@ -67,20 +66,36 @@ export interface Fedkit {
  * @public
  */
 export function fedkitFor(config: FedkitConfig, platform: PlatformRequest): Promise<Fedkit> {
-  let state: IsolateState;
   try {
-    state = isolateState(config, platform.deployContext, platform.siteId, platform.deployId);
-    if (state.keysReady) return Promise.resolve(requestHandle(state, platform));
+    return Promise.resolve(handleFor(config, platform));
   } catch (error) {
     return Promise.reject(error);
   }
+}
+
+/**
+ * The request's handle, as `withFedkit` gets it on every request: synchronously (no promise) once the isolate's
+ * key set has loaded, a promise only before that. Throws (synchronously) what {@link fedkitFor} rejects with.
+ * @internal
+ */
+export function handleFor(config: FedkitConfig, platform: PlatformRequest): Fedkit | Promise<Fedkit> {
+  const state = isolateState(config, platform.deployContext, platform.siteId, platform.deployId);
+  if (state.ready) return newHandle(state, platform);
   return state.issuer.keySet().then(() => {
-    state.keysReady = true;
-    return requestHandle(state, platform);
+    state.ready = true;
+    return newHandle(state, platform);
   });
 }
 
-function requestHandle(state: IsolateState, platform: PlatformRequest): Fedkit {
-  const scope = functionScope(state, platform.functionName);
-  return new RequestHandle(state, scope, platform, requestLabels(scope, platform.deployId), undefined);
+function newHandle(
+  state: IsolateState,
+  { functionName, requestId, waitUntil, deployId }: PlatformRequest,
+): Fedkit {
+  return new RequestHandle(
+    state,
+    functionName,
+    requestId ?? crypto.randomUUID(),
+    waitUntil,
+    deployId ? { function: functionName, deploy: deployId } : { function: functionName },
+  );
 }
