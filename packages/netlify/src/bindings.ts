@@ -25,7 +25,11 @@ import type { IsolateState } from "./isolate.js";
 
 /** A granted (identity, function, target) in one isolate state: everything a request needs but its own ids. @internal */
 export interface Binding {
+  /** `identity\nfunction\ntarget`: the key of the binding table. */
   readonly key: string;
+  readonly functionName: string;
+  readonly targetName: string;
+  readonly user: boolean;
   readonly target: TargetConfig;
   readonly plugin: CloudPlugin;
   readonly provider: Provider;
@@ -51,15 +55,22 @@ export interface RequestFacts {
 /** The binding of `targetName` for the request's function and identity: cached once granted. @internal */
 export function bindingOf(state: IsolateState, facts: RequestFacts, targetName: string): Binding {
   const user = facts.userHash;
-  const key = `${user === undefined ? "" : "user"}\n${facts.functionName}\n${targetName}`;
+  const { functionName } = facts;
   const last = state.last;
-  if (last !== undefined && last.key === key) return last;
+  // The hit compares the parts (no key string is built).
+  if (
+    last !== undefined &&
+    last.targetName === targetName &&
+    last.functionName === functionName &&
+    last.user === (user !== undefined)
+  )
+    return last;
+  const key = `${user === undefined ? "" : "user"}\n${functionName}\n${targetName}`;
   let binding = state.bindings.get(key);
   if (binding === undefined) {
     const { config, issuer } = state;
     const { siteId } = config;
     const { context } = issuer;
-    const { functionName } = facts;
     const { target, plugin } = resolveTarget(config, targetName);
     const subjectForm = target.subject ?? "function";
     let subject: string;
@@ -80,6 +91,9 @@ export function bindingOf(state: IsolateState, facts: RequestFacts, targetName: 
       cap === undefined ? target.durationSeconds : Math.min(target.durationSeconds ?? cap, cap);
     binding = {
       key,
+      functionName,
+      targetName,
+      user: user !== undefined,
       target,
       plugin,
       provider: plugin.provider({ target, targetName, durationSeconds, env: state.env, siteId, context }),

@@ -32,6 +32,8 @@ export interface IsolateState {
   last: Binding | undefined;
   /** Set once the key set has loaded: later requests build their handle without an await. */
   ready: boolean;
+  /** The labels of the last request's function and deploy, shared by the requests that follow. */
+  labels: Readonly<Record<string, string>>;
 }
 
 const states = new WeakMap<FedkitConfig, Map<string, IsolateState>>();
@@ -107,6 +109,7 @@ export function isolateState(
       evictedSource,
       last: undefined,
       ready: false,
+      labels: {},
     };
     byContext.set(context, state);
   }

@@ -87,15 +87,21 @@ export function handleFor(config: FedkitConfig, platform: PlatformRequest): Fedk
   });
 }
 
-function newHandle(
-  state: IsolateState,
-  { functionName, requestId, waitUntil, deployId }: PlatformRequest,
-): Fedkit {
+function newHandle(state: IsolateState, platform: PlatformRequest): Fedkit {
+  const { functionName, deployId } = platform;
+  // Requests of one function and deploy share one frozen labels object (an isolate serves one in practice).
+  let labels = state.labels;
+  if (labels["function"] !== functionName || labels["deploy"] !== deployId) {
+    const fresh: Record<string, string> = { function: functionName };
+    if (deployId) fresh["deploy"] = deployId;
+    labels = Object.freeze(fresh);
+    state.labels = labels;
+  }
   return new RequestHandle(
     state,
     functionName,
-    requestId ?? crypto.randomUUID(),
-    waitUntil,
-    deployId ? { function: functionName, deploy: deployId } : { function: functionName },
+    platform.requestId ?? crypto.randomUUID(),
+    platform.waitUntil,
+    labels,
   );
 }
