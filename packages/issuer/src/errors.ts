@@ -32,10 +32,11 @@ export function issuerConfigError(message: string, hint: string, cause?: unknown
  * @public
  */
 export class IssuerKeyContextError extends FederationError {
+  // `declare`: assigned in the constructor, so no field initialisers are emitted (bundle size).
   /** The `context` the key set names. */
-  readonly keySetContext: string;
+  declare readonly keySetContext: string;
   /** The deploy context this code runs as. */
-  readonly deployContext: string;
+  declare readonly deployContext: string;
 
   constructor(keySetContext: string, deployContext: string, variable = "the key-set variable") {
     super(

@@ -45,33 +45,22 @@ export function checkContext(context: string): string {
  * @public
  */
 export function subjectFor(parts: SubjectParts, form: SubjectForm = "function"): string {
-  checkSegment("site id", parts.siteId);
-  checkContext(parts.context);
-  let subject = `site:${parts.siteId}:context:${parts.context}`;
-  if (form === "function") {
-    if (parts.functionName === undefined) {
-      throw issuerConfigError("A function subject needs the function's name.", "Pass `function`.");
-    }
-    checkSegment("function name", parts.functionName);
-    subject += `:function:${parts.functionName}`;
-  }
+  const { siteId, functionName } = parts;
+  const named = form === "function";
+  let subject = `site:${siteId}:context:${checkContext(parts.context)}`;
+  if (named) subject += `:function:${functionName}`;
   // Every segment is ASCII (SEGMENT, CONTEXT), so characters are bytes.
-  if (subject.length > MAX_SUBJECT_BYTES) {
+  if (
+    !SEGMENT.test(siteId) ||
+    (named && !SEGMENT.test(functionName ?? "")) ||
+    subject.length > MAX_SUBJECT_BYTES
+  ) {
     throw issuerConfigError(
-      `Subject ${subject} exceeds ${MAX_SUBJECT_BYTES} bytes.`,
-      "Shorten the function name or use the `site` form.",
+      `Subject ${JSON.stringify(subject)} needs segments of ${SEGMENT.source} and at most ${MAX_SUBJECT_BYTES} bytes.`,
+      "Rename the site id or function (`function` in the config), or use the `site` form.",
     );
   }
   return subject;
-}
-
-function checkSegment(what: string, value: string): void {
-  if (!SEGMENT.test(value)) {
-    throw issuerConfigError(
-      `The ${what} ${JSON.stringify(value)} cannot be part of a subject.`,
-      `Use ${SEGMENT.source}.`,
-    );
-  }
 }
 
 /**

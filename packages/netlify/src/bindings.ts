@@ -15,7 +15,7 @@
  * @packageDocumentation
  */
 import type { Credentials, Provider, SubjectTokenSource } from "@fedkit/core";
-import { siteIssuerSource, subjectFor, userSubject } from "@fedkit/issuer";
+import { siteIssuerSource, userSubject } from "@fedkit/issuer";
 import { resolveTarget } from "./clouds/registry.js";
 import type { CloudPlugin } from "./clouds/types.js";
 import { type TargetConfig, userSourceConflict } from "./config.js";
@@ -72,20 +72,9 @@ export function bindingOf(state: IsolateState, facts: RequestFacts, targetName: 
     const { siteId } = config;
     const { context } = issuer;
     const { target, plugin } = resolveTarget(config, targetName);
-    const subjectForm = target.subject ?? "function";
-    let subject: string;
-    try {
-      subject =
-        user === undefined
-          ? subjectFor({ siteId, context, functionName }, subjectForm)
-          : userSubject(siteId, context, user);
-    } catch {
-      // The refusal audit names the site when the target's subject form cannot be built.
-      subject = `site:${siteId}:context:${context}`;
-    }
-    const cap = checkGrant(state, facts, targetName, subject).maxDurationSeconds;
+    const cap = checkGrant(state, facts, targetName, target.subject).maxDurationSeconds;
     const own = target.source;
-    // Checked for the whole config up front; kept here so no path can hand a shared source to a user.
+    // A target's own source yields one token whoever the user is: refused before anything is cached.
     if (own !== undefined && user !== undefined) throw userSourceConflict(functionName, targetName);
     const durationSeconds =
       cap === undefined ? target.durationSeconds : Math.min(target.durationSeconds ?? cap, cap);

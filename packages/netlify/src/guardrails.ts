@@ -14,7 +14,8 @@ export function checkGrant(
   state: IsolateState,
   facts: RequestFacts,
   targetName: string,
-  subject: string,
+  /** The target's subject form (default `function`). */
+  subjectForm: string | undefined,
 ): TargetGrant {
   const { config, issuer } = state;
   const { functionName } = facts;
@@ -24,7 +25,16 @@ export function checkGrant(
   const grant = grants && has(grants, targetName) ? grants[targetName] : undefined;
   const granted = grant?.identity ?? "function";
   if (grant && granted === identity) return grant;
-  const sub = { iss: issuer.issuer, sub: subject };
+  // The subject the refused token would have carried (for the audit and the error; never validated here).
+  const site = `site:${config.siteId}:context:${issuer.context}`;
+  const sub = {
+    iss: issuer.issuer,
+    sub: facts.userHash
+      ? `${site}:user:${facts.userHash}`
+      : (subjectForm ?? "function") === "function"
+        ? `${site}:function:${functionName}`
+        : site,
+  };
   const error = new FederationError(
     "policy_refused",
     `fedkit: function "${functionName}" ${grant ? "may use" : "is not mapped to"} target "${targetName}"${grant ? ` only as ${granted}` : ""}.`,

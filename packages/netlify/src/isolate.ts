@@ -13,7 +13,7 @@ import {
   type SiteIssuerOptions,
 } from "@fedkit/issuer";
 import type { Binding } from "./bindings.js";
-import { assertUserGrants, type FedkitConfig } from "./config.js";
+import type { FedkitConfig } from "./config.js";
 import { platformEnv } from "./platform.js";
 
 /** What one isolate keeps for one config and deploy context. @internal */
@@ -68,7 +68,6 @@ export function isolateState(
   }
   let state = byContext.get(context);
   if (!state) {
-    assertUserGrants(config);
     if (siteId && siteId !== config.siteId) {
       throw new FederationError("config", `fedkit: config.siteId is not this site's id (${siteId}).`, {
         provider: "netlify",
@@ -90,7 +89,7 @@ export function isolateState(
     const federation = createFederation({ ...runtime, labels });
     const maxSources = runtime.limits?.userSources ?? 512;
     if (!Number.isInteger(maxSources) || maxSources < 1)
-      throw new TypeError(`fedkit: runtime.limits.userSources must be an integer >= 1, got ${maxSources}`);
+      throw new TypeError(`fedkit: runtime.limits.userSources must be an integer >= 1, not ${maxSources}`);
     const evictedSource = evictionAudit({
       audit: federation.audit,
       table: "user-sources",
