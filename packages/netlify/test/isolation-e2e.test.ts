@@ -139,7 +139,9 @@ describe("deploy-preview code reaching for production, through the adapter runti
     const before = gcpStateOf(emulator).tokens.size;
     const refused = await refusal((await runAs("deploy-preview", preview)).credentials("reports"));
     expect(refused).toMatchObject({ code: "access_denied", cloudCode: "PERMISSION_DENIED" });
-    expect(refused?.hint).toMatch(/"reports" is the production service account; do not add deploy-preview to it/);
+    expect(refused?.hint).toMatch(
+      /"reports" is the production service account; do not add deploy-preview to it/,
+    );
     const previewPool = gcpPoolId(SITE_ID, "deploy-preview");
     const issued = [...gcpStateOf(emulator).tokens.values()].slice(before).map((t) => t.principal);
     expect(issued).toEqual([
