@@ -117,11 +117,7 @@ export async function importIssuerKeySet(
   try {
     doc = JSON.parse(text as string);
   } catch (cause) {
-    throw fail(
-      text?.trim() ? " is not valid JSON." : " is not set in this deploy context.",
-      undefined,
-      cause,
-    );
+    throw fail(text?.trim() ? " is not valid JSON." : " is not set.", undefined, cause);
   }
   const { v, context, keys } = doc ?? {};
   if (v !== 1 || !Array.isArray(keys) || keys.length === 0) throw fail(' needs "v": 1 and non-empty "keys".');
@@ -191,16 +187,8 @@ async function importSigningKey(entry: IssuerKeyEntry, where: string) {
       const der = base64Decode(entry.pkcs8.replace(/-----[A-Z ]+-----/g, ""));
       jwk = await subtle.exportKey("jwk", await subtle.importKey("pkcs8", der, params, true, ["sign"]));
     } else {
-      const {
-        kid: _kid,
-        alg: _alg,
-        status: _status,
-        use: _use,
-        key_ops: _ops,
-        ext: _ext,
-        ...members
-      } = entry;
-      jwk = members as JsonWebKey;
+      // Members WebCrypto would check against the import are left out; unknown ones (kid, status) it ignores.
+      jwk = { ...entry, alg: undefined, use: undefined, key_ops: undefined, ext: undefined } as JsonWebKey;
     }
   } catch (cause) {
     throw importError(where, entry.alg, cause);
