@@ -128,7 +128,11 @@ export async function importIssuerKeySet(
   }
   keys.forEach((entry: Partial<IssuerKeyEntry> | null, index) => {
     const kid = entry?.kid;
-    if (typeof kid !== "string" || !KID.test(kid) || (entry?.alg !== "RS256" && entry?.alg !== "ES256"))
+    if (
+      typeof kid !== "string" ||
+      !KID.test(kid) ||
+      !ISSUER_ALGORITHMS.includes(entry?.alg as IssuerAlgorithm)
+    )
       throw fail(`.keys[${index}] needs a kid (${KID.source}) and alg RS256 or ES256.`);
   });
   const entries = keys as IssuerKeyEntry[];

@@ -5,7 +5,7 @@ import { IssuerKeyContextError, issuerConfigError } from "./errors.js";
 import { issuerUrl } from "./issuer-url.js";
 import { type IssuerKeySet, importIssuerKeySet } from "./keyset.js";
 import { MAX_TOKEN_LIFETIME_SECONDS, NOT_BEFORE_SKEW_SECONDS } from "./limits.js";
-import { type IssuerSigner, signCompact, webCryptoSigner } from "./signer.js";
+import { type IssuerSigner, webCryptoSigner } from "./signer.js";
 import { type SubjectForm, subjectFor } from "./subject.js";
 
 // Registered claims and the ones the issuer sets itself; a caller's extra claims may not replace them.
@@ -83,7 +83,8 @@ export interface SiteIssuer {
  * @public
  */
 export function createSiteIssuer(options: SiteIssuerOptions): SiteIssuer {
-  const issuer = issuerUrl(options.siteUrl, options.context);
+  const { siteId, context, deployId, branch } = options;
+  const issuer = issuerUrl(options.siteUrl, context);
   const defaultLifetime = checkLifetime(options.lifetimeSeconds ?? MAX_TOKEN_LIFETIME_SECONDS);
   if ((options.keys === undefined) === (options.signer === undefined)) {
     throw new TypeError("createSiteIssuer(): pass exactly one of `keys` or `signer`.");
@@ -97,13 +98,12 @@ export function createSiteIssuer(options: SiteIssuerOptions): SiteIssuer {
       );
     const set =
       typeof keys === "string"
-        ? await importIssuerKeySet(keys, undefined, options.context)
+        ? await importIssuerKeySet(keys, undefined, context)
         : typeof keys === "function"
           ? await keys()
           : keys;
     // Every key set names its context (importIssuerKeySet refuses one without); a hand-built set must too.
-    if (set.context !== options.context)
-      throw new IssuerKeyContextError(String(set.context), options.context);
+    if (set.context !== context) throw new IssuerKeyContextError(String(set.context), context);
     return set;
   });
   const signer = once(async () => {
@@ -114,8 +114,8 @@ export function createSiteIssuer(options: SiteIssuerOptions): SiteIssuer {
         : typeof given === "function"
           ? await given()
           : given;
-    if (chosen.context !== undefined && chosen.context !== options.context) {
-      throw new IssuerKeyContextError(chosen.context, options.context, "the signer");
+    if (chosen.context !== undefined && chosen.context !== context) {
+      throw new IssuerKeyContextError(chosen.context, context, "the signer");
     }
     if (chosen.kid !== chosen.publicJwk.kid || chosen.alg !== chosen.publicJwk.alg)
       throw issuerConfigError(
@@ -127,8 +127,8 @@ export function createSiteIssuer(options: SiteIssuerOptions): SiteIssuer {
 
   return {
     issuer,
-    context: options.context,
-    siteId: options.siteId,
+    context,
+    siteId,
     keySet,
     signer,
     async mint(request) {
@@ -140,7 +140,7 @@ export function createSiteIssuer(options: SiteIssuerOptions): SiteIssuer {
       const sub =
         request.subject ??
         subjectFor(
-          { siteId: options.siteId, context: options.context, functionName: request.functionName },
+          { siteId, context, functionName: request.functionName },
           request.subjectForm ?? "function",
         );
       const claims: Record<string, unknown> = {
@@ -152,14 +152,15 @@ export function createSiteIssuer(options: SiteIssuerOptions): SiteIssuer {
         nbf: now - NOT_BEFORE_SKEW_SECONDS,
         exp: now + lifetime,
         jti: base64url((options.random ?? defaultRandom)(new Uint8Array(16))),
-        site_id: options.siteId,
-        context: options.context,
+        site_id: siteId,
+        context,
       };
-      if (options.deployId !== undefined) claims["deploy_id"] = options.deployId;
-      if (options.branch !== undefined) claims["branch"] = options.branch;
+      if (deployId !== undefined) claims["deploy_id"] = deployId;
+      if (branch !== undefined) claims["branch"] = branch;
       if (request.functionName !== undefined) claims["function"] = request.functionName;
       const header = { alg: key.alg, kid: key.kid, typ: "JWT" };
-      const raw = await signCompact(key, `${jsonPart(header)}.${jsonPart(claims)}`);
+      const input = `${jsonPart(header)}.${jsonPart(claims)}`;
+      const raw = `${input}.${base64url(await key.sign(utf8(input)))}`;
       return { raw, claims: claims as TokenClaims, header, trust: "minted" };
     },
   };

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { base64urlDecode } from "@fedkit/core/provider";
+import { base64urlDecode, toHex } from "@fedkit/core/provider";
 
 const CRT_MEMBERS = "n e d p q dp dq qi".split(" ");
 
@@ -18,11 +18,9 @@ const CRT_MEMBERS = "n e d p q dp dq qi".split(" ");
 export function rsaMembersAgree(jwk: JsonWebKey): boolean | undefined {
   const members = jwk as Record<string, unknown>;
   if (!CRT_MEMBERS.every((name) => typeof members[name] === "string")) return undefined;
-  const [n, e, d, p, q, dp, dq, qi] = CRT_MEMBERS.map((name) => {
-    let hex = "0x0";
-    for (const byte of base64urlDecode(members[name] as string)) hex += byte.toString(16).padStart(2, "0");
-    return BigInt(hex);
-  }) as [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint];
+  const [n, e, d, p, q, dp, dq, qi] = CRT_MEMBERS.map((name) =>
+    BigInt(`0x0${toHex(base64urlDecode(members[name] as string))}`),
+  ) as [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint];
   if (p <= 1n || q <= 1n) return false;
   return (
     p * q === n &&

@@ -1,4 +1,3 @@
-import { base64url, utf8 } from "@fedkit/core/provider";
 import { algorithmParams, type IssuerAlgorithm, type IssuerKeySet, type PublicJwk } from "./keyset.js";
 
 /**
@@ -61,9 +60,4 @@ export function webCryptoSigner(keySet: IssuerKeySet): IssuerSigner {
       return new Uint8Array(await crypto.subtle.sign(params, key, data as Uint8Array<ArrayBuffer>));
     },
   };
-}
-
-/** Signs a JWS compact serialization's input with a signer and appends the signature. @internal */
-export async function signCompact(signer: IssuerSigner, input: string): Promise<string> {
-  return `${input}.${base64url(await signer.sign(utf8(input)))}`;
 }

@@ -24,19 +24,21 @@ import { checkGrant } from "./guardrails.js";
 import type { IsolateState } from "./isolate.js";
 
 /** A granted (identity, function, target) in one isolate state: everything a request needs but its own ids. @internal */
-export interface Binding {
+export interface Binding extends RefusalScope {
   /** `identity\nfunction\ntarget`: the key of the binding table. */
   readonly key: string;
   readonly functionName: string;
-  readonly targetName: string;
   readonly user: boolean;
   readonly target: TargetConfig;
   readonly plugin: CloudPlugin;
   readonly provider: Provider;
   /** The function identity's token source; a user's comes from the per-user table. */
   readonly source: SubjectTokenSource | undefined;
-  /** Set for site-issuer targets: where an engine refusal gets the deploy-context isolation hint. */
-  readonly refusal: RefusalScope | undefined;
+  /**
+   * Set for site-issuer targets, whose tokens carry a deploy context: an engine refusal gets the deploy-context
+   * isolation hint (the binding is its {@link RefusalScope}). A target's own source is outside the boundary.
+   */
+  readonly isolated: boolean;
   /** The last engine promise seen and its error-mapped form: a repeated hit allocates no promise. */
   lastRaw: Promise<Credentials> | undefined;
   lastMapped: Promise<Credentials> | undefined;
@@ -88,19 +90,11 @@ export function bindingOf(state: IsolateState, facts: RequestFacts, targetName: 
       provider: plugin.provider({ target, targetName, durationSeconds, env: state.env, siteId, context }),
       source:
         user === undefined ? (own ?? issuerSource(state, key, target, plugin, functionName)) : undefined,
-      // Only site-issuer tokens carry a deploy context; a target's own source is outside the boundary.
-      refusal:
-        own === undefined
-          ? {
-              running: context,
-              trustContext:
-                plugin.trustContext?.(target, { siteId, context, targetName }) ??
-                target.trustContext ??
-                "production",
-              targetName,
-              holder: plugin.trustHolder,
-            }
-          : undefined,
+      isolated: own === undefined,
+      running: context,
+      trustContext:
+        plugin.trustContext?.(target, { siteId, context, targetName }) ?? target.trustContext ?? "production",
+      holder: plugin.trustHolder,
       lastRaw: undefined,
       lastMapped: undefined,
     };
@@ -135,11 +129,10 @@ export function boundCredentials<C extends Credentials>(
     scheduler: facts.scheduler,
     signal,
   });
-  const refusal = binding.refusal;
-  if (refusal === undefined) return raw;
+  if (!binding.isolated) return raw;
   if (raw === binding.lastRaw) return binding.lastMapped as Promise<C>;
   const mapped = raw.catch((error: unknown) => {
-    throw isolationRefusal(error, refusal);
+    throw isolationRefusal(error, binding);
   });
   binding.lastRaw = raw;
   binding.lastMapped = mapped;

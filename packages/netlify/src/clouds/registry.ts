@@ -12,7 +12,7 @@ export function resolveTarget(
   if (target === undefined) {
     throw new FederationError("config", `fedkit: no target "${name}" in the config.`, {
       provider: "netlify",
-      hint: `Add it to \`targets\` (now: ${Object.keys(targets).join(", ") || "none"}).`,
+      hint: "Add it to `targets`, or fix the name.",
     });
   }
   const cloud = String(target.cloud);
