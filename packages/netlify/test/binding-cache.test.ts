@@ -302,6 +302,24 @@ describe("the withFedkit path on a ready isolate", () => {
     }
   });
 
+  it("wrappers of spreads of one config share the isolate's federation; a config differing in a field gets its own", async () => {
+    const s = site();
+    const seen: unknown[] = [];
+    const wrap = (config: FedkitConfig, name: string) =>
+      withFedkit({ ...config, function: name }, async (_request, fedkit) => {
+        seen.push(fedkit.federation);
+        return new Response("ok");
+      });
+    const call = (handler: ReturnType<typeof wrap>) =>
+      handler(new Request("https://reports.example.com/"), { deploy: { context: "production" } });
+    await call(wrap(s.config, "report"));
+    await call(wrap(s.config, "export"));
+    await call(wrap({ ...s.config, exposeErrorDetails: true }, "report"));
+    expect(seen).toHaveLength(3);
+    expect(seen[1]).toBe(seen[0]);
+    expect(seen[2]).not.toBe(seen[0]);
+  });
+
   it("withFedkit runs the handler without an await before it once the isolate is ready", async () => {
     const s = site();
     let entered = 0;
