@@ -57,7 +57,7 @@ export function subjectFor(parts: SubjectParts, form: SubjectForm = "function"):
   ) {
     throw issuerConfigError(
       `Subject ${JSON.stringify(subject)} needs segments of ${SEGMENT.source} and at most ${MAX_SUBJECT_BYTES} bytes.`,
-      "Rename the site id or function (`function` in the config), or use the `site` form.",
+      "Rename the site id or function, or use the `site` form.",
     );
   }
   return subject;

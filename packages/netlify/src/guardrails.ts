@@ -31,9 +31,9 @@ export function checkGrant(
     iss: issuer.issuer,
     sub: facts.userHash
       ? `${site}:user:${facts.userHash}`
-      : (subjectForm ?? "function") === "function"
-        ? `${site}:function:${functionName}`
-        : site,
+      : subjectForm === "site"
+        ? site
+        : `${site}:function:${functionName}`,
   };
   const error = new FederationError(
     "policy_refused",

@@ -65,12 +65,8 @@ export interface Fedkit {
  * ```
  * @public
  */
-export function fedkitFor(config: FedkitConfig, platform: PlatformRequest): Promise<Fedkit> {
-  try {
-    return Promise.resolve(handleFor(config, platform));
-  } catch (error) {
-    return Promise.reject(error);
-  }
+export async function fedkitFor(config: FedkitConfig, platform: PlatformRequest): Promise<Fedkit> {
+  return handleFor(config, platform);
 }
 
 /**
