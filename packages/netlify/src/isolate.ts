@@ -95,7 +95,7 @@ export function isolateState(
       table: "user-sources",
       max: maxSources,
       labels,
-      ...(runtime.now && { now: runtime.now }),
+      now: runtime.now, // evictionAudit defaults an undefined clock
     });
     state = {
       config,
