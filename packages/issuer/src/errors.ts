@@ -32,18 +32,19 @@ export function issuerConfigError(message: string, hint: string, cause?: unknown
  * @public
  */
 export class IssuerKeyContextError extends FederationError {
+  // `declare`: assigned in the constructor, so no field initialisers are emitted (bundle size).
   /** The `context` the key set names. */
-  readonly keySetContext: string;
+  declare readonly keySetContext: string;
   /** The deploy context this code runs as. */
-  readonly deployContext: string;
+  declare readonly deployContext: string;
 
   constructor(keySetContext: string, deployContext: string, variable = "the key-set variable") {
     super(
       "config",
-      `The issuer key set is for deploy context "${keySetContext}" but this deploy runs as "${deployContext}"; refusing to sign with it.`,
+      `Key set is for deploy context "${keySetContext}" but this deploy runs as "${deployContext}".`,
       {
         provider: ISSUER_PROVIDER,
-        hint: `Give each deploy context its own value of ${variable}, generated with \`npx --no-install fedkit keys generate --context ${deployContext}\`.`,
+        hint: `Set ${variable} per context: \`npx --no-install fedkit keys generate --context ${deployContext}\`.`,
       },
     );
     this.keySetContext = keySetContext;

@@ -1,7 +1,7 @@
 import { issuerConfigError } from "./errors.js";
 import { checkContext } from "./subject.js";
 
-const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
+const LOOPBACK = /^(127\.0\.0\.1|localhost|\[::1\])$/;
 
 /**
  * The issuer URL of a deploy context: `<site-url>/oidc/<context>`. The site URL comes from configuration,
@@ -15,32 +15,27 @@ const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
  * @public
  */
 export function issuerUrl(siteUrl: string, context: string): string {
-  let url: URL;
+  let url: URL | undefined;
   try {
     url = new URL(siteUrl);
-  } catch (cause) {
-    throw issuerConfigError(`The site URL ${JSON.stringify(siteUrl)} is not a URL.`, SITE_URL_HINT, cause);
+  } catch {
+    // Refused below, as any other site URL that is not an https origin.
   }
-  const loopback = LOOPBACK.has(url.hostname);
-  if (url.protocol !== "https:" && !(loopback && url.protocol === "http:")) {
-    throw issuerConfigError(`The site URL ${siteUrl} must use https.`, SITE_URL_HINT);
-  }
+  const loopback = url !== undefined && LOOPBACK.test(url.hostname);
   if (
+    url === undefined ||
+    (url.protocol !== "https:" && !(loopback && url.protocol === "http:")) ||
     (url.port !== "" && !loopback) ||
-    url.pathname !== "/" ||
-    url.search !== "" ||
-    url.hash !== "" ||
-    url.username
+    // A path, query, fragment or user info makes the href more than the origin.
+    url.href !== `${url.origin}/`
   ) {
     throw issuerConfigError(
-      `The site URL ${siteUrl} must be an origin without port, path or query.`,
-      SITE_URL_HINT,
+      `Site URL ${JSON.stringify(siteUrl)} must be an https origin without port, path or query.`,
+      "Set `siteUrl` to the production origin (https://host).",
     );
   }
   return `${url.origin}/oidc/${checkContext(context)}`;
 }
-
-const SITE_URL_HINT = "Set `siteUrl` to the production origin, e.g. https://reports.example.com.";
 
 /** The condition-key prefix IAM uses for an issuer: the URL without `https://`, path included. @public */
 export function issuerHostPath(issuer: string): string {

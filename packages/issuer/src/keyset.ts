@@ -72,7 +72,7 @@ export interface IssuerKeySet {
 const KID = /^[A-Za-z0-9._-]{1,64}$/;
 /** Deploy contexts (`production`, `deploy-preview`, `branch-deploy`, `dev`, a branch name). */
 const CONTEXT = /^[A-Za-z0-9._/-]{1,100}$/;
-const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "pkcs8"];
+const PRIVATE_MEMBERS = "d p q dp dq qi pkcs8".split(" ");
 
 /** Standard or url-safe base64, whitespace allowed (PEM bodies, JWK members), through core's one decoder. */
 const base64Decode = (text: string) =>
@@ -80,11 +80,15 @@ const base64Decode = (text: string) =>
     text.replace(/\s+/g, "").replace(/\+/g, "-").replace(/\//g, "_"),
   ) as Uint8Array<ArrayBuffer>;
 
-/** WebCrypto parameters per algorithm. @internal */
-export function algorithmParams(alg: IssuerAlgorithm): RsaHashedImportParams | EcKeyImportParams {
+/**
+ * WebCrypto parameters per algorithm, for import, generation, signing and verifying alike (WebCrypto ignores the
+ * members an operation does not use).
+ * @internal
+ */
+export function algorithmParams(alg: IssuerAlgorithm): RsaHashedImportParams & EcKeyImportParams {
   return alg === "RS256"
-    ? { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }
-    : { name: "ECDSA", namedCurve: "P-256" };
+    ? { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", namedCurve: "" }
+    : { name: "ECDSA", hash: "SHA-256", namedCurve: "P-256" };
 }
 
 /**
@@ -103,151 +107,124 @@ export async function importIssuerKeySet(
   variable = "FEDKIT_ISSUER_KEYS",
   expectedContext?: string,
 ): Promise<IssuerKeySet> {
-  const hint = `Generate one with \`npx --no-install fedkit keys generate --context <context>\` and store it in ${variable}, a secret per deploy context.`;
-  if (text === undefined || text.trim() === "") {
-    throw issuerConfigError(`The site issuer's key set ${variable} is not set in this deploy context.`, hint);
-  }
-  let doc: unknown;
+  // Every message starts with the variable's name; the default hint names the command that makes a valid set.
+  const fail = (
+    message: string,
+    hint = `Store \`npx --no-install fedkit keys generate --context <context>\`'s output in ${variable}.`,
+    cause?: unknown,
+  ) => issuerConfigError(variable + message, hint, cause);
+  let doc: { v?: unknown; context?: unknown; keys?: unknown } | null;
   try {
-    doc = JSON.parse(text);
+    doc = JSON.parse(text as string);
   } catch (cause) {
-    throw issuerConfigError(`${variable} is not valid JSON.`, hint, cause);
+    throw fail(text?.trim() ? " is not valid JSON." : " is not set.", undefined, cause);
   }
-  const { context, entries } = checkDocument(doc, variable, hint);
+  const { v, context, keys } = doc ?? {};
+  if (v !== 1 || !Array.isArray(keys) || keys.length === 0) throw fail(' needs "v": 1 and non-empty "keys".');
+  if (typeof context !== "string" || !CONTEXT.test(context))
+    throw fail(context === undefined ? ' has no "context".' : ".context is not a deploy context name.");
   if (expectedContext !== undefined && context !== expectedContext) {
     throw new IssuerKeyContextError(context, expectedContext, variable);
   }
+  keys.forEach((entry: Partial<IssuerKeyEntry> | null, index) => {
+    const kid = entry?.kid;
+    if (
+      typeof kid !== "string" ||
+      !KID.test(kid) ||
+      !ISSUER_ALGORITHMS.includes(entry?.alg as IssuerAlgorithm)
+    )
+      throw fail(`.keys[${index}] needs a kid (${KID.source}) and alg RS256 or ES256.`);
+  });
+  const entries = keys as IssuerKeyEntry[];
   const privates = entries.filter((entry) => PRIVATE_MEMBERS.some((m) => entry[m] !== undefined));
-  if (privates.length !== 1) {
-    throw issuerConfigError(
-      `${variable} must hold exactly one private (current) key; found ${privates.length}.`,
-      "Keep only the current key private; next and previous keys are public JWKs.",
+  if (privates.length !== 1)
+    throw fail(
+      ` must hold exactly one private key; found ${privates.length}.`,
+      "Keep only the current key private.",
     );
-  }
   const current = privates[0]!;
-  const imported = await importSigningKey(current, variable);
-  const others = entries.filter((entry) => entry !== current).map((entry) => publicJwk(entry, variable));
-  const publicKeys = [imported.publicKey, ...others];
-  const kids = new Set(publicKeys.map((k) => k.kid));
-  if (kids.size !== publicKeys.length) {
-    throw issuerConfigError(`${variable} repeats a kid; every key needs its own kid.`, hint);
-  }
+  const imported = await importSigningKey(current, `${variable} key ${current.kid}`);
+  // The current key is published first.
+  const publicKeys = [
+    imported.publicKey,
+    ...entries
+      .filter((entry) => entry !== current)
+      .map((entry) => publicJwk(entry, `${variable} key ${entry.kid}`)),
+  ];
+  if (new Set(publicKeys.map((k) => k.kid)).size !== publicKeys.length) throw fail(" repeats a kid.");
   return { context, signingKey: { kid: current.kid, alg: current.alg, key: imported.key }, publicKeys };
 }
 
-function checkDocument(doc: unknown, variable: string, hint: string) {
-  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
-    throw issuerConfigError(`${variable} must be a JSON object with "v": 1 and "keys".`, hint);
-  }
-  const { v, context, keys } = doc as { v?: unknown; context?: unknown; keys?: unknown };
-  if (v !== 1)
-    throw issuerConfigError(`${variable} has an unsupported version ${JSON.stringify(v)}; expected 1.`, hint);
-  if (typeof context !== "string" || !CONTEXT.test(context)) {
+/** The public JWK of an entry (the members a JWKS publishes), refusing a wrong type or a short RSA modulus. */
+function publicJwk(entry: IssuerKeyEntry, where: string): PublicJwk {
+  const rsa = entry.alg === "RS256";
+  const jwk: Record<string, unknown> = {
+    kty: rsa ? "RSA" : "EC",
+    kid: entry.kid,
+    alg: entry.alg,
+    use: "sig",
+  };
+  for (const member of rsa ? ["n", "e"] : ["crv", "x", "y"]) jwk[member] = entry[member];
+  const { n, e, x, y } = jwk;
+  if (
+    entry.kty !== jwk["kty"] ||
+    (rsa
+      ? typeof n !== "string" || typeof e !== "string" || base64Decode(n).length < 256
+      : jwk["crv"] !== "P-256" || typeof x !== "string" || typeof y !== "string")
+  ) {
     throw issuerConfigError(
-      context === undefined
-        ? `${variable} has no "context": every key set must name the deploy context it belongs to.`
-        : `${variable}.context must be a deploy context name (${CONTEXT.source}).`,
-      `Regenerate it with \`npx --no-install fedkit keys generate --context <context>\`, or add "context": "<context>".`,
+      `${where} must be ${rsa ? "an RSA JWK of 2048 bits or more" : "an EC P-256 JWK"}.`,
+      "Use the keys `fedkit keys generate` writes.",
     );
   }
-  if (!Array.isArray(keys) || keys.length === 0) {
-    throw issuerConfigError(`${variable}.keys must be a non-empty array.`, hint);
-  }
-  keys.forEach((entry: Partial<IssuerKeyEntry> | null, index) => {
-    const kid = entry?.kid;
-    if (typeof kid !== "string" || !KID.test(kid) || (entry?.alg !== "RS256" && entry?.alg !== "ES256")) {
-      throw issuerConfigError(
-        `${variable}.keys[${index}] needs a kid matching ${KID.source} and alg RS256 or ES256.`,
-        hint,
-      );
-    }
-  });
-  return { context, entries: keys as IssuerKeyEntry[] };
+  return jwk as unknown as PublicJwk;
 }
 
-function publicJwk(entry: IssuerKeyEntry, variable: string): PublicJwk {
-  const where = `${variable} key ${entry.kid}`;
-  if (entry.alg === "RS256") {
-    const { n, e } = entry as { n?: unknown; e?: unknown };
-    if (entry.kty !== "RSA" || typeof n !== "string" || typeof e !== "string") {
-      throw issuerConfigError(
-        `${where} must be an RSA JWK with kty "RSA", n and e.`,
-        "Re-export the key as a JWK.",
-      );
-    }
-    if (base64Decode(n).length < 256) {
-      throw issuerConfigError(
-        `${where} is shorter than 2048 bits.`,
-        "Generate a 2048-bit (or larger) RSA key.",
-      );
-    }
-    return { kty: "RSA", kid: entry.kid, alg: "RS256", use: "sig", n, e };
-  }
-  const { crv, x, y } = entry as { crv?: unknown; x?: unknown; y?: unknown };
-  if (entry.kty !== "EC" || crv !== "P-256" || typeof x !== "string" || typeof y !== "string") {
-    throw issuerConfigError(`${where} must be an EC P-256 JWK with x and y.`, "Re-export the key as a JWK.");
-  }
-  return { kty: "EC", kid: entry.kid, alg: "ES256", use: "sig", crv, x, y };
-}
-
-async function importSigningKey(entry: IssuerKeyEntry, variable: string) {
+async function importSigningKey(entry: IssuerKeyEntry, where: string) {
   const params = algorithmParams(entry.alg);
-  const where = `${variable} key ${entry.kid}`;
+  const subtle = crypto.subtle;
+  let jwk: JsonWebKey;
   try {
-    let jwk: JsonWebKey;
     if (typeof entry.pkcs8 === "string") {
       // The public half of a PKCS#8 key is only reachable through a JWK export, so this one import is
       // extractable; the key kept for signing below is not.
       const der = base64Decode(entry.pkcs8.replace(/-----[A-Z ]+-----/g, ""));
-      const temporary = await crypto.subtle.importKey("pkcs8", der, params, true, ["sign"]);
-      jwk = await crypto.subtle.exportKey("jwk", temporary);
+      jwk = await subtle.exportKey("jwk", await subtle.importKey("pkcs8", der, params, true, ["sign"]));
     } else {
-      const {
-        kid: _kid,
-        alg: _alg,
-        status: _status,
-        use: _use,
-        key_ops: _ops,
-        ext: _ext,
-        ...members
-      } = entry;
-      jwk = members as JsonWebKey;
+      // Members WebCrypto would check against the import are left out; unknown ones (kid, status) it ignores.
+      jwk = { ...entry, alg: undefined, use: undefined, key_ops: undefined, ext: undefined } as JsonWebKey;
     }
-    const key = await crypto.subtle.importKey("jwk", jwk, params, false, ["sign"]);
-    const publicKey = publicJwk(
-      { ...(jwk as Record<string, unknown>), kid: entry.kid, alg: entry.alg },
-      variable,
-    );
-    // RSA: the members' arithmetic instead of a test signature (cheap on a fresh isolate); EC, or an RSA JWK
-    // without its CRT members: one signature verified with the public half.
-    const agree = entry.alg === "RS256" ? rsaMembersAgree(jwk) : undefined;
-    if (agree === false) throw MISMATCH;
-    if (agree === undefined) await checkPair(key, publicKey, params);
-    return { key, publicKey };
   } catch (cause) {
-    if (cause instanceof Error && cause.name === "FederationError") throw cause;
-    if (cause === MISMATCH) {
-      throw issuerConfigError(
-        `${where}: the private key does not match its public members.`,
-        "Copy the whole generated value again.",
-      );
-    }
-    throw issuerConfigError(
-      `${where} could not be imported as an ${entry.alg} private key.`,
-      "Use a complete private JWK (or PKCS#8) of the declared alg.",
-      cause,
-    );
+    throw importError(where, entry.alg, cause);
   }
+  const publicKey = publicJwk({ ...(jwk as IssuerKeyEntry), kid: entry.kid, alg: entry.alg }, where);
+  let agree: boolean | undefined;
+  let key: CryptoKey;
+  try {
+    key = await subtle.importKey("jwk", jwk, params, false, ["sign"]);
+    // RSA: the members' arithmetic instead of a test signature (cheap on a fresh isolate). EC, or an RSA JWK
+    // without its CRT members: some runtimes import an inconsistent private JWK without complaint, so one
+    // signature is verified with the public half.
+    agree = entry.alg === "RS256" ? rsaMembersAgree(jwk) : undefined;
+    if (agree === undefined) {
+      const data = new Uint8Array(8);
+      const verifyKey = await subtle.importKey("jwk", publicKey, params, false, ["verify"]);
+      agree = await subtle.verify(params, verifyKey, await subtle.sign(params, key, data), data);
+    }
+  } catch (cause) {
+    throw importError(where, entry.alg, cause);
+  }
+  if (!agree)
+    throw issuerConfigError(
+      `${where}: the private key does not match its public members.`,
+      "Copy the whole generated value again.",
+    );
+  return { key, publicKey };
 }
 
-const MISMATCH = Symbol("mismatch");
-
-// Some runtimes import an inconsistent private JWK without complaint; a key that signs what its own public half
-// cannot verify would only fail later at the cloud, so one test signature here turns it into a config error.
-async function checkPair(key: CryptoKey, jwk: PublicJwk, params: RsaHashedImportParams | EcKeyImportParams) {
-  const verifyKey = await crypto.subtle.importKey("jwk", jwk as JsonWebKey, params, false, ["verify"]);
-  const sign = params.name === "ECDSA" ? { name: "ECDSA", hash: "SHA-256" } : params.name;
-  const data = new TextEncoder().encode("fedkit key check");
-  const signature = await crypto.subtle.sign(sign, key, data);
-  if (!(await crypto.subtle.verify(sign, verifyKey, signature, data))) throw MISMATCH;
-}
+const importError = (where: string, alg: string, cause: unknown) =>
+  issuerConfigError(
+    `${where} could not be imported as an ${alg} private key.`,
+    "Use a complete private JWK or PKCS#8 key.",
+    cause,
+  );

@@ -5,7 +5,7 @@ import { IssuerKeyContextError, issuerConfigError } from "./errors.js";
 import { issuerUrl } from "./issuer-url.js";
 import { type IssuerKeySet, importIssuerKeySet } from "./keyset.js";
 import { MAX_TOKEN_LIFETIME_SECONDS, NOT_BEFORE_SKEW_SECONDS } from "./limits.js";
-import { type IssuerSigner, signCompact, webCryptoSigner } from "./signer.js";
+import { type IssuerSigner, webCryptoSigner } from "./signer.js";
 import { type SubjectForm, subjectFor } from "./subject.js";
 
 // Registered claims and the ones the issuer sets itself; a caller's extra claims may not replace them.
@@ -83,28 +83,27 @@ export interface SiteIssuer {
  * @public
  */
 export function createSiteIssuer(options: SiteIssuerOptions): SiteIssuer {
-  const issuer = issuerUrl(options.siteUrl, options.context);
+  const { siteId, context, deployId, branch } = options;
+  const issuer = issuerUrl(options.siteUrl, context);
   const defaultLifetime = checkLifetime(options.lifetimeSeconds ?? MAX_TOKEN_LIFETIME_SECONDS);
   if ((options.keys === undefined) === (options.signer === undefined)) {
-    throw new TypeError("createSiteIssuer(): pass exactly one of `keys` (a key set) or `signer`.");
+    throw new TypeError("createSiteIssuer(): pass exactly one of `keys` or `signer`.");
   }
   const keySet = once(async () => {
-    const loadKeys = options.keys;
-    if (loadKeys === undefined) {
+    const keys = options.keys;
+    if (keys === undefined)
       throw issuerConfigError(
-        "This issuer signs with a custom signer and has no key set.",
-        "Publish the signer's public key yourself (issuerHandler's publicKeys option).",
+        "This issuer has a signer, no key set.",
+        "Publish the signer's key (issuerHandler's publicKeys).",
       );
-    }
     const set =
-      typeof loadKeys === "string"
-        ? await importIssuerKeySet(loadKeys, undefined, options.context)
-        : typeof loadKeys === "function"
-          ? await loadKeys()
-          : loadKeys;
+      typeof keys === "string"
+        ? await importIssuerKeySet(keys, undefined, context)
+        : typeof keys === "function"
+          ? await keys()
+          : keys;
     // Every key set names its context (importIssuerKeySet refuses one without); a hand-built set must too.
-    if (set.context !== options.context)
-      throw new IssuerKeyContextError(String(set.context), options.context);
+    if (set.context !== context) throw new IssuerKeyContextError(String(set.context), context);
     return set;
   });
   const signer = once(async () => {
@@ -115,35 +114,33 @@ export function createSiteIssuer(options: SiteIssuerOptions): SiteIssuer {
         : typeof given === "function"
           ? await given()
           : given;
-    if (chosen.context !== undefined && chosen.context !== options.context) {
-      throw new IssuerKeyContextError(chosen.context, options.context, "the signer");
+    if (chosen.context !== undefined && chosen.context !== context) {
+      throw new IssuerKeyContextError(chosen.context, context, "the signer");
     }
-    if (chosen.kid !== chosen.publicJwk.kid || chosen.alg !== chosen.publicJwk.alg) {
+    if (chosen.kid !== chosen.publicJwk.kid || chosen.alg !== chosen.publicJwk.alg)
       throw issuerConfigError(
-        `The signer's kid/alg (${chosen.kid}, ${chosen.alg}) differ from its public JWK's.`,
-        "Build the signer's publicJwk from the same key it signs with.",
+        "The signer's kid/alg differ from its publicJwk's.",
+        "Build publicJwk from the signing key.",
       );
-    }
     return chosen;
   });
 
   return {
     issuer,
-    context: options.context,
-    siteId: options.siteId,
+    context,
+    siteId,
     keySet,
     signer,
     async mint(request) {
-      if (typeof request.audience !== "string" || request.audience === "") {
-        throw new TypeError("mint(): `audience` must be a non-empty string (one audience per token).");
-      }
+      if (typeof request.audience !== "string" || request.audience === "")
+        throw new TypeError("mint(): `audience` must be a non-empty string.");
       const key = await signer();
       const now = Math.floor((options.now ?? Date.now)() / 1000);
       const lifetime = checkLifetime(request.lifetimeSeconds ?? defaultLifetime);
       const sub =
         request.subject ??
         subjectFor(
-          { siteId: options.siteId, context: options.context, functionName: request.functionName },
+          { siteId, context, functionName: request.functionName },
           request.subjectForm ?? "function",
         );
       const claims: Record<string, unknown> = {
@@ -155,14 +152,15 @@ export function createSiteIssuer(options: SiteIssuerOptions): SiteIssuer {
         nbf: now - NOT_BEFORE_SKEW_SECONDS,
         exp: now + lifetime,
         jti: base64url((options.random ?? defaultRandom)(new Uint8Array(16))),
-        site_id: options.siteId,
-        context: options.context,
+        site_id: siteId,
+        context,
       };
-      if (options.deployId !== undefined) claims["deploy_id"] = options.deployId;
-      if (options.branch !== undefined) claims["branch"] = options.branch;
+      if (deployId !== undefined) claims["deploy_id"] = deployId;
+      if (branch !== undefined) claims["branch"] = branch;
       if (request.functionName !== undefined) claims["function"] = request.functionName;
       const header = { alg: key.alg, kid: key.kid, typ: "JWT" };
-      const raw = await signCompact(key, `${jsonPart(header)}.${jsonPart(claims)}`);
+      const input = `${jsonPart(header)}.${jsonPart(claims)}`;
+      const raw = `${input}.${base64url(await key.sign(utf8(input)))}`;
       return { raw, claims: claims as TokenClaims, header, trust: "minted" };
     },
   };
@@ -187,7 +185,7 @@ function checkLifetime(seconds: number): number {
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_TOKEN_LIFETIME_SECONDS) {
     throw issuerConfigError(
       `Token lifetime ${seconds} s is out of range.`,
-      `Use a whole number of seconds from 1 to ${MAX_TOKEN_LIFETIME_SECONDS}.`,
+      `Use 1 to ${MAX_TOKEN_LIFETIME_SECONDS} whole seconds.`,
     );
   }
   return seconds;
@@ -196,8 +194,7 @@ function checkLifetime(seconds: number): number {
 /** The caller's extra claims, once none of them is one the issuer sets (the mint spreads them into a copy). */
 function extraClaims(claims: Readonly<Record<string, unknown>> = {}): Readonly<Record<string, unknown>> {
   for (const name of Object.keys(claims)) {
-    if (RESERVED.has(name))
-      throw new TypeError(`mint(): claim "${name}" is set by the issuer and cannot be overridden.`);
+    if (RESERVED.has(name)) throw new TypeError(`mint(): claim "${name}" is set by the issuer.`);
   }
   return claims;
 }

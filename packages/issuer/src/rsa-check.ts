@@ -4,15 +4,9 @@
  *
  * @packageDocumentation
  */
-import { base64urlDecode } from "@fedkit/core/provider";
+import { base64urlDecode, toHex } from "@fedkit/core/provider";
 
-function toBigInt(member: string): bigint {
-  let hex = "0";
-  for (const byte of base64urlDecode(member)) hex += byte.toString(16).padStart(2, "0");
-  return BigInt(`0x${hex}`);
-}
-
-const CRT_MEMBERS = ["n", "e", "d", "p", "q", "dp", "dq", "qi"] as const;
+const CRT_MEMBERS = "n e d p q dp dq qi".split(" ");
 
 /**
  * Whether an RSA private JWK's members agree with each other: `n = p·q`, `dp = d mod (p−1)`, `dq = d mod (q−1)`,
@@ -24,16 +18,9 @@ const CRT_MEMBERS = ["n", "e", "d", "p", "q", "dp", "dq", "qi"] as const;
 export function rsaMembersAgree(jwk: JsonWebKey): boolean | undefined {
   const members = jwk as Record<string, unknown>;
   if (!CRT_MEMBERS.every((name) => typeof members[name] === "string")) return undefined;
-  const [n, e, d, p, q, dp, dq, qi] = CRT_MEMBERS.map((name) => toBigInt(members[name] as string)) as [
-    bigint,
-    bigint,
-    bigint,
-    bigint,
-    bigint,
-    bigint,
-    bigint,
-    bigint,
-  ];
+  const [n, e, d, p, q, dp, dq, qi] = CRT_MEMBERS.map((name) =>
+    BigInt(`0x0${toHex(base64urlDecode(members[name] as string))}`),
+  ) as [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint];
   if (p <= 1n || q <= 1n) return false;
   return (
     p * q === n &&

@@ -1,5 +1,4 @@
-import { base64url, utf8 } from "@fedkit/core/provider";
-import type { IssuerAlgorithm, IssuerKeySet, PublicJwk } from "./keyset.js";
+import { algorithmParams, type IssuerAlgorithm, type IssuerKeySet, type PublicJwk } from "./keyset.js";
 
 /**
  * What signs the issuer's tokens. The issuer hands over the JWS signing input (`<header>.<payload>` as bytes)
@@ -49,10 +48,9 @@ export function webCryptoSigner(keySet: IssuerKeySet): IssuerSigner {
   const { kid, alg, key } = keySet.signingKey;
   const publicJwk = keySet.publicKeys.find((k) => k.kid === kid);
   if (publicJwk === undefined) {
-    throw new TypeError(`webCryptoSigner(): the key set publishes no public key for its signing kid ${kid}.`);
+    throw new TypeError(`webCryptoSigner(): no public key for signing kid ${kid}.`);
   }
-  const params: AlgorithmIdentifier | EcdsaParams =
-    alg === "ES256" ? { name: "ECDSA", hash: "SHA-256" } : "RSASSA-PKCS1-v1_5";
+  const params = algorithmParams(alg);
   return {
     kid,
     alg,
@@ -62,9 +60,4 @@ export function webCryptoSigner(keySet: IssuerKeySet): IssuerSigner {
       return new Uint8Array(await crypto.subtle.sign(params, key, data as Uint8Array<ArrayBuffer>));
     },
   };
-}
-
-/** Signs a JWS compact serialization's input with a signer and appends the signature. @internal */
-export async function signCompact(signer: IssuerSigner, input: string): Promise<string> {
-  return `${input}.${base64url(await signer.sign(utf8(input)))}`;
 }

@@ -26,8 +26,8 @@ export interface SubjectParts {
 export function checkContext(context: string): string {
   if (!CONTEXT.test(context)) {
     throw issuerConfigError(
-      `Deploy context ${JSON.stringify(context)} is not a valid issuer path segment.`,
-      "Use lower-case letters, digits and '-' (production, deploy-preview).",
+      `Deploy context ${JSON.stringify(context)} is not a valid path segment.`,
+      `Use ${CONTEXT.source}.`,
     );
   }
   return context;
@@ -45,36 +45,22 @@ export function checkContext(context: string): string {
  * @public
  */
 export function subjectFor(parts: SubjectParts, form: SubjectForm = "function"): string {
-  checkSegment("site id", parts.siteId);
-  checkContext(parts.context);
-  let subject = `site:${parts.siteId}:context:${parts.context}`;
-  if (form === "function") {
-    if (parts.functionName === undefined) {
-      throw issuerConfigError(
-        "A function subject needs the function's name.",
-        "Pass `function` in the fedkit config.",
-      );
-    }
-    checkSegment("function name", parts.functionName);
-    subject += `:function:${parts.functionName}`;
-  }
+  const { siteId, functionName } = parts;
+  const named = form === "function";
+  let subject = `site:${siteId}:context:${checkContext(parts.context)}`;
+  if (named) subject += `:function:${functionName}`;
   // Every segment is ASCII (SEGMENT, CONTEXT), so characters are bytes.
-  if (subject.length > MAX_SUBJECT_BYTES) {
+  if (
+    !SEGMENT.test(siteId) ||
+    (named && !SEGMENT.test(functionName ?? "")) ||
+    subject.length > MAX_SUBJECT_BYTES
+  ) {
     throw issuerConfigError(
-      `The subject ${subject} is longer than ${MAX_SUBJECT_BYTES} bytes.`,
-      "Shorten the function name, or use the coarser `site` subject form.",
+      `Subject ${JSON.stringify(subject)} needs segments of ${SEGMENT.source} and at most ${MAX_SUBJECT_BYTES} bytes.`,
+      "Rename the site id or function, or use the `site` form.",
     );
   }
   return subject;
-}
-
-function checkSegment(what: string, value: string): void {
-  if (!SEGMENT.test(value)) {
-    throw issuerConfigError(
-      `The ${what} ${JSON.stringify(value)} cannot be part of a subject.`,
-      "Use letters, digits, '_', '.' and '-', starting with a letter or digit.",
-    );
-  }
 }
 
 /**
@@ -83,8 +69,7 @@ function checkSegment(what: string, value: string): void {
  * @public
  */
 export function userSubject(siteId: string, context: string, userHash: string): string {
-  if (!/^[0-9a-f]{32}$/.test(userHash))
-    throw new TypeError("userSubject(): userHash must be 32 lower-case hex digits.");
+  if (!/^[0-9a-f]{32}$/.test(userHash)) throw new TypeError("userSubject(): userHash must be 32 hex digits.");
   return `${subjectFor({ siteId, context }, "site")}:user:${userHash}`;
 }
 

@@ -75,7 +75,7 @@ describe("IssuerSigner", () => {
       signer: { ...signer, kid: "other" },
     });
     await expect(lying.mint({ audience: "aud", subjectForm: "site" })).rejects.toThrow(
-      /differ from its public JWK/,
+      /differ from its publicJwk/,
     );
   });
 

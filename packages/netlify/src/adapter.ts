@@ -1,7 +1,8 @@
+import { FederationError } from "@fedkit/core";
 import type { FedkitConfig } from "./config.js";
 import type { NetlifyContext } from "./platform.js";
 import { errorResponse } from "./response.js";
-import { type Fedkit, fedkitFor } from "./runtime.js";
+import { type Fedkit, handleFor } from "./runtime.js";
 
 /** The config of one wrapped function: the site's fedkit config plus the function's name. @public */
 export type FunctionConfig = FedkitConfig & {
@@ -43,17 +44,18 @@ export function withFedkit<C extends NetlifyContext = NetlifyContext>(
 ): (request: Request, context: C) => Promise<Response> {
   if (typeof config?.function !== "string" || config.function === "") {
     throw new TypeError(
-      'withFedkit: pass the function\'s name, e.g. withFedkit({ ...config, function: "report" }, handler)',
+      'withFedkit: pass the function\'s name: withFedkit({ ...config, function: "report" }, handler)',
     );
   }
   const base = sharedConfig(config);
   return async (request, context) => {
     const requestId = context?.requestId || request.headers.get("x-nf-request-id") || crypto.randomUUID();
     const waitUntil = typeof context?.waitUntil === "function" ? context.waitUntil.bind(context) : undefined;
-    let fedkit: Fedkit | undefined;
+    let fedkit: Fedkit | Promise<Fedkit> | undefined;
     try {
-      // One literal of one shape per request (no spreads); fedkitFor treats an undefined field as absent.
-      fedkit = await fedkitFor(base, {
+      // One literal of one shape per request (no spreads); handleFor treats an undefined field as absent. Once the
+      // isolate is ready the handle comes back synchronously: no await before the handler runs.
+      fedkit = handleFor(base, {
         functionName: config.function,
         requestId,
         waitUntil,
@@ -61,12 +63,13 @@ export function withFedkit<C extends NetlifyContext = NetlifyContext>(
         deployContext: context?.deploy?.context || undefined,
         deployId: context?.deploy?.id || undefined,
       });
+      if (fedkit instanceof Promise) fedkit = await fedkit;
       return await handler(request, fedkit, context);
     } catch (error) {
       logError(error, requestId);
       return errorResponse(error, requestId, config.exposeErrorDetails === true);
     } finally {
-      if (fedkit !== undefined) {
+      if (fedkit !== undefined && !(fedkit instanceof Promise)) {
         const flushed = fedkit.federation.flush().catch(() => undefined);
         if (waitUntil) waitUntil(flushed);
         else await flushed;
@@ -99,7 +102,7 @@ function sameFields(a: object, b: object): boolean {
 function logError(error: unknown, requestId: string): void {
   // FederationError.toJSON() is safe to log (no token, no secret); other errors log their name and message.
   const detail =
-    error instanceof Error && "toJSON" in error && typeof error.toJSON === "function"
+    error instanceof FederationError
       ? error.toJSON()
       : { name: (error as Error)?.name, message: (error as Error)?.message };
   console.error(JSON.stringify({ fedkit: "error", requestId, ...detail }));

@@ -1,41 +1,44 @@
 /**
  * The binding cache: what a function may use a target with (target resolution, grant check, provider, token
- * source, deploy-context refusal scope), worked out once per isolate, deploy context, function and target instead
- * of on every request. A request adds only what is its own (correlation id, labels, scheduler, signal) when it
- * calls the engine.
+ * source, deploy-context refusal scope), worked out once per isolate, deploy context, identity, function and
+ * target instead of on every request. A request adds only what is its own (correlation id, labels, scheduler,
+ * signal) when it calls the engine.
  *
  * What is cached and why it is safe:
  * - Bindings live in the isolate state of one config object and one deploy context, so another config (a new
- *   object) or another context never sees them; inside it, one table per function, one entry per target name.
+ *   object) or another context never sees them.
  * - Only a granted binding is cached. A refused grant or an unknown target is worked out again on every call, so
  *   each refusal is audited with its own request's correlation id and a refusal never turns into a grant.
- * - A user's binding shares the target part (grant for the `user` identity, provider) but never a source: each
- *   user's source comes from the bounded per-user table, keyed by the user's hash.
+ * - A user's binding holds no source: each user's source comes from the bounded per-user table, keyed by the
+ *   user's hash.
  *
  * @packageDocumentation
  */
-import type { Credentials, Federation, Provider, SubjectTokenSource } from "@fedkit/core";
-import { userSubject } from "@fedkit/issuer";
+import type { Credentials, Provider, SubjectTokenSource } from "@fedkit/core";
+import { siteIssuerSource, userSubject } from "@fedkit/issuer";
 import { resolveTarget } from "./clouds/registry.js";
 import type { CloudPlugin } from "./clouds/types.js";
-import type { FedkitConfig, TargetConfig } from "./config.js";
+import { type TargetConfig, userSourceConflict } from "./config.js";
 import { isolationRefusal, type RefusalScope } from "./context-refusal.js";
-import { type Caller, cappedDuration, checkGrant } from "./guardrails.js";
-import { type IsolateState, safeSubject, sourceFor } from "./isolate.js";
+import { checkGrant } from "./guardrails.js";
+import type { IsolateState } from "./isolate.js";
 
-/** A granted (function, target, identity) in one isolate state: everything a request needs but its own ids. */
-export interface TargetBinding {
-  readonly targetName: string;
+/** A granted (identity, function, target) in one isolate state: everything a request needs but its own ids. @internal */
+export interface Binding extends RefusalScope {
+  /** `identity\nfunction\ntarget`: the key of the binding table. */
+  readonly key: string;
+  readonly functionName: string;
+  readonly user: boolean;
   readonly target: TargetConfig;
   readonly plugin: CloudPlugin;
   readonly provider: Provider;
-  /** Set for site-issuer targets: where an engine refusal gets the deploy-context isolation hint. */
-  readonly refusal: RefusalScope | undefined;
-}
-
-/** A {@link TargetBinding} with the token source of its subject (the function, or one user). @internal */
-export interface Binding extends TargetBinding {
-  readonly source: SubjectTokenSource;
+  /** The function identity's token source; a user's comes from the per-user table. */
+  readonly source: SubjectTokenSource | undefined;
+  /**
+   * Set for site-issuer targets, whose tokens carry a deploy context: an engine refusal gets the deploy-context
+   * isolation hint (the binding is its {@link RefusalScope}). A target's own source is outside the boundary.
+   */
+  readonly isolated: boolean;
   /** The last engine promise seen and its error-mapped form: a repeated hit allocates no promise. */
   lastRaw: Promise<Credentials> | undefined;
   lastMapped: Promise<Credentials> | undefined;
@@ -44,195 +47,132 @@ export interface Binding extends TargetBinding {
 /** The per-request facts a binding is checked and audited with. @internal */
 export interface RequestFacts {
   readonly functionName: string;
-  readonly correlationId: string;
+  readonly userHash?: string;
+  /** Audit events of the request carry it as `correlationId`. */
+  readonly requestId: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly scheduler: ((promise: Promise<unknown>) => void) | undefined;
-  readonly now: () => number;
 }
 
-/** The bindings of one function in one isolate state. @internal */
-export interface FunctionScope {
-  readonly functionName: string;
-  /** Function-identity bindings, by target name. */
-  readonly bindings: Map<string, Binding>;
-  /** User-identity target parts, by target name (the source is per user). */
-  readonly userTargets: Map<string, TargetBinding>;
-  /** The binding served last: a function that uses one target finds it without a map lookup. */
-  lastBinding: Binding | undefined;
-  /** Labels of the last deploy id seen (one per isolate in practice), shared and frozen. */
-  labelsDeployId: string | undefined;
-  labels: Readonly<Record<string, string>>;
-}
-
-/** The function's scope in `state`; kept only for functions the config maps (a bounded set). @internal */
-export function functionScope(state: IsolateState, functionName: string): FunctionScope {
-  const last = state.lastScope;
-  if (last !== undefined && last.functionName === functionName) return last;
-  const known = state.functions.get(functionName);
-  if (known !== undefined) {
-    state.lastScope = known;
-    return known;
+/** The binding of `targetName` for the request's function and identity: cached once granted. @internal */
+export function bindingOf(state: IsolateState, facts: RequestFacts, targetName: string): Binding {
+  const user = facts.userHash;
+  const { functionName } = facts;
+  const last = state.last;
+  // The hit compares the parts (no key string is built).
+  if (
+    last !== undefined &&
+    last.targetName === targetName &&
+    last.functionName === functionName &&
+    last.user === (user !== undefined)
+  )
+    return last;
+  const key = `${user === undefined ? "" : "user"}\n${functionName}\n${targetName}`;
+  let binding = state.bindings.get(key);
+  if (binding === undefined) {
+    const { config, issuer } = state;
+    const { siteId } = config;
+    const { context } = issuer;
+    const { target, plugin } = resolveTarget(config, targetName);
+    const cap = checkGrant(state, facts, targetName, target.subject).maxDurationSeconds;
+    const own = target.source;
+    // A target's own source yields one token whoever the user is: refused before anything is cached.
+    if (own !== undefined && user !== undefined) throw userSourceConflict(functionName, targetName);
+    const durationSeconds =
+      cap === undefined ? target.durationSeconds : Math.min(target.durationSeconds ?? cap, cap);
+    binding = {
+      key,
+      functionName,
+      targetName,
+      user: user !== undefined,
+      target,
+      plugin,
+      provider: plugin.provider({ target, targetName, durationSeconds, env: state.env, siteId, context }),
+      source:
+        user === undefined ? (own ?? issuerSource(state, key, target, plugin, functionName)) : undefined,
+      isolated: own === undefined,
+      running: context,
+      trustContext:
+        plugin.trustContext?.(target, { siteId, context, targetName }) ?? target.trustContext ?? "production",
+      holder: plugin.trustHolder,
+      lastRaw: undefined,
+      lastMapped: undefined,
+    };
+    state.bindings.set(key, binding);
   }
-  const scope: FunctionScope = {
-    functionName,
-    bindings: new Map(),
-    userTargets: new Map(),
-    lastBinding: undefined,
-    labelsDeployId: undefined,
-    labels: Object.freeze({ function: functionName }),
-  };
-  if (Object.hasOwn(state.config.functions, functionName)) {
-    state.functions.set(functionName, scope);
-    state.lastScope = scope;
-  }
-  return scope;
-}
-
-/** The labels of a request of `scope` with `deployId`: one frozen object per (function, deploy). @internal */
-export function requestLabels(
-  scope: FunctionScope,
-  deployId: string | undefined,
-): Readonly<Record<string, string>> {
-  if (deployId === scope.labelsDeployId) return scope.labels;
-  const labels: Record<string, string> = { function: scope.functionName };
-  if (deployId) labels["deploy"] = deployId;
-  Object.freeze(labels);
-  scope.labelsDeployId = deployId;
-  scope.labels = labels;
-  return labels;
-}
-
-/** The function-identity binding of `targetName`, from the cache or worked out (and cached once granted). */
-export function functionBinding(
-  state: IsolateState,
-  scope: FunctionScope,
-  targetName: string,
-  facts: RequestFacts,
-): Binding {
-  const last = scope.lastBinding;
-  if (last !== undefined && last.targetName === targetName) return last;
-  const cached = scope.bindings.get(targetName);
-  if (cached !== undefined) {
-    scope.lastBinding = cached;
-    return cached;
-  }
-  const part = targetBinding(state, targetName, facts, undefined);
-  const source = sourceFor(state, part.target, part.plugin, targetName, facts.functionName, undefined);
-  const binding: Binding = { ...part, source, lastRaw: undefined, lastMapped: undefined };
-  if (scope === state.functions.get(scope.functionName)) {
-    scope.bindings.set(targetName, binding);
-    scope.lastBinding = binding;
-  }
+  state.last = binding;
   return binding;
-}
-
-/** The user-identity binding of `targetName` for the user `userHash` (the user's own source). */
-export function userBinding(
-  state: IsolateState,
-  scope: FunctionScope,
-  targetName: string,
-  facts: RequestFacts,
-  userHash: string,
-): Binding {
-  let part = scope.userTargets.get(targetName);
-  if (part === undefined) {
-    part = targetBinding(state, targetName, facts, userHash);
-    if (scope === state.functions.get(scope.functionName)) scope.userTargets.set(targetName, part);
-  }
-  const source = sourceFor(state, part.target, part.plugin, targetName, facts.functionName, userHash);
-  return { ...part, source, lastRaw: undefined, lastMapped: undefined };
 }
 
 /**
  * Calls the engine for `binding` with the request's own ids. A site-issuer target's refusals get the
  * deploy-context isolation hint; the mapped promise of the last engine promise is reused, which is sound for
  * any promise (the same promise settles the same way, and the mapping depends on the binding alone).
+ * @internal
  */
 export function boundCredentials<C extends Credentials>(
-  federation: Federation,
+  state: IsolateState,
   binding: Binding,
   provider: Provider<C>,
   facts: RequestFacts,
   signal: AbortSignal | undefined,
 ): Promise<C> {
+  const user = facts.userHash;
   // One literal of one shape (no spreads): the engine treats an undefined scheduler or signal as absent.
-  const raw = federation.getCredentials(provider, {
-    source: binding.source,
-    correlationId: facts.correlationId,
+  const raw = state.federation.getCredentials(provider, {
+    source:
+      user === undefined
+        ? binding.source
+        : issuerSource(state, binding.key, binding.target, binding.plugin, facts.functionName, user),
+    correlationId: facts.requestId,
     labels: facts.labels,
     scheduler: facts.scheduler,
     signal,
   });
-  const refusal = binding.refusal;
-  if (refusal === undefined) return raw;
+  if (!binding.isolated) return raw;
   if (raw === binding.lastRaw) return binding.lastMapped as Promise<C>;
   const mapped = raw.catch((error: unknown) => {
-    throw isolationRefusal(error, refusal);
+    throw isolationRefusal(error, binding);
   });
   binding.lastRaw = raw;
   binding.lastMapped = mapped;
   return mapped;
 }
 
-/** Resolves the target, checks the grant (auditing a refusal with this request's ids), builds the provider. */
-function targetBinding(
+/**
+ * The site-issuer source of a binding (`key`) for the function, or for one user: a user's is kept in the bounded
+ * per-user table (the oldest dropped first), a function's on its binding.
+ */
+function issuerSource(
   state: IsolateState,
-  targetName: string,
-  facts: RequestFacts,
-  userHash: string | undefined,
-): TargetBinding {
-  const { config, issuer, federation } = state;
-  const { target, plugin } = resolveTarget(config, targetName);
-  const caller: Caller = {
-    functionName: facts.functionName,
-    identity: userHash === undefined ? "function" : "user",
-    correlationId: facts.correlationId,
-    issuer: issuer.issuer,
-    subject:
-      userHash === undefined
-        ? safeSubject(state, facts.functionName, target)
-        : userSubject(config.siteId, issuer.context, userHash),
-    labels: { ...facts.labels, site: config.siteId, context: issuer.context },
-  };
-  const grant = checkGrant(config, targetName, caller, federation.audit, facts.scheduler, facts.now());
-  const provider = providerFor(state, config, target, plugin, targetName, facts.functionName, grant);
-  const scope = { siteId: config.siteId, context: issuer.context, targetName };
-  // Only site-issuer tokens carry a deploy context; a target's own source is outside the boundary.
-  const refusal: RefusalScope | undefined =
-    target.source === undefined
-      ? {
-          running: issuer.context,
-          trustContext: plugin.trustContext?.(target, scope) ?? target.trustContext ?? "production",
-          targetName,
-          ...(plugin.trustHolder === undefined ? {} : { holder: plugin.trustHolder }),
-        }
-      : undefined;
-  return { targetName, target, plugin, provider, refusal };
-}
-
-function providerFor(
-  state: IsolateState,
-  config: FedkitConfig,
+  bindingKey: string,
   target: TargetConfig,
   plugin: CloudPlugin,
-  targetName: string,
   functionName: string,
-  grant: Parameters<typeof cappedDuration>[1],
-): Provider {
-  const durationSeconds = cappedDuration(target.durationSeconds, grant);
-  // Function and user identities of one target share a provider when their capped lifetime is the same.
-  const providerKey = `${functionName}\n${targetName}\n${durationSeconds ?? ""}`;
-  let provider = state.providers.get(providerKey);
-  if (provider === undefined) {
-    provider = plugin.provider({
-      target,
-      targetName,
-      durationSeconds,
-      env: state.env,
-      siteId: config.siteId,
-      context: state.issuer.context,
-    });
-    state.providers.set(providerKey, provider);
+  user?: string,
+): SubjectTokenSource {
+  const key = `${bindingKey}\n${user}`;
+  let source = state.sources.get(key);
+  if (source !== undefined) return source;
+  const { siteId } = state.config;
+  const { context } = state.issuer;
+  const extra = plugin.mintOptions?.(target, { siteId, context, functionName, ...(user && { user }) });
+  source = siteIssuerSource(state.issuer, {
+    functionName,
+    subjectForm: target.subject ?? "function",
+    ...extra,
+    ...(user && {
+      subject: userSubject(siteId, context, user),
+      claims: { ...extra?.claims, user_hash: user },
+    }),
+  });
+  if (user !== undefined) {
+    // Per-user sources are bounded: the oldest is dropped (its tokens are re-minted on the next request).
+    if (state.sources.size >= state.maxSources) {
+      state.sources.delete(state.sources.keys().next().value as string);
+      state.evictedSource();
+    }
+    state.sources.set(key, source);
   }
-  return provider;
+  return source;
 }

@@ -135,36 +135,18 @@ export interface RuntimeOptions {
 }
 
 /**
- * Refuses a grant of `identity: "user"` on a target that has its own `source`. Such a source yields the same
- * workload token whoever the user is, so every user would share (and be served from cache) one identity's
- * credentials: user B would receive what was fetched for user A.
- *
- * @throws FederationError `config` naming the function, the target and both ways to fix it.
- * @example
- * ```ts
- * assertUserGrants({ siteId, siteUrl, targets: { files: { cloud: "aws", roleArn, region } },
- *   functions: { files: { files: { identity: "user" } } } }); // passes: the site issuer mints per user
- * ```
+ * The `config` error of a per-user grant on a target with its own source. Such a source yields the same workload
+ * token whoever the user is, so every user would share (and be served from cache) one identity's credentials;
+ * the binding refuses it before any exchange.
  * @internal
  */
-export function assertUserGrants(config: Pick<FedkitConfig, "targets" | "functions">): void {
-  for (const [functionName, grants] of Object.entries(config.functions ?? {})) {
-    for (const [targetName, grant] of Object.entries(grants ?? {})) {
-      if (grant?.identity !== "user") continue;
-      const target = Object.hasOwn(config.targets ?? {}, targetName) ? config.targets[targetName] : undefined;
-      if (target?.source !== undefined) throw userSourceConflict(functionName, targetName);
-    }
-  }
-}
-
-/** The `config` error of a per-user grant on a target with its own source. @internal */
 export function userSourceConflict(functionName: string, targetName: string): FederationError {
   return new FederationError(
     "config",
-    `fedkit: functions["${functionName}"]["${targetName}"] asks for identity "user", but targets["${targetName}"] has its own \`source\`, whose token is the same for every user (each user would get the credentials cached for the first one).`,
+    `fedkit: functions["${functionName}"]["${targetName}"] asks for identity "user", but targets["${targetName}"] has its own \`source\` (one token for every user).`,
     {
       provider: "netlify",
-      hint: `Remove \`source\` from targets["${targetName}"] so the site issuer mints a token per user, or grant the function identity "function" if every caller may share the workload's credentials.`,
+      hint: `Remove \`source\` from targets["${targetName}"], or grant identity "function".`,
     },
   );
 }

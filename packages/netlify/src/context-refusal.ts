@@ -6,15 +6,12 @@
  *
  * @packageDocumentation
  */
-import { FederationError, type FederationErrorCode } from "@fedkit/core";
+import { FederationError, type FederationErrorDetails } from "@fedkit/core";
 
 /** Refusal codes a cross-context token gets from a cloud (a trust that does not name it). */
-const TRUST_REFUSALS: ReadonlySet<FederationErrorCode> = new Set([
-  "access_denied",
-  "subject_mismatch",
-  "issuer_untrusted",
-  "audience_mismatch",
-]);
+const TRUST_REFUSALS = new Set(
+  "access_denied subject_mismatch issuer_untrusted audience_mismatch".split(" "),
+);
 
 /** Where a refusal happened: the running context, and the context whose issuer the target's trust accepts. */
 export interface RefusalScope {
@@ -22,12 +19,13 @@ export interface RefusalScope {
   readonly trustContext: string;
   readonly targetName: string;
   /** `IAM role`, `app registration`, `workload identity pool`; default `identity`. */
-  readonly holder?: string;
+  readonly holder?: string | undefined;
 }
 
 /**
  * Returns `error` with the isolation hint when it is a trust refusal of a token whose context differs from the
- * target's trust context; any other error unchanged.
+ * target's trust context; any other error unchanged. The hint is one sentence; docs/netlify.md ("Errors")
+ * explains it.
  *
  * @example
  * ```ts
@@ -36,28 +34,16 @@ export interface RefusalScope {
  * @internal
  */
 export function isolationRefusal(error: unknown, scope: RefusalScope): unknown {
-  if (!(error instanceof FederationError) || !TRUST_REFUSALS.has(error.code)) return error;
-  if (scope.running === scope.trustContext) return error;
-  const { running, trustContext, targetName } = scope;
-  const holder = scope.holder ?? "identity";
+  const { running, trustContext, targetName, holder = "identity" } = scope;
+  if (!(error instanceof FederationError) || !TRUST_REFUSALS.has(error.code) || running === trustContext)
+    return error;
+  // The error's own fields (provider, status, cloud code and message, ids, subject, attempts) are kept.
   return new FederationError(error.code, error.message, {
-    ...(error.provider === undefined ? {} : { provider: error.provider }),
-    ...(error.status === undefined ? {} : { status: error.status }),
-    ...(error.cloudCode === undefined ? {} : { cloudCode: error.cloudCode }),
-    ...(error.cloudMessage === undefined ? {} : { cloudMessage: error.cloudMessage }),
-    ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
-    ...(error.traceId === undefined ? {} : { traceId: error.traceId }),
-    ...(error.subject === undefined ? {} : { subject: error.subject }),
-    ...(error.attempts === undefined ? {} : { attempts: error.attempts }),
+    ...(error as FederationErrorDetails),
     retryable: false,
     cause: error,
     hint:
-      `This is the deploy-context isolation working: the site runs as "${running}", and target "${targetName}" ` +
-      `is the ${trustContext} ${holder}, which trusts only the ${trustContext} issuer. Do not add the ${running} ` +
-      `issuer or subjects to it. If ${running} deploys need this target, give ${running} a separate ${holder} ` +
-      `that may touch only what ${running} code may, generate its trust with ` +
-      `trustPolicyFor(config, "${targetName}", { context: "${running}" }) (CLI: \`npx --no-install ` +
-      `fedkit trust --target ${targetName} --context ${running}\`), and point the target at it in ${running} with ` +
-      `trustContext: "${running}".`,
+      `Deploy-context isolation: "${targetName}" is the ${trustContext} ${holder}; do not add ${running} to it. ` +
+      `Give ${running} its own: npx --no-install fedkit trust --target ${targetName} --context ${running}`,
   });
 }

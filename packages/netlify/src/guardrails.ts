@@ -1,70 +1,65 @@
-import { type AuditSink, FederationError, type Scheduler } from "@fedkit/core";
-import type { AuditEvent } from "@fedkit/core/audit";
-import type { FedkitConfig, TargetGrant } from "./config.js";
-
-/** Who is asking for a target, for guardrail decisions and audit. @internal */
-export interface Caller {
-  readonly functionName: string;
-  readonly identity: "function" | "user";
-  readonly correlationId: string;
-  readonly issuer: string;
-  readonly subject: string;
-  readonly labels: Readonly<Record<string, string>>;
-}
+import { FederationError } from "@fedkit/core";
+import type { RequestFacts } from "./bindings.js";
+import type { TargetGrant } from "./config.js";
+import type { IsolateState } from "./isolate.js";
 
 /**
- * Returns the grant of `caller.functionName` for `targetName`, or refuses with `policy_refused` after writing a
- * `refusal` audit event. Guardrails catch mistakes; code in the same site can read the same key, so they are not
- * a boundary against it.
+ * Returns the grant of the request's function for `targetName` under the request's identity (`function`, or
+ * `user` on a handle from `asUser`), or refuses with `policy_refused` after writing a `refusal` audit event
+ * with the request's ids. Guardrails catch mistakes; code in the same site can read the same key, so they are
+ * not a boundary against it.
  * @internal
  */
 export function checkGrant(
-  config: FedkitConfig,
+  state: IsolateState,
+  facts: RequestFacts,
   targetName: string,
-  caller: Caller,
-  audit: AuditSink,
-  scheduler: Scheduler | undefined,
-  now: number,
+  /** The target's subject form (default `function`). */
+  subjectForm: string | undefined,
 ): TargetGrant {
-  const grants = Object.hasOwn(config.functions, caller.functionName)
-    ? config.functions[caller.functionName]
-    : undefined;
-  const grant = grants !== undefined && Object.hasOwn(grants, targetName) ? grants[targetName] : undefined;
-  let reason: string | undefined;
-  if (grant === undefined) {
-    reason = `function "${caller.functionName}" is not mapped to target "${targetName}"`;
-  } else if ((grant.identity ?? "function") !== caller.identity) {
-    reason = `function "${caller.functionName}" may use target "${targetName}" only as ${grant.identity ?? "function"} identity`;
-  }
-  if (reason === undefined) return grant!;
-  const error = new FederationError("policy_refused", `fedkit: ${reason}.`, {
-    provider: "netlify",
-    hint: `Map it in the fedkit config: functions["${caller.functionName}"]["${targetName}"] = { ... }, and update the cloud-side trust with trustPolicyFor().`,
-    subject: { iss: caller.issuer, sub: caller.subject },
-  });
-  const event: AuditEvent = {
-    time: new Date(now).toISOString(),
-    type: "refusal",
-    provider: "netlify",
-    target: { role: targetName },
-    subject: { iss: caller.issuer, sub: caller.subject, trust: "minted" },
-    durationMs: 0,
-    cache: "miss",
-    error: { code: "policy_refused", message: error.message },
-    correlationId: caller.correlationId,
-    labels: caller.labels,
+  const { config, issuer } = state;
+  const { functionName } = facts;
+  const identity = facts.userHash === undefined ? "function" : "user";
+  const has = Object.hasOwn;
+  const grants = has(config.functions, functionName) ? config.functions[functionName] : undefined;
+  const grant = grants && has(grants, targetName) ? grants[targetName] : undefined;
+  const granted = grant?.identity ?? "function";
+  if (grant && granted === identity) return grant;
+  // The subject the refused token would have carried (for the audit and the error; never validated here).
+  const site = `site:${config.siteId}:context:${issuer.context}`;
+  const sub = {
+    iss: issuer.issuer,
+    sub: facts.userHash
+      ? `${site}:user:${facts.userHash}`
+      : subjectForm === "site"
+        ? site
+        : `${site}:function:${functionName}`,
   };
+  const error = new FederationError(
+    "policy_refused",
+    `fedkit: function "${functionName}" ${grant ? "may use" : "is not mapped to"} target "${targetName}"${grant ? ` only as ${granted}` : ""}.`,
+    {
+      provider: "netlify",
+      hint: `Map it: functions["${functionName}"]["${targetName}"], then regenerate the trust (trustPolicyFor).`,
+      subject: sub,
+    },
+  );
   try {
-    const written = audit.write(event);
-    if (written instanceof Promise) scheduler?.(written.catch(() => undefined));
+    const written = state.federation.audit.write({
+      time: new Date((config.runtime?.now ?? Date.now)()).toISOString(),
+      type: "refusal",
+      provider: "netlify",
+      target: { role: targetName },
+      subject: { ...sub, trust: "minted" },
+      durationMs: 0,
+      cache: "miss",
+      error: { code: "policy_refused", message: error.message },
+      correlationId: facts.requestId,
+      labels: { ...facts.labels, site: config.siteId, context: issuer.context },
+    });
+    if (written instanceof Promise) facts.scheduler?.(written.catch(() => undefined));
   } catch {
     // A failing audit sink must not replace the refusal with its own error.
   }
   throw error;
-}
-
-/** The credential lifetime after the grant's cap. @internal */
-export function cappedDuration(targetSeconds: number | undefined, grant: TargetGrant): number | undefined {
-  if (grant.maxDurationSeconds === undefined) return targetSeconds;
-  return Math.min(targetSeconds ?? grant.maxDurationSeconds, grant.maxDurationSeconds);
 }

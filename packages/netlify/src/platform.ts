@@ -20,16 +20,6 @@ interface PlatformGlobals {
   process?: { env?: Record<string, string | undefined> };
 }
 
-function read(get: () => string | undefined): string | undefined {
-  try {
-    const value = get();
-    return typeof value === "string" && value !== "" ? value : undefined;
-  } catch {
-    // Deno without --allow-env throws; treat as unset.
-    return undefined;
-  }
-}
-
 /**
  * Reads an environment variable from `Netlify.env`, else `Deno.env`, else `process.env`, at call time. Only the
  * first runtime present is asked: touching `globalThis.process` in Deno loads its Node compatibility layer,
@@ -37,8 +27,17 @@ function read(get: () => string | undefined): string | undefined {
  * @public
  */
 export function platformEnv(name: string): string | undefined {
+  // `g.process` is read only when neither Netlify nor Deno is present (never destructure it up front).
   const g = globalThis as PlatformGlobals;
-  if (g.Netlify?.env?.get) return read(() => g.Netlify?.env?.get?.(name));
-  if (g.Deno?.env?.get) return read(() => g.Deno?.env?.get?.(name));
-  return read(() => g.process?.env?.[name]);
+  try {
+    const value = g.Netlify?.env?.get
+      ? g.Netlify.env.get(name)
+      : g.Deno?.env?.get
+        ? g.Deno.env.get(name)
+        : g.process?.env?.[name];
+    return typeof value === "string" && value !== "" ? value : undefined;
+  } catch {
+    // Deno without --allow-env throws; treat as unset.
+    return undefined;
+  }
 }

@@ -1,6 +1,6 @@
-import { FederationError, type FederationErrorCode } from "@fedkit/core";
+import { FederationError } from "@fedkit/core";
 
-const STATUS: Partial<Record<FederationErrorCode, number>> = {
+const STATUS: Partial<Record<string, number>> = {
   invalid_subject_token: 401,
   expired_subject_token: 401,
   policy_refused: 403,
@@ -29,15 +29,18 @@ const STATUS: Partial<Record<FederationErrorCode, number>> = {
 export function errorResponse(error: unknown, requestId: string, exposeDetails = false): Response {
   const federation = error instanceof FederationError;
   const code = federation ? error.code : "internal";
-  const status = federation ? (STATUS[error.code] ?? 502) : 500;
-  const body: Record<string, unknown> = { error: { code, requestId } };
-  if (federation && exposeDetails) {
-    Object.assign(body["error"] as object, {
-      message: error.message,
-      ...(error.hint ? { hint: error.hint } : {}),
-    });
-  }
-  const headers = new Headers({ "content-type": "application/json", "cache-control": "no-store" });
-  if (federation && error.code === "throttled") headers.set("retry-after", "5");
-  return new Response(JSON.stringify(body), { status, headers });
+  return Response.json(
+    // `hint` is left out of the JSON when the error has none.
+    {
+      error: {
+        code,
+        requestId,
+        ...(federation && exposeDetails && { message: error.message, hint: error.hint }),
+      },
+    },
+    {
+      status: federation ? (STATUS[code] ?? 502) : 500,
+      headers: { "cache-control": "no-store", ...(code === "throttled" && { "retry-after": "5" }) },
+    },
+  );
 }

@@ -5,7 +5,6 @@
  * @packageDocumentation
  */
 import type { Credentials, Federation, Scheduler } from "@fedkit/core";
-import { functionScope, requestLabels } from "./bindings.js";
 import type { FedkitConfig } from "./config.js";
 import { RequestHandle } from "./handle.js";
 import { type IsolateState, isolateState } from "./isolate.js";
@@ -66,21 +65,39 @@ export interface Fedkit {
  * ```
  * @public
  */
-export function fedkitFor(config: FedkitConfig, platform: PlatformRequest): Promise<Fedkit> {
-  let state: IsolateState;
-  try {
-    state = isolateState(config, platform.deployContext, platform.siteId, platform.deployId);
-    if (state.keysReady) return Promise.resolve(requestHandle(state, platform));
-  } catch (error) {
-    return Promise.reject(error);
-  }
+export async function fedkitFor(config: FedkitConfig, platform: PlatformRequest): Promise<Fedkit> {
+  return handleFor(config, platform);
+}
+
+/**
+ * The request's handle, as `withFedkit` gets it on every request: synchronously (no promise) once the isolate's
+ * key set has loaded, a promise only before that. Throws (synchronously) what {@link fedkitFor} rejects with.
+ * @internal
+ */
+export function handleFor(config: FedkitConfig, platform: PlatformRequest): Fedkit | Promise<Fedkit> {
+  const state = isolateState(config, platform.deployContext, platform.siteId, platform.deployId);
+  if (state.ready) return newHandle(state, platform);
   return state.issuer.keySet().then(() => {
-    state.keysReady = true;
-    return requestHandle(state, platform);
+    state.ready = true;
+    return newHandle(state, platform);
   });
 }
 
-function requestHandle(state: IsolateState, platform: PlatformRequest): Fedkit {
-  const scope = functionScope(state, platform.functionName);
-  return new RequestHandle(state, scope, platform, requestLabels(scope, platform.deployId), undefined);
+function newHandle(state: IsolateState, platform: PlatformRequest): Fedkit {
+  const { functionName, deployId } = platform;
+  // Requests of one function and deploy share one frozen labels object (an isolate serves one in practice).
+  let labels = state.labels;
+  if (labels["function"] !== functionName || labels["deploy"] !== deployId) {
+    const fresh: Record<string, string> = { function: functionName };
+    if (deployId) fresh["deploy"] = deployId;
+    labels = Object.freeze(fresh);
+    state.labels = labels;
+  }
+  return new RequestHandle(
+    state,
+    functionName,
+    platform.requestId ?? crypto.randomUUID(),
+    platform.waitUntil,
+    labels,
+  );
 }

@@ -7,12 +7,15 @@ import { FederationError, type SubjectToken } from "@fedkit/core";
 import type { AuditEvent } from "@fedkit/core/audit";
 import {
   type CloudPlugin,
+  type Fedkit,
   type FedkitConfig,
   fedkitFor,
   generateIssuerKeys,
   type PlatformRequest,
+  withFedkit,
 } from "@fedkit/netlify";
 import { beforeAll, describe, expect, it } from "vitest";
+import { handleFor } from "../src/runtime.js";
 import { memoryAuditFor } from "./adapter-support.js";
 import { SITE_ID } from "./support.js";
 
@@ -259,5 +262,79 @@ describe("audit events of a cached binding belong to the request that caused the
       ["later", "deploy-9"],
     ]);
     expect(s.log).toHaveLength(2);
+  });
+});
+
+describe("the withFedkit path on a ready isolate", () => {
+  it("the handle comes synchronously once the key set has loaded; a hit is the engine's settled promise, shared", async () => {
+    const s = site();
+    // The isolate's first request loads the key set: the only one that waits.
+    const first = handleFor(s.config, s.request("report", "h1"));
+    expect(first).toBeInstanceOf(Promise);
+    const { who } = (await (await first).credentials("reports")) as unknown as FakeCredentials;
+    expect(who).toMatch(/^reports-role\|site:/);
+    const second = handleFor(s.config, s.request("report", "h2"));
+    expect(second).not.toBeInstanceOf(Promise);
+    const handle = second as Fedkit;
+    expect(handle.requestId).toBe("h2");
+    // The engine's first hit after the exchange makes its shared resolved promise; from then on no wrapping, per
+    // call or per request: every hit is that same settled promise (one exchange in all).
+    await handle.credentials("reports");
+    const settled = handle.credentials("reports");
+    expect(handle.credentials("reports")).toBe(settled);
+    expect((handleFor(s.config, s.request("report", "h3")) as Fedkit).credentials("reports")).toBe(settled);
+    expect(((await settled) as unknown as FakeCredentials).who).toBe(who);
+    expect(s.log).toHaveLength(1);
+    // Another function's request gets its own binding, never the one served last.
+    const other = handleFor(s.config, s.request("export", "h4")) as Fedkit;
+    expect(((await other.credentials("reports")) as unknown as FakeCredentials).who).toMatch(
+      /:function:export\|/,
+    );
+  });
+
+  it("a key set that does not load keeps every request on the waiting path, each refused", async () => {
+    const s = site();
+    s.env.keys = "not json";
+    for (const id of ["k1", "k2"]) {
+      const pending = handleFor(s.config, s.request("report", id));
+      expect(pending).toBeInstanceOf(Promise);
+      await expect(pending).rejects.toMatchObject({ code: "config" });
+    }
+  });
+
+  it("wrappers of spreads of one config share the isolate's federation; a config differing in a field gets its own", async () => {
+    const s = site();
+    const seen: unknown[] = [];
+    const wrap = (config: FedkitConfig, name: string) =>
+      withFedkit({ ...config, function: name }, async (_request, fedkit) => {
+        seen.push(fedkit.federation);
+        return new Response("ok");
+      });
+    const call = (handler: ReturnType<typeof wrap>) =>
+      handler(new Request("https://reports.example.com/"), { deploy: { context: "production" } });
+    await call(wrap(s.config, "report"));
+    await call(wrap(s.config, "export"));
+    await call(wrap({ ...s.config, exposeErrorDetails: true }, "report"));
+    expect(seen).toHaveLength(3);
+    expect(seen[1]).toBe(seen[0]);
+    expect(seen[2]).not.toBe(seen[0]);
+  });
+
+  it("withFedkit runs the handler without an await before it once the isolate is ready", async () => {
+    const s = site();
+    let entered = 0;
+    const wrapped = withFedkit({ ...s.config, function: "report" }, async (_request, fedkit) => {
+      entered++;
+      await fedkit.credentials("reports");
+      return new Response("ok");
+    });
+    const call = () =>
+      wrapped(new Request("https://reports.example.com/report"), { deploy: { context: "production" } });
+    const cold = call();
+    expect(entered).toBe(0); // the first request waits for the key set
+    expect((await cold).status).toBe(200);
+    const warm = call();
+    expect(entered).toBe(2); // entered synchronously, inside the call
+    expect((await warm).status).toBe(200);
   });
 });

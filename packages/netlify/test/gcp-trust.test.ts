@@ -205,7 +205,7 @@ describe("trustPolicyFor, GCP form", () => {
 
   it.each([
     ["noproject", /no projectId/],
-    ["nonumber", /needs its project number/],
+    ["nonumber", /needs projectNumber/],
     ["users", /per-user grants or the "site" subject form/],
     ["coarse", /per-user grants or the "site" subject form/],
     ["nobody", /no function is mapped/],
@@ -254,7 +254,7 @@ describe("gcpCloud plugin", () => {
     expect(() => build({ cloud: "gcp", projectNumber: PROJECT, poolId: "netlify" })).toThrow(
       /which other deploy contexts share/,
     );
-    expect(() => build({ cloud: "gcp", poolId: "netlify-pool" })).toThrow(/project number/);
+    expect(() => build({ cloud: "gcp", poolId: "netlify-pool" })).toThrow(/needs projectNumber/);
     expect(() => build({ ...reports, stsEndpoint: "http://127.0.0.1:1" })).toThrow(FederationError);
     expect(build({ ...reports, stsEndpoint: "http://127.0.0.1:1", allowCustomEndpoint: true }).cloud).toBe(
       "gcp",

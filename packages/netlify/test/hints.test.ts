@@ -133,10 +133,11 @@ describe("the adapter calls a cross-context refusal the isolation working", () =
     expect(rewritten.code).toBe(error.code);
     expect(rewritten.cloudCode).toBe(error.cloudCode);
     expect(rewritten.cause).toBe(error);
-    expect(rewritten.hint).toMatch(/^This is the deploy-context isolation working/);
-    expect(rewritten.hint).toContain("Do not add the deploy-preview issuer or subjects to it");
-    expect(rewritten.hint).toContain('trustPolicyFor(config, "reports", { context: "deploy-preview" })');
-    // The CLI it names is the one sites install (@fedkit/cli), run from node_modules, never the registry.
+    expect(rewritten.hint).toMatch(/^Deploy-context isolation: "reports" is the production IAM role/);
+    expect(rewritten.hint).toContain("do not add deploy-preview to it");
+    // The fix: a separate identity for the running context, with its own generated trust. The CLI it names is
+    // the one sites install (@fedkit/cli), run from node_modules, never the registry.
+    expect(rewritten.hint).toContain("Give deploy-preview its own: ");
     expect(rewritten.hint).toContain(
       "npx --no-install fedkit trust --target reports --context deploy-preview",
     );

@@ -129,10 +129,9 @@ describe("deploy-preview code reaching for production, through the adapter runti
   it("AWS: the preview is refused by production's role, and the hint calls it the isolation working", async () => {
     const refused = await refusal((await runAs("deploy-preview", preview)).credentials("s3"));
     expect(refused).toMatchObject({ code: "access_denied", cloudCode: "AccessDenied" });
-    expect(refused?.hint).toMatch(
-      /^This is the deploy-context isolation working: the site runs as "deploy-preview", and target "s3" is the production IAM role/,
-    );
-    expect(refused?.hint).toContain("Do not add the deploy-preview issuer or subjects to it");
+    expect(refused?.hint).toMatch(/^Deploy-context isolation: "s3" is the production IAM role/);
+    expect(refused?.hint).toContain("do not add deploy-preview to it");
+    expect(refused?.hint).toContain("fedkit trust --target s3 --context deploy-preview");
     expect(refused?.hint).not.toMatch(/must allow|:sub" \("site:/);
   });
 
@@ -141,7 +140,7 @@ describe("deploy-preview code reaching for production, through the adapter runti
     const refused = await refusal((await runAs("deploy-preview", preview)).credentials("reports"));
     expect(refused).toMatchObject({ code: "access_denied", cloudCode: "PERMISSION_DENIED" });
     expect(refused?.hint).toMatch(
-      /is the production service account, which trusts only the production issuer/,
+      /"reports" is the production service account; do not add deploy-preview to it/,
     );
     const previewPool = gcpPoolId(SITE_ID, "deploy-preview");
     const issued = [...gcpStateOf(emulator).tokens.values()].slice(before).map((t) => t.principal);

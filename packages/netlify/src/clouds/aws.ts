@@ -44,28 +44,25 @@ export const awsCloud: CloudPlugin<AwsTargetConfig, AwsFetch> = {
   cloud: "aws",
   audience: (target) => target.audience ?? DEFAULT_AUDIENCE,
   trustHolder: "IAM role",
-  provider({ target, durationSeconds, env }) {
-    return awsProvider({
+  // awsProvider and awsFetch treat an undefined option as absent.
+  provider: ({ target, durationSeconds, env }) =>
+    awsProvider({
       roleArn: target.roleArn,
       region: target.region,
       audience: target.audience ?? DEFAULT_AUDIENCE,
       env,
-      ...(durationSeconds === undefined ? {} : { durationSeconds }),
-      ...(target.endpoint === undefined ? {} : { endpoint: target.endpoint }),
-      ...(target.allowCustomEndpoint === undefined
-        ? {}
-        : { allowCustomEndpoint: target.allowCustomEndpoint }),
-      ...(target.policy === undefined ? {} : { policy: target.policy as PolicyDocument }),
-      ...(target.policyArns === undefined ? {} : { policyArns: target.policyArns }),
-    });
-  },
-  client(credentials, provider, { target }) {
-    return awsFetch(credentials, provider as Provider<AwsCredentials>, {
+      durationSeconds,
+      endpoint: target.endpoint,
+      allowCustomEndpoint: target.allowCustomEndpoint,
+      policy: target.policy as PolicyDocument,
+      policyArns: target.policyArns,
+    }),
+  client: (credentials, provider, { target }) =>
+    awsFetch(credentials, provider as Provider<AwsCredentials>, {
       service: target.service ?? "s3",
       region: target.region,
-      ...(target.allowedOrigins === undefined ? {} : { allowedOrigins: target.allowedOrigins }),
-    });
-  },
+      allowedOrigins: target.allowedOrigins,
+    }),
   mintOptions(target, input) {
     if (target.sessionTags === false) return {};
     const awsTags: Record<string, string> = {

@@ -81,8 +81,8 @@ function contextProvider(
   if (full !== undefined) return parseProviderName(full);
   if (target.projectNumber === undefined) {
     throw trustError(
-      `"${targetName}" needs its project number (or workloadIdentityProvider) for deploy context "${context}".`,
-      "Set projectNumber (gcloud projects describe <id> --format='value(projectNumber)'); each context's pool is derived from site and context.",
+      `"${targetName}" needs projectNumber (or workloadIdentityProvider) for deploy context "${context}".`,
+      "Set projectNumber: gcloud projects describe <id> --format='value(projectNumber)'.",
     );
   }
   const pool = checkGcpId("pool", forContext(target.poolId, context) ?? gcpPoolId(siteId, context));
@@ -121,15 +121,15 @@ export function resolveProvider(
     if (theirs.resource === mine.resource) {
       throw trustError(
         `"${targetName}" uses one provider (${mine.resource}) for deploy contexts "${scope.context}" and "${context}"; a provider trusts exactly one context's issuer.`,
-        `Give each context its own pool (leave poolId unset) or provider: providerId: { ${JSON.stringify(context)}: "…", ${JSON.stringify(scope.context)}: "…" }.`,
+        "Give each context its own pool (leave poolId unset) or set providerId per context.",
       );
     }
     shared ||= theirs.projectNumber === mine.projectNumber && theirs.poolId === mine.poolId;
   }
   if (shared && target.allowSharedPool !== true) {
     throw trustError(
-      `"${targetName}" puts deploy context "${scope.context}" in pool "${mine.poolId}", which other deploy contexts share; Google scopes principals to the pool, so any provider in it could become this context's functions.`,
-      `Leave poolId and workloadIdentityProvider unset (one pool per site and context: ${gcpPoolId(scope.siteId, scope.context)} here) or set them per context. A shared pool needs allowSharedPool: true and is only as strong as its weakest provider (docs/migrations/gcp-pool-per-context.md).`,
+      `"${targetName}" puts deploy context "${scope.context}" in pool "${mine.poolId}", which other deploy contexts share.`,
+      `Leave poolId unset (this context's pool: ${gcpPoolId(scope.siteId, scope.context)}) or set allowSharedPool: true.`,
     );
   }
   return mine;
