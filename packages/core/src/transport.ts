@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import { FederationError, type FederationErrorDetails, fail } from "./errors.js";
+import { startTimer } from "./util/time.js";
 
 /** What a {@link RedirectRefusedError} carries besides the usual fields. @public */
 export interface RedirectDetails {
@@ -79,7 +80,7 @@ export async function sendAttempt(
 ): Promise<Response> {
   const { url, cloud, timeoutMs, signal: caller, attempt } = options;
   caller?.throwIfAborted();
-  // setTimeout treats anything beyond 2^31-1 ms as 1 ms: a longer wait is no timer at all.
+  // Timers treat anything beyond 2^31-1 ms as 1 ms: a longer wait is no timer at all.
   const response =
     timeoutMs < 2 ** 31
       ? await new Promise<Response>((resolve, reject) => {
@@ -87,29 +88,27 @@ export async function sendAttempt(
           // AbortSignal.any, and removed once settled).
           const controller = new AbortController();
           const stop = (error: unknown) => {
-            clearTimeout(timer);
+            cancel();
             caller?.removeEventListener("abort", onAbort);
             reject(error);
             controller.abort(error);
           };
           const onAbort = () => stop(caller?.reason);
-          const timer = setTimeout(
-            () =>
-              stop(
-                fail(
-                  "timeout",
-                  `No answer from ${url.host} in ${timeoutMs} ms.`,
-                  cloud,
-                  `Raise ${options.timeoutOption}, or check connectivity.`,
-                  { retryable: true, attempts: attempt },
-                ),
+          const cancel = startTimer(timeoutMs, () =>
+            stop(
+              fail(
+                "timeout",
+                `No answer from ${url.host} in ${timeoutMs} ms.`,
+                cloud,
+                `Raise ${options.timeoutOption}, or check connectivity.`,
+                { retryable: true, attempts: attempt },
               ),
-            timeoutMs,
+            ),
           );
           caller?.addEventListener("abort", onAbort);
           try {
             send(controller.signal).then((answer) => {
-              clearTimeout(timer);
+              cancel();
               caller?.removeEventListener("abort", onAbort);
               resolve(answer);
             }, stop);

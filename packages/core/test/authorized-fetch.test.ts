@@ -102,6 +102,31 @@ describe("authorizedFetch", () => {
     expect(removed).toHaveBeenCalledWith("abort", expect.any(Function));
   });
 
+  it("a request with a timeout calls no global setTimeout (Deno 2's is Node's: its first call loads Node's timers)", async () => {
+    const { fetch } = bearerClient({ fetch: async () => new Response("ok"), timeoutMs: 1000 });
+    const timers = vi.spyOn(globalThis, "setTimeout");
+    try {
+      expect((await fetch("https://a.objects.example.com/k")).status).toBe(200);
+      expect(timers).not.toHaveBeenCalled();
+    } finally {
+      timers.mockRestore();
+    }
+  });
+
+  it("without AbortSignal.timeout (an older runtime) the timeout falls back to setTimeout and still ends the call", async () => {
+    const original = Object.getOwnPropertyDescriptor(AbortSignal, "timeout");
+    Object.defineProperty(AbortSignal, "timeout", { value: undefined, configurable: true, writable: true });
+    const timers = vi.spyOn(globalThis, "setTimeout");
+    try {
+      const { fetch } = bearerClient({ fetch: () => new Promise<Response>(() => {}), timeoutMs: 30 });
+      await expect(fetch("https://a.objects.example.com/k")).rejects.toMatchObject({ code: "timeout" });
+      expect(timers).toHaveBeenCalledWith(expect.any(Function), 30);
+    } finally {
+      timers.mockRestore();
+      if (original) Object.defineProperty(AbortSignal, "timeout", original);
+    }
+  });
+
   it("a 304 is an answer, not a redirect", async () => {
     const { fetch } = bearerClient({ fetch: async () => new Response(null, { status: 304 }) });
     expect((await fetch("https://a.objects.example.com/k")).status).toBe(304);

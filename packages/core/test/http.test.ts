@@ -5,7 +5,7 @@ import {
   type HttpRequest,
   RedirectRefusedError,
 } from "@fedkit/core/provider";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { loopback } from "./helpers.js";
 
 /** STS-like host patterns: core checks any table; the real ones are @fedkit/aws's. */
@@ -34,6 +34,24 @@ function request(origin: string, extra: Partial<HttpRequest> = {}): HttpRequest 
 }
 
 const fast = { baseDelayMs: 1, maxDelayMs: 5 };
+
+describe("ctx.send timers", () => {
+  it("a successful exchange calls no global setTimeout (Deno 2's is Node's: its first call loads Node's timers)", async () => {
+    // An injected transport: Node's own fetch (undici) sets timers of its own; what is checked is fedkit's code.
+    const ctx = createExchangeContext({
+      fetch: async () => new Response("ok"),
+      retry: { attemptTimeoutMs: 1000 },
+    });
+    const timers = vi.spyOn(globalThis, "setTimeout");
+    try {
+      const res = await ctx.send(request("https://sts.amazonaws.com"));
+      expect(res.text).toBe("ok");
+      expect(timers).not.toHaveBeenCalled();
+    } finally {
+      timers.mockRestore();
+    }
+  });
+});
 
 describe("ctx.send retry classes", () => {
   it("retries 5xx and resolves with the later success", async () => {
