@@ -14,6 +14,8 @@
 
 let K: Int32Array | undefined;
 let IV: Int32Array | undefined;
+// The message schedule, reused: the hash is synchronous, so no two calls share it at once.
+const w = /* @__PURE__ */ new Int32Array(64);
 
 const rotr = (x: number, n: number): number => (x >>> n) | (x << (32 - n));
 
@@ -45,9 +47,9 @@ export function sha256(message: Uint8Array): Uint8Array {
   view.setUint32(data.length - 8, length / 2 ** 29);
   view.setUint32(data.length - 4, length * 8);
   const h = IV.slice();
-  const w = new Int32Array(64);
   for (let offset = 0; offset < data.length; offset += 64) {
-    for (let i = 0; i < 16; i++) w[i] = view.getInt32(offset + i * 4);
+    for (let i = 0, j = offset; i < 16; i++, j += 4)
+      w[i] = (data[j]! << 24) | (data[j + 1]! << 16) | (data[j + 2]! << 8) | data[j + 3]!;
     for (let i = 16; i < 64; i++) {
       const x = w[i - 15]!;
       const y = w[i - 2]!;
@@ -57,11 +59,18 @@ export function sha256(message: Uint8Array): Uint8Array {
         w[i - 7]! +
         (rotr(y, 17) ^ rotr(y, 19) ^ (y >>> 10));
     }
-    let [a, b, c, d, e, f, g, hh] = h as unknown as number[];
+    // Plain reads, not destructuring: a typed array destructures through its iterator, per block.
+    let a = h[0]!;
+    let b = h[1]!;
+    let c = h[2]!;
+    let d = h[3]!;
+    let e = h[4]!;
+    let f = h[5]!;
+    let g = h[6]!;
+    let hh = h[7]!;
     for (let i = 0; i < 64; i++) {
-      const t1 =
-        (hh! + (rotr(e!, 6) ^ rotr(e!, 11) ^ rotr(e!, 25)) + ((e! & f!) ^ (~e! & g!)) + K[i]! + w[i]!) | 0;
-      const t2 = ((rotr(a!, 2) ^ rotr(a!, 13) ^ rotr(a!, 22)) + ((a! & b!) ^ (a! & c!) ^ (b! & c!))) | 0;
+      const t1 = (hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[i]! + w[i]!) | 0;
+      const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) | 0;
       hh = g;
       g = f;
       f = e;
@@ -72,13 +81,19 @@ export function sha256(message: Uint8Array): Uint8Array {
       a = (t1 + t2) | 0;
     }
     // Int32Array stores each sum modulo 2^32; signed words keep V8 on small-integer arithmetic.
-    [a, b, c, d, e, f, g, hh].forEach((v, i) => {
-      h[i]! += v!;
-    });
+    h[0]! += a;
+    h[1]! += b;
+    h[2]! += c;
+    h[3]! += d;
+    h[4]! += e;
+    h[5]! += f;
+    h[6]! += g;
+    h[7]! += hh;
   }
-  const out = new DataView(new ArrayBuffer(32));
-  for (let i = 0; i < 8; i++) out.setInt32(i * 4, h[i]!);
-  return new Uint8Array(out.buffer);
+  const out = new Uint8Array(32);
+  // Big-endian words, byte by byte (a Uint8Array keeps the low 8 bits of each shift).
+  for (let i = 0; i < 32; i++) out[i] = h[i >> 2]! >>> (24 - 8 * (i & 3));
+  return out;
 }
 
 /**
