@@ -65,6 +65,20 @@ export async function readCapped(
     await res.body?.cancel().catch(() => {});
     throw tooLarge(res, maxBytes, operation, provider, option);
   }
-  // Reading rejects with the cap's own error once the stream fails.
-  return new Response(capped(res, maxBytes, operation, provider, option)).text();
+  // The reader itself, counting as it decodes: no TransformStream, no second Response (each cost more CPU than
+  // the whole read of an STS answer on Node).
+  const reader = res.body?.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  let seen = 0;
+  for (;;) {
+    const read = await reader?.read();
+    if (read === undefined || read.done) return text + decoder.decode();
+    seen += read.value.byteLength;
+    if (seen > maxBytes) {
+      await reader?.cancel().catch(() => {});
+      throw tooLarge(res, maxBytes, operation, provider, option);
+    }
+    text += decoder.decode(read.value, { stream: true });
+  }
 }
