@@ -13,6 +13,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
+import { tokenizer } from "acorn";
 import { result, writeSuite } from "./lib/harness.mjs";
 import { bundleSample, SAMPLES, SAMPLES_WORK } from "./lib/sample-bundle.mjs";
 
@@ -21,6 +22,18 @@ const root = join(here, "..");
 const work = SAMPLES_WORK;
 mkdirSync(work, { recursive: true });
 const SIZE_GOAL = 14_000;
+
+/** `code` with the contents of every string literal and template text removed (tokens found by acorn). */
+function withoutStrings(code) {
+  let out = "";
+  let at = 0;
+  for (const token of tokenizer(code, { ecmaVersion: "latest", sourceType: "module" })) {
+    if (token.type.label !== "string" && token.type.label !== "template") continue;
+    out += code.slice(at, token.start);
+    at = token.end;
+  }
+  return out + code.slice(at);
+}
 const results = [];
 
 // 1. Every deployed chunk. Netlify's edge runtime is Deno: resolve the deno/worker/browser conditions.
@@ -47,7 +60,22 @@ for (const sample of SAMPLES) {
   const evaluatedBytes = [...gz.entries()]
     .filter(([path]) => evaluated.has(key(path)))
     .reduce((a, [, b]) => a + b, 0);
+  // The same chunks with every string literal and template text removed: what the code alone weighs, so the
+  // size row can be read as text (messages, hints, host tables) plus code.
+  const codeOnly = out.outputFiles
+    .filter((f) => f.path.endsWith(".js"))
+    .reduce((a, f) => a + gzipSync(withoutStrings(f.text), { level: 9 }).byteLength, 0);
   results.push(
+    result({
+      id: `sample-${cloud}-code-only-gzip`,
+      label: `${app} ${fn}.ts: all deployed chunks with every string literal removed, gzip (code alone)`,
+      subject: "fedkit",
+      metric: "size",
+      value: codeOnly,
+      unit: "bytes",
+      reference: true,
+      detail: { withStrings: total },
+    }),
     result({
       id: `sample-${cloud}-all-chunks-gzip`,
       label: `${app} ${fn}.ts: all deployed chunks, gzip`,
