@@ -20,6 +20,7 @@ import { checkUrl, parseEndpoint } from "./endpoints.js";
 import { fail } from "./errors.js";
 import { sendAttempt } from "./transport.js";
 import { capBody } from "./util/body.js";
+import { memoPerArray } from "./util/per-array.js";
 
 /** What a client's `authorize` hook gets besides the request. @public */
 export interface AuthorizeContext {
@@ -95,6 +96,15 @@ export function refuseDotSegments(input: string, cloud: string): void {
   );
 }
 
+const NONE: readonly string[] = [];
+
+// Parsed once per allowedOrigins array (and again if its items change): a client made per request (awsFetch under
+// withFedkit) is handed the same array each time.
+const optInOriginsOf = memoPerArray(
+  (origins: readonly string[]): ReadonlySet<string> =>
+    new Set(origins.flatMap((origin) => (URL.canParse(origin) ? [new URL(origin).origin] : []))),
+);
+
 /**
  * Creates a `fetch` that checks the target, authorizes the request with `options.authorize` and sends it
  * without ever following a redirect.
@@ -125,11 +135,7 @@ export function authorizedFetch(options: AuthorizedFetchOptions): AuthorizedFetc
   if (!(timeoutMs > 0) || !(maxErrorBody > 0)) {
     throw new TypeError("authorizedFetch: timeoutMs and maxErrorBodyBytes must be positive numbers");
   }
-  const optInOrigins = new Set(
-    (options.allowedOrigins ?? []).flatMap((origin) =>
-      URL.canParse(origin) ? [new URL(origin).origin] : [],
-    ),
-  );
+  const optInOrigins = optInOriginsOf(options.allowedOrigins ?? NONE);
   const attemptOptions = {
     cloud,
     timeoutMs,

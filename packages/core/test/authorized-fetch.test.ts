@@ -44,6 +44,20 @@ testAuthorizedFetchHostileCases(
 );
 
 describe("authorizedFetch", () => {
+  it("allowedOrigins changed after clients were made: a made client keeps its list, a new one gets exactly the new list", async () => {
+    const origins = ["http://127.0.0.1:4566"];
+    const ok = async () => new Response("ok");
+    const before = bearerClient({ allowedOrigins: origins, fetch: ok });
+    expect((await before.fetch("http://127.0.0.1:4566/k")).status).toBe(200);
+    origins[0] = "http://127.0.0.1:9999";
+    const after = bearerClient({ allowedOrigins: origins, fetch: ok });
+    // Neither client reaches the origin it was not given, and neither asks for a credential for it.
+    await expect(before.fetch("http://127.0.0.1:9999/k")).rejects.toMatchObject({ code: "endpoint_refused" });
+    await expect(after.fetch("http://127.0.0.1:4566/k")).rejects.toMatchObject({ code: "endpoint_refused" });
+    expect(before.credentialRequests() + after.credentialRequests()).toBe(1);
+    expect((await after.fetch("http://127.0.0.1:9999/k")).status).toBe(200);
+  });
+
   it("refuses an authorize() that changes the URL it was given", async () => {
     const fetch = authorizedFetch({
       cloud: "test",
