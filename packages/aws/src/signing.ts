@@ -127,18 +127,31 @@ export async function signV4(input: SignerInput): Promise<SignedRequest> {
   const day = datetime.slice(0, 8);
   const scope = `${day}/${region}/${service}/aws4_request`;
   const s3 = service === "s3";
-  let hash = headers.get("x-amz-content-sha256");
+  // The caller's headers (lower-case names, repeated ones combined), read before the signature's own are added:
+  // iterating a Headers sorts it, so fewer entries cost less. `host` (the URL's) is sorted in below; a caller's
+  // `x-amz-date` is replaced by the signing time, a caller's payload hash and session token are kept.
+  const signed: [string, string][] = [["host", url.host]];
+  let hash: string | null = null;
+  let callerToken = false;
+  for (const entry of headers) {
+    const name = entry[0];
+    if (name === "x-amz-content-sha256") hash = entry[1];
+    else if (name === "x-amz-security-token") callerToken = true;
+    else if (name === "x-amz-date" && !signQuery) continue;
+    if (!UNSIGNED.test(name)) signed.push(entry);
+  }
+  const add = (name: string, value: string) => {
+    headers.set(name, value);
+    signed.push([name, value]);
+  };
   if (hash === null) {
     hash = signQuery && s3 ? "UNSIGNED-PAYLOAD" : await payloadHash(input.body);
-    if (s3 && !signQuery) headers.set("x-amz-content-sha256", hash);
+    if (s3 && !signQuery) add("x-amz-content-sha256", hash);
   }
   if (!signQuery) {
-    headers.set("x-amz-date", datetime);
-    if (token && !headers.has("x-amz-security-token")) headers.set("x-amz-security-token", token);
+    add("x-amz-date", datetime);
+    if (token && !callerToken) add("x-amz-security-token", token);
   }
-  // Headers iterate sorted by lower-case name; `host` (the URL's) is sorted in.
-  const signed: [string, string][] = [["host", url.host]];
-  for (const entry of headers) if (!UNSIGNED.test(entry[0])) signed.push(entry);
   signed.sort(([a], [b]) => (a < b ? -1 : 1));
   const signedHeaders = signed.map(([name]) => name).join(";");
   const query = url.searchParams;
