@@ -152,10 +152,18 @@ export async function signV4(input: SignerInput): Promise<SignedRequest> {
     add("x-amz-date", datetime);
     if (token && !callerToken) add("x-amz-security-token", token);
   }
-  signed.sort(([a], [b]) => (a < b ? -1 : 1));
-  const signedHeaders = signed.map(([name]) => name).join(";");
-  const query = url.searchParams;
-  if (signQuery) {
+  signed.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  let signedHeaders = "";
+  let headerLines = "";
+  for (const [name, value] of signed) {
+    signedHeaders += signedHeaders ? `;${name}` : name;
+    // Header values arrive trimmed (Headers normalizes them); inner runs of whitespace become one space.
+    headerLines += `${name}:${/\s/.test(value) ? value.trim().replace(/\s+/g, " ") : value}\n`;
+  }
+  // Most requests have no query: their URL's searchParams (an object the runtime builds on first access) is
+  // never made.
+  const query = signQuery || url.search !== "" ? url.searchParams : undefined;
+  if (signQuery && query) {
     query.set("X-Amz-Algorithm", "AWS4-HMAC-SHA256");
     query.set("X-Amz-Credential", `${input.accessKeyId}/${scope}`);
     query.set("X-Amz-Date", datetime);
@@ -164,14 +172,14 @@ export async function signV4(input: SignerInput): Promise<SignedRequest> {
   }
   // Pairs sorted by name, then value: NUL sorts before every encoded character, so a name that is a prefix of
   // another comes first, as SigV4 wants.
-  const canonicalQuery = [...query]
-    .map(([name, value]) => `${encode(name)}\0${encode(value)}`)
-    .sort()
-    .join("&")
-    .replace(/\0/g, "=");
-  const canonicalRequest = `${input.method.toUpperCase()}\n${canonicalPath(url.pathname, service)}\n${canonicalQuery}\n${signed
-    .map(([name, value]) => `${name}:${value.trim().replace(/\s+/g, " ")}\n`)
-    .join("")}\n${signedHeaders}\n${hash}`;
+  const canonicalQuery = query
+    ? [...query]
+        .map(([name, value]) => `${encode(name)}\0${encode(value)}`)
+        .sort()
+        .join("&")
+        .replace(/\0/g, "=")
+    : "";
+  const canonicalRequest = `${input.method.toUpperCase()}\n${canonicalPath(url.pathname, service)}\n${canonicalQuery}\n${headerLines}\n${signedHeaders}\n${hash}`;
   const keyId = `${secretAccessKey}\n${scope}`;
   let key = input.cache.get(keyId);
   let signature: string;
@@ -187,7 +195,7 @@ export async function signV4(input: SignerInput): Promise<SignedRequest> {
     input.cache.set(keyId, key);
     signature = toHex(await webHmac(key, prefix + (await sha256Hex(canonicalRequest))));
   }
-  if (signQuery) query.set("X-Amz-Signature", signature);
+  if (signQuery) query?.set("X-Amz-Signature", signature);
   else
     headers.set(
       "authorization",
