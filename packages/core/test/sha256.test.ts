@@ -130,6 +130,7 @@ describe("toHex and utf8 (the byte helpers of a signature)", () => {
       "é",
       "abc€",
       `${"a".repeat(1023)}ü`,
+      `${"a".repeat(2047)}ü`,
       "x\ud800y",
       "a".repeat(5_000),
       `${"a".repeat(2_000)}é`,

@@ -74,7 +74,7 @@ let HEX: string[] | undefined;
 export function utf8(text: string): Uint8Array {
   // A short ASCII string (a canonical request, a string to sign) is copied in script: in Deno, TextEncoder is a
   // call into the runtime that costs more than the copy. Any other character hands the string to TextEncoder.
-  if (text.length <= 1024) {
+  if (text.length <= 2048) {
     const bytes = new Uint8Array(text.length);
     let i = 0;
     for (; i < text.length; i++) {
