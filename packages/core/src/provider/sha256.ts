@@ -12,6 +12,8 @@
  * @packageDocumentation
  */
 
+import { sameItems } from "../util/per-array.js";
+
 let K: Int32Array | undefined;
 let IV: Int32Array | undefined;
 // The message schedule, the running state and the padded message, reused: the hash is synchronous, so no two calls
@@ -22,15 +24,14 @@ let scratch = /* @__PURE__ */ new Uint8Array(512);
 
 const rotr = (x: number, n: number): number => (x >>> n) | (x << (32 - n));
 
-function constants(): { K: Int32Array; IV: Int32Array } {
-  if (K === undefined || IV === undefined) {
-    const primes: number[] = [];
-    for (let n = 2; primes.length < 64; n++) if (primes.every((p) => n % p)) primes.push(n);
-    const fraction = (x: number) => ((x - Math.floor(x)) * 2 ** 32) | 0;
-    K = Int32Array.from(primes, (p) => fraction(Math.cbrt(p)));
-    IV = Int32Array.from(primes.slice(0, 8), (p) => fraction(Math.sqrt(p)));
-  }
-  return { K, IV };
+/** Computes the constants on first use; returns `K` (`IV` is set beside it). */
+function constants(): Int32Array {
+  const primes: number[] = [];
+  for (let n = 2; primes.length < 64; n++) if (primes.every((p) => n % p)) primes.push(n);
+  const fraction = (x: number) => ((x - Math.floor(x)) * 2 ** 32) | 0;
+  IV = Int32Array.from(primes.slice(0, 8), (p) => fraction(Math.sqrt(p)));
+  K = Int32Array.from(primes, (p) => fraction(Math.cbrt(p)));
+  return K;
 }
 
 /** Runs the compression function over the 64-byte blocks of `data` from `offset` to `end`, into `h`. */
@@ -120,8 +121,8 @@ function finish(h: Int32Array, message: Uint8Array, before: number, k: Int32Arra
  * @public
  */
 export function sha256(message: Uint8Array): Uint8Array {
-  const { K: k, IV: iv } = constants();
-  state.set(iv);
+  const k = K ?? constants();
+  state.set(IV!);
   return finish(state, message, 0, k);
 }
 
@@ -131,12 +132,6 @@ export function sha256(message: Uint8Array): Uint8Array {
 let lastKey: Uint8Array | undefined;
 const innerState = /* @__PURE__ */ new Int32Array(8);
 const outerState = /* @__PURE__ */ new Int32Array(8);
-
-function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
-  if (a === undefined || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /**
  * HMAC-SHA256 (RFC 2104) of bytes, synchronously: what SigV4 derives its keys and signatures with.
@@ -149,16 +144,16 @@ function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
  * @public
  */
 export function hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array {
-  const { K: k, IV: iv } = constants();
-  if (!sameBytes(lastKey, key)) {
+  const k = K ?? constants();
+  if (!sameItems(lastKey, key)) {
     const block = new Uint8Array(64);
     block.set(key.length > 64 ? sha256(key) : key);
     for (let i = 0; i < 64; i++) block[i]! ^= 0x36;
-    innerState.set(iv);
+    innerState.set(IV!);
     compress(innerState, block, 0, 64, k);
     // 0x36 ^ 0x5c: from the inner block to the outer one.
     for (let i = 0; i < 64; i++) block[i]! ^= 0x6a;
-    outerState.set(iv);
+    outerState.set(IV!);
     compress(outerState, block, 0, 64, k);
     lastKey = key.slice();
   }

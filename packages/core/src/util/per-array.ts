@@ -34,8 +34,9 @@ export function memoPerArray<T, R>(compute: (items: readonly T[]) => R): (items:
   };
 }
 
-function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
-  if (a.length !== b.length) return false;
+/** Whether two arrays (or typed arrays) hold the same items in the same order. @internal */
+export function sameItems<T>(a: ArrayLike<T> | undefined, b: ArrayLike<T>): boolean {
+  if (a === undefined || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
