@@ -7,6 +7,7 @@
  *
  * @packageDocumentation
  */
+import { memoPerArray } from "@fedkit/core/provider";
 import { awsError } from "./errors.js";
 import { isRegionShaped } from "./partition.js";
 import { regionHint } from "./s3-region.js";
@@ -110,16 +111,31 @@ export function checkAllowedOrigins(
   origins: readonly string[] | undefined,
   where: string,
 ): readonly string[] {
-  if (origins === undefined) return [];
+  if (origins === undefined) return NONE;
   if (!Array.isArray(origins)) throw new TypeError(`${where}: allowedOrigins must be an array of origins`);
-  return origins.map((origin) => {
-    const url = typeof origin === "string" && URL.canParse(origin) ? new URL(origin) : undefined;
-    // An origin serialises back to itself plus "/": no user info, path, query or fragment.
-    if (!url || !/^https?:$/.test(url.protocol) || url.href !== `${url.origin}/`) {
-      throw new TypeError(
-        `${where}: allowedOrigins entry ${JSON.stringify(origin)} is not an origin like "http://127.0.0.1:4566"`,
-      );
-    }
-    return url.origin;
-  });
+  const checked = checkedOrigins(origins);
+  if (checked.bad === undefined) return checked.origins;
+  throw new TypeError(
+    `${where}: allowedOrigins entry ${JSON.stringify(checked.bad.origin)} is not an origin like "http://127.0.0.1:4566"`,
+  );
 }
+
+const NONE: readonly string[] = Object.freeze([]);
+
+// Checked once per array, and again when its items change (memoPerArray compares them on each call): a client
+// made per request (`withFedkit`'s `fedkit.client()`) is handed its target's array every time. The checked array
+// is frozen, and is itself the key under which core keeps the parsed origins, so neither is recomputed.
+const checkedOrigins = memoPerArray(
+  (origins: readonly unknown[]): { origins: readonly string[]; bad?: { origin: unknown } } => {
+    const checked: string[] = [];
+    for (const origin of origins) {
+      const url = typeof origin === "string" && URL.canParse(origin) ? new URL(origin) : undefined;
+      // An origin serialises back to itself plus "/": no user info, path, query or fragment.
+      if (!url || !/^https?:$/.test(url.protocol) || url.href !== `${url.origin}/`) {
+        return { origins: NONE, bad: { origin } };
+      }
+      checked.push(url.origin);
+    }
+    return { origins: Object.freeze(checked) };
+  },
+);

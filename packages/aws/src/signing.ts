@@ -127,22 +127,43 @@ export async function signV4(input: SignerInput): Promise<SignedRequest> {
   const day = datetime.slice(0, 8);
   const scope = `${day}/${region}/${service}/aws4_request`;
   const s3 = service === "s3";
-  let hash = headers.get("x-amz-content-sha256");
+  // The caller's headers (lower-case names, repeated ones combined), read before the signature's own are added:
+  // iterating a Headers sorts it, so fewer entries cost less. `host` (the URL's) is sorted in below; a caller's
+  // `x-amz-date` is replaced by the signing time, a caller's payload hash and session token are kept.
+  const signed: [string, string][] = [["host", url.host]];
+  let hash: string | null = null;
+  let callerToken = false;
+  for (const entry of headers) {
+    const name = entry[0];
+    if (name === "x-amz-content-sha256") hash = entry[1];
+    else if (name === "x-amz-security-token") callerToken = true;
+    else if (name === "x-amz-date" && !signQuery) continue;
+    if (!UNSIGNED.test(name)) signed.push(entry);
+  }
+  const add = (name: string, value: string) => {
+    headers.set(name, value);
+    signed.push([name, value]);
+  };
   if (hash === null) {
     hash = signQuery && s3 ? "UNSIGNED-PAYLOAD" : await payloadHash(input.body);
-    if (s3 && !signQuery) headers.set("x-amz-content-sha256", hash);
+    if (s3 && !signQuery) add("x-amz-content-sha256", hash);
   }
   if (!signQuery) {
-    headers.set("x-amz-date", datetime);
-    if (token && !headers.has("x-amz-security-token")) headers.set("x-amz-security-token", token);
+    add("x-amz-date", datetime);
+    if (token && !callerToken) add("x-amz-security-token", token);
   }
-  // Headers iterate sorted by lower-case name; `host` (the URL's) is sorted in.
-  const signed: [string, string][] = [["host", url.host]];
-  for (const entry of headers) if (!UNSIGNED.test(entry[0])) signed.push(entry);
-  signed.sort(([a], [b]) => (a < b ? -1 : 1));
-  const signedHeaders = signed.map(([name]) => name).join(";");
-  const query = url.searchParams;
-  if (signQuery) {
+  signed.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  let signedHeaders = "";
+  let headerLines = "";
+  for (const [name, value] of signed) {
+    signedHeaders += signedHeaders ? `;${name}` : name;
+    // Header values arrive trimmed (Headers normalizes them); inner runs of whitespace become one space.
+    headerLines += `${name}:${/\s/.test(value) ? value.trim().replace(/\s+/g, " ") : value}\n`;
+  }
+  // Most requests have no query: their URL's searchParams (an object the runtime builds on first access) is
+  // never made.
+  const query = signQuery || url.search !== "" ? url.searchParams : undefined;
+  if (signQuery && query) {
     query.set("X-Amz-Algorithm", "AWS4-HMAC-SHA256");
     query.set("X-Amz-Credential", `${input.accessKeyId}/${scope}`);
     query.set("X-Amz-Date", datetime);
@@ -151,14 +172,14 @@ export async function signV4(input: SignerInput): Promise<SignedRequest> {
   }
   // Pairs sorted by name, then value: NUL sorts before every encoded character, so a name that is a prefix of
   // another comes first, as SigV4 wants.
-  const canonicalQuery = [...query]
-    .map(([name, value]) => `${encode(name)}\0${encode(value)}`)
-    .sort()
-    .join("&")
-    .replace(/\0/g, "=");
-  const canonicalRequest = `${input.method.toUpperCase()}\n${canonicalPath(url.pathname, service)}\n${canonicalQuery}\n${signed
-    .map(([name, value]) => `${name}:${value.trim().replace(/\s+/g, " ")}\n`)
-    .join("")}\n${signedHeaders}\n${hash}`;
+  const canonicalQuery = query
+    ? [...query]
+        .map(([name, value]) => `${encode(name)}\0${encode(value)}`)
+        .sort()
+        .join("&")
+        .replace(/\0/g, "=")
+    : "";
+  const canonicalRequest = `${input.method.toUpperCase()}\n${canonicalPath(url.pathname, service)}\n${canonicalQuery}\n${headerLines}\n${signedHeaders}\n${hash}`;
   const keyId = `${secretAccessKey}\n${scope}`;
   let key = input.cache.get(keyId);
   let signature: string;
@@ -174,7 +195,7 @@ export async function signV4(input: SignerInput): Promise<SignedRequest> {
     input.cache.set(keyId, key);
     signature = toHex(await webHmac(key, prefix + (await sha256Hex(canonicalRequest))));
   }
-  if (signQuery) query.set("X-Amz-Signature", signature);
+  if (signQuery) query?.set("X-Amz-Signature", signature);
   else
     headers.set(
       "authorization",
@@ -199,12 +220,16 @@ export class BoundedMap<K, V> extends Map<K, V> {
     if (!(Number.isInteger(max) && max > 0))
       throw new TypeError("the key cache size must be a positive integer");
   }
+  // The most recently used key: a warm isolate asks for the same signing key on every request, and moving the
+  // newest entry to the end changes nothing, so it is not moved (a delete and an insert per request saved).
+  #newest: K | undefined;
   override get(key: K): V | undefined {
     const value = super.get(key);
-    if (value !== undefined) this.set(key, value);
+    if (value !== undefined && key !== this.#newest) this.set(key, value);
     return value;
   }
   override set(key: K, value: V): this {
+    this.#newest = key;
     super.delete(key);
     super.set(key, value);
     if (this.size > this.max) super.delete(this.keys().next().value as K);

@@ -1,11 +1,12 @@
 // Clients made per request (as `withFedkit`'s `fedkit.client()` does) share what awsFetch checks once (the
-// allowedOrigins, parsed once per list of strings) and nothing else: each signs with its own credentials getter,
-// and a cached origin list is found only by the same strings.
+// allowedOrigins, checked once per array and again whenever its items changed) and nothing else: each signs with
+// its own credentials getter, and a changed array never gets a stale (wider) list.
 import type { Credentials, Provider } from "@fedkit/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { AwsCredentials } from "../src/credentials.js";
 import { awsFetch, type CredentialGetter } from "../src/fetch.js";
 import { awsProvider } from "../src/provider.js";
+import { checkAllowedOrigins } from "../src/service-hosts.js";
 
 const provider = awsProvider({ roleArn: "arn:aws:iam::123456789012:role/r", region: "eu-west-1", env: {} });
 const EMULATOR = "http://127.0.0.1:4566";
@@ -78,6 +79,8 @@ describe("awsFetch made per request", () => {
     });
     await expect(second(`${EMULATOR}/b/k`)).rejects.toMatchObject({ code: "endpoint_refused" });
     await second("http://127.0.0.1:9999/b/k");
+    // The client made before the change keeps the list it was given.
+    await expect(first("http://127.0.0.1:9999/b/k")).rejects.toMatchObject({ code: "endpoint_refused" });
     origins[0] = "http://127.0.0.1:4566/path";
     expect(() =>
       awsFetch(getter("ASIAONE"), provider, {
@@ -88,5 +91,24 @@ describe("awsFetch made per request", () => {
       }),
     ).toThrow(TypeError);
     expect(sent.map((r) => new URL(r.url).origin)).toEqual([EMULATOR, "http://127.0.0.1:9999"]);
+  });
+
+  it("the same unchanged array is checked once: awsFetch gets the same checked (frozen) list, which core parses once", () => {
+    const origins = [EMULATOR];
+    const checked = checkAllowedOrigins(origins, "awsFetch");
+    expect(checkAllowedOrigins(origins, "awsFetch")).toBe(checked);
+    expect(Object.isFrozen(checked)).toBe(true);
+    awsFetch(getter("ASIAONE"), provider, { service: "s3", allowedOrigins: origins });
+    // Every later client for the same array: no origin parsed again, by awsFetch's check or by core.
+    const canParse = vi.spyOn(URL, "canParse");
+    try {
+      for (let i = 0; i < 3; i++)
+        awsFetch(getter("ASIAONE"), provider, { service: "s3", allowedOrigins: origins });
+      expect(canParse).not.toHaveBeenCalled();
+    } finally {
+      canParse.mockRestore();
+    }
+    origins.push("http://127.0.0.1:9999");
+    expect(checkAllowedOrigins(origins, "awsFetch")).toEqual([EMULATOR, "http://127.0.0.1:9999"]);
   });
 });

@@ -183,4 +183,18 @@ describe("BoundedMap (derived-key cache)", () => {
     expect(map.size).toBe(2);
     expect(() => new BoundedMap(0)).toThrow(TypeError);
   });
+
+  it("the newest entry is found without moving it, and every other hit still moves to the newest place", () => {
+    const map = new BoundedMap<string, number>(3);
+    map.set("a", 1).set("b", 2).set("c", 3);
+    expect(map.get("c")).toBe(3); // already the newest
+    expect(map.get("a")).toBe(1); // now the newest
+    map.set("d", 4); // evicts b, the least recently used
+    expect([...map.keys()]).toEqual(["c", "a", "d"]);
+    map.delete("d");
+    expect(map.get("d")).toBeUndefined();
+    expect(map.get("c")).toBe(3); // c was the oldest: it moves
+    map.set("e", 5).set("f", 6); // evicts a
+    expect([...map.keys()]).toEqual(["c", "e", "f"]);
+  });
 });

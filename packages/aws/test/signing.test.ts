@@ -56,6 +56,33 @@ describe("signV4", () => {
     expect(signature).not.toBe(referenceSignature(signed.url, headers, signedHeaders, "another-secret"));
   });
 
+  it("caller headers: x-amz-date replaced by the signing time, payload hash and session token kept, repeats combined, hop-by-hop unsigned", async () => {
+    const headers = new Headers([
+      ["X-Amz-Date", "19990101T000000Z"],
+      ["x-amz-content-sha256", "UNSIGNED-PAYLOAD"],
+      ["x-amz-security-token", "the-callers-token"],
+      ["x-custom", "a"],
+      ["x-custom", "b"],
+      ["user-agent", "test"],
+    ]);
+    const signed = await signV4({ ...base, headers, cache: new Map() });
+    const lines = signed.canonicalRequest.split("\n");
+    expect(lines.slice(3, 9)).toEqual([
+      `host:${signed.url.host}`,
+      "x-amz-content-sha256:UNSIGNED-PAYLOAD",
+      "x-amz-date:20240101T000000Z",
+      "x-amz-security-token:the-callers-token",
+      "x-custom:a, b",
+      "",
+    ]);
+    expect(lines.at(-2)).toBe("host;x-amz-content-sha256;x-amz-date;x-amz-security-token;x-custom");
+    expect(lines.at(-1)).toBe("UNSIGNED-PAYLOAD");
+    expect(signed.headers.get("x-amz-date")).toBe("20240101T000000Z");
+    expect(signed.headers.get("x-amz-security-token")).toBe("the-callers-token");
+    const signedList = /SignedHeaders=([^,]+)/.exec(signed.headers.get("authorization") ?? "")?.[1];
+    expect(signedList).toBe("host;x-amz-content-sha256;x-amz-date;x-amz-security-token;x-custom");
+  });
+
   it("signs with the given service, region and time, not what the host suggests", async () => {
     const signed = await signV4({ ...base, cache: new Map() });
     const auth = signed.headers.get("authorization") ?? "";

@@ -20,6 +20,7 @@ import { checkUrl, parseEndpoint } from "./endpoints.js";
 import { fail } from "./errors.js";
 import { sendAttempt } from "./transport.js";
 import { capBody } from "./util/body.js";
+import { memoPerArray } from "./util/per-array.js";
 
 /** What a client's `authorize` hook gets besides the request. @public */
 export interface AuthorizeContext {
@@ -45,7 +46,9 @@ export interface AuthorizedFetchOptions {
   readonly allowedOrigins?: readonly string[];
   /**
    * Adds the credential to a request that passed every check. Called once per request, only after the checks,
-   * so a refused host never costs an exchange. Returns the request to send.
+   * so a refused host never costs an exchange. Returns the request to send: `request` itself (its headers changed
+   * in place, the cheapest) or one built from it (`new Request(request, init)`), so that it keeps `request`'s
+   * signal, which carries the attempt's timeout and the caller's abort to the transport.
    */
   readonly authorize: (request: Request, context: AuthorizeContext) => Promise<Request>;
   /** Sends the authorized request. Default: `globalThis.fetch`, looked up at call time. */
@@ -93,6 +96,15 @@ export function refuseDotSegments(input: string, cloud: string): void {
   );
 }
 
+const NONE: readonly string[] = [];
+
+// Parsed once per allowedOrigins array (and again if its items change): a client made per request (awsFetch under
+// withFedkit) is handed the same array each time.
+const optInOriginsOf = memoPerArray(
+  (origins: readonly string[]): ReadonlySet<string> =>
+    new Set(origins.flatMap((origin) => (URL.canParse(origin) ? [new URL(origin).origin] : []))),
+);
+
 /**
  * Creates a `fetch` that checks the target, authorizes the request with `options.authorize` and sends it
  * without ever following a redirect.
@@ -123,11 +135,7 @@ export function authorizedFetch(options: AuthorizedFetchOptions): AuthorizedFetc
   if (!(timeoutMs > 0) || !(maxErrorBody > 0)) {
     throw new TypeError("authorizedFetch: timeoutMs and maxErrorBodyBytes must be positive numbers");
   }
-  const optInOrigins = new Set(
-    (options.allowedOrigins ?? []).flatMap((origin) =>
-      URL.canParse(origin) ? [new URL(origin).origin] : [],
-    ),
-  );
+  const optInOrigins = optInOriginsOf(options.allowedOrigins ?? NONE);
   const attemptOptions = {
     cloud,
     timeoutMs,
@@ -154,15 +162,24 @@ export function authorizedFetch(options: AuthorizedFetchOptions): AuthorizedFetc
     return checkUrl(url, options, optedIn, suffix);
   }
 
+  /**
+   * Checks, builds and authorizes the one Request of a call. `attempt` (sending with a timeout) is the signal of
+   * the attempt's controller: the Request is built with it, so it can be sent as is (`fetch(request)`, no init,
+   * which would make the runtime build a second Request); the caller's signal reaches it through that controller.
+   */
   async function prepare(
     input: string | URL | Request,
     init: RequestInit | undefined,
     mode: RequestRedirect,
+    attempt?: AbortSignal,
   ) {
     const url = target(input);
     const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined) ?? undefined;
     // Built from the checked URL for string and URL input, so what is authorized is what was checked.
-    const request = new Request(input instanceof Request ? input : url.href, { ...init, redirect: mode });
+    const request = new Request(
+      input instanceof Request ? input : url.href,
+      attempt ? { ...init, redirect: mode, signal: attempt } : { ...init, redirect: mode },
+    );
     const authorized = await options.authorize(request, { url, signal });
     if (authorized.url !== request.url) {
       throw fail("config", `${cloud}: authorize() changed the request's URL.`, cloud);
@@ -174,17 +191,18 @@ export function authorizedFetch(options: AuthorizedFetchOptions): AuthorizedFetc
     };
   }
 
+  // Timers treat anything beyond 2^31-1 ms as 1 ms: a longer wait is no timer at all (sendAttempt's rule).
+  const timed = timeoutMs < 2 ** 31;
   const send = (async (input: string | URL | Request, init?: RequestInit) => {
-    const { request, url, signal } = await prepare(input, init, "manual");
-    // The attempt's signal (timer or caller) goes on the request: an injected transport gets a Request carrying
-    // it; the global fetch takes it as init (it builds its own Request from its arguments either way).
+    // With a timeout, the attempt's controller exists before the Request, which is built with its signal: the
+    // transport gets the very Request that was authorized, and fetch gets no init (with one, it would build a
+    // second Request). Without a timeout the Request carries the caller's own signal.
+    const controller = timed ? new AbortController() : undefined;
+    const { request, url, signal } = await prepare(input, init, "manual", controller?.signal);
     const response = await sendAttempt(
-      transport
-        ? (attemptSignal) =>
-            transport(attemptSignal ? new Request(request, { signal: attemptSignal }) : request)
-        : (attemptSignal) => globalThis.fetch(request, { signal: attemptSignal ?? null }),
+      transport ? () => transport(request) : () => globalThis.fetch(request),
       // The checked URL: authorize() may not change the request's URL, so it is the one sent.
-      { ...attemptOptions, url, signal },
+      { ...attemptOptions, url, signal, controller },
     );
     return response.status >= 400 ? capBody(response, maxErrorBody, cloud) : response;
   }) as AuthorizedFetch;

@@ -44,6 +44,20 @@ testAuthorizedFetchHostileCases(
 );
 
 describe("authorizedFetch", () => {
+  it("allowedOrigins changed after clients were made: a made client keeps its list, a new one gets exactly the new list", async () => {
+    const origins = ["http://127.0.0.1:4566"];
+    const ok = async () => new Response("ok");
+    const before = bearerClient({ allowedOrigins: origins, fetch: ok });
+    expect((await before.fetch("http://127.0.0.1:4566/k")).status).toBe(200);
+    origins[0] = "http://127.0.0.1:9999";
+    const after = bearerClient({ allowedOrigins: origins, fetch: ok });
+    // Neither client reaches the origin it was not given, and neither asks for a credential for it.
+    await expect(before.fetch("http://127.0.0.1:9999/k")).rejects.toMatchObject({ code: "endpoint_refused" });
+    await expect(after.fetch("http://127.0.0.1:4566/k")).rejects.toMatchObject({ code: "endpoint_refused" });
+    expect(before.credentialRequests() + after.credentialRequests()).toBe(1);
+    expect((await after.fetch("http://127.0.0.1:9999/k")).status).toBe(200);
+  });
+
   it("refuses an authorize() that changes the URL it was given", async () => {
     const fetch = authorizedFetch({
       cloud: "test",
@@ -189,13 +203,23 @@ describe("authorizedFetch", () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
-  it("the global fetch (looked up at call time) gets the authorized request, redirect manual and the deadline's signal", async () => {
-    const { fetch } = bearerClient({ timeoutMs: 50 });
-    const seen: Array<{ request: Request; signal: AbortSignal | null | undefined }> = [];
+  it("the global fetch (looked up at call time) gets the authorized Request itself and no init: redirect manual, the deadline's signal on it", async () => {
+    let authorized: Request | undefined;
+    const fetch = authorizedFetch({
+      cloud: "test",
+      officialHosts: ["*.objects.example.com"],
+      timeoutMs: 50,
+      authorize: async (request) => {
+        request.headers.set("authorization", `Bearer ${BEARER}`);
+        authorized = request;
+        return request;
+      },
+    });
+    const seen: unknown[][] = [];
     const original = globalThis.fetch;
     // Swapped after the client was made: a client that captured fetch at creation would miss it.
-    globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
-      seen.push({ request: new Request(input, init), signal: init?.signal });
+    globalThis.fetch = ((...args: unknown[]) => {
+      seen.push(args);
       return new Promise<Response>(() => {}); // never answers, never listens
     }) as typeof globalThis.fetch;
     try {
@@ -206,11 +230,65 @@ describe("authorizedFetch", () => {
     } finally {
       globalThis.fetch = original;
     }
-    expect(seen).toHaveLength(1);
-    const [{ request, signal }] = seen as [(typeof seen)[0]];
+    // One argument: with an init, a runtime builds a second Request (Deno always does).
+    expect(seen).toEqual([[authorized]]);
+    const request = seen[0]?.[0] as Request;
+    expect(request).toBe(authorized);
     expect(request.redirect).toBe("manual");
     expect(request.headers.get("authorization")).toBe(`Bearer ${BEARER}`);
     expect(request.url).toBe("https://a.objects.example.com/k");
-    expect(signal?.aborted).toBe(true);
+    // The timeout aborted the signal the Request was built with.
+    expect(request.signal.aborted).toBe(true);
+  });
+
+  it("an injected transport receives the very Request authorize() returned (no re-construction), with or without a timeout", async () => {
+    for (const timeoutMs of [1000, Number.POSITIVE_INFINITY]) {
+      const returned: Request[] = [];
+      const received: Request[] = [];
+      const fetch = authorizedFetch({
+        cloud: "test",
+        officialHosts: ["*.objects.example.com"],
+        timeoutMs,
+        authorize: async (request) => {
+          const headers = new Headers(request.headers);
+          headers.set("authorization", `Bearer ${BEARER}`);
+          const built = new Request(request, { headers });
+          returned.push(built);
+          return built;
+        },
+        fetch: async (request) => {
+          received.push(request);
+          return new Response("ok");
+        },
+      });
+      expect((await fetch("https://a.objects.example.com/k")).status).toBe(200);
+      expect(received).toHaveLength(1);
+      expect(received[0]).toBe(returned[0]);
+    }
+  });
+
+  it("with a timeout, the sent Request's signal aborts on the caller's abort and on the timer, and only then", async () => {
+    const received: Request[] = [];
+    const hang = (request: Request) =>
+      new Promise<Response>((_, reject) => {
+        received.push(request);
+        request.signal.addEventListener("abort", () => reject(request.signal.reason));
+      });
+    const { fetch } = bearerClient({ fetch: hang, timeoutMs: 5_000 });
+    const controller = new AbortController();
+    const byCaller = fetch("https://a.objects.example.com/k", { signal: controller.signal });
+    byCaller.catch(() => {});
+    await vi.waitFor(() => expect(received).toHaveLength(1), { interval: 1 });
+    expect(received[0]?.signal.aborted).toBe(false);
+    controller.abort(new Error("caller gave up"));
+    await expect(byCaller).rejects.toThrow("caller gave up");
+    expect(received[0]?.signal.aborted).toBe(true);
+
+    const byTimer = bearerClient({ fetch: hang, timeoutMs: 40 }).fetch(
+      new Request("https://a.objects.example.com/k"),
+    );
+    await expect(byTimer).rejects.toMatchObject({ code: "timeout" });
+    expect(received[1]?.signal.aborted).toBe(true);
+    expect(received[1]?.signal.reason).toMatchObject({ code: "timeout" });
   });
 });

@@ -1,6 +1,6 @@
 // The synchronous SHA-256 and HMAC-SHA256 of @fedkit/core/provider, against node:crypto and the published vectors.
 import { createHash, createHmac } from "node:crypto";
-import { hmacSha256, sha256 } from "@fedkit/core/provider";
+import { utf8 as encodeUtf8, hmacSha256, sha256, toHex } from "@fedkit/core/provider";
 import { describe, expect, it } from "vitest";
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
@@ -89,5 +89,53 @@ describe("hmacSha256 (RFC 2104)", () => {
     hmacSha256(key, data);
     expect(key).toEqual(pattern(70, 1));
     expect(data).toEqual(pattern(10, 2));
+  });
+
+  it("a key changed in place, or keys taking turns, each get their own MAC (the last key's blocks are kept by value)", () => {
+    const key = pattern(32, 1);
+    const other = pattern(32, 2);
+    const data = utf8("AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/iam/aws4_request\n");
+    const node = (k: Uint8Array) => createHmac("sha256", k).update(data).digest("hex");
+    const before = node(key);
+    expect(hex(hmacSha256(key, data))).toBe(before);
+    key[0] = (key[0] ?? 0) ^ 1; // the same array, another key
+    expect(hex(hmacSha256(key, data))).toBe(node(key));
+    expect(node(key)).not.toBe(before);
+    for (const k of [other, key, other, key.subarray(0, 31), pattern(100, 3)]) {
+      expect(hex(hmacSha256(k, data))).toBe(node(k));
+    }
+  });
+
+  it("data longer than the reused buffer, and a digest after it, are still right", () => {
+    const key = pattern(32, 4);
+    for (const length of [4_000, 5_000, 10, 70_000, 0]) {
+      const data = pattern(length, length);
+      expect(hex(hmacSha256(key, data))).toBe(createHmac("sha256", key).update(data).digest("hex"));
+      expect(hex(sha256(data))).toBe(createHash("sha256").update(data).digest("hex"));
+    }
+  });
+});
+
+describe("toHex and utf8 (the byte helpers of a signature)", () => {
+  it("toHex writes every byte value as two lower-case hex digits", () => {
+    const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+    expect(toHex(all)).toBe(Buffer.from(all).toString("hex"));
+    expect(toHex(new Uint8Array())).toBe("");
+  });
+
+  it("utf8 equals TextEncoder for ASCII, non-ASCII at any position, lone surrogates, and long strings", () => {
+    for (const text of [
+      "",
+      "GET\n/b/k\n\nhost:s3.amazonaws.com\n",
+      "é",
+      "abc€",
+      `${"a".repeat(1023)}ü`,
+      `${"a".repeat(2047)}ü`,
+      "x\ud800y",
+      "a".repeat(5_000),
+      `${"a".repeat(2_000)}é`,
+    ]) {
+      expect([...encodeUtf8(text)]).toEqual([...utf8(text)]);
+    }
   });
 });

@@ -53,6 +53,7 @@ export type {
   SubjectToken,
 } from "../types.js";
 export { base64url, base64urlDecode, sha256Hex, toHex, utf8 } from "../util/encoding.js";
+export { memoPerArray } from "../util/per-array.js";
 export { defaultRandom } from "../util/random.js";
 export { expiresAtFromLifetime, firstHeader, formBody, readJsonObject } from "./answer.js";
 export { defaultEnv, type EnvGetter, type EnvInput, type EnvRecord, toEnvGetter } from "./env.js";

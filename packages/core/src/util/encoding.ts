@@ -52,10 +52,15 @@ export function base64urlDecode(text: string): Uint8Array {
  * @public
  */
 export function toHex(bytes: Uint8Array): string {
+  // One table lookup per byte, indexed (a typed array's iterator and a number-to-string per byte cost more than
+  // the hashing of a SigV4 request's two digests).
+  HEX ??= Array.from({ length: 256 }, (_, b) => (b < 16 ? "0" : "") + b.toString(16));
+  const hex = HEX;
   let out = "";
-  for (const b of bytes) out += b.toString(16).padStart(2, "0");
+  for (let i = 0; i < bytes.length; i++) out += hex[bytes[i]!];
   return out;
 }
+let HEX: string[] | undefined;
 
 /**
  * UTF-8 bytes of a string.
@@ -67,6 +72,18 @@ export function toHex(bytes: Uint8Array): string {
  * @public
  */
 export function utf8(text: string): Uint8Array {
+  // A short ASCII string (a canonical request, a string to sign) is copied in script: in Deno, TextEncoder is a
+  // call into the runtime that costs more than the copy. Any other character hands the string to TextEncoder.
+  if (text.length <= 2048) {
+    const bytes = new Uint8Array(text.length);
+    let i = 0;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c > 0x7f) break;
+      bytes[i] = c;
+    }
+    if (i === text.length) return bytes;
+  }
   return encoder.encode(text);
 }
 
