@@ -28,6 +28,10 @@ const deno = join(
 const OBJECT_BODY = "region,total\neu,42\n";
 
 // --- loopback S3 + STS ----------------------------------------------------------------------------------
+// Credentials of real STS sizes: a 40-character secret and a session token of about 1 KB (STS's are 700-1,200
+// characters), which every signed request carries and hashes, on both sides.
+const SECRET = Buffer.from("bench-secret-access-key-bench-secr").toString("base64").slice(0, 40);
+const SESSION_TOKEN = `IQoJb3JpZ2luX2VjE${Buffer.alloc(760, 7).toString("base64")}`.slice(0, 1024);
 let stsCalls = 0;
 let s3Calls = 0;
 const server = createServer((req, res) => {
@@ -43,7 +47,7 @@ const server = createServer((req, res) => {
     const expiration = new Date(Date.now() + 3_600_000).toISOString();
     res.writeHead(200, { "content-type": "text/xml" });
     res.end(
-      `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>ASIABENCH0000001</AccessKeyId><SecretAccessKey>c2VjcmV0</SecretAccessKey><SessionToken>dG9rZW4</SessionToken><Expiration>${expiration}</Expiration></Credentials><SubjectFromWebIdentityToken>bench</SubjectFromWebIdentityToken></AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></AssumeRoleWithWebIdentityResponse>`,
+      `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>ASIABENCH0000001</AccessKeyId><SecretAccessKey>${SECRET}</SecretAccessKey><SessionToken>${SESSION_TOKEN}</SessionToken><Expiration>${expiration}</Expiration></Credentials><SubjectFromWebIdentityToken>bench</SubjectFromWebIdentityToken></AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></AssumeRoleWithWebIdentityResponse>`,
     );
   });
 });
