@@ -3,7 +3,9 @@
 // same S3 GET unsigned, all against one loopback S3/STS served by this Node process (so its CPU is not Deno's):
 // 1. warm signed request overhead: the sample's request minus the empty handler's, interleaved in one isolate;
 // 2. a fresh isolate's first request: Deno process CPU of import + first request, minus the empty handler's;
-// 3. the SDK peer (bench/deno/sdk-handler.mjs, the SDK's Node build through esbuild) on the same two figures,
+// 3. Deno's own share of a signed request (bench/deno/headers-handler.mjs: the same GET with fixed SigV4 headers
+//    of real sizes and a signal, nothing signed), as a reference beside row 1;
+// 4. the SDK peer (bench/deno/sdk-handler.mjs, the SDK's Node build through esbuild) on the same two figures,
 //    and the import time of both bundles.
 // Run through `npm run bench` or, after a build, `node bench/deno.bench.mjs`; writes bench/results/deno.json.
 import { spawn } from "node:child_process";
@@ -62,6 +64,7 @@ const env = JSON.stringify({
   REPORTS_ROLE_ARN: "arn:aws:iam::123456789012:role/netlify-reports-reader",
   FEDKIT_AWS_STS_ENDPOINT: `${origin}/`,
   OBJECT_BODY,
+  SESSION_TOKEN,
 });
 
 // --- the three modules ------------------------------------------------------------------------------------
@@ -92,6 +95,7 @@ const modules = {
   fedkit: pathToFileURL(sample).href,
   sdk: pathToFileURL(sdkFile).href,
   empty: pathToFileURL(join(here, "deno", "empty-handler.mjs")).href,
+  headers: pathToFileURL(join(here, "deno", "headers-handler.mjs")).href,
 };
 const runner = join(here, "deno", "runner.mjs");
 
@@ -230,7 +234,7 @@ results.push(
 const SAMPLES_WARM = Number(process.env.DENO_WARM_SAMPLES ?? 60);
 const BATCH = 20;
 const warm = {};
-for (const name of ["fedkit", "sdk"])
+for (const name of ["fedkit", "sdk", "headers"])
   warm[name] = await denoRunAsync([
     "warm",
     modules[name],
@@ -261,6 +265,17 @@ results.push(
     comparedTo: "deno-warm-overhead-sdk",
     target: { op: "<=", value: 0.1, unit: "ms", text: "≤ 0.1 ms (issue 13)" },
     detail: warmConditions(warm.fedkit),
+  }),
+  result({
+    id: "deno-warm-overhead-headers",
+    label:
+      "warm S3 GET in Deno with a signed request's headers (fixed values, 1 KB token) and a signal, no signing: CPU over the same fetch unsigned (Deno's own share)",
+    subject: "no signer",
+    metric: "cpuMs",
+    value: r3(warm.headers.overheadCpuMs),
+    unit: "ms",
+    reference: true,
+    detail: warmConditions(warm.headers),
   }),
   result({
     id: "deno-warm-overhead-sdk",
