@@ -5,6 +5,7 @@ import { createFederation, staticToken } from "@fedkit/core";
 import { memoryAudit } from "@fedkit/core/audit";
 import { memoize } from "@smithy/property-provider";
 import { compare, measure, ns, result, sizeOf, writeSuite } from "./lib/harness.mjs";
+import { memoizedSdkProvider } from "./lib/memoize-peer.mjs";
 
 const b64 = (value) => Buffer.from(JSON.stringify(value)).toString("base64url");
 const nowS = Math.floor(Date.now() / 1000);
@@ -45,17 +46,7 @@ const provider = benchProvider();
 await federation.getCredentials(provider);
 
 // The AWS SDK v3 shape: memoize(provider, isExpired, requiresRefresh) with the SDK's 5-minute expiry window.
-const sdkProvider = memoize(
-  async () => ({
-    accessKeyId: "ASIA",
-    secretAccessKey: "s",
-    sessionToken: "t",
-    expiration: new Date(Date.now() + 3_600_000),
-  }),
-  (c) => c.expiration !== undefined && c.expiration.getTime() - Date.now() < 300_000,
-  (c) => c.expiration !== undefined,
-);
-await sdkProvider();
+const sdkProvider = await memoizedSdkProvider();
 
 const opts = { iterations: 150, warmup: 20_000 };
 // Side by side: each sample times a batch of fedkit and, right after, a batch of the SDK's memoize (alternating

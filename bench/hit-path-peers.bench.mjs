@@ -8,8 +8,8 @@
 import { Readable } from "node:stream";
 import { S3Client } from "@aws-sdk/client-s3";
 import { fromWebToken } from "@aws-sdk/credential-providers";
-import { memoize } from "@smithy/property-provider";
 import { compare, ns, result, writeSuite } from "./lib/harness.mjs";
+import { memoizedSdkProvider } from "./lib/memoize-peer.mjs";
 
 process.removeAllListeners("warning"); // the SDK's Node-version notice is not a result
 let stsCalls = 0;
@@ -44,17 +44,7 @@ const first = await s3Provider();
 if (first.accessKeyId !== "ASIABENCH0000001" || stsCalls !== 1)
   throw new Error("S3Client provider not primed");
 
-const sdk = memoize(
-  async () => ({
-    accessKeyId: "ASIA",
-    secretAccessKey: "s",
-    sessionToken: "t",
-    expiration: new Date(Date.now() + 3_600_000),
-  }),
-  (c) => c.expiration !== undefined && c.expiration.getTime() - Date.now() < 300_000,
-  (c) => c.expiration !== undefined,
-);
-await sdk();
+const sdk = await memoizedSdkProvider();
 
 const iterations = Number(process.env.ITERATIONS ?? 400);
 const side = await compare(["S3Client credential provider hit", s3Provider], ["smithy memoize hit", sdk], {

@@ -23,10 +23,10 @@ import {
   withFedkit,
 } from "@fedkit/netlify";
 import { awsCloud } from "@fedkit/netlify/aws";
-import { memoize } from "@smithy/property-provider";
 // withFedkit's own per-request step; internal (not exported from the package), so taken from the built module.
 import { handleFor } from "../packages/netlify/dist/runtime.js";
 import { compare, measure, ns, result, writeSuite } from "./lib/harness.mjs";
+import { memoizedSdkProvider } from "./lib/memoize-peer.mjs";
 
 const SITE_ID = "5b0c2a71-1c3e-4d6b-9a51-0f7a2f1e9c11";
 const keys = await generateIssuerKeys({ context: "production" });
@@ -93,17 +93,7 @@ const viaAdapter = () =>
   });
 await viaAdapter();
 
-const sdk = memoize(
-  async () => ({
-    accessKeyId: "ASIA",
-    secretAccessKey: "s",
-    sessionToken: "t",
-    expiration: new Date(Date.now() + 3_600_000),
-  }),
-  (c) => c.expiration !== undefined && c.expiration.getTime() - Date.now() < 300_000,
-  (c) => c.expiration !== undefined,
-);
-await sdk();
+const sdk = await memoizedSdkProvider();
 
 const requestIds = Array.from({ length: 1024 }, (_, i) => `bench-${i}`);
 let next = 0;
