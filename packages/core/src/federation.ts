@@ -179,6 +179,19 @@ export function createFederation(options: FederationOptions = {}): Federation {
       }
       return viaSource(provider, source, call);
     },
+    peek<C extends Credentials>(provider: Provider<C>, source: SubjectTokenSource): Promise<C> | undefined {
+      try {
+        // getCredentials' own hit: one clock reading for the source and the front entry.
+        const t = now();
+        const token = source.peek?.(provider.audience, t);
+        return token === undefined
+          ? undefined
+          : (lookup.hot(token, provider as Provider, t) as Promise<C> | undefined);
+      } catch {
+        // A source that throws is getCredentials' to report.
+        return undefined;
+      }
+    },
     flush() {
       // Called after every request by adapters: with nothing pending and a sink that buffers nothing, no work.
       return pending.size === 0 && audit.flush === undefined ? FLUSHED : flushAll();

@@ -136,15 +136,31 @@ export function boundCredentials<C extends Credentials>(
   facts: RequestFacts,
   signal: AbortSignal | undefined,
 ): Promise<C> {
+  // A function's hit needs none of the request's facts: the engine's peek serves it, and the per-call options
+  // (which only a miss, a refresh or an audit event reads) are built only when it cannot.
+  const raw =
+    (facts.userHash === undefined
+      ? state.federation.peek?.(provider, binding.source as SubjectTokenSource)
+      : undefined) ?? engineCall(state, binding, provider, facts, signal);
+  return raw === binding.lastRaw ? (binding.lastMapped as Promise<C>) : mappedOf(binding, raw);
+}
+
+/** The engine's call with the request's own ids, labels, scheduler and signal (and a user's own source). */
+function engineCall<C extends Credentials>(
+  state: IsolateState,
+  binding: Binding,
+  provider: Provider<C>,
+  facts: RequestFacts,
+  signal: AbortSignal | undefined,
+): Promise<C> {
   // One literal of one shape (no spreads): the engine treats an undefined scheduler or signal as absent.
-  const raw = state.federation.getCredentials(provider, {
+  return state.federation.getCredentials(provider, {
     source: facts.userHash === undefined ? binding.source : userSource(state, binding, facts),
     correlationId: facts.requestId,
     labels: facts.labels,
     scheduler: facts.scheduler,
     signal,
   });
-  return raw === binding.lastRaw ? (binding.lastMapped as Promise<C>) : mappedOf(binding, raw);
 }
 
 /**
