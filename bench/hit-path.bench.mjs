@@ -5,10 +5,10 @@
 //   1. engine: federation.getCredentials with the site-issuer source and a per-call options object, as the
 //      adapter calls it;
 //   2. handle: `fedkit.credentials("reports")` on the request's handle (binding lookup, engine call);
-//   3. request: what withFedkit runs per request to hand the handler its credentials: `handleFor(config,
-//      platform)` (the internal function withFedkit calls, imported from the built module; synchronous once the
-//      isolate's keys are loaded) with a new platform literal of withFedkit's shape, then
-//      `fedkit.credentials("reports")` (on a hit, the settled promise the engine cached).
+//   3. request: what withFedkit runs per request to hand the handler its credentials: `requestHandle(config,
+//      functionName, requestId, waitUntil, siteId, deployContext, deployId)` (the internal function withFedkit
+//      calls, with the arguments it passes, imported from the built module; synchronous once the isolate's keys
+//      are loaded), then `fedkit.credentials("reports")` (on a hit, the settled promise the engine cached).
 // Every side is awaited once per call by the harness, as a caller awaits it.
 // Run through `npm run bench` or, after a build, `node bench/hit-path.bench.mjs`; writes bench/results/hit-path.json.
 // Issue 13's goal: the hit on the `withFedkit` path costs at most 1.0x smithy `memoize` in the same run.
@@ -24,7 +24,7 @@ import {
 } from "@fedkit/netlify";
 import { awsCloud } from "@fedkit/netlify/aws";
 // withFedkit's own per-request step; internal (not exported from the package), so taken from the built module.
-import { handleFor } from "../packages/netlify/dist/runtime.js";
+import { requestHandle } from "../packages/netlify/dist/runtime.js";
 import { compare, measure, ns, result, writeSuite } from "./lib/harness.mjs";
 import { memoizedSdkProvider } from "./lib/memoize-peer.mjs";
 
@@ -97,18 +97,12 @@ const sdk = await memoizedSdkProvider();
 
 const requestIds = Array.from({ length: 1024 }, (_, i) => `bench-${i}`);
 let next = 0;
-// The platform literal withFedkit builds per request (all six fields, in its order).
-const platformOf = (requestId) => ({
-  functionName: "report",
-  requestId,
-  waitUntil: platform.waitUntil,
-  siteId: undefined,
-  deployContext: "production",
-  deployId: undefined,
-});
-if (handleFor(config, platformOf("check")) instanceof Promise) {
+// withFedkit's per-request call, with the arguments it passes for a production request (no site or deploy id).
+const handleOf = (requestId) =>
+  requestHandle(config, "report", requestId, platform.waitUntil, undefined, "production", undefined);
+if (handleOf("check") instanceof Promise) {
   throw new Error(
-    "handleFor returned a promise on a ready isolate: the request row would not time withFedkit's path",
+    "requestHandle returned a promise on a ready isolate: the request row would not time withFedkit's path",
   );
 }
 const rows = [
@@ -116,8 +110,8 @@ const rows = [
   ["hit-handle", "fedkit.credentials(target) on a handle", () => handle.credentials("reports")],
   [
     "hit-request",
-    "withFedkit's per-request handleFor + credentials (the withFedkit path)",
-    () => handleFor(config, platformOf(requestIds[next++ & 1023])).credentials("reports"),
+    "withFedkit's per-request requestHandle + credentials (the withFedkit path)",
+    () => handleOf(requestIds[next++ & 1023]).credentials("reports"),
   ],
 ];
 const options = { iterations: Number(process.env.ITERATIONS ?? 400), warmup: 20_000 };
@@ -196,14 +190,14 @@ await reference(
 // SigV4 fetch per request) and `sign()`; no network. Issue 13's goal (≤ 0.1 ms over the same fetch unsigned) is
 // stated for Deno; this is Node's figure for the same code, with no target.
 const signOnce = () =>
-  handleFor(config, platformOf(requestIds[next++ & 1023]))
+  handleOf(requestIds[next++ & 1023])
     .client("reports")
     .sign("https://s3.eu-west-1.amazonaws.com/fedkit-reports/reports/latest.csv");
 const signed = await measure("warm sign", signOnce, { iterations: 200, warmup: 500 });
 results.push(
   result({
     id: "warm-sign-request",
-    label: "warm signed request on the withFedkit path (handleFor + client + sign), Node",
+    label: "warm signed request on the withFedkit path (requestHandle + client + sign), Node",
     subject: "fedkit",
     metric: "time",
     value: ns(signed.medianNs),

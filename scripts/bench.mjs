@@ -164,7 +164,7 @@ function goalsSection(goals) {
     "  `withFedkit` does per request), counting RS256 signatures of JWT inputs (the key import's own check apart).",
     "- **Cache hit** (hit-path suite): the `withFedkit` path interleaved batch by batch with smithy `memoize` in one",
     "  Node process; ratio = median of per-batch ratios. The request row runs what `withFedkit` runs per request",
-    "  (its internal `handleFor`, synchronous once the isolate's keys are loaded, then `credentials(target)`); the",
+    "  (its internal `requestHandle`, synchronous once the isolate's keys are loaded, then `credentials(target)`); the",
     "  handle row `credentials(target)` on an existing handle; the engine row `getCredentials` as the adapter calls",
     "  it. S3Client's own credential provider (fromWebToken behind",
     "  the client's identity memoizer, `s3.config.credentials()`) is measured the same way against `memoize` in",

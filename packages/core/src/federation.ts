@@ -26,6 +26,18 @@ export type {
 const NO_OPTIONS: GetCredentialsOptions = Object.freeze({});
 const FLUSHED: Promise<void> = Promise.resolve();
 
+/** The rejection of a call with no subject-token source, in the federation or the call. */
+function noSource(): Promise<never> {
+  return Promise.reject(
+    fail(
+      "config",
+      "No subject-token source.",
+      "core",
+      "Pass source to createFederation or getCredentials, e.g. envToken('OIDC_TOKEN').",
+    ),
+  );
+}
+
 /** Bad arguments are programming errors: a TypeError saying what was expected, off the hit path. */
 function assertProvider(provider: Provider): void {
   if (
@@ -132,6 +144,17 @@ export function createFederation(options: FederationOptions = {}): Federation {
     );
   }
 
+  /** A peeked token past the front entry: credentials held in the cache, else the slow path. */
+  function viaPeeked<C extends Credentials>(
+    provider: Provider<C>,
+    token: SubjectToken,
+    call: GetCredentialsOptions,
+    t: number,
+  ): Promise<C> {
+    const held = lookup.held(provider as Provider, token, call, t) as C | undefined;
+    return held === undefined ? slowPath(provider, token, call) : Promise.resolve(held);
+  }
+
   async function flushAll(): Promise<void> {
     while (pending.size > 0) await Promise.all([...pending]);
     await audit.flush?.();
@@ -139,34 +162,35 @@ export function createFederation(options: FederationOptions = {}): Federation {
 
   return {
     audit,
-    // Deliberately not `async`: the hit path returns an already-resolved promise without an async frame.
+    // Deliberately not `async`: the hit path returns an already-resolved promise without an async frame. Kept
+    // small (the rare branches are functions of their own) so that callers' compilers inline it whole.
     getCredentials<C extends Credentials>(provider: Provider<C>, call = NO_OPTIONS): Promise<C> {
       const source = call.source ?? options.source;
-      if (source === undefined) {
-        return Promise.reject(
-          fail(
-            "config",
-            "No subject-token source.",
-            "core",
-            "Pass source to createFederation or getCredentials, e.g. envToken('OIDC_TOKEN').",
-          ),
-        );
-      }
+      if (source === undefined) return noSource();
       try {
         // One clock reading serves the source (is its token for this audience still fresh?) and the lookup.
         const t = now();
         const peeked = source.peek?.(provider.audience, t);
-        if (peeked !== undefined) {
-          const p = provider as Provider;
-          const hot = lookup.hot(peeked, p, t) as Promise<C> | undefined;
-          if (hot !== undefined) return hot;
-          const held = lookup.held(p, peeked, call, t) as C | undefined;
-          return held === undefined ? slowPath(provider, peeked, call) : Promise.resolve(held);
-        }
+        if (peeked !== undefined)
+          return (lookup.hot(peeked, provider as Provider, t) ??
+            viaPeeked(provider, peeked, call, t)) as Promise<C>;
       } catch {
         // A source or cache that throws synchronously takes the source's own path, which turns it into a rejection.
       }
       return viaSource(provider, source, call);
+    },
+    peek<C extends Credentials>(provider: Provider<C>, source: SubjectTokenSource): Promise<C> | undefined {
+      try {
+        // getCredentials' own hit: one clock reading for the source and the front entry.
+        const t = now();
+        const token = source.peek?.(provider.audience, t);
+        return token === undefined
+          ? undefined
+          : (lookup.hot(token, provider as Provider, t) as Promise<C> | undefined);
+      } catch {
+        // A source that throws is getCredentials' to report.
+        return undefined;
+      }
     },
     flush() {
       // Called after every request by adapters: with nothing pending and a sink that buffers nothing, no work.

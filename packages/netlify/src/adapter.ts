@@ -2,7 +2,7 @@ import { FederationError } from "@fedkit/core";
 import type { FedkitConfig } from "./config.js";
 import type { NetlifyContext } from "./platform.js";
 import { errorResponse } from "./response.js";
-import { type Fedkit, handleFor } from "./runtime.js";
+import { type Fedkit, requestHandle } from "./runtime.js";
 
 /** The config of one wrapped function: the site's fedkit config plus the function's name. @public */
 export type FunctionConfig = FedkitConfig & {
@@ -53,16 +53,17 @@ export function withFedkit<C extends NetlifyContext = NetlifyContext>(
     const waitUntil = typeof context?.waitUntil === "function" ? context.waitUntil.bind(context) : undefined;
     let fedkit: Fedkit | Promise<Fedkit> | undefined;
     try {
-      // One literal of one shape per request (no spreads); handleFor treats an undefined field as absent. Once the
-      // isolate is ready the handle comes back synchronously: no await before the handler runs.
-      fedkit = handleFor(base, {
-        functionName: config.function,
+      // The request's facts as arguments (no object to allocate); an undefined one is absent. Once the isolate is
+      // ready the handle comes back synchronously: no await before the handler runs.
+      fedkit = requestHandle(
+        base,
+        config.function,
         requestId,
         waitUntil,
-        siteId: context?.site?.id || undefined,
-        deployContext: context?.deploy?.context || undefined,
-        deployId: context?.deploy?.id || undefined,
-      });
+        context?.site?.id || undefined,
+        context?.deploy?.context || undefined,
+        context?.deploy?.id || undefined,
+      );
       if (fedkit instanceof Promise) fedkit = await fedkit;
       return await handler(request, fedkit, context);
     } catch (error) {

@@ -39,7 +39,10 @@ export interface Binding extends RefusalScope {
    * isolation hint (the binding is its {@link RefusalScope}). A target's own source is outside the boundary.
    */
   readonly isolated: boolean;
-  /** The last engine promise seen and its error-mapped form: a repeated hit allocates no promise. */
+  /**
+   * The last engine promise seen and what a call returned for it (its error-mapped form for a site-issuer
+   * target, else itself): a repeated hit allocates no promise and takes no branch on the binding's kind.
+   */
   lastRaw: Promise<Credentials> | undefined;
   lastMapped: Promise<Credentials> | undefined;
 }
@@ -56,17 +59,33 @@ export interface RequestFacts {
 
 /** The binding of `targetName` for the request's function and identity: cached once granted. @internal */
 export function bindingOf(state: IsolateState, facts: RequestFacts, targetName: string): Binding {
+  return lastBinding(state, facts, targetName) ?? findBinding(state, facts, targetName);
+}
+
+/**
+ * The binding served last, if it is the one of `targetName` for the request's function and identity. The hit
+ * compares the parts (no key string is built) and is all this function does, so that it stays small enough to
+ * be inlined into the request's hit path.
+ * @internal
+ */
+export function lastBinding(
+  state: IsolateState,
+  facts: RequestFacts,
+  targetName: string,
+): Binding | undefined {
+  const last = state.last;
+  return last !== undefined &&
+    last.targetName === targetName &&
+    last.functionName === facts.functionName &&
+    last.user === (facts.userHash !== undefined)
+    ? last
+    : undefined;
+}
+
+/** {@link bindingOf} past the binding served last: the table, or a new binding once the grant is checked. */
+function findBinding(state: IsolateState, facts: RequestFacts, targetName: string): Binding {
   const user = facts.userHash;
   const { functionName } = facts;
-  const last = state.last;
-  // The hit compares the parts (no key string is built).
-  if (
-    last !== undefined &&
-    last.targetName === targetName &&
-    last.functionName === functionName &&
-    last.user === (user !== undefined)
-  )
-    return last;
   const key = `${user === undefined ? "" : "user"}\n${functionName}\n${targetName}`;
   let binding = state.bindings.get(key);
   if (binding === undefined) {
@@ -117,26 +136,51 @@ export function boundCredentials<C extends Credentials>(
   facts: RequestFacts,
   signal: AbortSignal | undefined,
 ): Promise<C> {
-  const user = facts.userHash;
+  // A function's hit needs none of the request's facts: the engine's peek serves it, and the per-call options
+  // (which only a miss, a refresh or an audit event reads) are built only when it cannot.
+  const raw =
+    (facts.userHash === undefined
+      ? state.federation.peek?.(provider, binding.source as SubjectTokenSource)
+      : undefined) ?? engineCall(state, binding, provider, facts, signal);
+  return raw === binding.lastRaw ? (binding.lastMapped as Promise<C>) : mappedOf(binding, raw);
+}
+
+/** The engine's call with the request's own ids, labels, scheduler and signal (and a user's own source). */
+function engineCall<C extends Credentials>(
+  state: IsolateState,
+  binding: Binding,
+  provider: Provider<C>,
+  facts: RequestFacts,
+  signal: AbortSignal | undefined,
+): Promise<C> {
   // One literal of one shape (no spreads): the engine treats an undefined scheduler or signal as absent.
-  const raw = state.federation.getCredentials(provider, {
-    source:
-      user === undefined
-        ? binding.source
-        : issuerSource(state, binding.key, binding.target, binding.plugin, facts.functionName, user),
+  return state.federation.getCredentials(provider, {
+    source: facts.userHash === undefined ? binding.source : userSource(state, binding, facts),
     correlationId: facts.requestId,
     labels: facts.labels,
     scheduler: facts.scheduler,
     signal,
   });
-  if (!binding.isolated) return raw;
-  if (raw === binding.lastRaw) return binding.lastMapped as Promise<C>;
-  const mapped = raw.catch((error: unknown) => {
-    throw isolationRefusal(error, binding);
-  });
+}
+
+/**
+ * What a call returns for the engine's promise `raw`, remembered for the hits that return `raw` again: for a
+ * site-issuer target, `raw` with the deploy-context isolation hint on its refusals; else `raw` itself.
+ */
+function mappedOf<C extends Credentials>(binding: Binding, raw: Promise<C>): Promise<C> {
+  const mapped = !binding.isolated
+    ? raw
+    : raw.catch((error: unknown) => {
+        throw isolationRefusal(error, binding);
+      });
   binding.lastRaw = raw;
   binding.lastMapped = mapped;
   return mapped;
+}
+
+/** The source of the request's verified user for a user binding (from the bounded per-user table). */
+function userSource(state: IsolateState, binding: Binding, facts: RequestFacts): SubjectTokenSource {
+  return issuerSource(state, binding.key, binding.target, binding.plugin, facts.functionName, facts.userHash);
 }
 
 /**

@@ -1,77 +1,107 @@
 /**
- * The per-request handle: one object per request holding only the request's own facts (request id, labels,
- * scheduler) and a pointer to the isolate's state; its methods and the values every request of the isolate
- * shares (context, issuer, federation) live on the prototype, so a request allocates no closures and copies
- * nothing.
+ * The per-request handle: one object per request holding only the request's own facts (request id, scheduler)
+ * and its {@link HandleScope} (the isolate state, function name and labels its requests share); its methods and
+ * the values every request of the isolate shares (context, issuer, federation) live on the prototype, so a
+ * request allocates no closures and copies nothing.
  *
  * @packageDocumentation
  */
 import { type Credentials, type Federation, FederationError, type Provider } from "@fedkit/core";
-import { bindingOf, boundCredentials, type RequestFacts } from "./bindings.js";
+import { bindingOf, boundCredentials, lastBinding, type RequestFacts } from "./bindings.js";
 import type { BoundCredentials } from "./clouds/types.js";
 import type { IsolateState } from "./isolate.js";
 import type { Fedkit } from "./runtime.js";
 
+type Scheduler = ((promise: Promise<unknown>) => void) | undefined;
+
+/** The isolate state of a scope; set by {@link HandleScope}'s static block, the one code that reads `#state`. */
+let stateOf: (scope: HandleScope) => IsolateState;
+
+/**
+ * What the requests of one isolate state, function and deploy share: built once (when the function or deploy
+ * changes), not per request. Its state is ES private: the isolate's tables (bindings, whose last promises hold
+ * credentials) never show through a handle in enumeration, JSON or logs.
+ * @internal
+ */
+export class HandleScope {
+  readonly #state: IsolateState;
+  readonly functionName: string;
+  /** The deploy id the labels were built for, as the platform gave it. */
+  readonly deployId: string | undefined;
+  readonly labels: Readonly<Record<string, string>>;
+
+  constructor(state: IsolateState, functionName: string, deployId: string | undefined) {
+    this.#state = state;
+    this.functionName = functionName;
+    this.deployId = deployId;
+    const labels: Record<string, string> = { function: functionName };
+    if (deployId) labels["deploy"] = deployId;
+    this.labels = Object.freeze(labels);
+  }
+
+  static {
+    stateOf = (scope) => scope.#state;
+  }
+}
+
+// Symbol-keyed: out of enumeration and JSON; logs show an opaque `HandleScope`.
+const SCOPE: unique symbol = Symbol("fedkit.scope");
+
 /** A {@link Fedkit} handle of one request (and, from `asUser`, one verified user). @internal */
 export class RequestHandle implements Fedkit, RequestFacts {
-  // `declare`: the constructor assigns them, so no field definitions are emitted (each would define the field
-  // before the constructor assigns it: twice the work per request, and bytes).
-  declare readonly functionName: string;
+  // `declare`: the constructor assigns them, so no field definitions are emitted. No private member either (it
+  // would add a brand and an initializer call): the constructor stays under the size the compiler always
+  // inlines, so a request's handle is allocated inline wherever the request's code is compiled.
+  declare readonly [SCOPE]: HandleScope;
   declare readonly requestId: string;
-  declare readonly scheduler: ((promise: Promise<unknown>) => void) | undefined;
-  declare readonly labels: Readonly<Record<string, string>>;
+  declare readonly scheduler: Scheduler;
   declare readonly userHash?: string;
-  // ES private: the isolate's tables never show on the handle (enumeration, JSON, logs).
-  readonly #state: IsolateState;
 
-  constructor(
-    state: IsolateState,
-    functionName: string,
-    requestId: string,
-    scheduler: ((promise: Promise<unknown>) => void) | undefined,
-    labels: Readonly<Record<string, string>>,
-    user?: string,
-  ) {
-    this.#state = state;
-    const self = this as { -readonly [K in keyof RequestHandle]: RequestHandle[K] };
-    self.functionName = functionName;
-    self.requestId = requestId;
-    self.scheduler = scheduler;
-    self.labels = labels;
-    // Only a user's handle has the field (`"userHash" in fedkit` tells them apart).
-    if (user !== undefined) self.userHash = user;
+  constructor(scope: HandleScope, requestId: string, scheduler: Scheduler) {
+    this[SCOPE] = scope;
+    this.requestId = requestId;
+    this.scheduler = scheduler;
   }
 
+  get functionName(): string {
+    return this[SCOPE].functionName;
+  }
+  /** The labels of the request's audit events (function, deploy). */
+  get labels(): Readonly<Record<string, string>> {
+    return this[SCOPE].labels;
+  }
   get context(): string {
-    return this.#state.issuer.context;
+    return stateOf(this[SCOPE]).issuer.context;
   }
   get issuer(): string {
-    return this.#state.issuer.issuer;
+    return stateOf(this[SCOPE]).issuer.issuer;
   }
   get federation(): Federation {
-    return this.#state.federation;
+    return stateOf(this[SCOPE]).federation;
   }
 
   client<C>(targetName: string): C {
-    const binding = bindingOf(this.#state, this, targetName);
+    const state = stateOf(this[SCOPE]);
+    const binding = bindingOf(state, this, targetName);
     const bound: BoundCredentials = {
       getCredentials: (provider, options) =>
-        boundCredentials(this.#state, binding, provider, this, options?.signal),
+        boundCredentials(state, binding, provider, this, options?.signal),
     };
     return binding.plugin.client(bound, binding.provider, { target: binding.target }) as C;
   }
 
   credentials<C extends Credentials>(targetName: string, options?: { signal?: AbortSignal }): Promise<C> {
-    try {
-      const binding = bindingOf(this.#state, this, targetName);
-      return boundCredentials(this.#state, binding, binding.provider as Provider<C>, this, options?.signal);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    const state = stateOf(this[SCOPE]);
+    const signal = options?.signal;
+    // The hit (the binding served last) has no try block and nothing else: small enough to be inlined.
+    const binding = lastBinding(state, this, targetName);
+    return binding === undefined
+      ? credentialsOf(state, this, targetName, signal)
+      : boundCredentials(state, binding, binding.provider as Provider<C>, this, signal);
   }
 
   async asUser(request: Request): Promise<Fedkit> {
-    const { config } = this.#state;
+    const { config } = stateOf(this[SCOPE]);
     if (config.users === undefined) {
       throw new FederationError("config", "fedkit: asUser needs `users` in the config.", {
         provider: "netlify",
@@ -79,13 +109,31 @@ export class RequestHandle implements Fedkit, RequestFacts {
       });
     }
     const { hash } = await config.users.verify(request, config.runtime);
-    return new RequestHandle(
-      this.#state,
-      this.functionName,
-      this.requestId,
-      this.scheduler,
-      this.labels,
-      hash,
-    );
+    return new UserHandle(this[SCOPE], this.requestId, this.scheduler, hash);
+  }
+}
+
+/** `credentials` past the binding served last: a refused grant or an unknown target rejects. */
+function credentialsOf<C extends Credentials>(
+  state: IsolateState,
+  facts: RequestFacts,
+  targetName: string,
+  signal: AbortSignal | undefined,
+): Promise<C> {
+  try {
+    const binding = bindingOf(state, facts, targetName);
+    return boundCredentials(state, binding, binding.provider as Provider<C>, facts, signal);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** The handle `asUser` returns: the request's handle acting for one verified user. @internal */
+class UserHandle extends RequestHandle {
+  constructor(scope: HandleScope, requestId: string, scheduler: Scheduler, user: string) {
+    super(scope, requestId, scheduler);
+    // Only a user's handle has the field (`"userHash" in fedkit` tells them apart). Set here, not in the
+    // request handle's constructor, which every request runs and which must stay small.
+    (this as { userHash?: string }).userHash = user;
   }
 }

@@ -14,6 +14,7 @@ import {
 } from "@fedkit/issuer";
 import type { Binding } from "./bindings.js";
 import type { FedkitConfig } from "./config.js";
+import type { HandleScope } from "./handle.js";
 import { platformEnv } from "./platform.js";
 
 /** What one isolate keeps for one config and deploy context. @internal */
@@ -32,12 +33,16 @@ export interface IsolateState {
   last: Binding | undefined;
   /** Set once the key set has loaded: later requests build their handle without an await. */
   ready: boolean;
-  /** The labels of the last request's function and deploy, shared by the requests that follow. */
-  labels: Readonly<Record<string, string>>;
+  /** The scope (function, deploy, labels) of the last request, shared by the requests that follow. */
+  scope: HandleScope | undefined;
 }
 
 const states = new WeakMap<FedkitConfig, Map<string, IsolateState>>();
-const last: { config?: FedkitConfig; deployContext?: string; state?: IsolateState } = {};
+// The last (config, deploy context) pair and its state. Module variables, not an object: the hit reads three
+// slots. Only a context Netlify names is remembered; `dev` and none read FEDKIT_CONTEXT on every request.
+let lastConfig: FedkitConfig | undefined;
+let lastDeployContext: string | undefined;
+let lastState: IsolateState | undefined;
 
 /** The deploy context to run as: Netlify's, or `FEDKIT_CONTEXT` when Netlify says `dev` or nothing. @internal */
 export function resolveContext(
@@ -56,8 +61,19 @@ export function isolateState(
   deployId: string | undefined,
 ): IsolateState {
   // An isolate serves one config and one deploy context in practice: the last pair answers without a lookup.
-  // Only a context Netlify names is remembered; `dev` and none read FEDKIT_CONTEXT on every request.
-  if (config === last.config && deployContext === last.deployContext && last.state) return last.state;
+  // The rest lives in `pairState`, so this check stays small enough for the compiler to inline into every request.
+  return config === lastConfig && deployContext === lastDeployContext && lastState !== undefined
+    ? lastState
+    : pairState(config, deployContext, siteId, deployId);
+}
+
+/** {@link isolateState} past the last pair: the state table, built on the pair's first request. */
+function pairState(
+  config: FedkitConfig,
+  deployContext: string | undefined,
+  siteId: string | undefined,
+  deployId: string | undefined,
+): IsolateState {
   const runtime = config.runtime ?? {};
   const env = runtime.env ?? platformEnv;
   const context = resolveContext(deployContext, env);
@@ -108,10 +124,14 @@ export function isolateState(
       evictedSource,
       last: undefined,
       ready: false,
-      labels: {},
+      scope: undefined,
     };
     byContext.set(context, state);
   }
-  if (context === deployContext) Object.assign(last, { config, deployContext, state });
+  if (context === deployContext) {
+    lastConfig = config;
+    lastDeployContext = deployContext;
+    lastState = state;
+  }
   return state;
 }

@@ -6,7 +6,7 @@
  */
 import type { Credentials, Federation, Scheduler } from "@fedkit/core";
 import type { FedkitConfig } from "./config.js";
-import { RequestHandle } from "./handle.js";
+import { HandleScope, RequestHandle } from "./handle.js";
 import { type IsolateState, isolateState } from "./isolate.js";
 
 export { resolveContext } from "./isolate.js";
@@ -70,34 +70,74 @@ export async function fedkitFor(config: FedkitConfig, platform: PlatformRequest)
 }
 
 /**
- * The request's handle, as `withFedkit` gets it on every request: synchronously (no promise) once the isolate's
- * key set has loaded, a promise only before that. Throws (synchronously) what {@link fedkitFor} rejects with.
+ * The request's handle from a {@link PlatformRequest} (what {@link fedkitFor} serves): {@link requestHandle}.
  * @internal
  */
 export function handleFor(config: FedkitConfig, platform: PlatformRequest): Fedkit | Promise<Fedkit> {
-  const state = isolateState(config, platform.deployContext, platform.siteId, platform.deployId);
-  if (state.ready) return newHandle(state, platform);
+  return requestHandle(
+    config,
+    platform.functionName,
+    platform.requestId,
+    platform.waitUntil,
+    platform.siteId,
+    platform.deployContext,
+    platform.deployId,
+  );
+}
+
+/**
+ * The request's handle, as `withFedkit` gets it on every request: synchronously (no promise) once the isolate's
+ * key set has loaded, a promise only before that. Throws (synchronously) what {@link fedkitFor} rejects with.
+ * The request's facts come as arguments, not as an object: a request allocates its handle and nothing else.
+ * @internal
+ */
+export function requestHandle(
+  config: FedkitConfig,
+  functionName: string,
+  requestId: string | undefined,
+  waitUntil: Scheduler | undefined,
+  siteId: string | undefined,
+  deployContext: string | undefined,
+  deployId: string | undefined,
+): Fedkit | Promise<Fedkit> {
+  const state = isolateState(config, deployContext, siteId, deployId);
+  // Requests of one function and deploy share one scope (an isolate serves one in practice).
+  const scope = state.scope;
+  // The hit (a ready isolate, the last request's function and deploy) is all this function does: the rest lives
+  // in `firstHandle`, so that a request's whole hit path (handle, binding, engine lookup) stays small enough for
+  // the compiler to inline it into the caller.
+  return state.ready &&
+    scope !== undefined &&
+    scope.functionName === functionName &&
+    scope.deployId === deployId
+    ? new RequestHandle(scope, requestId ?? randomRequestId(), waitUntil)
+    : firstHandle(state, functionName, requestId, waitUntil, deployId);
+}
+
+/** The handle of an isolate's first requests (once the key set has loaded) or of a new function or deploy. */
+function firstHandle(
+  state: IsolateState,
+  functionName: string,
+  requestId: string | undefined,
+  waitUntil: Scheduler | undefined,
+  deployId: string | undefined,
+): Fedkit | Promise<Fedkit> {
+  const handle = () => {
+    let scope = state.scope;
+    if (scope === undefined || scope.functionName !== functionName || scope.deployId !== deployId) {
+      scope = new HandleScope(state, functionName, deployId);
+      state.scope = scope;
+    }
+    return new RequestHandle(scope, requestId ?? randomRequestId(), waitUntil);
+  };
+  if (state.ready) return handle();
   return state.issuer.keySet().then(() => {
     state.ready = true;
-    return newHandle(state, platform);
+    return handle();
   });
 }
 
-function newHandle(state: IsolateState, platform: PlatformRequest): Fedkit {
-  const { functionName, deployId } = platform;
-  // Requests of one function and deploy share one frozen labels object (an isolate serves one in practice).
-  let labels = state.labels;
-  if (labels["function"] !== functionName || labels["deploy"] !== deployId) {
-    const fresh: Record<string, string> = { function: functionName };
-    if (deployId) fresh["deploy"] = deployId;
-    labels = Object.freeze(fresh);
-    state.labels = labels;
-  }
-  return new RequestHandle(
-    state,
-    functionName,
-    platform.requestId ?? crypto.randomUUID(),
-    platform.waitUntil,
-    labels,
-  );
+/** The id of a request the platform gave none (audit events still correlate its calls). */
+function randomRequestId(): string {
+  return crypto.randomUUID();
 }

@@ -43,16 +43,30 @@ export function createLookup(rt: Runtime, refresh: RefreshStarter) {
     return front?.token === token && front.providerKey === provider.key ? front : undefined;
   };
 
+  /** {@link hot} for a provider other than the one served last: its own front entry, then it is served last. */
+  function hotOther(token: SubjectToken, provider: Provider, t: number): Promise<Credentials> | undefined {
+    const front = frontOf(token, provider);
+    if (front === undefined || !(t < front.until)) return undefined;
+    last = front;
+    return front.promise;
+  }
+
   return {
     /**
      * The front entry's promise when (token, provider) is the last one served and `t` (the caller's clock
      * reading) is still before its deadline.
      */
     hot(token: SubjectToken, provider: Provider, t: number): Promise<Credentials> | undefined {
-      const front = frontOf(token, provider);
-      if (front === undefined || !(t < front.until)) return undefined;
-      last = front;
-      return front.promise;
+      // The provider served last answers with a few comparisons (small enough for callers to inline); another
+      // provider's entry is looked up in `hotOther`.
+      const front = last;
+      return front !== undefined &&
+        front.provider === provider &&
+        front.token === token &&
+        front.providerKey === provider.key &&
+        t < front.until
+        ? front.promise
+        : hotOther(token, provider, t);
     },
 
     /**

@@ -74,6 +74,13 @@ export interface Federation {
    * @throws FederationError
    */
   getCredentials<C extends Credentials>(provider: Provider<C>, options?: GetCredentialsOptions): Promise<C>;
+  /**
+   * The hit of `getCredentials(provider, { source })` when it is at hand: the credentials the call would be
+   * served at once (the same settled promise), with no exchange, refresh, audit event or `getToken`; else
+   * `undefined`, and the caller calls `getCredentials`. Lets an adapter build its per-call options only when a
+   * call needs them. Optional: a `Federation` of another make may leave it out.
+   */
+  peek?<C extends Credentials>(provider: Provider<C>, source: SubjectTokenSource): Promise<C> | undefined;
   readonly audit: AuditSink;
   /** Waits for background refreshes and pending audit writes, then flushes the audit sink. */
   flush(): Promise<void>;
