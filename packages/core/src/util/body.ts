@@ -51,7 +51,8 @@ export function capBody(
 
 /**
  * Reads `res` as UTF-8 text, refusing more than `maxBytes` (`bad_response`; a declared oversized body is refused
- * before it is read).
+ * before it is read). When `signal` aborts, the read stops and rejects with its reason, also for a body whose
+ * source does not listen to that signal (an injected transport's).
  * @internal
  */
 export async function readCapped(
@@ -59,6 +60,7 @@ export async function readCapped(
   maxBytes: number,
   operation: string,
   provider: string,
+  signal?: AbortSignal,
 ): Promise<string> {
   const option = "retry.maxResponseBytes";
   if (Number(res.headers.get("content-length")) > maxBytes) {
@@ -68,17 +70,29 @@ export async function readCapped(
   // The reader itself, counting as it decodes: no TransformStream, no second Response (each cost more CPU than
   // the whole read of an STS answer on Node).
   const reader = res.body?.getReader();
+  // Cancelling the reader settles a pending read (as done), whatever the source does; the abort is thrown below.
+  const onAbort = () => reader?.cancel(signal?.reason).catch(() => {});
+  if (signal?.aborted) {
+    await onAbort();
+    throw signal.reason;
+  }
+  signal?.addEventListener("abort", onAbort);
   const decoder = new TextDecoder();
   let text = "";
   let seen = 0;
-  for (;;) {
-    const read = await reader?.read();
-    if (read === undefined || read.done) return text + decoder.decode();
-    seen += read.value.byteLength;
-    if (seen > maxBytes) {
-      await reader?.cancel().catch(() => {});
-      throw tooLarge(res, maxBytes, operation, provider, option);
+  try {
+    for (;;) {
+      const read = await reader?.read();
+      if (signal?.aborted) throw signal.reason;
+      if (read === undefined || read.done) return text + decoder.decode();
+      seen += read.value.byteLength;
+      if (seen > maxBytes) {
+        await reader?.cancel().catch(() => {});
+        throw tooLarge(res, maxBytes, operation, provider, option);
+      }
+      text += decoder.decode(read.value, { stream: true });
     }
-    text += decoder.decode(read.value, { stream: true });
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
   }
 }
