@@ -75,7 +75,8 @@ export function parseXml(xml: string): XmlElement {
         if (!attributes.endsWith("/") && stack.push(element) > 16) fail("nested deeper than 16");
       }
     } else if (cdata !== undefined || token[0] !== "<") {
-      const text = cdata ?? decodeEntities(token);
+      // Most text has no reference at all: no replace pass over it.
+      const text = cdata ?? (token.includes("&") ? decodeEntities(token) : token);
       if (parent) parent.text += text;
       else if (cdata !== undefined || text.trim()) fail("text outside the root element");
     }
