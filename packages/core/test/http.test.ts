@@ -438,6 +438,16 @@ describe("ctx.send endpoint safety", () => {
     expect(res.status).toBe(304);
   });
 
+  it("decodes an answer that arrives in chunks, with a character split across two of them", async () => {
+    const s = await server((_req, res) => {
+      res.writeHead(200, { "content-type": "text/xml" });
+      res.write(Buffer.from([0x3c, 0x61, 0x3e, 0xc3]));
+      setTimeout(() => res.end(Buffer.from([0xa9, 0x3c, 0x2f, 0x61, 0x3e])), 30);
+    });
+    const res = await createExchangeContext().send(request(s.origin));
+    expect(res.text).toBe("<a>é</a>");
+  });
+
   it("caps the response body, also without a content-length", async () => {
     const s = await server((_req, res) => {
       res.writeHead(200, { "transfer-encoding": "chunked" });

@@ -67,8 +67,8 @@ export async function readCapped(
     await res.body?.cancel().catch(() => {});
     throw tooLarge(res, maxBytes, operation, provider, option);
   }
-  // The reader itself, counting as it decodes: no TransformStream, no second Response (each cost more CPU than
-  // the whole read of an STS answer on Node).
+  // The reader itself, counting as it goes: no TransformStream, no second Response (each cost more CPU than the
+  // whole read of an STS answer on Node). The chunks are decoded once at the end (an STS answer is one chunk).
   const reader = res.body?.getReader();
   // Cancelling the reader settles a pending read (as done), whatever the source does; the abort is thrown below.
   const onAbort = () => reader?.cancel(signal?.reason).catch(() => {});
@@ -77,22 +77,37 @@ export async function readCapped(
     throw signal.reason;
   }
   signal?.addEventListener("abort", onAbort);
-  const decoder = new TextDecoder();
-  let text = "";
+  const chunks: Uint8Array[] = [];
   let seen = 0;
   try {
     for (;;) {
       const read = await reader?.read();
       if (signal?.aborted) throw signal.reason;
-      if (read === undefined || read.done) return text + decoder.decode();
+      if (read === undefined || read.done) return utf8Text(chunks, seen);
       seen += read.value.byteLength;
       if (seen > maxBytes) {
         await reader?.cancel().catch(() => {});
         throw tooLarge(res, maxBytes, operation, provider, option);
       }
-      text += decoder.decode(read.value, { stream: true });
+      chunks.push(read.value);
     }
   } finally {
     signal?.removeEventListener("abort", onAbort);
   }
+}
+
+/** One decoder for every read: decoding a whole body at once (not streaming) keeps no state between calls. */
+let decoder: TextDecoder | undefined;
+
+/** `chunks` (`length` bytes in all) as UTF-8 text, invalid sequences replaced. */
+function utf8Text(chunks: readonly Uint8Array[], length: number): string {
+  decoder ??= new TextDecoder();
+  if (chunks.length <= 1) return decoder.decode(chunks[0]);
+  const bytes = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return decoder.decode(bytes);
 }
