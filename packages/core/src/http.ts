@@ -171,6 +171,8 @@ export function createExchangeContext(options: ExchangeContextOptions = {}): Cou
 
 /** The deadline (`ms` from now) as a signal, or with the caller's: it aborts at whichever comes first. */
 function deadlineSignal(ms: number, caller: AbortSignal | undefined): AbortSignal {
+  // A deadline of 2^31 ms or more is none (timers cannot count that far).
+  if (!(ms < 2 ** 31)) return caller ?? new AbortController().signal;
   const deadline = AbortSignal.timeout(Math.max(1, Math.ceil(ms)));
   return caller ? eitherSignal(deadline, caller) : deadline;
 }

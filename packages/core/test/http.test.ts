@@ -320,6 +320,18 @@ describe("ctx.send deadline and caller abort, through the default fetch", () => 
     expect((error as FederationError).message).toContain("overall deadline");
   });
 
+  it("a deadline beyond what timers can count (2^31 ms) is no deadline: a body in two parts is read whole", async () => {
+    const s = await server((_req, res) => {
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.write("part-1;");
+      setTimeout(() => res.end("part-2"), 50);
+    });
+    const ctx = createExchangeContext({ retry: { deadlineMs: 2 ** 32, attemptTimeoutMs: 2 ** 32 } });
+    const res = await ctx.send(request(s.origin));
+    expect(res.text).toBe("part-1;part-2");
+    expect(ctx.signal.aborted).toBe(false);
+  });
+
   it("a retry pause that would end past the deadline is not taken: the exchange stops at once", async () => {
     const s = await server((req) => req.socket.destroy());
     const started = performance.now();

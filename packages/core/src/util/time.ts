@@ -58,10 +58,12 @@ export function monotonicMs(): number {
  * `AbortSignal.timeout` costs ~10 µs of CPU per signal (a weak reference and a finalization record each, and the
  * timer stays scheduled after the listener is gone), its `setTimeout` well under 1 µs and cancellable. Either way
  * the timer does not keep a process alive by itself (Node's is unref'd): it guards a request in flight, whose
- * connection does.
+ * connection does. `ms` of 2^31 or more (`Infinity`) sets no timer.
  * @internal
  */
 export function startTimer(ms: number, fire: () => void): () => void {
+  // Timers treat anything beyond 2^31-1 ms as 1 ms (Node) or refuse it: a longer wait is no timer at all.
+  if (!(ms < 2 ** 31)) return () => {};
   if (
     typeof (globalThis as { Deno?: unknown }).Deno !== "object" ||
     typeof AbortSignal.timeout !== "function"
