@@ -1,7 +1,8 @@
 // @fedkit/aws benchmarks, side by side with the AWS SDK v3 in one run against the same emulator:
 // 1. edge bundle of a minimal "get credentials + signed S3 GET" function (esbuild, minified, gzip);
 // 2. CPU (process.cpuUsage) and wall time per cold exchange with the default fetch, fedkit vs fromWebToken per
-//    call and vs one reused STSClient, interleaved (emulator in a child process); one RS256 signature apart;
+//    call and vs one reused STSClient, interleaved (emulator in a child process), with the floor of the default
+//    fetch alone (the same POST, nothing else); one RS256 signature apart;
 // 3. the signed client's per-request cost on a credential cache hit, fedkit's awsFetch vs the SDK's S3Client.
 // Run through `npm run bench` (built packages); writes bench/results/aws.json.
 import { spawn } from "node:child_process";
@@ -174,6 +175,24 @@ try {
     );
     if (!out.Credentials?.AccessKeyId) throw new Error("no credentials");
   };
+  // The floor under any client on the default fetch: the same STS POST with Node's fetch alone, as fedkit sends it
+  // (a controller's signal with a timer, redirect: "manual", the answer read as text) and nothing else. A reference
+  // row: what no fetch-based exchange can go below in this process.
+  const floorBody = `Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=${encodeURIComponent(roleArn)}&RoleSessionName=bench&WebIdentityToken=${token}`;
+  const fetchFloor = async () => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 8000);
+    const res = await fetch(`${urls.sts}/`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8", accept: "text/xml" },
+      body: floorBody,
+      redirect: "manual",
+      signal: controller.signal,
+    });
+    const text = await res.text();
+    clearTimeout(timer);
+    if (!text.includes("<AccessKeyId>")) throw new Error("no credentials");
+  };
   async function coldRound(fn, n) {
     const cpu0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
@@ -187,16 +206,18 @@ try {
     await fedkitNew();
     await sdkCold();
     await stsReused();
+    await fetchFloor();
   }
-  // Interleaved: every round runs the three sides back to back, in a rotating order, so a burst of load from
+  // Interleaved: every round runs every side back to back, in a rotating order, so a burst of load from
   // the shared machine lands on all of them; the ratios are medians of per-round ratios.
   const sides = [
     ["fedkit", fedkitCold],
     ["fedkitNew", fedkitNew],
     ["sdk", sdkCold],
     ["sts", stsReused],
+    ["floor", fetchFloor],
   ];
-  const cold = { fedkit: [], fedkitNew: [], sdk: [], sts: [] };
+  const cold = { fedkit: [], fedkitNew: [], sdk: [], sts: [], floor: [] };
   for (let r = 0; r < ROUNDS; r++) {
     for (let k = 0; k < sides.length; k++) {
       const [name, fn] = sides[(r + k) % sides.length];
@@ -303,6 +324,33 @@ try {
       reference: true,
       detail: { ratio: "median of per-round CPU ratios" },
     }),
+    // The floor against each peer: its value, and its ratio (a reference row: no goal, what fedkit's cannot beat).
+    ...[
+      ["sdk", "cold-cpu-sdk", "fromWebToken per call", ""],
+      ["sts", "cold-cpu-sts-reused", "one reused STSClient", "-vs-sts"],
+    ].flatMap(([side, peerId, peerName, suffix]) => [
+      result({
+        id: `cold-cpu-fetch-floor${suffix}`,
+        label: `one STS POST with the default fetch alone (signal, redirect: manual, answer read), vs ${peerName}`,
+        subject: "fetch",
+        metric: "cpuUs",
+        value: Math.round(cpuOf("floor")),
+        unit: "µs",
+        comparedTo: peerId,
+        detail: conditions,
+      }),
+      result({
+        id: `cold-cpu-fetch-floor${suffix}-ratio`,
+        label: `the default fetch alone / ${peerName}: the floor under fedkit's ratio`,
+        subject: "fetch",
+        metric: "ratio",
+        value: round3(ratioTo(side, "floor")),
+        unit: "x",
+        comparedTo: peerId,
+        reference: true,
+        detail: { ratio: "median of per-round CPU ratios" },
+      }),
+    ]),
     result({
       id: "cold-cpu-sdk",
       label: "cold exchange CPU per call (SDK fromWebToken, a provider per call)",

@@ -24,12 +24,15 @@ export const MAX_XML_CHARS = 64 * 1024;
 
 const PREDEFINED: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
 /**
- * One token at a time, from where the last one ended: a comment, a processing instruction, CDATA (group 1), a start
- * or end tag (groups 2-4: `/`, name, attributes), a lone `<` (an error), or text. The alternatives of the attribute
- * part start with different characters, so matching is linear in the input.
+ * One markup token at a `<`: a comment, a processing instruction, CDATA (group 1), a start or end tag (groups 2-4:
+ * `/`, name, attributes), or a lone `<` (an error). Text between markup is cut out without it. The alternatives of
+ * the attribute part start with different characters, so matching is linear in the input.
  */
 const TOKEN =
-  /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!\[CDATA\[([\s\S]*?)\]\]>|<(\/?)([A-Za-z_][\w.:-]*)((?:[^<>"']|"[^"<]*"|'[^'<]*')*)>|<|[^<]+/y;
+  /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!\[CDATA\[([\s\S]*?)\]\]>|<(\/?)([A-Za-z_][\w.:-]*)((?:[^<>"']|"[^"<]*"|'[^'<]*')*)>|</y;
+
+/** A tag name alone, as TOKEN's name group reads it. */
+const PLAIN_NAME = /^[A-Za-z_][\w.:-]*$/;
 
 const fail = (why: string): never => {
   throw new StsParseError(`not readable XML: ${why}`);
@@ -52,33 +55,61 @@ export function parseXml(xml: string): XmlElement {
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
   let count = 0;
-  TOKEN.lastIndex = 0;
-  for (let m = TOKEN.exec(xml); m; m = TOKEN.exec(xml)) {
-    const [token, cdata, close, qname, attributes = ""] = m;
+  /** Text outside markup (decoded) or in CDATA (as is). */
+  const addText = (text: string, cdata: boolean) => {
     const parent = stack.at(-1);
+    if (parent) parent.text += text;
+    else if (cdata || text.trim()) fail("text outside the root element");
+  };
+  /** A start or end tag: `qname` with its prefix, `attributes` as written (a trailing `/` closes at once). */
+  const addTag = (close: boolean, qname: string, attributes: string) => {
+    // The local name: a namespace prefix is dropped.
+    const name = qname.slice(qname.indexOf(":") + 1);
+    if (close) {
+      if (stack.pop()?.name !== name || attributes.trim()) fail(`unexpected </${name}>`);
+      return;
+    }
+    if (++count > 512) fail("more than 512 elements");
+    const element: XmlElement = { name, children: [], text: "" };
+    const parent = stack.at(-1);
+    if (parent) parent.children.push(element);
+    else root = root ? fail("more than one root element") : element;
+    if (!attributes.endsWith("/") && stack.push(element) > 16) fail("nested deeper than 16");
+  };
+  for (let at = 0; at < xml.length; ) {
+    // Text up to the next `<` is cut out directly: no regex match (and its array) for it.
+    if (xml.charCodeAt(at) !== 0x3c) {
+      const next = xml.indexOf("<", at);
+      const end = next === -1 ? xml.length : next;
+      const token = xml.slice(at, end);
+      at = end;
+      // Most text has no reference at all: no replace pass over it.
+      addText(token.includes("&") ? decodeEntities(token) : token, false);
+      continue;
+    }
+    // A plain `<Name>` or `</Name>` (nearly every tag of an answer) is read without a regex match either; anything
+    // else (attributes, comments, CDATA, a stray `<`) goes through TOKEN.
+    const close = xml.charCodeAt(at + 1) === 0x2f;
+    const gt = xml.indexOf(">", at);
+    const plain = gt === -1 ? "" : xml.slice(at + (close ? 2 : 1), gt);
+    if (PLAIN_NAME.test(plain)) {
+      addTag(close, plain, "");
+      at = gt + 1;
+      continue;
+    }
+    TOKEN.lastIndex = at;
+    // Always a match at a `<`: the lone `<` alternative catches what no other does.
+    const m = TOKEN.exec(xml) as RegExpExecArray;
+    at = TOKEN.lastIndex;
+    const [token, cdata, slash, qname, attributes = ""] = m;
     if (token === "<")
       fail(
         /^<!(?!--|\[CDATA\[)/.test(xml.slice(m.index, m.index + 9))
           ? "DOCTYPE and other declarations are not accepted"
           : "unterminated markup",
       );
-    if (qname) {
-      // The local name: a namespace prefix is dropped.
-      const name = qname.slice(qname.indexOf(":") + 1);
-      if (close) {
-        if (stack.pop()?.name !== name || attributes.trim()) fail(`unexpected </${name}>`);
-      } else {
-        if (++count > 512) fail("more than 512 elements");
-        const element: XmlElement = { name, children: [], text: "" };
-        if (parent) parent.children.push(element);
-        else root = root ? fail("more than one root element") : element;
-        if (!attributes.endsWith("/") && stack.push(element) > 16) fail("nested deeper than 16");
-      }
-    } else if (cdata !== undefined || token[0] !== "<") {
-      const text = cdata ?? decodeEntities(token);
-      if (parent) parent.text += text;
-      else if (cdata !== undefined || text.trim()) fail("text outside the root element");
-    }
+    if (qname) addTag(slash === "/", qname, attributes);
+    else if (cdata !== undefined) addText(cdata, true);
   }
   if (stack[0]) fail(`<${stack.at(-1)?.name}> is not closed`);
   return root ?? fail("no root element");

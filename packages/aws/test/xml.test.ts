@@ -36,6 +36,31 @@ describe("parseXml", () => {
     expect(() => parseXml("<a></a x>")).toThrow(/unexpected/);
   });
 
+  it("reads a pretty-printed answer: whitespace around and between elements, text only where it belongs", () => {
+    const root = parseXml(
+      "\n  <?xml version='1.0'?>\n<R>\n  <A> x &lt; y </A>\n  <B><![CDATA[ c ]]></B>\n</R>\n\t ",
+    );
+    expect(root.children.map((c) => c.name)).toEqual(["A", "B"]);
+    expect(xmlText(root, "A")).toBe("x < y");
+    expect(xmlChild(root, "B")?.text).toBe(" c ");
+    // Text after the root, encoded or not, and CDATA outside it are refused like text before it.
+    expect(() => parseXml("<a/>tail")).toThrow(/outside the root/);
+    expect(() => parseXml("<a/>&amp;")).toThrow(/outside the root/);
+    expect(() => parseXml("<a/>&bad;")).toThrow(/undeclared entity/);
+    expect(() => parseXml("<![CDATA[ ]]><a/>")).toThrow(/outside the root/);
+  });
+
+  it("reads plain tags and tags with spaces, attributes or a slash alike", () => {
+    const plain = parseXml("<R><A>1</A><B><C>2</C></B></R>");
+    const spaced = parseXml('<R ><A x="1">1</A ><B ><C>2</C ></B></R ><!-- end -->');
+    expect(spaced).toEqual(plain);
+    expect(parseXml("<R><A/><B /></R>").children.map((c) => c.name)).toEqual(["A", "B"]);
+    expect(() => parseXml("<R></>")).toThrow(/unterminated/);
+    expect(() => parseXml("<R></R")).toThrow(/unterminated/);
+    expect(() => parseXml("<R><1a></1a></R>")).toThrow(/unterminated/);
+    expect(() => parseXml("<R></S></R>")).toThrow(/unexpected/);
+  });
+
   it("refuses a declaration anywhere, not only before the root", () => {
     expect(() => parseXml('<a><!ENTITY x "xx"></a>')).toThrow(/DOCTYPE/);
     expect(() => parseXml("<a/><!DOCTYPE a>")).toThrow(/DOCTYPE/);

