@@ -6,6 +6,10 @@
 //     a fresh isolate's first request: CPU and time of the import, then of the first request
 //   deno run -A runner.mjs warm <module> <baseline module> <envJson> <samples> <batch>
 //     warm requests, batches of <module> interleaved with batches of <baseline module> (alternating which first)
+// Optional, for attribution only: DENO_BENCH_PHASES=<file> makes each `first` run append one JSON line to <file>:
+// the process CPU (ms since the import ended; the runner's own Request set-up counts, as the empty handler's line
+// shows) at every WebCrypto call and fetch, entered (>) and settled (<). The wrappers touch crypto.subtle before
+// the import, so the row's own figures shift slightly while it is on: use it to attribute, not to report.
 const [mode, ...args] = Deno.args;
 
 // Deno.cpuUsage(): the whole process (every thread), microseconds, from getrusage; no Node layer involved.
@@ -24,6 +28,40 @@ function installNetlify(envJson) {
     },
   };
   return env;
+}
+
+/** Wraps WebCrypto and fetch to record the CPU at their boundaries; `start` sets the origin, `marks` holds them. */
+function tracePhases() {
+  const marks = [];
+  let origin = 0;
+  const mark = (label) => marks.push([label, Math.round((cpuNs() - origin) / 1e4) / 100]);
+  const wrap = (target, name, describe) => {
+    const original = target[name];
+    target[name] = function (...args) {
+      const what = describe(args);
+      mark(`> ${what}`);
+      return original.apply(this, args).then((value) => {
+        mark(`< ${what}`);
+        return value;
+      });
+    };
+  };
+  for (const name of ["importKey", "sign", "digest"]) {
+    wrap(crypto.subtle, name, (args) => {
+      const algorithm = name === "importKey" ? args[2] : args[0];
+      return `${name} ${typeof algorithm === "string" ? algorithm : algorithm?.name}`;
+    });
+  }
+  wrap(globalThis, "fetch", ([input, init]) => {
+    const request = input instanceof Request ? input : undefined;
+    return `fetch ${init?.method ?? request?.method ?? "GET"} ${new URL(request?.url ?? input).pathname}`;
+  });
+  return {
+    marks,
+    start() {
+      origin = cpuNs();
+    },
+  };
 }
 
 let requestNumber = 0;
@@ -47,22 +85,28 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 if (mode === "first") {
   const [moduleUrl, envJson] = args;
   const env = installNetlify(envJson);
+  const phasesFile = Deno.env.get("DENO_BENCH_PHASES");
+  const phases = phasesFile ? tracePhases() : undefined;
   const c0 = cpuNs();
   const t0 = performance.now();
   const handler = (await import(moduleUrl)).default;
   const c1 = cpuNs();
   const t1 = performance.now();
+  phases?.start();
   await serve(handler, env);
   const c2 = cpuNs();
   const t2 = performance.now();
-  console.log(
-    JSON.stringify({
-      importMs: t1 - t0,
-      importCpuMs: (c1 - c0) / 1e6,
-      requestMs: t2 - t1,
-      requestCpuMs: (c2 - c1) / 1e6,
-    }),
-  );
+  const row = {
+    importMs: t1 - t0,
+    importCpuMs: (c1 - c0) / 1e6,
+    requestMs: t2 - t1,
+    requestCpuMs: (c2 - c1) / 1e6,
+  };
+  if (phases) {
+    const line = { module: moduleUrl.replace(/.*\//, ""), ...row, marks: phases.marks };
+    Deno.writeTextFileSync(phasesFile, `${JSON.stringify(line)}\n`, { append: true });
+  }
+  console.log(JSON.stringify(row));
 } else if (mode === "warm") {
   const [moduleUrl, baselineUrl, envJson, samplesArg, batchArg] = args;
   const env = installNetlify(envJson);

@@ -1,5 +1,5 @@
-import { base64urlDecode } from "@fedkit/core/provider";
 import { IssuerKeyContextError, issuerConfigError } from "./errors.js";
+import { base64urlBytes } from "./member-codec.js";
 import { rsaMembersAgree } from "./rsa-check.js";
 
 /**
@@ -74,11 +74,9 @@ const KID = /^[A-Za-z0-9._-]{1,64}$/;
 const CONTEXT = /^[A-Za-z0-9._/-]{1,100}$/;
 const PRIVATE_MEMBERS = "d p q dp dq qi pkcs8".split(" ");
 
-/** Standard or url-safe base64, whitespace allowed (PEM bodies, JWK members), through core's one decoder. */
+/** Standard or url-safe base64, whitespace allowed (PEM bodies, JWK members), through one base64url decoder. */
 const base64Decode = (text: string) =>
-  base64urlDecode(
-    text.replace(/\s+/g, "").replace(/\+/g, "-").replace(/\//g, "_"),
-  ) as Uint8Array<ArrayBuffer>;
+  base64urlBytes(text.replace(/\s+/g, "").replace(/\+/g, "-").replace(/\//g, "_"));
 
 /**
  * WebCrypto parameters per algorithm, for import, generation, signing and verifying alike (WebCrypto ignores the

@@ -2,9 +2,10 @@
 // import refuses it as a config error. RSA keys are checked by their members' arithmetic (no test signature, which
 // costs ~1.7 ms per fresh isolate in Deno); EC keys, and RSA JWKs without CRT members, by one test signature.
 import type { FederationError } from "@fedkit/core";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { generateIssuerKeys } from "../src/generate.js";
 import { importIssuerKeySet } from "../src/keyset.js";
+import { base64urlBytes, bigIntOf, type NativeBase64 } from "../src/member-codec.js";
 import { rsaMembersAgree } from "../src/rsa-check.js";
 
 type Document = { keys: Record<string, unknown>[] } & Record<string, unknown>;
@@ -79,5 +80,69 @@ describe("rsaMembersAgree", () => {
     }
     const { p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...withoutCrt } = jwk;
     expect(rsaMembersAgree(withoutCrt)).toBeUndefined();
+  });
+});
+
+/**
+ * The runtime codec as Deno has it (Uint8Array.fromBase64), built on Buffer for Node, counting its calls. Like the
+ * real one it skips ASCII whitespace, so only base64urlBytes' own check keeps such text out.
+ */
+function fakeNative(): Required<NativeBase64> & { calls: number } {
+  const native = {
+    calls: 0,
+    fromBase64(text: string, options: { alphabet: "base64url" }) {
+      native.calls += 1;
+      expect(options.alphabet).toBe("base64url");
+      const compact = text.replace(/[\t\n\f\r ]/g, "");
+      if (!/^[A-Za-z0-9_-]*$/.test(compact)) throw new SyntaxError("not base64url");
+      return new Uint8Array(Buffer.from(compact, "base64url"));
+    },
+  };
+  return native;
+}
+
+describe("key material decodes through the runtime's base64 codec where there is one, the shared one elsewhere", () => {
+  afterEach(() => {
+    delete (Uint8Array as NativeBase64).fromBase64;
+  });
+
+  it("both codecs give the same bytes and integers; the RSA check's verdicts do not depend on which ran", async () => {
+    const { doc } = await keySet("RS256");
+    const { doc: other } = await keySet("RS256");
+    const jwk = doc.keys[0] as JsonWebKey;
+    const native = fakeNative();
+    for (const name of ["n", "e", "d", "p", "q", "dp", "dq", "qi"] as const) {
+      const text = (jwk as Record<string, string>)[name]!;
+      expect(base64urlBytes(text, native), name).toEqual(base64urlBytes(text, {}));
+      expect(bigIntOf(text, native), name).toBe(bigIntOf(text, {}));
+    }
+    expect(bigIntOf("AQAB", {})).toBe(65537n);
+    expect(bigIntOf("AQAB==", native)).toBe(65537n);
+    native.calls = 0;
+    expect(rsaMembersAgree(jwk, native)).toBe(true);
+    expect(native.calls).toBe(8);
+    for (const name of ["n", "dp", "qi"] as const)
+      expect(rsaMembersAgree({ ...jwk, [name]: other.keys[0]![name] as string }, native), name).toBe(false);
+  });
+
+  it.each(["AQ+B", "AQ/B", "AQ B", "AQAB===", "AQ.AB"])("refuses %j with either codec", (text) => {
+    expect(() => base64urlBytes(text, fakeNative())).toThrow(TypeError);
+    expect(() => base64urlBytes(text, {})).toThrow();
+  });
+
+  it("the key-set import uses the runtime codec when Uint8Array has one, and still refuses a grafted key", async () => {
+    const native = fakeNative();
+    (Uint8Array as NativeBase64).fromBase64 = native.fromBase64;
+    const { secret, doc } = await keySet("RS256");
+    const { doc: other } = await keySet("RS256");
+    native.calls = 0;
+    const set = await importIssuerKeySet(secret, "FEDKIT_ISSUER_KEYS", "production");
+    expect(set.signingKey.kid).toBe(doc.keys[0]!.kid);
+    // The modulus' length check, then the eight members of the RSA check.
+    expect(native.calls).toBe(9);
+    await importError(graft(doc, other, ["dq"]));
+    const short = { kid: "old", alg: "RS256", kty: "RSA", status: "previous", n: "AQAB", e: "AQAB" };
+    const error = await importError(JSON.stringify({ ...doc, keys: [doc.keys[0], short] }));
+    expect(error.message).toContain("2048 bits");
   });
 });
