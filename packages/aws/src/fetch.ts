@@ -137,7 +137,23 @@ export function awsFetch(
     creds: AwsCredentials,
     request: Pick<SignerInput, "method" | "url" | "headers" | "body" | "signQuery">,
     at = now(),
-  ) => signV4({ ...creds, ...request, service, region, cache, datetime: amzDate(at) });
+  ) =>
+    // Named fields, not spreads of the credentials and the request: a spread copies every property (the
+    // credentials carry more than the signer reads) into an object of a new shape per request.
+    signV4({
+      method: request.method,
+      url: request.url,
+      headers: request.headers,
+      body: request.body,
+      signQuery: request.signQuery,
+      accessKeyId: creds.accessKeyId,
+      secretAccessKey: creds.secretAccessKey,
+      sessionToken: creds.sessionToken,
+      service,
+      region,
+      cache,
+      datetime: amzDate(at),
+    });
 
   /**
    * The authorized fetch for one call's credential options (correlation id, source). The host checks, the
