@@ -181,7 +181,8 @@ export function authorizedFetch(options: AuthorizedFetchOptions): AuthorizedFetc
       attempt ? { ...init, redirect: mode, signal: attempt } : { ...init, redirect: mode },
     );
     const authorized = await options.authorize(request, { url, signal });
-    if (authorized.url !== request.url) {
+    // The request itself (what awsFetch returns, its headers signed in place) has its URL: only another one is read.
+    if (authorized !== request && authorized.url !== request.url) {
       throw fail("config", `${cloud}: authorize() changed the request's URL.`, cloud);
     }
     return {
