@@ -135,7 +135,7 @@ export function awsFetch(
 
   const sign = (
     creds: AwsCredentials,
-    request: Pick<SignerInput, "method" | "url" | "headers" | "body" | "signQuery">,
+    request: Pick<SignerInput, "method" | "url" | "headers" | "body" | "signQuery" | "headersEmpty">,
     at = now(),
   ) =>
     // Named fields, not spreads of the credentials and the request: a spread copies every property (the
@@ -146,6 +146,7 @@ export function awsFetch(
       headers: request.headers,
       body: request.body,
       signQuery: request.signQuery,
+      headersEmpty: request.headersEmpty,
       accessKeyId: creds.accessKeyId,
       secretAccessKey: creds.secretAccessKey,
       sessionToken: creds.sessionToken,
@@ -171,16 +172,19 @@ export function awsFetch(
       optInHint: "Or opt the origin in with allowedOrigins.",
       ...(options.fetch && { fetch: options.fetch }),
       ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
-      async authorize(request, { url, signal }) {
+      async authorize(request, { url, signal, headersEmpty }) {
         if (!signs) return request;
         // The caller's signal, from init or from a Request's own, reaches getCredentials.
         const creds = await federation.getCredentials(provider, signal ? { ...base, signal } : base);
         // A body is hashed into the signature, so it is read (from a clone, the request keeps its own); a stream
-        // is passed on unread only when the caller declared its hash (x-amz-content-sha256).
+        // is passed on unread only when the caller declared its hash (x-amz-content-sha256). A request with empty
+        // headers (a URL and no init headers or body) has no body either, and no caller headers to read.
         const { method, headers } = request;
         const body =
-          request.body && !headers.has("x-amz-content-sha256") ? await request.clone().arrayBuffer() : null;
-        await sign(creds, { method, url, headers, body });
+          !headersEmpty && request.body && !headers.has("x-amz-content-sha256")
+            ? await request.clone().arrayBuffer()
+            : null;
+        await sign(creds, { method, url, headers, body, headersEmpty });
         return request;
       },
     });

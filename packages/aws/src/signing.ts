@@ -17,6 +17,11 @@ export interface SignerInput {
   readonly url: string | URL;
   /** The headers; a `Headers` object receives the signature headers in place, anything else is copied first. */
   readonly headers?: HeadersInit;
+  /**
+   * `headers` is known to be empty (core's `AuthorizeContext.headersEmpty`): it is not iterated. Iterating a
+   * runtime's `Headers` builds a sorted list and an iterator even when there is nothing in it.
+   */
+  readonly headersEmpty?: boolean | undefined;
   /** The payload; a stream is only accepted with a declared `x-amz-content-sha256` header. */
   readonly body?: string | ArrayBuffer | ArrayBufferView | ReadableStream | null;
   readonly accessKeyId: string;
@@ -84,6 +89,8 @@ async function webHmac(key: Uint8Array, data: string): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.sign("HMAC", imported, utf8(data) as Uint8Array<ArrayBuffer>));
 }
 
+const NO_HEADERS: [string, string][] = [];
+
 /** The hash of an empty payload (every GET), computed once. */
 let emptyHash: string | undefined;
 
@@ -136,7 +143,7 @@ export async function signV4(input: SignerInput): Promise<SignedRequest> {
   // Whether the caller sent these: a header the caller did not send is appended (a `set` also searches the list).
   let callerDate = false;
   let callerAuthorization = false;
-  for (const entry of headers) {
+  for (const entry of input.headersEmpty ? NO_HEADERS : headers) {
     const name = entry[0];
     if (name === "x-amz-content-sha256") hash = entry[1];
     else if (name === "x-amz-security-token") callerToken = true;
