@@ -53,6 +53,14 @@ describe("startDeadline", () => {
     expect(at - start).toBeLessThan(1_000);
   });
 
+  it("a timer that fires with nothing pending arms no other: an idle isolate's timers run out", async () => {
+    const before = deadlineCounts();
+    startDeadline(15, () => {})();
+    expect(deadlineCounts().armed).toBe(before.armed + 1);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(deadlineCounts()).toEqual({ pending: 0, armed: before.armed });
+  });
+
   it("deadlines due together all fire, in one check, and those not due stay pending", async () => {
     const start = monotonicMs();
     const times = await Promise.all([fired(25), fired(25), fired(26), fired(60)]);

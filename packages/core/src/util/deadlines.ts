@@ -27,7 +27,8 @@ function arm(at: number, ms: number): void {
 
 /** A timer armed for `at` fired: ends every attempt that is due, and arms a timer for the next one if none will. */
 function check(at: number): void {
-  armed.splice(armed.indexOf(at), 1);
+  const index = armed.indexOf(at);
+  if (index >= 0) armed.splice(index, 1);
   const now = monotonicMs();
   const due: Deadline[] = [];
   let next = Number.POSITIVE_INFINITY;
