@@ -71,8 +71,9 @@ export function toHex(bytes: Uint8Array): string {
  * @public
  */
 export function utf8(text: string): Uint8Array {
-  // A short ASCII string (a canonical request, a string to sign) is copied in script: in Deno, TextEncoder is a
-  // call into the runtime that costs more than the copy. Any other character hands the string to TextEncoder.
+  // A short ASCII string (a SigV4 secret, a small body) is copied in script: in Deno, `encode` is a call into the
+  // runtime that allocates, and costs more than the copy for short strings. Any other character hands the string
+  // to TextEncoder. (Strings that are only hashed skip this: `sha256` encodes them into its own buffer.)
   if (text.length <= 2048) {
     const bytes = new Uint8Array(text.length);
     let i = 0;
