@@ -135,9 +135,26 @@ export function awsFetch(
 
   const sign = (
     creds: AwsCredentials,
-    request: Pick<SignerInput, "method" | "url" | "headers" | "body" | "signQuery">,
+    request: Pick<SignerInput, "method" | "url" | "headers" | "body" | "signQuery" | "headersEmpty">,
     at = now(),
-  ) => signV4({ ...creds, ...request, service, region, cache, datetime: amzDate(at) });
+  ) =>
+    // Named fields, not spreads of the credentials and the request: a spread copies every property (the
+    // credentials carry more than the signer reads) into an object of a new shape per request.
+    signV4({
+      method: request.method,
+      url: request.url,
+      headers: request.headers,
+      body: request.body,
+      signQuery: request.signQuery,
+      headersEmpty: request.headersEmpty,
+      accessKeyId: creds.accessKeyId,
+      secretAccessKey: creds.secretAccessKey,
+      sessionToken: creds.sessionToken,
+      service,
+      region,
+      cache,
+      datetime: amzDate(at),
+    });
 
   /**
    * The authorized fetch for one call's credential options (correlation id, source). The host checks, the
@@ -155,16 +172,19 @@ export function awsFetch(
       optInHint: "Or opt the origin in with allowedOrigins.",
       ...(options.fetch && { fetch: options.fetch }),
       ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
-      async authorize(request, { url, signal }) {
+      async authorize(request, { url, signal, headersEmpty }) {
         if (!signs) return request;
         // The caller's signal, from init or from a Request's own, reaches getCredentials.
         const creds = await federation.getCredentials(provider, signal ? { ...base, signal } : base);
         // A body is hashed into the signature, so it is read (from a clone, the request keeps its own); a stream
-        // is passed on unread only when the caller declared its hash (x-amz-content-sha256).
+        // is passed on unread only when the caller declared its hash (x-amz-content-sha256). A request with empty
+        // headers (a URL and no init headers or body) has no body either, and no caller headers to read.
         const { method, headers } = request;
         const body =
-          request.body && !headers.has("x-amz-content-sha256") ? await request.clone().arrayBuffer() : null;
-        await sign(creds, { method, url, headers, body });
+          !headersEmpty && request.body && !headers.has("x-amz-content-sha256")
+            ? await request.clone().arrayBuffer()
+            : null;
+        await sign(creds, { method, url, headers, body, headersEmpty });
         return request;
       },
     });

@@ -39,6 +39,22 @@ afterEach(async () => {
 });
 
 describe("awsFetch", () => {
+  it("a body sent without headers has its content-type signed (the runtime adds it; the signer still reads it)", async () => {
+    server = await startServer(() => ({ status: 200, body: "ok" }));
+    const { getter } = federation();
+    const s3 = awsFetch(getter, provider, { service: "s3", now: () => NOW, allowedOrigins: [server.origin] });
+    await s3(`${server.origin}/bucket/key.txt`, { method: "PUT", body: "hello" });
+    await s3(`${server.origin}/bucket/key.txt`);
+    const [put, get] = server.requests;
+    expect(put!.headers["content-type"]).toBe("text/plain;charset=UTF-8");
+    expect(put!.headers.authorization).toContain(
+      "SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date;x-amz-security-token,",
+    );
+    expect(get!.headers.authorization).toContain(
+      "SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token,",
+    );
+  });
+
   it("signs with fresh credentials on every request, explicit service and region, the injected clock", async () => {
     server = await startServer(() => ({ status: 200, body: "ok" }));
     const { getter, calls } = federation();

@@ -83,6 +83,16 @@ describe("signV4", () => {
     expect(signedList).toBe("host;x-amz-content-sha256;x-amz-date;x-amz-security-token;x-custom");
   });
 
+  it("a caller's authorization and x-amz-date are replaced, the signature's headers each sent once", async () => {
+    const headers = new Headers({ authorization: "Bearer callers", "x-amz-date": "19990101T000000Z" });
+    const signed = await signV4({ ...base, headers, cache: new Map() });
+    const auth = signed.headers.get("authorization") ?? "";
+    expect(auth).toMatch(/^AWS4-HMAC-SHA256 Credential=[^,]+, SignedHeaders=[^,]+, Signature=[0-9a-f]{64}$/);
+    expect(signed.headers.get("x-amz-date")).toBe("20240101T000000Z");
+    expect(signed.headers.get("x-amz-security-token")).toBe("session-token-example");
+    expect(signed.headers.get("x-amz-content-sha256")).toMatch(/^[0-9a-f]{64}$/);
+  });
+
   it("signs with the given service, region and time, not what the host suggests", async () => {
     const signed = await signV4({ ...base, cache: new Map() });
     const auth = signed.headers.get("authorization") ?? "";

@@ -28,6 +28,12 @@ export interface AuthorizeContext {
   readonly url: URL;
   /** The caller's signal (from `init` or the `Request`), to pass on to `getCredentials`. */
   readonly signal: AbortSignal | undefined;
+  /**
+   * `true` when the request was built from a URL and an `init` with neither headers nor a body (a body brings a
+   * `content-type`): its headers are then empty, and a hook that reads them (SigV4 signs the caller's) may skip
+   * that. Iterating a runtime's `Headers` builds a sorted list and an iterator even when it is empty.
+   */
+  readonly headersEmpty: boolean;
 }
 
 /** Options of {@link authorizedFetch}. @public */
@@ -180,8 +186,10 @@ export function authorizedFetch(options: AuthorizedFetchOptions): AuthorizedFetc
       input instanceof Request ? input : url.href,
       attempt ? { ...init, redirect: mode, signal: attempt } : { ...init, redirect: mode },
     );
-    const authorized = await options.authorize(request, { url, signal });
-    if (authorized.url !== request.url) {
+    const headersEmpty = !(input instanceof Request) && init?.headers == null && init?.body == null;
+    const authorized = await options.authorize(request, { url, signal, headersEmpty });
+    // The request itself (what awsFetch returns, its headers signed in place) has its URL: only another one is read.
+    if (authorized !== request && authorized.url !== request.url) {
       throw fail("config", `${cloud}: authorize() changed the request's URL.`, cloud);
     }
     return {

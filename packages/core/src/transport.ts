@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import { FederationError, type FederationErrorDetails, fail } from "./errors.js";
-import { startTimer } from "./util/time.js";
+import { startDeadline } from "./util/deadlines.js";
 
 /** What a {@link RedirectRefusedError} carries besides the usual fields. @public */
 export interface RedirectDetails {
@@ -101,7 +101,8 @@ export async function sendAttempt(
             controller.abort(error);
           };
           const onAbort = () => stop(caller?.reason);
-          const cancel = startTimer(timeoutMs, () =>
+          // A deadline on the isolate's shared timer, not a timer per attempt (util/deadlines.ts).
+          const cancel = startDeadline(timeoutMs, () =>
             stop(
               fail(
                 "timeout",

@@ -143,6 +143,29 @@ describe("authorizedFetch", () => {
     }
   });
 
+  it("tells authorize the headers are empty only for a URL with no init headers or body (a body brings a content-type)", async () => {
+    const seen: { empty: boolean; headers: [string, string][] }[] = [];
+    const fetch = authorizedFetch({
+      cloud: "test",
+      officialHosts: ["*.objects.example.com"],
+      fetch: async () => new Response("ok"),
+      authorize: async (request, { headersEmpty }) => {
+        seen.push({ empty: headersEmpty, headers: [...request.headers] });
+        return request;
+      },
+    });
+    const url = "https://a.objects.example.com/k";
+    await fetch(url);
+    await fetch(new URL(url), { method: "GET" });
+    await fetch(url, { headers: { "x-custom": "1" } });
+    await fetch(url, { method: "PUT", body: "text" });
+    await fetch(new Request(url, { headers: { "x-custom": "2" } }));
+    expect(seen.map((s) => s.empty)).toEqual([true, true, false, false, false]);
+    // Whenever it says empty, the request's headers are empty indeed; the body's content-type is why a body counts.
+    for (const s of seen) if (s.empty) expect(s.headers).toEqual([]);
+    expect(seen[3]?.headers).toContainEqual(["content-type", "text/plain;charset=UTF-8"]);
+  });
+
   it("a 304 is an answer, not a redirect", async () => {
     const { fetch } = bearerClient({ fetch: async () => new Response(null, { status: 304 }) });
     expect((await fetch("https://a.objects.example.com/k")).status).toBe(304);

@@ -35,6 +35,68 @@ describe("sha256 (synchronous, edge-safe)", () => {
   });
 });
 
+describe("sha256 and hmacSha256 of strings, and hex output", () => {
+  // A canonical request's shape: ASCII, a long session token inside.
+  const ascii = (length: number) =>
+    "GET\n/k\nhost:x\nx-amz-security-token:".padEnd(length, "IQoJb3JpZ2luX2Vj").slice(0, length);
+
+  it("a string hashes as its UTF-8 bytes, on every length around the block boundaries and past the reused buffer", () => {
+    for (const length of [
+      ...Array.from({ length: 200 }, (_, i) => i),
+      1_400,
+      4_023,
+      4_024,
+      4_087,
+      4_096,
+      5_000,
+    ]) {
+      const text = ascii(length);
+      expect(hex(sha256(text)), `${length}`).toBe(createHash("sha256").update(text, "utf8").digest("hex"));
+    }
+  });
+
+  it("non-ASCII strings, also ones whose UTF-8 form outgrows the buffer their length reserved, hash as their UTF-8 bytes", () => {
+    // 2,040-2,048 "é": 4,080-4,096 bytes, which fill the 4 KiB buffer too far to leave room for the padding.
+    const edge = Array.from({ length: 9 }, (_, i) => "é".repeat(2_040 + i));
+    for (const text of [
+      "é",
+      "abc€",
+      "x\ud800y",
+      "é".repeat(300),
+      "€".repeat(1_400),
+      `${"a".repeat(4_000)}é`,
+      "😀".repeat(2_000),
+      ...edge,
+    ]) {
+      expect(hex(sha256(text)), text.slice(0, 10)).toBe(
+        createHash("sha256").update(utf8(text)).digest("hex"),
+      );
+    }
+  });
+
+  it('"hex" gives the digest\'s lower-case hex, for bytes and strings', () => {
+    for (const length of [0, 1, 55, 56, 64, 1_400]) {
+      const bytes = pattern(length, 9);
+      expect(sha256(bytes, "hex")).toBe(createHash("sha256").update(bytes).digest("hex"));
+      expect(sha256(ascii(length), "hex")).toBe(createHash("sha256").update(ascii(length)).digest("hex"));
+    }
+  });
+
+  it("hmacSha256 of a string (and as hex) equals createHmac, for keys and messages around the block size", () => {
+    for (const keyLength of [0, 32, 64, 65]) {
+      for (const length of [0, 1, 55, 56, 119, 120, 150, 1_400, 5_000]) {
+        const key = pattern(keyLength, keyLength);
+        const text = ascii(length);
+        const expected = createHmac("sha256", key).update(text, "utf8").digest("hex");
+        expect(hex(hmacSha256(key, text)), `${keyLength}/${length}`).toBe(expected);
+        expect(hmacSha256(key, text, "hex"), `${keyLength}/${length} hex`).toBe(expected);
+      }
+    }
+    const key = pattern(32, 5);
+    expect(hmacSha256(key, "€é", "hex")).toBe(createHmac("sha256", key).update("€é", "utf8").digest("hex"));
+  });
+});
+
 describe("hmacSha256 (RFC 2104)", () => {
   // RFC 4231 §4.2-4.8 (test case 5, a truncated output, is not a property of HMAC-SHA256 itself).
   it.each([

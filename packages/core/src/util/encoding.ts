@@ -5,6 +5,7 @@
  */
 
 import { sha256 } from "../provider/sha256.js";
+import { hexDigits } from "./hex.js";
 
 const encoder = new TextEncoder();
 
@@ -54,13 +55,11 @@ export function base64urlDecode(text: string): Uint8Array {
 export function toHex(bytes: Uint8Array): string {
   // One table lookup per byte, indexed (a typed array's iterator and a number-to-string per byte cost more than
   // the hashing of a SigV4 request's two digests).
-  HEX ??= Array.from({ length: 256 }, (_, b) => (b < 16 ? "0" : "") + b.toString(16));
-  const hex = HEX;
+  const hex = hexDigits();
   let out = "";
   for (let i = 0; i < bytes.length; i++) out += hex[bytes[i]!];
   return out;
 }
-let HEX: string[] | undefined;
 
 /**
  * UTF-8 bytes of a string.
@@ -72,8 +71,9 @@ let HEX: string[] | undefined;
  * @public
  */
 export function utf8(text: string): Uint8Array {
-  // A short ASCII string (a canonical request, a string to sign) is copied in script: in Deno, TextEncoder is a
-  // call into the runtime that costs more than the copy. Any other character hands the string to TextEncoder.
+  // A short ASCII string (a SigV4 secret, a small body) is copied in script: in Deno, `encode` is a call into the
+  // runtime that allocates, and costs more than the copy for short strings. Any other character hands the string
+  // to TextEncoder. (Strings that are only hashed skip this: `sha256` encodes them into its own buffer.)
   if (text.length <= 2048) {
     const bytes = new Uint8Array(text.length);
     let i = 0;
@@ -110,7 +110,7 @@ export async function sha256Hex(input: string | Uint8Array): Promise<string> {
  * @internal
  */
 export function hashHex(text: string): string {
-  return syncSha256 ? syncSha256(text) : toHex(sha256(encoder.encode(text)));
+  return syncSha256 ? syncSha256(text) : sha256(text, "hex");
 }
 
 /** A synchronous SHA-256 to lower-case hex; same bytes in, same hash out as WebCrypto's. */
