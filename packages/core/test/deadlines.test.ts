@@ -1,6 +1,6 @@
 // The deadlines every attempt's timeout uses (util/deadlines.ts): one timer shared by the isolate's requests, and
 // still every deadline ends its attempt on time, whatever order they come in.
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { deadlineCounts, startDeadline } from "../src/util/deadlines.js";
 import { monotonicMs } from "../src/util/time.js";
 
@@ -10,9 +10,17 @@ const fired = (ms: number) =>
     startDeadline(ms, () => resolve(monotonicMs()));
   });
 
-afterEach(() => vi.restoreAllMocks());
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllGlobals();
+});
 
-describe("startDeadline", () => {
+describe("startDeadline where timers are signals (Deno)", () => {
+  // Deno's timers here are `AbortSignal.timeout`, which cannot be cancelled: the isolate's deadlines share them.
+  beforeEach(() => {
+    vi.stubGlobal("Deno", {});
+  });
+
   it("fires after its time, and a cancelled deadline never fires", async () => {
     const start = monotonicMs();
     let cancelledFired = false;
@@ -67,5 +75,44 @@ describe("startDeadline", () => {
     for (const [i, ms] of [25, 25, 26, 60].entries())
       expect(times[i]! - start).toBeGreaterThanOrEqual(ms - 1);
     expect(deadlineCounts().pending).toBe(0);
+  });
+});
+
+describe("startDeadline where timers can be cancelled (Node, workerd, browsers)", () => {
+  it("gives each deadline its own setTimeout, cleared when cancelled, and makes no timeout signal", () => {
+    const timeout = vi.spyOn(AbortSignal, "timeout");
+    const set = vi.spyOn(globalThis, "setTimeout");
+    const clear = vi.spyOn(globalThis, "clearTimeout");
+    const before = deadlineCounts();
+    for (let i = 0; i < 3; i++) startDeadline(5_000, () => {})();
+    expect(set).toHaveBeenCalledTimes(3);
+    expect(clear).toHaveBeenCalledTimes(3);
+    expect(timeout).not.toHaveBeenCalled();
+    // Nothing shared: a runtime that drops a finished request's timers (workerd) cannot strand another's deadline.
+    expect(deadlineCounts()).toEqual(before);
+  });
+
+  it("still fires on time", async () => {
+    const start = monotonicMs();
+    const at = await fired(25);
+    expect(at - start).toBeGreaterThanOrEqual(24);
+  });
+});
+
+describe("a shared timer that never fires", () => {
+  it("is forgotten once a second overdue, so a later deadline arms a timer of its own", () => {
+    vi.stubGlobal("Deno", {});
+    const t0 = monotonicMs();
+    const clock = vi.spyOn(performance, "now").mockReturnValue(t0);
+    // The first timer is dropped by its runtime: its signal never aborts.
+    const timeout = vi.spyOn(AbortSignal, "timeout").mockReturnValueOnce(new AbortController().signal);
+    const cancelFirst = startDeadline(10, () => {});
+    expect(timeout).toHaveBeenCalledTimes(1);
+    cancelFirst();
+    // Far enough on that every timer armed so far (here and by earlier tests) is more than a second overdue.
+    clock.mockReturnValue(t0 + 20_000);
+    const cancelSecond = startDeadline(60_000, () => {});
+    expect(timeout).toHaveBeenCalledTimes(2);
+    cancelSecond();
   });
 });

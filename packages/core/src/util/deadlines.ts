@@ -8,7 +8,7 @@
  *
  * @packageDocumentation
  */
-import { monotonicMs, startTimer } from "./time.js";
+import { monotonicMs, startTimer, timersAreSignals } from "./time.js";
 
 interface Deadline {
   /** When it is due, on the monotonic clock. */
@@ -23,6 +23,15 @@ const armed: number[] = [];
 function arm(at: number, ms: number): void {
   armed.push(at);
   startTimer(ms, () => check(at));
+}
+
+/**
+ * Whether an armed timer fires by `at`. A timer more than a second overdue never fired (its runtime dropped it): it
+ * covers nothing and is forgotten, so one lost timer cannot leave every later deadline without one.
+ */
+function armedBy(at: number, now: number): boolean {
+  for (let i = armed.length - 1; i >= 0; i--) if ((armed[i] as number) < now - 1_000) armed.splice(i, 1);
+  return armed.some((t) => t <= at);
 }
 
 /** A timer armed for `at` fired: ends every attempt that is due, and arms a timer for the next one if none will. */
@@ -48,7 +57,7 @@ function check(at: number): void {
 
 /**
  * Calls `fire` after `ms` (less than 2^31) unless the returned function cancels it first, as
- * {@link startTimer} does, but with a timer shared by every deadline of the isolate: cancelling only forgets the
+ * {@link startTimer} does; where timers are signals (Deno), with a timer shared by every deadline of the isolate: cancelling only forgets the
  * deadline, and a new deadline starts a timer only when no armed timer fires before it. A timer left armed once
  * nothing is pending fires once, finds nothing to do and arms none (and, like `AbortSignal.timeout`, keeps no
  * process alive).
@@ -62,9 +71,11 @@ function check(at: number): void {
  * @internal
  */
 export function startDeadline(ms: number, fire: () => void): () => void {
-  const deadline: Deadline = { at: monotonicMs() + ms, fire };
+  if (!timersAreSignals()) return startTimer(ms, fire);
+  const now = monotonicMs();
+  const deadline: Deadline = { at: now + ms, fire };
   pending.add(deadline);
-  if (!armed.some((at) => at <= deadline.at)) arm(deadline.at, ms);
+  if (!armedBy(deadline.at, now)) arm(deadline.at, ms);
   return () => {
     pending.delete(deadline);
   };

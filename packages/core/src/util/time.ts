@@ -51,6 +51,17 @@ export function monotonicMs(): number {
 }
 
 /**
+ * Whether {@link startTimer} builds on `AbortSignal.timeout` (Deno), whose timer cannot be cancelled: it stays
+ * queued for its whole time after its listener is removed. Elsewhere timers are `setTimeout`, cancelled for good.
+ * @internal
+ */
+export function timersAreSignals(): boolean {
+  return (
+    typeof (globalThis as { Deno?: unknown }).Deno === "object" && typeof AbortSignal.timeout === "function"
+  );
+}
+
+/**
  * Calls `fire` after `ms` unless the returned function cancels it first. In Deno it is built on
  * `AbortSignal.timeout`, not the global `setTimeout`: in Deno 2 the global `setTimeout` is Node's (its first call
  * loads the Node timers layer, ~4.5 ms of CPU on a fresh isolate, and each call makes a Node `Timeout` object),
@@ -64,10 +75,7 @@ export function monotonicMs(): number {
 export function startTimer(ms: number, fire: () => void): () => void {
   // Timers treat anything beyond 2^31-1 ms as 1 ms (Node) or refuse it: a longer wait is no timer at all.
   if (!(ms < 2 ** 31)) return () => {};
-  if (
-    typeof (globalThis as { Deno?: unknown }).Deno !== "object" ||
-    typeof AbortSignal.timeout !== "function"
-  ) {
+  if (!timersAreSignals()) {
     const timer = setTimeout(fire, ms) as { unref?: () => void };
     timer.unref?.();
     return () => clearTimeout(timer as Parameters<typeof clearTimeout>[0]);
