@@ -111,7 +111,7 @@ export function awsFetch(
 ): AwsFetch {
   const service = options?.service;
   if (typeof service !== "string" || !/^[\w.-]+$/.test(service)) {
-    throw new TypeError('awsFetch: options.service must be the signing name of the service, e.g. "s3"');
+    throw new TypeError('awsFetch: options.service must be a signing name, e.g. "s3"');
   }
   const regionText = options.region ?? (provider as { sts?: { region?: string } }).sts?.region;
   if (!regionText) {
@@ -220,7 +220,7 @@ export function awsFetch(
   signedFetch.sign = (input, init) => clientFor(init).authorize(input, split(init));
   signedFetch.presign = async (url, { method = "GET", expiresIn = 900, headers = {} } = {}) => {
     if (!Number.isInteger(expiresIn) || expiresIn < 1) {
-      throw new TypeError("presign: expiresIn must be a positive whole number of seconds");
+      throw new TypeError("presign: expiresIn must be a positive integer (seconds)");
     }
     // The same checks as a sent request, before any credentials.
     checking ??= client(undefined, false);

@@ -88,7 +88,7 @@ export function parseRoleArn(arn: string): RoleArn {
     throw awsError(
       "config",
       `"${arn}" is not an IAM role ARN`,
-      "Use arn:<aws|aws-cn|aws-us-gov>:iam::<12-digit account>:role/<path/><name>.",
+      "Use arn:aws:iam::<12-digit account>:role/<name>.",
     );
   }
   const [, partition, accountId, path, name] = match as unknown as [

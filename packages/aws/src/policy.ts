@@ -147,7 +147,7 @@ export function checkSessionPolicy(policy: string): string {
     throw awsError(
       "config",
       `the session policy has ${policy.length} characters (at most ${MAX_SESSION_POLICY_CHARS}) or ones outside U+0020-U+00FF`,
-      "Shorten it, or move the grant into the role's permission policy.",
+      "Shorten it, or move grants into the role's policy.",
     );
   }
   return policy;

@@ -50,7 +50,7 @@ export function awsSessionTagsClaim(
     throw awsError(
       "config",
       bad ? `AWS refuses the session tag ${JSON.stringify(bad[0])}.` : "More than 50 AWS session tags.",
-      "Pass at most 50 tags: keys of 1-128 letters, digits, _.:/=+-@ (not aws:), values of 0-256 and spaces.",
+      "Pass at most 50 tags: keys of 1-128 of letters, digits, _.:/=+-@ (no aws:), values up to 256.",
     );
   }
   const principalTags = Object.fromEntries(entries.map(([key, value]) => [key, [value]]));

@@ -46,16 +46,16 @@ const REFUSED = "tokens of other deploy contexts or sites are supposed to be ref
 
 const trustHint: Hint = ({ role, operation, caller, audience }, s, prefix) =>
   operation === "AssumeRole"
-    ? `The trust policy of ${role.arn} must allow ${caller ?? "the first role"} sts:AssumeRole (and sts:TagSession for tags).`
+    ? `The trust policy of ${role.arn} must allow ${caller ?? "the first role"} sts:AssumeRole and sts:TagSession.`
     : // STS answers alike for a role that does not exist and a trust policy that refuses the token: name both.
       `Either ${role.arn} does not exist (STS answers the same) or its trust policy does not accept this token: compare ` +
       `"arn:${role.partition}:iam::${role.accountId}:oidc-provider/${prefix}", "${prefix}:aud" ` +
       `("${(Array.isArray(s.aud) ? (s.aud.includes(audience) ? audience : s.aud[0]) : s.aud) ?? audience}"), ` +
-      `"${prefix}:sub" ("${s.sub}") and sts:TagSession with it; ${REFUSED}.`;
+      `"${prefix}:sub" ("${s.sub}") and sts:TagSession; ${REFUSED}.`;
 
 const SIGNING: Mapping = [
   "access_denied",
-  "Fix the clock (5 minutes of skew allowed) or what rewrites the request.",
+  "Fix the clock, or whatever rewrites the request.",
 ];
 
 /** InvalidIdentityToken's cases, told apart by STS's message. */
@@ -69,13 +69,13 @@ const invalidToken = (message = ""): Mapping =>
       ? [
           "issuer_untrusted",
           (i, s) =>
-            `Create an IAM OIDC provider for ${s.iss} in ${i.role.accountId} only if it may hold roles; ${REFUSED}.`,
+            `Add an IAM OIDC provider for ${s.iss} in ${i.role.accountId} only if it may hold roles; ${REFUSED}.`,
         ]
       : /before its issue time|not before|nbf/i.test(message)
         ? ["expired_subject_token", ""]
         : [
             "invalid_subject_token",
-            (_i, s) => `Publish ${s.iss}/.well-known/openid-configuration and its JWKS over HTTPS.`,
+            (_i, s) => `Serve the discovery document and JWKS of ${s.iss} over HTTPS.`,
           ];
 
 const BY_CODE: Record<string, Mapping> = {
@@ -83,18 +83,18 @@ const BY_CODE: Record<string, Mapping> = {
   IDPRejectedClaim: ["subject_mismatch", trustHint],
   IDPCommunicationError: [
     "provider_unavailable",
-    (_i, s) => `Make the discovery document and JWKS of ${s.iss} public and fast.`,
+    (_i, s) => `Serve the discovery document and JWKS of ${s.iss} fast.`,
     true,
   ],
   AccessDenied: ["access_denied", trustHint],
-  RegionDisabledException: ["config", "Activate STS for this region in IAM account settings."],
-  Throttling: ["throttled", "Keep credentials cached and spread out exchanges.", true],
-  PackedPolicyTooLarge: ["invalid_request", "Shorten the session policy, policy ARNs and tags."],
+  RegionDisabledException: ["config", "Activate STS for this region in IAM."],
+  Throttling: ["throttled", "Cache credentials; spread out exchanges.", true],
+  PackedPolicyTooLarge: ["invalid_request", "Shorten the session policy, ARNs and tags."],
   MalformedPolicyDocument: ["invalid_request", "Pass a valid IAM policy document."],
   SignatureDoesNotMatch: SIGNING,
   InvalidClientTokenId: SIGNING,
   RequestExpired: SIGNING,
-  ValidationError: ["invalid_request", "Check durationSeconds (role maximum) and the session name."],
+  ValidationError: ["invalid_request", "Check durationSeconds and the session name."],
 };
 
 /** By HTTP status, for an error code fedkit does not know. */

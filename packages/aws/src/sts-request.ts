@@ -58,7 +58,7 @@ export function stsTarget(
     throw awsError(
       "config",
       `endpoint ${endpoint} needs allowCustomEndpoint: true`,
-      "It would receive your tokens: opt in with allowCustomEndpoint: true, or drop endpoint.",
+      "It would receive tokens: set allowCustomEndpoint: true, or drop endpoint.",
     );
   }
   return { region, endpoint, rule: { cloud: "aws", officialHosts, allowedOrigins: [url.origin] } };
@@ -187,7 +187,7 @@ export async function callSts(
     throw awsError(
       "bad_response",
       `sts:${info.operation} answered HTTP ${response.status} (${response.headers.get("content-type") ?? "no content-type"}) but ${cause.message}`,
-      "Check that the endpoint is AWS STS, not a proxy.",
+      "Check that the endpoint is AWS STS.",
       { status: response.status, attempts: response.attempts, cause },
     );
   }

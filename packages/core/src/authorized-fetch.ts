@@ -139,13 +139,13 @@ export function authorizedFetch(options: AuthorizedFetchOptions): AuthorizedFetc
   const timeoutMs = options.timeoutMs ?? 30_000;
   const maxErrorBody = options.maxErrorBodyBytes ?? 256 * 1024;
   if (!(timeoutMs > 0) || !(maxErrorBody > 0)) {
-    throw new TypeError("authorizedFetch: timeoutMs and maxErrorBodyBytes must be positive numbers");
+    throw new TypeError("authorizedFetch: timeoutMs and maxErrorBodyBytes must be > 0");
   }
   const optInOrigins = optInOriginsOf(options.allowedOrigins ?? NONE);
   const attemptOptions = {
     cloud,
     timeoutMs,
-    timeoutOption: "timeoutMs (an upload's answer comes after its body)",
+    timeoutOption: "timeoutMs",
     regionHeader,
   };
 
@@ -162,7 +162,7 @@ export function authorizedFetch(options: AuthorizedFetchOptions): AuthorizedFetc
         "endpoint_refused",
         `Refused to send credentials to ${url.origin}: ${why}.`,
         cloud,
-        `This name belongs to a customer, not to the cloud's service.${suffix}`,
+        `This host belongs to a customer, not the cloud.${suffix}`,
       );
     }
     return checkUrl(url, options, optedIn, suffix);

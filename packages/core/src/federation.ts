@@ -33,7 +33,7 @@ function noSource(): Promise<never> {
       "config",
       "No subject-token source.",
       "core",
-      "Pass source to createFederation or getCredentials, e.g. envToken('OIDC_TOKEN').",
+      "Pass source to createFederation or getCredentials.",
     ),
   );
 }

@@ -93,7 +93,7 @@ export function createExchangeContext(options: ExchangeContextOptions = {}): Cou
               "timeout",
               `${operation} ran past the overall deadline.`,
               provider,
-              "Raise retry.deadlineMs if your platform allows.",
+              "Raise retry.deadlineMs.",
               { attempts: attempt, retryable: true, cause },
             );
       // A pause that would end past the deadline is not taken: the exchange stops now.
@@ -147,7 +147,7 @@ export function createExchangeContext(options: ExchangeContextOptions = {}): Cou
                 "network",
                 `${operation} to ${url.host} got no HTTP answer.`,
                 provider,
-                "Check DNS, egress and TLS to the endpoint.",
+                "Check DNS, egress and TLS.",
                 { attempts: attempt, retryable: true, cause: error },
               );
           if (attempt === maxAttempts) throw last;

@@ -146,7 +146,7 @@ export function checkTokenAudience(token: SubjectToken, audience: string, provid
     "audience_mismatch",
     `The subject token has ${shown}; ${provider} expects "${clip(audience)}".`,
     provider,
-    `Request the token for audience "${clip(audience)}", or set the provider's audience (and trust) to the token's.`,
+    `Request the token for audience "${clip(audience)}", or set the provider's audience to the token's.`,
     { subject: summarizeSubject(token) },
   );
 }

@@ -40,11 +40,6 @@ export class RedirectRefusedError extends FederationError {
     this.locationHost = redirect.locationHost;
     this.region = redirect.region;
   }
-
-  /** The usual fields plus `locationHost` and `region` (when set): `FederationError.toJSON` lists them. */
-  override toJSON(): Record<string, unknown> {
-    return super.toJSON();
-  }
 }
 
 /** How one attempt is sent. @internal */
@@ -108,7 +103,7 @@ export async function sendAttempt(
                 "timeout",
                 `No answer from ${url.host} in ${timeoutMs} ms.`,
                 cloud,
-                `Raise ${options.timeoutOption}, or check connectivity.`,
+                `Check connectivity, or raise ${options.timeoutOption}.`,
                 { retryable: true, attempts: attempt },
               ),
             ),
@@ -144,7 +139,7 @@ export async function sendAttempt(
       attempts: attempt,
       hint: region
         ? `The resource is in ${region}: use that region's endpoint and signing region.`
-        : "Use the service's own regional endpoint, not a redirecting one.",
+        : "Use the service's own regional endpoint.",
     },
   );
 }

@@ -58,7 +58,7 @@ export async function runExchange(
         "bad_response",
         `${provider.cloud} credentials expire too soon or carry no expiry.`,
         provider.cloud,
-        "Raise the session duration above refresh.safetyMarginMs, or lower the margin.",
+        "Raise the session duration, or lower refresh.safetyMarginMs.",
       );
     }
     const entry = makeEntry(result, obtainedAt, policy, () => drawn.subarray(8, 12));

@@ -131,7 +131,7 @@ export function asFederationError(error: unknown, provider: Provider): Federatio
     "bad_response",
     `${provider.cloud} exchange failed unexpectedly (${name}).`,
     provider.cloud,
-    "A bug in the provider or token source; see the cause.",
+    "A provider or token source bug; see the cause.",
     { cause: error },
   );
 }

@@ -19,6 +19,6 @@ export function tooLong(length: number): FederationError {
     "invalid_subject_token",
     `The subject token is over ${MAX_SUBJECT_TOKEN_LENGTH} characters (${length} seen).`,
     "core",
-    "Pass one OIDC token (a JWT of a few KiB).",
+    "Pass one OIDC token (a few KiB).",
   );
 }
