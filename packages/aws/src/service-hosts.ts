@@ -72,7 +72,7 @@ const SIGNING_NAMES: ReadonlyMap<string, readonly string[]> = /* @__PURE__ */ ne
 export function awsHostRefusal(url: URL, service: string, region?: string): string | undefined {
   const host = url.hostname.toLowerCase().replace(/\.$/, "");
   if (CUSTOMER_HOST.test(host))
-    return "it is an EC2 instance or load balancer name, not an AWS service endpoint";
+    return "it is an EC2 instance or load balancer name";
   // `<...>.<label>[.dualstack].<region>[.vpce].<suffix>`, S3's legacy `<...>.s3-<region>.<suffix>` and
   // `s3-external-1`, or a global `<...>.<label>.<suffix>` (no region named).
   const labels = UNDER_SUFFIX.exec(host)?.[1]?.split(".") ?? [];
@@ -87,7 +87,7 @@ export function awsHostRefusal(url: URL, service: string, region?: string): stri
     label = labels.pop();
   } else if (last === "s3-external-1") [label, named] = ["s3", "us-east-1"];
   if (!label) return undefined;
-  if (label === "s3-website") return "it is an S3 website endpoint (public content), not the S3 API";
+  if (label === "s3-website") return "it is an S3 website endpoint, not the S3 API";
   if (label.startsWith("vpce-svc-")) return "it is a PrivateLink endpoint service run by a customer";
   const names = SIGNING_NAMES.get(label);
   if (names && !names.includes(service))

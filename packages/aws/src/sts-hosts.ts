@@ -40,6 +40,7 @@ export const AWS_STS_HOSTS = {
  * ```
  * @public
  */
-export const AWS_STS_HOSTS_ANY_PARTITION: readonly string[] = /* @__PURE__ */ Object.freeze([
-  ...new Set(Object.values(AWS_STS_HOSTS).flat()),
-]);
+// Annotated call by call (a spread is not): a bundle that does not use it drops it.
+export const AWS_STS_HOSTS_ANY_PARTITION: readonly string[] = /* @__PURE__ */ Object.freeze(
+  /* @__PURE__ */ Array.from(/* @__PURE__ */ new Set(/* @__PURE__ */ Object.values(AWS_STS_HOSTS).flat())),
+);

@@ -151,9 +151,8 @@ function digest(h: Int32Array, message: Uint8Array | string, before: number, k: 
   finish(h, data, message.length, before, k);
 }
 
-/** The digest in `h` as bytes (big-endian words). */
-function bytesOf(h: Int32Array): Uint8Array {
-  const out = new Uint8Array(32);
+/** The digest in `h` as bytes (big-endian words), written into `out`. */
+function bytesOf(h: Int32Array, out: Uint8Array = new Uint8Array(32)): Uint8Array {
   // A Uint8Array keeps the low 8 bits of each shift.
   for (let i = 0; i < 32; i++) out[i] = h[i >> 2]! >>> (24 - 8 * (i & 3));
   return out;
@@ -231,8 +230,7 @@ export function hmacSha256(key: Uint8Array, data: Uint8Array | string, output?: 
   state.set(innerState);
   digest(state, data, 64, k);
   // The outer hash's message is the inner digest: its words go into the padded buffer as they are.
-  const inner = room(32);
-  for (let i = 0; i < 32; i++) inner[i] = state[i >> 2]! >>> (24 - 8 * (i & 3));
+  const inner = bytesOf(state, room(32));
   state.set(outerState);
   finish(state, inner, 32, 64, k);
   return output === "hex" ? hexOf(state) : bytesOf(state);
