@@ -96,7 +96,7 @@ let emptyHash: string | undefined;
 
 function payloadHash(body: SignerInput["body"]): Promise<string> | string {
   if (body instanceof ReadableStream)
-    throw new TypeError("a streamed body needs its hash in the x-amz-content-sha256 header");
+    throw new TypeError("a stream body needs its hash in x-amz-content-sha256");
   if (!body) {
     emptyHash ??= sha256("", "hex");
     return emptyHash;
@@ -251,7 +251,7 @@ export class BoundedMap<K, V> extends Map<K, V> {
   constructor(readonly max: number) {
     super();
     if (!(Number.isInteger(max) && max > 0))
-      throw new TypeError("the key cache size must be a positive integer");
+      throw new TypeError("keyCacheSize must be a positive integer");
   }
   // The most recently used key: a warm isolate asks for the same signing key on every request, and moving the
   // newest entry to the end changes nothing, so it is not moved (a delete and an insert per request saved).
