@@ -195,16 +195,12 @@ export function awsFetch(
   let checking: AuthorizedFetch | undefined; // presign's, built on first use
   const clientFor = (init: AwsRequestInit | undefined) =>
     init?.correlationId === undefined && init?.source === undefined ? signing : client(init, true);
-  const split = (init: AwsRequestInit | undefined): RequestInit | undefined => {
-    if (init === undefined) return undefined;
-    const { correlationId: _c, source: _s, ...requestInit } = init;
-    return requestInit;
-  };
 
   const signedFetch = (async (input: string | URL | Request, init?: AwsRequestInit) => {
     let response: Response;
     try {
-      response = await clientFor(init)(input, split(init));
+      // `init` goes to the Request as it is: a RequestInit's unknown members (correlationId, source) are ignored.
+      response = await clientFor(init)(input, init);
     } catch (error) {
       throw explainRedirect(error, region);
     }
@@ -217,7 +213,7 @@ export function awsFetch(
   }) as AwsFetch;
 
   // Checked and signed exactly as a sent request; the Request refuses redirects when the caller sends it.
-  signedFetch.sign = (input, init) => clientFor(init).authorize(input, split(init));
+  signedFetch.sign = (input, init) => clientFor(init).authorize(input, init);
   signedFetch.presign = async (url, { method = "GET", expiresIn = 900, headers = {} } = {}) => {
     if (!Number.isInteger(expiresIn) || expiresIn < 1) {
       throw new TypeError("presign: expiresIn must be a positive integer (seconds)");
