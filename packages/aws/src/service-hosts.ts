@@ -71,8 +71,7 @@ const SIGNING_NAMES: ReadonlyMap<string, readonly string[]> = /* @__PURE__ */ ne
  */
 export function awsHostRefusal(url: URL, service: string, region?: string): string | undefined {
   const host = url.hostname.toLowerCase().replace(/\.$/, "");
-  if (CUSTOMER_HOST.test(host))
-    return "it is an EC2 instance or load balancer name";
+  if (CUSTOMER_HOST.test(host)) return "it is an EC2 instance or load balancer name";
   // `<...>.<label>[.dualstack].<region>[.vpce].<suffix>`, S3's legacy `<...>.s3-<region>.<suffix>` and
   // `s3-external-1`, or a global `<...>.<label>.<suffix>` (no region named).
   const labels = UNDER_SUFFIX.exec(host)?.[1]?.split(".") ?? [];

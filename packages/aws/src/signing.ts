@@ -250,8 +250,7 @@ export async function signV4(input: SignerInput): Promise<SignedRequest> {
 export class BoundedMap<K, V> extends Map<K, V> {
   constructor(readonly max: number) {
     super();
-    if (!(Number.isInteger(max) && max > 0))
-      throw new TypeError("keyCacheSize must be a positive integer");
+    if (!(Number.isInteger(max) && max > 0)) throw new TypeError("keyCacheSize must be a positive integer");
   }
   // The most recently used key: a warm isolate asks for the same signing key on every request, and moving the
   // newest entry to the end changes nothing, so it is not moved (a delete and an insert per request saved).

@@ -53,10 +53,7 @@ const trustHint: Hint = ({ role, operation, caller, audience }, s, prefix) =>
       `("${(Array.isArray(s.aud) ? (s.aud.includes(audience) ? audience : s.aud[0]) : s.aud) ?? audience}"), ` +
       `"${prefix}:sub" ("${s.sub}") and sts:TagSession; ${REFUSED}.`;
 
-const SIGNING: Mapping = [
-  "access_denied",
-  "Fix the clock, or whatever rewrites the request.",
-];
+const SIGNING: Mapping = ["access_denied", "Fix the clock, or whatever rewrites the request."];
 
 /** InvalidIdentityToken's cases, told apart by STS's message. */
 const invalidToken = (message = ""): Mapping =>

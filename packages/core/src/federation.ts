@@ -29,12 +29,7 @@ const FLUSHED: Promise<void> = Promise.resolve();
 /** The rejection of a call with no subject-token source, in the federation or the call. */
 function noSource(): Promise<never> {
   return Promise.reject(
-    fail(
-      "config",
-      "No subject-token source.",
-      "core",
-      "Pass source to createFederation or getCredentials.",
-    ),
+    fail("config", "No subject-token source.", "core", "Pass source to createFederation or getCredentials."),
   );
 }
 
