@@ -48,7 +48,7 @@ const trustHint: Hint = ({ role, operation, caller, audience }, s, prefix) =>
   operation === "AssumeRole"
     ? `The trust policy of ${role.arn} must allow ${caller ?? "the first role"} sts:AssumeRole and sts:TagSession.`
     : // STS answers alike for a role that does not exist and a trust policy that refuses the token: name both.
-      `Either ${role.arn} does not exist (STS answers alike) or its trust policy does not accept this token: compare ` +
+      `Either ${role.arn} does not exist (STS answers the same) or its trust policy does not accept this token: compare ` +
       `"arn:${role.partition}:iam::${role.accountId}:oidc-provider/${prefix}", "${prefix}:aud" ` +
       `("${(Array.isArray(s.aud) ? (s.aud.includes(audience) ? audience : s.aud[0]) : s.aud) ?? audience}"), ` +
       `"${prefix}:sub" ("${s.sub}") and sts:TagSession; ${REFUSED}.`;
