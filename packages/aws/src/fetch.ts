@@ -170,8 +170,9 @@ export function awsFetch(
       allowedOrigins,
       regionHeader: BUCKET_REGION_HEADER,
       optInHint: "Or opt the origin in with allowedOrigins.",
-      ...(options.fetch && { fetch: options.fetch }),
-      ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+      // Undefined ones are authorizedFetch's defaults.
+      fetch: options.fetch,
+      timeoutMs: options.timeoutMs,
       async authorize(request, { url, signal, headersEmpty }) {
         if (!signs) return request;
         // The caller's signal, from init or from a Request's own, reaches getCredentials.

@@ -24,7 +24,7 @@ export function explainRedirect(error: unknown, signingRegion: string): unknown 
     return error;
   return new RedirectRefusedError(error.message, error, {
     provider: "aws",
-    ...(error.status !== undefined && { status: error.status }),
+    status: error.status,
     cloudCode: error.status === 301 ? "PermanentRedirect" : "TemporaryRedirect",
     hint: regionHint(error.region, signingRegion),
     cause: error,
@@ -68,7 +68,7 @@ export async function regionError(
         regionHint(region, signingRegion),
         {
           status: 400,
-          ...(code && { cloudCode: code }),
+          cloudCode: code,
         },
       )
     : undefined;

@@ -153,8 +153,9 @@ export function stsFailure(response: HttpResponse, info: StsCallInfo): Federatio
       hint,
       retryable,
       cloudCode,
-      ...(cloudMessage !== undefined && { cloudMessage }),
-      ...(requestId !== undefined && { requestId }),
+      // cloudFailure treats an undefined one as absent.
+      cloudMessage,
+      requestId,
     },
   });
 }

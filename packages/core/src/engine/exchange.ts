@@ -34,7 +34,10 @@ export async function runExchange(
   const retry = failures.providerStruggling(provider, now()) ? { ...rt.retry, maxAttempts: 1 } : rt.retry;
   const ctx = createExchangeContext({ fetch: rt.options.fetch, now, random, retry, correlationId });
   const pair = failures.keysOf(provider, token, key);
-  const report = (type: "exchange" | "refresh" | "failure", more: { entry?: CacheEntry; error?: unknown }) =>
+  const report = (
+    type: "exchange" | "refresh" | "failure",
+    more: { entry?: CacheEntry; error?: unknown; requestId?: string | undefined },
+  ) =>
     rt.emit(
       call,
       {
@@ -72,7 +75,7 @@ export async function runExchange(
     const secrets = [token.raw, ...Object.values(credentials).filter((v) => typeof v === "string")];
     report(outcome === "refresh" ? "refresh" : "exchange", {
       entry,
-      ...(result.requestId !== undefined && { requestId: cleanCloudId(result.requestId, secrets) }),
+      requestId: cleanCloudId(result.requestId, secrets),
     });
     return entry;
   } catch (thrown) {

@@ -39,8 +39,9 @@ export function createRuntime(options: FederationOptions) {
         table: "credential-cache",
         max,
         now,
-        ...(limits?.evictionAuditIntervalMs !== undefined && { intervalMs: limits.evictionAuditIntervalMs }),
-        ...(labels && { labels }),
+        // Undefined options are the auditor's defaults.
+        intervalMs: limits?.evictionAuditIntervalMs,
+        labels,
       }),
     });
   const random = options.random ?? defaultRandom;
