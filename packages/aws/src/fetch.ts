@@ -124,14 +124,11 @@ export function awsFetch(
   const now = () => (options.now ?? Date.now)();
 
   /** `getCredentials`' options of a client: the call's correlation id and source, else the client's. */
-  const credentialOptions = (init?: AwsRequestInit): CredentialOptions => {
-    const result: CredentialOptions = {};
-    const correlationId = init?.correlationId ?? options.correlationId;
-    if (correlationId !== undefined) result.correlationId = correlationId;
-    const source = init?.source ?? options.source;
-    if (source !== undefined) result.source = source;
-    return result;
-  };
+  // getCredentials treats an undefined option as absent.
+  const credentialOptions = (init?: AwsRequestInit): CredentialOptions => ({
+    correlationId: init?.correlationId ?? options.correlationId,
+    source: init?.source ?? options.source,
+  });
 
   const sign = (
     creds: AwsCredentials,

@@ -81,10 +81,8 @@ export function sessionPolicy(option: SessionPolicyOption | undefined): {
   render(subject: SubjectToken): string | undefined;
 } {
   if (option === undefined) return { key: "", render: () => undefined };
-  if (typeof (option as SessionPolicyTemplate).render === "function") {
-    const template = option as SessionPolicyTemplate;
-    return { key: template.key, render: (s) => template.render(s) };
-  }
+  // A template already is a key and a renderer (called as its method, as it was written).
+  if (typeof (option as SessionPolicyTemplate).render === "function") return option as SessionPolicyTemplate;
   const text = checkSessionPolicy(typeof option === "string" ? option : JSON.stringify(option));
   try {
     JSON.parse(text);

@@ -124,7 +124,7 @@ export function stsFailure(response: HttpResponse, info: StsCallInfo): Federatio
     });
   }
   const { code: cloudCode, message: cloudMessage, requestId } = err;
-  const [code, hintOf, retryable = false] =
+  const [code, hintOf, retryable] =
     cloudCode === "InvalidIdentityToken"
       ? invalidToken(cloudMessage)
       : // Own keys only: a code named like an object property ("constructor") is a code fedkit does not know.
