@@ -6,20 +6,6 @@
  */
 import { fail } from "../errors.js";
 
-/** `response`'s body, failing with `bad_response` once more than `max` bytes were read. */
-function capped(response: Response, max: number, what: string, provider: string, option: string) {
-  let seen = 0;
-  return response.body?.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        seen += chunk.byteLength;
-        if (seen > max) controller.error(tooLarge(response, max, what, provider, option));
-        else controller.enqueue(chunk);
-      },
-    }),
-  );
-}
-
 function tooLarge(response: Response, max: number, what: string, provider: string, option: string) {
   return fail(
     "bad_response",
@@ -32,19 +18,23 @@ function tooLarge(response: Response, max: number, what: string, provider: strin
 
 /**
  * `response` with a body that fails with `bad_response` once more than `max` bytes were read (the source is
- * cancelled then). `what` names the answer in the message, `option` the setting that raises the cap.
+ * cancelled then): the authorized fetch's error answers, whose cap is its `maxErrorBodyBytes`.
  * @internal
  */
-export function capBody(
-  response: Response,
-  max: number,
-  provider: string,
-  what = provider,
-  option = "maxErrorBodyBytes",
-): Response {
+export function capBody(response: Response, max: number, provider: string): Response {
   if (response.body === null) return response;
+  let seen = 0;
+  const body = response.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength;
+        if (seen > max) controller.error(tooLarge(response, max, provider, provider, "maxErrorBodyBytes"));
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
   // A Response is a valid ResponseInit: status, statusText and headers carry over.
-  const out = new Response(capped(response, max, what, provider, option), response);
+  const out = new Response(body, response);
   Object.defineProperty(out, "url", { value: response.url });
   return out;
 }
