@@ -25,10 +25,11 @@ let stateOf: (scope: HandleScope) => IsolateState;
  */
 export class HandleScope {
   readonly #state: IsolateState;
-  readonly functionName: string;
+  // `declare`: the constructor assigns them, so no field definitions are emitted (bundle size).
+  declare readonly functionName: string;
   /** The deploy id the labels were built for, as the platform gave it. */
-  readonly deployId: string | undefined;
-  readonly labels: Readonly<Record<string, string>>;
+  declare readonly deployId: string | undefined;
+  declare readonly labels: Readonly<Record<string, string>>;
 
   constructor(state: IsolateState, functionName: string, deployId: string | undefined) {
     this.#state = state;
