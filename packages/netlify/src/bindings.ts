@@ -158,7 +158,14 @@ function engineCall<C extends Credentials>(
     source:
       facts.userHash === undefined
         ? binding.source
-        : issuerSource(state, binding.key, binding.target, binding.plugin, facts.functionName, facts.userHash),
+        : issuerSource(
+            state,
+            binding.key,
+            binding.target,
+            binding.plugin,
+            facts.functionName,
+            facts.userHash,
+          ),
     correlationId: facts.requestId,
     labels: facts.labels,
     scheduler: facts.scheduler,
