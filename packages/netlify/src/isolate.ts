@@ -87,7 +87,7 @@ function pairState(
     if (siteId && siteId !== config.siteId) {
       throw netlifyError(
         `config.siteId is not this site's id (${siteId}).`,
-        "Set siteId to this site's id, then regenerate the trust policies.",
+        "Set siteId to it, then regenerate the trust policies.",
       );
     }
     const variable = config.keysVariable ?? "FEDKIT_ISSUER_KEYS";
