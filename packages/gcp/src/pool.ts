@@ -71,7 +71,7 @@ export function checkGcpId(kind: "pool" | "provider", id: string): string {
     "config",
     `"${id}" is not a valid workload identity ${kind} id (4-32 of a-z, 0-9, "-"; not "gcp-" first)`,
     kind === "pool"
-      ? "Leave poolId unset (fedkit derives one per site and context) or follow the rule."
+      ? "Leave poolId unset (fedkit derives one) or follow the rule."
       : "Set providerId to an id that follows the rule.",
   );
 }

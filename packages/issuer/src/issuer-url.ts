@@ -15,12 +15,8 @@ const LOOPBACK = /^(127\.0\.0\.1|localhost|\[::1\])$/;
  * @public
  */
 export function issuerUrl(siteUrl: string, context: string): string {
-  let url: URL | undefined;
-  try {
-    url = new URL(siteUrl);
-  } catch {
-    // Refused below, as any other site URL that is not an https origin.
-  }
+  // A text that is no URL is refused below, as any other site URL that is not an https origin.
+  const url = URL.canParse(siteUrl) ? new URL(siteUrl) : undefined;
   const loopback = url !== undefined && LOOPBACK.test(url.hostname);
   if (
     url === undefined ||

@@ -44,7 +44,7 @@ export function withFedkit<C extends NetlifyContext = NetlifyContext>(
 ): (request: Request, context: C) => Promise<Response> {
   if (typeof config?.function !== "string" || config.function === "") {
     throw new TypeError(
-      'withFedkit: pass the function\'s name: withFedkit({ ...config, function: "report" }, handler)',
+      'withFedkit: name the function: withFedkit({ ...config, function: "report" }, handler)',
     );
   }
   const base = sharedConfig(config);

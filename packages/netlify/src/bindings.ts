@@ -155,7 +155,17 @@ function engineCall<C extends Credentials>(
 ): Promise<C> {
   // One literal of one shape (no spreads): the engine treats an undefined scheduler or signal as absent.
   return state.federation.getCredentials(provider, {
-    source: facts.userHash === undefined ? binding.source : userSource(state, binding, facts),
+    source:
+      facts.userHash === undefined
+        ? binding.source
+        : issuerSource(
+            state,
+            binding.key,
+            binding.target,
+            binding.plugin,
+            facts.functionName,
+            facts.userHash,
+          ),
     correlationId: facts.requestId,
     labels: facts.labels,
     scheduler: facts.scheduler,
@@ -176,11 +186,6 @@ function mappedOf<C extends Credentials>(binding: Binding, raw: Promise<C>): Pro
   binding.lastRaw = raw;
   binding.lastMapped = mapped;
   return mapped;
-}
-
-/** The source of the request's verified user for a user binding (from the bounded per-user table). */
-function userSource(state: IsolateState, binding: Binding, facts: RequestFacts): SubjectTokenSource {
-  return issuerSource(state, binding.key, binding.target, binding.plugin, facts.functionName, facts.userHash);
 }
 
 /**

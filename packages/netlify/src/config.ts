@@ -3,6 +3,8 @@ import {
   type Clock,
   type CredentialCache,
   FederationError,
+  type FederationErrorCode,
+  type FederationErrorDetails,
   type FederationLimits,
   type FetchLike,
   type RandomSource,
@@ -135,18 +137,28 @@ export interface RuntimeOptions {
 }
 
 /**
+ * A `FederationError` of the Netlify layer: `config` unless `code` says otherwise. One constructor call for every
+ * refusal of this package, so the bundle carries the error's shape once.
+ * @internal
+ */
+export function netlifyError(
+  message: string,
+  hint: string,
+  code: FederationErrorCode = "config",
+  subject?: FederationErrorDetails["subject"],
+): FederationError {
+  return new FederationError(code, `fedkit: ${message}`, { provider: "netlify", hint, subject });
+}
+
+/**
  * The `config` error of a per-user grant on a target with its own source. Such a source yields the same workload
  * token whoever the user is, so every user would share (and be served from cache) one identity's credentials;
  * the binding refuses it before any exchange.
  * @internal
  */
 export function userSourceConflict(functionName: string, targetName: string): FederationError {
-  return new FederationError(
-    "config",
-    `fedkit: functions["${functionName}"]["${targetName}"] asks for identity "user", but targets["${targetName}"] has its own \`source\` (one token for every user).`,
-    {
-      provider: "netlify",
-      hint: `Remove \`source\` from targets["${targetName}"], or grant identity "function".`,
-    },
+  return netlifyError(
+    `functions["${functionName}"]["${targetName}"] asks for identity "user", but targets["${targetName}"] has its own \`source\` (one token for every user).`,
+    `Remove \`source\` from targets["${targetName}"], or grant identity "function".`,
   );
 }

@@ -1,6 +1,5 @@
-import { FederationError } from "@fedkit/core";
 import type { RequestFacts } from "./bindings.js";
-import type { TargetGrant } from "./config.js";
+import { netlifyError, type TargetGrant } from "./config.js";
 import type { IsolateState } from "./isolate.js";
 
 /**
@@ -35,14 +34,11 @@ export function checkGrant(
         ? site
         : `${site}:function:${functionName}`,
   };
-  const error = new FederationError(
+  const error = netlifyError(
+    `function "${functionName}" ${grant ? "may use" : "is not mapped to"} target "${targetName}"${grant ? ` only as ${granted}` : ""}.`,
+    `Map it: functions["${functionName}"]["${targetName}"], then regenerate the trust (trustPolicyFor).`,
     "policy_refused",
-    `fedkit: function "${functionName}" ${grant ? "may use" : "is not mapped to"} target "${targetName}"${grant ? ` only as ${granted}` : ""}.`,
-    {
-      provider: "netlify",
-      hint: `Map it: functions["${functionName}"]["${targetName}"], then regenerate the trust (trustPolicyFor).`,
-      subject: sub,
-    },
+    sub,
   );
   try {
     const written = state.federation.audit.write({

@@ -6,9 +6,10 @@
  *
  * @packageDocumentation
  */
-import { type Credentials, type Federation, FederationError, type Provider } from "@fedkit/core";
+import type { Credentials, Federation, Provider } from "@fedkit/core";
 import { bindingOf, boundCredentials, lastBinding, type RequestFacts } from "./bindings.js";
 import type { BoundCredentials } from "./clouds/types.js";
+import { netlifyError } from "./config.js";
 import type { IsolateState } from "./isolate.js";
 import type { Fedkit } from "./runtime.js";
 
@@ -25,10 +26,11 @@ let stateOf: (scope: HandleScope) => IsolateState;
  */
 export class HandleScope {
   readonly #state: IsolateState;
-  readonly functionName: string;
+  // `declare`: the constructor assigns them, so no field definitions are emitted (bundle size).
+  declare readonly functionName: string;
   /** The deploy id the labels were built for, as the platform gave it. */
-  readonly deployId: string | undefined;
-  readonly labels: Readonly<Record<string, string>>;
+  declare readonly deployId: string | undefined;
+  declare readonly labels: Readonly<Record<string, string>>;
 
   constructor(state: IsolateState, functionName: string, deployId: string | undefined) {
     this.#state = state;
@@ -103,10 +105,10 @@ export class RequestHandle implements Fedkit, RequestFacts {
   async asUser(request: Request): Promise<Fedkit> {
     const { config } = stateOf(this[SCOPE]);
     if (config.users === undefined) {
-      throw new FederationError("config", "fedkit: asUser needs `users` in the config.", {
-        provider: "netlify",
-        hint: "Set users: userIdp({ issuer, audience, jwksUri }).",
-      });
+      throw netlifyError(
+        "asUser needs `users` in the config.",
+        "Set users: userIdp({ issuer, audience, jwksUri }).",
+      );
     }
     const { hash } = await config.users.verify(request, config.runtime);
     return new UserHandle(this[SCOPE], this.requestId, this.scheduler, hash);

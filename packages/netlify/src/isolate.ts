@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { createFederation, type Federation, FederationError, type SubjectTokenSource } from "@fedkit/core";
+import { createFederation, type Federation, type SubjectTokenSource } from "@fedkit/core";
 import { evictionAudit } from "@fedkit/core/audit";
 import {
   createSiteIssuer,
@@ -13,7 +13,7 @@ import {
   type SiteIssuerOptions,
 } from "@fedkit/issuer";
 import type { Binding } from "./bindings.js";
-import type { FedkitConfig } from "./config.js";
+import { type FedkitConfig, netlifyError } from "./config.js";
 import type { HandleScope } from "./handle.js";
 import { platformEnv } from "./platform.js";
 
@@ -85,10 +85,10 @@ function pairState(
   let state = byContext.get(context);
   if (!state) {
     if (siteId && siteId !== config.siteId) {
-      throw new FederationError("config", `fedkit: config.siteId is not this site's id (${siteId}).`, {
-        provider: "netlify",
-        hint: "Set siteId to this site's id, then regenerate the trust policies.",
-      });
+      throw netlifyError(
+        `config.siteId is not this site's id (${siteId}).`,
+        "Set siteId to it, then regenerate the trust policies.",
+      );
     }
     const variable = config.keysVariable ?? "FEDKIT_ISSUER_KEYS";
     const labels = { site: config.siteId, context };

@@ -1,4 +1,4 @@
-import { FederationError } from "@fedkit/core";
+import type { FederationError } from "@fedkit/core";
 import {
   checkGcpId,
   type GcpProvider,
@@ -7,8 +7,9 @@ import {
   gcpProvider,
   parseProviderName,
   type WorkloadIdentityProviderName,
+  workloadIdentityProvider,
 } from "@fedkit/gcp";
-import type { TargetConfig } from "../config.js";
+import { netlifyError, type TargetConfig } from "../config.js";
 import { definedOf } from "./defined.js";
 import type { CloudPlugin, DeployScope } from "./types.js";
 
@@ -64,7 +65,7 @@ export type GcpFetch = (url: string | URL, init?: RequestInit) => Promise<Respon
 
 /** A `config` error about a GCP target. @internal */
 export function trustError(message: string, hint: string): FederationError {
-  return new FederationError("config", `fedkit: gcp target ${message}`, { provider: "netlify", hint });
+  return netlifyError(`gcp target ${message}`, hint);
 }
 
 function forContext(value: string | PerContext | undefined, context: string): string | undefined {
@@ -88,7 +89,7 @@ function contextProvider(
   const pool = checkGcpId("pool", forContext(target.poolId, context) ?? gcpPoolId(siteId, context));
   const provider = checkGcpId("provider", forContext(target.providerId, context) ?? targetName);
   return parseProviderName(
-    `//iam.googleapis.com/projects/${target.projectNumber}/locations/global/workloadIdentityPools/${pool}/providers/${provider}`,
+    workloadIdentityProvider({ projectNumber: target.projectNumber, poolId: pool, providerId: provider }),
   );
 }
 
