@@ -124,11 +124,16 @@ export function awsFetch(
   const now = () => (options.now ?? Date.now)();
 
   /** `getCredentials`' options of a client: the call's correlation id and source, else the client's. */
-  // getCredentials treats an undefined option as absent.
-  const credentialOptions = (init?: AwsRequestInit): CredentialOptions => ({
-    correlationId: init?.correlationId ?? options.correlationId,
-    source: init?.source ?? options.source,
-  });
+  // Only the options that are set: a federation wrapped by its caller (e.g. `requestFederation`, which spreads its
+  // defaults under the call's options) would take an `undefined` source as "no source".
+  const credentialOptions = (init?: AwsRequestInit): CredentialOptions => {
+    const result: CredentialOptions = {};
+    const correlationId = init?.correlationId ?? options.correlationId;
+    if (correlationId !== undefined) result.correlationId = correlationId;
+    const source = init?.source ?? options.source;
+    if (source !== undefined) result.source = source;
+    return result;
+  };
 
   const sign = (
     creds: AwsCredentials,

@@ -114,6 +114,24 @@ describe("awsFetch", () => {
     expect(server.requests[1]!.headers.source).toBeUndefined();
   });
 
+  it("gives getCredentials only the options that are set, so a wrapper's default source is not overridden", async () => {
+    server = await startServer(() => ({ status: 200, body: "" }));
+    const { getter, calls } = federation();
+    // A federation wrapped the way requestFederation (@fedkit/platforms) does: its defaults under the call's options.
+    const defaultSource = { name: "default", getToken: async () => Promise.reject(new Error("unused")) };
+    const wrapped: CredentialGetter = {
+      getCredentials: (p, options) => getter.getCredentials(p, { source: defaultSource, ...options }),
+    };
+    const s3 = awsFetch(wrapped, provider, { service: "s3", allowedOrigins: [server.origin] });
+    await s3(`${server.origin}/b/k`);
+    await s3.sign(`${server.origin}/b/k`);
+    expect(calls.map((c) => (c as { source?: { name: string } }).source?.name)).toEqual([
+      "default",
+      "default",
+    ]);
+    expect(Object.keys(calls[0]!)).not.toContain("correlationId");
+  });
+
   it("does not retry: a 503 comes back after one attempt", async () => {
     server = await startServer(() => ({ status: 503, body: "slow down" }));
     const s3 = awsFetch(federation().getter, provider, {
