@@ -108,7 +108,8 @@ const PER_ROUND = 25;
 const WARMUP = 30;
 const child = spawn(process.execPath, [fileURLToPath(import.meta.url), "--emulator"], {
   stdio: ["pipe", "pipe", "inherit"],
-  env: { ...process.env, AWS_COLD_SUBJECTS: String(WARMUP + ROUNDS * PER_ROUND) },
+  // Every side of the cold rounds (five) gets a token of its own per exchange.
+  env: { ...process.env, AWS_COLD_SUBJECTS: String(5 * (WARMUP + ROUNDS * PER_ROUND)) },
 });
 const setup = await new Promise((resolve, reject) => {
   child.once("error", reject);
@@ -131,17 +132,22 @@ try {
     allowCustomEndpoint: true,
     sessionName: "bench",
   });
+  // Every side sends a token never sent before on each exchange, so all sides meet the emulator's STS in the same
+  // state (a verifying STS may answer a token it has already seen from a cache); before, only fedkit's side did.
   let nextSubject = 0;
-  const fedkitCold = async () => {
+  const freshToken = () => {
     const subjectToken = subjects[nextSubject++];
     if (subjectToken === undefined) throw new Error("out of subject tokens: raise AWS_COLD_SUBJECTS");
-    const creds = await reusedFederation.getCredentials(reusedAws, { source: staticToken(subjectToken) });
+    return subjectToken;
+  };
+  const fedkitCold = async () => {
+    const creds = await reusedFederation.getCredentials(reusedAws, { source: staticToken(freshToken()) });
     if (!creds.accessKeyId) throw new Error("no credentials");
   };
   // fedkit with nothing reused: a new federation and provider per call (the engine's whole fixed cost counts),
   // the shape of `fromWebToken` per call. A reference row.
   const fedkitNew = async () => {
-    const federation = createFederation({ source: staticToken(token), audit: quietAudit() });
+    const federation = createFederation({ source: staticToken(freshToken()), audit: quietAudit() });
     const aws = awsProvider({
       roleArn,
       region: "us-east-1",
@@ -158,7 +164,7 @@ try {
     const provider = fromWebToken({
       roleArn,
       roleSessionName: "bench",
-      webIdentityToken: token,
+      webIdentityToken: freshToken(),
       clientConfig: { region: "us-east-1", endpoint: urls.sts },
     });
     const creds = await provider();
@@ -170,7 +176,7 @@ try {
       new AssumeRoleWithWebIdentityCommand({
         RoleArn: roleArn,
         RoleSessionName: "bench",
-        WebIdentityToken: token,
+        WebIdentityToken: freshToken(),
       }),
     );
     if (!out.Credentials?.AccessKeyId) throw new Error("no credentials");
@@ -178,14 +184,15 @@ try {
   // The floor under any client on the default fetch: the same STS POST with Node's fetch alone, as fedkit sends it
   // (a controller's signal with a timer, redirect: "manual", the answer read as text) and nothing else. A reference
   // row: what no fetch-based exchange can go below in this process.
-  const floorBody = `Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=${encodeURIComponent(roleArn)}&RoleSessionName=bench&WebIdentityToken=${token}`;
+  const floorBody = () =>
+    `Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=${encodeURIComponent(roleArn)}&RoleSessionName=bench&WebIdentityToken=${freshToken()}`;
   const fetchFloor = async () => {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), 8000);
     const res = await fetch(`${urls.sts}/`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8", accept: "text/xml" },
-      body: floorBody,
+      body: floorBody(),
       redirect: "manual",
       signal: controller.signal,
     });
@@ -238,6 +245,8 @@ try {
     emulator: "loopback STS in a child process (its CPU not counted)",
     fedkit:
       "one federation and provider reused (as withFedkit keeps them per isolate), a token for a new subject per call, so every call is a cache miss and an exchange",
+    tokens:
+      "every side (fedkit, the SDK both ways, the floor) sends a token never sent before on each exchange, so all meet the emulator in the same state",
   };
   // One RS256 signature (a 2048-bit key, a JWT-sized input), the mint's own cost that the rows above exclude.
   const rsa = await crypto.subtle.generateKey(

@@ -174,6 +174,8 @@ function goalsSection(goals) {
     "  and provider reused as `withFedkit` keeps them per isolate, and a token for a new subject on every call, so",
     "  each call is a cache miss and a full exchange (a reference row repeats it with a new federation per call);",
     "  the SDK: `fromWebToken` per call, and one `STSClient` reused for every `AssumeRoleWithWebIdentityCommand`.",
+    "  Every side (fedkit, the SDK both ways, the floor) sends a token never sent before on each exchange, so all",
+    "  meet the emulator's STS in the same state (a verifying STS may answer a token it has seen from a cache).",
     "  Tokens are static strings minted before the run, so minting is excluded; one",
     "  RS256 signature's CPU is reported apart. 30 warm-up exchanges per side (JIT and code cache warm), then",
     "  rounds of 25 exchanges per side in rotating order; ratios are medians of per-round ratios. A fifth side,",
