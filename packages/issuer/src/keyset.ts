@@ -78,6 +78,15 @@ const PRIVATE_MEMBERS = "d p q dp dq qi pkcs8".split(" ");
 const base64Decode = (text: string) =>
   base64urlBytes(text.replace(/\s+/g, "").replace(/\+/g, "-").replace(/\//g, "_"));
 
+/** The byte length of a base64 modulus; 0 for text that is not base64 (refused as too short, not thrown). */
+function modulusBytes(n: string): number {
+  try {
+    return base64Decode(n).length;
+  } catch {
+    return 0;
+  }
+}
+
 /**
  * WebCrypto parameters per algorithm, for import, generation, signing and verifying alike (WebCrypto ignores the
  * members an operation does not use).
@@ -167,7 +176,7 @@ function publicJwk(entry: IssuerKeyEntry, where: string): PublicJwk {
   if (
     entry.kty !== jwk["kty"] ||
     (rsa
-      ? typeof n !== "string" || typeof e !== "string" || base64Decode(n).length < 256
+      ? typeof n !== "string" || typeof e !== "string" || modulusBytes(n) < 256
       : jwk["crv"] !== "P-256" || typeof x !== "string" || typeof y !== "string")
   ) {
     throw issuerConfigError(

@@ -124,6 +124,17 @@ describe("key set document", () => {
     };
     expect((await configError(importIssuerKeySet(JSON.stringify(doc)))).message).toMatch(/2048/);
   });
+
+  it("refuses a modulus that is not base64 with a config error, not a TypeError (found by the fuzz suite)", async () => {
+    const { secret } = await generateIssuerKeys({ context: "production" });
+    const doc = JSON.parse(secret) as { keys: Array<Record<string, string>> };
+    for (const n of [`{${doc.keys[0]!["n"]}`, "not base64!", "%%%"]) {
+      const keys = [{ ...doc.keys[0]!, n }];
+      const error = await configError(importIssuerKeySet(JSON.stringify({ ...doc, keys })));
+      expect(error.message).toMatch(/2048/);
+      expect(JSON.stringify(error.toJSON())).not.toContain(doc.keys[0]!["d"]);
+    }
+  });
 });
 
 describe("subjects and issuer URLs", () => {
