@@ -96,7 +96,7 @@ export async function sendAttempt(
             controller.abort(error);
           };
           const onAbort = () => stop(caller?.reason);
-          // A deadline on the isolate's shared timer, not a timer per attempt (util/deadlines.ts).
+          // In Deno a deadline on the isolate's shared timer, elsewhere a cleared timer of its own (util/deadlines.ts).
           const cancel = startDeadline(timeoutMs, () =>
             stop(
               fail(
