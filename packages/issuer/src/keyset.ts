@@ -1,5 +1,5 @@
+import { base64urlDecode } from "@fedkit/core/provider";
 import { IssuerKeyContextError, issuerConfigError } from "./errors.js";
-import { base64urlBytes } from "./member-codec.js";
 import { rsaMembersAgree } from "./rsa-check.js";
 
 /**
@@ -74,9 +74,11 @@ const KID = /^[A-Za-z0-9._-]{1,64}$/;
 const CONTEXT = /^[A-Za-z0-9._/-]{1,100}$/;
 const PRIVATE_MEMBERS = "d p q dp dq qi pkcs8".split(" ");
 
-/** Standard or url-safe base64, whitespace allowed (PEM bodies, JWK members), through one base64url decoder. */
+/** Standard or url-safe base64, whitespace allowed (PEM bodies, JWK members), through core's one decoder. */
 const base64Decode = (text: string) =>
-  base64urlBytes(text.replace(/\s+/g, "").replace(/\+/g, "-").replace(/\//g, "_"));
+  base64urlDecode(
+    text.replace(/\s+/g, "").replace(/\+/g, "-").replace(/\//g, "_"),
+  ) as Uint8Array<ArrayBuffer>;
 
 /** The byte length of a base64 modulus; 0 for text that is not base64 (refused as too short, not thrown). */
 function modulusBytes(n: string): number {
