@@ -130,6 +130,8 @@ describe("authorizedFetch", () => {
   });
 
   it("without AbortSignal.timeout (an older runtime) the timeout falls back to setTimeout and still ends the call", async () => {
+    // In Deno, where timers are otherwise timeout signals; elsewhere setTimeout is the timer anyway.
+    vi.stubGlobal("Deno", {});
     const original = Object.getOwnPropertyDescriptor(AbortSignal, "timeout");
     Object.defineProperty(AbortSignal, "timeout", { value: undefined, configurable: true, writable: true });
     const timers = vi.spyOn(globalThis, "setTimeout");
@@ -139,6 +141,7 @@ describe("authorizedFetch", () => {
       expect(timers).toHaveBeenCalledWith(expect.any(Function), 30);
     } finally {
       timers.mockRestore();
+      vi.unstubAllGlobals();
       if (original) Object.defineProperty(AbortSignal, "timeout", original);
     }
   });
