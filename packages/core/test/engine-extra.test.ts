@@ -46,7 +46,10 @@ describe("engine: asynchronous (persistent) caches", () => {
     const { federation } = clocked({ cache });
     const gate = deferred();
     const provider = fakeProvider({ behave: () => gate.promise });
-    const source = staticToken(jwt(claims));
+    // The issue time pinned: an unverified token is keyed by its raw text, and a second boundary crossed between
+    // the two tokens below (each took the wall clock's second as iat) made them two subjects.
+    const subject = { iat: 1_700_000_000, ...claims };
+    const source = staticToken(jwt(subject));
     const calls = Array.from({ length: 200 }, () => federation.getCredentials(provider, { source }));
     await new Promise((r) => setTimeout(r, 20));
     gate.resolve();
@@ -56,7 +59,7 @@ describe("engine: asynchronous (persistent) caches", () => {
     expect(items.size).toBe(1);
     // A second federation (another isolate) over the same storage reads the sealed entry instead of exchanging.
     const other = createFederation({ cache, audit: memoryAudit(), now: () => 1_700_000_000_000 });
-    const again = await other.getCredentials(provider, { source: staticToken(jwt(claims)) });
+    const again = await other.getCredentials(provider, { source: staticToken(jwt(subject)) });
     expect(again.secretAccessKey).toBe(results[0]?.secretAccessKey);
     expect(provider.calls).toBe(1);
   });
