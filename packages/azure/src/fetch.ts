@@ -82,15 +82,16 @@ export function azureFetch(
     fetch: fetchImpl && ((request: Request) => fetchImpl(request)),
     timeoutMs,
     optInHint: `A ${resource || "token"} token goes only to its service's hosts; opt others in with allowedOrigins.`,
+    // The request is authorizedFetch's own copy (never the caller's Request): its headers are set in place.
     async authorize(request, { signal }) {
       const credentials = await federation.getCredentials(provider, { ...getOptions, signal });
-      const headers = new Headers(request.headers);
+      const { headers } = request;
       headers.set("authorization", `${credentials.tokenType || "Bearer"} ${credentials.token}`);
       if (storage) {
         if (!headers.has("x-ms-version")) headers.set("x-ms-version", storageVersion);
         if (!headers.has("x-ms-date")) headers.set("x-ms-date", new Date(now()).toUTCString());
       }
-      return new Request(request, { headers });
+      return request;
     },
   });
   return (input, init) => send(input, init);

@@ -63,8 +63,9 @@ export interface ResolvedAzureOptions {
   readonly propagationAttempts: number;
 }
 
-const TENANT = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,254}[A-Za-z0-9])?$/;
-const MULTI_TENANT = /^(common|organizations|consumers)$/i;
+// A tenant id or verified domain. Never a multi-tenant alias (they cannot issue app-only tokens), nor a path
+// character (it would change the token URL).
+const TENANT = /^(?!(?:common|organizations|consumers)$)[a-z\d](?:[a-z\d.-]{0,254}[a-z\d])?$/i;
 
 function config(message: string): FederationError {
   return new FederationError("config", message, { provider: "azure" });
@@ -99,8 +100,7 @@ export function resolveOptions(options: AzureProviderOptions): ResolvedAzureOpti
   const clientId = options.clientId ?? env("AZURE_CLIENT_ID");
   const tenantId = options.tenantId ?? env("AZURE_TENANT_ID");
   if (!clientId?.trim()) throw config("azure: set clientId or AZURE_CLIENT_ID (the app's Application ID)");
-  // Multi-tenant aliases cannot issue app-only tokens; a path character would change the token URL.
-  if (!tenantId || !TENANT.test(tenantId) || MULTI_TENANT.test(tenantId)) {
+  if (!tenantId || !TENANT.test(tenantId)) {
     throw config(`azure: set tenantId or AZURE_TENANT_ID to the Directory (tenant) ID (got ${tenantId})`);
   }
   const authorityHost = resolveAuthority(
