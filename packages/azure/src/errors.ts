@@ -96,7 +96,7 @@ export function entraFailure(response: HttpResponse, context: HintContext): Fede
     subject: context.subject,
     message: entra
       ? `Entra refused the token request: ${entra.description || entra.error}`
-      : unreadableMessage("Entra", response, "an Entra error (JSON with an error field)"),
+      : unreadableMessage("Entra", response, "Entra's error JSON"),
     unreadableHints: { unavailable },
     refusal: entra && {
       code:

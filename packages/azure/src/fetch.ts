@@ -81,7 +81,7 @@ export function azureFetch(
     allowedOrigins,
     fetch: fetchImpl && ((request: Request) => fetchImpl(request)),
     timeoutMs,
-    optInHint: `A ${resource || "token"} token goes only to its service's hosts; opt others in with allowedOrigins.`,
+    optInHint: `A ${resource || "token"} token goes only to its service; opt others in with allowedOrigins.`,
     // The request is authorizedFetch's own copy (never the caller's Request): its headers are set in place.
     async authorize(request, { signal }) {
       const credentials = await federation.getCredentials(provider, { ...getOptions, signal });

@@ -75,7 +75,7 @@ function resolveAuthority(raw: string): string {
   const url = URL.canParse(raw) ? new URL(raw) : undefined;
   // An origin only: the tenant goes in tenantId, and credentials or a query have no place in it.
   if (url?.href !== `${url?.origin}/`) {
-    throw config(`authorityHost must be an origin like https://login.microsoftonline.com (got ${raw})`);
+    throw config(`authorityHost must be an origin (https://host), got ${raw}`);
   }
   return url.origin;
 }
@@ -83,9 +83,7 @@ function resolveAuthority(raw: string): string {
 /** Scope checks: client credentials take exactly one `<resource>/.default`. @internal */
 export function checkScope(scope: unknown): string {
   if (typeof scope !== "string" || !scope.endsWith("/.default") || /\s/.test(scope) || scope.length <= 9) {
-    throw new TypeError(
-      `azure: scope must be one '<resource>/.default' like 'https://storage.azure.com/.default' (got ${scope})`,
-    );
+    throw new TypeError(`azure: scope must be one '<resource>/.default' (got ${scope})`);
   }
   return scope;
 }

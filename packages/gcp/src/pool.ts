@@ -69,9 +69,7 @@ export function checkGcpId(kind: "pool" | "provider", id: string): string {
   if (ID.test(id)) return id;
   throw gcpError(
     "config",
-    `"${id}" is not a valid workload identity ${kind} id (4-32 of a-z, 0-9, "-"; not "gcp-" first)`,
-    kind === "pool"
-      ? "Leave poolId unset (fedkit derives one) or follow the rule."
-      : "Set providerId to an id that follows the rule.",
+    `"${id}" is not a valid workload identity ${kind} id (4-32 of a-z, 0-9, -; no gcp- prefix)`,
+    `Fix ${kind}Id${kind === "pool" ? ", or leave it unset (fedkit derives one)" : ""}.`,
   );
 }

@@ -41,4 +41,16 @@ describe("gcpPoolId (scheme fedkit/gcp-pool-id/v1)", () => {
     for (const good of ["abcd", "a".repeat(32), "0pool-", "netlify"])
       expect(checkGcpId("provider", good)).toBe(good);
   });
+
+  it("names the option to fix, and for a pool that leaving it unset derives one", () => {
+    expect(() => checkGcpId("pool", "gcp-x")).toThrow(
+      expect.objectContaining({
+        code: "config",
+        hint: "Fix poolId, or leave it unset (fedkit derives one).",
+      }),
+    );
+    expect(() => checkGcpId("provider", "Reports")).toThrow(
+      expect.objectContaining({ code: "config", hint: "Fix providerId." }),
+    );
+  });
 });
