@@ -79,7 +79,8 @@ export function azureFetch(
         : "customers run their own code behind this name",
     // authorizedFetch reads an undefined option as absent (its default).
     allowedOrigins,
-    fetch: fetchImpl && ((request: Request) => fetchImpl(request)),
+    // Called as a plain function with the one authorized Request (an unbound global fetch works).
+    fetch: fetchImpl,
     timeoutMs,
     optInHint: `A ${resource || "token"} token goes only to its service; opt others in with allowedOrigins.`,
     // The request is authorizedFetch's own copy (never the caller's Request): its headers are set in place.

@@ -118,6 +118,26 @@ describe("azureFetch", () => {
     expect(mine.headers.has("authorization")).toBe(false);
   });
 
+  it("calls the fetch option as a plain function with the one authorized Request (an unbound fetch works)", async () => {
+    const { federation } = recordingFederation();
+    const calls: Array<{ self: unknown; args: unknown[] }> = [];
+    const send = azureFetch(
+      federation,
+      azureProvider({ ...base, scope: "https://storage.azure.com/.default" }),
+      {
+        fetch: function (this: unknown, ...args: unknown[]) {
+          calls.push({ self: this, args });
+          return Promise.resolve(new Response("ok"));
+        } as (input: string | URL | Request) => Promise<Response>,
+      },
+    );
+    await send("https://acct.blob.core.windows.net/c/b.txt");
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.self).toBeUndefined();
+    expect(calls[0]?.args).toHaveLength(1);
+    expect((calls[0]?.args[0] as Request).headers.get("authorization")).toMatch(/^Bearer /);
+  });
+
   it("adds the storage headers to storage tokens only (a vault token goes without them)", async () => {
     const { send: vaultFetch, sent } = recordingAzureFetch("https://vault.azure.net/.default");
     await vaultFetch("https://kv.vault.azure.net/secrets/s");
