@@ -50,7 +50,8 @@ function base32(bytes: Uint8Array): string {
  */
 export function gcpPoolId(siteId: string, context: string): string {
   if (siteId === "" || context === "") throw new TypeError("gcpPoolId: siteId and context must be non-empty");
-  const digest = sha256(new TextEncoder().encode(JSON.stringify([GCP_POOL_ID_SCHEME, siteId, context])));
+  // sha256 hashes a string's UTF-8 bytes.
+  const digest = sha256(JSON.stringify([GCP_POOL_ID_SCHEME, siteId, context]));
   return `fk-${base32(digest).slice(0, 26)}`;
 }
 
