@@ -135,7 +135,7 @@ describe("azureFetch", () => {
     expect(calls).toHaveLength(1);
     expect(calls[0]?.self).toBeUndefined();
     expect(calls[0]?.args).toHaveLength(1);
-    expect((calls[0]?.args[0] as Request).headers.get("authorization")).toMatch(/^Bearer /);
+    expect((calls[0]!.args[0] as Request).headers.get("authorization")).toMatch(/^Bearer /);
   });
 
   it("adds the storage headers to storage tokens only (a vault token goes without them)", async () => {
