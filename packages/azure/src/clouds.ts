@@ -45,7 +45,10 @@ export const AZURE_HOSTS_BY_CLOUD = {
  * @public
  */
 export const ENTRA_AUTHORITY_HOSTS: readonly string[] = /* @__PURE__ */ Object.freeze(
-  Object.values(AZURE_HOSTS_BY_CLOUD).flatMap((cloud) => cloud.authority),
+  // AZURE_HOSTS_BY_CLOUD's hosts written out (a test holds them equal): a bundle drops the table it does not use.
+  "login.microsoftonline.com login.microsoft.com login.microsoftonline.us login.chinacloudapi.cn login.partner.microsoftonline.cn".split(
+    " ",
+  ),
 );
 
 /** The default authority host: the public cloud. @public */

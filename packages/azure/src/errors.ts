@@ -34,31 +34,24 @@ const show = (value: string | readonly string[] | undefined): string =>
   value === undefined ? "(none)" : `'${[value].flat().join("', '")}'`;
 
 /**
- * AADSTS numbers fedkit knows: the fedkit code and the hint template. `{P}` is the presented claims, `{N}` the
- * same followed by "no federated credential has that", `{F}` the credential the app needs, `{I}` the issuer,
- * `{U}` the subject, `{S}` the scope, `{C}` the client id, `{T}` the tenant; `{K}` is the measured clock skew.
- * Templates rather than functions keep the edge bundle small.
+ * AADSTS numbers fedkit knows: the fedkit code and the hint template. `{P}` is the presented claims, `{F}` the
+ * credential the app needs, `{I}` the issuer, `{U}` the subject, `{S}` the scope, `{C}` the client id, `{T}` the
+ * tenant; `{K}` is the measured clock skew. Templates rather than functions keep the edge bundle small.
  */
 const RULES: Readonly<Record<number, readonly [FederationErrorCode, string]>> = {
   70021: ["subject_mismatch", "{P}; {F} A new credential may take minutes to propagate."],
-  700211: ["issuer_untrusted", "{N} issuer. {F}"],
-  700212: ["audience_mismatch", "{N} audience. {F}"],
-  700213: ["subject_mismatch", "{N} subject. {F}"],
-  7002138: [
-    "subject_mismatch",
-    "{P}; a credential matches but for case (Entra compares case-sensitively): use {U}.",
-  ],
+  700211: ["issuer_untrusted", "{P}; no federated credential of the app has that issuer. {F}"],
+  700212: ["audience_mismatch", "{P}; no federated credential of the app has that audience. {F}"],
+  700213: ["subject_mismatch", "{P}; no federated credential of the app has that subject. {F}"],
+  7002138: ["subject_mismatch", "{P}; a credential differs only in case (Entra is case-sensitive): use {U}."],
   700024: ["expired_subject_token", "{K}"],
-  700027: ["invalid_subject_token", "Sign the assertion with RS256, with a key in the JWKS of issuer {I}."],
-  7000272: [
-    "invalid_subject_token",
-    "The kid is not in the JWKS of issuer {I}: publish keys before use, keep old ones.",
-  ],
-  5002730: ["invalid_subject_token", "Entra accepts RS256 assertions only."],
+  700027: ["invalid_subject_token", "Sign with RS256 and a key in the JWKS of issuer {I}."],
+  7000272: ["invalid_subject_token", "Publish the kid in the JWKS of issuer {I} before use; keep old keys."],
+  5002730: ["invalid_subject_token", "Sign with RS256."],
   70011: ["invalid_request", "Ask for one '<resource>/.default' scope, not '{S}'."],
-  7000215: ["config", "Entra saw a client secret but fedkit sends none: check client id {C} and proxies."],
+  7000215: ["config", "Entra saw a client secret; fedkit sends none: check proxies."],
   700016: ["config", "No application {C} in tenant {T}: check AZURE_CLIENT_ID and AZURE_TENANT_ID."],
-  90002: ["config", "No tenant '{T}' at this authority: check AZURE_TENANT_ID and the authority's cloud."],
+  90002: ["config", "No tenant '{T}' here: check AZURE_TENANT_ID and the authority's cloud."],
 };
 
 function hint(template: string, c: HintContext, response: HttpResponse): string {
@@ -71,11 +64,9 @@ function hint(template: string, c: HintContext, response: HttpResponse): string 
     const early = skew !== undefined && skew < notBefore;
     return clockSkewHint("Entra", early ? "not_yet_valid" : "expired", skew, c.token);
   }
-  const presented = `Presented iss=${show(iss)}, sub=${show(sub)}, aud=${show(aud)}`;
   const values: Record<string, string> = {
-    P: presented,
-    N: `${presented}; no federated credential of the app has that`,
-    F: `App ${c.clientId} (tenant ${c.tenantId}) takes only an exact issuer, subject and audience '${c.audience}' match; other contexts' tokens are supposed to be refused.`,
+    P: `Presented iss=${show(iss)}, sub=${show(sub)}, aud=${show(aud)}`,
+    F: `App ${c.clientId} takes only an exact issuer, subject and audience '${c.audience}'; other contexts' tokens are supposed to be refused.`,
     I: show(iss),
     U: show(sub),
     S: c.scope,
@@ -105,7 +96,7 @@ export function entraFailure(response: HttpResponse, context: HintContext): Fede
     subject: context.subject,
     message: entra
       ? `Entra refused the token request: ${entra.description || entra.error}`
-      : unreadableMessage("Entra", response, "an Entra error (JSON with an error field)"),
+      : unreadableMessage("Entra", response, "Entra's error JSON"),
     unreadableHints: { unavailable },
     refusal: entra && {
       code:

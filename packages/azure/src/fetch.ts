@@ -79,18 +79,20 @@ export function azureFetch(
         : "customers run their own code behind this name",
     // authorizedFetch reads an undefined option as absent (its default).
     allowedOrigins,
-    fetch: fetchImpl && ((request: Request) => fetchImpl(request)),
+    // Called as a plain function with the one authorized Request (an unbound global fetch works).
+    fetch: fetchImpl,
     timeoutMs,
-    optInHint: `A ${resource || "token"} token goes only to its service's hosts; opt others in with allowedOrigins.`,
+    optInHint: `A ${resource || "token"} token goes only to its service; opt others in with allowedOrigins.`,
+    // The request is authorizedFetch's own copy (never the caller's Request): its headers are set in place.
     async authorize(request, { signal }) {
       const credentials = await federation.getCredentials(provider, { ...getOptions, signal });
-      const headers = new Headers(request.headers);
+      const { headers } = request;
       headers.set("authorization", `${credentials.tokenType || "Bearer"} ${credentials.token}`);
       if (storage) {
         if (!headers.has("x-ms-version")) headers.set("x-ms-version", storageVersion);
         if (!headers.has("x-ms-date")) headers.set("x-ms-date", new Date(now()).toUTCString());
       }
-      return new Request(request, { headers });
+      return request;
     },
   });
   return (input, init) => send(input, init);

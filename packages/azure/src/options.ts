@@ -63,8 +63,9 @@ export interface ResolvedAzureOptions {
   readonly propagationAttempts: number;
 }
 
-const TENANT = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,254}[A-Za-z0-9])?$/;
-const MULTI_TENANT = /^(common|organizations|consumers)$/i;
+// A tenant id or verified domain. Never a multi-tenant alias (they cannot issue app-only tokens), nor a path
+// character (it would change the token URL).
+const TENANT = /^(?!(?:common|organizations|consumers)$)[a-z\d](?:[a-z\d.-]{0,254}[a-z\d])?$/i;
 
 function config(message: string): FederationError {
   return new FederationError("config", message, { provider: "azure" });
@@ -74,7 +75,7 @@ function resolveAuthority(raw: string): string {
   const url = URL.canParse(raw) ? new URL(raw) : undefined;
   // An origin only: the tenant goes in tenantId, and credentials or a query have no place in it.
   if (url?.href !== `${url?.origin}/`) {
-    throw config(`authorityHost must be an origin like https://login.microsoftonline.com (got ${raw})`);
+    throw config(`authorityHost must be an origin (https://host), got ${raw}`);
   }
   return url.origin;
 }
@@ -82,9 +83,7 @@ function resolveAuthority(raw: string): string {
 /** Scope checks: client credentials take exactly one `<resource>/.default`. @internal */
 export function checkScope(scope: unknown): string {
   if (typeof scope !== "string" || !scope.endsWith("/.default") || /\s/.test(scope) || scope.length <= 9) {
-    throw new TypeError(
-      `azure: scope must be one '<resource>/.default' like 'https://storage.azure.com/.default' (got ${scope})`,
-    );
+    throw new TypeError(`azure: scope must be one '<resource>/.default' (got ${scope})`);
   }
   return scope;
 }
@@ -99,8 +98,7 @@ export function resolveOptions(options: AzureProviderOptions): ResolvedAzureOpti
   const clientId = options.clientId ?? env("AZURE_CLIENT_ID");
   const tenantId = options.tenantId ?? env("AZURE_TENANT_ID");
   if (!clientId?.trim()) throw config("azure: set clientId or AZURE_CLIENT_ID (the app's Application ID)");
-  // Multi-tenant aliases cannot issue app-only tokens; a path character would change the token URL.
-  if (!tenantId || !TENANT.test(tenantId) || MULTI_TENANT.test(tenantId)) {
+  if (!tenantId || !TENANT.test(tenantId)) {
     throw config(`azure: set tenantId or AZURE_TENANT_ID to the Directory (tenant) ID (got ${tenantId})`);
   }
   const authorityHost = resolveAuthority(

@@ -5,9 +5,9 @@
  */
 
 import type { AccessToken, Provider, SubjectToken } from "@fedkit/core";
-import { FederationError } from "@fedkit/core";
 import type { ExchangeContext, ExchangeResult } from "@fedkit/core/provider";
 import {
+  cloudFailure,
   expiresAtFromLifetime,
   firstHeader,
   formBody,
@@ -81,10 +81,10 @@ async function exchange(
   const json = readJsonObject(response.text) ?? {};
   const { access_token: token, token_type: tokenType, refresh_in: refreshIn } = json;
   if (typeof token !== "string" || !token) {
-    throw new FederationError("bad_response", "Entra answered HTTP 200 without access_token", {
+    // No refusal in a 200: core reports it as bad_response with the status and attempts.
+    throw cloudFailure(response, {
       provider: "azure",
-      status: 200,
-      attempts: response.attempts,
+      message: "Entra answered HTTP 200 without access_token",
     });
   }
   const expiresAt = expiresAtFromLifetime(json["expires_in"], started, {

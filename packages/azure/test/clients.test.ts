@@ -100,6 +100,44 @@ describe("azureFetch", () => {
     expect(sent).toHaveLength(1);
   });
 
+  it("authorizes a copy of the caller's Request: its own headers are kept, the bearer never lands on its object", async () => {
+    const { send: blobFetch, sent } = recordingAzureFetch("https://storage.azure.com/.default");
+    const mine = new Request("https://acct.blob.core.windows.net/c/b.txt", {
+      headers: { "x-ms-version": "2021-08-06", "x-ms-date": "Fri, 01 Jan 2021 00:00:00 GMT" },
+    });
+    await blobFetch(mine);
+    expect(sent[0]).not.toBe(mine);
+    expect(sent[0]?.headers.get("authorization")).toBe("Bearer tok-for-https://storage.azure.com/.default");
+    // The caller's own storage headers win over the defaults.
+    expect(sent[0]?.headers.get("x-ms-version")).toBe("2021-08-06");
+    expect(sent[0]?.headers.get("x-ms-date")).toBe("Fri, 01 Jan 2021 00:00:00 GMT");
+    expect(mine.headers.has("authorization")).toBe(false);
+    // The same object reused for a second call is still the caller's, unauthorized.
+    await blobFetch(mine);
+    expect(sent[1]?.headers.get("authorization")).toBe("Bearer tok-for-https://storage.azure.com/.default");
+    expect(mine.headers.has("authorization")).toBe(false);
+  });
+
+  it("calls the fetch option as a plain function with the one authorized Request (an unbound fetch works)", async () => {
+    const { federation } = recordingFederation();
+    const calls: Array<{ self: unknown; args: unknown[] }> = [];
+    const send = azureFetch(
+      federation,
+      azureProvider({ ...base, scope: "https://storage.azure.com/.default" }),
+      {
+        fetch: function (this: unknown, ...args: unknown[]) {
+          calls.push({ self: this, args });
+          return Promise.resolve(new Response("ok"));
+        } as (input: string | URL | Request) => Promise<Response>,
+      },
+    );
+    await send("https://acct.blob.core.windows.net/c/b.txt");
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.self).toBeUndefined();
+    expect(calls[0]?.args).toHaveLength(1);
+    expect((calls[0]!.args[0] as Request).headers.get("authorization")).toMatch(/^Bearer /);
+  });
+
   it("adds the storage headers to storage tokens only (a vault token goes without them)", async () => {
     const { send: vaultFetch, sent } = recordingAzureFetch("https://vault.azure.net/.default");
     await vaultFetch("https://kv.vault.azure.net/secrets/s");

@@ -26,6 +26,10 @@ describe("Entra authority hosts", () => {
     for (const url of [
       "https://acct.blob.core.windows.net/",
       "https://login.microsoftonline.com.evil.example/",
+      // Exact hosts, no wildcard: a name under an authority host is not one.
+      "https://evil.login.microsoftonline.com/",
+      "https://login.microsoftonline.us.evil.example/",
+      "https://xlogin.microsoft.com/",
     ])
       expect(() => checkEndpoint(url, entra)).toThrow("official");
   });

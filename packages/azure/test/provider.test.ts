@@ -118,9 +118,9 @@ describe("azureProvider exchange", () => {
   it.each([
     [700211, 400, "invalid_request", "issuer_untrusted", `iss='${ISSUER}'`],
     [700212, 400, "invalid_request", "audience_mismatch", "aud='api://AzureADTokenExchange'"],
-    [7002138, 400, "invalid_request", "subject_mismatch", "case-sensitively"],
+    [7002138, 400, "invalid_request", "subject_mismatch", "differs only in case"],
     [700024, 401, "invalid_client", "expired_subject_token", "clock skew between the issuer and Entra"],
-    [7000272, 401, "invalid_client", "invalid_subject_token", "not in the JWKS"],
+    [7000272, 401, "invalid_client", "invalid_subject_token", "Publish the kid in the JWKS"],
     [700027, 401, "invalid_client", "invalid_subject_token", "RS256"],
     [70011, 400, "invalid_scope", "invalid_request", `'${SCOPE}'`],
     [7000215, 401, "invalid_client", "config", "fedkit sends none"],
@@ -135,6 +135,21 @@ describe("azureProvider exchange", () => {
       expect(error.hint).toContain(fragment);
       expect(error.retryable).toBe(false);
       expect(calls).toHaveLength(1);
+    },
+  );
+
+  it.each([
+    [50027, 400, "invalid_request", "invalid_request"],
+    [1002012, 400, "invalid_scope", "invalid_request"],
+    [700222, 401, "invalid_client", "access_denied"],
+    [7002121, 400, "unauthorized_client", "access_denied"],
+  ] as const)(
+    "maps AADSTS%i, outside fedkit's table, by Entra's error alone, with Entra's message and no hint",
+    async (code, status, oauth, expected) => {
+      const { error } = await failure(provider(), [entraError(status, code, oauth, "refused here.")]);
+      expect(error).toMatchObject({ code: expected, cloudCode: `AADSTS${code}`, retryable: false });
+      expect(error.cloudMessage).toBe(`AADSTS${code}: refused here.`);
+      expect(error.hint).toBeUndefined();
     },
   );
 
@@ -210,7 +225,14 @@ describe("azureProvider exchange", () => {
 
   it("refuses a 200 without access_token", async () => {
     const { error } = await failure(provider(), [() => Response.json({ token_type: "Bearer" })]);
-    expect(error.code).toBe("bad_response");
+    expect(error).toMatchObject({
+      code: "bad_response",
+      provider: "azure",
+      status: 200,
+      attempts: 1,
+      retryable: false,
+      message: "Entra answered HTTP 200 without access_token",
+    });
   });
 
   it.each([undefined, 0, -5, "soon", true])(
@@ -277,6 +299,25 @@ describe("azureProvider options", () => {
     expect(() => provider({ tenantId: undefined })).toThrow(/AZURE_TENANT_ID/);
     expect(() => provider({ tenantId: "common" })).toThrow(/Directory \(tenant\) ID/);
     expect(() => provider({ tenantId: "a/b" })).toThrow(/AZURE_TENANT_ID/);
+    // Multi-tenant aliases (any case) cannot issue app-only tokens; a path or query character would move the URL.
+    for (const tenantId of [
+      "Organizations",
+      "CONSUMERS",
+      "a?b",
+      "a#b",
+      "-contoso.com",
+      "contoso.com.",
+      "a b",
+      "",
+    ])
+      expect(() => provider({ tenantId })).toThrow(/AZURE_TENANT_ID/);
+    for (const tenantId of [
+      "72f988bf-86f1-41af-91ab-2d7cd011db47",
+      "Contoso.onmicrosoft.com",
+      "commonwealth.org",
+      "c",
+    ])
+      expect(provider({ tenantId }).tenantId).toBe(tenantId);
     expect(() => provider({ scope: "https://storage.azure.com" })).toThrow(TypeError);
     expect(() => provider({ scope: "a/.default b/.default" })).toThrow(TypeError);
     expect(() => provider({ authorityHost: "https://login.microsoftonline.com/tenant" })).toThrow(

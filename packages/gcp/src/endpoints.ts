@@ -98,7 +98,7 @@ export function resolveGcp(options: GcpProviderOptions): ResolvedGcp {
     throw gcpError(
       "config",
       `lifetimeSeconds must be an integer in 1..43200, got ${lifetime}`,
-      "Above 3600 s the lifetime-extension organization policy must list the service account.",
+      "Above 3600 s the org policy must allow the service account.",
     );
   }
   const provider = parseProviderName(audience);
@@ -187,6 +187,6 @@ export const GCP_CUSTOMER_HOSTS: readonly string[] = /* @__PURE__ */ Object.free
 export function refuseCustomerHost(url: URL, hosts: readonly string[]): string | undefined {
   const host = url.hostname.replace(/\.$/, "");
   return !hosts.includes(host) && GCP_CUSTOMER_HOSTS.some((pattern) => hostMatches(host, pattern))
-    ? "a customer's service; call it with an ID token for its audience (gcpIdTokenProvider)"
+    ? "a customer's service; use an ID token for its audience (gcpIdTokenProvider)"
     : undefined;
 }

@@ -24,8 +24,8 @@ export interface GcpFetchOptions {
   readonly timeoutMs?: number;
 }
 
-/** What the caller adds to the bearer's headers (the quota project), seeing the token. @internal */
-export type GcpAuthorize = (headers: Headers, token: AccessToken) => Headers | Promise<Headers>;
+/** What the caller adds to the bearer's headers (the quota project), in place, seeing the token. @internal */
+export type GcpAuthorize = (headers: Headers, token: AccessToken) => void;
 
 /** A transport with `fetch`'s `(url, init)` shape, fed from the authorized `Request`. */
 function fromFetchLike(send: FetchLike): (request: Request) => Promise<Response> {
@@ -69,7 +69,8 @@ export function gcpBearerRule(
 
 /**
  * An `authorize` hook for `authorizedFetch` that asks the federation for the provider's token (with the
- * caller's signal) and sets `Authorization`, then lets `decorate` add to the headers.
+ * caller's signal) and sets `Authorization`, then lets `decorate` add to the headers. The request is
+ * authorizedFetch's own copy (never the caller's `Request`), so its headers are set in place.
  *
  * @example
  * ```ts
@@ -85,9 +86,9 @@ export function bearerAuthorizer(
 ): AuthorizedFetchOptions["authorize"] {
   return async (request, { signal }) => {
     const token = await federation.getCredentials<AccessToken>(provider, { ...credentials, signal });
-    const headers = new Headers(request.headers);
-    headers.set("authorization", `${token.tokenType} ${token.token}`);
-    return new Request(request, { headers: (await decorate?.(headers, token)) ?? headers });
+    request.headers.set("authorization", `${token.tokenType} ${token.token}`);
+    decorate?.(request.headers, token);
+    return request;
   };
 }
 

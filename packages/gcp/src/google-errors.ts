@@ -36,8 +36,8 @@ function unreadable(response: HttpResponse, operation: string, expected: string)
     message: unreadableMessage(operation, response, expected),
     requestIdHeaders: REQUEST_ID_HEADERS,
     unreadableHints: {
-      unavailable: "Google is failing or throttling; retry later.",
-      other: "Check the endpoint URL and any proxy: Google answers JSON.",
+      unavailable: "Retry later: Google is failing or throttling.",
+      other: "Check the endpoint URL and any proxy.",
     },
   });
 }
@@ -81,15 +81,9 @@ const GRANT_RULES: ReadonlyArray<readonly [RegExp, Rule]> = [
   [/expired|exp |stale/, ["expired_subject_token", "expired"]],
   [
     /issuer|iss /,
-    [
-      "issuer_untrusted",
-      "{P} the provider trusts another issuer; other contexts' tokens are supposed to be refused.",
-    ],
+    ["issuer_untrusted", "{P} another issuer is trusted; other contexts' tokens are supposed to be refused."],
   ],
-  [
-    /google\.subject|attribute/,
-    ["config", "{P} the attribute mapping failed (google.subject: 1-127 bytes)."],
-  ],
+  [/google\.subject|attribute/, ["config", "{P} fix the attribute mapping (google.subject: 1-127 bytes)."]],
   [/$/, ["invalid_subject_token", "{P} the provider's JWKS lacks the signing key."]],
 ];
 
@@ -98,25 +92,22 @@ const GRANT_RULES: ReadonlyArray<readonly [RegExp, Rule]> = [
  * provider, `{S}` the service account, `{M}` the principal, `{C}` the status, `{O}` the call.
  */
 const RULES: Readonly<Record<string, Rule>> = {
-  invalid_target: ["config", "{N} does not exist or is disabled: check project NUMBER, pool, provider."],
+  invalid_target: ["config", "{N} does not exist or is disabled: check project number, pool, provider."],
   unauthorized_client: [
     "subject_mismatch",
-    "{P} the attribute condition refused the claims; other contexts' tokens are supposed to be refused.",
+    "{P} the attribute condition refused it; other contexts' tokens are supposed to be refused.",
   ],
   invalid_request: ["invalid_request", "STS audience must be {R}; subject token type jwt or id_token."],
   PERMISSION_DENIED: [
     "access_denied",
-    "Either {S} does not exist (Google answers the same) or {M} holds no roles/iam.workloadIdentityUser on it; other principals are supposed to be refused.",
+    "Either {S} does not exist (Google answers the same) or {M} holds no roles/iam.workloadIdentityUser; others are supposed to be refused.",
   ],
-  NOT_FOUND: ["config", "Service account {S} does not exist."],
+  NOT_FOUND: ["config", "{S} does not exist."],
   INVALID_ARGUMENT: [
     "invalid_request",
-    "Check lifetime (3600 s without the extension policy), scopes, delegates.",
+    "Check lifetime (3600 s max without the org policy), scopes, delegates.",
   ],
-  UNAUTHENTICATED: [
-    "access_denied",
-    "Google refused the federated token for {S} (expired, or no cloud-platform scope).",
-  ],
+  UNAUTHENTICATED: ["access_denied", "The federated token expired or lacks the cloud-platform scope."],
   FAILED_PRECONDITION: ["config", "{S} is disabled, or a precondition of {O} failed."],
 };
 
@@ -140,16 +131,14 @@ export function googleError(
 ): FederationError {
   const what = iamMethod ? `IAM Credentials ${iamMethod}` : STS_OPERATION;
   const [json] = readAnswer(response, what);
-  const { error } = json;
-  const status = error as { status?: unknown; message?: unknown } | null;
+  // STS answers an OAuth error ({ error, error_description }), IAM a google.rpc.Status ({ error: { status, message } }).
+  const error = json["error"] as { status?: unknown; message?: unknown } | string | null;
   const [cloudCode, described] = !iamMethod
     ? [error, json["error_description"]]
-    : status !== null && typeof status === "object"
-      ? [typeof status.status === "string" ? status.status : String(response.status), status.message]
+    : error !== null && typeof error === "object"
+      ? [typeof error.status === "string" ? error.status : String(response.status), error.message]
       : [];
-  if (typeof cloudCode !== "string") {
-    return unreadable(response, what, iamMethod ? "a google.rpc.Status" : "an OAuth error");
-  }
+  if (typeof cloudCode !== "string") return unreadable(response, what, "Google's error JSON");
   const cloudMessage = typeof described === "string" ? described : "";
   const subject = summarizeSubject(token);
   const { aud, iss, sub } = subject;
@@ -181,7 +170,7 @@ export function googleError(
   const outage = outageCode(response.status);
   return cloudFailure(response, {
     provider: "gcp",
-    message: `${iamMethod ? `${what} for ${serviceAccount} failed` : "Google STS refused the token exchange"}: ${cloudCode}${cloudMessage && `: ${cloudMessage}`}`,
+    message: `${what}${iamMethod ? ` for ${serviceAccount}` : ""} failed: ${cloudCode}${cloudMessage && `: ${cloudMessage}`}`,
     subject,
     requestIdHeaders: REQUEST_ID_HEADERS,
     refusal: {

@@ -3,12 +3,12 @@
  *
  * @packageDocumentation
  */
-import type { SubjectToken } from "@fedkit/core";
+import type { AccessToken, SubjectToken } from "@fedkit/core";
 import { type ExchangeContext, redactResponse } from "@fedkit/core/provider";
 import type { ResolvedGcp } from "./endpoints.js";
 import { gcpError } from "./error.js";
 import { googleError, readAnswer } from "./google-errors.js";
-import { type FederatedToken, metricsHeader } from "./sts.js";
+import { metricsHeader } from "./sts.js";
 
 /**
  * One call on the impersonated service account, with the delegation chain; answers `field` of the answer.
@@ -53,7 +53,7 @@ export async function generateAccessToken(
   scopes: readonly string[],
   lifetimeSeconds: number,
   ctx: ExchangeContext,
-): Promise<FederatedToken> {
+): Promise<AccessToken> {
   const field = await impersonate(
     subject,
     resolved,
@@ -65,7 +65,7 @@ export async function generateAccessToken(
   const token = field("accessToken");
   const expiresAt = Date.parse(field("expireTime"));
   if (Number.isNaN(expiresAt)) {
-    throw gcpError("bad_response", "IAM Credentials generateAccessToken answered an unreadable expireTime");
+    throw gcpError("bad_response", "IAM Credentials generateAccessToken answered a bad expireTime");
   }
-  return { token, expiresAt, scopes };
+  return { kind: "access-token", token, tokenType: "Bearer", expiresAt, scopes };
 }

@@ -50,7 +50,8 @@ function base32(bytes: Uint8Array): string {
  */
 export function gcpPoolId(siteId: string, context: string): string {
   if (siteId === "" || context === "") throw new TypeError("gcpPoolId: siteId and context must be non-empty");
-  const digest = sha256(new TextEncoder().encode(JSON.stringify([GCP_POOL_ID_SCHEME, siteId, context])));
+  // sha256 hashes a string's UTF-8 bytes.
+  const digest = sha256(JSON.stringify([GCP_POOL_ID_SCHEME, siteId, context]));
   return `fk-${base32(digest).slice(0, 26)}`;
 }
 
@@ -69,9 +70,7 @@ export function checkGcpId(kind: "pool" | "provider", id: string): string {
   if (ID.test(id)) return id;
   throw gcpError(
     "config",
-    `"${id}" is not a valid workload identity ${kind} id (4-32 of a-z, 0-9, "-"; not "gcp-" first)`,
-    kind === "pool"
-      ? "Leave poolId unset (fedkit derives one) or follow the rule."
-      : "Set providerId to an id that follows the rule.",
+    `"${id}" is not a valid workload identity ${kind} id (4-32 of a-z, 0-9, -; no gcp- prefix)`,
+    `Fix ${kind}Id${kind === "pool" ? ", or leave it unset (fedkit derives one)" : ""}.`,
   );
 }

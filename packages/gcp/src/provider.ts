@@ -11,9 +11,6 @@ import type { GcpProviderOptions } from "./options.js";
 import { CLOUD_PLATFORM_SCOPE } from "./resource.js";
 import { stsExchange } from "./sts.js";
 
-/** Used when STS omits `expires_in` (Google does so only for Google-issued subject tokens). */
-const FALLBACK_LIFETIME_MS = 3_600_000;
-
 /** A {@link Provider} of Google access tokens, with its settled configuration for inspection. @public */
 export interface GcpProvider extends Provider<AccessToken> {
   /** The workload identity provider's full resource name (the STS audience). */
@@ -88,17 +85,10 @@ export function gcpProvider(options: GcpProviderOptions): GcpProvider {
         impersonate ? [CLOUD_PLATFORM_SCOPE] : scopes,
         ctx,
       );
-      const final = impersonate
-        ? await generateAccessToken(subject, resolved, federated.token, scopes, lifetimeSeconds, ctx)
-        : federated;
       return {
-        credentials: {
-          kind: "access-token",
-          token: final.token,
-          tokenType: "Bearer",
-          expiresAt: final.expiresAt ?? ctx.now() + FALLBACK_LIFETIME_MS,
-          scopes: final.scopes ?? scopes,
-        },
+        credentials: impersonate
+          ? await generateAccessToken(subject, resolved, federated.token, scopes, lifetimeSeconds, ctx)
+          : federated,
       };
     },
   };

@@ -64,7 +64,7 @@ export function parseProviderName(name: string): WorkloadIdentityProviderName {
     throw gcpError(
       "config",
       `"${name}" is not a workload identity provider name`,
-      "Use //iam.googleapis.com/projects/<project NUMBER>/locations/global/workloadIdentityPools/<pool>/providers/<id>.",
+      "Use //iam.googleapis.com/projects/<number>/locations/global/workloadIdentityPools/<pool>/providers/<id>.",
     );
   }
   return {
@@ -77,8 +77,9 @@ export function parseProviderName(name: string): WorkloadIdentityProviderName {
   };
 }
 
-const SA_EMAIL =
-  /^[a-z0-9][a-z0-9-]{4,28}[a-z0-9]@[a-z0-9.-]+\.iam\.gserviceaccount\.com$|^[^\s@/:]+@[^\s@/:]+$/;
+// Any email without space, `/` or `:` (user-managed `name@project.iam.gserviceaccount.com`, Google-managed
+// agents under other domains): it goes into a URL path unencoded, as Google's libraries send it.
+const SA_EMAIL = /^[^\s@/:]+@[^\s@/:]+$/;
 
 /**
  * Checks a service account email (`name@project.iam.gserviceaccount.com`) and returns it.
@@ -90,7 +91,7 @@ export function checkServiceAccount(email: string): string {
     throw gcpError(
       "config",
       `"${email}" is not a service account email`,
-      "Pass its email, e.g. reader@my-project.iam.gserviceaccount.com.",
+      "Pass an email like reader@my-project.iam.gserviceaccount.com.",
     );
   }
   return email;

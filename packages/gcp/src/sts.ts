@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 
-import type { SubjectToken } from "@fedkit/core";
+import type { AccessToken, SubjectToken } from "@fedkit/core";
 import { type ExchangeContext, formBody, redactResponse } from "@fedkit/core/provider";
 import type { ResolvedGcp } from "./endpoints.js";
 import { googleError, readAnswer, STS_OPERATION } from "./google-errors.js";
@@ -12,12 +12,8 @@ import { googleError, readAnswer, STS_OPERATION } from "./google-errors.js";
 /** RFC 8693's token type URIs, followed by `access_token`, `jwt` or `id_token`. */
 const TOKEN_TYPE = "urn:ietf:params:oauth:token-type:";
 
-/** A federated access token from STS. @internal */
-export interface FederatedToken {
-  readonly token: string;
-  readonly expiresAt: number | undefined;
-  readonly scopes: readonly string[] | undefined;
-}
+/** Used when STS omits `expires_in` (Google does so only for Google-issued subject tokens). */
+const FALLBACK_LIFETIME_MS = 3_600_000;
 
 /**
  * The `x-goog-api-client` metrics header in the format Google's BYOID libraries use, naming fedkit instead of
@@ -28,7 +24,8 @@ export function metricsHeader(resolved: ResolvedGcp): string {
 }
 
 /**
- * Exchanges the subject token for a federated access token (one POST to STS).
+ * Exchanges the subject token for a federated access token (one POST to STS): the provider's credentials when
+ * there is no impersonation, with the scopes STS granted (else those asked for).
  * @internal
  */
 export async function stsExchange(
@@ -36,7 +33,7 @@ export async function stsExchange(
   resolved: ResolvedGcp,
   scopes: readonly string[],
   ctx: ExchangeContext,
-): Promise<FederatedToken> {
+): Promise<AccessToken> {
   const userProject = resolved.workforcePoolUserProject;
   const response = await ctx.send({
     url: resolved.stsUrl,
@@ -61,8 +58,10 @@ export async function stsExchange(
   const [json, field] = readAnswer(response, STS_OPERATION);
   const { expires_in: expiresIn, scope } = json;
   return {
+    kind: "access-token",
     token: field("access_token"),
-    expiresAt: typeof expiresIn === "number" ? ctx.now() + expiresIn * 1000 : undefined,
-    scopes: typeof scope === "string" && scope ? scope.split(" ") : undefined,
+    tokenType: "Bearer",
+    expiresAt: ctx.now() + (typeof expiresIn === "number" ? expiresIn * 1000 : FALLBACK_LIFETIME_MS),
+    scopes: typeof scope === "string" && scope ? scope.split(" ") : scopes,
   };
 }

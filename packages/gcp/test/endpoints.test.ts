@@ -5,6 +5,7 @@ import { fromExternalAccount } from "../src/external-account.js";
 import { gcpIdTokenProvider } from "../src/id-token.js";
 import { gcpProvider } from "../src/provider.js";
 import {
+  checkServiceAccount,
   parseProviderName,
   principalForSubject,
   principalSetForAttribute,
@@ -81,6 +82,29 @@ describe("gcpProvider configuration", () => {
     expect(code(() => gcpProvider({ audience, serviceAccount: "not an email" }))).toBe("config");
     expect(code(() => gcpProvider({ audience, lifetimeSeconds: 0 }))).toBe("config");
     expect(code(() => gcpIdTokenProvider({ audience, targetAudience: "x" } as never))).toBe("config");
+  });
+
+  it("takes service account emails (user-managed and Google-managed) and refuses what would change the IAM URL", () => {
+    for (const email of [
+      "reader@my-project.iam.gserviceaccount.com",
+      "service-123456@gcp-sa-pubsub.iam.gserviceaccount.com",
+      "123456-compute@developer.gserviceaccount.com",
+    ])
+      expect(checkServiceAccount(email)).toBe(email);
+    // The email goes into the generateAccessToken path unencoded: a space, `/`, `:` or a second `@` would
+    // change the URL or the method, and an empty part is no account.
+    for (const email of [
+      "not an email",
+      "a b@p.iam.gserviceaccount.com",
+      "a/../b@p.iam.gserviceaccount.com",
+      "a@p.iam.gserviceaccount.com/x",
+      "a@p.iam.gserviceaccount.com:generateIdToken",
+      "a@b@p.iam.gserviceaccount.com",
+      "@p.iam.gserviceaccount.com",
+      "reader@",
+      "reader",
+    ])
+      expect(code(() => checkServiceAccount(email))).toBe("config");
   });
 
   it("parses workload and workforce provider names, with or without https:", () => {

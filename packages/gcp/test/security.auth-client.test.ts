@@ -170,4 +170,26 @@ describe("FedkitAuthClient sends the bearer only to Google's API hosts unless op
       code: "endpoint_refused",
     });
   });
+
+  it("adds the quota project beside the bearer (getRequestHeaders and request), and records the token", async () => {
+    const { federation } = countingFederation();
+    const { sent, fetchImplementation } = recordingFetch();
+    const projects: Array<string | null> = [];
+    const recording = (async (input: string | URL | Request, init?: RequestInit) => {
+      projects.push(new Headers(init?.headers).get("x-goog-user-project"));
+      return fetchImplementation(input, init);
+    }) as typeof fetch;
+    const client = new FedkitAuthClient(federation, provider, { quotaProjectId: "billing-project" });
+    const headers = await client.getRequestHeaders("https://storage.googleapis.com/storage/v1/b");
+    expect(headers.get("authorization")).toBe(`Bearer ${BEARER}`);
+    expect(headers.get("x-goog-user-project")).toBe("billing-project");
+    expect(client.credentials.access_token).toBe(BEARER);
+    await client.request({
+      url: "https://storage.googleapis.com/storage/v1/b",
+      fetchImplementation: recording,
+      retry: false,
+    });
+    expect(sent.map((s) => s.authorization)).toEqual([`Bearer ${BEARER}`]);
+    expect(projects).toEqual(["billing-project"]);
+  });
 });

@@ -180,6 +180,26 @@ describe("the GCP bearer rule", () => {
     expect(sent).toEqual([`Bearer ${BEARER}`]);
   });
 
+  it("authorizes a copy of the caller's Request: its headers and body are sent, the bearer never lands on its object", async () => {
+    const sent: Request[] = [];
+    const c = client(gcpProvider({ audience }), {
+      fetch: async (r) => {
+        sent.push(r);
+        return new Response("ok");
+      },
+    });
+    const mine = new Request("https://storage.googleapis.com/upload/storage/v1/b/x/o?name=a", {
+      method: "POST",
+      headers: { "x-goog-user-project": "billing" },
+      body: "payload",
+    });
+    await c.fetch(mine);
+    expect(sent[0]?.headers.get("authorization")).toBe(`Bearer ${BEARER}`);
+    expect(sent[0]?.headers.get("x-goog-user-project")).toBe("billing");
+    expect(await sent[0]?.text()).toBe("payload");
+    expect(mine.headers.has("authorization")).toBe(false);
+  });
+
   it("FedkitAuthClient applies the same rule (customer services, dot segments) before asking for a token", async () => {
     const { federation, asked } = counting();
     const auth = new FedkitAuthClient(federation, gcpProvider({ audience }));

@@ -96,7 +96,9 @@ export class FedkitAuthClient extends AuthClient {
     const rule = gcpBearerRule(provider, { allowedOrigins, timeoutMs });
     const authorize = bearerAuthorizer(federation, provider, getCredentials, (headers, token) => {
       this.#remember(token);
-      return this.addSharedMetadataHeaders(headers);
+      // google-auth-library sets the quota project in place; a version that returned new headers is copied in.
+      const added = this.addSharedMetadataHeaders(headers);
+      if (added !== headers) for (const [name, value] of added) headers.set(name, value);
     });
     this.#authorized = authorizedFetch({ ...rule, authorize });
     // The checks alone: the request comes back untouched and no token is asked for.
