@@ -16,30 +16,14 @@ export function checkGrant(
   /** The target's subject form (default `function`). */
   subjectForm: string | undefined,
 ): TargetGrant {
-  const { functions } = state.config;
+  const { config, issuer } = state;
   const { functionName } = facts;
   const identity = facts.userHash === undefined ? "function" : "user";
   const has = Object.hasOwn;
-  const grants = has(functions, functionName) ? functions[functionName] : undefined;
+  const grants = has(config.functions, functionName) ? config.functions[functionName] : undefined;
   const grant = grants && has(grants, targetName) ? grants[targetName] : undefined;
-  if (grant && (grant.identity ?? "function") === identity) return grant;
-  return refuseGrant(state, facts, targetName, subjectForm, grant);
-}
-
-/**
- * Audits and throws the refusal of {@link checkGrant}. Its own function: a request whose grant holds (every request
- * but a misconfigured one) never compiles it.
- */
-function refuseGrant(
-  state: IsolateState,
-  facts: RequestFacts,
-  targetName: string,
-  subjectForm: string | undefined,
-  grant: TargetGrant | undefined,
-): never {
-  const { config, issuer } = state;
-  const { functionName } = facts;
   const granted = grant?.identity ?? "function";
+  if (grant && granted === identity) return grant;
   // The subject the refused token would have carried (for the audit and the error; never validated here).
   const site = `site:${config.siteId}:context:${issuer.context}`;
   const sub = {

@@ -8,27 +8,22 @@ export function resolveTarget(
 ): { target: TargetConfig; plugin: CloudPlugin } {
   const { targets, clouds = {} } = config;
   const target = Object.hasOwn(targets, name) ? targets[name] : undefined;
-  const cloud = String(target?.cloud);
-  const plugin = target !== undefined && Object.hasOwn(clouds, cloud) ? clouds[cloud] : undefined;
-  if (target === undefined || plugin === undefined) throw unresolved(name, target && cloud);
+  if (target === undefined) {
+    throw netlifyError(`no target "${name}" in the config.`, "Add it to `targets`, or fix the name.");
+  }
+  const cloud = String(target.cloud);
+  const plugin = Object.hasOwn(clouds, cloud) ? clouds[cloud] : undefined;
+  if (plugin === undefined) {
+    // fedkit's own plugins live behind subpaths (`awsCloud` from `@fedkit/netlify/aws`), so a function ships only
+    // the clouds its config names: the hint names the import.
+    const own = /^(aws|gcp|azure)$/.test(cloud) && `${cloud}Cloud`;
+    throw netlifyError(
+      `\`clouds\` has no "${cloud}" plugin (target "${name}").`,
+      own
+        ? `Add \`import { ${own} } from "@fedkit/netlify/${cloud}";\` and clouds: { ${cloud}: ${own} }.`
+        : `Pass the cloud's plugin: clouds: { ${JSON.stringify(cloud)}: yourPlugin }.`,
+    );
+  }
   // A target without `subject` gets its plugin's default form (bindings are cached, so this copy is made once).
   return { target: { ...target, subject: target.subject ?? plugin.defaultSubject }, plugin };
-}
-
-/**
- * The `config` error of a target that is not in the config (`cloud` undefined) or whose cloud has no plugin. Its
- * own function: a request of a configured target never compiles it.
- */
-function unresolved(name: string, cloud: string | undefined) {
-  if (cloud === undefined)
-    return netlifyError(`no target "${name}" in the config.`, "Add it to `targets`, or fix the name.");
-  // fedkit's own plugins live behind subpaths (`awsCloud` from `@fedkit/netlify/aws`), so a function ships only
-  // the clouds its config names: the hint names the import.
-  const own = /^(aws|gcp|azure)$/.test(cloud) && `${cloud}Cloud`;
-  return netlifyError(
-    `\`clouds\` has no "${cloud}" plugin (target "${name}").`,
-    own
-      ? `Add \`import { ${own} } from "@fedkit/netlify/${cloud}";\` and clouds: { ${cloud}: ${own} }.`
-      : `Pass the cloud's plugin: clouds: { ${JSON.stringify(cloud)}: yourPlugin }.`,
-  );
 }
