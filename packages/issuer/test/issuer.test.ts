@@ -1,7 +1,7 @@
 import { FederationError } from "@fedkit/core";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
-import { discoveryDocument, jwksDocument } from "../src/documents.js";
+import { discoveryDocument, ISSUER_SET_CLAIMS, jwksDocument } from "../src/documents.js";
 import { generateIssuerKeys, promoteNextKey, stageNextKey } from "../src/generate.js";
 import { issuerUrl } from "../src/issuer-url.js";
 import { importIssuerKeySet } from "../src/keyset.js";
@@ -264,6 +264,14 @@ describe("minting", () => {
     await expect(
       issuer.mint({ audience: "aud", subjectForm: "site", claims: { context: "production" } }),
     ).rejects.toThrow(/set by the issuer/);
+    for (const claim of ISSUER_SET_CLAIMS) {
+      await expect(
+        issuer.mint({ audience: "aud", subjectForm: "site", claims: { [claim]: "x" } }),
+        claim,
+      ).rejects.toThrow(`mint(): claim "${claim}" is set by the issuer.`);
+    }
+    const extra = await issuer.mint({ audience: "aud", subjectForm: "site", claims: { tenant: "t1" } });
+    expect(extra.claims["tenant"]).toBe("t1");
     expect(() =>
       createSiteIssuer({
         siteUrl: "https://x.example",
