@@ -35,4 +35,17 @@ Deno.test("key-set import on Deno: the native codec checks RSA members; a grafte
     (e: { code?: string }) => e,
   );
   assert(error?.code === "config", `whitespace in a member: refused as config (got ${error?.code})`);
+  // An RSA private JWK without its CRT members: Deno refuses it at import (no test signature needed here).
+  const { p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...withoutCrt } = doc.keys[0];
+  const noCrt = await importIssuerKeySet(
+    JSON.stringify({ ...doc, keys: [{ ...withoutCrt, d: other.keys[0].d }] }),
+    "FEDKIT_ISSUER_KEYS",
+    "production",
+  ).then(
+    () => undefined,
+    (e: { code?: string; message?: string }) => e,
+  );
+  assert(noCrt?.code === "config", `an RSA JWK without CRT members: refused as config (got ${noCrt?.code})`);
+  assert(/could not be imported/.test(noCrt?.message ?? ""), "refused at Deno's import");
+  assert(!JSON.stringify(noCrt).includes(other.keys[0].d), "the refusal carries no private member");
 });

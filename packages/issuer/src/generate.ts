@@ -6,6 +6,7 @@ import {
   type IssuerKeyDocument,
   type IssuerKeyEntry,
   type PublicJwk,
+  toPublicJwk,
 } from "./keyset.js";
 
 /** Options of {@link generateIssuerKeys}. @public */
@@ -62,14 +63,6 @@ export async function generateIssuerKeys(options: GenerateIssuerKeysOptions): Pr
   const entry = { ...members, kid, alg, status: "current" } as IssuerKeyEntry;
   const document: IssuerKeyDocument = { v: 1, context: options.context, keys: [entry] };
   return { document, secret: JSON.stringify(document), publicJwk: toPublicJwk(entry) };
-}
-
-/** The public half of a JWK entry (drops private members). @public */
-export function toPublicJwk(entry: IssuerKeyEntry): PublicJwk {
-  const e = entry as Record<string, string>;
-  return entry.alg === "RS256"
-    ? { kty: "RSA", kid: entry.kid, alg: "RS256", use: "sig", n: e["n"]!, e: e["e"]! }
-    : { kty: "EC", kid: entry.kid, alg: "ES256", use: "sig", crv: "P-256", x: e["x"]!, y: e["y"]! };
 }
 
 /**

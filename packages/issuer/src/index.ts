@@ -14,7 +14,6 @@ export {
   generateIssuerKeys,
   promoteNextKey,
   stageNextKey,
-  toPublicJwk,
 } from "./generate.js";
 export {
   type IssuerHandlerOptions,
@@ -31,6 +30,7 @@ export {
   type IssuerKeySet,
   importIssuerKeySet,
   type PublicJwk,
+  toPublicJwk,
 } from "./keyset.js";
 export {
   MIN_PUBLISHED_SECONDS,

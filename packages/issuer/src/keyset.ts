@@ -72,22 +72,12 @@ export interface IssuerKeySet {
 const KID = /^[A-Za-z0-9._-]{1,64}$/;
 /** Deploy contexts (`production`, `deploy-preview`, `branch-deploy`, `dev`, a branch name). */
 const CONTEXT = /^[A-Za-z0-9._/-]{1,100}$/;
+/**
+ * An RSA modulus of 2048 bits or more, in base64url as a JWK spells it: 342 characters encode 256 bytes. A text
+ * test, not a decode: text outside the alphabet is refused as a short modulus (a config error), never thrown.
+ */
+const RSA_MODULUS = /^[\w-]{342,}$/;
 const PRIVATE_MEMBERS = "d p q dp dq qi pkcs8".split(" ");
-
-/** Standard or url-safe base64, whitespace allowed (PEM bodies, JWK members), through core's one decoder. */
-const base64Decode = (text: string) =>
-  base64urlDecode(
-    text.replace(/\s+/g, "").replace(/\+/g, "-").replace(/\//g, "_"),
-  ) as Uint8Array<ArrayBuffer>;
-
-/** The byte length of a base64 modulus; 0 for text that is not base64 (refused as too short, not thrown). */
-function modulusBytes(n: string): number {
-  try {
-    return base64Decode(n).length;
-  } catch {
-    return 0;
-  }
-}
 
 /**
  * WebCrypto parameters per algorithm, for import, generation, signing and verifying alike (WebCrypto ignores the
@@ -98,6 +88,23 @@ export function algorithmParams(alg: IssuerAlgorithm): RsaHashedImportParams & E
   return alg === "RS256"
     ? { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", namedCurve: "" }
     : { name: "ECDSA", hash: "SHA-256", namedCurve: "P-256" };
+}
+
+/**
+ * The public half of a JWK entry: the members a JWKS publishes, private ones and lifecycle notes dropped.
+ *
+ * @example
+ * ```ts
+ * const { document } = await generateIssuerKeys({ context: "production" });
+ * toPublicJwk(document.keys[0]!).d; // undefined
+ * ```
+ * @public
+ */
+export function toPublicJwk(entry: IssuerKeyEntry): PublicJwk {
+  const e = entry as Record<string, string>;
+  return entry.alg === "RS256"
+    ? { kty: "RSA", kid: entry.kid, alg: "RS256", use: "sig", n: e["n"]!, e: e["e"]! }
+    : { kty: "EC", kid: entry.kid, alg: "ES256", use: "sig", crv: "P-256", x: e["x"]!, y: e["y"]! };
 }
 
 /**
@@ -120,13 +127,13 @@ export async function importIssuerKeySet(
   const fail = (
     message: string,
     hint = `Store \`npx --no-install fedkit keys generate --context <context>\`'s output in ${variable}.`,
-    cause?: unknown,
-  ) => issuerConfigError(variable + message, hint, cause);
+  ) => issuerConfigError(variable + message, hint);
   let doc: { v?: unknown; context?: unknown; keys?: unknown } | null;
   try {
     doc = JSON.parse(text as string);
-  } catch (cause) {
-    throw fail(text?.trim() ? " is not valid JSON." : " is not set.", undefined, cause);
+  } catch {
+    // No cause: a JSON parser's message may quote the variable's text, which holds the private key.
+    throw fail(text?.trim() ? " is not valid JSON." : " is not set.");
   }
   const { v, context, keys } = doc ?? {};
   if (v !== 1 || !Array.isArray(keys) || keys.length === 0) throw fail(' needs "v": 1 and non-empty "keys".');
@@ -152,61 +159,70 @@ export async function importIssuerKeySet(
       "Keep only the current key private.",
     );
   const current = privates[0]!;
-  const imported = await importSigningKey(current, `${variable} key ${current.kid}`);
+  const where = (entry: IssuerKeyEntry) => `${variable} key ${entry.kid}`;
+  const imported = await importSigningKey(current, where(current));
   // The current key is published first.
   const publicKeys = [
     imported.publicKey,
-    ...entries
-      .filter((entry) => entry !== current)
-      .map((entry) => publicJwk(entry, `${variable} key ${entry.kid}`)),
+    ...entries.filter((entry) => entry !== current).map((entry) => publicJwk(entry, where(entry))),
   ];
   if (new Set(publicKeys.map((k) => k.kid)).size !== publicKeys.length) throw fail(" repeats a kid.");
   return { context, signingKey: { kid: current.kid, alg: current.alg, key: imported.key }, publicKeys };
 }
 
-/** The public JWK of an entry (the members a JWKS publishes), refusing a wrong type or a short RSA modulus. */
+/** The public JWK of an entry, refusing a wrong type, a missing member or an RSA modulus under 2048 bits. */
 function publicJwk(entry: IssuerKeyEntry, where: string): PublicJwk {
-  const rsa = entry.alg === "RS256";
-  const jwk: Record<string, unknown> = {
-    kty: rsa ? "RSA" : "EC",
-    kid: entry.kid,
-    alg: entry.alg,
-    use: "sig",
-  };
-  for (const member of rsa ? ["n", "e"] : ["crv", "x", "y"]) jwk[member] = entry[member];
-  const { n, e, x, y } = jwk;
+  const { kty, n, e, crv, x, y } = entry;
   if (
-    entry.kty !== jwk["kty"] ||
-    (rsa
-      ? typeof n !== "string" || typeof e !== "string" || modulusBytes(n) < 256
-      : jwk["crv"] !== "P-256" || typeof x !== "string" || typeof y !== "string")
+    entry.alg === "RS256"
+      ? kty !== "RSA" || !RSA_MODULUS.test(n as string) || typeof e !== "string"
+      : kty !== "EC" || crv !== "P-256" || typeof x !== "string" || typeof y !== "string"
   ) {
     throw issuerConfigError(
-      `${where} must be ${rsa ? "an RSA JWK of 2048 bits or more" : "an EC P-256 JWK"}.`,
+      `${where} must be ${entry.alg === "RS256" ? "an RSA JWK of 2048 bits or more" : "an EC P-256 JWK"}.`,
       "Use the keys `fedkit keys generate` writes.",
     );
   }
-  return jwk as unknown as PublicJwk;
+  return toPublicJwk(entry);
 }
 
 async function importSigningKey(entry: IssuerKeyEntry, where: string) {
-  const params = algorithmParams(entry.alg);
+  const { alg, pkcs8 } = entry;
+  const params = algorithmParams(alg);
   const subtle = crypto.subtle;
+  const importError = (cause?: unknown) =>
+    issuerConfigError(
+      `${where} could not be imported as an ${alg} private key.`,
+      "Use a complete private JWK or PKCS#8 key.",
+      cause,
+    );
   let jwk: JsonWebKey;
   try {
-    if (typeof entry.pkcs8 === "string") {
-      // The public half of a PKCS#8 key is only reachable through a JWK export, so this one import is
-      // extractable; the key kept for signing below is not.
-      const der = base64Decode(entry.pkcs8.replace(/-----[A-Z ]+-----/g, ""));
-      jwk = await subtle.exportKey("jwk", await subtle.importKey("pkcs8", der, params, true, ["sign"]));
-    } else {
-      // Members WebCrypto would check against the import are left out; unknown ones (kid, status) it ignores.
-      jwk = { ...entry, alg: undefined, use: undefined, key_ops: undefined, ext: undefined } as JsonWebKey;
-    }
+    // The public half of a PKCS#8 key is only reachable through a JWK export, so this one import is extractable;
+    // the key kept for signing below is not. Standard or url-safe base64 (a PEM body), whitespace allowed.
+    jwk =
+      typeof pkcs8 === "string"
+        ? await subtle.exportKey(
+            "jwk",
+            await subtle.importKey(
+              "pkcs8",
+              base64urlDecode(
+                pkcs8
+                  .replace(/-----[A-Z ]+-----|\s+/g, "")
+                  .replace(/\+/g, "-")
+                  .replace(/\//g, "_"),
+              ) as Uint8Array<ArrayBuffer>,
+              params,
+              true,
+              ["sign"],
+            ),
+          )
+        : // Members WebCrypto would check against the import are left out; unknown ones (kid, status) it ignores.
+          ({ ...entry, alg: undefined, use: undefined, key_ops: undefined, ext: undefined } as JsonWebKey);
   } catch (cause) {
-    throw importError(where, entry.alg, cause);
+    throw importError(cause);
   }
-  const publicKey = publicJwk({ ...(jwk as IssuerKeyEntry), kid: entry.kid, alg: entry.alg }, where);
+  const publicKey = publicJwk({ ...(jwk as IssuerKeyEntry), kid: entry.kid, alg }, where);
   let agree: boolean | undefined;
   let key: CryptoKey;
   try {
@@ -214,14 +230,14 @@ async function importSigningKey(entry: IssuerKeyEntry, where: string) {
     // RSA: the members' arithmetic instead of a test signature (cheap on a fresh isolate). EC, or an RSA JWK
     // without its CRT members: some runtimes import an inconsistent private JWK without complaint, so one
     // signature is verified with the public half.
-    agree = entry.alg === "RS256" ? rsaMembersAgree(jwk) : undefined;
+    agree = alg === "RS256" ? rsaMembersAgree(jwk) : undefined;
     if (agree === undefined) {
       const data = new Uint8Array(8);
       const verifyKey = await subtle.importKey("jwk", publicKey, params, false, ["verify"]);
       agree = await subtle.verify(params, verifyKey, await subtle.sign(params, key, data), data);
     }
   } catch (cause) {
-    throw importError(where, entry.alg, cause);
+    throw importError(cause);
   }
   if (!agree)
     throw issuerConfigError(
@@ -230,10 +246,3 @@ async function importSigningKey(entry: IssuerKeyEntry, where: string) {
     );
   return { key, publicKey };
 }
-
-const importError = (where: string, alg: string, cause: unknown) =>
-  issuerConfigError(
-    `${where} could not be imported as an ${alg} private key.`,
-    "Use a complete private JWK or PKCS#8 key.",
-    cause,
-  );

@@ -1,6 +1,6 @@
 import type { Clock } from "@fedkit/core";
-import { toPublicJwk } from "./generate.js";
 import type { IssuerKeyDocument, IssuerKeyEntry } from "./keyset.js";
+import { toPublicJwk } from "./keyset.js";
 import { KeyLifecycleError } from "./lifecycle-errors.js";
 import { isPrivate, keySetStatus, validateKeyDocument } from "./lifecycle-status.js";
 import { ISSUER_CACHE_SECONDS, MAX_TOKEN_LIFETIME_SECONDS } from "./limits.js";

@@ -1,7 +1,7 @@
 import { FederationError } from "@fedkit/core";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
-import { discoveryDocument, jwksDocument } from "../src/documents.js";
+import { discoveryDocument, ISSUER_SET_CLAIMS, jwksDocument } from "../src/documents.js";
 import { generateIssuerKeys, promoteNextKey, stageNextKey } from "../src/generate.js";
 import { issuerUrl } from "../src/issuer-url.js";
 import { importIssuerKeySet } from "../src/keyset.js";
@@ -137,6 +137,33 @@ describe("key set document", () => {
   });
 });
 
+describe("the modulus is checked on its base64url text", () => {
+  it("refuses standard base64, padding and whitespace in a published modulus; 342 characters (256 bytes) pass, 341 do not", async () => {
+    const { secret } = await generateIssuerKeys({ context: "production" });
+    const doc = JSON.parse(secret) as { keys: Array<Record<string, string>> };
+    const current = doc.keys[0]!;
+    const published = (n: string) =>
+      JSON.stringify({ ...doc, keys: [current, { kid: "old", alg: "RS256", kty: "RSA", e: "AQAB", n }] });
+    const n = current["n"]!;
+    expect(n).toHaveLength(342);
+    await expect(importIssuerKeySet(published(n))).resolves.toBeDefined();
+    for (const bad of [n.slice(1), `${n.slice(0, 340)}+/`, `${n}==`, `${n.slice(0, 171)} ${n.slice(171)}`]) {
+      const error = await configError(importIssuerKeySet(published(bad)));
+      expect(error.message).toBe("FEDKIT_ISSUER_KEYS key old must be an RSA JWK of 2048 bits or more.");
+      expect(error.hint).toContain("fedkit keys generate");
+    }
+  });
+
+  it("a key set that is not JSON is refused without the parser's error, which may quote the secret text", async () => {
+    const { secret } = await generateIssuerKeys({ context: "production" });
+    const broken = secret.slice(0, -1);
+    const error = await configError(importIssuerKeySet(broken));
+    expect(error.message).toBe("FEDKIT_ISSUER_KEYS is not valid JSON.");
+    expect(error.cause).toBeUndefined();
+    expect(JSON.stringify(error.toJSON())).not.toContain(JSON.parse(secret).keys[0].d.slice(-20));
+  });
+});
+
 describe("subjects and issuer URLs", () => {
   it("builds both subject forms and enforces the grammar", () => {
     expect(subjectFor({ siteId: SITE, context: "production", functionName: "report" })).toBe(
@@ -237,6 +264,14 @@ describe("minting", () => {
     await expect(
       issuer.mint({ audience: "aud", subjectForm: "site", claims: { context: "production" } }),
     ).rejects.toThrow(/set by the issuer/);
+    for (const claim of ISSUER_SET_CLAIMS) {
+      await expect(
+        issuer.mint({ audience: "aud", subjectForm: "site", claims: { [claim]: "x" } }),
+        claim,
+      ).rejects.toThrow(`mint(): claim "${claim}" is set by the issuer.`);
+    }
+    const extra = await issuer.mint({ audience: "aud", subjectForm: "site", claims: { tenant: "t1" } });
+    expect(extra.claims["tenant"]).toBe("t1");
     expect(() =>
       createSiteIssuer({
         siteUrl: "https://x.example",

@@ -43,9 +43,7 @@ export function withFedkit<C extends NetlifyContext = NetlifyContext>(
   handler: FedkitHandler<C>,
 ): (request: Request, context: C) => Promise<Response> {
   if (typeof config?.function !== "string" || config.function === "") {
-    throw new TypeError(
-      'withFedkit: name the function: withFedkit({ ...config, function: "report" }, handler)',
-    );
+    throw new TypeError('withFedkit: name the function: { ...config, function: "report" }');
   }
   const base = sharedConfig(config);
   return async (request, context) => {

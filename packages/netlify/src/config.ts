@@ -158,7 +158,7 @@ export function netlifyError(
  */
 export function userSourceConflict(functionName: string, targetName: string): FederationError {
   return netlifyError(
-    `functions["${functionName}"]["${targetName}"] asks for identity "user", but targets["${targetName}"] has its own \`source\` (one token for every user).`,
+    `functions["${functionName}"]["${targetName}"] asks for identity "user", but targets["${targetName}"] has its own \`source\`.`,
     `Remove \`source\` from targets["${targetName}"], or grant identity "function".`,
   );
 }

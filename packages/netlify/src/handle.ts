@@ -111,7 +111,9 @@ export class RequestHandle implements Fedkit, RequestFacts {
       );
     }
     const { hash } = await config.users.verify(request, config.runtime);
-    return new UserHandle(this[SCOPE], this.requestId, this.scheduler, hash);
+    // Only a user's handle has the field (`"userHash" in fedkit` tells them apart). Added here, not in the
+    // constructor, which every request runs and which must stay small.
+    return Object.assign(new RequestHandle(this[SCOPE], this.requestId, this.scheduler), { userHash: hash });
   }
 }
 
@@ -127,15 +129,5 @@ function credentialsOf<C extends Credentials>(
     return boundCredentials(state, binding, binding.provider as Provider<C>, facts, signal);
   } catch (error) {
     return Promise.reject(error);
-  }
-}
-
-/** The handle `asUser` returns: the request's handle acting for one verified user. @internal */
-class UserHandle extends RequestHandle {
-  constructor(scope: HandleScope, requestId: string, scheduler: Scheduler, user: string) {
-    super(scope, requestId, scheduler);
-    // Only a user's handle has the field (`"userHash" in fedkit` tells them apart). Set here, not in the
-    // request handle's constructor, which every request runs and which must stay small.
-    (this as { userHash?: string }).userHash = user;
   }
 }

@@ -105,7 +105,7 @@ function pairState(
     const federation = createFederation({ ...runtime, labels });
     const maxSources = runtime.limits?.userSources ?? 512;
     if (!Number.isInteger(maxSources) || maxSources < 1)
-      throw new TypeError(`fedkit: runtime.limits.userSources must be an integer >= 1, not ${maxSources}`);
+      throw new TypeError("fedkit: runtime.limits.userSources must be an integer >= 1");
     const evictedSource = evictionAudit({
       audit: federation.audit,
       table: "user-sources",

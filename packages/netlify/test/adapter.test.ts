@@ -33,6 +33,37 @@ describe("withFedkit configuration errors", () => {
       },
     );
 
+  it("a wrapper without a function name throws at wrap time, naming the fix", () => {
+    for (const name of [undefined, ""]) {
+      expect(() =>
+        withFedkit({ ...base({}), function: name as unknown as string }, () => new Response("unreachable")),
+      ).toThrow('withFedkit: name the function: { ...config, function: "report" }');
+    }
+  });
+
+  it("a per-user table bound that is not a positive integer is refused at the first request", async () => {
+    const { secret } = await generateIssuerKeys({ context: "production" });
+    const statusWith = async (userSources: number) => {
+      const config = base({ FEDKIT_ISSUER_KEYS: secret });
+      const wrapped = withFedkit(
+        { ...config, runtime: { ...config.runtime, limits: { userSources } }, function: "report" },
+        () => new Response("handled"),
+      );
+      const response = await wrapped(new Request("https://x/report"), {
+        requestId: "req-2",
+        deploy: { context: "production" },
+      });
+      return [response.status, await response.text()];
+    };
+    expect(await statusWith(2)).toEqual([200, "handled"]);
+    for (const userSources of [0, 1.5]) {
+      expect(await statusWith(userSources)).toEqual([
+        500,
+        '{"error":{"code":"internal","requestId":"req-2"}}',
+      ]);
+    }
+  });
+
   it("a missing key set is a config error response at the first request, not a crash", async () => {
     const response = await call(base({}));
     expect(response.status).toBe(500);
@@ -151,6 +182,13 @@ describe("per-user federation against the emulator", () => {
         body: await object.text(),
         user: user.userHash,
         key: (creds as unknown as { accessKeyId: string }).accessKeyId,
+        // The user's handle is the request's (same ids), told apart by the field only it has.
+        handles: [
+          "userHash" in fedkit,
+          "userHash" in user,
+          user.requestId === fedkit.requestId,
+          user.functionName,
+        ],
       });
     });
     files = (request) =>
@@ -182,6 +220,7 @@ describe("per-user federation against the emulator", () => {
     emulator.aws.putObject(BUCKET, `users/${a.body["user"]}/notes.txt`, "alice's notes");
     const aRead = await asUser(alice);
     expect(aRead.body).toMatchObject({ status: 200, body: "alice's notes" });
+    expect(aRead.body["handles"]).toEqual([false, true, true, "files"]);
     expect(a.body["user"]).not.toBe(b.body["user"]);
     expect(a.body["key"]).not.toBe(b.body["key"]);
     const aIntoB = await asUser(alice, String(b.body["user"]));

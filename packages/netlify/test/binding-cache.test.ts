@@ -157,8 +157,23 @@ describe("a refused grant stays refused, audited per request", () => {
     }
     for (const requestId of ["y1", "y2"]) {
       const handle = await fedkitFor(s.config, s.request("report", requestId));
-      await expect(handle.credentials("private")).rejects.toMatchObject({ code: "policy_refused" });
+      await expect(handle.credentials("private")).rejects.toMatchObject({
+        code: "policy_refused",
+        message: 'fedkit: function "report" may use target "private" only as user.',
+        hint: expect.stringContaining('functions["report"]["private"]'),
+        subject: { sub: `site:${SITE_ID}:context:production:function:report` },
+      });
     }
+    const [unmapped] = refusals(s.audit.events);
+    expect(unmapped).toMatchObject({
+      target: { role: "billing" },
+      subject: { sub: `site:${SITE_ID}:context:production:function:export`, trust: "minted" },
+      error: {
+        code: "policy_refused",
+        message: 'fedkit: function "export" is not mapped to target "billing".',
+      },
+      labels: { function: "export", site: SITE_ID, context: "production" },
+    });
     expect(refusals(s.audit.events).map((event) => event.correlationId)).toEqual([
       "x1",
       "x1",
@@ -180,7 +195,10 @@ describe("a refused grant stays refused, audited per request", () => {
     await s.who(s.config, s.request("report", "r1"), "reports");
     for (const requestId of ["r2", "r3"]) {
       const handle = await fedkitFor(s.config, s.request("report", requestId));
-      await expect(handle.credentials("nope")).rejects.toMatchObject({ code: "config" });
+      await expect(handle.credentials("nope")).rejects.toMatchObject({
+        code: "config",
+        message: 'fedkit: no target "nope" in the config.',
+      });
     }
   });
 });

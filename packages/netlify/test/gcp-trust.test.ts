@@ -159,7 +159,12 @@ describe("trustPolicyFor, GCP form", () => {
   it.each([
     ["legacy", "production", /which other deploy contexts share/, "allowSharedPool"],
     ["repeated", "production", /which other deploy contexts share/, "allowSharedPool"],
-    ["legacy", "deploy-preview", /uses one provider .* a provider trusts exactly one/, "its own pool"],
+    [
+      "legacy",
+      "deploy-preview",
+      /^fedkit: gcp target "legacy" uses one provider \(.*\) for deploy contexts "deploy-preview" and "production"\.$/,
+      "its own pool",
+    ],
   ])("refuses the shared layout of %s (%s)", (target, context, message, hint) => {
     const error = errorOf(() => trustOf(target, context));
     expect(error.code).toBe("config");

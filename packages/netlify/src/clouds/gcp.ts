@@ -121,7 +121,7 @@ export function resolveProvider(
     }
     if (theirs.resource === mine.resource) {
       throw trustError(
-        `"${targetName}" uses one provider (${mine.resource}) for deploy contexts "${scope.context}" and "${context}"; a provider trusts exactly one context's issuer.`,
+        `"${targetName}" uses one provider (${mine.resource}) for deploy contexts "${scope.context}" and "${context}".`,
         "Give each context its own pool (leave poolId unset) or set providerId per context.",
       );
     }
