@@ -91,22 +91,6 @@ async function webHmac(key: Uint8Array, data: string): Promise<Uint8Array> {
 
 const NO_HEADERS: [string, string][] = [];
 
-/** The scope and signing key of the last signature, with what they were made from. */
-let last:
-  | {
-      cache: SigningKeyCache;
-      secret: string;
-      day: string;
-      region: string;
-      service: string;
-      scope: string;
-      key: Uint8Array;
-    }
-  | undefined;
-
-/** The last session token seen with no whitespace in it: its canonical form is itself. */
-let cleanToken: string | undefined;
-
 /** The hash of an empty payload (every GET), computed once. */
 let emptyHash: string | undefined;
 
@@ -148,16 +132,7 @@ export async function signV4(input: SignerInput): Promise<SignedRequest> {
   const url = typeof input.url === "string" ? new URL(input.url) : input.url;
   const headers = input.headers instanceof Headers ? input.headers : new Headers(input.headers);
   const day = datetime.slice(0, 8);
-  // A warm isolate signs every request with the last scope and key: found without building the key's cache id.
-  const hit =
-    last?.cache === input.cache &&
-    last.secret === secretAccessKey &&
-    last.day === day &&
-    last.region === region &&
-    last.service === service
-      ? last
-      : undefined;
-  const scope = hit ? hit.scope : `${day}/${region}/${service}/aws4_request`;
+  const scope = `${day}/${region}/${service}/aws4_request`;
   const s3 = service === "s3";
   // The caller's headers (lower-case names, repeated ones combined), read before the signature's own are added:
   // iterating a Headers sorts it, so fewer entries cost less. `host` (the URL's) is sorted in below; a caller's
@@ -207,16 +182,14 @@ export async function signV4(input: SignerInput): Promise<SignedRequest> {
     for (; j >= 0 && signed[j]![0] > entry[0]; j--) signed[j + 1] = signed[j]!;
     signed[j + 1] = entry;
   }
-  if (token && token !== cleanToken && !/\s/.test(token)) cleanToken = token;
   let signedHeaders = "";
   let headerLines = "";
   for (let i = 0; i < signed.length; i++) {
     const name = signed[i]![0];
     const value = signed[i]![1];
     signedHeaders += i === 0 ? name : `;${name}`;
-    // Header values arrive trimmed (Headers normalizes them); inner runs of whitespace become one space. The
-    // session token (1 KiB) is scanned once per credentials, not per request.
-    headerLines += `${name}:${value === cleanToken || !/\s/.test(value) ? value : value.trim().replace(/\s+/g, " ")}\n`;
+    // Header values arrive trimmed (Headers normalizes them); inner runs of whitespace become one space.
+    headerLines += `${name}:${/\s/.test(value) ? value.trim().replace(/\s+/g, " ") : value}\n`;
   }
   // Most requests have no query: their URL's searchParams (an object the runtime builds on first access) is
   // never made.
@@ -238,8 +211,8 @@ export async function signV4(input: SignerInput): Promise<SignedRequest> {
         .replace(/\0/g, "=")
     : "";
   const canonicalRequest = `${input.method.toUpperCase()}\n${canonicalPath(url.pathname, service)}\n${canonicalQuery}\n${headerLines}\n${signedHeaders}\n${hash}`;
-  const keyId = hit ? "" : `${secretAccessKey}\n${scope}`;
-  let key = hit ? hit.key : input.cache.get(keyId);
+  const keyId = `${secretAccessKey}\n${scope}`;
+  let key = input.cache.get(keyId);
   let signature: string;
   const prefix = `AWS4-HMAC-SHA256\n${datetime}\n${scope}\n`;
   // Hex straight from the hash's words, the canonical request encoded into the hash's own buffer: no byte array
@@ -255,7 +228,6 @@ export async function signV4(input: SignerInput): Promise<SignedRequest> {
     input.cache.set(keyId, key);
     signature = toHex(await webHmac(key, prefix + (await sha256Hex(canonicalRequest))));
   }
-  if (!hit) last = { cache: input.cache, secret: secretAccessKey, day, region, service, scope, key };
   if (signQuery) query?.set("X-Amz-Signature", signature);
   else {
     const authorization = `AWS4-HMAC-SHA256 Credential=${input.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;

@@ -119,13 +119,13 @@ describe("signV4", () => {
     expect(again.headers.get("authorization")).toBe(fresh.headers.get("authorization"));
   });
 
-  it("reuses the last key only for the same cache, secret, day, region and service", async () => {
+  it("uses a cached key only for the same secret, day, region and service", async () => {
     const cache = new BoundedMap<string, Uint8Array>(8);
     const auth = async (input: Partial<typeof base>, keys: Map<string, Uint8Array> = cache) =>
       (await signV4({ ...base, ...input, cache: keys })).headers.get("authorization");
     await auth({});
     // Each variant, signed right after the base request with its cache, matches the same request signed with an
-    // empty cache: a key reused across any of these would sign with the wrong key.
+    // empty cache: a key found for any of these would sign with the wrong key.
     for (const variant of [
       { datetime: "20240102T000000Z" },
       { region: "eu-west-2" },
@@ -140,7 +140,7 @@ describe("signV4", () => {
     }
   });
 
-  it("canonicalizes a session token with inner whitespace even after signing with a clean one", async () => {
+  it("canonicalizes a session token with inner whitespace, before and after a clean one", async () => {
     await signV4({ ...base, cache: new Map() });
     const signed = await signV4({ ...base, sessionToken: "a \t b", cache: new Map() });
     expect(signed.canonicalRequest).toContain("\nx-amz-security-token:a b\n");
