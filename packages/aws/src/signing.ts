@@ -175,13 +175,8 @@ export async function signV4(input: SignerInput): Promise<SignedRequest> {
       signed.push(["x-amz-security-token", token]);
     }
   }
-  // Few entries, mostly in order already: an insertion sort, with no comparator call per pair.
-  for (let i = 1; i < signed.length; i++) {
-    const entry = signed[i]!;
-    let j = i - 1;
-    for (; j >= 0 && signed[j]![0] > entry[0]; j--) signed[j + 1] = signed[j]!;
-    signed[j + 1] = entry;
-  }
+  // Names are unique (Headers combines repeats; the caller's host is not signed): no tie to break.
+  signed.sort(([a], [b]) => (a < b ? -1 : 1));
   let signedHeaders = "";
   let headerLines = "";
   for (let i = 0; i < signed.length; i++) {
