@@ -31,9 +31,6 @@ const PREDEFINED: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '
 const TOKEN =
   /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!\[CDATA\[([\s\S]*?)\]\]>|<(\/?)([A-Za-z_][\w.:-]*)((?:[^<>"']|"[^"<]*"|'[^'<]*')*)>|</y;
 
-/** A tag name alone, as TOKEN's name group reads it. */
-const PLAIN_NAME = /^[A-Za-z_][\w.:-]*$/;
-
 const fail = (why: string): never => {
   throw new StsParseError(`not readable XML: ${why}`);
 };
@@ -85,16 +82,6 @@ export function parseXml(xml: string): XmlElement {
       at = end;
       // Most text has no reference at all: no replace pass over it.
       addText(token.includes("&") ? decodeEntities(token) : token, false);
-      continue;
-    }
-    // A plain `<Name>` or `</Name>` (nearly every tag of an answer) is read without a regex match either; anything
-    // else (attributes, comments, CDATA, a stray `<`) goes through TOKEN.
-    const close = xml.charCodeAt(at + 1) === 0x2f;
-    const gt = xml.indexOf(">", at);
-    const plain = gt === -1 ? "" : xml.slice(at + (close ? 2 : 1), gt);
-    if (PLAIN_NAME.test(plain)) {
-      addTag(close, plain, "");
-      at = gt + 1;
       continue;
     }
     TOKEN.lastIndex = at;
