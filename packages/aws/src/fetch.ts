@@ -118,7 +118,7 @@ export function awsFetch(
     throw awsError("config", "awsFetch: no region given and the provider has none", "Pass region.");
   }
   const region = checkRegion(regionText, "awsFetch");
-  const allowedOrigins = checkAllowedOrigins(options.allowedOrigins, "awsFetch");
+  const allowedOrigins = checkAllowedOrigins(options.allowedOrigins);
   const { keyCacheSize } = options;
   const cache = keyCacheSize === undefined ? isolateKeys : new BoundedMap<string, Uint8Array>(keyCacheSize);
   const now = () => (options.now ?? Date.now)();
