@@ -118,7 +118,7 @@ export function awsFetch(
     throw awsError("config", "awsFetch: no region given and the provider has none", "Pass region.");
   }
   const region = checkRegion(regionText, "awsFetch");
-  const allowedOrigins = checkAllowedOrigins(options.allowedOrigins, "awsFetch");
+  const allowedOrigins = checkAllowedOrigins(options.allowedOrigins);
   const { keyCacheSize } = options;
   const cache = keyCacheSize === undefined ? isolateKeys : new BoundedMap<string, Uint8Array>(keyCacheSize);
   const now = () => (options.now ?? Date.now)();
@@ -140,23 +140,9 @@ export function awsFetch(
     request: Pick<SignerInput, "method" | "url" | "headers" | "body" | "signQuery" | "headersEmpty">,
     at = now(),
   ) =>
-    // Named fields, not spreads of the credentials and the request: a spread copies every property (the
-    // credentials carry more than the signer reads) into an object of a new shape per request.
-    signV4({
-      method: request.method,
-      url: request.url,
-      headers: request.headers,
-      body: request.body,
-      signQuery: request.signQuery,
-      headersEmpty: request.headersEmpty,
-      accessKeyId: creds.accessKeyId,
-      secretAccessKey: creds.secretAccessKey,
-      sessionToken: creds.sessionToken,
-      service,
-      region,
-      cache,
-      datetime: amzDate(at),
-    });
+    // The signer reads the fields it needs (the credentials' kind and expiry go no further); the request's fields
+    // come after the credentials', so nothing in a credentials object can replace them.
+    signV4({ ...creds, ...request, service, region, cache, datetime: amzDate(at) });
 
   /**
    * The authorized fetch for one call's credential options (correlation id, source). The host checks, the

@@ -102,39 +102,33 @@ export function awsHostRefusal(url: URL, service: string, region?: string): stri
 }
 
 /**
- * Validates an `allowedOrigins` option: each entry an `http(s)` origin without path, query or user info.
+ * Validates `awsFetch`'s `allowedOrigins` option: each entry an `http(s)` origin without path, query or user info.
  * @throws TypeError naming the bad entry.
  * @internal
  */
-export function checkAllowedOrigins(
-  origins: readonly string[] | undefined,
-  where: string,
-): readonly string[] {
+export function checkAllowedOrigins(origins: readonly string[] | undefined): readonly string[] {
   if (origins === undefined) return NONE;
-  if (!Array.isArray(origins)) throw new TypeError(`${where}: allowedOrigins must be an array of origins`);
-  const checked = checkedOrigins(origins);
-  if (checked.bad === undefined) return checked.origins;
-  throw new TypeError(
-    `${where}: allowedOrigins entry ${JSON.stringify(checked.bad.origin)} is not an origin like "http://127.0.0.1:4566"`,
-  );
+  if (!Array.isArray(origins)) throw new TypeError("awsFetch: allowedOrigins must be an array of origins");
+  return checkedOrigins(origins);
 }
 
 const NONE: readonly string[] = Object.freeze([]);
 
-// Checked once per array, and again when its items change (memoPerArray compares them on each call): a client
-// made per request (`withFedkit`'s `fedkit.client()`) is handed its target's array every time. The checked array
-// is frozen, and is itself the key under which core keeps the parsed origins, so neither is recomputed.
-const checkedOrigins = memoPerArray(
-  (origins: readonly unknown[]): { origins: readonly string[]; bad?: { origin: unknown } } => {
-    const checked: string[] = [];
-    for (const origin of origins) {
+// Checked once per array, and again when its items change (memoPerArray compares them on each call; an array that
+// throws throws on every call): a client made per request (`withFedkit`'s `fedkit.client()`) is handed its target's
+// array every time. The checked array is frozen, and is itself the key under which core keeps the parsed origins,
+// so neither is recomputed.
+const checkedOrigins = memoPerArray((origins: readonly unknown[]) =>
+  Object.freeze(
+    origins.map((origin) => {
       const url = typeof origin === "string" && URL.canParse(origin) ? new URL(origin) : undefined;
       // An origin serialises back to itself plus "/": no user info, path, query or fragment.
       if (!url || !/^https?:$/.test(url.protocol) || url.href !== `${url.origin}/`) {
-        return { origins: NONE, bad: { origin } };
+        throw new TypeError(
+          `awsFetch: allowedOrigins entry ${JSON.stringify(origin)} is not an origin like "http://127.0.0.1:4566"`,
+        );
       }
-      checked.push(url.origin);
-    }
-    return { origins: Object.freeze(checked) };
-  },
+      return url.origin;
+    }),
+  ),
 );

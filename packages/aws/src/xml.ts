@@ -31,9 +31,6 @@ const PREDEFINED: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '
 const TOKEN =
   /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!\[CDATA\[([\s\S]*?)\]\]>|<(\/?)([A-Za-z_][\w.:-]*)((?:[^<>"']|"[^"<]*"|'[^'<]*')*)>|</y;
 
-/** A tag name alone, as TOKEN's name group reads it. */
-const PLAIN_NAME = /^[A-Za-z_][\w.:-]*$/;
-
 const fail = (why: string): never => {
   throw new StsParseError(`not readable XML: ${why}`);
 };
@@ -61,21 +58,6 @@ export function parseXml(xml: string): XmlElement {
     if (parent) parent.text += text;
     else if (cdata || text.trim()) fail("text outside the root element");
   };
-  /** A start or end tag: `qname` with its prefix, `attributes` as written (a trailing `/` closes at once). */
-  const addTag = (close: boolean, qname: string, attributes: string) => {
-    // The local name: a namespace prefix is dropped.
-    const name = qname.slice(qname.indexOf(":") + 1);
-    if (close) {
-      if (stack.pop()?.name !== name || attributes.trim()) fail(`unexpected </${name}>`);
-      return;
-    }
-    if (++count > 512) fail("more than 512 elements");
-    const element: XmlElement = { name, children: [], text: "" };
-    const parent = stack.at(-1);
-    if (parent) parent.children.push(element);
-    else root = root ? fail("more than one root element") : element;
-    if (!attributes.endsWith("/") && stack.push(element) > 16) fail("nested deeper than 16");
-  };
   for (let at = 0; at < xml.length; ) {
     // Text up to the next `<` is cut out directly: no regex match (and its array) for it.
     if (xml.charCodeAt(at) !== 0x3c) {
@@ -85,16 +67,6 @@ export function parseXml(xml: string): XmlElement {
       at = end;
       // Most text has no reference at all: no replace pass over it.
       addText(token.includes("&") ? decodeEntities(token) : token, false);
-      continue;
-    }
-    // A plain `<Name>` or `</Name>` (nearly every tag of an answer) is read without a regex match either; anything
-    // else (attributes, comments, CDATA, a stray `<`) goes through TOKEN.
-    const close = xml.charCodeAt(at + 1) === 0x2f;
-    const gt = xml.indexOf(">", at);
-    const plain = gt === -1 ? "" : xml.slice(at + (close ? 2 : 1), gt);
-    if (PLAIN_NAME.test(plain)) {
-      addTag(close, plain, "");
-      at = gt + 1;
       continue;
     }
     TOKEN.lastIndex = at;
@@ -108,8 +80,21 @@ export function parseXml(xml: string): XmlElement {
           ? "DOCTYPE and other declarations are not accepted"
           : "unterminated markup",
       );
-    if (qname) addTag(slash === "/", qname, attributes);
-    else if (cdata !== undefined) addText(cdata, true);
+    if (cdata !== undefined) addText(cdata, true);
+    if (!qname) continue;
+    // A start or end tag: its local name (a namespace prefix dropped), its attributes as written (a trailing `/`
+    // closes it at once).
+    const name = qname.slice(qname.indexOf(":") + 1);
+    if (slash) {
+      if (stack.pop()?.name !== name || attributes.trim()) fail(`unexpected </${name}>`);
+      continue;
+    }
+    if (++count > 512) fail("more than 512 elements");
+    const element: XmlElement = { name, children: [], text: "" };
+    const parent = stack.at(-1);
+    if (parent) parent.children.push(element);
+    else root = root ? fail("more than one root element") : element;
+    if (!attributes.endsWith("/") && stack.push(element) > 16) fail("nested deeper than 16");
   }
   if (stack[0]) fail(`<${stack.at(-1)?.name}> is not closed`);
   return root ?? fail("no root element");

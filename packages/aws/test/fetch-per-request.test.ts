@@ -95,8 +95,8 @@ describe("awsFetch made per request", () => {
 
   it("the same unchanged array is checked once: awsFetch gets the same checked (frozen) list, which core parses once", () => {
     const origins = [EMULATOR];
-    const checked = checkAllowedOrigins(origins, "awsFetch");
-    expect(checkAllowedOrigins(origins, "awsFetch")).toBe(checked);
+    const checked = checkAllowedOrigins(origins);
+    expect(checkAllowedOrigins(origins)).toBe(checked);
     expect(Object.isFrozen(checked)).toBe(true);
     awsFetch(getter("ASIAONE"), provider, { service: "s3", allowedOrigins: origins });
     // Every later client for the same array: no origin parsed again, by awsFetch's check or by core.
@@ -109,6 +109,6 @@ describe("awsFetch made per request", () => {
       canParse.mockRestore();
     }
     origins.push("http://127.0.0.1:9999");
-    expect(checkAllowedOrigins(origins, "awsFetch")).toEqual([EMULATOR, "http://127.0.0.1:9999"]);
+    expect(checkAllowedOrigins(origins)).toEqual([EMULATOR, "http://127.0.0.1:9999"]);
   });
 });

@@ -55,6 +55,50 @@ describe("awsFetch", () => {
     );
   });
 
+  it("signs the request and the client's service and region even when the credentials object carries such fields", async () => {
+    const plain = {
+      kind: "aws",
+      accessKeyId: "ASIAODD",
+      secretAccessKey: "odd-secret",
+      sessionToken: "odd-token",
+      expiresAt: NOW + 3600_000,
+    };
+    // Not credential fields: a credentials object with these must not steer what is signed.
+    const odd = {
+      ...plain,
+      method: "DELETE",
+      url: "https://other-bucket.s3.eu-west-1.amazonaws.com/x",
+      body: "other body",
+      service: "iam",
+      region: "us-east-1",
+      datetime: "20000101T000000Z",
+    };
+    const sign = async (creds: object) => {
+      const getter: CredentialGetter = {
+        async getCredentials<C extends Credentials>() {
+          return creds as unknown as C;
+        },
+      };
+      const s3 = awsFetch(getter, provider, {
+        service: "s3",
+        region: "eu-west-1",
+        now: () => NOW,
+        keyCacheSize: 1,
+      });
+      return s3.sign("https://my-bucket.s3.eu-west-1.amazonaws.com/a.txt", { method: "PUT", body: "x" });
+    };
+    const [expected, signed] = [await sign(plain), await sign(odd)];
+    expect(signed.headers.get("authorization")).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=ASIAODD\/20300506\/eu-west-1\/s3\/aws4_request, SignedHeaders=content-type;host;/,
+    );
+    // The same signature as for the plain credentials: same method, URL, body, service, region and time.
+    expect(signed.headers.get("authorization")).toBe(expected.headers.get("authorization"));
+    expect([signed.method, signed.url]).toEqual([
+      "PUT",
+      "https://my-bucket.s3.eu-west-1.amazonaws.com/a.txt",
+    ]);
+  });
+
   it("signs with fresh credentials on every request, explicit service and region, the injected clock", async () => {
     server = await startServer(() => ({ status: 200, body: "ok" }));
     const { getter, calls } = federation();

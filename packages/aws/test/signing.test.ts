@@ -119,6 +119,36 @@ describe("signV4", () => {
     expect(again.headers.get("authorization")).toBe(fresh.headers.get("authorization"));
   });
 
+  it("uses a cached key only for the same secret, day, region and service", async () => {
+    const cache = new BoundedMap<string, Uint8Array>(8);
+    const auth = async (input: Partial<typeof base>, keys: Map<string, Uint8Array> = cache) =>
+      (await signV4({ ...base, ...input, cache: keys })).headers.get("authorization");
+    await auth({});
+    // Each variant, signed right after the base request with its cache, matches the same request signed with an
+    // empty cache: a key found for any of these would sign with the wrong key.
+    for (const variant of [
+      { datetime: "20240102T000000Z" },
+      { region: "eu-west-2" },
+      { service: "sqs" },
+      { secretAccessKey: "another-secret" },
+    ]) {
+      const expected = await auth(variant, new Map());
+      await auth({});
+      expect(await auth(variant)).toBe(expected);
+      // And the base request again, after the variant: the variant's key is not reused for it either.
+      expect(await auth({})).toBe(await auth({}, new Map()));
+    }
+  });
+
+  it("canonicalizes a session token with inner whitespace, before and after a clean one", async () => {
+    await signV4({ ...base, cache: new Map() });
+    const signed = await signV4({ ...base, sessionToken: "a \t b", cache: new Map() });
+    expect(signed.canonicalRequest).toContain("\nx-amz-security-token:a b\n");
+    // The clean token is then signed as it is, not as the one before it.
+    const clean = await signV4({ ...base, cache: new Map() });
+    expect(clean.canonicalRequest).toContain(`\nx-amz-security-token:${base.sessionToken}\n`);
+  });
+
   it("signs content-type and the caller's headers, never those transports and proxies set or rewrite", async () => {
     const headers = {
       "content-type": "text/csv",

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parseStsResult } from "../src/sts-response.js";
 import { MAX_XML_CHARS, parseXml, xmlChild, xmlText } from "../src/xml.js";
 
 describe("parseXml", () => {
@@ -82,5 +83,19 @@ describe("parseXml", () => {
     expect(() => parseXml(`<a>${"x".repeat(MAX_XML_CHARS)}</a>`)).toThrow(/larger than/);
     expect(() => parseXml(`${"<a>".repeat(40)}${"</a>".repeat(40)}`)).toThrow(/deeper/);
     expect(() => parseXml(`<a>${"<b/>".repeat(600)}</a>`)).toThrow(/elements/);
+  });
+});
+
+describe("parseStsResult credentials", () => {
+  it("keep the session token exactly as the answer encodes it (references, CDATA, non-ASCII, lone surrogates)", () => {
+    const answer = (token: string) =>
+      `<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIAKEY</AccessKeyId><SecretAccessKey>s</SecretAccessKey><SessionToken>${token}</SessionToken><Expiration>2030-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>`;
+    for (const [written, token] of [
+      ["IQoJb3+/=&amp;x&#xE9;\u00e9\u4e2d", "IQoJb3+/=&x\u00e9\u00e9\u4e2d"],
+      ["<![CDATA[a\ud800b]]>", "a\ud800b"],
+      [`${"A".repeat(1024)}`, "A".repeat(1024)],
+    ] as const) {
+      expect(parseStsResult(answer(written), "AssumeRole").credentials.sessionToken).toBe(token);
+    }
   });
 });
