@@ -19,11 +19,20 @@ const encoder = new TextEncoder();
  * @public
  */
 export function base64url(bytes: Uint8Array): string {
+  // The runtime's own encoder where there is one (ES2026 `Uint8Array.prototype.toBase64`: Deno 2, Node 26): a fresh
+  // isolate's first mint runs the loop below in the interpreter, ~0.3 ms in Deno against ~0.04 ms natively.
+  const native = (bytes as NativeBase64Bytes).toBase64;
+  if (typeof native === "function") return native.call(bytes, { alphabet: "base64url", omitPadding: true });
   let binary = "";
   for (let i = 0; i < bytes.length; i += 0x8000) {
     binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   }
   return btoa(binary).replace(/[+/=]/g, (c) => (c === "+" ? "-" : c === "/" ? "_" : ""));
+}
+
+/** `Uint8Array`'s base64 encoder, where the runtime has it. */
+interface NativeBase64Bytes {
+  toBase64?(options: { alphabet: "base64url"; omitPadding: true }): string;
 }
 
 /** `Uint8Array`'s static base64 decoder, where the runtime has it. */
