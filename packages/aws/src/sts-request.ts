@@ -4,9 +4,9 @@
  * @packageDocumentation
  */
 import {
-  checkEndpoint,
   type EndpointRule,
   type ExchangeContext,
+  endpointRefusal,
   formBody,
   type HttpResponse,
   redactResponse,
@@ -50,10 +50,7 @@ export function stsTarget(
   }
   const endpoint = url.href.replace(/\/+$/, "");
   // An official STS host (https, default port) needs no opt-in; anything else receives tokens only by opt-in.
-  try {
-    checkEndpoint(url, rule);
-    return { region, endpoint, rule };
-  } catch {}
+  if (endpointRefusal(url, rule, false) === undefined) return { region, endpoint, rule };
   if (!allowCustom) {
     throw awsError(
       "config",

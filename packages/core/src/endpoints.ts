@@ -82,24 +82,43 @@ export function checkEndpoint(url: string | URL, rule: EndpointRule): URL {
 }
 
 /**
+ * Why {@link checkEndpoint} would refuse `url` under `rule` (`optedIn`: its origin is one the user opted into), or
+ * `undefined` when it may receive a token. No error is built: a provider asking whether a custom endpoint is an
+ * official host (and needs no opt-in) pays no error's construction and scrubbing for a "no".
+ *
+ * @example
+ * ```ts
+ * endpointRefusal(new URL("https://sts.amazonaws.com/"), { cloud: "aws", officialHosts: ["sts.amazonaws.com"] }, false);
+ * // undefined
+ * ```
+ * @public
+ */
+export function endpointRefusal(
+  url: URL,
+  rule: EndpointRule,
+  optedIn: boolean | undefined,
+): string | undefined {
+  const host = url.hostname.toLowerCase().replace(/\.$/, "");
+  return url.username || url.password
+    ? "it carries user info"
+    : optedIn
+      ? undefined
+      : url.protocol !== "https:"
+        ? "official hosts take only https"
+        : url.port
+          ? "official hosts take only the default port"
+          : rule.officialHosts.some((pattern) => hostMatches(host, pattern))
+            ? undefined
+            : `not an official ${rule.cloud} host`;
+}
+
+/**
  * {@link checkEndpoint} on a parsed URL whose opt-in was decided by the caller (the authorized fetch matches a
  * set of origins parsed once per client, not once per request); `hintSuffix` says how to opt in with that client.
  * @internal
  */
 export function checkUrl(url: URL, rule: EndpointRule, optedIn: boolean | undefined, hintSuffix = ""): URL {
-  const host = url.hostname.toLowerCase().replace(/\.$/, "");
-  const why =
-    url.username || url.password
-      ? "it carries user info"
-      : optedIn
-        ? undefined
-        : url.protocol !== "https:"
-          ? "official hosts take only https"
-          : url.port
-            ? "official hosts take only the default port"
-            : rule.officialHosts.some((pattern) => hostMatches(host, pattern))
-              ? undefined
-              : `not an official ${rule.cloud} host`;
+  const why = endpointRefusal(url, rule, optedIn);
   if (why === undefined) return url;
   throw fail(
     "endpoint_refused",

@@ -1,5 +1,11 @@
 import { encryptedCache, importCacheKey } from "@fedkit/core/cache";
-import { checkEndpoint, hostMatches, isLoopbackOrigin, sha256Hex } from "@fedkit/core/provider";
+import {
+  checkEndpoint,
+  endpointRefusal,
+  hostMatches,
+  isLoopbackOrigin,
+  sha256Hex,
+} from "@fedkit/core/provider";
 import { describe, expect, it } from "vitest";
 import { refuseDotSegments } from "../src/authorized-fetch.js";
 import { parseRetryAfter } from "../src/util/time.js";
@@ -34,6 +40,18 @@ describe("endpoints", () => {
     ["https://user:pw@sts.amazonaws.com/", "user info"],
   ])("refuses %s", (url, why) => {
     expect(() => checkEndpoint(url, aws)).toThrow(why);
+    // The same verdict without an error: what a provider asks of a custom endpoint before requiring an opt-in.
+    expect(endpointRefusal(new URL(url), aws, false)).toContain(why);
+  });
+
+  it("endpointRefusal answers undefined exactly where checkEndpoint accepts", () => {
+    expect(endpointRefusal(new URL("https://STS.amazonaws.com./"), aws, false)).toBeUndefined();
+    expect(endpointRefusal(new URL("http://127.0.0.1:4566/"), aws, false)).toBe(
+      "official hosts take only https",
+    );
+    expect(endpointRefusal(new URL("http://127.0.0.1:4566/"), aws, true)).toBeUndefined();
+    // User info is refused even at an origin the user opted into.
+    expect(endpointRefusal(new URL("http://u:p@127.0.0.1:4566/"), aws, true)).toBe("it carries user info");
   });
 
   it("matches a leading *. against one or more labels, never the bare suffix", () => {

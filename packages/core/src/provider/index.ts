@@ -24,7 +24,7 @@ export {
   authorizedFetch,
 } from "../authorized-fetch.js";
 export { clockSkewHint, measureClockSkew } from "../clock-skew.js";
-export { checkEndpoint, hostMatches, isLoopbackOrigin } from "../endpoints.js";
+export { checkEndpoint, endpointRefusal, hostMatches, isLoopbackOrigin } from "../endpoints.js";
 export { deriveCacheKey } from "../engine/keys.js";
 export { DEFAULT_REFRESH_POLICY, resolveRefreshPolicy } from "../engine/policy.js";
 export { redactResponse } from "../engine/redact.js";
