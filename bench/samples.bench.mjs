@@ -36,6 +36,18 @@ function withoutStrings(code) {
 }
 const results = [];
 
+/** Minified bytes per source package over every output chunk, largest first: `@fedkit/<dir>` or `the sample`. */
+function bytesByPackage(metafile) {
+  const by = new Map();
+  for (const output of Object.values(metafile.outputs))
+    for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const dir = /(?:^|\/)packages\/([^/]+)\//.exec(path)?.[1];
+      const name = dir ? `@fedkit/${dir}` : /node_modules\//.test(path) ? "dependencies" : "the sample";
+      by.set(name, (by.get(name) ?? 0) + bytesInOutput);
+    }
+  return [...by].filter(([, bytes]) => bytes > 0).sort((a, b) => b[1] - a[1]);
+}
+
 // 1. Every deployed chunk. Netlify's edge runtime is Deno: resolve the deno/worker/browser conditions.
 for (const sample of SAMPLES) {
   const { cloud, app, fn } = sample;
@@ -85,6 +97,19 @@ for (const sample of SAMPLES) {
       unit: "bytes",
       target: { op: "<=", value: SIZE_GOAL, unit: "bytes", text: "≤ 14,000 B (issue 13)" },
       detail: { chunks: gz.size, evaluatedAtImportGzip: evaluatedBytes },
+    }),
+    // Where the bytes go: minified bytes per package over every chunk (esbuild's metafile), the rest being the
+    // sample's own code. Gzip does not split by source, so the shares are of the minified bundle.
+    ...bytesByPackage(out.metafile).map(([pkg, bytes], _, all) => {
+      const whole = all.reduce((a, [, b]) => a + b, 0);
+      return result({
+        id: `sample-${cloud}-min-${pkg.replace(/\W+/g, "-")}`,
+        label: `${app} ${fn}.ts: minified bytes from ${pkg} (${Math.round((100 * bytes) / whole)}% of ${whole.toLocaleString("en-US")} B)`,
+        subject: "fedkit",
+        metric: "size",
+        value: bytes,
+        unit: "bytes",
+      });
     }),
     result({
       id: `sample-${cloud}-evaluated-gzip`,
