@@ -26,9 +26,9 @@ export async function runExchange(
 ): Promise<CacheEntry> {
   const { failures, now, policy, random } = rt;
   const started = monotonicMs();
-  // One draw of the random source per exchange (each costs a few µs on Node): 8 bytes name the exchange, 4 jitter
-  // the refresh time of what it brings.
-  const drawn = random(new Uint8Array(12));
+  // One draw per exchange (from the pool unless a source was injected): 8 bytes name the exchange, 4 jitter the
+  // refresh time of what it brings.
+  const drawn = rt.draw(new Uint8Array(12));
   const correlationId = call.correlationId ?? toHex(drawn.subarray(0, 8));
   // A provider another subject just found unavailable gets one attempt, not retries: this subject is still tried.
   const retry = failures.providerStruggling(provider, now()) ? { ...rt.retry, maxAttempts: 1 } : rt.retry;
