@@ -13,13 +13,11 @@ async function freshRandom() {
 function spyGetRandomValues() {
   const filled: { array: Uint8Array; copy: Uint8Array }[] = [];
   const original = globalThis.crypto.getRandomValues.bind(globalThis.crypto);
-  vi.spyOn(globalThis.crypto, "getRandomValues").mockImplementation(
-    <T extends ArrayBufferView | null>(array: T) => {
-      const out = original(array as Uint8Array);
-      filled.push({ array: out, copy: out.slice() });
-      return array;
-    },
-  );
+  vi.spyOn(globalThis.crypto, "getRandomValues").mockImplementation((array) => {
+    const out = original(array as Uint8Array);
+    filled.push({ array: out, copy: out.slice() });
+    return array;
+  });
   return filled;
 }
 

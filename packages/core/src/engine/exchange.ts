@@ -8,12 +8,17 @@ import { fail } from "../errors.js";
 import { createExchangeContext } from "../http.js";
 import type { CacheEntry, CacheOutcome, Provider, SubjectToken } from "../types.js";
 import { toHex } from "../util/encoding.js";
-import { cleanCloudId } from "../util/ids.js";
 import { monotonicMs } from "../util/time.js";
 import type { GetCredentialsOptions } from "./options.js";
 import { makeEntry } from "./policy.js";
 import { redactSubject } from "./redact.js";
 import { asFederationError, type Runtime } from "./runtime.js";
+
+/** The subject token and every string of the credentials. */
+const secretsOf = (token: SubjectToken, entry: CacheEntry): string[] => [
+  token.raw,
+  ...Object.values(entry.credentials).filter((v): v is string => typeof v === "string"),
+];
 
 /** Runs `provider.exchange` and stores, audits and remembers the outcome. @internal */
 export async function runExchange(
@@ -36,7 +41,9 @@ export async function runExchange(
   const pair = failures.keysOf(provider, token, key);
   const report = (
     type: "exchange" | "refresh" | "failure",
-    more: { entry?: CacheEntry; error?: unknown; requestId?: string | undefined },
+    entry?: CacheEntry,
+    error?: unknown,
+    id?: string,
   ) =>
     rt.emit(
       call,
@@ -47,7 +54,11 @@ export async function runExchange(
         cache: type === "failure" && outcome === "refresh" ? "stale" : outcome,
         durationMs: monotonicMs() - started,
         attempts: ctx.attempts,
-        ...more,
+        entry,
+        error,
+        requestId: id,
+        // No string of the credentials (nor the token) may come back as the cloud's request id.
+        secrets: id === undefined || entry === undefined ? undefined : secretsOf(token, entry),
       },
       correlationId,
     );
@@ -71,18 +82,13 @@ export async function runExchange(
       // A cache that fails to store costs an exchange next time; the caller still gets valid credentials.
     }
     failures.recordSuccess(provider, pair);
-    // No string of the credentials may come back as the cloud's request id.
-    const secrets = [token.raw, ...Object.values(credentials).filter((v) => typeof v === "string")];
-    report(outcome === "refresh" ? "refresh" : "exchange", {
-      entry,
-      requestId: cleanCloudId(result.requestId, secrets),
-    });
+    report(outcome === "refresh" ? "refresh" : "exchange", entry, undefined, result.requestId);
     return entry;
   } catch (thrown) {
     // Before the failure memory (shared between subjects), the audit event and the caller see it.
     const error = redactSubject(asFederationError(thrown, provider), token.raw);
     failures.recordFailure(provider, token, pair, error, now());
-    report("failure", { error });
+    report("failure", undefined, error);
     throw error;
   }
 }

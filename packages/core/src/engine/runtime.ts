@@ -66,17 +66,13 @@ export function createRuntime(options: FederationOptions) {
   /** Writes an event for a call; an audit sink that throws must not turn a success into a failure. */
   function emit(
     call: GetCredentialsOptions,
-    input: Omit<EventInput, "now" | "correlationId" | "labels">,
+    input: EventInput,
     correlationId = call.correlationId ?? randomId(draw),
   ): void {
     try {
+      const extra = call.labels;
       const written = audit.write(
-        buildEvent({
-          ...input,
-          correlationId,
-          now: now(),
-          labels: call.labels === undefined ? labels : { ...labels, ...call.labels },
-        }),
+        buildEvent(input, correlationId, now(), extra === undefined ? labels : { ...labels, ...extra }),
       );
       if (written instanceof Promise) track(written, call.scheduler);
     } catch {
