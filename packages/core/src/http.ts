@@ -55,7 +55,18 @@ export interface CountingExchangeContext extends ExchangeContext {
  * @public
  */
 export function createExchangeContext(options: ExchangeContextOptions = {}): CountingExchangeContext {
-  const policy = resolveRetryPolicy(options.retry);
+  return exchangeContext(options, resolveRetryPolicy(options.retry));
+}
+
+/**
+ * {@link createExchangeContext} with a policy already resolved (the engine's, validated once per federation):
+ * no merge and validation of the same numbers per exchange.
+ * @internal
+ */
+export function exchangeContext(
+  options: Omit<ExchangeContextOptions, "retry">,
+  policy: RetryPolicy,
+): CountingExchangeContext {
   const { maxAttempts, deadlineMs } = policy;
   const random = options.random ?? defaultRandom;
   const now = options.now ?? (() => Date.now());

@@ -30,7 +30,8 @@ const MAX_CLAIM_LENGTH = 256;
  * @public
  */
 export function decodeSubjectToken(raw: string, trust: TokenTrust = "unverified"): SubjectToken {
-  if (typeof raw !== "string" || raw.trim() === "") {
+  const value = typeof raw === "string" ? raw.trim() : "";
+  if (value === "") {
     throw fail(
       "invalid_subject_token",
       "The subject token is empty or not a string.",
@@ -39,7 +40,6 @@ export function decodeSubjectToken(raw: string, trust: TokenTrust = "unverified"
     );
   }
   if (raw.length > MAX_SUBJECT_TOKEN_LENGTH) throw tooLong(raw.length);
-  const value = raw.trim();
   let claims: TokenClaims;
   let header: SubjectToken["header"];
   try {

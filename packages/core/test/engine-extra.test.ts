@@ -166,3 +166,33 @@ describe("engine: randomness per exchange", () => {
     expect(low.refreshAt! - high.refreshAt!).toBeGreaterThan(300_000);
   });
 });
+
+describe("engine: storing the exchange's entry", () => {
+  it("waits for an asynchronous cache to store before answering, and answers when a set throws or rejects", async () => {
+    const stored = deferred();
+    const base = memoryCache();
+    let settled = false;
+    const slow = clocked({
+      cache: { ...base, set: (k, e, t) => stored.promise.then(() => base.set(k, e, t)) },
+    });
+    const call = slow.federation
+      .getCredentials(fakeProvider(), { source: staticToken(jwt(claims)) })
+      .then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(settled).toBe(false);
+    stored.resolve();
+    await call;
+    expect(settled).toBe(true);
+
+    for (const set of [
+      () => {
+        throw new Error("store down");
+      },
+      () => Promise.reject(new Error("store down")),
+    ]) {
+      const { federation } = clocked({ cache: { ...memoryCache(), set } });
+      const creds = await federation.getCredentials(fakeProvider(), { source: staticToken(jwt(claims)) });
+      expect(creds.kind).toBe("aws");
+    }
+  });
+});

@@ -5,7 +5,14 @@
  *
  * @packageDocumentation
  */
-import type { CacheEntry, CacheLease, CacheOutcome, Provider, SubjectToken } from "../types.js";
+import type {
+  CacheCoordination,
+  CacheEntry,
+  CacheLease,
+  CacheOutcome,
+  Provider,
+  SubjectToken,
+} from "../types.js";
 import { monotonicMs, sleep } from "../util/time.js";
 import { runExchange } from "./exchange.js";
 import type { GetCredentialsOptions } from "./options.js";
@@ -29,7 +36,7 @@ const NO_STORE = Symbol("no-store");
  * be asked, it is a plain exchange.
  * @internal
  */
-export async function coordinatedExchange(
+export function coordinatedExchange(
   rt: Runtime,
   provider: Provider,
   token: SubjectToken,
@@ -39,7 +46,18 @@ export async function coordinatedExchange(
 ): Promise<CacheEntry> {
   const exchange = () => runExchange(rt, provider, token, key, outcome, call);
   const coordination = rt.cache.coordination;
-  if (coordination === undefined) return exchange();
+  // Not async itself: without coordination the exchange's own promise, no extra async frame and its hops.
+  return coordination === undefined ? exchange() : leased(rt, key, coordination, call, exchange);
+}
+
+/** {@link coordinatedExchange} through the cache's lease. */
+async function leased(
+  rt: Runtime,
+  key: string,
+  coordination: CacheCoordination,
+  call: GetCredentialsOptions,
+  exchange: () => Promise<CacheEntry>,
+): Promise<CacheEntry> {
   const tryLease = (): Promise<CacheLease | undefined | typeof NO_STORE> =>
     coordination.lease(key).catch(() => NO_STORE);
   const asHolder = async (lease: CacheLease) => {

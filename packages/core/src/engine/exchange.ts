@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { fail } from "../errors.js";
-import { createExchangeContext } from "../http.js";
+import { exchangeContext } from "../http.js";
 import type { CacheEntry, CacheOutcome, Provider, SubjectToken } from "../types.js";
 import { toHex } from "../util/encoding.js";
 import { monotonicMs } from "../util/time.js";
@@ -37,7 +37,7 @@ export async function runExchange(
   const correlationId = call.correlationId ?? toHex(drawn.subarray(0, 8));
   // A provider another subject just found unavailable gets one attempt, not retries: this subject is still tried.
   const retry = failures.providerStruggling(provider, now()) ? { ...rt.retry, maxAttempts: 1 } : rt.retry;
-  const ctx = createExchangeContext({ fetch: rt.options.fetch, now, random, retry, correlationId });
+  const ctx = exchangeContext({ fetch: rt.options.fetch, now, random, correlationId }, retry);
   const pair = failures.keysOf(provider, token, key);
   const report = (
     type: "exchange" | "refresh" | "failure",
@@ -77,7 +77,9 @@ export async function runExchange(
     }
     const entry = makeEntry(result, obtainedAt, policy, () => drawn.subarray(8, 12));
     try {
-      await rt.cache.set(key, entry, expiresAt - obtainedAt);
+      // Awaited only when asynchronous: the memory cache stores synchronously, and each await is a microtask hop.
+      const stored = rt.cache.set(key, entry, expiresAt - obtainedAt);
+      if (stored !== undefined) await stored;
     } catch {
       // A cache that fails to store costs an exchange next time; the caller still gets valid credentials.
     }
