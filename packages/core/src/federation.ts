@@ -86,7 +86,12 @@ export function createFederation(options: FederationOptions = {}): Federation {
     }
     let entry: CacheEntry | undefined;
     try {
-      entry = await cache.get(key);
+      // A synchronous cache (the memory cache) is not awaited: no microtask hop on the way to the exchange.
+      const got = cache.get(key);
+      entry =
+        typeof (got as PromiseLike<unknown> | undefined)?.then === "function"
+          ? await got
+          : (got as CacheEntry);
     } catch {
       // A cache that fails to answer is a miss.
     }

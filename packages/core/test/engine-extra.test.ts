@@ -196,3 +196,28 @@ describe("engine: storing the exchange's entry", () => {
     }
   });
 });
+
+describe("engine: reading a cache on the slow path", () => {
+  it("serves an entry another federation stored in a shared synchronous cache, and treats a failing read as a miss", async () => {
+    const shared = memoryCache();
+    const first = fakeProvider();
+    await clocked({ cache: shared }).federation.getCredentials(first, { source: staticToken(jwt(claims)) });
+    const second = fakeProvider();
+    await clocked({ cache: shared }).federation.getCredentials(second, { source: staticToken(jwt(claims)) });
+    expect([first.calls, second.calls]).toEqual([1, 0]);
+
+    for (const get of [
+      () => {
+        throw new Error("store down");
+      },
+      () => Promise.reject(new Error("store down")),
+    ]) {
+      const provider = fakeProvider();
+      const { federation } = clocked({ cache: { ...memoryCache(), get } });
+      expect((await federation.getCredentials(provider, { source: staticToken(jwt(claims)) })).kind).toBe(
+        "aws",
+      );
+      expect(provider.calls).toBe(1);
+    }
+  });
+});
