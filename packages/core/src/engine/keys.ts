@@ -13,7 +13,7 @@ import { hashHex } from "../util/encoding.js";
 import { getOrSet } from "../util/maps.js";
 
 /** Claims that change with every token of the same identity; everything else may be mapped into permissions. */
-const TEMPORAL_CLAIMS = new Set(["iat", "exp", "nbf", "jti"]);
+const TEMPORAL_CLAIMS = new Set("iat exp nbf jti".split(" "));
 
 const own = (object: object, name: string): unknown => Object.getOwnPropertyDescriptor(object, name)?.value;
 
