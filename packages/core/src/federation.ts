@@ -88,10 +88,7 @@ export function createFederation(options: FederationOptions = {}): Federation {
     try {
       // A synchronous cache (the memory cache) is not awaited: no microtask hop on the way to the exchange.
       const got = cache.get(key);
-      entry =
-        typeof (got as PromiseLike<unknown> | undefined)?.then === "function"
-          ? await got
-          : (got as CacheEntry);
+      entry = got instanceof Promise ? await got : got;
     } catch {
       // A cache that fails to answer is a miss.
     }

@@ -32,9 +32,7 @@ export function consoleAudit(options: ConsoleAuditOptions = {}): AuditSink {
       // The event's own JSON after the tag: no copy of the event to put `source` first.
       const body = JSON.stringify(event);
       const line = body.length > 2 ? `${head},${body.slice(1)}` : `${head}}`;
-      const { log } = options;
-      if (log === undefined) console.log(line);
-      else log(line);
+      (options.log ?? ((text: string) => console.log(text)))(line);
     },
   };
 }

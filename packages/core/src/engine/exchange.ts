@@ -14,12 +14,6 @@ import { makeEntry } from "./policy.js";
 import { redactSubject } from "./redact.js";
 import { asFederationError, type Runtime } from "./runtime.js";
 
-/** The subject token and every string of the credentials. */
-const secretsOf = (token: SubjectToken, entry: CacheEntry): string[] => [
-  token.raw,
-  ...Object.values(entry.credentials).filter((v): v is string => typeof v === "string"),
-];
-
 /** Runs `provider.exchange` and stores, audits and remembers the outcome. @internal */
 export async function runExchange(
   rt: Runtime,
@@ -58,7 +52,10 @@ export async function runExchange(
         error,
         requestId: id,
         // No string of the credentials (nor the token) may come back as the cloud's request id.
-        secrets: id === undefined || entry === undefined ? undefined : secretsOf(token, entry),
+        secrets:
+          id === undefined || entry === undefined
+            ? undefined
+            : [token.raw, ...Object.values(entry.credentials).filter((v) => typeof v === "string")],
       },
       correlationId,
     );
