@@ -123,6 +123,10 @@ describe("engine: bad arguments", () => {
 
   it("refuses unknown or negative policy options at creation", () => {
     expect(() => createFederation({ retry: { deadlineMs: -1 } })).toThrow("retry.deadlineMs");
+    // A numeric string is no number, even one in range.
+    expect(() => createFederation({ retry: { deadlineMs: "5000" as never } })).toThrow(
+      "retry.deadlineMs must be a finite number >= 0, got 5000",
+    );
     expect(() => createFederation({ refresh: { refreshFraction: 2 } })).toThrow(
       "refresh.refreshFraction must be a finite number between 0 and 1, got 2",
     );
