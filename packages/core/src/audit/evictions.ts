@@ -42,7 +42,7 @@ export interface EvictionAuditOptions {
 export function evictionAudit(options: EvictionAuditOptions): () => void {
   const intervalMs = options.intervalMs ?? 60_000;
   const now = options.now ?? (() => Date.now());
-  let lastEvent = Number.NEGATIVE_INFINITY;
+  let lastEvent = -Infinity;
   let counted = 0;
   return () => {
     counted++;

@@ -76,8 +76,8 @@ export function tieredCache(options: TieredCacheOptions): CredentialCache {
   const auditIntervalMs = options.auditIntervalMs ?? 60_000;
   const observe = options.observe;
   const store = shared.name;
-  let downUntil = Number.NEGATIVE_INFINITY;
-  let lastEvent = Number.NEGATIVE_INFINITY;
+  let downUntil = -Infinity;
+  let lastEvent = -Infinity;
 
   function note(level: CacheObservation["level"], outcome: CacheObservation["outcome"]): void {
     try {
