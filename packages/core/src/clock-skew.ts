@@ -47,5 +47,5 @@ export function clockSkewHint(
     skewSeconds === undefined
       ? "no Date header to measure the skew"
       : `measured: ${cloud}'s clock read ${Math.abs(skewSeconds)} s ${skewSeconds < 0 ? "before" : "after"} the token's iat${lived}`;
-  return `${cloud} found the token ${refusal === "expired" ? "already expired" : "not yet valid"} (${measured}): clock skew between the issuer and ${cloud}, not a trust problem: change no trust policy; check the issuer's clock (NTP), or use a fresh token.`;
+  return `${cloud} found the token ${refusal === "expired" ? "already expired" : "not yet valid"} (${measured}): clock skew between the issuer and ${cloud}, not a trust problem; change no trust policy, fix the issuer's clock (NTP) or use a fresh token.`;
 }

@@ -55,7 +55,18 @@ export interface CountingExchangeContext extends ExchangeContext {
  * @public
  */
 export function createExchangeContext(options: ExchangeContextOptions = {}): CountingExchangeContext {
-  const policy = resolveRetryPolicy(options.retry);
+  return exchangeContext(options, resolveRetryPolicy(options.retry));
+}
+
+/**
+ * {@link createExchangeContext} with a policy already resolved (the engine's, validated once per federation):
+ * no merge and validation of the same numbers per exchange.
+ * @internal
+ */
+export function exchangeContext(
+  options: Omit<ExchangeContextOptions, "retry">,
+  policy: RetryPolicy,
+): CountingExchangeContext {
   const { maxAttempts, deadlineMs } = policy;
   const random = options.random ?? defaultRandom;
   const now = options.now ?? (() => Date.now());
@@ -120,7 +131,8 @@ export function createExchangeContext(options: ExchangeContextOptions = {}): Cou
         const atDeadline = policy.attemptTimeoutMs >= remaining;
         // One controller per attempt: the attempt's timer, the body's deadline and the caller all abort it.
         const controller = new AbortController();
-        const bodyPhase = { expired: false };
+        // Whether the deadline ran out while the body was read.
+        let expired = false;
         let response: HttpResponse;
         try {
           const res = await sendAttempt(send, {
@@ -132,15 +144,35 @@ export function createExchangeContext(options: ExchangeContextOptions = {}): Cou
             attempt,
             controller,
           });
-          const text = await readWithin(res, controller, left(), caller, bodyPhase, (within) =>
-            readCapped(res, policy.maxResponseBytes, operation, provider, within),
-          );
-          response = { status: res.status, headers: res.headers, text, attempts: attempt };
+          // The body is read within the deadline and the caller's signal: either aborts the attempt's controller,
+          // which ends the request and the read (no body, nothing to wait for).
+          const cancel =
+            res.body === null
+              ? undefined
+              : startTimer(Math.max(1, Math.ceil(left())), () => {
+                  expired = true;
+                  controller.abort();
+                });
+          const onAbort = () => controller.abort(caller?.reason);
+          caller?.addEventListener("abort", onAbort);
+          if (caller?.aborted) onAbort();
+          try {
+            const text = await readCapped(
+              res,
+              policy.maxResponseBytes,
+              operation,
+              provider,
+              controller.signal,
+            );
+            response = { status: res.status, headers: res.headers, text, attempts: attempt };
+          } finally {
+            cancel?.();
+            caller?.removeEventListener("abort", onAbort);
+          }
         } catch (error) {
           const timedOut = error instanceof FederationError && error.code === "timeout";
           if (error instanceof FederationError && !timedOut) throw error;
-          if (caller?.aborted || bodyPhase.expired || (timedOut && atDeadline))
-            throw stopped(attempt, last ?? error);
+          if (caller?.aborted || expired || (timedOut && atDeadline)) throw stopped(attempt, last ?? error);
           last = timedOut
             ? error
             : fail(
@@ -175,34 +207,4 @@ function deadlineSignal(ms: number, caller: AbortSignal | undefined): AbortSigna
   if (!(ms < 2 ** 31)) return caller ?? new AbortController().signal;
   const deadline = AbortSignal.timeout(Math.max(1, Math.ceil(ms)));
   return caller ? eitherSignal(deadline, caller) : deadline;
-}
-
-/**
- * Runs `read` (the body of an answer whose headers arrived) within the deadline (`ms`) and the caller's signal:
- * either aborts the attempt's controller, which ends the request and the read. `phase.expired` tells a deadline
- * from other failures.
- */
-async function readWithin<T>(
-  res: Response,
-  controller: AbortController,
-  ms: number,
-  caller: AbortSignal | undefined,
-  phase: { expired: boolean },
-  read: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  // No body, nothing to wait for.
-  if (res.body === null) return read(controller.signal);
-  const onAbort = () => controller.abort(caller?.reason);
-  const cancel = startTimer(Math.max(1, Math.ceil(ms)), () => {
-    phase.expired = true;
-    controller.abort();
-  });
-  caller?.addEventListener("abort", onAbort);
-  if (caller?.aborted) onAbort();
-  try {
-    return await read(controller.signal);
-  } finally {
-    cancel();
-    caller?.removeEventListener("abort", onAbort);
-  }
 }

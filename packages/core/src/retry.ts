@@ -49,7 +49,7 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
  */
 export function resolveRetryPolicy(partial: Partial<RetryPolicy> = {}): RetryPolicy {
   return mergeNumbers(DEFAULT_RETRY_POLICY, partial, "retry", {
-    maxAttempts: [1, Number.POSITIVE_INFINITY],
+    maxAttempts: [1, Infinity],
   });
 }
 

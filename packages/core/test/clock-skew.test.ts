@@ -26,7 +26,9 @@ describe("clockSkewHint", () => {
     expect(hint).toMatch(
       /^Google STS found the token already expired \(measured: Google STS's clock read 420 s after the token's iat, and the token lives 300 s\)/,
     );
-    expect(hint).toContain("clock skew between the issuer and Google STS, not a trust problem");
+    expect(hint).toContain(
+      "clock skew between the issuer and Google STS, not a trust problem; change no trust policy",
+    );
     expect(clockSkewHint("Entra", "not_yet_valid", -75, token())).toMatch(
       /not yet valid \(measured: Entra's clock read 75 s before/,
     );
@@ -34,7 +36,7 @@ describe("clockSkewHint", () => {
       "(no Date header to measure the skew)",
     );
     expect(clockSkewHint("AWS STS", "expired", undefined, token())).toContain(
-      "change no trust policy; check the issuer's clock (NTP), or use a fresh token",
+      "change no trust policy, fix the issuer's clock (NTP) or use a fresh token.",
     );
   });
 });

@@ -123,6 +123,10 @@ describe("engine: bad arguments", () => {
 
   it("refuses unknown or negative policy options at creation", () => {
     expect(() => createFederation({ retry: { deadlineMs: -1 } })).toThrow("retry.deadlineMs");
+    // A numeric string is no number, even one in range.
+    expect(() => createFederation({ retry: { deadlineMs: "5000" as never } })).toThrow(
+      "retry.deadlineMs must be a finite number >= 0, got 5000",
+    );
     expect(() => createFederation({ refresh: { refreshFraction: 2 } })).toThrow(
       "refresh.refreshFraction must be a finite number between 0 and 1, got 2",
     );
@@ -164,5 +168,60 @@ describe("engine: randomness per exchange", () => {
     expect(high.id).toBe("ffffffffffffffff");
     // The most jitter (bytes 255) plans the refresh earlier than none (bytes 0): ~10% of the hour.
     expect(low.refreshAt! - high.refreshAt!).toBeGreaterThan(300_000);
+  });
+});
+
+describe("engine: storing the exchange's entry", () => {
+  it("waits for an asynchronous cache to store before answering, and answers when a set throws or rejects", async () => {
+    const stored = deferred();
+    const base = memoryCache();
+    let settled = false;
+    const slow = clocked({
+      cache: { ...base, set: (k, e, t) => stored.promise.then(() => base.set(k, e, t)) },
+    });
+    const call = slow.federation
+      .getCredentials(fakeProvider(), { source: staticToken(jwt(claims)) })
+      .then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(settled).toBe(false);
+    stored.resolve();
+    await call;
+    expect(settled).toBe(true);
+
+    for (const set of [
+      () => {
+        throw new Error("store down");
+      },
+      () => Promise.reject(new Error("store down")),
+    ]) {
+      const { federation } = clocked({ cache: { ...memoryCache(), set } });
+      const creds = await federation.getCredentials(fakeProvider(), { source: staticToken(jwt(claims)) });
+      expect(creds.kind).toBe("aws");
+    }
+  });
+});
+
+describe("engine: reading a cache on the slow path", () => {
+  it("serves an entry another federation stored in a shared synchronous cache, and treats a failing read as a miss", async () => {
+    const shared = memoryCache();
+    const first = fakeProvider();
+    await clocked({ cache: shared }).federation.getCredentials(first, { source: staticToken(jwt(claims)) });
+    const second = fakeProvider();
+    await clocked({ cache: shared }).federation.getCredentials(second, { source: staticToken(jwt(claims)) });
+    expect([first.calls, second.calls]).toEqual([1, 0]);
+
+    for (const get of [
+      () => {
+        throw new Error("store down");
+      },
+      () => Promise.reject(new Error("store down")),
+    ]) {
+      const provider = fakeProvider();
+      const { federation } = clocked({ cache: { ...memoryCache(), get } });
+      expect((await federation.getCredentials(provider, { source: staticToken(jwt(claims)) })).kind).toBe(
+        "aws",
+      );
+      expect(provider.calls).toBe(1);
+    }
   });
 });

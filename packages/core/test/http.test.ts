@@ -283,11 +283,27 @@ describe("ctx.send deadline and caller abort, through the default fetch", () => 
   it("a caller's abort during the body aborts the request with the caller's reason", async () => {
     const { s, closed } = await stallingBody();
     const caller = new AbortController();
-    const ctx = createExchangeContext({ signal: caller.signal });
+    // The abort comes once the answer's headers are in: the body read, not the attempt, must hear it.
+    let headers: () => void = () => {};
+    const answered = new Promise<void>((resolve) => {
+      headers = resolve;
+    });
+    const ctx = createExchangeContext({
+      signal: caller.signal,
+      fetch: async (input, init) => {
+        const res = await fetch(input, init);
+        headers();
+        return res;
+      },
+    });
     const pending = ctx.send(request(s.origin)).catch((e: unknown) => e);
-    await vi.waitFor(() => expect(s.requests).toHaveLength(1));
+    await answered;
+    // A macrotask later the attempt has its answer and the body read is under way.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const aborted = performance.now();
     caller.abort("user left");
     const error = await pending;
+    expect(performance.now() - aborted).toBeLessThan(1000);
     expect(error).toMatchObject({ code: "aborted", attempts: 1 });
     expect((error as FederationError).cause).toBe("user left");
     await closed;

@@ -1,5 +1,6 @@
 // Inputs that must be refused (issue 9 §4): tokens without exp, tokens older than maxTokenAge, oversized tokens
 // and key sets, and claims named like Object.prototype members. Each test plays the input an attacker controls.
+import { createHash } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -276,6 +277,25 @@ describe("claims named like Object.prototype members", () => {
   const key = (payload: string, trust: TokenTrust = "verified") =>
     deriveCacheKey(provider, decodeSubjectToken(withPayload(payload), trust));
   const base = `"iss":"https://idp.example","sub":"s","aud":"${AUD}","exp":9999999999`;
+
+  it("the key is the documented hash: SHA-256 of [scheme, cloud, provider key, sorted non-temporal claims]", async () => {
+    const payload = `{"sub":"s","jti":"j1","iat":1,"nbf":1,"org":{"z":1,"__proto__":{"role":"admin"},"a":[{"y":2,"x":1}]},${base.replace('"sub":"s",', "")}}`;
+    const claims = `{"aud":"${AUD}","iss":"https://idp.example","org":{"__proto__":{"role":"admin"},"a":[{"x":1,"y":2}],"z":1},"sub":"s"}`;
+    const expected = (trust: string) =>
+      `fedkit:v1:${createHash("sha256")
+        .update(JSON.stringify(["fedkit/cache-key/v1", "aws", "role=reader", `claims:${trust}:${claims}`]))
+        .digest("hex")}`;
+    expect(await key(payload)).toBe(expected("verified"));
+    expect(await key(payload, "minted")).toBe(expected("minted"));
+    // An unverified token is keyed by its raw text's hash, whatever its claims say.
+    const raw = withPayload(payload);
+    const rawHash = createHash("sha256").update(raw).digest("hex");
+    expect(await deriveCacheKey(provider, decodeSubjectToken(raw))).toBe(
+      `fedkit:v1:${createHash("sha256")
+        .update(JSON.stringify(["fedkit/cache-key/v1", "aws", "role=reader", `raw:${rawHash}`]))
+        .digest("hex")}`,
+    );
+  });
 
   it.each([
     ['"__proto__":{"role":"admin"}', '"__proto__":{"role":"reader"}'],

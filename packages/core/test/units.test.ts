@@ -141,6 +141,29 @@ describe("decodeSubjectToken", () => {
     expect(Object.isFrozen(token)).toBe(true);
   });
 
+  it("decodes UTF-8 claims (non-ASCII, astral), padded parts, and null-prototype objects inside arrays", async () => {
+    const { decodeSubjectToken } = await import("@fedkit/core/provider");
+    const claims = { sub: "Jürgen 🎉", aud: "a", groups: [{ name: "ü", toString: "x" }, 1] };
+    const padded = `${part(claims)}${"=".repeat((4 - (part(claims).length % 4)) % 4)}`;
+    for (const payload of [part(claims), padded]) {
+      const token = decodeSubjectToken(`${part({ alg: "RS256" })}.${payload}.sig`);
+      expect(token.claims.sub).toBe("Jürgen 🎉");
+      const group = (token.claims["groups"] as Record<string, unknown>[])[0] as Record<string, unknown>;
+      expect(Object.getPrototypeOf(group)).toBeNull();
+      expect(group["name"]).toBe("ü");
+      expect(group["toString"]).toBe("x");
+      expect(group["constructor"]).toBeUndefined();
+    }
+  });
+
+  it("refuses a part whose bytes are not UTF-8 (a lone 0xff), naming no byte of it", async () => {
+    const { decodeSubjectToken } = await import("@fedkit/core/provider");
+    const bytes = Buffer.concat([Buffer.from('{"sub":"'), Buffer.from([0xff]), Buffer.from('"}')]);
+    expect(() => decodeSubjectToken(`${part({ alg: "RS256" })}.${bytes.toString("base64url")}.sig`)).toThrow(
+      expect.objectContaining({ code: "invalid_subject_token" }),
+    );
+  });
+
   it.each([
     ["a JWE (five parts)", `${part({ alg: "RSA-OAEP" })}.a.b.c.d`],
     ["a payload that is not an object", `${part({ alg: "RS256" })}.${part([1, 2])}.sig`],

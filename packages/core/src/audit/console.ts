@@ -25,11 +25,13 @@ export interface ConsoleAuditOptions {
  * @public
  */
 export function consoleAudit(options: ConsoleAuditOptions = {}): AuditSink {
-  const tag = options.tag ?? "fedkit";
+  const head = `{"source":${JSON.stringify(options.tag ?? "fedkit")}`;
   return {
     name: "console",
     write(event) {
-      const line = JSON.stringify({ source: tag, ...event });
+      // The event's own JSON after the tag: no copy of the event to put `source` first.
+      const body = JSON.stringify(event);
+      const line = body.length > 2 ? `${head},${body.slice(1)}` : `${head}}`;
       (options.log ?? ((text: string) => console.log(text)))(line);
     },
   };

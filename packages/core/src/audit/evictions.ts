@@ -7,7 +7,7 @@
  */
 import { buildEvent } from "../engine/events.js";
 import type { AuditSink, Clock, Provider } from "../types.js";
-import { defaultRandom, randomId } from "../util/random.js";
+import { pooledRandom, randomId } from "../util/random.js";
 
 /** What an eviction event names as its provider: the cache, for no target. */
 const CACHE = { cloud: "cache", target: {} } as Provider;
@@ -42,7 +42,7 @@ export interface EvictionAuditOptions {
 export function evictionAudit(options: EvictionAuditOptions): () => void {
   const intervalMs = options.intervalMs ?? 60_000;
   const now = options.now ?? (() => Date.now());
-  let lastEvent = Number.NEGATIVE_INFINITY;
+  let lastEvent = -Infinity;
   let counted = 0;
   return () => {
     counted++;
@@ -53,21 +53,23 @@ export function evictionAudit(options: EvictionAuditOptions): () => void {
     counted = 0;
     try {
       const written = options.audit.write(
-        buildEvent({
-          type: "cache_eviction",
-          provider: CACHE,
-          cache: "miss",
-          durationMs: 0,
-          correlationId: randomId(defaultRandom),
-          now: t,
-          labels: {
+        buildEvent(
+          {
+            type: "cache_eviction",
+            provider: CACHE,
+            cache: "miss",
+            durationMs: 0,
+          },
+          randomId(pooledRandom),
+          t,
+          {
             ...options.labels,
             table: options.table,
             max: String(options.max),
             evicted: String(evicted),
             hint: `More than ${options.max} live entries: raise the limit.`,
           },
-        }),
+        ),
       );
       if (written instanceof Promise) written.catch(() => undefined);
     } catch {

@@ -15,7 +15,7 @@ import type {
   CredentialCache,
   MaybePromise,
 } from "../types.js";
-import { defaultRandom, randomId } from "../util/random.js";
+import { pooledRandom, randomId } from "../util/random.js";
 import { memoryCache } from "./memory.js";
 
 /** One lookup or failure at one level, for metrics (`@fedkit/otel` counts them). @public */
@@ -76,8 +76,8 @@ export function tieredCache(options: TieredCacheOptions): CredentialCache {
   const auditIntervalMs = options.auditIntervalMs ?? 60_000;
   const observe = options.observe;
   const store = shared.name;
-  let downUntil = Number.NEGATIVE_INFINITY;
-  let lastEvent = Number.NEGATIVE_INFINITY;
+  let downUntil = -Infinity;
+  let lastEvent = -Infinity;
 
   function note(level: CacheObservation["level"], outcome: CacheObservation["outcome"]): void {
     try {
@@ -104,7 +104,7 @@ export function tieredCache(options: TieredCacheOptions): CredentialCache {
         subject: {},
         durationMs: 0,
         cache: "miss",
-        correlationId: randomId(defaultRandom),
+        correlationId: randomId(pooledRandom),
         error: {
           code: "provider_unavailable",
           message: `Shared cache ${store} failed on ${operation} (${name}); serving from isolate memory for ${retryAfterMs} ms.`,

@@ -5,7 +5,14 @@
  *
  * @packageDocumentation
  */
-import type { CacheEntry, CacheLease, CacheOutcome, Provider, SubjectToken } from "../types.js";
+import type {
+  CacheCoordination,
+  CacheEntry,
+  CacheLease,
+  CacheOutcome,
+  Provider,
+  SubjectToken,
+} from "../types.js";
 import { monotonicMs, sleep } from "../util/time.js";
 import { runExchange } from "./exchange.js";
 import type { GetCredentialsOptions } from "./options.js";
@@ -29,7 +36,7 @@ const NO_STORE = Symbol("no-store");
  * be asked, it is a plain exchange.
  * @internal
  */
-export async function coordinatedExchange(
+export function coordinatedExchange(
   rt: Runtime,
   provider: Provider,
   token: SubjectToken,
@@ -38,29 +45,34 @@ export async function coordinatedExchange(
   call: GetCredentialsOptions,
 ): Promise<CacheEntry> {
   const exchange = () => runExchange(rt, provider, token, key, outcome, call);
-  const coordination = rt.cache.coordination;
-  if (coordination === undefined) return exchange();
-  const tryLease = (): Promise<CacheLease | undefined | typeof NO_STORE> =>
-    coordination.lease(key).catch(() => NO_STORE);
-  const asHolder = async (lease: CacheLease) => {
-    try {
-      return (await usableEntry(rt, key)) ?? (await exchange());
-    } finally {
-      lease.release().catch(() => undefined);
-    }
-  };
-  let lease = await tryLease();
-  if (lease === NO_STORE) return exchange();
-  if (lease !== undefined) return asHolder(lease);
-  const deadline = monotonicMs() + coordination.waitMs;
-  while (monotonicMs() < deadline && call.signal?.aborted !== true) {
-    await sleep(Math.min(coordination.pollMs, Math.max(0, deadline - monotonicMs())));
-    const entry = await usableEntry(rt, key);
-    if (entry !== undefined) return entry;
-    lease = await tryLease();
-    if (lease === NO_STORE) break;
+  const offered = rt.cache.coordination;
+  // Not async itself: without coordination the exchange's own promise, no extra async frame and its hops.
+  return offered === undefined ? exchange() : leased(offered);
+
+  /** The exchange through the cache's lease. */
+  async function leased(coordination: CacheCoordination): Promise<CacheEntry> {
+    const tryLease = (): Promise<CacheLease | undefined | typeof NO_STORE> =>
+      coordination.lease(key).catch(() => NO_STORE);
+    const asHolder = async (lease: CacheLease) => {
+      try {
+        return (await usableEntry(rt, key)) ?? (await exchange());
+      } finally {
+        lease.release().catch(() => undefined);
+      }
+    };
+    let lease = await tryLease();
+    if (lease === NO_STORE) return exchange();
     if (lease !== undefined) return asHolder(lease);
+    const deadline = monotonicMs() + coordination.waitMs;
+    while (monotonicMs() < deadline && call.signal?.aborted !== true) {
+      await sleep(Math.min(coordination.pollMs, Math.max(0, deadline - monotonicMs())));
+      const entry = await usableEntry(rt, key);
+      if (entry !== undefined) return entry;
+      lease = await tryLease();
+      if (lease === NO_STORE) break;
+      if (lease !== undefined) return asHolder(lease);
+    }
+    // The holder is still at it past waitMs: this caller stops waiting and exchanges itself.
+    return exchange();
   }
-  // The holder is still at it past waitMs: this caller stops waiting and exchanges itself.
-  return exchange();
 }

@@ -24,39 +24,47 @@ export interface EventInput {
   readonly token?: SubjectToken | undefined;
   readonly cache: CacheOutcome;
   readonly durationMs: number;
-  readonly correlationId: string;
-  readonly now: number;
   readonly attempts?: number;
-  readonly entry?: CacheEntry;
+  readonly entry?: CacheEntry | undefined;
+  /** The cloud's request id as the provider returned it: cleaned here, against `secrets` too. */
   readonly requestId?: string | undefined;
+  /** Strings the request id must not hold (the subject token, the credentials' strings). */
+  readonly secrets?: readonly string[] | undefined;
   readonly error?: unknown;
-  readonly labels?: Readonly<Record<string, string>> | undefined;
 }
 
+/** Labels of an event. @internal */
+export type EventLabels = Readonly<Record<string, string>> | undefined;
+
 /**
- * The event for `input`. Absent fields are left out, not set to undefined (the sinks serialise events as they
+ * The event for `input`, named `correlationId`, at `now` (ms since the epoch). Absent fields are left out, not set to undefined (the sinks serialise events as they
  * are); they are added only when present rather than deleted afterwards, which would leave an object slow to
  * copy and serialise for the sink.
  * @internal
  */
-export function buildEvent(input: EventInput): AuditEvent {
-  const { token, entry, labels } = input;
+export function buildEvent(
+  input: EventInput,
+  correlationId: string,
+  now: number,
+  labels: EventLabels,
+): AuditEvent {
+  const { token, entry } = input;
   const error = input.error instanceof FederationError ? input.error : undefined;
   const event: Record<string, unknown> = {
-    time: new Date(input.now).toISOString(),
+    time: new Date(now).toISOString(),
     type: input.type,
     provider: input.provider.cloud,
     target: input.provider.target,
     subject: token ? subjectOf(token) : {},
     durationMs: Math.round(input.durationMs * 1000) / 1000,
     cache: input.cache,
-    correlationId: input.correlationId,
+    correlationId,
   };
   if (entry?.sessionName !== undefined) event["sessionName"] = entry.sessionName;
   if (entry !== undefined) event["expiresAt"] = new Date(entry.expiresAt).toISOString();
   if (input.attempts !== undefined) event["attempts"] = input.attempts;
-  // Cloud-supplied: cleaned here too, so no provider can hand an unchecked id to an audit sink.
-  const requestId = cleanCloudId(input.requestId ?? error?.requestId);
+  // Cloud-supplied: cleaned here (once per event), so no provider can hand an unchecked id to an audit sink.
+  const requestId = cleanCloudId(input.requestId ?? error?.requestId, input.secrets);
   if (requestId !== undefined) event["requestId"] = requestId;
   if (error !== undefined) {
     const { code, message, status, cloudCode } = error;

@@ -5,10 +5,9 @@
  * @packageDocumentation
  */
 import { fail } from "../errors.js";
-import { createExchangeContext } from "../http.js";
+import { exchangeContext } from "../http.js";
 import type { CacheEntry, CacheOutcome, Provider, SubjectToken } from "../types.js";
 import { toHex } from "../util/encoding.js";
-import { cleanCloudId } from "../util/ids.js";
 import { monotonicMs } from "../util/time.js";
 import type { GetCredentialsOptions } from "./options.js";
 import { makeEntry } from "./policy.js";
@@ -26,17 +25,19 @@ export async function runExchange(
 ): Promise<CacheEntry> {
   const { failures, now, policy, random } = rt;
   const started = monotonicMs();
-  // One draw of the random source per exchange (each costs a few µs on Node): 8 bytes name the exchange, 4 jitter
-  // the refresh time of what it brings.
-  const drawn = random(new Uint8Array(12));
+  // One draw per exchange (from the pool unless a source was injected): 8 bytes name the exchange, 4 jitter the
+  // refresh time of what it brings.
+  const drawn = rt.draw(new Uint8Array(12));
   const correlationId = call.correlationId ?? toHex(drawn.subarray(0, 8));
   // A provider another subject just found unavailable gets one attempt, not retries: this subject is still tried.
   const retry = failures.providerStruggling(provider, now()) ? { ...rt.retry, maxAttempts: 1 } : rt.retry;
-  const ctx = createExchangeContext({ fetch: rt.options.fetch, now, random, retry, correlationId });
+  const ctx = exchangeContext({ fetch: rt.options.fetch, now, random, correlationId }, retry);
   const pair = failures.keysOf(provider, token, key);
   const report = (
     type: "exchange" | "refresh" | "failure",
-    more: { entry?: CacheEntry; error?: unknown; requestId?: string | undefined },
+    entry?: CacheEntry,
+    error?: unknown,
+    id?: string,
   ) =>
     rt.emit(
       call,
@@ -47,7 +48,14 @@ export async function runExchange(
         cache: type === "failure" && outcome === "refresh" ? "stale" : outcome,
         durationMs: monotonicMs() - started,
         attempts: ctx.attempts,
-        ...more,
+        entry,
+        error,
+        requestId: id,
+        // No string of the credentials (nor the token) may come back as the cloud's request id.
+        secrets:
+          id === undefined || entry === undefined
+            ? undefined
+            : [token.raw, ...Object.values(entry.credentials).filter((v) => typeof v === "string")],
       },
       correlationId,
     );
@@ -66,23 +74,20 @@ export async function runExchange(
     }
     const entry = makeEntry(result, obtainedAt, policy, () => drawn.subarray(8, 12));
     try {
-      await rt.cache.set(key, entry, expiresAt - obtainedAt);
+      // Awaited only when asynchronous: the memory cache stores synchronously, and each await is a microtask hop.
+      const stored = rt.cache.set(key, entry, expiresAt - obtainedAt);
+      if (stored !== undefined) await stored;
     } catch {
       // A cache that fails to store costs an exchange next time; the caller still gets valid credentials.
     }
     failures.recordSuccess(provider, pair);
-    // No string of the credentials may come back as the cloud's request id.
-    const secrets = [token.raw, ...Object.values(credentials).filter((v) => typeof v === "string")];
-    report(outcome === "refresh" ? "refresh" : "exchange", {
-      entry,
-      requestId: cleanCloudId(result.requestId, secrets),
-    });
+    report(outcome === "refresh" ? "refresh" : "exchange", entry, undefined, result.requestId);
     return entry;
   } catch (thrown) {
     // Before the failure memory (shared between subjects), the audit event and the caller see it.
     const error = redactSubject(asFederationError(thrown, provider), token.raw);
     failures.recordFailure(provider, token, pair, error, now());
-    report("failure", { error });
+    report("failure", undefined, error);
     throw error;
   }
 }

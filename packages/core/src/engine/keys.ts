@@ -13,42 +13,41 @@ import { hashHex } from "../util/encoding.js";
 import { getOrSet } from "../util/maps.js";
 
 /** Claims that change with every token of the same identity; everything else may be mapped into permissions. */
-const TEMPORAL_CLAIMS = new Set(["iat", "exp", "nbf", "jti"]);
+const TEMPORAL_CLAIMS = new Set("iat exp nbf jti".split(" "));
 
 const own = (object: object, name: string): unknown => Object.getOwnPropertyDescriptor(object, name)?.value;
 
 /**
  * JSON with object keys sorted at every depth, so equal claim sets hash equally. Reads own enumerable properties
- * only (`__proto__`, `constructor` and `toString` claims included, nothing inherited).
+ * only (`__proto__`, `constructor` and `toString` claims included, nothing inherited); top-level names in `skip`
+ * are left out.
  * @internal
  */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+export function canonicalJson(value: unknown, skip?: ReadonlySet<string>): string {
+  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item)).join(",")}]`;
   if (value !== null && typeof value === "object") {
     const keys = Object.keys(value).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(own(value, k))}`).join(",")}}`;
+    const members = skip === undefined ? keys : keys.filter((k) => !skip.has(k));
+    return `{${members.map((k) => `${JSON.stringify(k)}:${canonicalJson(own(value, k))}`).join(",")}}`;
   }
   return JSON.stringify(value) ?? "null";
 }
 
 /**
  * The cache key of (provider, subject): every non-temporal claim of a trusted token, or the raw token's hash
- * (`rawHash`, asked for only then). The claims are copied into a null-prototype object, so a claim named
- * `__proto__` stays an own property (on a plain `{}` the assignment would hit the prototype setter and the claim
- * would silently drop out of the key).
+ * (`rawHash`, asked for only then). Claims are read as own properties wherever the token came from (a claim named
+ * `__proto__` counts like any other), with no copy of them made.
  */
 function cacheKey(
   provider: Pick<Provider, "cloud" | "key">,
   token: SubjectToken,
   rawHash: () => string,
 ): string {
-  let identity: string;
-  if (token.trust === "verified" || token.trust === "minted") {
-    const claims: Record<string, unknown> = Object.create(null);
-    for (const name of Object.keys(token.claims))
-      if (!TEMPORAL_CLAIMS.has(name)) claims[name] = own(token.claims, name);
-    identity = `claims:${token.trust}:${canonicalJson(claims)}`;
-  } else identity = `raw:${rawHash()}`;
+  const { trust } = token;
+  const identity =
+    trust === "verified" || trust === "minted"
+      ? `claims:${trust}:${canonicalJson(token.claims, TEMPORAL_CLAIMS)}`
+      : `raw:${rawHash()}`;
   return `fedkit:v1:${hashHex(JSON.stringify(["fedkit/cache-key/v1", provider.cloud, provider.key, identity]))}`;
 }
 

@@ -16,7 +16,14 @@ const MARK = REDACTED;
 /** Cause chains longer than this are cut off: a cycle or a pathological chain must not stall a failure. */
 const MAX_DEPTH = 8;
 /** The text fields of a FederationError that may echo what a provider sent or received. */
-const TEXT_FIELDS = ["message", "cloudMessage", "hint", "cloudCode", "requestId", "traceId"] as const;
+const TEXT_FIELDS = "message cloudMessage hint cloudCode requestId traceId".split(" ") as (
+  | "message"
+  | "cloudMessage"
+  | "hint"
+  | "cloudCode"
+  | "requestId"
+  | "traceId"
+)[];
 
 const has = (text: unknown, forms: readonly string[]): boolean =>
   typeof text === "string" && forms.some((form) => text.includes(form));

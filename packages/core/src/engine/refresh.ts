@@ -30,7 +30,7 @@ export function refreshScheduler(rt: Runtime, flights: SingleFlight<CacheEntry>)
   /** Keys whose background refresh failed recently: hits skip starting another until this time. */
   const holds = new Map<string, number>();
   return (provider, token, key, call) => {
-    if (flights.has(key) || now() < (holds.get(key) ?? Number.NEGATIVE_INFINITY)) return;
+    if (flights.has(key) || now() < (holds.get(key) ?? -Infinity)) return;
     const flight = flights.run(key, () =>
       // Deferred to a microtask so not even the synchronous start of the exchange runs on the caller's path.
       Promise.resolve().then(() => {

@@ -11,7 +11,7 @@ import { FederationError, fail } from "../errors.js";
 import { resolveRetryPolicy } from "../retry.js";
 import type { CacheOutcome, Clock, Provider, Scheduler, SubjectToken, TokenRequest } from "../types.js";
 import { getOrSet } from "../util/maps.js";
-import { defaultRandom, randomId } from "../util/random.js";
+import { defaultRandom, pooledRandom, randomId } from "../util/random.js";
 import { monotonicMs } from "../util/time.js";
 import { buildEvent, type EventInput } from "./events.js";
 import { failureMemory } from "./failures.js";
@@ -45,6 +45,8 @@ export function createRuntime(options: FederationOptions) {
       }),
     });
   const random = options.random ?? defaultRandom;
+  /** The engine's own non-secret draws (correlation ids, jitter): an injected source as is, else the pool. */
+  const draw = options.random ?? pooledRandom;
   const policy = resolveRefreshPolicy(options.refresh);
   const keys = keyMemo();
   const pending = new Set<Promise<unknown>>();
@@ -64,17 +66,13 @@ export function createRuntime(options: FederationOptions) {
   /** Writes an event for a call; an audit sink that throws must not turn a success into a failure. */
   function emit(
     call: GetCredentialsOptions,
-    input: Omit<EventInput, "now" | "correlationId" | "labels">,
-    correlationId = call.correlationId ?? randomId(random),
+    input: EventInput,
+    correlationId = call.correlationId ?? randomId(draw),
   ): void {
     try {
+      const extra = call.labels;
       const written = audit.write(
-        buildEvent({
-          ...input,
-          correlationId,
-          now: now(),
-          labels: call.labels === undefined ? labels : { ...labels, ...call.labels },
-        }),
+        buildEvent(input, correlationId, now(), extra === undefined ? labels : { ...labels, ...extra }),
       );
       if (written instanceof Promise) track(written, call.scheduler);
     } catch {
@@ -109,6 +107,7 @@ export function createRuntime(options: FederationOptions) {
     audit,
     now,
     random,
+    draw,
     retry: resolveRetryPolicy(options.retry),
     policy,
     keys,

@@ -40,7 +40,7 @@ function check(at: number): void {
   if (index >= 0) armed.splice(index, 1);
   const now = monotonicMs();
   const due: Deadline[] = [];
-  let next = Number.POSITIVE_INFINITY;
+  let next = Infinity;
   for (const deadline of pending) {
     if (deadline.at <= now) due.push(deadline);
     else if (deadline.at < next) next = deadline.at;
@@ -49,7 +49,7 @@ function check(at: number): void {
   for (const deadline of due) pending.delete(deadline);
   // A timer may fire a fraction of a millisecond before the monotonic clock reaches its deadline: that deadline
   // is then `next`, and gets a timer of its own for the rest.
-  if (next !== Number.POSITIVE_INFINITY && !armed.some((t) => t <= next)) {
+  if (next !== Infinity && !armed.some((t) => t <= next)) {
     arm(next, Math.max(0, Math.ceil(next - now)));
   }
   for (const deadline of due) deadline.fire();

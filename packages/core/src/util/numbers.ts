@@ -20,9 +20,10 @@ export function mergeNumbers<T extends object>(
   for (const [name, value] of Object.entries(partial)) {
     if (value === undefined) continue;
     if (!(name in defaults)) throw new TypeError(`${group}.${name} is not a ${group} option`);
-    const [min, max] = ranges[name as keyof T] ?? [0, Number.POSITIVE_INFINITY];
-    if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
-      const range = max < Number.POSITIVE_INFINITY ? `between ${min} and ${max}` : `>= ${min}`;
+    const [min, max] = ranges[name as keyof T] ?? [0, Infinity];
+    // Number.isFinite is false for anything that is not a number: no typeof check needed.
+    if (!Number.isFinite(value) || value < min || value > max) {
+      const range = max < Infinity ? `between ${min} and ${max}` : `>= ${min}`;
       throw new TypeError(`${group}.${name} must be a finite number ${range}, got ${String(value)}`);
     }
     merged[name] = value;

@@ -19,7 +19,7 @@ export function parseRetryAfter(value: string | null, now: number): number | und
   const text = value?.trim() ?? "";
   if (/^\d+$/.test(text)) return Number(text) * 1000;
   // Only a date names a month or weekday: a bare number with a sign or a fraction is no Retry-After.
-  const at = /[a-z]/i.test(text) ? Date.parse(text) : Number.NaN;
+  const at = /[a-z]/i.test(text) ? Date.parse(text) : NaN;
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
