@@ -2,6 +2,7 @@ import { FederationError } from "@fedkit/core";
 import { base64url, scrub } from "@fedkit/core/provider";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { redactTokenShapes } from "../src/util/scrub.js";
 
 const text = new TextEncoder();
 const b64url = (value: string) => base64url(text.encode(value));
@@ -94,6 +95,38 @@ describe("scrub: secrets", () => {
       hint: `key ASIAY34FZKBOKMUTVV7A`,
     });
     expect(JSON.stringify(error.toJSON())).not.toMatch(/eyAi|IQoJ|ASIAY/);
+  });
+});
+
+describe("scrub: the shortcut for text that cannot hold a token", () => {
+  // scrub skips its pattern for text with no ".", no AKIA/ASIA and under 100 characters (a request id): these
+  // hold it to the pattern at the shortcut's edges and on text built from token pieces.
+  it.each([
+    ["a base64 run of exactly 100 characters, alone", "Ab1+".repeat(25), "[redacted]"],
+    ["an AKIA key id with no dot", "id AKIAIOSFODNN7EXAMPLE", "id [redacted]"],
+    ["an ASIA key id with no dot", "ASIAY34FZKBOKMUTVV7A", "[redacted]"],
+    ["a Google token of one character", "ya29.x", "[redacted]"],
+    ["a 99-character base64 run (under the pattern's 100)", "x".repeat(99), "x".repeat(99)],
+    ["a request id", "c6104cbe-af31-11e0-8154-cbc7ccf896c7", "c6104cbe-af31-11e0-8154-cbc7ccf896c7"],
+  ])("%s", (_name, input, expected) => {
+    expect(scrub(input)).toBe(expected);
+    expect(redactTokenShapes(input)).toBe(expected);
+  });
+
+  it("agrees with the pattern on any text built from token pieces (property)", () => {
+    const piece = fc.constantFrom(
+      " ",
+      ..."AKIA ASIA AKI SIA . eyJ ya29 - _ / + = : A Z 7 x Q2xpZW50SWQxMjM0 ABCDEFGHIJKLMNOP 0123456789ABCDEF".split(
+        " ",
+      ),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        const input = pieces.join("");
+        expect(scrub(input)).toBe(redactTokenShapes(input));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

