@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseStsResult } from "../src/sts-response.js";
 import { MAX_XML_CHARS, parseXml, xmlChild, xmlText } from "../src/xml.js";
@@ -94,8 +95,27 @@ describe("parseStsResult credentials", () => {
       ["IQoJb3+/=&amp;x&#xE9;\u00e9\u4e2d", "IQoJb3+/=&x\u00e9\u00e9\u4e2d"],
       ["<![CDATA[a\ud800b]]>", "a\ud800b"],
       [`${"A".repeat(1024)}`, "A".repeat(1024)],
+      // Text a quoted JSON parse would read differently (escapes) or refuse (a quote, control characters).
+      ['a\\nb\\u0041\\"c', 'a\\nb\\u0041\\"c'],
+      ["a&quot;b&#9;c&#0;\u2028d", 'a"b\tc\u0000\u2028d'],
     ] as const) {
       expect(parseStsResult(answer(written), "AssumeRole").credentials.sessionToken).toBe(token);
     }
+  });
+
+  it("copy every session token exactly, whatever its code units", () => {
+    const answer = (token: string) =>
+      `<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIAKEY</AccessKeyId><SecretAccessKey>s</SecretAccessKey><SessionToken><![CDATA[${token}]]></SessionToken><Expiration>2030-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>`;
+    fc.assert(
+      fc.property(
+        fc
+          .string({ unit: "binary", minLength: 1, maxLength: 80 })
+          .filter((s) => s.trim() !== "" && !s.includes("]]>")),
+        (token) => {
+          expect(parseStsResult(answer(token), "AssumeRole").credentials.sessionToken).toBe(token.trim());
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -337,6 +337,7 @@ describe("claims named like Object.prototype members", () => {
       expect(copies.length).toBe(3);
       expect(Object.hasOwn(token.claims, "__proto__")).toBe(true);
       expect(Object.getPrototypeOf(token.claims)).toBeNull();
+      expect(Object.getPrototypeOf(token.claims["org"])).toBeNull();
       // A claim lookup finds only what the token carries, nothing inherited.
       expect(token.claims["toString"]).toBeUndefined();
       expect((token.claims["org"] as Record<string, unknown>)["polluted"]).toBeUndefined();

@@ -166,6 +166,10 @@ describe("decodeSubjectToken", () => {
 
   it.each([
     ["a JWE (five parts)", `${part({ alg: "RSA-OAEP" })}.a.b.c.d`],
+    // Header and payload decode: only the count of parts refuses these.
+    ["four parts", `${part({ alg: "RS256" })}.${part({ sub: "s", exp: 9e9 })}.sig.more`],
+    ["five parts", `${part({ alg: "RS256" })}.${part({ sub: "s", exp: 9e9 })}.c.d.e`],
+    ["two parts", `${part({ alg: "RS256" })}.${part({ sub: "s", exp: 9e9 })}`],
     ["a payload that is not an object", `${part({ alg: "RS256" })}.${part([1, 2])}.sig`],
     ["bad base64url", `${part({ alg: "RS256" })}.***.sig`],
     ["an opaque token", "ya29.opaque-access-token"],
