@@ -41,11 +41,10 @@ export function clockSkewHint(
   token: SubjectToken,
 ): string {
   const { iat, exp } = token.claims;
-  const lived =
-    typeof iat === "number" && typeof exp === "number" ? `, and the token lives ${exp - iat} s` : "";
+  const lived = typeof iat === "number" && typeof exp === "number" ? `; it lives ${exp - iat} s` : "";
   const measured =
     skewSeconds === undefined
       ? "no Date header to measure the skew"
-      : `measured: ${cloud}'s clock read ${Math.abs(skewSeconds)} s ${skewSeconds < 0 ? "before" : "after"} the token's iat${lived}`;
-  return `${cloud} found the token ${refusal === "expired" ? "already expired" : "not yet valid"} (${measured}): clock skew between the issuer and ${cloud}, not a trust problem; change no trust policy, fix the issuer's clock (NTP) or use a fresh token.`;
+      : `${cloud}'s clock read ${Math.abs(skewSeconds)} s ${skewSeconds < 0 ? "before" : "after"} its iat${lived}`;
+  return `${cloud} found the token ${refusal === "expired" ? "already expired" : "not yet valid"} (${measured}): clock skew between the issuer and ${cloud}; change no trust policy, fix the issuer's clock (NTP).`;
 }

@@ -37,9 +37,7 @@ function noSource(): Promise<never> {
 function assertProvider(provider: Provider): void {
   if (
     typeof provider?.exchange !== "function" ||
-    typeof provider.key !== "string" ||
-    typeof provider.cloud !== "string" ||
-    typeof provider.audience !== "string"
+    [provider.key, provider.cloud, provider.audience].some((field) => typeof field !== "string")
   ) {
     throw new TypeError("getCredentials: pass a Provider, e.g. awsProvider({ roleArn })");
   }

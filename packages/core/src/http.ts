@@ -13,7 +13,10 @@ import type { Clock, ExchangeContext, FetchLike, HttpRequest, HttpResponse, Rand
 import { readCapped } from "./util/body.js";
 import { defaultRandom, randomId } from "./util/random.js";
 import { eitherSignal } from "./util/signals.js";
-import { monotonicMs, parseRetryAfter, sleep, startTimer } from "./util/time.js";
+import { monotonicMs, parseRetryAfter, sleep, startTimer, wallClock } from "./util/time.js";
+
+/** Milliseconds as the timers here take them: whole, and at least 1. */
+const wholeMs = (ms: number): number => Math.max(1, Math.ceil(ms));
 
 /** Options of {@link createExchangeContext}. @public */
 export interface ExchangeContextOptions {
@@ -55,22 +58,36 @@ export interface CountingExchangeContext extends ExchangeContext {
  * @public
  */
 export function createExchangeContext(options: ExchangeContextOptions = {}): CountingExchangeContext {
-  return exchangeContext(options, resolveRetryPolicy(options.retry));
+  const random = options.random ?? defaultRandom;
+  return exchangeContext(
+    {
+      ...options,
+      random,
+      now: options.now ?? wallClock,
+      correlationId: options.correlationId ?? randomId(random),
+    },
+    resolveRetryPolicy(options.retry),
+  );
+}
+
+/** The options of {@link exchangeContext}: the engine passes each one it has, so no default is taken here. @internal */
+export interface ResolvedContextOptions extends Omit<ExchangeContextOptions, "retry"> {
+  readonly now: Clock;
+  readonly random: RandomSource;
+  readonly correlationId: string;
 }
 
 /**
- * {@link createExchangeContext} with a policy already resolved (the engine's, validated once per federation):
- * no merge and validation of the same numbers per exchange.
+ * {@link createExchangeContext} with its options and policy already resolved (the engine's, validated once per
+ * federation): no merge and validation of the same numbers per exchange.
  * @internal
  */
 export function exchangeContext(
-  options: Omit<ExchangeContextOptions, "retry">,
+  options: ResolvedContextOptions,
   policy: RetryPolicy,
 ): CountingExchangeContext {
   const { maxAttempts, deadlineMs } = policy;
-  const random = options.random ?? defaultRandom;
-  const now = options.now ?? (() => Date.now());
-  const caller = options.signal;
+  const { random, now, correlationId, signal: caller } = options;
   const startedAt = monotonicMs();
   const left = () => deadlineMs - (monotonicMs() - startedAt);
   // The deadline as a signal exists only for a provider that asks for `ctx.signal`: `send` bounds every attempt
@@ -85,7 +102,7 @@ export function exchangeContext(
       signal ??= deadlineSignal(left(), caller);
       return signal;
     },
-    correlationId: options.correlationId ?? randomId(random),
+    correlationId,
     get attempts() {
       return attempts;
     },
@@ -94,19 +111,16 @@ export function exchangeContext(
       const url = checkEndpoint(request.url, request.endpoint);
       const provider = request.endpoint.cloud;
       // Why the exchange stopped waiting: the caller's abort, or the overall deadline.
-      const stopped = (attempt: number, cause?: unknown) =>
-        caller?.aborted
-          ? fail("aborted", `${operation} was aborted by the caller.`, provider, undefined, {
-              attempts: attempt,
-              cause: caller.reason ?? cause,
-            })
-          : fail(
-              "timeout",
-              `${operation} ran past the overall deadline.`,
-              provider,
-              "Raise retry.deadlineMs.",
-              { attempts: attempt, retryable: true, cause },
-            );
+      const stopped = (attempts: number, cause?: unknown) => {
+        const aborted = caller?.aborted;
+        return fail(
+          aborted ? "aborted" : "timeout",
+          `${operation} ${aborted ? "was aborted by the caller" : "ran past the overall deadline"}.`,
+          provider,
+          aborted ? undefined : "Raise retry.deadlineMs.",
+          { attempts, retryable: !aborted, cause: aborted ? (caller?.reason ?? cause) : cause },
+        );
+      };
       // A pause that would end past the deadline is not taken: the exchange stops now.
       const pause = (ms: number, attempt: number, last?: FederationError) =>
         ms >= left()
@@ -138,7 +152,7 @@ export function exchangeContext(
           const res = await sendAttempt(send, {
             url,
             cloud: provider,
-            timeoutMs: Math.max(1, Math.ceil(atDeadline ? remaining : policy.attemptTimeoutMs)),
+            timeoutMs: wholeMs(atDeadline ? remaining : policy.attemptTimeoutMs),
             timeoutOption: "retry.attemptTimeoutMs",
             signal: caller,
             attempt,
@@ -149,7 +163,7 @@ export function exchangeContext(
           const cancel =
             res.body === null
               ? undefined
-              : startTimer(Math.max(1, Math.ceil(left())), () => {
+              : startTimer(wholeMs(left()), () => {
                   expired = true;
                   controller.abort();
                 });
@@ -170,8 +184,9 @@ export function exchangeContext(
             caller?.removeEventListener("abort", onAbort);
           }
         } catch (error) {
-          const timedOut = error instanceof FederationError && error.code === "timeout";
-          if (error instanceof FederationError && !timedOut) throw error;
+          // A FederationError other than the attempt's timeout (a redirect, an oversized body) is final.
+          if (error instanceof FederationError && error.code !== "timeout") throw error;
+          const timedOut = error instanceof FederationError;
           if (caller?.aborted || expired || (timedOut && atDeadline)) throw stopped(attempt, last ?? error);
           last = timedOut
             ? error
@@ -187,8 +202,7 @@ export function exchangeContext(
           continue;
         }
         const { status } = response;
-        const transient =
-          status >= 500 || status === 429 || (request.isTransient?.(response, attempt) ?? false);
+        const transient = status >= 500 || status === 429 || request.isTransient?.(response, attempt);
         if (!transient || attempt === maxAttempts) return response;
         const delay =
           parseRetryAfter(response.headers.get("retry-after"), now()) ??
@@ -205,6 +219,6 @@ export function exchangeContext(
 function deadlineSignal(ms: number, caller: AbortSignal | undefined): AbortSignal {
   // A deadline of 2^31 ms or more is none (timers cannot count that far).
   if (!(ms < 2 ** 31)) return caller ?? new AbortController().signal;
-  const deadline = AbortSignal.timeout(Math.max(1, Math.ceil(ms)));
+  const deadline = AbortSignal.timeout(wholeMs(ms));
   return caller ? eitherSignal(deadline, caller) : deadline;
 }

@@ -66,12 +66,11 @@ function clean(value: unknown, forms: readonly string[], depth: number): unknown
   if (cause === value.cause && !dirty && !has(value.stack, forms)) return value;
   let copy: Error;
   if (federation) {
-    const texts: Partial<Record<(typeof TEXT_FIELDS)[number], string>> = {};
-    for (const k of TEXT_FIELDS) texts[k] = cut(value[k], forms);
     // toJSON carries the other fields (provider, status, retryable, attempts); the subject and cause are re-added.
-    copy = new FederationError(value.code, cut(value.message, forms), {
-      ...value.toJSON(),
-      ...texts,
+    const fields = value.toJSON();
+    for (const k of TEXT_FIELDS) fields[k] = cut(value[k], forms);
+    copy = new FederationError(value.code, fields["message"] as string, {
+      ...fields,
       subject: value.subject,
       cause,
     });

@@ -107,6 +107,8 @@ export function cloudFailure(response: HttpResponse, failure: CloudFailure): Fed
   const outage = outageCode(response.status);
   // FederationError leaves out what is undefined (its toJSON too), so every field is passed as it is.
   return new FederationError(refusal?.code ?? outage ?? "bad_response", failure.message, {
+    // The refusal's cloudCode, cloudMessage and traceId as they are (the constructor reads only its own fields).
+    ...refusal,
     provider: failure.provider,
     status: response.status,
     attempts: response.attempts,
@@ -118,9 +120,6 @@ export function cloudFailure(response: HttpResponse, failure: CloudFailure): Fed
       : outage
         ? failure.unreadableHints?.unavailable
         : failure.unreadableHints?.other,
-    cloudCode: refusal?.cloudCode,
-    cloudMessage: refusal?.cloudMessage,
-    traceId: refusal?.traceId,
     cause: failure.cause,
   });
 }

@@ -7,18 +7,16 @@
 export function eitherSignal(a: AbortSignal, b: AbortSignal): AbortSignal {
   if (typeof AbortSignal.any === "function") return AbortSignal.any([a, b]);
   const controller = new AbortController();
-  const first = a.aborted ? a : b.aborted ? b : undefined;
-  if (first !== undefined) {
-    controller.abort(first.reason);
-    return controller.signal;
-  }
-  const onAbort = (event: Event) => {
-    const source = event.target as AbortSignal;
+  // The first to abort is `a` if it did, else `b`: its reason is the combined signal's.
+  const onAbort = () => {
     a.removeEventListener("abort", onAbort);
     b.removeEventListener("abort", onAbort);
-    controller.abort(source.reason);
+    controller.abort((a.aborted ? a : b).reason);
   };
-  a.addEventListener("abort", onAbort);
-  b.addEventListener("abort", onAbort);
+  if (a.aborted || b.aborted) onAbort();
+  else {
+    a.addEventListener("abort", onAbort);
+    b.addEventListener("abort", onAbort);
+  }
   return controller.signal;
 }

@@ -4,6 +4,15 @@
  * @packageDocumentation
  */
 
+import type { Clock } from "../types.js";
+
+/**
+ * The default clock: `Date.now`, looked up at each call (a test that fakes timers after setup still moves it).
+ * One function shared by every default, rather than a lambda per module.
+ * @internal
+ */
+export const wallClock: Clock = () => Date.now();
+
 /**
  * Parses an HTTP `Retry-After` value (delay seconds or an HTTP date) into milliseconds from `now`.
  * Returns `undefined` for a missing or unparsable value; a date in the past gives `0`.
@@ -29,10 +38,7 @@ export function parseRetryAfter(value: string | null, now: number): number | und
  */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
+    if (signal?.aborted) return reject(signal.reason);
     const onAbort = () => {
       clearTimeout(timer);
       reject(signal?.reason);
