@@ -12,7 +12,6 @@ import { sendAttempt } from "./transport.js";
 import type { Clock, ExchangeContext, FetchLike, HttpRequest, HttpResponse, RandomSource } from "./types.js";
 import { readCapped } from "./util/body.js";
 import { defaultRandom, randomId } from "./util/random.js";
-import { eitherSignal } from "./util/signals.js";
 import { monotonicMs, parseRetryAfter, sleep, startTimer, wallClock } from "./util/time.js";
 
 /** Milliseconds as the timers here take them: whole, and at least 1. */
@@ -215,10 +214,22 @@ export function exchangeContext(
   };
 }
 
-/** The deadline (`ms` from now) as a signal, or with the caller's: it aborts at whichever comes first. */
+/**
+ * The deadline (`ms` from now) as a signal that the caller's abort ends too, whichever comes first, with that one's
+ * reason (the deadline's is a `TimeoutError`, as `AbortSignal.timeout` gives): one controller, a listener and a
+ * timer ({@link startTimer}: unref'd, and Deno's own web timer there), so no `AbortSignal.any`, which Vercel's Edge
+ * Runtime 4.0.1 lacks. A deadline of 2^31 ms or more sets no timer (timers cannot count that far).
+ */
 function deadlineSignal(ms: number, caller: AbortSignal | undefined): AbortSignal {
-  // A deadline of 2^31 ms or more is none (timers cannot count that far).
-  if (!(ms < 2 ** 31)) return caller ?? new AbortController().signal;
-  const deadline = AbortSignal.timeout(wholeMs(ms));
-  return caller ? eitherSignal(deadline, caller) : deadline;
+  const controller = new AbortController();
+  const abort = () =>
+    controller.abort(
+      caller?.aborted ? caller.reason : new DOMException("The deadline passed.", "TimeoutError"),
+    );
+  if (caller?.aborted) abort();
+  else {
+    caller?.addEventListener("abort", abort, { once: true });
+    startTimer(wholeMs(ms), abort);
+  }
+  return controller.signal;
 }
