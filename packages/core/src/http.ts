@@ -12,7 +12,7 @@ import { sendAttempt } from "./transport.js";
 import type { Clock, ExchangeContext, FetchLike, HttpRequest, HttpResponse, RandomSource } from "./types.js";
 import { readCapped } from "./util/body.js";
 import { defaultRandom, randomId } from "./util/random.js";
-import { monotonicMs, parseRetryAfter, sleep, startTimer, wallClock } from "./util/time.js";
+import { monotonicMs, parseRetryAfter, sleep, startTimer } from "./util/time.js";
 
 /** Milliseconds as the timers here take them: whole, and at least 1. */
 const wholeMs = (ms: number): number => Math.max(1, Math.ceil(ms));
@@ -62,7 +62,7 @@ export function createExchangeContext(options: ExchangeContextOptions = {}): Cou
     {
       ...options,
       random,
-      now: options.now ?? wallClock,
+      now: options.now ?? (() => Date.now()),
       correlationId: options.correlationId ?? randomId(random),
     },
     resolveRetryPolicy(options.retry),

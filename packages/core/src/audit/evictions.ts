@@ -8,7 +8,6 @@
 import { buildEvent } from "../engine/events.js";
 import type { AuditSink, Clock, Provider } from "../types.js";
 import { pooledRandom, randomId } from "../util/random.js";
-import { wallClock } from "../util/time.js";
 
 /** What an eviction event names as its provider: the cache, for no target. */
 const CACHE = { cloud: "cache", target: {} } as Provider;
@@ -42,7 +41,7 @@ export interface EvictionAuditOptions {
  */
 export function evictionAudit(options: EvictionAuditOptions): () => void {
   const intervalMs = options.intervalMs ?? 60_000;
-  const now = options.now ?? wallClock;
+  const now = options.now ?? (() => Date.now());
   let lastEvent = -Infinity;
   let counted = 0;
   return () => {

@@ -9,7 +9,6 @@
 import type { CacheCoordination, CacheEntry, Clock, CredentialCache, RandomSource } from "../types.js";
 import { base64url, base64urlDecode, utf8 } from "../util/encoding.js";
 import { defaultRandom } from "../util/random.js";
-import { wallClock } from "../util/time.js";
 import type { CacheKeySet } from "./keyset.js";
 
 /** The storage an {@link encryptedCache} writes to: strings in, strings out. @public */
@@ -78,7 +77,7 @@ export function encryptedCache(
   const prefix = (options.prefix ?? "fedkit:") + (set.context === "" ? "" : `${set.context}/`);
   const issuer = options.issuer ?? "";
   const random = options.random ?? defaultRandom;
-  const now = options.now ?? wallClock;
+  const now = options.now ?? (() => Date.now());
   const subtle = () => globalThis.crypto.subtle;
   const aad = (cacheKey: string) =>
     utf8(

@@ -4,7 +4,6 @@
  * @packageDocumentation
  */
 import type { CacheEntry, Clock, CredentialCache } from "../types.js";
-import { wallClock } from "../util/time.js";
 
 /** Options of {@link memoryCache}. @public */
 export interface MemoryCacheOptions {
@@ -53,7 +52,7 @@ export function memoryCache(options: MemoryCacheOptions = {}): MemoryCache {
   const max = options.max ?? 1000;
   if (!Number.isInteger(max) || max < 1)
     throw new TypeError(`memoryCache: max must be an integer >= 1, got ${max}`);
-  const now = options.now ?? wallClock;
+  const now = options.now ?? (() => Date.now());
   const onEvict = options.onEvict;
   const slots = new Map<string, Slot>();
   let oldest: Slot | undefined;

@@ -16,7 +16,6 @@ import type {
   MaybePromise,
 } from "../types.js";
 import { pooledRandom, randomId } from "../util/random.js";
-import { wallClock } from "../util/time.js";
 import { memoryCache } from "./memory.js";
 
 /** One lookup or failure at one level, for metrics (`@fedkit/otel` counts them). @public */
@@ -70,7 +69,7 @@ export function tieredCache(options: TieredCacheOptions): CredentialCache {
     throw new TypeError(
       "tieredCache: options.shared must be a CredentialCache, e.g. encryptedCache(storage, keys)",
     );
-  const now = options.now ?? wallClock;
+  const now = options.now ?? (() => Date.now());
   const memory = options.memory ?? memoryCache({ now });
   const audit = options.audit ?? consoleAudit();
   const retryAfterMs = options.retryAfterMs ?? 5000;

@@ -12,7 +12,7 @@ import { resolveRetryPolicy } from "../retry.js";
 import type { CacheOutcome, Clock, Provider, Scheduler, SubjectToken, TokenRequest } from "../types.js";
 import { getOrSet } from "../util/maps.js";
 import { defaultRandom, pooledRandom, randomId } from "../util/random.js";
-import { monotonicMs, wallClock } from "../util/time.js";
+import { monotonicMs } from "../util/time.js";
 import { buildEvent, type EventInput } from "./events.js";
 import { failureMemory } from "./failures.js";
 import { keyMemo } from "./keys.js";
@@ -26,7 +26,7 @@ export type Runtime = ReturnType<typeof createRuntime>;
 export function createRuntime(options: FederationOptions) {
   const { limits, labels } = options;
   const audit = options.audit ?? consoleAudit();
-  const now: Clock = options.now ?? wallClock;
+  const now: Clock = options.now ?? (() => Date.now());
   const max = limits?.cacheMaxEntries ?? 1000;
   // The isolate-memory cache of a federation without one, bounded by `limits` and audited when it evicts.
   const cache =

@@ -18,7 +18,6 @@ import { FederationError } from "../errors.js";
 import { decodeSubjectToken, summarizeSubject } from "../tokens.js";
 import type { Clock, FetchLike, SubjectToken } from "../types.js";
 import { readCapped } from "../util/body.js";
-import { wallClock } from "../util/time.js";
 import { assertVerifyOptions } from "./verify-options.js";
 
 /**
@@ -158,7 +157,7 @@ export async function verifySubjectToken(raw: string, options: VerifyOptions): P
   assertVerifyOptions(options, "verifySubjectToken");
   const unverified = decodeSubjectToken(raw, "unverified");
   const keys = resolveKeys(options.jwks, options.fetch);
-  const now = options.now ?? wallClock;
+  const now = options.now ?? (() => Date.now());
   try {
     await jwtVerify(unverified.raw, keys, {
       issuer: options.issuer,

@@ -4,15 +4,6 @@
  * @packageDocumentation
  */
 
-import type { Clock } from "../types.js";
-
-/**
- * The default clock: `Date.now`, looked up at each call (a test that fakes timers after setup still moves it).
- * One function shared by every default, rather than a lambda per module.
- * @internal
- */
-export const wallClock: Clock = () => Date.now();
-
 /**
  * Parses an HTTP `Retry-After` value (delay seconds or an HTTP date) into milliseconds from `now`.
  * Returns `undefined` for a missing or unparsable value; a date in the past gives `0`.
