@@ -14,9 +14,6 @@ import { readCapped } from "./util/body.js";
 import { defaultRandom, randomId } from "./util/random.js";
 import { monotonicMs, parseRetryAfter, sleep, startTimer } from "./util/time.js";
 
-/** Milliseconds as the timers here take them: whole, and at least 1. */
-const wholeMs = (ms: number): number => Math.max(1, Math.ceil(ms));
-
 /** Options of {@link createExchangeContext}. @public */
 export interface ExchangeContextOptions {
   /** Default: `globalThis.fetch`, looked up at call time. */
@@ -151,7 +148,7 @@ export function exchangeContext(
           const res = await sendAttempt(send, {
             url,
             cloud: provider,
-            timeoutMs: wholeMs(atDeadline ? remaining : policy.attemptTimeoutMs),
+            timeoutMs: Math.max(1, Math.ceil(atDeadline ? remaining : policy.attemptTimeoutMs)),
             timeoutOption: "retry.attemptTimeoutMs",
             signal: caller,
             attempt,
@@ -162,7 +159,7 @@ export function exchangeContext(
           const cancel =
             res.body === null
               ? undefined
-              : startTimer(wholeMs(left()), () => {
+              : startTimer(Math.max(1, Math.ceil(left())), () => {
                   expired = true;
                   controller.abort();
                 });
@@ -229,7 +226,7 @@ function deadlineSignal(ms: number, caller: AbortSignal | undefined): AbortSigna
   if (caller?.aborted) abort();
   else {
     caller?.addEventListener("abort", abort, { once: true });
-    startTimer(wholeMs(ms), abort);
+    startTimer(Math.max(1, Math.ceil(ms)), abort);
   }
   return controller.signal;
 }
