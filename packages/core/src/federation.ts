@@ -37,7 +37,9 @@ function noSource(): Promise<never> {
 function assertProvider(provider: Provider): void {
   if (
     typeof provider?.exchange !== "function" ||
-    [provider.key, provider.cloud, provider.audience].some((field) => typeof field !== "string")
+    typeof provider.key !== "string" ||
+    typeof provider.cloud !== "string" ||
+    typeof provider.audience !== "string"
   ) {
     throw new TypeError("getCredentials: pass a Provider, e.g. awsProvider({ roleArn })");
   }
