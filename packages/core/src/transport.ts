@@ -90,12 +90,9 @@ export async function sendAttempt(
           // One controller aborts the request on either the timer or the caller (a listener, cheaper than
           // AbortSignal.any, and removed once settled).
           const controller = options.controller as AbortController;
-          const done = () => {
+          const stop = (error: unknown) => {
             cancel();
             caller?.removeEventListener("abort", onAbort);
-          };
-          const stop = (error: unknown) => {
-            done();
             reject(error);
             controller.abort(error);
           };
@@ -115,7 +112,8 @@ export async function sendAttempt(
           caller?.addEventListener("abort", onAbort);
           try {
             send(controller.signal).then((answer) => {
-              done();
+              cancel();
+              caller?.removeEventListener("abort", onAbort);
               resolve(answer);
             }, stop);
           } catch (error) {
