@@ -107,16 +107,19 @@ export function exchangeContext(
       const url = checkEndpoint(request.url, request.endpoint);
       const provider = request.endpoint.cloud;
       // Why the exchange stopped waiting: the caller's abort, or the overall deadline.
-      const stopped = (attempts: number, cause?: unknown) => {
-        const aborted = caller?.aborted;
-        return fail(
-          aborted ? "aborted" : "timeout",
-          `${operation} ${aborted ? "was aborted by the caller" : "ran past the overall deadline"}.`,
-          provider,
-          aborted ? undefined : "Raise retry.deadlineMs.",
-          { attempts, retryable: !aborted, cause: aborted ? (caller?.reason ?? cause) : cause },
-        );
-      };
+      const stopped = (attempt: number, cause?: unknown) =>
+        caller?.aborted
+          ? fail("aborted", `${operation} was aborted by the caller.`, provider, undefined, {
+              attempts: attempt,
+              cause: caller.reason ?? cause,
+            })
+          : fail(
+              "timeout",
+              `${operation} ran past the overall deadline.`,
+              provider,
+              "Raise retry.deadlineMs.",
+              { attempts: attempt, retryable: true, cause },
+            );
       // A pause that would end past the deadline is not taken: the exchange stops now.
       const pause = (ms: number, attempt: number, last?: FederationError) =>
         ms >= left()
