@@ -102,7 +102,8 @@ export function endpointRefusal(
   rule: EndpointRule,
   optedIn: boolean | undefined,
 ): string | undefined {
-  const host = url.hostname.toLowerCase().replace(/\.$/, "");
+  // The URL parser lower-cases an https host (the only kind compared below); a trailing dot is still there.
+  const host = url.hostname.replace(/\.$/, "");
   return url.username || url.password
     ? "it carries user info"
     : optedIn
