@@ -20,8 +20,9 @@ import type { SubjectToken } from "./types.js";
 export function measureClockSkew(headers: Headers, token: SubjectToken): number | undefined {
   const date = Date.parse(headers.get("date") ?? "");
   const iat = token.claims["iat"];
-  if (!Number.isFinite(date) || typeof iat !== "number" || !Number.isFinite(iat)) return undefined;
-  return Math.round(date / 1000 - iat);
+  // Number.isFinite is false for anything that is not a number.
+  if (!Number.isFinite(date) || !Number.isFinite(iat)) return undefined;
+  return Math.round(date / 1000 - (iat as number));
 }
 
 /**
