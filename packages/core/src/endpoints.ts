@@ -23,12 +23,8 @@ export function hostMatches(host: string, pattern: string): boolean {
   const p = pattern.toLowerCase();
   if (p.startsWith("*.")) {
     const suffix = p.slice(1);
-    // What the wildcard covers: one or more whole labels.
-    return (
-      host.length > suffix.length &&
-      host.endsWith(suffix) &&
-      /^[a-z\d-]+(?:\.[a-z\d-]+)*$/.test(host.slice(0, -suffix.length))
-    );
+    // What the wildcard covers: one or more whole labels (so never nothing: the host itself is not matched).
+    return host.endsWith(suffix) && /^[a-z\d-]+(?:\.[a-z\d-]+)*$/.test(host.slice(0, -suffix.length));
   }
   if (!p.includes("*")) return host === p;
   const hostLabels = host.split(".");

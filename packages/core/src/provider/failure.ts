@@ -112,7 +112,8 @@ export function cloudFailure(response: HttpResponse, failure: CloudFailure): Fed
     provider: failure.provider,
     status: response.status,
     attempts: response.attempts,
-    retryable: refusal ? (refusal.retryable ?? false) : outage !== undefined,
+    // FederationError takes an undefined retryable as false.
+    retryable: refusal ? refusal.retryable : outage !== undefined,
     subject: failure.subject,
     requestId: refusal?.requestId ?? firstHeader(response.headers, failure.requestIdHeaders ?? []),
     hint: refusal
