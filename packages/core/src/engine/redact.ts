@@ -112,7 +112,7 @@ export function redactResponse<R extends { readonly text: string; readonly heade
   const long = secrets.filter((secret) => secret.length >= 8);
   let text = response.text;
   for (const secret of long) text = cut(text, secretForms(secret));
-  const headers = response.headers === undefined ? undefined : redactHeaders(response.headers, long);
+  const headers = response.headers && redactHeaders(response.headers, long);
   if (text === response.text && headers === response.headers) return response;
   // `headers` is undefined only when the response had none.
   return { ...response, text, headers };
