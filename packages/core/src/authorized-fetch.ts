@@ -16,11 +16,10 @@
  *
  * @packageDocumentation
  */
-import { checkUrl, parseEndpoint } from "./endpoints.js";
+import { checkUrl, optInOrigins, parseEndpoint } from "./endpoints.js";
 import { fail } from "./errors.js";
 import { sendAttempt } from "./transport.js";
 import { capBody } from "./util/body.js";
-import { memoPerArray } from "./util/per-array.js";
 
 /** What a client's `authorize` hook gets besides the request. @public */
 export interface AuthorizeContext {
@@ -102,15 +101,6 @@ export function refuseDotSegments(input: string, cloud: string): void {
   );
 }
 
-const NONE: readonly string[] = [];
-
-// Parsed once per allowedOrigins array (and again if its items change): a client made per request (awsFetch under
-// withFedkit) is handed the same array each time.
-const optInOriginsOf = memoPerArray(
-  (origins: readonly string[]): ReadonlySet<string> =>
-    new Set(origins.flatMap((origin) => (URL.canParse(origin) ? [new URL(origin).origin] : []))),
-);
-
 /**
  * Creates a `fetch` that checks the target, authorizes the request with `options.authorize` and sends it
  * without ever following a redirect.
@@ -141,32 +131,9 @@ export function authorizedFetch(options: AuthorizedFetchOptions): AuthorizedFetc
   if (!(timeoutMs > 0) || !(maxErrorBody > 0)) {
     throw new TypeError("authorizedFetch: timeoutMs and maxErrorBodyBytes must be > 0");
   }
-  const optInOrigins = optInOriginsOf(options.allowedOrigins ?? NONE);
-  const attemptOptions = {
-    cloud,
-    timeoutMs,
-    timeoutOption: "timeoutMs",
-    regionHeader,
-  };
-
-  function target(input: string | URL | Request): URL {
-    if (typeof input === "string") refuseDotSegments(input, cloud);
-    const url = parseEndpoint(input instanceof Request ? input.url : input, cloud);
-    const optedIn = optInOrigins.has(url.origin);
-    const suffix = optInHint === undefined ? "" : ` ${optInHint}`;
-    // The client's refusals first, so a customer-controlled name is refused with its own reason even when it is
-    // outside the official hosts anyway; then the general rule. An opted-in origin skips the refusals.
-    const why = optedIn ? undefined : refuse?.(url);
-    if (why !== undefined) {
-      throw fail(
-        "endpoint_refused",
-        `Refused to send credentials to ${url.origin}: ${why}.`,
-        cloud,
-        `This host belongs to a customer, not the cloud.${suffix}`,
-      );
-    }
-    return checkUrl(url, options, optedIn, suffix);
-  }
+  // Parsed once per allowedOrigins array: a client made per request (awsFetch under withFedkit) gets the same one.
+  const origins = optInOrigins(options.allowedOrigins);
+  const suffix = optInHint === undefined ? "" : ` ${optInHint}`;
 
   /**
    * Checks, builds and authorizes the one Request of a call. `attempt` (sending with a timeout) is the signal of
@@ -179,14 +146,30 @@ export function authorizedFetch(options: AuthorizedFetchOptions): AuthorizedFetc
     mode: RequestRedirect,
     attempt?: AbortSignal,
   ) {
-    const url = target(input);
-    const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined) ?? undefined;
+    const isRequest = input instanceof Request;
+    if (typeof input === "string") refuseDotSegments(input, cloud);
+    const url = parseEndpoint(isRequest ? input.url : input, cloud);
+    const optedIn = origins.has(url.origin);
+    // The client's refusals first, so a customer-controlled name is refused with its own reason even when it is
+    // outside the official hosts anyway; then the general rule. An opted-in origin skips the refusals.
+    const why = optedIn ? undefined : refuse?.(url);
+    if (why !== undefined) {
+      throw fail(
+        "endpoint_refused",
+        `Refused to send credentials to ${url.origin}: ${why}.`,
+        cloud,
+        `This host belongs to a customer, not the cloud.${suffix}`,
+      );
+    }
+    checkUrl(url, options, optedIn, suffix);
+    const signal = init?.signal ?? (isRequest ? input.signal : undefined) ?? undefined;
     // Built from the checked URL for string and URL input, so what is authorized is what was checked.
-    const request = new Request(
-      input instanceof Request ? input : url.href,
-      attempt ? { ...init, redirect: mode, signal: attempt } : { ...init, redirect: mode },
-    );
-    const headersEmpty = !(input instanceof Request) && init?.headers == null && init?.body == null;
+    const request = new Request(isRequest ? input : url.href, {
+      ...init,
+      redirect: mode,
+      signal: attempt ?? init?.signal,
+    });
+    const headersEmpty = !isRequest && init?.headers == null && init?.body == null;
     const authorized = await options.authorize(request, { url, signal, headersEmpty });
     // The request itself (what awsFetch returns, its headers signed in place) has its URL: only another one is read.
     if (authorized !== request && authorized.url !== request.url) {
@@ -210,7 +193,7 @@ export function authorizedFetch(options: AuthorizedFetchOptions): AuthorizedFetc
     const response = await sendAttempt(
       transport ? () => transport(request) : () => globalThis.fetch(request),
       // The checked URL: authorize() may not change the request's URL, so it is the one sent.
-      { ...attemptOptions, url, signal, controller },
+      { url, cloud, timeoutMs, timeoutOption: "timeoutMs", regionHeader, signal, controller },
     );
     return response.status >= 400 ? capBody(response, maxErrorBody, cloud) : response;
   }) as AuthorizedFetch;

@@ -20,8 +20,9 @@ import type { SubjectToken } from "./types.js";
 export function measureClockSkew(headers: Headers, token: SubjectToken): number | undefined {
   const date = Date.parse(headers.get("date") ?? "");
   const iat = token.claims["iat"];
-  if (!Number.isFinite(date) || typeof iat !== "number" || !Number.isFinite(iat)) return undefined;
-  return Math.round(date / 1000 - iat);
+  // Number.isFinite is false for anything that is not a number.
+  if (!Number.isFinite(date) || !Number.isFinite(iat)) return undefined;
+  return Math.round(date / 1000 - (iat as number));
 }
 
 /**
@@ -41,11 +42,10 @@ export function clockSkewHint(
   token: SubjectToken,
 ): string {
   const { iat, exp } = token.claims;
-  const lived =
-    typeof iat === "number" && typeof exp === "number" ? `, and the token lives ${exp - iat} s` : "";
+  const lived = typeof iat === "number" && typeof exp === "number" ? `; it lives ${exp - iat} s` : "";
   const measured =
     skewSeconds === undefined
       ? "no Date header to measure the skew"
-      : `measured: ${cloud}'s clock read ${Math.abs(skewSeconds)} s ${skewSeconds < 0 ? "before" : "after"} the token's iat${lived}`;
-  return `${cloud} found the token ${refusal === "expired" ? "already expired" : "not yet valid"} (${measured}): clock skew between the issuer and ${cloud}, not a trust problem; change no trust policy, fix the issuer's clock (NTP) or use a fresh token.`;
+      : `${cloud}'s clock read ${Math.abs(skewSeconds)} s ${skewSeconds < 0 ? "before" : "after"} its iat${lived}`;
+  return `${cloud} found the token ${refusal === "expired" ? "already expired" : "not yet valid"} (${measured}): clock skew between the issuer and ${cloud}; change no trust policy, fix the issuer's clock (NTP).`;
 }

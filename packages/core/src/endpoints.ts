@@ -13,6 +13,7 @@
  */
 import { fail } from "./errors.js";
 import type { EndpointRule } from "./types.js";
+import { memoPerArray } from "./util/per-array.js";
 
 /**
  * Whether `host` (lower case, no port) matches one host pattern (see the module docs for the syntax).
@@ -22,22 +23,16 @@ export function hostMatches(host: string, pattern: string): boolean {
   const p = pattern.toLowerCase();
   if (p.startsWith("*.")) {
     const suffix = p.slice(1);
-    return (
-      host.length > suffix.length && host.endsWith(suffix) && isHostLabels(host.slice(0, -suffix.length))
-    );
+    // What the wildcard covers: one or more whole labels (so never nothing: the host itself is not matched).
+    return host.endsWith(suffix) && /^[a-z\d-]+(?:\.[a-z\d-]+)*$/.test(host.slice(0, -suffix.length));
   }
   if (!p.includes("*")) return host === p;
   const hostLabels = host.split(".");
   const patternLabels = p.split(".");
-  if (hostLabels.length !== patternLabels.length) return false;
-  return patternLabels.every((label, i) => {
-    const actual = hostLabels[i] ?? "";
-    return label === "*" ? actual !== "" : label === actual;
-  });
-}
-
-function isHostLabels(prefix: string): boolean {
-  return prefix.split(".").every((label) => /^[a-z0-9-]+$/.test(label));
+  return (
+    hostLabels.length === patternLabels.length &&
+    patternLabels.every((label, i) => (label === "*" ? hostLabels[i] !== "" : label === hostLabels[i]))
+  );
 }
 
 /** `url` parsed, or a `config` error naming the cloud. @internal */
@@ -51,10 +46,19 @@ export function parseEndpoint(url: string | URL, cloud: string): URL {
   }
 }
 
-/** Whether `origin`, as the user wrote it in `allowedOrigins`, is `url`'s origin. @internal */
-export function isOrigin(origin: string, url: URL): boolean {
-  return URL.canParse(origin) && new URL(origin).origin === url.origin;
-}
+const NONE: readonly string[] = [];
+const originsOf = memoPerArray(
+  (origins: readonly string[]): ReadonlySet<string> =>
+    new Set(origins.flatMap((origin) => (URL.canParse(origin) ? [new URL(origin).origin] : []))),
+);
+
+/**
+ * The origins of `allowedOrigins` (unparsable items skipped), parsed once per array (and again if its items
+ * change): a provider's rule and a client made per request (awsFetch under withFedkit) hand in the same array.
+ * @internal
+ */
+export const optInOrigins = (allowedOrigins: readonly string[] = NONE): ReadonlySet<string> =>
+  originsOf(allowedOrigins);
 
 /**
  * Checks that `url` may receive a token under `rule`: either its origin is one the user opted into
@@ -74,11 +78,7 @@ export function isOrigin(origin: string, url: URL): boolean {
  */
 export function checkEndpoint(url: string | URL, rule: EndpointRule): URL {
   const parsed = parseEndpoint(url, rule.cloud);
-  return checkUrl(
-    parsed,
-    rule,
-    rule.allowedOrigins?.some((origin) => isOrigin(origin, parsed)),
-  );
+  return checkUrl(parsed, rule, optInOrigins(rule.allowedOrigins).has(parsed.origin));
 }
 
 /**
@@ -98,7 +98,8 @@ export function endpointRefusal(
   rule: EndpointRule,
   optedIn: boolean | undefined,
 ): string | undefined {
-  const host = url.hostname.toLowerCase().replace(/\.$/, "");
+  // The URL parser lower-cases an https host (the only kind compared below); a trailing dot is still there.
+  const host = url.hostname.replace(/\.$/, "");
   return url.username || url.password
     ? "it carries user info"
     : optedIn

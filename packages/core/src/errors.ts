@@ -108,11 +108,11 @@ export interface FederationErrorDetails {
 }
 
 /**
- * The optional fields `toJSON` copies when set, in this order; the last two are a `RedirectRefusedError`'s (listed
- * here rather than in an override of its own).
+ * The fields `toJSON` copies when set, in this order (`name`, `code`, `message` and `retryable` always are);
+ * `locationHost` and `region` are a `RedirectRefusedError`'s (listed here rather than in an override of its own).
  */
 const JSON_FIELDS =
-  "provider status cloudCode cloudMessage requestId traceId hint subject attempts locationHost region".split(
+  "name code message provider status cloudCode cloudMessage requestId traceId hint subject attempts locationHost region retryable".split(
     " ",
   );
 
@@ -168,10 +168,9 @@ export class FederationError extends Error {
 
   /** A plain object safe to log or return to a client: no token, no secret, no stack. */
   toJSON(): Record<string, unknown> {
-    const out: Record<string, unknown> = { name: this.name, code: this.code, message: this.message };
+    const out: Record<string, unknown> = {};
     const fields = this as unknown as Record<string, unknown>;
     for (const field of JSON_FIELDS) if (fields[field] !== undefined) out[field] = fields[field];
-    out["retryable"] = this.retryable;
     return out;
   }
 }

@@ -68,21 +68,20 @@ export function createFederation(options: FederationOptions = {}): Federation {
   const lookup = createLookup(rt, refresh);
 
   /** Past the hit path: check the token, derive its key, read an asynchronous cache, or join/start the exchange. */
-  async function slowPath<C extends Credentials>(
-    provider: Provider<C>,
+  async function slowPath(
+    provider: Provider,
     token: SubjectToken,
     call: GetCredentialsOptions,
-  ): Promise<C> {
-    const p = provider as Provider;
-    assertProvider(p);
+  ): Promise<Credentials> {
+    assertProvider(provider);
     let key: string;
     try {
       // A SubjectToken built by a callback skipped decoding and its cap: hashing it must not cost megabytes.
       if (token.raw.length > MAX_SUBJECT_TOKEN_LENGTH) throw tooLong(token.raw.length);
       checkTokenTimes(token, now(), policy.clockSkewSeconds);
-      key = keys.derive(token, p);
+      key = keys.derive(token, provider);
     } catch (error) {
-      return refuse(p, token, error, call, "miss", monotonicMs());
+      return refuse(provider, token, error, call, "miss", monotonicMs());
     }
     let entry: CacheEntry | undefined;
     try {
@@ -95,20 +94,20 @@ export function createFederation(options: FederationOptions = {}): Federation {
     let t = now();
     if (entry !== undefined && t < entry.expiresAt - policy.safetyMarginMs) {
       // An asynchronous cache answered: the same refresh rule as the hit path.
-      if (t >= entry.refreshAt) refresh(p, token, key, call);
-      return entry.credentials as C;
+      if (t >= entry.refreshAt) refresh(provider, token, key, call);
+      return entry.credentials;
     }
     // No await between this lookup and the registration: the first cold caller registers, the rest join. An
     // exchange first consults the failure memory: a remembered failure is refused (and audited).
     const flight = flights.run(key, () => {
       const started = monotonicMs();
       t = now();
-      const remembered = failures.check(failures.keysOf(p, token, key), t);
+      const remembered = failures.check(failures.keysOf(provider, token, key), t);
       return remembered === undefined
-        ? coordinatedExchange(rt, p, token, key, "miss", call)
-        : refuse(p, token, failures.refusal(remembered, t), call, "negative", started);
+        ? coordinatedExchange(rt, provider, token, key, "miss", call)
+        : refuse(provider, token, failures.refusal(remembered, t), call, "negative", started);
     });
-    return (await raceAbort(flight, call.signal, p.cloud)).credentials as C;
+    return (await raceAbort(flight, call.signal, provider.cloud)).credentials;
   }
 
   /**
@@ -136,7 +135,9 @@ export function createFederation(options: FederationOptions = {}): Federation {
     }
     return pending.then(
       (token) =>
-        (lookup.held(provider as Provider, token, call) as C | undefined) ?? slowPath(provider, token, call),
+        (lookup.held(provider as Provider, token, call) ?? slowPath(provider as Provider, token, call)) as
+          | C
+          | Promise<C>,
       refused,
     );
   }
@@ -149,7 +150,9 @@ export function createFederation(options: FederationOptions = {}): Federation {
     t: number,
   ): Promise<C> {
     const held = lookup.held(provider as Provider, token, call, t) as C | undefined;
-    return held === undefined ? slowPath(provider, token, call) : Promise.resolve(held);
+    return held === undefined
+      ? (slowPath(provider as Provider, token, call) as Promise<C>)
+      : Promise.resolve(held);
   }
 
   async function flushAll(): Promise<void> {

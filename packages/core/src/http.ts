@@ -12,7 +12,6 @@ import { sendAttempt } from "./transport.js";
 import type { Clock, ExchangeContext, FetchLike, HttpRequest, HttpResponse, RandomSource } from "./types.js";
 import { readCapped } from "./util/body.js";
 import { defaultRandom, randomId } from "./util/random.js";
-import { eitherSignal } from "./util/signals.js";
 import { monotonicMs, parseRetryAfter, sleep, startTimer } from "./util/time.js";
 
 /** Options of {@link createExchangeContext}. @public */
@@ -55,22 +54,36 @@ export interface CountingExchangeContext extends ExchangeContext {
  * @public
  */
 export function createExchangeContext(options: ExchangeContextOptions = {}): CountingExchangeContext {
-  return exchangeContext(options, resolveRetryPolicy(options.retry));
+  const random = options.random ?? defaultRandom;
+  return exchangeContext(
+    {
+      ...options,
+      random,
+      now: options.now ?? (() => Date.now()),
+      correlationId: options.correlationId ?? randomId(random),
+    },
+    resolveRetryPolicy(options.retry),
+  );
+}
+
+/** The options of {@link exchangeContext}: the engine passes each one it has, so no default is taken here. @internal */
+export interface ResolvedContextOptions extends Omit<ExchangeContextOptions, "retry"> {
+  readonly now: Clock;
+  readonly random: RandomSource;
+  readonly correlationId: string;
 }
 
 /**
- * {@link createExchangeContext} with a policy already resolved (the engine's, validated once per federation):
- * no merge and validation of the same numbers per exchange.
+ * {@link createExchangeContext} with its options and policy already resolved (the engine's, validated once per
+ * federation): no merge and validation of the same numbers per exchange.
  * @internal
  */
 export function exchangeContext(
-  options: Omit<ExchangeContextOptions, "retry">,
+  options: ResolvedContextOptions,
   policy: RetryPolicy,
 ): CountingExchangeContext {
   const { maxAttempts, deadlineMs } = policy;
-  const random = options.random ?? defaultRandom;
-  const now = options.now ?? (() => Date.now());
-  const caller = options.signal;
+  const { random, now, correlationId, signal: caller } = options;
   const startedAt = monotonicMs();
   const left = () => deadlineMs - (monotonicMs() - startedAt);
   // The deadline as a signal exists only for a provider that asks for `ctx.signal`: `send` bounds every attempt
@@ -85,7 +98,7 @@ export function exchangeContext(
       signal ??= deadlineSignal(left(), caller);
       return signal;
     },
-    correlationId: options.correlationId ?? randomId(random),
+    correlationId,
     get attempts() {
       return attempts;
     },
@@ -170,8 +183,9 @@ export function exchangeContext(
             caller?.removeEventListener("abort", onAbort);
           }
         } catch (error) {
-          const timedOut = error instanceof FederationError && error.code === "timeout";
-          if (error instanceof FederationError && !timedOut) throw error;
+          // A FederationError other than the attempt's timeout (a redirect, an oversized body) is final.
+          if (error instanceof FederationError && error.code !== "timeout") throw error;
+          const timedOut = error instanceof FederationError;
           if (caller?.aborted || expired || (timedOut && atDeadline)) throw stopped(attempt, last ?? error);
           last = timedOut
             ? error
@@ -187,8 +201,7 @@ export function exchangeContext(
           continue;
         }
         const { status } = response;
-        const transient =
-          status >= 500 || status === 429 || (request.isTransient?.(response, attempt) ?? false);
+        const transient = status >= 500 || status === 429 || request.isTransient?.(response, attempt);
         if (!transient || attempt === maxAttempts) return response;
         const delay =
           parseRetryAfter(response.headers.get("retry-after"), now()) ??
@@ -201,10 +214,22 @@ export function exchangeContext(
   };
 }
 
-/** The deadline (`ms` from now) as a signal, or with the caller's: it aborts at whichever comes first. */
+/**
+ * The deadline (`ms` from now) as a signal that the caller's abort ends too, whichever comes first, with that one's
+ * reason (the deadline's is a `TimeoutError`, as `AbortSignal.timeout` gives): one controller, a listener and a
+ * timer ({@link startTimer}: unref'd, and Deno's own web timer there), so no `AbortSignal.any`, which Vercel's Edge
+ * Runtime 4.0.1 lacks. A deadline of 2^31 ms or more sets no timer (timers cannot count that far).
+ */
 function deadlineSignal(ms: number, caller: AbortSignal | undefined): AbortSignal {
-  // A deadline of 2^31 ms or more is none (timers cannot count that far).
-  if (!(ms < 2 ** 31)) return caller ?? new AbortController().signal;
-  const deadline = AbortSignal.timeout(Math.max(1, Math.ceil(ms)));
-  return caller ? eitherSignal(deadline, caller) : deadline;
+  const controller = new AbortController();
+  const abort = () =>
+    controller.abort(
+      caller?.aborted ? caller.reason : new DOMException("The deadline passed.", "TimeoutError"),
+    );
+  if (caller?.aborted) abort();
+  else {
+    caller?.addEventListener("abort", abort, { once: true });
+    startTimer(Math.max(1, Math.ceil(ms)), abort);
+  }
+  return controller.signal;
 }

@@ -60,8 +60,9 @@ export interface AttemptOptions {
   readonly attempt?: number;
   /**
    * The controller whose signal the request to send already carries (built with it, so that `send` hands the
-   * transport that very request, with no `init` that would make a runtime build another). Without it, one is made
-   * here and its signal passed to `send`. Either way the timer and the caller's abort go through it.
+   * transport that very request, with no `init` that would make a runtime build another); its signal is passed to
+   * `send` too. The timer and the caller's abort go through it. Both callers make one whenever `timeoutMs` is a
+   * timeout (under 2^31), the only case that uses it.
    */
   readonly controller?: AbortController | undefined;
 }
@@ -72,8 +73,8 @@ export interface AttemptOptions {
  * anyway) is a {@link RedirectRefusedError} naming status and `Location` host, never the URL (its query may hold
  * a presigned secret). Past `timeoutMs` it rejects with `timeout`, also when the transport ignores its signal:
  * the timer settles the call itself. Without a timeout the caller's signal goes to `send` as is: no timer, no
- * controller, no combined signal on that path. With `options.controller`, the attempt aborts that controller (the
- * one the request was built with) instead of a new one.
+ * controller, no combined signal on that path. With a timeout, the attempt aborts `options.controller` (the one
+ * the request was built with).
  * @internal
  */
 export async function sendAttempt(
@@ -88,7 +89,7 @@ export async function sendAttempt(
       ? await new Promise<Response>((resolve, reject) => {
           // One controller aborts the request on either the timer or the caller (a listener, cheaper than
           // AbortSignal.any, and removed once settled).
-          const controller = options.controller ?? new AbortController();
+          const controller = options.controller as AbortController;
           const stop = (error: unknown) => {
             cancel();
             caller?.removeEventListener("abort", onAbort);

@@ -87,6 +87,52 @@ describe("ctx.send timers", () => {
     expect(ctx.signal.aborted).toBe(true);
     expect(ctx.signal.reason).toBe("stop");
   });
+
+  // Vercel's Edge Runtime 4.0.1 has no AbortSignal.any: ctx.signal must not need it.
+  describe.each([
+    ["AbortSignal.any", false],
+    ["without AbortSignal.any", true],
+  ])("ctx.signal, %s", (_, removeAny) => {
+    const setup = () => {
+      if (removeAny)
+        vi.stubGlobal("AbortSignal", Object.assign(Object.create(AbortSignal), { any: undefined }));
+    };
+    afterEach(() => vi.unstubAllGlobals());
+
+    it("aborts with whichever comes first: the caller (its reason), and only once", () => {
+      setup();
+      const caller = new AbortController();
+      const ctx = createExchangeContext({
+        fetch: okFetch,
+        signal: caller.signal,
+        retry: { deadlineMs: 60_000 },
+      });
+      const signal = ctx.signal;
+      expect(signal.aborted).toBe(false);
+      caller.abort(new Error("caller went first"));
+      expect(signal.aborted).toBe(true);
+      expect((signal.reason as Error).message).toBe("caller went first");
+    });
+
+    it("or the deadline, with a TimeoutError, the caller's signal still live", async () => {
+      setup();
+      const caller = new AbortController();
+      const ctx = createExchangeContext({ fetch: okFetch, signal: caller.signal, retry: { deadlineMs: 30 } });
+      await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve));
+      expect((ctx.signal.reason as DOMException).name).toBe("TimeoutError");
+      caller.abort(new Error("later"));
+      expect((ctx.signal.reason as DOMException).name).toBe("TimeoutError");
+    });
+
+    it("is already aborted when the caller already is", () => {
+      setup();
+      const caller = new AbortController();
+      caller.abort(new Error("gone"));
+      const ctx = createExchangeContext({ fetch: okFetch, signal: caller.signal });
+      expect(ctx.signal.aborted).toBe(true);
+      expect((ctx.signal.reason as Error).message).toBe("gone");
+    });
+  });
 });
 
 describe("ctx.send retry classes", () => {

@@ -98,7 +98,8 @@ export function memoryCache(options: MemoryCacheOptions = {}): MemoryCache {
       const previous = slots.get(key);
       if (previous !== undefined) remove(previous);
       const t = now();
-      const slot: Slot = { key, entry, until: t + Math.max(0, ttlMs), older: undefined, newer: undefined };
+      // A ttl of 0 or less is due at once: `until <= t` from now on.
+      const slot: Slot = { key, entry, until: t + ttlMs, older: undefined, newer: undefined };
       slots.set(key, slot);
       append(slot);
       // Expired entries at the old end go first: they are no loss.

@@ -5,14 +5,7 @@
  *
  * @packageDocumentation
  */
-import type {
-  CacheCoordination,
-  CacheEntry,
-  CacheLease,
-  CacheOutcome,
-  Provider,
-  SubjectToken,
-} from "../types.js";
+import type { CacheCoordination, CacheEntry, CacheOutcome, Provider, SubjectToken } from "../types.js";
 import { monotonicMs, sleep } from "../util/time.js";
 import { runExchange } from "./exchange.js";
 import type { GetCredentialsOptions } from "./options.js";
@@ -51,28 +44,26 @@ export function coordinatedExchange(
 
   /** The exchange through the cache's lease. */
   async function leased(coordination: CacheCoordination): Promise<CacheEntry> {
-    const tryLease = (): Promise<CacheLease | undefined | typeof NO_STORE> =>
-      coordination.lease(key).catch(() => NO_STORE);
-    const asHolder = async (lease: CacheLease) => {
-      try {
-        return (await usableEntry(rt, key)) ?? (await exchange());
-      } finally {
-        lease.release().catch(() => undefined);
+    let deadline: number | undefined;
+    for (;;) {
+      const lease = await coordination.lease(key).catch((): typeof NO_STORE => NO_STORE);
+      // A store that fails to lease: exchange without it.
+      if (lease === NO_STORE) break;
+      if (lease !== undefined) {
+        try {
+          return (await usableEntry(rt, key)) ?? (await exchange());
+        } finally {
+          lease.release().catch(() => undefined);
+        }
       }
-    };
-    let lease = await tryLease();
-    if (lease === NO_STORE) return exchange();
-    if (lease !== undefined) return asHolder(lease);
-    const deadline = monotonicMs() + coordination.waitMs;
-    while (monotonicMs() < deadline && call.signal?.aborted !== true) {
+      // Another isolate holds the lease: poll for its entry (or the lease) until waitMs has passed.
+      deadline ??= monotonicMs() + coordination.waitMs;
+      if (!(monotonicMs() < deadline) || call.signal?.aborted === true) break;
       await sleep(Math.min(coordination.pollMs, Math.max(0, deadline - monotonicMs())));
       const entry = await usableEntry(rt, key);
       if (entry !== undefined) return entry;
-      lease = await tryLease();
-      if (lease === NO_STORE) break;
-      if (lease !== undefined) return asHolder(lease);
     }
-    // The holder is still at it past waitMs: this caller stops waiting and exchanges itself.
+    // The holder is still at it past waitMs (or the store failed): this caller exchanges itself.
     return exchange();
   }
 }

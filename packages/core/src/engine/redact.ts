@@ -51,14 +51,13 @@ function clean(value: unknown, forms: readonly string[], depth: number): unknown
   if (!(value instanceof Error)) return holds(value, forms) ? MARK : value;
   const cause = clean(value.cause, forms, depth + 1);
   const federation = value instanceof FederationError;
-  // A FederationError's text fields; any other error's own properties besides those rebuilt (`code`, `body`,
-  // `config`, `errors`, ...), which a logger prints too.
+  // A FederationError's text fields; any other error's message (own or inherited) and own properties besides
+  // those rebuilt (`code`, `body`, `config`, `errors`, ...), which a logger prints too.
   const dirty = federation
     ? TEXT_FIELDS.some((k) => has(value[k], forms))
     : has(value.message, forms) ||
       Object.getOwnPropertyNames(value).some(
         (name) =>
-          name !== "message" &&
           name !== "stack" &&
           name !== "cause" &&
           holds((value as unknown as Record<string, unknown>)[name], forms),
@@ -66,12 +65,11 @@ function clean(value: unknown, forms: readonly string[], depth: number): unknown
   if (cause === value.cause && !dirty && !has(value.stack, forms)) return value;
   let copy: Error;
   if (federation) {
-    const texts: Partial<Record<(typeof TEXT_FIELDS)[number], string>> = {};
-    for (const k of TEXT_FIELDS) texts[k] = cut(value[k], forms);
     // toJSON carries the other fields (provider, status, retryable, attempts); the subject and cause are re-added.
-    copy = new FederationError(value.code, cut(value.message, forms), {
-      ...value.toJSON(),
-      ...texts,
+    const fields = value.toJSON();
+    for (const k of TEXT_FIELDS) fields[k] = cut(value[k], forms);
+    copy = new FederationError(value.code, fields["message"] as string, {
+      ...fields,
       subject: value.subject,
       cause,
     });
@@ -114,9 +112,10 @@ export function redactResponse<R extends { readonly text: string; readonly heade
   const long = secrets.filter((secret) => secret.length >= 8);
   let text = response.text;
   for (const secret of long) text = cut(text, secretForms(secret));
-  const headers = response.headers === undefined ? undefined : redactHeaders(response.headers, long);
+  const headers = response.headers && redactHeaders(response.headers, long);
   if (text === response.text && headers === response.headers) return response;
-  return { ...response, text, ...(headers === undefined ? {} : { headers }) };
+  // `headers` is undefined only when the response had none.
+  return { ...response, text, headers };
 }
 
 /** `headers` itself when no value holds a secret, otherwise a copy with those values replaced. */

@@ -29,9 +29,7 @@ interface RuntimeGlobals {
 function attempt(read: () => unknown): string | undefined {
   try {
     const value = read();
-    if (typeof value !== "string") return undefined;
-    const trimmed = value.trim();
-    return trimmed === "" ? undefined : trimmed;
+    return typeof value === "string" ? value.trim() || undefined : undefined;
   } catch {
     // Deno without --allow-env throws PermissionDenied: treat as unset rather than crash the isolate.
     return undefined;

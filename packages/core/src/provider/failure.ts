@@ -107,10 +107,13 @@ export function cloudFailure(response: HttpResponse, failure: CloudFailure): Fed
   const outage = outageCode(response.status);
   // FederationError leaves out what is undefined (its toJSON too), so every field is passed as it is.
   return new FederationError(refusal?.code ?? outage ?? "bad_response", failure.message, {
+    // The refusal's cloudCode, cloudMessage and traceId as they are (the constructor reads only its own fields).
+    ...refusal,
     provider: failure.provider,
     status: response.status,
     attempts: response.attempts,
-    retryable: refusal ? (refusal.retryable ?? false) : outage !== undefined,
+    // FederationError takes an undefined retryable as false.
+    retryable: refusal ? refusal.retryable : outage !== undefined,
     subject: failure.subject,
     requestId: refusal?.requestId ?? firstHeader(response.headers, failure.requestIdHeaders ?? []),
     hint: refusal
@@ -118,9 +121,6 @@ export function cloudFailure(response: HttpResponse, failure: CloudFailure): Fed
       : outage
         ? failure.unreadableHints?.unavailable
         : failure.unreadableHints?.other,
-    cloudCode: refusal?.cloudCode,
-    cloudMessage: refusal?.cloudMessage,
-    traceId: refusal?.traceId,
     cause: failure.cause,
   });
 }

@@ -26,9 +26,8 @@ export function cleanCloudId(value: unknown, secrets: readonly string[] = []): s
   if (typeof value !== "string") return REDACTED_ID;
   const id = value.trim();
   if (id === "") return undefined;
-  if (id === REDACTED_ID) return id;
   // A secret inside the id (whole, or the signature that makes a JWS replayable), or an id that is a long piece
-  // of a secret; the charset rule covers the rest.
+  // of a secret; the charset rule covers the rest (and keeps an id already redacted as "[redacted]").
   const bad =
     id.length > MAX_ID_LENGTH || !ID_CHARSET.test(id) || scrub(id) !== id || leaksSecret(id, secrets);
   return bad ? REDACTED_ID : id;

@@ -37,9 +37,9 @@ export function pooledRandom(bytes: Uint8Array): Uint8Array {
 
 /** A float in `[0, 1)` from the random source. @internal */
 export function randomFraction(random: RandomSource): number {
-  const bytes = random(new Uint8Array(4));
-  const view = new DataView(bytes.buffer, bytes.byteOffset, 4);
-  return view.getUint32(0) / 0x1_0000_0000;
+  const b = random(new Uint8Array(4));
+  // The four bytes as a big-endian uint32 (what DataView's getUint32 reads), over 2^32.
+  return (((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0) / 0x1_0000_0000;
 }
 
 /** A random hex id of `bytes` bytes (correlation ids). @internal */
