@@ -216,20 +216,21 @@ export function exchangeContext(
 
 /**
  * The deadline (`ms` from now) as a signal that the caller's abort ends too, whichever comes first, with that one's
- * reason (the deadline's is a `TimeoutError`, as `AbortSignal.timeout` gives): one controller, a listener and a
- * timer ({@link startTimer}: unref'd, and Deno's own web timer there), so no `AbortSignal.any`, which Vercel's Edge
- * Runtime 4.0.1 lacks. A deadline of 2^31 ms or more sets no timer (timers cannot count that far).
+ * reason (the deadline's is a `TimeoutError`, as `AbortSignal.timeout` gives): a controller aborted by a timer
+ * ({@link startTimer}: unref'd, and Deno's own web timer there; none for 2^31 ms or more), joined to the caller's
+ * signal by `AbortSignal.any`, which holds it weakly: a caller's signal reused for many exchanges gathers no
+ * listeners. Vercel's Edge Runtime 4.0.1 has no `AbortSignal.any`: there a listener does it, left on that caller's
+ * signal until it aborts or is collected.
  */
 function deadlineSignal(ms: number, caller: AbortSignal | undefined): AbortSignal {
   const controller = new AbortController();
-  const abort = () =>
-    controller.abort(
-      caller?.aborted ? caller.reason : new DOMException("The deadline passed.", "TimeoutError"),
-    );
-  if (caller?.aborted) abort();
-  else {
-    caller?.addEventListener("abort", abort, { once: true });
-    startTimer(Math.max(1, Math.ceil(ms)), abort);
-  }
+  startTimer(Math.max(1, Math.ceil(ms)), () =>
+    controller.abort(new DOMException("The deadline passed.", "TimeoutError")),
+  );
+  if (!caller) return controller.signal;
+  if (typeof AbortSignal.any === "function") return AbortSignal.any([caller, controller.signal]);
+  const abort = () => controller.abort(caller.reason);
+  if (caller.aborted) abort();
+  else caller.addEventListener("abort", abort, { once: true });
   return controller.signal;
 }

@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { FederationError } from "@fedkit/core";
 import {
   createExchangeContext,
@@ -132,6 +133,27 @@ describe("ctx.send timers", () => {
       expect(ctx.signal.aborted).toBe(true);
       expect((ctx.signal.reason as Error).message).toBe("gone");
     });
+  });
+});
+
+describe("ctx.signal and a caller's signal reused for many exchanges", () => {
+  it("leaves no listener on the caller's signal where AbortSignal.any exists, and still follows its abort", () => {
+    const caller = new AbortController();
+    const okFetch = async () => new Response("ok");
+    const signals = Array.from({ length: 20 }, () => {
+      const ctx = createExchangeContext({
+        fetch: okFetch,
+        signal: caller.signal,
+        retry: { deadlineMs: 60_000 },
+      });
+      return ctx.signal;
+    });
+    // A listener per exchange would pile up on a long-lived signal (and warn past 10 in Node).
+    expect(getEventListeners(caller.signal, "abort")).toHaveLength(0);
+    caller.abort(new Error("shutdown"));
+    expect(signals.every((signal) => signal.aborted && (signal.reason as Error).message === "shutdown")).toBe(
+      true,
+    );
   });
 });
 
