@@ -5,9 +5,10 @@
  *
  * @packageDocumentation
  */
-import type { Clock, FederationError, FetchLike, SubjectTokenSource } from "@fedkit/core";
+import type { Clock, FederationError, FetchLike, RetryPolicy, SubjectTokenSource } from "@fedkit/core";
 import {
   cloudFailure,
+  createExchangeContext,
   decodeSubjectToken,
   type HttpResponse,
   outageCode,
@@ -15,7 +16,7 @@ import {
 } from "@fedkit/core/provider";
 import { stsEndpoint } from "./partition.js";
 import { BoundedMap } from "./signing.js";
-import { signedStsHeaders, stsForm, stsTarget } from "./sts-request.js";
+import { isTransientSts, signedStsHeaders, stsForm, stsTarget } from "./sts-request.js";
 import { peekStsError } from "./sts-response.js";
 import { parseXml, xmlText } from "./xml.js";
 
@@ -42,6 +43,11 @@ export interface AwsWebIdentityTokenOptions {
   readonly fetch?: FetchLike;
   /** Default `Date.now`. */
   readonly now?: Clock;
+  /**
+   * Attempts, timeouts, overall deadline and the answer's size cap, as for every exchange (core's
+   * `RetryPolicy`): 5xx, 429 and STS's `Throttling` are retried.
+   */
+  readonly retry?: Partial<RetryPolicy>;
 }
 
 /**
@@ -83,20 +89,24 @@ export function awsWebIdentityToken(options: AwsWebIdentityTokenOptions): Subjec
         DurationSeconds: duration,
       });
       const headers = await signedStsHeaders(target, body, creds, cache, (options.now ?? Date.now)());
-      const response = await (options.fetch ?? globalThis.fetch)(`${target.endpoint}/`, {
+      // Core's safe client, as every exchange: no redirect followed (the POST is signed), per-attempt timeout,
+      // overall deadline, the answer's size capped, transient refusals retried.
+      const ctx = createExchangeContext({
+        fetch: options.fetch,
+        now: options.now,
+        signal,
+        retry: options.retry,
+      });
+      const answer = await ctx.send({
+        url: `${target.endpoint}/`,
         method: "POST",
         headers,
         body,
-        redirect: "error",
-        ...(signal ? { signal } : {}),
+        endpoint: target.rule,
+        operation: "sts:GetWebIdentityToken",
+        isTransient: isTransientSts,
       });
-      const answer: HttpResponse = {
-        status: response.status,
-        headers: response.headers,
-        text: await response.text(),
-        attempts: 1,
-      };
-      if (!response.ok) throw outboundFailure(answer);
+      if (answer.status < 200 || answer.status > 299) throw outboundFailure(answer);
       let token: string | undefined;
       try {
         token = xmlText(parseXml(answer.text), "GetWebIdentityTokenResult", "WebIdentityToken");

@@ -1,6 +1,7 @@
 // awsWebIdentityToken: one SigV4-signed GetWebIdentityToken POST with the workload's own credentials; STS's answer
 // becomes a subject token, STS's refusals typed errors that never carry the credentials that signed the call.
 import { FederationError } from "@fedkit/core";
+import { RedirectRefusedError } from "@fedkit/core/provider";
 import { afterEach, describe, expect, it } from "vitest";
 import { awsWebIdentityToken } from "../src/web-identity-token.js";
 import { type FakeServer, fakeToken, type Reply, startServer, stsError } from "./helpers.js";
@@ -108,7 +109,51 @@ describe("awsWebIdentityToken", () => {
       endpoint: server.origin,
       allowCustomEndpoint: true,
     });
-    await expect(source.getToken({ audience: "a", now: Date.now })).rejects.toThrow();
+    const error = await source.getToken({ audience: "a", now: Date.now }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RedirectRefusedError);
+    expect(error).toMatchObject({ code: "bad_response", status: 307 });
     expect(server.requests).toHaveLength(1);
+  });
+
+  // The call goes through core's safe client like every exchange: bounded in time and size, transient refusals retried.
+  const sourceFor = (s: FakeServer, retry: Record<string, number>) =>
+    awsWebIdentityToken({
+      region: "eu-west-1",
+      credentials: () => CREDS,
+      endpoint: s.origin,
+      allowCustomEndpoint: true,
+      retry: { baseDelayMs: 1, maxDelayMs: 2, ...retry },
+    });
+
+  it("retries STS's Throttling (HTTP 400) and an outage, then returns the token", async () => {
+    server = await startServer((_req, i) =>
+      i === 0
+        ? { status: 400, body: stsError("Throttling", "slow down") }
+        : i === 1
+          ? { status: 503, body: stsError("ServiceUnavailable", "later") }
+          : { status: 200, body: success(jwt.raw) },
+    );
+    const token = await sourceFor(server, { maxAttempts: 3 }).getToken({ audience: "a", now: Date.now });
+    expect(token.raw).toBe(jwt.raw);
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it("gives up on an STS that never answers at the deadline, with a retryable timeout", async () => {
+    server = await startServer(() => new Promise<Reply>(() => {}));
+    const started = Date.now();
+    const error = await sourceFor(server, { deadlineMs: 150, attemptTimeoutMs: 150 })
+      .getToken({ audience: "a", now: Date.now })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "timeout", provider: "aws", retryable: true });
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it("refuses an answer larger than the cap without handing it back", async () => {
+    server = await startServer(() => ({ status: 200, body: success("x".repeat(20_000)) }));
+    const error = await sourceFor(server, { maxResponseBytes: 4096 })
+      .getToken({ audience: "a", now: Date.now })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "bad_response", provider: "aws" });
+    expect((error as Error).message).toContain("4096 bytes");
   });
 });
