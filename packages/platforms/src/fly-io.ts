@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 import type { FetchLike, SubjectTokenSource } from "@fedkit/core";
-import { endpointFailed, platformSource } from "./source.js";
+import { askEndpoint, platformSource } from "./source.js";
 
 /** Options of {@link flyMachineToken}. @public */
 export interface FlyMachineTokenOptions {
@@ -36,15 +36,18 @@ export function flyMachineToken(options: FlyMachineTokenOptions): SubjectTokenSo
     );
   const api = (options.apiUrl ?? "http://localhost").replace(/\/$/, "");
   return platformSource("fly-io", async ({ audience, signal }) => {
-    const response = await options.fetch(`${api}/v1/tokens/oidc`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ aud: audience }),
-      redirect: "error",
-      ...(signal ? { signal } : {}),
-    });
-    if (!response.ok)
-      throw endpointFailed("fly-io", response.status, "Run on a Fly Machine (the API socket is /.fly/api).");
-    return (await response.text()).trim();
+    const { text } = await askEndpoint(
+      "fly-io",
+      options.fetch,
+      {
+        url: new URL(`${api}/v1/tokens/oidc`),
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ aud: audience }),
+        hint: "Run on a Fly Machine (the API socket is /.fly/api).",
+      },
+      signal,
+    );
+    return text.trim();
   });
 }

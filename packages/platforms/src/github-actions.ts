@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import type { FetchLike, SubjectTokenSource } from "@fedkit/core";
-import { type EnvInput, endpointFailed, missing, platformSource, readEnv } from "./source.js";
+import { askEndpoint, type EnvInput, endpointFailed, missing, platformSource, readEnv } from "./source.js";
 
 /** Options of {@link githubActionsToken}. @public */
 export interface GithubActionsTokenOptions {
@@ -43,16 +43,23 @@ export function githubActionsToken(options: GithubActionsTokenOptions = {}): Sub
     if (target.protocol !== "https:" && !(target.protocol === "http:" && LOOPBACK.test(target.hostname)))
       throw new TypeError("githubActionsToken: ACTIONS_ID_TOKEN_REQUEST_URL must be an https URL");
     target.searchParams.set("audience", audience);
-    const fetchFn = options.fetch ?? globalThis.fetch;
-    const response = await fetchFn(target.toString(), {
-      headers: { authorization: `Bearer ${bearer}`, accept: "application/json; api-version=2.0" },
-      redirect: "error",
-      ...(signal ? { signal } : {}),
-    });
-    if (!response.ok) throw endpointFailed(NAME, response.status, HINT);
-    const body = (await response.json().catch(() => ({}))) as { value?: unknown };
+    const answer = await askEndpoint(
+      NAME,
+      options.fetch,
+      {
+        url: target,
+        method: "GET",
+        headers: { authorization: `Bearer ${bearer}`, accept: "application/json; api-version=2.0" },
+        hint: HINT,
+      },
+      signal,
+    );
+    let body: { value?: unknown } = {};
+    try {
+      body = JSON.parse(answer.text) ?? {};
+    } catch {}
     if (typeof body.value !== "string")
-      throw endpointFailed(NAME, response.status, "The runner answered no `value`.");
+      throw endpointFailed(NAME, answer.status, "The runner answered no `value`.");
     return body.value;
   });
 }

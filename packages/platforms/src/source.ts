@@ -6,12 +6,18 @@
  */
 import {
   FederationError,
+  type FetchLike,
   MissingSubjectTokenError,
   type SubjectToken,
   type SubjectTokenSource,
   type TokenRequest,
 } from "@fedkit/core";
-import { checkTokenAudience, decodeSubjectToken, toEnvGetter } from "@fedkit/core/provider";
+import {
+  checkTokenAudience,
+  createExchangeContext,
+  decodeSubjectToken,
+  toEnvGetter,
+} from "@fedkit/core/provider";
 
 /** Where a source reads environment variables: a record, or a function returning one. @public */
 export type EnvInput = Record<string, string | undefined> | (() => Record<string, string | undefined>);
@@ -58,4 +64,41 @@ export function endpointFailed(source: string, status: number, hint: string): Fe
     retryable: status >= 500 || status === 429,
     hint,
   });
+}
+
+/** One request to a platform's own token endpoint. @internal */
+export interface EndpointRequest {
+  readonly url: URL;
+  readonly method: "GET" | "POST";
+  readonly headers: Record<string, string>;
+  readonly body?: string;
+  /** The fix named when the endpoint answers something other than 2xx. */
+  readonly hint: string;
+}
+
+/**
+ * Asks a platform's own token endpoint through core's safe client, as every exchange does: no redirect followed
+ * (the request carries the platform's bearer), a per-attempt timeout and an overall deadline (`timeout`), the
+ * answer capped (`bad_response`), 5xx and 429 retried. The endpoint is the one the platform named (its origin is
+ * the only one allowed); a non-2xx answer is {@link endpointFailed}, status only. Resolves with the 2xx answer's
+ * status and text.
+ * @internal
+ */
+export async function askEndpoint(
+  source: string,
+  fetch: FetchLike | undefined,
+  request: EndpointRequest,
+  signal: AbortSignal | undefined,
+): Promise<{ readonly status: number; readonly text: string }> {
+  const { url, method, headers, body, hint } = request;
+  const answer = await createExchangeContext({ fetch, signal }).send({
+    url: url.href,
+    method,
+    headers,
+    body,
+    endpoint: { cloud: source, officialHosts: [], allowedOrigins: [url.origin] },
+    operation: `${source} token request`,
+  });
+  if (answer.status < 200 || answer.status > 299) throw endpointFailed(source, answer.status, hint);
+  return answer;
 }
