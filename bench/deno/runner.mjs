@@ -4,6 +4,8 @@
 // and nothing here touches `process` (which would load Deno's Node layer for the fedkit side).
 //   deno run -A runner.mjs first <module> <envJson>
 //     a fresh isolate's first request: CPU and time of the import, then of the first request
+//   deno run -A --coverage=<dir> runner.mjs success <module> <envJson>
+//     the import and two requests (the first exchanges, the second hits the cache), for success-path coverage
 //   deno run -A runner.mjs warm <module> <baseline module> <envJson> <samples> <batch>
 //     warm requests, batches of <module> interleaved with batches of <baseline module> (alternating which first)
 // Optional, for attribution only: DENO_BENCH_PHASES=<file> makes each `first` run append one JSON line to <file>:
@@ -107,6 +109,15 @@ if (mode === "first") {
     Deno.writeTextFileSync(phasesFile, `${JSON.stringify(line)}\n`, { append: true });
   }
   console.log(JSON.stringify(row));
+} else if (mode === "success") {
+  // The success path for coverage (deno run --coverage): the import, a fresh isolate's first request (the
+  // exchange and a signed request) and a second one (a cache hit), so every function a working site runs has run.
+  const [moduleUrl, envJson] = args;
+  const env = installNetlify(envJson);
+  const handler = (await import(moduleUrl)).default;
+  await serve(handler, env);
+  await serve(handler, env);
+  console.log(JSON.stringify({ requests: 2 }));
 } else if (mode === "warm") {
   const [moduleUrl, baselineUrl, envJson, samplesArg, batchArg] = args;
   const env = installNetlify(envJson);

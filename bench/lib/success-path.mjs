@@ -1,0 +1,183 @@
+// The code a sample actually runs on its success path, from V8's precise block coverage (Deno's `run --coverage`)
+// of the deployed bundle: which bytes of the minified chunks ran at least once, how much that is gzipped, and to
+// which package each byte belongs (through the bundle's source map). Issue 13 asks for the bytes evaluated on the
+// success path beside the deployed size: the size row counts every byte shipped, this one the bytes a request needs.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+
+/**
+ * Marks the characters of `length` whose innermost coverage range ran at least once. V8 reports, per function,
+ * the function's own range and the blocks inside it that ran a different number of times (a block never run has
+ * count 0), all properly nested; painting the ranges from the widest to the narrowest leaves each character with
+ * its innermost range's count. A function never called is one range of count 0.
+ * @param {{ ranges: { startOffset: number, endOffset: number, count: number }[] }[]} functions
+ * @param {number} length
+ * @returns {Uint8Array} 1 where the code ran
+ */
+export function ranMask(functions, length) {
+  const ranges = functions.flatMap((f) => f.ranges);
+  ranges.sort((a, b) => b.endOffset - b.startOffset - (a.endOffset - a.startOffset));
+  const mask = new Uint8Array(length);
+  for (const { startOffset, endOffset, count } of ranges)
+    mask.fill(count > 0 ? 1 : 0, startOffset, Math.min(endOffset, length));
+  return mask;
+}
+
+const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/**
+ * The source index of every character of `code`, from a version 3 source map's `mappings` (VLQ segments: generated
+ * column, source, original line, original column[, name], each relative to the previous). A segment covers its
+ * line from its column to the next segment's; characters before a line's first segment, or in a segment without
+ * a source, get -1.
+ * @param {string} code the generated JavaScript
+ * @param {string} mappings
+ * @returns {Int32Array}
+ */
+export function sourceIndexes(code, mappings) {
+  const result = new Int32Array(code.length).fill(-1);
+  const lineStarts = [0];
+  for (let i = 0; i < code.length; i++) if (code.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  let source = 0;
+  let line = 0;
+  let previousEnd = -1; // where the previous segment's coverage starts, on the current line
+  let previousSource = -1;
+  const close = (end) => {
+    if (previousEnd >= 0) result.fill(previousSource, previousEnd, end);
+  };
+  let column = 0;
+  let i = 0;
+  while (i <= mappings.length) {
+    const c = mappings[i];
+    if (c === ";" || c === undefined) {
+      const lineEnd = line + 1 < lineStarts.length ? lineStarts[line + 1] : code.length;
+      close(lineEnd);
+      previousEnd = -1;
+      line += 1;
+      column = 0;
+      i += 1;
+      continue;
+    }
+    if (c === ",") {
+      i += 1;
+      continue;
+    }
+    const fields = [];
+    while (i < mappings.length && mappings[i] !== "," && mappings[i] !== ";") {
+      let value = 0;
+      let shift = 0;
+      let digit;
+      do {
+        digit = BASE64.indexOf(mappings[i++]);
+        if (digit < 0) throw new Error("source map: bad VLQ character");
+        value += (digit & 31) << shift;
+        shift += 5;
+      } while (digit & 32);
+      fields.push(value & 1 ? -(value >>> 1) : value >>> 1);
+    }
+    column += fields[0];
+    const at = lineStarts[line] + column;
+    close(at);
+    if (fields.length >= 4) {
+      source += fields[1];
+      previousSource = source;
+    } else previousSource = -1;
+    previousEnd = at;
+  }
+  return result;
+}
+
+/** `packages/<name>/…` → `@fedkit/<name>`, `apps/<app>/…` → `the sample (<app>)`, `node_modules/<pkg>` → `<pkg>`. */
+export function ownerOf(sourcePath) {
+  const pkg = /(?:^|\/)packages\/([^/]+)\//.exec(sourcePath);
+  if (pkg) return `@fedkit/${pkg[1]}`;
+  const app = /(?:^|\/)apps\/([^/]+)\//.exec(sourcePath);
+  if (app) return `the sample (${app[1]})`;
+  const dep = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules\/)/.exec(sourcePath);
+  return dep ? dep[1] : "other";
+}
+
+/**
+ * What ran of one bundle's chunks: `coverageDir` holds Deno's raw V8 coverage (one JSON per script), `chunks`
+ * the deployed chunks (`{ path, code, map }`, `map` the parsed source map). Chunks that never loaded count as not
+ * run. Returns totals (characters are bytes: esbuild writes ASCII), the gzip of the code that ran (its pieces
+ * joined in order, gzip -9), and bytes shipped and run per owner (package, the sample's own code, bundler glue).
+ */
+export function successPath(coverageDir, chunks) {
+  const coverage = new Map();
+  for (const name of readdirSync(coverageDir)) {
+    if (!name.endsWith(".json")) continue;
+    const entry = JSON.parse(readFileSync(join(coverageDir, name), "utf8"));
+    if (entry.url?.startsWith("file:")) coverage.set(fileURLToPath(entry.url), entry.functions);
+  }
+  let shipped = 0;
+  let ran = 0;
+  const pieces = [];
+  const owners = new Map();
+  for (const chunk of chunks) {
+    const { code } = chunk;
+    const functions = coverage.get(chunk.path);
+    const mask = functions ? ranMask(functions, code.length) : new Uint8Array(code.length);
+    const sources = sourceIndexes(code, chunk.map.mappings);
+    shipped += code.length;
+    let start = -1;
+    for (let i = 0; i <= code.length; i++) {
+      const on = i < code.length && mask[i] === 1;
+      if (on && start < 0) start = i;
+      if (!on && start >= 0) {
+        pieces.push(code.slice(start, i));
+        start = -1;
+      }
+      if (i === code.length) break;
+      ran += mask[i];
+      const owner = sources[i] < 0 ? "bundler glue" : ownerOf(chunk.map.sources[sources[i]]);
+      const row = owners.get(owner) ?? { shipped: 0, ran: 0 };
+      row.shipped += 1;
+      row.ran += mask[i];
+      owners.set(owner, row);
+    }
+  }
+  const gzip = (text) => gzipSync(Buffer.from(text), { level: 9 }).byteLength;
+  return {
+    shippedBytes: shipped,
+    ranBytes: ran,
+    ranGzip: gzip(pieces.join("")),
+    owners: [...owners].map(([owner, row]) => ({ owner, ...row })).sort((a, b) => b.shipped - a.shipped),
+  };
+}
+
+/**
+ * The per-package table of docs/benchmarks.md for a `deno-success-path-fedkit` result: minified bytes shipped and
+ * run per owner, the totals, and how the gzip of what runs compares with `budget` (the size goal).
+ * @returns {string[]} markdown lines
+ */
+export function successPathTable(row, budget) {
+  const d = row.detail;
+  const n = (x) => x.toLocaleString("en-US");
+  const pct = (part, whole) => `${Math.round((part / whole) * 100)}%`;
+  const lines = [
+    "### What the AWS sample ships, and what its success path runs",
+    "",
+    `${row.label}: ${n(row.value)} B of the ${n(d.shippedGzip)} B deployed. Minified bytes per package, through the`,
+    "bundle's source map:",
+    "",
+    "| Package | Shipped (min) | Run on the success path | Share run |",
+    "| --- | ---: | ---: | ---: |",
+  ];
+  for (const [owner, [shipped, ran]] of Object.entries(d.owners))
+    lines.push(`| ${owner} | ${n(shipped)} B | ${n(ran)} B | ${pct(ran, shipped)} |`);
+  lines.push(
+    `| all chunks | ${n(d.shippedBytes)} B | ${n(d.ranBytes)} B | ${pct(d.ranBytes, d.shippedBytes)} |`,
+    "",
+  );
+  if (budget !== undefined)
+    lines.push(
+      row.value > budget
+        ? `The code that runs, gzip, is ${n(row.value)} B: ${n(row.value - budget)} B over the ${n(budget)} B goal before any error path, option or message a working request never reaches is counted.`
+        : `The code that runs, gzip, is ${n(row.value)} B: within the ${n(budget)} B goal; the rest of the deployed bytes are paths a working request does not reach.`,
+      "",
+    );
+  return lines;
+}
