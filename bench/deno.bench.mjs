@@ -9,7 +9,7 @@
 //    and the import time of both bundles.
 // Run through `npm run bench` or, after a build, `node bench/deno.bench.mjs`; writes bench/results/deno.json.
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -18,7 +18,6 @@ import { gzipSync } from "node:zlib";
 import { generateIssuerKeys } from "@fedkit/netlify";
 import { result, writeSuite } from "./lib/harness.mjs";
 import { bundleSample, SAMPLES, SAMPLES_WORK } from "./lib/sample-bundle.mjs";
-import { successPath } from "./lib/success-path.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
@@ -101,15 +100,11 @@ const modules = {
 const runner = join(here, "deno", "runner.mjs");
 
 // Asynchronous, never spawnSync: this process's event loop serves the loopback S3/STS the Deno side calls.
-function denoRunAsync(args, flags = []) {
+function denoRunAsync(args) {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      deno,
-      ["run", "--no-lock", "--no-check", "--quiet", ...flags, "-A", runner, ...args],
-      {
-        env: { ...process.env, DENO_DIR: join(work, "deno-dir"), NO_COLOR: "1" },
-      },
-    );
+    const child = spawn(deno, ["run", "--no-lock", "--no-check", "--quiet", "-A", runner, ...args], {
+      env: { ...process.env, DENO_DIR: join(work, "deno-dir"), NO_COLOR: "1" },
+    });
     let out = "";
     let err = "";
     child.stdout.on("data", (c) => {
@@ -231,52 +226,6 @@ results.push(
       codeCache: firstConditions.codeCache,
       // Wall time waits for a core on a loaded machine; CPU is the steadier figure, wall time kept beside it.
       importWallMs: r2(median(first.sdk.map((row, i) => row.importMs - first.empty[i].importMs))),
-    },
-  }),
-);
-
-// --- the success path: which bytes of the deployed chunks run ---------------------------------------------
-// The same chunks with source maps beside them (checked identical to the deployed ones), run in a fresh isolate
-// under V8's precise coverage: the import, the first request (mint, exchange, signed GET) and a cache hit.
-const mapped = await bundleSample(
-  SAMPLES.find((s) => s.cloud === "aws"),
-  { sourceMaps: true },
-);
-const chunkFiles = (b) => b.outputFiles.filter((f) => f.path.endsWith(".js"));
-const deployedText = chunkFiles(sampleBuild).map((f) => f.text);
-if (chunkFiles(mapped).some((f, i) => f.text !== deployedText[i]))
-  throw new Error(
-    "the source-mapped bundle differs from the deployed one: coverage would measure other bytes",
-  );
-const coverageDir = join(work, "coverage");
-rmSync(coverageDir, { recursive: true, force: true });
-await denoRunAsync(["success", pathToFileURL(mapped.file).href, env], [`--coverage=${coverageDir}`]);
-const ran = successPath(
-  coverageDir,
-  chunkFiles(mapped).map((f) => ({
-    path: f.path,
-    code: f.text,
-    map: JSON.parse(mapped.outputFiles.find((m) => m.path === `${f.path}.map`).text),
-  })),
-);
-results.push(
-  result({
-    id: "deno-success-path-fedkit",
-    label:
-      "AWS sample: the deployed code that runs on the success path (import, first request, a cache hit), gzip",
-    subject: "fedkit",
-    metric: "size",
-    value: ran.ranGzip,
-    unit: "bytes",
-    reference: true,
-    detail: {
-      ranBytes: ran.ranBytes,
-      shippedBytes: ran.shippedBytes,
-      shippedGzip: sampleGzip,
-      ranShare: Math.round((ran.ranBytes / ran.shippedBytes) * 1000) / 1000,
-      owners: Object.fromEntries(ran.owners.map((o) => [o.owner, [o.shipped, o.ran]])),
-      measure:
-        "V8 precise block coverage (deno run --coverage) of the minified chunks: a byte counts as run when the innermost function or block holding it ran at least once; gzip -9 of the run pieces joined in order; owners: [shipped, run] minified bytes per package through the source map",
     },
   }),
 );

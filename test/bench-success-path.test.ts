@@ -176,27 +176,31 @@ describe("successPath", () => {
 });
 
 describe("successPathTable", () => {
-  const row = {
-    label: "AWS sample: code run",
-    value: 16_000,
-    detail: {
-      shippedGzip: 28_000,
-      shippedBytes: 70_000,
-      ranBytes: 38_000,
-      owners: { "@fedkit/core": [31_000, 16_000], "@fedkit/aws": [21_000, 10_500] },
-    },
-  };
+  const row = (app: string, value: number, owners: Record<string, [number, number]>) => ({
+    label: `${app} fn.ts: code run`,
+    value,
+    detail: { shippedGzip: value * 2, owners },
+  });
+  const rows = [
+    row("netlify-aws-s3", 16_000, { "@fedkit/core": [31_000, 16_000], "@fedkit/aws": [21_000, 10_500] }),
+    row("netlify-gcp-gcs", 13_000, { "@fedkit/core": [30_000, 15_000], "@fedkit/gcp": [10_000, 6_000] }),
+  ];
 
-  it("says by how much the code that runs exceeds the size goal", () => {
-    const text = successPathTable(row, 14_000).join("\n");
-    expect(text).toContain("| @fedkit/core | 31,000 B | 16,000 B | 52% |");
-    expect(text).toContain("| all chunks | 70,000 B | 38,000 B | 54% |");
-    expect(text).toContain("2,000 B over the 14,000 B goal");
+  it("sets each sample's run bytes against the size goal, over or within", () => {
+    const text = successPathTable(rows, 14_000).join("\n");
+    expect(text).toContain(
+      "| netlify-aws-s3 | 32,000 B | 16,000 B | the code that runs alone is 2,000 B over |",
+    );
+    expect(text).toContain(
+      "| netlify-gcp-gcs | 26,000 B | 13,000 B | the code that runs fits, with 1,000 B to spare |",
+    );
   });
 
-  it("says when the code that runs fits the goal", () => {
-    const text = successPathTable(row, 20_000).join("\n");
-    expect(text).toContain("within the 20,000 B goal");
-    expect(text).not.toContain("over the");
+  it("splits shipped and run bytes per package, a dash where a sample has none of it", () => {
+    const text = successPathTable(rows, 14_000).join("\n");
+    expect(text).toContain("| Package | netlify-aws-s3 | netlify-gcp-gcs |");
+    expect(text).toContain("| @fedkit/core | 31,000 → 16,000 (52%) | 30,000 → 15,000 (50%) |");
+    expect(text).toContain("| @fedkit/aws | 21,000 → 10,500 (50%) | — |");
+    expect(text).toContain("| @fedkit/gcp | — | 10,000 → 6,000 (60%) |");
   });
 });

@@ -48,7 +48,7 @@ export function goalRows(doc) {
     .map(({ row }) => row);
 }
 
-const GOAL_ORDER = ["samples", "deno", "hit-path", "hit-path-peers", "aws", "azure"];
+const GOAL_ORDER = ["samples", "success-path", "deno", "hit-path", "hit-path-peers", "aws", "azure"];
 
 const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
