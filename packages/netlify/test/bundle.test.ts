@@ -23,5 +23,11 @@ describe.skipIf(!builtPackagesPresent())("the sample bundles with Netlify's edge
     expect(statSync(eszip!).size).toBeGreaterThan(1000);
     // Netlify's bundler keeps every export of @fedkit/netlify and of the plugin entries: none holds a trust generator.
     expect(trustMarkersIn(readFileSync(eszip!).toString("latin1"))).toEqual([]);
+    // The eszip names every module it carries; the opt-in plugins keep the other clouds out.
+    const modules = readFileSync(eszip!).toString("latin1");
+    expect(modules).toMatch(/aws\/dist\/provider\.js/);
+    expect(modules).toMatch(/netlify\/dist\/clouds\/aws\.js/);
+    expect(modules).not.toMatch(/(?:gcp|azure)\/dist\/[\w-]+\.js/);
+    expect(modules).not.toMatch(/netlify\/dist\/clouds\/(?:gcp|azure)\.js/);
   }, 120_000);
 });

@@ -24,5 +24,11 @@ describe.skipIf(!builtPackagesPresent())("the GCP sample bundles with Netlify's 
     expect(statSync(eszip!).size).toBeGreaterThan(1000);
     // Netlify's bundler keeps every export of @fedkit/netlify and of the plugin entries: none holds a trust generator.
     expect(trustMarkersIn(readFileSync(eszip!).toString("latin1"))).toEqual([]);
+    // The eszip names every module it carries; the opt-in plugins keep the other clouds out.
+    const modules = readFileSync(eszip!).toString("latin1");
+    expect(modules).toMatch(/gcp\/dist\/provider\.js/);
+    expect(modules).toMatch(/netlify\/dist\/clouds\/gcp\.js/);
+    expect(modules).not.toMatch(/(?:aws|azure)\/dist\/[\w-]+\.js/);
+    expect(modules).not.toMatch(/netlify\/dist\/clouds\/(?:aws|azure)\.js/);
   }, 120_000);
 });
