@@ -169,6 +169,15 @@ export function authorizedFetch(options: AuthorizedFetchOptions): AuthorizedFetc
       redirect: mode,
       signal: attempt ?? init?.signal,
     });
+    // A Request is sent to its own URL, not to what a subclass's `url` getter said when it was checked.
+    if (isRequest && request.url !== url.href) {
+      throw fail(
+        "endpoint_refused",
+        `Refused a Request whose url does not name the URL it targets (${cloud}).`,
+        cloud,
+        "Pass a plain Request, a URL or a string.",
+      );
+    }
     const headersEmpty = !isRequest && init?.headers == null && init?.body == null;
     const authorized = await options.authorize(request, { url, signal, headersEmpty });
     // The request itself (what awsFetch returns, its headers signed in place) has its URL: only another one is read.
