@@ -2,7 +2,7 @@
 // check differs from the URL the runtime sends to.
 
 import { describe, expect, it } from "vitest";
-import { authorizedFetch } from "../src/provider/index.js";
+import { authorizedFetch, checkEndpoint, FederationError } from "../src/provider/index.js";
 
 const BEARER = "bearer-SECRET-attacks";
 
@@ -54,4 +54,32 @@ describe("authorizedFetch: the URL checked is the URL sent", () => {
     expect(sent).toEqual([]);
     expect(asked()).toBe(0);
   });
+});
+
+describe("allowedOrigins: an entry without an origin opts nothing in", () => {
+  // `new URL("localhost:4566")` is the scheme `localhost:` with an opaque ("null") origin, as is every URL of a
+  // scheme that is not special: a missing "http://" must not opt in every such URL.
+  it.each(["localhost:4566", "file:///tmp/emulator", "data:,x"])(
+    "with %s allowed, URLs with an opaque origin are still refused",
+    async (entry) => {
+      const sent: string[] = [];
+      const fetch = authorizedFetch({
+        cloud: "test",
+        officialHosts: ["*.objects.example.com"],
+        allowedOrigins: [entry],
+        authorize: async (request) => request,
+        fetch: async (request) => {
+          sent.push(request.url);
+          return new Response("ok");
+        },
+      });
+      for (const url of ["localhost:4566/k", "foo://attacker.example/k", "file:///etc/passwd"]) {
+        await expect(fetch(url)).rejects.toMatchObject({ code: "endpoint_refused" });
+        expect(() => checkEndpoint(url, { cloud: "test", officialHosts: [], allowedOrigins: [entry] })).toThrow(
+          FederationError,
+        );
+      }
+      expect(sent).toEqual([]);
+    },
+  );
 });
