@@ -46,7 +46,11 @@ describe("awsFetch refuses Network Load Balancer names (the NLB forwards to the 
             return new Response("ok");
           },
         });
-        for (const attempt of [() => signed(url), () => signed(new Request(url)), () => signed.presign(url)]) {
+        for (const attempt of [
+          () => signed(url),
+          () => signed(new Request(url)),
+          () => signed.presign(url),
+        ]) {
           await expect(attempt()).rejects.toMatchObject({
             code: "endpoint_refused",
             message: expect.stringMatching(/EC2 instance or load balancer/),

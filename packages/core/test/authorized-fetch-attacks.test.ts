@@ -75,9 +75,9 @@ describe("allowedOrigins: an entry without an origin opts nothing in", () => {
       });
       for (const url of ["localhost:4566/k", "foo://attacker.example/k", "file:///etc/passwd"]) {
         await expect(fetch(url)).rejects.toMatchObject({ code: "endpoint_refused" });
-        expect(() => checkEndpoint(url, { cloud: "test", officialHosts: [], allowedOrigins: [entry] })).toThrow(
-          FederationError,
-        );
+        expect(() =>
+          checkEndpoint(url, { cloud: "test", officialHosts: [], allowedOrigins: [entry] }),
+        ).toThrow(FederationError);
       }
       expect(sent).toEqual([]);
     },
