@@ -111,6 +111,18 @@ export async function signedStsHeaders(
   return Object.fromEntries(signed.headers);
 }
 
+/**
+ * The secrets a SigV4-signed STS call sends in its headers (the session token, the signature), which an answer must
+ * not echo into an error.
+ * @internal
+ */
+export function signedSecrets(headers: Readonly<Record<string, string>>): string[] {
+  return [
+    headers["x-amz-security-token"] ?? "",
+    /Signature=(\w+)/.exec(headers["authorization"] ?? "")?.[1] ?? "",
+  ];
+}
+
 /** What {@link stsForm} encodes: a value, a list (`.member.N`), or a list of structures (`.member.N.Field`). */
 export type StsParam =
   | string
@@ -175,11 +187,7 @@ export async function callSts(
   if (response.status < 200 || response.status > 299) {
     // Every secret this call sent (the web-identity token, the session token, the signature) is cut out: an error
     // text ends up in messages, audit events and logs.
-    const signature = /Signature=(\w+)/.exec(headers["authorization"] ?? "")?.[1] ?? "";
-    throw stsFailure(
-      redactResponse(response, [info.subject.raw, headers["x-amz-security-token"] ?? "", signature]),
-      info,
-    );
+    throw stsFailure(redactResponse(response, [info.subject.raw, ...signedSecrets(headers)]), info);
   }
   try {
     return parseStsResult(response.text, info.operation);
