@@ -50,11 +50,10 @@ const NONE: readonly string[] = [];
 const originsOf = memoPerArray(
   (origins: readonly string[]): ReadonlySet<string> =>
     new Set(
-      origins.flatMap((origin) => {
-        const parsed = URL.canParse(origin) ? new URL(origin).origin : "null";
+      origins
+        .flatMap((origin) => (URL.canParse(origin) ? [new URL(origin).origin] : []))
         // An opaque origin ("null": `localhost:4566` without "http://", `file:`, `data:`) is every such URL's.
-        return parsed === "null" ? [] : [parsed];
-      }),
+        .filter((origin) => origin !== "null"),
     ),
 );
 
