@@ -34,9 +34,12 @@ export const OFFICIAL_SERVICE_HOSTS: readonly string[] = /* @__PURE__ */ Object.
 const UNDER_SUFFIX = /^(.+)\.(?:amazonaws\.com(?:\.cn)?|api\.aws|api\.amazonwebservices\.com\.cn)$/;
 /**
  * EC2 instances' public DNS names and load balancers (which forward headers to their targets): somebody's own
- * code under an AWS name. S3 website endpoints and PrivateLink endpoint services are told by their label below.
+ * code under an AWS name. Application and Classic load balancers end `<region>.elb.<suffix>`, Network Load
+ * Balancers `elb.<region>.<suffix>` (the optional label; no AWS API is named `compute.<label>` or `elb.<label>`).
+ * S3 website endpoints and PrivateLink endpoint services are told by their label below.
  */
-const CUSTOMER_HOST = /\.(?:compute|elb)\.amazonaws\.com(?:\.cn)?$|\.compute-1\.amazonaws\.com$/;
+const CUSTOMER_HOST =
+  /\.(?:compute|elb)(?:\.[a-z\d-]+)?\.amazonaws\.com(?:\.cn)?$|\.compute-1\.amazonaws\.com$/;
 /** `s3-eu-west-1`, `s3-website-eu-west-1`, `s3-fips-us-east-1`: the legacy dash-region S3 labels. */
 const LEGACY_S3 = /^(s3(?:-website|-fips)?)-([a-z]{2}(?:-[a-z]+)+-\d{1,2})$/;
 

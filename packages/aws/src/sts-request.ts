@@ -12,7 +12,7 @@ import {
   redactResponse,
 } from "@fedkit/core/provider";
 import { awsError } from "./errors.js";
-import { partitionOf } from "./partition.js";
+import { isRegionShaped, partitionOf } from "./partition.js";
 import { amzDate, type SigningKeyCache, signV4 } from "./signing.js";
 import { type StsCallInfo, stsFailure } from "./sts-errors.js";
 import { AWS_STS_HOSTS } from "./sts-hosts.js";
@@ -49,8 +49,12 @@ export function stsTarget(
     );
   }
   const endpoint = url.href.replace(/\/+$/, "");
-  // An official STS host (https, default port) needs no opt-in; anything else receives tokens only by opt-in.
-  if (endpointRefusal(url, rule, false) === undefined) return { region, endpoint, rule };
+  // An official STS host (https, default port) needs no opt-in; anything else receives tokens only by opt-in. The
+  // table's wildcard label is a region on every STS host (`sts.amazonaws.com` names none): the same pattern also
+  // matches S3 names such as `sts.s3.amazonaws.com`, where `sts` is a bucket anyone may own.
+  const [, label = ""] = url.hostname.split(".");
+  const stsShaped = url.hostname.replace(/\.$/, "") === "sts.amazonaws.com" || isRegionShaped(label);
+  if (stsShaped && endpointRefusal(url, rule, false) === undefined) return { region, endpoint, rule };
   if (!allowCustom) {
     throw awsError(
       "config",
@@ -105,6 +109,18 @@ export async function signedStsHeaders(
     datetime: amzDate(nowMs),
   });
   return Object.fromEntries(signed.headers);
+}
+
+/**
+ * The secrets a SigV4-signed STS call sends in its headers (the session token, the signature), which an answer must
+ * not echo into an error.
+ * @internal
+ */
+export function signedSecrets(headers: Readonly<Record<string, string>>): string[] {
+  return [
+    headers["x-amz-security-token"] ?? "",
+    /Signature=(\w+)/.exec(headers["authorization"] ?? "")?.[1] ?? "",
+  ];
 }
 
 /** What {@link stsForm} encodes: a value, a list (`.member.N`), or a list of structures (`.member.N.Field`). */
@@ -171,11 +187,7 @@ export async function callSts(
   if (response.status < 200 || response.status > 299) {
     // Every secret this call sent (the web-identity token, the session token, the signature) is cut out: an error
     // text ends up in messages, audit events and logs.
-    const signature = /Signature=(\w+)/.exec(headers["authorization"] ?? "")?.[1] ?? "";
-    throw stsFailure(
-      redactResponse(response, [info.subject.raw, headers["x-amz-security-token"] ?? "", signature]),
-      info,
-    );
+    throw stsFailure(redactResponse(response, [info.subject.raw, ...signedSecrets(headers)]), info);
   }
   try {
     return parseStsResult(response.text, info.operation);

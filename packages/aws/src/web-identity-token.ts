@@ -12,11 +12,12 @@ import {
   decodeSubjectToken,
   type HttpResponse,
   outageCode,
+  redactResponse,
   unreadableMessage,
 } from "@fedkit/core/provider";
 import { stsEndpoint } from "./partition.js";
 import { BoundedMap } from "./signing.js";
-import { isTransientSts, signedStsHeaders, stsForm, stsTarget } from "./sts-request.js";
+import { isTransientSts, signedSecrets, signedStsHeaders, stsForm, stsTarget } from "./sts-request.js";
 import { peekStsError } from "./sts-response.js";
 import { parseXml, xmlText } from "./xml.js";
 
@@ -97,7 +98,7 @@ export function awsWebIdentityToken(options: AwsWebIdentityTokenOptions): Subjec
         signal,
         retry: options.retry,
       });
-      const answer = await ctx.send({
+      const sent = await ctx.send({
         url: `${target.endpoint}/`,
         method: "POST",
         headers,
@@ -106,12 +107,16 @@ export function awsWebIdentityToken(options: AwsWebIdentityTokenOptions): Subjec
         operation: "sts:GetWebIdentityToken",
         isTransient: isTransientSts,
       });
-      if (answer.status < 200 || answer.status > 299) throw outboundFailure(answer);
+      // A failed answer's text ends up in messages, audit events and logs: what this call sent and STS could echo
+      // (the session token, the signature) is cut out of it first, as callSts does.
+      const failed = () => redactResponse(sent, signedSecrets(headers));
+      if (sent.status < 200 || sent.status > 299) throw outboundFailure(failed());
       let token: string | undefined;
       try {
-        token = xmlText(parseXml(answer.text), "GetWebIdentityTokenResult", "WebIdentityToken");
+        token = xmlText(parseXml(sent.text), "GetWebIdentityTokenResult", "WebIdentityToken");
       } catch {}
       if (!token) {
+        const answer = failed();
         const message = unreadableMessage("sts:GetWebIdentityToken", answer, "an answer with a token");
         throw cloudFailure(answer, { ...FAILURE, message });
       }

@@ -148,7 +148,12 @@ export function authorizedFetch(options: AuthorizedFetchOptions): AuthorizedFetc
   ) {
     const isRequest = input instanceof Request;
     if (typeof input === "string") refuseDotSegments(input, cloud);
-    const url = parseEndpoint(isRequest ? input.url : input, cloud);
+    // A Request's own URL, where it will be sent: Request's getter, not one a subclass overrides (a runtime that
+    // keeps `url` on the instance, as workerd before its prototype-properties flag, is read there).
+    const url = parseEndpoint(
+      isRequest ? (Reflect.get(Request.prototype, "url", input) ?? input.url) : input,
+      cloud,
+    );
     const optedIn = origins.has(url.origin);
     // The client's refusals first, so a customer-controlled name is refused with its own reason even when it is
     // outside the official hosts anyway; then the general rule. An opted-in origin skips the refusals.

@@ -49,12 +49,18 @@ export function parseEndpoint(url: string | URL, cloud: string): URL {
 const NONE: readonly string[] = [];
 const originsOf = memoPerArray(
   (origins: readonly string[]): ReadonlySet<string> =>
-    new Set(origins.flatMap((origin) => (URL.canParse(origin) ? [new URL(origin).origin] : []))),
+    new Set(
+      origins
+        .flatMap((origin) => (URL.canParse(origin) ? [new URL(origin).origin] : []))
+        // An opaque origin ("null": `localhost:4566` without "http://", `file:`, `data:`) is every such URL's.
+        .filter((origin) => origin !== "null"),
+    ),
 );
 
 /**
- * The origins of `allowedOrigins` (unparsable items skipped), parsed once per array (and again if its items
- * change): a provider's rule and a client made per request (awsFetch under withFedkit) hand in the same array.
+ * The origins of `allowedOrigins` (unparsable items and items without an origin skipped), parsed once per array
+ * (and again if its items change): a provider's rule and a client made per request (awsFetch under withFedkit)
+ * hand in the same array.
  * @internal
  */
 export const optInOrigins = (allowedOrigins: readonly string[] = NONE): ReadonlySet<string> =>

@@ -15,6 +15,8 @@ export { MAX_SUBJECT_TOKEN_LENGTH };
 export const DEFAULT_CLOCK_SKEW_SECONDS = 60;
 
 const MAX_CLAIM_LENGTH = 256;
+/** Objects and arrays nested in a token's parts deeper than this are refused; real claims nest a few levels. */
+const MAX_CLAIM_DEPTH = 64;
 
 /**
  * Decodes a compact JWS into a {@link SubjectToken} without verifying it. The result is `unverified` unless the
@@ -69,11 +71,14 @@ export function decodeSubjectToken(raw: string, trust: TokenTrust = "unverified"
  * `__proto__` an own property, never the prototype. In place, not rebuilt: `Object.create(null)` objects live in
  * V8's slow (dictionary) mode, and building, freezing and reading them cost a cold exchange more than the parse.
  */
-function nullPrototype(value: unknown): unknown {
+function nullPrototype(value: unknown, depth = 0): unknown {
   if (value !== null && typeof value === "object") {
+    // Nesting is capped here, where every decoded claim set passes: a token that decodes can be keyed
+    // (canonicalJson recurses too), instead of overflowing the stack there and failing as something else.
+    if (depth > MAX_CLAIM_DEPTH) throw new TypeError("claims nested too deep");
     if (!Array.isArray(value)) Object.setPrototypeOf(value, null);
     // Own keys only (arrays keep their prototype; their items are walked too).
-    for (const name of Object.keys(value)) nullPrototype((value as Record<string, unknown>)[name]);
+    for (const name of Object.keys(value)) nullPrototype((value as Record<string, unknown>)[name], depth + 1);
   }
   return value;
 }

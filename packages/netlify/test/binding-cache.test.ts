@@ -5,6 +5,7 @@
 // request's own correlation id and labels, not those of the request that built the binding.
 import { FederationError, type SubjectToken } from "@fedkit/core";
 import type { AuditEvent } from "@fedkit/core/audit";
+import { memoryCache } from "@fedkit/core/cache";
 import {
   type CloudPlugin,
   type Fedkit,
@@ -354,5 +355,27 @@ describe("the withFedkit path on a ready isolate", () => {
     const warm = call();
     expect(entered).toBe(2); // entered synchronously, inside the call
     expect((await warm).status).toBe(200);
+  });
+});
+
+describe("one credential cache shared by the deploy contexts of one config", () => {
+  it("the contexts' federations share the cache object, and neither is served the other's credentials", async () => {
+    const s = site();
+    const cache = memoryCache({ now: () => s.clock.now });
+    // The same config object (and its runtime's cache) serves both contexts, as one isolate would.
+    const config: FedkitConfig = { ...s.config, runtime: { ...s.config.runtime, cache } };
+    const inProduction = `reports-role|site:${SITE_ID}:context:production:function:report|fake:production`;
+    const inPreview = `reports-role|site:${SITE_ID}:context:deploy-preview:function:report|fake:deploy-preview`;
+    expect(await s.who(config, s.request("report", "a1"), "reports")).toBe(inProduction);
+    s.env.keys = preview;
+    for (const requestId of ["p1", "p2"]) {
+      expect(
+        await s.who(config, s.request("report", requestId, { deployContext: "deploy-preview" }), "reports"),
+      ).toBe(inPreview);
+    }
+    expect(await s.who(config, s.request("report", "a2"), "reports")).toBe(inProduction);
+    // One exchange per context, each stored under a key of its own in the one cache.
+    expect(s.log).toEqual([inProduction, inPreview]);
+    expect(cache.size).toBe(2);
   });
 });

@@ -74,8 +74,9 @@ export async function importCacheKeySet(
   let doc: Partial<CacheKeyDocument> | null;
   try {
     doc = JSON.parse(text) as Partial<CacheKeyDocument> | null;
-  } catch (cause) {
-    throw configError(`${variable} is not valid JSON.`, hint, cause);
+  } catch {
+    // No cause: the parser's message quotes the start of the text (all of a short one), which is the secret.
+    throw configError(`${variable} is not valid JSON.`, hint);
   }
   if (typeof doc !== "object" || doc === null || Array.isArray(doc))
     throw configError(`${variable} must be a JSON object with "v", "context", "kid" and "key".`, hint);

@@ -1,0 +1,78 @@
+// Hosts customers control under AWS names that the main host table does not list, in the forms an attacker would
+// try (zonal, dual-stack, China, upper case, trailing dot). Each must be refused before credentials are asked for.
+import type { Credentials, Provider } from "@fedkit/core";
+import { describe, expect, it } from "vitest";
+import type { AwsCredentials } from "../src/credentials.js";
+import { awsFetch, type CredentialGetter } from "../src/fetch.js";
+import { awsProvider } from "../src/provider.js";
+
+const provider = awsProvider({ roleArn: "arn:aws:iam::123456789012:role/r", region: "us-west-2", env: {} });
+
+function counting() {
+  let calls = 0;
+  const getter: CredentialGetter = {
+    async getCredentials<C extends Credentials>(_p: Provider<C>) {
+      calls++;
+      const creds: AwsCredentials = {
+        kind: "aws",
+        accessKeyId: "ASIAHOSTATTACK",
+        secretAccessKey: "secret",
+        sessionToken: "session-token-attacks",
+        expiresAt: Date.now() + 3600_000,
+      };
+      return creds as unknown as C;
+    },
+  };
+  return { getter, calls: () => calls };
+}
+
+describe("awsFetch refuses Network Load Balancer names (the NLB forwards to the customer's own targets)", () => {
+  const hosts = [
+    "https://my-nlb-1234567890abcdef.elb.us-west-2.amazonaws.com/",
+    "https://us-west-2a.my-nlb-1234567890abcdef.elb.us-west-2.amazonaws.com/",
+    "https://dualstack.my-nlb-1234567890abcdef.elb.us-west-2.amazonaws.com/",
+    "https://MY-NLB-1234567890ABCDEF.ELB.US-WEST-2.AMAZONAWS.COM./",
+    "https://my-nlb-1234567890abcdef.elb.cn-north-1.amazonaws.com.cn/",
+  ];
+  for (const url of hosts) {
+    it(`refuses ${url}`, async () => {
+      const { getter, calls } = counting();
+      const sent: Request[] = [];
+      for (const service of ["s3", "execute-api", "newservice"]) {
+        const signed = awsFetch(getter, provider, {
+          service,
+          fetch: async (r) => {
+            sent.push(r);
+            return new Response("ok");
+          },
+        });
+        for (const attempt of [
+          () => signed(url),
+          () => signed(new Request(url)),
+          () => signed.presign(url),
+        ]) {
+          await expect(attempt()).rejects.toMatchObject({
+            code: "endpoint_refused",
+            message: expect.stringMatching(/EC2 instance or load balancer/),
+          });
+        }
+      }
+      expect(calls()).toBe(0);
+      expect(sent).toHaveLength(0);
+    });
+  }
+
+  it("the Elastic Load Balancing API itself is still signed for", async () => {
+    const { getter } = counting();
+    const sent: Request[] = [];
+    const elb = awsFetch(getter, provider, {
+      service: "elasticloadbalancing",
+      fetch: async (r) => {
+        sent.push(r);
+        return new Response("ok");
+      },
+    });
+    await elb("https://elasticloadbalancing.us-west-2.amazonaws.com/?Action=DescribeLoadBalancers");
+    expect(sent).toHaveLength(1);
+  });
+});
