@@ -142,16 +142,14 @@ export function refuseDotSegments(input: string, cloud: string): void {
  * @public
  */
 export function authorizedFetch(options: AuthorizedFetchOptions): AuthorizedFetch {
-  const sender = authorizedSender(options);
-  const { authorize } = options;
-  const send = ((input, init) => sender(input, init, authorize)) as AuthorizedFetch;
-  send.authorize = (input, init) => sender.authorize(input, init, authorize);
-  return send;
+  // A sender whose calls without a hook take `options.authorize`: no wrapper of its own.
+  return authorizedSender(options) as unknown as AuthorizedFetch;
 }
 
 /**
- * {@link authorizedFetch} with the `authorize` hook passed on each call (`options.authorize` is not used): the
- * checks, timeout and error-body cap are resolved once, for every client sharing the sender.
+ * {@link authorizedFetch} with the `authorize` hook passed on each call (a call without one takes
+ * `options.authorize`, which is how `authorizedFetch` is made): the checks, timeout and error-body cap are resolved
+ * once, for every client sharing the sender.
  *
  * @example
  * ```ts
@@ -166,7 +164,9 @@ export function authorizedFetch(options: AuthorizedFetchOptions): AuthorizedFetc
  * ```
  * @public
  */
-export function authorizedSender(options: Omit<AuthorizedFetchOptions, "authorize">): AuthorizedSender {
+export function authorizedSender(
+  options: Omit<AuthorizedFetchOptions, "authorize"> & { readonly authorize?: Authorize },
+): AuthorizedSender {
   // Everything a call needs is resolved here, once per sender: per call there is one URL parse and no merging.
   const { cloud, refuse, optInHint, regionHeader, fetch: transport } = options;
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -186,7 +186,7 @@ export function authorizedSender(options: Omit<AuthorizedFetchOptions, "authoriz
   async function prepare(
     input: string | URL | Request,
     init: RequestInit | undefined,
-    authorize: Authorize,
+    authorize: Authorize | undefined,
     mode: RequestRedirect,
     attempt?: AbortSignal,
   ) {
@@ -214,7 +214,12 @@ export function authorizedSender(options: Omit<AuthorizedFetchOptions, "authoriz
       signal: attempt ?? init?.signal,
     });
     const headersEmpty = !isRequest && init?.headers == null && init?.body == null;
-    const authorized = await authorize(request, { url, signal, headersEmpty });
+    // A call without its own hook (every authorizedFetch call) takes the options'.
+    const authorized = await (authorize ?? (options.authorize as Authorize))(request, {
+      url,
+      signal,
+      headersEmpty,
+    });
     // The request itself (what awsFetch returns, its headers signed in place) has its URL: only another one is read.
     if (authorized !== request && authorized.url !== request.url) {
       throw fail("config", `${cloud}: authorize() changed the request's URL.`, cloud);
@@ -231,7 +236,7 @@ export function authorizedSender(options: Omit<AuthorizedFetchOptions, "authoriz
   const send = (async (
     input: string | URL | Request,
     init: RequestInit | undefined,
-    authorize: Authorize,
+    authorize?: Authorize,
   ) => {
     // With a timeout, the attempt's controller exists before the Request, which is built with its signal: the
     // transport gets the very Request that was authorized, and fetch gets no init (with one, it would build a
