@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import type { Clock, Credentials, Provider, SubjectTokenSource } from "@fedkit/core";
-import { type AuthorizedFetch, authorizedFetch } from "@fedkit/core/provider";
+import { type Authorize, authorizedSender } from "@fedkit/core/provider";
 import type { AwsCredentials } from "./credentials.js";
 import { awsError } from "./errors.js";
 import { checkRegion } from "./partition.js";
@@ -109,6 +109,27 @@ export function awsFetch(
   provider: Provider<AwsCredentials>,
   options: AwsFetchOptions,
 ): AwsFetch {
+  return awsFetchMaker(provider, options)(federation);
+}
+
+/**
+ * {@link awsFetch} in two steps: the checks and the authorized sender, which depend on the provider and options
+ * alone, once; then a client per credential getter, which builds only its signing hook and methods. `withFedkit`
+ * makes a client per request (each request's getter carries its own ids): its AWS plugin keeps one maker per
+ * provider, so a warm request builds no sender and repeats no check.
+ *
+ * @example
+ * ```ts
+ * const makeS3 = awsFetchMaker(aws, { service: "s3", region: "eu-west-1" });
+ * const s3 = makeS3(federation); // as awsFetch(federation, aws, { service: "s3", region: "eu-west-1" })
+ * ```
+ * @throws what {@link awsFetch} throws for bad options, when the maker is made.
+ * @public
+ */
+export function awsFetchMaker(
+  provider: Provider<AwsCredentials>,
+  options: AwsFetchOptions,
+): (federation: CredentialGetter) => AwsFetch {
   const service = options?.service;
   if (typeof service !== "string" || !/^[\w.-]+$/.test(service)) {
     throw new TypeError('awsFetch: options.service must be a signing name, e.g. "s3"');
@@ -144,81 +165,85 @@ export function awsFetch(
     // come after the credentials', so nothing in a credentials object can replace them.
     signV4({ ...creds, ...request, service, region, cache, datetime: amzDate(at) });
 
-  /**
-   * The authorized fetch for one call's credential options (correlation id, source). The host checks, the
-   * service's and the region's, run in `refuse`, before any credentials; `authorize` signs the request core built
-   * from the checked URL in place: its URL is that checked URL (parsed once), its headers receive the signature.
-   */
-  const client = (init: AwsRequestInit | undefined, signs: boolean): AuthorizedFetch => {
-    const base = credentialOptions(init);
-    return authorizedFetch({
-      cloud: "aws",
-      officialHosts: OFFICIAL_SERVICE_HOSTS,
-      refuse: (url) => awsHostRefusal(url, service, region),
-      allowedOrigins,
-      regionHeader: BUCKET_REGION_HEADER,
-      optInHint: "Or opt the origin in with allowedOrigins.",
-      // Undefined ones are authorizedFetch's defaults.
-      fetch: options.fetch,
-      timeoutMs: options.timeoutMs,
-      async authorize(request, { url, signal, headersEmpty }) {
-        if (!signs) return request;
-        // The caller's signal, from init or from a Request's own, reaches getCredentials.
-        const creds = await federation.getCredentials(provider, signal ? { ...base, signal } : base);
-        // A body is hashed into the signature, so it is read (from a clone, the request keeps its own); a stream
-        // is passed on unread only when the caller declared its hash (x-amz-content-sha256). A request with empty
-        // headers (a URL and no init headers or body) has no body either, and no caller headers to read.
-        const { method, headers } = request;
-        const body =
-          !headersEmpty && request.body && !headers.has("x-amz-content-sha256")
-            ? await request.clone().arrayBuffer()
-            : null;
-        await sign(creds, { method, url, headers, body, headersEmpty });
-        return request;
-      },
-    });
+  // The host checks, the service's and the region's, run in `refuse`, before any credentials; the hook then signs
+  // the request core built from the checked URL in place: its URL is that checked URL (parsed once), its headers
+  // receive the signature.
+  const sender = authorizedSender({
+    cloud: "aws",
+    officialHosts: OFFICIAL_SERVICE_HOSTS,
+    refuse: (url) => awsHostRefusal(url, service, region),
+    allowedOrigins,
+    regionHeader: BUCKET_REGION_HEADER,
+    optInHint: "Or opt the origin in with allowedOrigins.",
+    // Undefined ones are authorizedSender's defaults.
+    fetch: options.fetch,
+    timeoutMs: options.timeoutMs,
+  });
+
+  /** The hook signing a call's request with credentials asked of `federation` with `base` (correlation id, source). */
+  const signer =
+    (federation: CredentialGetter, base: CredentialOptions): Authorize =>
+    async (request, { url, signal, headersEmpty }) => {
+      // The caller's signal, from init or from a Request's own, reaches getCredentials.
+      const creds = await federation.getCredentials(provider, signal ? { ...base, signal } : base);
+      // A body is hashed into the signature, so it is read (from a clone, the request keeps its own); a stream
+      // is passed on unread only when the caller declared its hash (x-amz-content-sha256). A request with empty
+      // headers (a URL and no init headers or body) has no body either, and no caller headers to read.
+      const { method, headers } = request;
+      const body =
+        !headersEmpty && request.body && !headers.has("x-amz-content-sha256")
+          ? await request.clone().arrayBuffer()
+          : null;
+      // A warm request is signed synchronously (signV4 returns no promise then): nothing to wait for.
+      const signed = sign(creds, { method, url, headers, body, headersEmpty });
+      if (signed instanceof Promise) await signed;
+      return request;
+    };
+  // presign's checks: the same as a sent request's, before any credentials.
+  const checked: Authorize = async (request) => request;
+
+  return (federation) => {
+    // The hook of calls with no per-call credential options, built once; a call with its own options gets its own.
+    const signing = signer(federation, credentialOptions());
+    const signerFor = (init: AwsRequestInit | undefined) =>
+      init?.correlationId === undefined && init?.source === undefined
+        ? signing
+        : signer(federation, credentialOptions(init));
+
+    const signedFetch = (async (input: string | URL | Request, init?: AwsRequestInit) => {
+      let response: Response;
+      try {
+        // `init` goes to the Request as it is: a RequestInit's unknown members (correlationId, source) are ignored.
+        response = await sender(input, init, signerFor(init));
+      } catch (error) {
+        throw explainRedirect(error, region);
+      }
+      const wrongRegion =
+        service === "s3" && response.status === 400 && (await regionError(response, region));
+      if (wrongRegion) {
+        await response.body?.cancel().catch(() => {});
+        throw wrongRegion;
+      }
+      return response;
+    }) as AwsFetch;
+
+    // Checked and signed exactly as a sent request; the Request refuses redirects when the caller sends it.
+    signedFetch.sign = (input, init) => sender.authorize(input, init, signerFor(init));
+    signedFetch.presign = async (url, { method = "GET", expiresIn = 900, headers = {} } = {}) => {
+      if (!Number.isInteger(expiresIn) || expiresIn < 1) {
+        throw new TypeError("presign: expiresIn must be a positive integer (seconds)");
+      }
+      const target = new URL((await sender.authorize(url, undefined, checked)).url);
+      const creds = await federation.getCredentials(provider, credentialOptions());
+      const at = now();
+      const remaining = Math.floor((creds.expiresAt - at) / 1000);
+      if (remaining < 1) {
+        throw awsError("config", "presign: the credentials expire now", "Presign with fresh credentials.");
+      }
+      // Never longer than the credentials that sign it, nor than SigV4's 7 days.
+      target.searchParams.set("X-Amz-Expires", String(Math.min(expiresIn, remaining, 7 * 24 * 3600)));
+      return (await sign(creds, { url: target, method, signQuery: true, headers }, at)).url.href;
+    };
+    return signedFetch;
   };
-
-  // The client of calls with no per-call credential options, built once; a call with its own options gets its own.
-  const signing = client(undefined, true);
-  let checking: AuthorizedFetch | undefined; // presign's, built on first use
-  const clientFor = (init: AwsRequestInit | undefined) =>
-    init?.correlationId === undefined && init?.source === undefined ? signing : client(init, true);
-
-  const signedFetch = (async (input: string | URL | Request, init?: AwsRequestInit) => {
-    let response: Response;
-    try {
-      // `init` goes to the Request as it is: a RequestInit's unknown members (correlationId, source) are ignored.
-      response = await clientFor(init)(input, init);
-    } catch (error) {
-      throw explainRedirect(error, region);
-    }
-    const wrongRegion = service === "s3" && response.status === 400 && (await regionError(response, region));
-    if (wrongRegion) {
-      await response.body?.cancel().catch(() => {});
-      throw wrongRegion;
-    }
-    return response;
-  }) as AwsFetch;
-
-  // Checked and signed exactly as a sent request; the Request refuses redirects when the caller sends it.
-  signedFetch.sign = (input, init) => clientFor(init).authorize(input, init);
-  signedFetch.presign = async (url, { method = "GET", expiresIn = 900, headers = {} } = {}) => {
-    if (!Number.isInteger(expiresIn) || expiresIn < 1) {
-      throw new TypeError("presign: expiresIn must be a positive integer (seconds)");
-    }
-    // The same checks as a sent request, before any credentials.
-    checking ??= client(undefined, false);
-    const target = new URL((await checking.authorize(url)).url);
-    const creds = await federation.getCredentials(provider, credentialOptions());
-    const at = now();
-    const remaining = Math.floor((creds.expiresAt - at) / 1000);
-    if (remaining < 1) {
-      throw awsError("config", "presign: the credentials expire now", "Presign with fresh credentials.");
-    }
-    // Never longer than the credentials that sign it, nor than SigV4's 7 days.
-    target.searchParams.set("X-Amz-Expires", String(Math.min(expiresIn, remaining, 7 * 24 * 3600)));
-    return (await sign(creds, { url: target, method, signQuery: true, headers }, at)).url.href;
-  };
-  return signedFetch;
 }

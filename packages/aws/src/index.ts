@@ -13,6 +13,7 @@ export {
   type AwsFetchOptions,
   type AwsRequestInit,
   awsFetch,
+  awsFetchMaker,
   type CredentialGetter,
   type CredentialOptions,
   type PresignOptions,

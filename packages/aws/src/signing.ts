@@ -114,7 +114,9 @@ function payloadHash(body: SignerInput["body"]): Promise<string> | string {
 
 /**
  * Signs a request with SigV4: `Authorization`, `X-Amz-Date`, `X-Amz-Security-Token` (and S3's
- * `X-Amz-Content-Sha256`) headers, or the same in the query string with `signQuery`.
+ * `X-Amz-Content-Sha256`) headers, or the same in the query string with `signQuery`. The signed request comes back
+ * as is, not in a promise, when nothing needs WebCrypto (the derived key is cached and the payload is at most
+ * 1 KiB: every warm GET); otherwise in a promise. A bad input rejects, never throws: `await` it either way.
  *
  * @example
  * ```ts
@@ -126,57 +128,72 @@ function payloadHash(body: SignerInput["body"]): Promise<string> | string {
  * ```
  * @internal
  */
-export async function signV4(input: SignerInput): Promise<SignedRequest> {
+export function signV4(input: SignerInput): SignedRequest | Promise<SignedRequest> {
+  // Not async: in Deno an async function's promise and the caller's await cost a warm request more than its lines.
+  try {
+    const { service, signQuery } = input;
+    if (!service || !input.region) throw new TypeError("signing needs an explicit service and region");
+    const url = typeof input.url === "string" ? new URL(input.url) : input.url;
+    const headers = input.headers instanceof Headers ? input.headers : new Headers(input.headers);
+    // The caller's headers (lower-case names, repeated ones combined), read before the signature's own are added:
+    // iterating a Headers sorts it, so fewer entries cost less. `host` (the URL's) is sorted in below; a caller's
+    // `x-amz-date` is replaced by the signing time, a caller's payload hash and session token are kept.
+    const signed: [string, string][] = [["host", url.host]];
+    let hash: string | null = null;
+    // Bits: 1 the caller sent a session token, 2 an `x-amz-date`, 4 an `authorization` (a header the caller did
+    // not send is appended: a `set` also searches the list).
+    let sent = 0;
+    for (const entry of input.headersEmpty ? NO_HEADERS : headers) {
+      const name = entry[0];
+      if (name === "x-amz-content-sha256") hash = entry[1];
+      else if (name === "x-amz-security-token") sent |= 1;
+      else if (name === "authorization") sent |= 4;
+      else if (name === "x-amz-date" && !signQuery) {
+        sent |= 2;
+        continue;
+      }
+      if (!UNSIGNED.test(name)) signed.push(entry);
+    }
+    // An empty or short body's hash is ready at once: no await, no trip through the job queue. Bit 8: the hash is
+    // fedkit's (S3 then sends it).
+    const payload = hash ?? (signQuery && service === "s3" ? "UNSIGNED-PAYLOAD" : payloadHash(input.body));
+    if (hash === null) sent |= 8;
+    return typeof payload === "string"
+      ? complete(input, url, headers, signed, sent, payload)
+      : payload.then((value) => complete(input, url, headers, signed, sent, value));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** Adds the signature's headers and signs (`sent`: {@link signV4}'s bits). */
+function complete(
+  input: SignerInput,
+  url: URL,
+  headers: Headers,
+  signed: [string, string][],
+  sent: number,
+  hash: string,
+): SignedRequest | Promise<SignedRequest> {
   const { service, region, datetime, signQuery, sessionToken: token, secretAccessKey } = input;
-  if (!service || !region) throw new TypeError("signing needs an explicit service and region");
-  const url = typeof input.url === "string" ? new URL(input.url) : input.url;
-  const headers = input.headers instanceof Headers ? input.headers : new Headers(input.headers);
   const day = datetime.slice(0, 8);
   const scope = `${day}/${region}/${service}/aws4_request`;
-  const s3 = service === "s3";
-  // The caller's headers (lower-case names, repeated ones combined), read before the signature's own are added:
-  // iterating a Headers sorts it, so fewer entries cost less. `host` (the URL's) is sorted in below; a caller's
-  // `x-amz-date` is replaced by the signing time, a caller's payload hash and session token are kept.
-  const signed: [string, string][] = [["host", url.host]];
-  let hash: string | null = null;
-  let callerToken = false;
-  // Whether the caller sent these: a header the caller did not send is appended (a `set` also searches the list).
-  let callerDate = false;
-  let callerAuthorization = false;
-  for (const entry of input.headersEmpty ? NO_HEADERS : headers) {
-    const name = entry[0];
-    if (name === "x-amz-content-sha256") hash = entry[1];
-    else if (name === "x-amz-security-token") callerToken = true;
-    else if (name === "authorization") callerAuthorization = true;
-    else if (name === "x-amz-date" && !signQuery) {
-      callerDate = true;
-      continue;
-    }
-    if (!UNSIGNED.test(name)) signed.push(entry);
-  }
-  if (hash === null) {
-    if (signQuery && s3) hash = "UNSIGNED-PAYLOAD";
-    else {
-      // An empty or short body's hash is ready at once: no await, no trip through the job queue.
-      const payload = payloadHash(input.body);
-      hash = typeof payload === "string" ? payload : await payload;
-    }
-    if (s3 && !signQuery) {
-      headers.append("x-amz-content-sha256", hash);
-      signed.push(["x-amz-content-sha256", hash]);
-    }
+  if (sent & 8 && service === "s3" && !signQuery) {
+    headers.append("x-amz-content-sha256", hash);
+    signed.push(["x-amz-content-sha256", hash]);
   }
   if (!signQuery) {
-    if (callerDate) headers.set("x-amz-date", datetime);
+    if (sent & 2) headers.set("x-amz-date", datetime);
     else headers.append("x-amz-date", datetime);
     signed.push(["x-amz-date", datetime]);
-    if (token && !callerToken) {
+    if (token && !(sent & 1)) {
       headers.append("x-amz-security-token", token);
       signed.push(["x-amz-security-token", token]);
     }
   }
-  // Names are unique (Headers combines repeats; the caller's host is not signed): no tie to break.
-  signed.sort(([a], [b]) => (a < b ? -1 : 1));
+  // Names are unique (Headers combines repeats; the caller's host is not signed): no tie to break. Without the
+  // caller's headers the list is host and the signature's own, pushed in order.
+  if (!input.headersEmpty) signed.sort(([a], [b]) => (a < b ? -1 : 1));
   let signedHeaders = "";
   let headerLines = "";
   for (let i = 0; i < signed.length; i++) {
@@ -207,29 +224,30 @@ export async function signV4(input: SignerInput): Promise<SignedRequest> {
     : "";
   const canonicalRequest = `${input.method.toUpperCase()}\n${canonicalPath(url.pathname, service)}\n${canonicalQuery}\n${headerLines}\n${signedHeaders}\n${hash}`;
   const keyId = `${secretAccessKey}\n${scope}`;
-  let key = input.cache.get(keyId);
-  let signature: string;
   const prefix = `AWS4-HMAC-SHA256\n${datetime}\n${scope}\n`;
+  const finish = (signature: string): SignedRequest => {
+    if (signQuery) query?.set("X-Amz-Signature", signature);
+    else {
+      const authorization = `AWS4-HMAC-SHA256 Credential=${input.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
+      if (sent & 4) headers.set("authorization", authorization);
+      else headers.append("authorization", authorization);
+    }
+    return { url, headers, canonicalRequest };
+  };
+  const key = input.cache.get(keyId);
   // Hex straight from the hash's words, the canonical request encoded into the hash's own buffer: no byte array
   // per request.
-  if (key) signature = hmacSha256(key, prefix + sha256(canonicalRequest, "hex"), "hex");
-  else {
-    // A new key (an isolate's first request, a new secret or day) is derived and used with WebCrypto: the script
-    // hash runs interpreted until it is warm, and costs a fresh isolate ~1.5 ms more than WebCrypto's native ops
-    // (Deno 2.9). Requests that find their key cached hash and sign synchronously: in Deno each WebCrypto call is
-    // an async op that costs more than hashing a canonical request (docs/aws.md, "Signing cost").
-    key = utf8(`AWS4${secretAccessKey}`);
-    for (const part of [day, region, service, "aws4_request"]) key = await webHmac(key, part);
-    input.cache.set(keyId, key);
-    signature = toHex(await webHmac(key, prefix + (await sha256Hex(canonicalRequest))));
-  }
-  if (signQuery) query?.set("X-Amz-Signature", signature);
-  else {
-    const authorization = `AWS4-HMAC-SHA256 Credential=${input.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
-    if (callerAuthorization) headers.set("authorization", authorization);
-    else headers.append("authorization", authorization);
-  }
-  return { url, headers, canonicalRequest };
+  if (key) return finish(hmacSha256(key, prefix + sha256(canonicalRequest, "hex"), "hex"));
+  // A new key (an isolate's first request, a new secret or day) is derived and used with WebCrypto: the script
+  // hash runs interpreted until it is warm, and costs a fresh isolate ~1.5 ms more than WebCrypto's native ops
+  // (Deno 2.9). Requests that find their key cached hash and sign synchronously: in Deno each WebCrypto call is
+  // an async op that costs more than hashing a canonical request (docs/aws.md, "Signing cost").
+  return (async () => {
+    let derived = utf8(`AWS4${secretAccessKey}`);
+    for (const part of [day, region, service, "aws4_request"]) derived = await webHmac(derived, part);
+    input.cache.set(keyId, derived);
+    return finish(toHex(await webHmac(derived, prefix + (await sha256Hex(canonicalRequest)))));
+  })();
 }
 
 /**

@@ -4,7 +4,7 @@
 import type { Credentials, Provider } from "@fedkit/core";
 import { describe, expect, it, vi } from "vitest";
 import type { AwsCredentials } from "../src/credentials.js";
-import { awsFetch, type CredentialGetter } from "../src/fetch.js";
+import { type AwsFetch, awsFetch, awsFetchMaker, type CredentialGetter } from "../src/fetch.js";
 import { awsProvider } from "../src/provider.js";
 import { checkAllowedOrigins } from "../src/service-hosts.js";
 
@@ -110,5 +110,62 @@ describe("awsFetch made per request", () => {
     }
     origins.push("http://127.0.0.1:9999");
     expect(checkAllowedOrigins(origins)).toEqual([EMULATOR, "http://127.0.0.1:9999"]);
+  });
+});
+
+describe("awsFetchMaker: one maker, a client per request", () => {
+  const options = () => ({ service: "s3", region: "eu-west-1", allowedOrigins: [EMULATOR] });
+
+  it("each client signs with its own getter, calls of several clients interleaved, sent and signed-only", async () => {
+    const { sent, fetch } = recording();
+    const make = awsFetchMaker(provider, { ...options(), fetch });
+    const clients = ["ASIAONE", "ASIATWO", "ASIATHREE"].map((id) => make(getter(id)));
+    const [one, two, three] = clients as [AwsFetch, AwsFetch, AwsFetch];
+    const signedOnly = await Promise.all([
+      one(`${EMULATOR}/b/one`),
+      two.sign(`${EMULATOR}/b/two`),
+      three(`${EMULATOR}/b/three`),
+      one.sign(`${EMULATOR}/b/one`),
+      two(`${EMULATOR}/b/two`),
+    ]);
+    const all = [...sent, ...signedOnly.filter((r): r is Request => r instanceof Request)];
+    const signer = (r: Request) => /Credential=(\w+)\//.exec(r.headers.get("authorization") ?? "")?.[1];
+    expect(
+      all
+        .map((r) => `${new URL(r.url).pathname} ${signer(r)} ${r.headers.get("x-amz-security-token")}`)
+        .sort(),
+    ).toEqual([
+      "/b/one ASIAONE token-of-ASIAONE",
+      "/b/one ASIAONE token-of-ASIAONE",
+      "/b/three ASIATHREE token-of-ASIATHREE",
+      "/b/two ASIATWO token-of-ASIATWO",
+      "/b/two ASIATWO token-of-ASIATWO",
+    ]);
+    // A presigned URL of one client carries that client's key id only.
+    const url = await two.presign(`${EMULATOR}/b/two`, { expiresIn: 60 });
+    expect(new URL(url).searchParams.get("X-Amz-Credential")).toMatch(/^ASIATWO\//);
+  });
+
+  it("checks the options once, when made: bad options throw before any client, and every client keeps the checks", async () => {
+    expect(() => awsFetchMaker(provider, { service: "s3 bad" })).toThrow(TypeError);
+    expect(() => awsFetchMaker(provider, { service: "s3", region: "eu-west1" })).toThrow(/not an AWS region/);
+    expect(() => awsFetchMaker(provider, { service: "s3", allowedOrigins: ["http://x/path"] })).toThrow(
+      TypeError,
+    );
+    const make = awsFetchMaker(provider, options());
+    let asked = 0;
+    const counting: CredentialGetter = {
+      getCredentials: (p, o) => {
+        asked++;
+        return getter("ASIAONE").getCredentials(p, o);
+      },
+    };
+    for (const client of [make(counting), make(counting)]) {
+      await expect(client("https://evil.example.com/k")).rejects.toMatchObject({ code: "endpoint_refused" });
+      await expect(client("https://shop.s3-website-eu-west-1.amazonaws.com/k")).rejects.toMatchObject({
+        code: "endpoint_refused",
+      });
+    }
+    expect(asked).toBe(0);
   });
 });

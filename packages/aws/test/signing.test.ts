@@ -56,6 +56,40 @@ describe("signV4", () => {
     expect(signature).not.toBe(referenceSignature(signed.url, headers, signedHeaders, "another-secret"));
   });
 
+  it("a warm request (key cached, empty body) is signed synchronously, with the signature AWS computes", async () => {
+    const cache = new BoundedMap<string, Uint8Array>(4);
+    const first = signV4({ ...base, cache, headersEmpty: true });
+    // A new key is derived with WebCrypto: a promise.
+    expect(first).toBeInstanceOf(Promise);
+    const derived = await first;
+    const warm = signV4({ ...base, cache, headersEmpty: true });
+    expect(warm).not.toBeInstanceOf(Promise);
+    const signed = warm as Awaited<typeof warm>;
+    const auth = signed.headers.get("authorization") ?? "";
+    expect(auth).toBe(derived.headers.get("authorization"));
+    // Without caller headers the list is not sorted: it is pushed in SigV4's order.
+    const list = ["host", "x-amz-content-sha256", "x-amz-date", "x-amz-security-token"];
+    expect(auth).toContain(`SignedHeaders=${list.join(";")}, `);
+    const headers = new Headers(signed.headers);
+    headers.set("host", signed.url.host);
+    expect(auth.slice(-64)).toBe(referenceSignature(signed.url, headers, list, base.secretAccessKey));
+    // A body over 1 KiB is hashed with WebCrypto even when the key is cached: a promise again.
+    const large = signV4({ ...base, method: "PUT", body: "x".repeat(2048), cache });
+    expect(large).toBeInstanceOf(Promise);
+    expect((await large).headers.get("x-amz-content-sha256")).toBe(sha256("x".repeat(2048)));
+  });
+
+  it("a bad input rejects (never throws), on the synchronous path too", async () => {
+    const cache = new BoundedMap<string, Uint8Array>(4);
+    await signV4({ ...base, cache });
+    const stream = new Blob(["body"]).stream();
+    let result: unknown;
+    expect(() => {
+      result = signV4({ ...base, method: "PUT", body: stream, cache });
+    }).not.toThrow();
+    await expect(result).rejects.toThrow(/x-amz-content-sha256/);
+  });
+
   it("caller headers: x-amz-date replaced by the signing time, payload hash and session token kept, repeats combined, hop-by-hop unsigned", async () => {
     const headers = new Headers([
       ["X-Amz-Date", "19990101T000000Z"],

@@ -55,7 +55,7 @@ export interface AuthorizedFetchOptions {
    * in place, the cheapest) or one built from it (`new Request(request, init)`), so that it keeps `request`'s
    * signal, which carries the attempt's timeout and the caller's abort to the transport.
    */
-  readonly authorize: (request: Request, context: AuthorizeContext) => Promise<Request>;
+  readonly authorize: Authorize;
   /** Sends the authorized request. Default: `globalThis.fetch`, looked up at call time. */
   readonly fetch?: (request: Request) => Promise<Response>;
   /**
@@ -69,6 +69,24 @@ export interface AuthorizedFetchOptions {
   readonly regionHeader?: string;
   /** Appended to `endpoint_refused` hints: how to opt in with this client. */
   readonly optInHint?: string;
+}
+
+/** How a request is authorized: {@link AuthorizedFetchOptions.authorize}. @public */
+export type Authorize = (request: Request, context: AuthorizeContext) => Promise<Request>;
+
+/**
+ * {@link authorizedFetch}'s rules with the `authorize` hook given per call: one sender serves clients that differ
+ * only in how they authorize (an `awsFetch` per request under `withFedkit`, each with its request's credentials),
+ * so each of them builds one hook instead of a whole authorized fetch.
+ * @public
+ */
+export interface AuthorizedSender {
+  (input: string | URL | Request, init: RequestInit | undefined, authorize: Authorize): Promise<Response>;
+  authorize(
+    input: string | URL | Request,
+    init: RequestInit | undefined,
+    authorize: Authorize,
+  ): Promise<Request>;
 }
 
 /** A `fetch` that authorizes and sends under {@link authorizedFetch}'s rules. @public */
@@ -124,7 +142,32 @@ export function refuseDotSegments(input: string, cloud: string): void {
  * @public
  */
 export function authorizedFetch(options: AuthorizedFetchOptions): AuthorizedFetch {
-  // Everything a call needs is resolved here, once per client: per call there is one URL parse and no merging.
+  // A sender whose calls without a hook take `options.authorize`: no wrapper of its own.
+  return authorizedSender(options) as unknown as AuthorizedFetch;
+}
+
+/**
+ * {@link authorizedFetch} with the `authorize` hook passed on each call (a call without one takes
+ * `options.authorize`, which is how `authorizedFetch` is made): the checks, timeout and error-body cap are resolved
+ * once, for every client sharing the sender.
+ *
+ * @example
+ * ```ts
+ * const blob = authorizedSender({ cloud: "azure", officialHosts: ["*.blob.core.windows.net"] });
+ * // One hook per credential getter (e.g. per request); the sender and its checks are shared.
+ * const bearerOf = (getter: Federation): Authorize => async (request, { signal }) => {
+ *   const token = await getter.getCredentials<AccessToken>(storageProvider, { signal });
+ *   request.headers.set("authorization", `Bearer ${token.token}`);
+ *   return request;
+ * };
+ * const res = await blob("https://account.blob.core.windows.net/container/a.txt", undefined, bearerOf(federation));
+ * ```
+ * @public
+ */
+export function authorizedSender(
+  options: Omit<AuthorizedFetchOptions, "authorize"> & { readonly authorize?: Authorize },
+): AuthorizedSender {
+  // Everything a call needs is resolved here, once per sender: per call there is one URL parse and no merging.
   const { cloud, refuse, optInHint, regionHeader, fetch: transport } = options;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const maxErrorBody = options.maxErrorBodyBytes ?? 256 * 1024;
@@ -143,6 +186,7 @@ export function authorizedFetch(options: AuthorizedFetchOptions): AuthorizedFetc
   async function prepare(
     input: string | URL | Request,
     init: RequestInit | undefined,
+    authorize: Authorize | undefined,
     mode: RequestRedirect,
     attempt?: AbortSignal,
   ) {
@@ -175,7 +219,12 @@ export function authorizedFetch(options: AuthorizedFetchOptions): AuthorizedFetc
       signal: attempt ?? init?.signal,
     });
     const headersEmpty = !isRequest && init?.headers == null && init?.body == null;
-    const authorized = await options.authorize(request, { url, signal, headersEmpty });
+    // A call without its own hook (every authorizedFetch call) takes the options'.
+    const authorized = await (authorize ?? (options.authorize as Authorize))(request, {
+      url,
+      signal,
+      headersEmpty,
+    });
     // The request itself (what awsFetch returns, its headers signed in place) has its URL: only another one is read.
     if (authorized !== request && authorized.url !== request.url) {
       throw fail("config", `${cloud}: authorize() changed the request's URL.`, cloud);
@@ -189,19 +238,23 @@ export function authorizedFetch(options: AuthorizedFetchOptions): AuthorizedFetc
 
   // Timers treat anything beyond 2^31-1 ms as 1 ms: a longer wait is no timer at all (sendAttempt's rule).
   const timed = timeoutMs < 2 ** 31;
-  const send = (async (input: string | URL | Request, init?: RequestInit) => {
+  const send = (async (
+    input: string | URL | Request,
+    init: RequestInit | undefined,
+    authorize?: Authorize,
+  ) => {
     // With a timeout, the attempt's controller exists before the Request, which is built with its signal: the
     // transport gets the very Request that was authorized, and fetch gets no init (with one, it would build a
     // second Request). Without a timeout the Request carries the caller's own signal.
     const controller = timed ? new AbortController() : undefined;
-    const { request, url, signal } = await prepare(input, init, "manual", controller?.signal);
+    const { request, url, signal } = await prepare(input, init, authorize, "manual", controller?.signal);
     const response = await sendAttempt(
       transport ? () => transport(request) : () => globalThis.fetch(request),
       // The checked URL: authorize() may not change the request's URL, so it is the one sent.
       { url, cloud, timeoutMs, timeoutOption: "timeoutMs", regionHeader, signal, controller },
     );
     return response.status >= 400 ? capBody(response, maxErrorBody, cloud) : response;
-  }) as AuthorizedFetch;
-  send.authorize = async (input, init) => (await prepare(input, init, "error")).request;
+  }) as AuthorizedSender;
+  send.authorize = async (input, init, authorize) => (await prepare(input, init, authorize, "error")).request;
   return send;
 }

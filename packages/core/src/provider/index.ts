@@ -18,10 +18,13 @@
  * @packageDocumentation
  */
 export {
+  type Authorize,
   type AuthorizeContext,
   type AuthorizedFetch,
   type AuthorizedFetchOptions,
+  type AuthorizedSender,
   authorizedFetch,
+  authorizedSender,
 } from "../authorized-fetch.js";
 export { clockSkewHint, measureClockSkew } from "../clock-skew.js";
 export { checkEndpoint, endpointRefusal, hostMatches, isLoopbackOrigin } from "../endpoints.js";

@@ -2,9 +2,10 @@ import {
   AWS_TAGS_CLAIM,
   type AwsCredentials,
   type AwsFetch,
-  awsFetch,
+  awsFetchMaker,
   awsProvider,
   awsSessionTagsClaim,
+  type CredentialGetter,
   type PolicyDocument,
 } from "@fedkit/aws";
 import type { Provider } from "@fedkit/core";
@@ -35,6 +36,12 @@ export interface AwsTargetConfig extends TargetConfig {
 
 const DEFAULT_AUDIENCE = "sts.amazonaws.com";
 
+// Makers by provider, with the target they were made for: a provider is made for one binding, and dropped with it.
+const makers = new WeakMap<
+  Provider,
+  { readonly target: AwsTargetConfig; readonly make: (credentials: CredentialGetter) => AwsFetch }
+>();
+
 /**
  * The AWS plugin (`@fedkit/netlify/aws`; name it in the config as `clouds: { aws: awsCloud }`):
  * `awsProvider` for the exchange, `awsFetch` (SigV4) as the handler's client.
@@ -57,12 +64,21 @@ export const awsCloud: CloudPlugin<AwsTargetConfig, AwsFetch> = {
       policy: target.policy as PolicyDocument,
       policyArns: target.policyArns,
     }),
-  client: (credentials, provider, { target }) =>
-    awsFetch(credentials, provider as Provider<AwsCredentials>, {
-      service: target.service ?? "s3",
-      region: target.region,
-      allowedOrigins: target.allowedOrigins,
-    }),
+  // A client per request (each request's credential getter carries its ids), from one maker per provider and
+  // target (a binding's): the maker's checks and sender are made once per binding, not per request.
+  client(credentials, provider, { target }) {
+    let made = makers.get(provider);
+    if (made?.target !== target) {
+      const make = awsFetchMaker(provider as Provider<AwsCredentials>, {
+        service: target.service ?? "s3",
+        region: target.region,
+        allowedOrigins: target.allowedOrigins,
+      });
+      made = { target, make };
+      makers.set(provider, made);
+    }
+    return made.make(credentials);
+  },
   mintOptions(target, input) {
     if (target.sessionTags === false) return {};
     const awsTags: Record<string, string> = {
