@@ -113,7 +113,7 @@ describe("awsFetch signs only for official AWS hosts unless opted in", () => {
     ["https://cognito-idp.eu-west-1.amazonaws.com/", /cognito-idp endpoint/],
   ];
   for (const [url, why] of refused) {
-    it(`refuses ${url} before asking for credentials, naming allowedOrigins`, async () => {
+    it(`refuses ${url} before asking for credentials, with a hint that never offers to trust it`, async () => {
       const { getter, calls } = counting();
       const t = recorder();
       const s3 = awsFetch(getter, provider, { service: "s3", fetch: t.fetch });
@@ -124,13 +124,30 @@ describe("awsFetch signs only for official AWS hosts unless opted in", () => {
         expect(err.code).toBe("endpoint_refused");
         expect(err.provider).toBe("aws");
         expect(err.message).toMatch(why);
-        expect(err.hint).toContain("allowedOrigins");
+        // A refused remote host may come from whoever built the URL: the hint names the fix (an official host, the
+        // right service), never the opt-in or the refused origin, which would hand over the line that trusts it.
+        expect(err.hint).toMatch(/official aws host|service/);
+        expect(err.hint).not.toMatch(/allowedOrigins|allowCustomEndpoint|opt/i);
+        expect(err.hint).not.toContain(new URL(url).host);
         expect(JSON.stringify(err)).not.toContain("session-token-hosts");
       }
       expect(calls()).toBe(0);
       expect(t.sent).toHaveLength(0);
     });
   }
+
+  it("an emulator on this machine that is not opted in is refused with the exact opt-in in the hint", async () => {
+    const { getter, calls } = counting();
+    const t = recorder();
+    const s3 = awsFetch(getter, provider, { service: "s3", fetch: t.fetch });
+    for (const origin of ["http://127.0.0.1:4566", "http://localhost:4566"]) {
+      const err = await refusal(s3(`${origin}/bucket/key`));
+      expect(err.code).toBe("endpoint_refused");
+      expect(err.hint).toContain(`allowedOrigins: ["${origin}"]`);
+    }
+    expect(calls()).toBe(0);
+    expect(t.sent).toHaveLength(0);
+  });
 
   it("an opted-in origin (the emulator on loopback) is signed for; another port or scheme is not", async () => {
     server = await startServer(() => ({ status: 200, body: "ok" }));

@@ -67,7 +67,10 @@ export interface AuthorizedFetchOptions {
   readonly maxErrorBodyBytes?: number;
   /** The answer header naming the cloud region (`x-amz-bucket-region`), copied into redirect errors. */
   readonly regionHeader?: string;
-  /** Appended to `endpoint_refused` hints: how to opt in with this client. */
+  /**
+   * Appended to the hint of an `endpoint_refused` for an origin on this machine (an emulator): how to opt it in with
+   * this client. A refused remote host's hint never names the opt-in.
+   */
   readonly optInHint?: string;
 }
 
@@ -207,7 +210,8 @@ export function authorizedSender(
         "endpoint_refused",
         `Refused to send credentials to ${url.origin}: ${why}.`,
         cloud,
-        `This host belongs to a customer, not the cloud.${suffix}`,
+        // Never the opt-in: the name is a customer's (or another service's) under the cloud's domain.
+        "Use the API endpoint of the service this client is for, or a client for that service.",
       );
     }
     checkUrl(url, options, optedIn, suffix);

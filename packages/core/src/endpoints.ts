@@ -71,7 +71,8 @@ export const optInOrigins = (allowedOrigins: readonly string[] = NONE): Readonly
  * (`rule.allowedOrigins`), or it is `https:` on the default port, has no credentials in it, and its host matches
  * one of `rule.officialHosts`. Returns the parsed URL.
  *
- * @throws FederationError `endpoint_refused` naming the host and how to opt in; `config` for a malformed URL.
+ * @throws FederationError `endpoint_refused` naming the host (and, for an origin on this machine, how to opt it
+ *   in); `config` for a malformed URL.
  * @example
  * ```ts
  * checkEndpoint("http://127.0.0.1:4566/", {
@@ -122,6 +123,8 @@ export function endpointRefusal(
 /**
  * {@link checkEndpoint} on a parsed URL whose opt-in was decided by the caller (the authorized fetch matches a
  * set of origins parsed once per client, not once per request); `hintSuffix` says how to opt in with that client.
+ * The hint names the opt-in only for an origin on this machine (an emulator): a refused remote host may come from
+ * whoever built the URL, and a hint must not hand the developer the line that would trust it.
  * @internal
  */
 export function checkUrl(url: URL, rule: EndpointRule, optedIn: boolean | undefined, hintSuffix = ""): URL {
@@ -131,7 +134,7 @@ export function checkUrl(url: URL, rule: EndpointRule, optedIn: boolean | undefi
     "endpoint_refused",
     `Refused to send a token to ${url.origin}: ${why}.`,
     rule.cloud,
-    `Use an official ${rule.cloud} host, or opt in: allowedOrigins: ["${url.origin}"] / allowCustomEndpoint.${hintSuffix}`,
+    `Use an official ${rule.cloud} host.${isLoopbackOrigin(url) ? ` An emulator on this machine: allowedOrigins: ["${url.origin}"] / allowCustomEndpoint.${hintSuffix}` : ""}`,
   );
 }
 
