@@ -59,7 +59,7 @@ export function stsTarget(
     throw awsError(
       "config",
       `endpoint ${endpoint} needs allowCustomEndpoint: true`,
-      "It would receive tokens: set allowCustomEndpoint: true, or drop endpoint.",
+      "It would receive tokens: drop endpoint, or set allowCustomEndpoint only for an STS you run.",
     );
   }
   return { region, endpoint, rule: { cloud: "aws", officialHosts, allowedOrigins: [url.origin] } };
