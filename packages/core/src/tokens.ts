@@ -118,20 +118,35 @@ export function checkTokenTimes(
 ): void {
   const { exp, nbf } = token.claims;
   const skewMs = skewSeconds * 1000;
-  const refuse = (message: string, hint: string, code: FederationErrorCode = "expired_subject_token") =>
-    fail(code, `The subject token ${message}.`, "core", hint, { subject: summarizeSubject(token) });
   if (typeof exp !== "number" || !Number.isFinite(exp))
-    throw refuse("has no numeric exp claim", "Use a token with an exp claim.", "invalid_subject_token");
+    throw timesRefusal(
+      token,
+      "has no numeric exp claim",
+      "Use a token with an exp claim.",
+      "invalid_subject_token",
+    );
   if (exp * 1000 + skewMs <= now)
-    throw refuse(
+    throw timesRefusal(
+      token,
       `expired ${Math.round((now - exp * 1000) / 1000)}s ago`,
       "Fetch a fresh token per exchange.",
     );
   if (typeof nbf === "number" && nbf * 1000 - skewMs > now)
-    throw refuse(
+    throw timesRefusal(
+      token,
       `is not valid for another ${Math.round((nbf * 1000 - now) / 1000)}s (nbf)`,
       "Check the issuer's and this machine's clocks.",
     );
+}
+
+/** The error of {@link checkTokenTimes}: built only when a token is refused (no closure per check). */
+function timesRefusal(
+  token: SubjectToken,
+  message: string,
+  hint: string,
+  code: FederationErrorCode = "expired_subject_token",
+) {
+  return fail(code, `The subject token ${message}.`, "core", hint, { subject: summarizeSubject(token) });
 }
 
 /**
@@ -147,8 +162,9 @@ export function checkTokenTimes(
  */
 export function checkTokenAudience(token: SubjectToken, audience: string, provider = "core"): void {
   const aud = token.claims.aud;
+  // The usual single audience is compared as is; a list only for an array (or to name what was presented).
+  if (typeof aud === "string" ? aud === audience : Array.isArray(aud) && aud.includes(audience)) return;
   const list = typeof aud === "string" ? [aud] : Array.isArray(aud) ? aud : [];
-  if (list.includes(audience)) return;
   const shown = list.length === 0 ? "no aud claim" : `aud ${JSON.stringify(list.map(clip))}`;
   throw fail(
     "audience_mismatch",
