@@ -21,14 +21,23 @@ export interface ContextState {
  * @internal
  */
 export class Context implements CountingExchangeContext {
+  declare readonly now: Clock;
+  declare readonly random: RandomSource;
+  declare readonly correlationId: string;
+  declare readonly send: (request: HttpRequest) => Promise<HttpResponse>;
   readonly #state: ContextState;
+
   constructor(
-    readonly now: Clock,
-    readonly random: RandomSource,
-    readonly correlationId: string,
+    now: Clock,
+    random: RandomSource,
+    correlationId: string,
     state: ContextState,
-    readonly send: (request: HttpRequest) => Promise<HttpResponse>,
+    send: (request: HttpRequest) => Promise<HttpResponse>,
   ) {
+    this.now = now;
+    this.random = random;
+    this.correlationId = correlationId;
+    this.send = send;
     this.#state = state;
   }
 

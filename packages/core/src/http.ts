@@ -112,18 +112,37 @@ export function exchangeContext(
       const { operation, method, headers, body } = request;
       const url = checkedEndpoint(request.url, request.endpoint);
       const provider = request.endpoint.cloud;
-      const href = url.href;
-      // The request's init written out per attempt (no spread of a shared one): each attempt has its own signal.
-      const send = (signal: AbortSignal | undefined) =>
+      // Why the exchange stopped waiting: the caller's abort, or the overall deadline.
+      const stopped = (attempt: number, cause?: unknown) =>
+        caller?.aborted
+          ? fail("aborted", `${operation} was aborted by the caller.`, provider, undefined, {
+              attempts: attempt,
+              cause: caller.reason ?? cause,
+            })
+          : fail(
+              "timeout",
+              `${operation} ran past the overall deadline.`,
+              provider,
+              "Raise retry.deadlineMs.",
+              { attempts: attempt, retryable: true, cause },
+            );
+      // A pause that would end past the deadline is not taken: the exchange stops now.
+      const pause = (ms: number, attempt: number, last?: FederationError) =>
+        ms >= left()
+          ? Promise.reject(stopped(attempt, last))
+          : sleep(ms, caller).catch((error: unknown) => {
+              throw stopped(attempt, last ?? error);
+            });
+      const init = { method, headers, body, redirect: "manual" } as const;
+      const send = (s: AbortSignal | undefined) =>
         options.fetch
-          ? options.fetch(href, { method, headers, body, redirect: "manual", signal })
-          : globalThis.fetch(href, { method, headers, body, redirect: "manual", signal: signal ?? null });
+          ? options.fetch(url.href, { ...init, signal: s })
+          : globalThis.fetch(url.href, { ...init, signal: s ?? null });
       let last: FederationError | undefined;
       // resolveRetryPolicy keeps maxAttempts >= 1, and the last attempt always returns or throws.
       for (let attempt = 1; ; attempt++) {
         const remaining = left();
-        if (caller?.aborted || remaining <= 0)
-          throw stoppedError(caller, operation, provider, attempt - 1, last);
+        if (caller?.aborted || remaining <= 0) throw stopped(attempt - 1, last);
         state.attempts++;
         // The attempt timeout runs until the response headers only: a cloud that answers slowly but surely is not
         // aborted to send the same request again. When the deadline comes first (by default it always does:
@@ -173,8 +192,7 @@ export function exchangeContext(
           // A FederationError other than the attempt's timeout (a redirect, an oversized body) is final.
           if (error instanceof FederationError && error.code !== "timeout") throw error;
           const timedOut = error instanceof FederationError;
-          if (caller?.aborted || expired || (timedOut && atDeadline))
-            throw stoppedError(caller, operation, provider, attempt, last ?? error);
+          if (caller?.aborted || expired || (timedOut && atDeadline)) throw stopped(attempt, last ?? error);
           last = timedOut
             ? error
             : fail(
@@ -185,9 +203,7 @@ export function exchangeContext(
                 { attempts: attempt, retryable: true, cause: error },
               );
           if (attempt === maxAttempts) throw last;
-          await pauseWithin(backoffDelay(policy, attempt, random), left(), caller, (cause) =>
-            stoppedError(caller, operation, provider, attempt, last ?? cause),
-          );
+          await pause(backoffDelay(policy, attempt, random), attempt, last);
           continue;
         }
         const { status } = response;
@@ -198,9 +214,7 @@ export function exchangeContext(
           backoffDelay(policy, attempt, random);
         // A Retry-After beyond the deadline cannot be honoured: hand the answer back rather than retry early.
         if (delay >= left()) return response;
-        await pauseWithin(delay, left(), caller, (cause) =>
-          stoppedError(caller, operation, provider, attempt, cause),
-        );
+        await pause(delay, attempt);
       }
     },
   );
@@ -222,41 +236,4 @@ function checkedEndpoint(text: string, rule: EndpointRule): URL {
     lastEndpoint = { text, url };
   }
   return checkUrl(url, rule, optInOrigins(rule.allowedOrigins).has(url.origin));
-}
-
-/**
- * Waits `ms` unless that ends past the deadline (`left` ms away) or the caller aborts: then rejects with `stop`'s
- * error (given the abort's reason as its cause, or nothing when the pause is not taken).
- */
-function pauseWithin(
-  ms: number,
-  left: number,
-  caller: AbortSignal | undefined,
-  stop: (cause?: unknown) => FederationError,
-): Promise<void> {
-  return ms >= left
-    ? Promise.reject(stop())
-    : sleep(ms, caller).catch((error: unknown) => {
-        throw stop(error);
-      });
-}
-
-/** Why an exchange stopped waiting: the caller's abort, or the overall deadline. */
-function stoppedError(
-  caller: AbortSignal | undefined,
-  operation: string,
-  provider: string,
-  attempts: number,
-  cause?: unknown,
-): FederationError {
-  return caller?.aborted
-    ? fail("aborted", `${operation} was aborted by the caller.`, provider, undefined, {
-        attempts,
-        cause: caller.reason ?? cause,
-      })
-    : fail("timeout", `${operation} ran past the overall deadline.`, provider, "Raise retry.deadlineMs.", {
-        attempts,
-        retryable: true,
-        cause,
-      });
 }
