@@ -122,8 +122,3 @@ export function xmlChild(element: XmlElement | undefined, ...path: string[]): Xm
 export function xmlText(element: XmlElement | undefined, ...path: string[]): string | undefined {
   return xmlChild(element, ...path)?.text.trim() || undefined;
 }
-
-/** {@link xmlText} of the child `name` of `element`, without a path array. @internal */
-export function xmlChildText(element: XmlElement | undefined, name: string): string | undefined {
-  return xmlChildNamed(element, name)?.text.trim() || undefined;
-}

@@ -5,20 +5,11 @@
  *
  * @packageDocumentation
  */
-import { checkEndpoint, checkUrl, optInOrigins, parseEndpoint } from "./endpoints.js";
+import { checkEndpoint } from "./endpoints.js";
 import { FederationError, fail } from "./errors.js";
-import { Context, type ContextState, deadlineSignal } from "./http-context.js";
 import { backoffDelay, type RetryPolicy, resolveRetryPolicy } from "./retry.js";
 import { sendAttempt } from "./transport.js";
-import type {
-  Clock,
-  EndpointRule,
-  ExchangeContext,
-  FetchLike,
-  HttpRequest,
-  HttpResponse,
-  RandomSource,
-} from "./types.js";
+import type { Clock, ExchangeContext, FetchLike, HttpRequest, HttpResponse, RandomSource } from "./types.js";
 import { readCapped } from "./util/body.js";
 import { defaultRandom, randomId } from "./util/random.js";
 import { monotonicMs, parseRetryAfter, sleep, startTimer } from "./util/time.js";
@@ -97,20 +88,23 @@ export function exchangeContext(
   const left = () => deadlineMs - (monotonicMs() - startedAt);
   // The deadline as a signal exists only for a provider that asks for `ctx.signal`: `send` bounds every attempt
   // and body read with timers of its own (a timeout signal costs ~10 µs on Node, a composed one more).
-  const state: ContextState = {
-    signal: undefined,
-    attempts: 0,
-    deadline: () => deadlineSignal(left(), caller),
-  };
+  let signal: AbortSignal | undefined;
+  let attempts = 0;
 
-  return new Context(
+  return {
     now,
     random,
+    get signal() {
+      signal ??= deadlineSignal(left(), caller);
+      return signal;
+    },
     correlationId,
-    state,
-    async (request: HttpRequest): Promise<HttpResponse> => {
+    get attempts() {
+      return attempts;
+    },
+    async send(request: HttpRequest): Promise<HttpResponse> {
       const { operation, method, headers, body } = request;
-      const url = checkedEndpoint(request.url, request.endpoint);
+      const url = checkEndpoint(request.url, request.endpoint);
       const provider = request.endpoint.cloud;
       // Why the exchange stopped waiting: the caller's abort, or the overall deadline.
       const stopped = (attempt: number, cause?: unknown) =>
@@ -143,7 +137,7 @@ export function exchangeContext(
       for (let attempt = 1; ; attempt++) {
         const remaining = left();
         if (caller?.aborted || remaining <= 0) throw stopped(attempt - 1, last);
-        state.attempts++;
+        attempts++;
         // The attempt timeout runs until the response headers only: a cloud that answers slowly but surely is not
         // aborted to send the same request again. When the deadline comes first (by default it always does:
         // attemptTimeoutMs is the deadline), the attempt's timer is the deadline.
@@ -217,23 +211,26 @@ export function exchangeContext(
         await pause(delay, attempt);
       }
     },
-  );
+  };
 }
 
-/** The endpoint text parsed last, and its URL: a provider sends exchange after exchange to the same endpoint. */
-let lastEndpoint: { readonly text: string; readonly url: URL } | undefined;
-
 /**
- * {@link checkEndpoint} of `text` under `rule`, parsing the text only when it differs from the one parsed last (the
- * parse is half the check's cost on a cold exchange). The check itself runs on every request, under that request's
- * rule: only the parse is kept, never a verdict. The kept URL is only read (its `href` is what is sent).
+ * The deadline (`ms` from now) as a signal that the caller's abort ends too, whichever comes first, with that one's
+ * reason (the deadline's is a `TimeoutError`, as `AbortSignal.timeout` gives): a controller aborted by a timer
+ * ({@link startTimer}: unref'd, and Deno's own web timer there; none for 2^31 ms or more), joined to the caller's
+ * signal by `AbortSignal.any`, which holds it weakly: a caller's signal reused for many exchanges gathers no
+ * listeners. Vercel's Edge Runtime 4.0.1 has no `AbortSignal.any`: there a listener does it, left on that caller's
+ * signal until it aborts or is collected.
  */
-function checkedEndpoint(text: string, rule: EndpointRule): URL {
-  if (typeof text !== "string") return checkEndpoint(text, rule);
-  let url = lastEndpoint?.text === text ? lastEndpoint.url : undefined;
-  if (url === undefined) {
-    url = parseEndpoint(text, rule.cloud);
-    lastEndpoint = { text, url };
-  }
-  return checkUrl(url, rule, optInOrigins(rule.allowedOrigins).has(url.origin));
+function deadlineSignal(ms: number, caller: AbortSignal | undefined): AbortSignal {
+  const controller = new AbortController();
+  startTimer(Math.max(1, Math.ceil(ms)), () =>
+    controller.abort(new DOMException("The deadline passed.", "TimeoutError")),
+  );
+  if (!caller) return controller.signal;
+  if (typeof AbortSignal.any === "function") return AbortSignal.any([caller, controller.signal]);
+  const abort = () => controller.abort(caller.reason);
+  if (caller.aborted) abort();
+  else caller.addEventListener("abort", abort, { once: true });
+  return controller.signal;
 }
