@@ -92,6 +92,12 @@ export function sessionPolicy(option: SessionPolicyOption | undefined): {
   return { key: text, render: () => text };
 }
 
+/** The headers of every `AssumeRoleWithWebIdentity` call: one frozen object, not a copy per exchange. */
+const WEB_IDENTITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  ...STS_FORM_HEADERS,
+  accept: "text/xml",
+});
+
 /** A `config` error for a missing required option. */
 const missing = (what: string, hint: string) => awsError("config", `awsProvider: no ${what}`, hint);
 
@@ -138,6 +144,7 @@ export function awsProvider(options: AwsProviderOptions = {}): AwsProvider {
     Version: "2011-06-15",
     RoleArn: role.arn,
   });
+  const policyArnMembers = policyArns.map((arn) => ({ arn }));
 
   return {
     cloud: "aws",
@@ -163,15 +170,14 @@ export function awsProvider(options: AwsProviderOptions = {}): AwsProvider {
         WebIdentityToken: subject.raw,
         DurationSeconds: durationSeconds,
         Policy: policy.render(subject),
-        PolicyArns: policyArns.map((arn) => ({ arn })),
+        PolicyArns: policyArnMembers,
       })}`;
-      const { credentials, requestId } = await callSts(
-        ctx,
-        sts,
-        body,
-        { ...STS_FORM_HEADERS, accept: "text/xml" },
-        { operation: "AssumeRoleWithWebIdentity", role, subject, audience },
-      );
+      const { credentials, requestId } = await callSts(ctx, sts, body, WEB_IDENTITY_HEADERS, {
+        operation: "AssumeRoleWithWebIdentity",
+        role,
+        subject,
+        audience,
+      });
       return { credentials, sessionName, ...(requestId !== undefined && { requestId }) };
     },
   };

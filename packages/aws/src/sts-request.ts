@@ -118,10 +118,18 @@ export type StsParam =
 const FORM_SAFE = /^[\w.*-]*$/;
 
 /**
+ * One `name=value` pair, encoded as URLSearchParams encodes it. Text of only safe characters (a JWT, a session
+ * name, an action) is taken as is: URLSearchParams' encoder walks the ~1 KB token one character at a time in script.
+ */
+function formPair(name: string, value: string): string {
+  return FORM_SAFE.test(name) && FORM_SAFE.test(value)
+    ? `${name}=${value}`
+    : new URLSearchParams([[name, value]]).toString();
+}
+
+/**
  * Encodes STS query parameters; `undefined` values are left out, lists become `Name.member.N`, lists of
- * structures `Name.member.N.Field` (`Tags`, `PolicyArns`). The text URLSearchParams gives, but a name and value of
- * only safe characters (a JWT, a session name) are taken as they are: URLSearchParams' encoder walks the ~1 KB
- * token one character at a time in script.
+ * structures `Name.member.N.Field` (`Tags`, `PolicyArns`). The same text as `formBody` (URLSearchParams) gives.
  *
  * @example
  * ```ts
@@ -132,21 +140,19 @@ const FORM_SAFE = /^[\w.*-]*$/;
  */
 export function stsForm(params: Readonly<Record<string, StsParam>>): string {
   const pairs: string[] = [];
-  const add = (name: string, value: string | undefined) => {
-    if (value !== undefined)
-      pairs.push(
-        FORM_SAFE.test(name) && FORM_SAFE.test(value)
-          ? `${name}=${value}`
-          : new URLSearchParams([[name, value]]).toString(),
-      );
-  };
-  for (const [name, value] of Object.entries(params)) {
-    if (typeof value !== "object") add(name, value === undefined ? undefined : String(value));
+  for (const name of Object.keys(params)) {
+    const value = params[name];
+    if (value === undefined) continue;
+    if (typeof value !== "object") pairs.push(formPair(name, String(value)));
     else
       value.forEach((item, i) => {
         const member = `${name}.member.${i + 1}`;
-        if (typeof item === "string") add(member, item);
-        else for (const [field, text] of Object.entries(item)) add(`${member}.${field}`, text);
+        if (typeof item === "string") pairs.push(formPair(member, item));
+        else
+          for (const field of Object.keys(item)) {
+            const text = item[field];
+            if (text !== undefined) pairs.push(formPair(`${member}.${field}`, text));
+          }
       });
   }
   return pairs.join("&");

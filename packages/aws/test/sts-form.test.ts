@@ -109,5 +109,8 @@ describe("awsProvider's AssumeRoleWithWebIdentity body", () => {
         }),
       );
     }
+    // The headers object every exchange sends is one that no transport can change for the next exchange.
+    expect(sent[0]?.headers).toBe(sent[1]?.headers);
+    expect(Object.isFrozen(sent[0]?.headers)).toBe(true);
   });
 });
