@@ -167,6 +167,10 @@ describe("the exchange context object", () => {
     expect(ctx.attempts).toBe(2);
     await send(request(s.origin));
     expect(ctx.attempts).toBe(3);
+    // signal and attempts are getters of the context's class: a copy of the context takes neither, and copying it
+    // makes no deadline signal (they were own properties of an object literal, ~1.5 µs to create on Node).
+    expect(Object.keys(ctx).sort()).toEqual(["correlationId", "now", "random", "send"]);
+    expect("signal" in { ...ctx }).toBe(false);
     const signal = ctx.signal;
     expect(signal).toBeInstanceOf(AbortSignal);
     expect(ctx.signal).toBe(signal);
