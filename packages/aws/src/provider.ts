@@ -92,6 +92,12 @@ export function sessionPolicy(option: SessionPolicyOption | undefined): {
   return { key: text, render: () => text };
 }
 
+/** The headers of every `AssumeRoleWithWebIdentity` call: one frozen object, not a copy per exchange. */
+const WEB_IDENTITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  ...STS_FORM_HEADERS,
+  accept: "text/xml",
+});
+
 /** A `config` error for a missing required option. */
 const missing = (what: string, hint: string) => awsError("config", `awsProvider: no ${what}`, hint);
 
@@ -133,6 +139,13 @@ export function awsProvider(options: AwsProviderOptions = {}): AwsProvider {
   if (typeof audience !== "string" || audience === "")
     throw new TypeError("awsProvider: audience must be a non-empty string");
 
+  const fixedForm = stsForm({
+    Action: "AssumeRoleWithWebIdentity",
+    Version: "2011-06-15",
+    RoleArn: role.arn,
+  });
+  const policyArnMembers = policyArns.map((arn) => ({ arn }));
+
   return {
     cloud: "aws",
     key: JSON.stringify([
@@ -151,23 +164,20 @@ export function awsProvider(options: AwsProviderOptions = {}): AwsProvider {
     sts,
     async exchange(subject: SubjectToken, ctx: ExchangeContext): Promise<ExchangeResult<AwsCredentials>> {
       const sessionName = resolveSessionName(sessionNameOption, subject);
-      const body = stsForm({
-        Action: "AssumeRoleWithWebIdentity",
-        Version: "2011-06-15",
-        RoleArn: role.arn,
+      // The fields that never change per provider are encoded once; the same body as one stsForm of them all.
+      const body = `${fixedForm}&${stsForm({
         RoleSessionName: sessionName,
         WebIdentityToken: subject.raw,
         DurationSeconds: durationSeconds,
         Policy: policy.render(subject),
-        PolicyArns: policyArns.map((arn) => ({ arn })),
+        PolicyArns: policyArnMembers,
+      })}`;
+      const { credentials, requestId } = await callSts(ctx, sts, body, WEB_IDENTITY_HEADERS, {
+        operation: "AssumeRoleWithWebIdentity",
+        role,
+        subject,
+        audience,
       });
-      const { credentials, requestId } = await callSts(
-        ctx,
-        sts,
-        body,
-        { ...STS_FORM_HEADERS, accept: "text/xml" },
-        { operation: "AssumeRoleWithWebIdentity", role, subject, audience },
-      );
       return { credentials, sessionName, ...(requestId !== undefined && { requestId }) };
     },
   };

@@ -7,7 +7,6 @@ import {
   type EndpointRule,
   type ExchangeContext,
   endpointRefusal,
-  formBody,
   type HttpResponse,
   redactResponse,
 } from "@fedkit/core/provider";
@@ -131,9 +130,22 @@ export type StsParam =
   | readonly Readonly<Record<string, string>>[]
   | undefined;
 
+/** Text the form encoding leaves as it is (URLSearchParams keeps ASCII letters, digits and `*-._`). */
+const FORM_SAFE = /^[\w.*-]*$/;
+
+/**
+ * One `name=value` pair, encoded as URLSearchParams encodes it. Text of only safe characters (a JWT, a session
+ * name, an action) is taken as is: URLSearchParams' encoder walks the ~1 KB token one character at a time in script.
+ */
+function formPair(name: string, value: string): string {
+  return FORM_SAFE.test(name) && FORM_SAFE.test(value)
+    ? `${name}=${value}`
+    : new URLSearchParams([[name, value]]).toString();
+}
+
 /**
  * Encodes STS query parameters; `undefined` values are left out, lists become `Name.member.N`, lists of
- * structures `Name.member.N.Field` (`Tags`, `PolicyArns`).
+ * structures `Name.member.N.Field` (`Tags`, `PolicyArns`). The same text as `formBody` (URLSearchParams) gives.
  *
  * @example
  * ```ts
@@ -143,17 +155,23 @@ export type StsParam =
  * @internal
  */
 export function stsForm(params: Readonly<Record<string, StsParam>>): string {
-  const fields: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(params)) {
-    if (typeof value !== "object") fields[name] = value === undefined ? undefined : String(value);
+  const pairs: string[] = [];
+  for (const name of Object.keys(params)) {
+    const value = params[name];
+    if (value === undefined) continue;
+    if (typeof value !== "object") pairs.push(formPair(name, String(value)));
     else
       value.forEach((item, i) => {
         const member = `${name}.member.${i + 1}`;
-        if (typeof item === "string") fields[member] = item;
-        else for (const [field, text] of Object.entries(item)) fields[`${member}.${field}`] = text;
+        if (typeof item === "string") pairs.push(formPair(member, item));
+        else
+          for (const field of Object.keys(item)) {
+            const text = item[field];
+            if (text !== undefined) pairs.push(formPair(`${member}.${field}`, text));
+          }
       });
   }
-  return formBody(fields);
+  return pairs.join("&");
 }
 
 /**
@@ -172,7 +190,7 @@ export async function callSts(
   ctx: ExchangeContext,
   target: StsTarget,
   body: string,
-  headers: Record<string, string>,
+  headers: Readonly<Record<string, string>>,
   info: StsCallInfo,
 ): Promise<StsResult> {
   const response = await ctx.send({

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import type { AwsCredentials } from "./credentials.js";
-import { parseXml, StsParseError, xmlChild, xmlText } from "./xml.js";
+import { parseXml, StsParseError, xmlChild, xmlChildNamed, xmlChildText, xmlText } from "./xml.js";
 
 export { StsParseError } from "./xml.js";
 
@@ -67,16 +67,23 @@ export function parseStsResult(xml: string, operation: string): StsResult {
   if (root.name !== `${operation}Response`) {
     throw new StsParseError(`expected <${operation}Response>, got <${root.name}>`);
   }
-  const result = xmlChild(root, `${operation}Result`);
-  const creds = xmlChild(result, "Credentials");
-  const values = CREDENTIAL_FIELDS.map((field) => xmlText(creds, field));
-  const missing = CREDENTIAL_FIELDS.filter((_, i) => !values[i]);
-  if (missing[0]) throw new StsParseError(`Credentials lack ${missing.join(", ")}`);
-  const [accessKeyId, secretAccessKey, sessionToken, expiration] = values as string[];
-  const expiresAt = ISO_TIME.test(expiration!) ? Date.parse(expiration!) : Number.NaN;
+  // Each element read by name with a plain loop (no path array, no callback): a cold exchange runs this in the
+  // interpreter.
+  const result = xmlChildNamed(root, `${operation}Result`);
+  const creds = xmlChildNamed(result, "Credentials");
+  const accessKeyId = xmlChildText(creds, "AccessKeyId");
+  const secretAccessKey = xmlChildText(creds, "SecretAccessKey");
+  const sessionToken = xmlChildText(creds, "SessionToken");
+  const expiration = xmlChildText(creds, "Expiration");
+  if (!accessKeyId || !secretAccessKey || !sessionToken || !expiration) {
+    const missing = CREDENTIAL_FIELDS.filter((field) => !xmlChildText(creds, field));
+    throw new StsParseError(`Credentials lack ${missing.join(", ")}`);
+  }
+  const expiresAt = ISO_TIME.test(expiration) ? Date.parse(expiration) : Number.NaN;
   if (!Number.isFinite(expiresAt))
     throw new StsParseError(`Expiration "${expiration}" is not an ISO 8601 time`);
-  const policySize = xmlText(result, "PackedPolicySize");
+  const policySize = xmlChildText(result, "PackedPolicySize");
+  const assumedRoleUser = xmlChildNamed(result, "AssumedRoleUser");
   // Each optional field is the element of the same name, lower camel case, written out: a property name built per
   // answer would be a new string to flatten and look up as a key each time.
   return defined<StsResult>(
@@ -86,19 +93,19 @@ export function parseStsResult(xml: string, operation: string): StsResult {
           kind: "aws",
           accessKeyId,
           secretAccessKey,
-          sessionToken: ownCopy(sessionToken!),
+          sessionToken: ownCopy(sessionToken),
           expiresAt,
         } as AwsCredentials,
-        { assumedRoleArn: xmlText(result, "AssumedRoleUser", "Arn") },
+        { assumedRoleArn: xmlChildText(assumedRoleUser, "Arn") },
       ),
     },
     {
-      assumedRoleId: xmlText(result, "AssumedRoleUser", "AssumedRoleId"),
-      requestId: xmlText(root, "ResponseMetadata", "RequestId"),
-      subjectFromWebIdentityToken: xmlText(result, "SubjectFromWebIdentityToken"),
-      audience: xmlText(result, "Audience"),
-      provider: xmlText(result, "Provider"),
-      sourceIdentity: xmlText(result, "SourceIdentity"),
+      assumedRoleId: xmlChildText(assumedRoleUser, "AssumedRoleId"),
+      requestId: xmlChildText(xmlChildNamed(root, "ResponseMetadata"), "RequestId"),
+      subjectFromWebIdentityToken: xmlChildText(result, "SubjectFromWebIdentityToken"),
+      audience: xmlChildText(result, "Audience"),
+      provider: xmlChildText(result, "Provider"),
+      sourceIdentity: xmlChildText(result, "SourceIdentity"),
       packedPolicySize: policySize && Number(policySize),
     },
   );

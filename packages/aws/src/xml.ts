@@ -49,64 +49,85 @@ const decodeEntities = (text: string): string =>
  */
 export function parseXml(xml: string): XmlElement {
   if (xml.length > MAX_XML_CHARS) fail(`document larger than ${MAX_XML_CHARS} characters`);
+  // Written for the interpreter as much as for the optimizer (a cold exchange runs it before V8 optimizes it):
+  // indexed reads of the match and the stack, no destructuring (an iterator per token) and no closure per call.
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
   let count = 0;
-  /** Text outside markup (decoded) or in CDATA (as is). */
-  const addText = (text: string, cdata: boolean) => {
-    const parent = stack.at(-1);
-    if (parent) parent.text += text;
-    else if (cdata || text.trim()) fail("text outside the root element");
-  };
   for (let at = 0; at < xml.length; ) {
+    let text: string | undefined;
+    let cdata = false;
     // Text up to the next `<` is cut out directly: no regex match (and its array) for it.
     if (xml.charCodeAt(at) !== 0x3c) {
       const next = xml.indexOf("<", at);
       const end = next === -1 ? xml.length : next;
-      const token = xml.slice(at, end);
+      text = xml.slice(at, end);
       at = end;
       // Most text has no reference at all: no replace pass over it.
-      addText(token.includes("&") ? decodeEntities(token) : token, false);
-      continue;
+      if (text.includes("&")) text = decodeEntities(text);
+    } else {
+      TOKEN.lastIndex = at;
+      // Always a match at a `<`: the lone `<` alternative catches what no other does.
+      const m = TOKEN.exec(xml) as RegExpExecArray;
+      at = TOKEN.lastIndex;
+      if (m[0] === "<")
+        fail(
+          /^<!(?!--|\[CDATA\[)/.test(xml.slice(m.index, m.index + 9))
+            ? "DOCTYPE and other declarations are not accepted"
+            : "unterminated markup",
+        );
+      const qname = m[3];
+      if (qname) {
+        // A start or end tag: its local name (a namespace prefix dropped), its attributes as written (a trailing
+        // `/` closes it at once).
+        const name = qname.slice(qname.indexOf(":") + 1);
+        const attributes = m[4] ?? "";
+        if (m[2]) {
+          if (stack.pop()?.name !== name || attributes.trim()) fail(`unexpected </${name}>`);
+          continue;
+        }
+        if (++count > 512) fail("more than 512 elements");
+        const element: XmlElement = { name, children: [], text: "" };
+        const parent = stack.length > 0 ? stack[stack.length - 1] : undefined;
+        if (parent) parent.children.push(element);
+        else root = root ? fail("more than one root element") : element;
+        if (!attributes.endsWith("/") && stack.push(element) > 16) fail("nested deeper than 16");
+        continue;
+      }
+      if (m[1] === undefined) continue;
+      // CDATA: its text as is.
+      text = m[1];
+      cdata = true;
     }
-    TOKEN.lastIndex = at;
-    // Always a match at a `<`: the lone `<` alternative catches what no other does.
-    const m = TOKEN.exec(xml) as RegExpExecArray;
-    at = TOKEN.lastIndex;
-    const [token, cdata, slash, qname, attributes = ""] = m;
-    if (token === "<")
-      fail(
-        /^<!(?!--|\[CDATA\[)/.test(xml.slice(m.index, m.index + 9))
-          ? "DOCTYPE and other declarations are not accepted"
-          : "unterminated markup",
-      );
-    if (cdata !== undefined) addText(cdata, true);
-    if (!qname) continue;
-    // A start or end tag: its local name (a namespace prefix dropped), its attributes as written (a trailing `/`
-    // closes it at once).
-    const name = qname.slice(qname.indexOf(":") + 1);
-    if (slash) {
-      if (stack.pop()?.name !== name || attributes.trim()) fail(`unexpected </${name}>`);
-      continue;
-    }
-    if (++count > 512) fail("more than 512 elements");
-    const element: XmlElement = { name, children: [], text: "" };
-    const parent = stack.at(-1);
-    if (parent) parent.children.push(element);
-    else root = root ? fail("more than one root element") : element;
-    if (!attributes.endsWith("/") && stack.push(element) > 16) fail("nested deeper than 16");
+    // Text outside markup (decoded) or in CDATA (as is) goes to the open element.
+    const parent = stack.length > 0 ? stack[stack.length - 1] : undefined;
+    if (parent) parent.text += text;
+    else if (cdata || text.trim()) fail("text outside the root element");
   }
   if (stack[0]) fail(`<${stack.at(-1)?.name}> is not closed`);
   return root ?? fail("no root element");
 }
 
+/** The first child of `element` named `name`: a plain loop, no callback per call. @internal */
+export function xmlChildNamed(element: XmlElement | undefined, name: string): XmlElement | undefined {
+  if (element === undefined) return undefined;
+  const { children } = element;
+  for (let i = 0; i < children.length; i++) if (children[i]!.name === name) return children[i];
+  return undefined;
+}
+
 /** The first descendant reached by following `path` child names from `element`. @internal */
 export function xmlChild(element: XmlElement | undefined, ...path: string[]): XmlElement | undefined {
-  for (const name of path) element = element?.children.find((c) => c.name === name);
+  for (const name of path) element = xmlChildNamed(element, name);
   return element;
 }
 
 /** Text of the element at `path`, with surrounding whitespace removed; `undefined` if absent or empty. @internal */
 export function xmlText(element: XmlElement | undefined, ...path: string[]): string | undefined {
   return xmlChild(element, ...path)?.text.trim() || undefined;
+}
+
+/** {@link xmlText} of the child `name` of `element`, without a path array. @internal */
+export function xmlChildText(element: XmlElement | undefined, name: string): string | undefined {
+  return xmlChildNamed(element, name)?.text.trim() || undefined;
 }

@@ -5,11 +5,20 @@
  *
  * @packageDocumentation
  */
-import { checkEndpoint } from "./endpoints.js";
+import { checkEndpoint, checkUrl, optInOrigins, parseEndpoint } from "./endpoints.js";
 import { FederationError, fail } from "./errors.js";
+import { Context, type ContextState, deadlineSignal } from "./http-context.js";
 import { backoffDelay, type RetryPolicy, resolveRetryPolicy } from "./retry.js";
 import { sendAttempt } from "./transport.js";
-import type { Clock, ExchangeContext, FetchLike, HttpRequest, HttpResponse, RandomSource } from "./types.js";
+import type {
+  Clock,
+  EndpointRule,
+  ExchangeContext,
+  FetchLike,
+  HttpRequest,
+  HttpResponse,
+  RandomSource,
+} from "./types.js";
 import { readCapped } from "./util/body.js";
 import { defaultRandom, randomId } from "./util/random.js";
 import { monotonicMs, parseRetryAfter, sleep, startTimer } from "./util/time.js";
@@ -88,56 +97,34 @@ export function exchangeContext(
   const left = () => deadlineMs - (monotonicMs() - startedAt);
   // The deadline as a signal exists only for a provider that asks for `ctx.signal`: `send` bounds every attempt
   // and body read with timers of its own (a timeout signal costs ~10 µs on Node, a composed one more).
-  let signal: AbortSignal | undefined;
-  let attempts = 0;
+  const state: ContextState = {
+    signal: undefined,
+    attempts: 0,
+    deadline: () => deadlineSignal(left(), caller),
+  };
 
-  return {
+  return new Context(
     now,
     random,
-    get signal() {
-      signal ??= deadlineSignal(left(), caller);
-      return signal;
-    },
     correlationId,
-    get attempts() {
-      return attempts;
-    },
-    async send(request: HttpRequest): Promise<HttpResponse> {
+    state,
+    async (request: HttpRequest): Promise<HttpResponse> => {
       const { operation, method, headers, body } = request;
-      const url = checkEndpoint(request.url, request.endpoint);
+      const url = checkedEndpoint(request.url, request.endpoint);
       const provider = request.endpoint.cloud;
-      // Why the exchange stopped waiting: the caller's abort, or the overall deadline.
-      const stopped = (attempt: number, cause?: unknown) =>
-        caller?.aborted
-          ? fail("aborted", `${operation} was aborted by the caller.`, provider, undefined, {
-              attempts: attempt,
-              cause: caller.reason ?? cause,
-            })
-          : fail(
-              "timeout",
-              `${operation} ran past the overall deadline.`,
-              provider,
-              "Raise retry.deadlineMs.",
-              { attempts: attempt, retryable: true, cause },
-            );
-      // A pause that would end past the deadline is not taken: the exchange stops now.
-      const pause = (ms: number, attempt: number, last?: FederationError) =>
-        ms >= left()
-          ? Promise.reject(stopped(attempt, last))
-          : sleep(ms, caller).catch((error: unknown) => {
-              throw stopped(attempt, last ?? error);
-            });
-      const init = { method, headers, body, redirect: "manual" } as const;
-      const send = (s: AbortSignal | undefined) =>
+      const href = url.href;
+      // The request's init written out per attempt (no spread of a shared one): each attempt has its own signal.
+      const send = (signal: AbortSignal | undefined) =>
         options.fetch
-          ? options.fetch(url.href, { ...init, signal: s })
-          : globalThis.fetch(url.href, { ...init, signal: s ?? null });
+          ? options.fetch(href, { method, headers, body, redirect: "manual", signal })
+          : globalThis.fetch(href, { method, headers, body, redirect: "manual", signal: signal ?? null });
       let last: FederationError | undefined;
       // resolveRetryPolicy keeps maxAttempts >= 1, and the last attempt always returns or throws.
       for (let attempt = 1; ; attempt++) {
         const remaining = left();
-        if (caller?.aborted || remaining <= 0) throw stopped(attempt - 1, last);
-        attempts++;
+        if (caller?.aborted || remaining <= 0)
+          throw stoppedError(caller, operation, provider, attempt - 1, last);
+        state.attempts++;
         // The attempt timeout runs until the response headers only: a cloud that answers slowly but surely is not
         // aborted to send the same request again. When the deadline comes first (by default it always does:
         // attemptTimeoutMs is the deadline), the attempt's timer is the deadline.
@@ -186,7 +173,8 @@ export function exchangeContext(
           // A FederationError other than the attempt's timeout (a redirect, an oversized body) is final.
           if (error instanceof FederationError && error.code !== "timeout") throw error;
           const timedOut = error instanceof FederationError;
-          if (caller?.aborted || expired || (timedOut && atDeadline)) throw stopped(attempt, last ?? error);
+          if (caller?.aborted || expired || (timedOut && atDeadline))
+            throw stoppedError(caller, operation, provider, attempt, last ?? error);
           last = timedOut
             ? error
             : fail(
@@ -197,7 +185,9 @@ export function exchangeContext(
                 { attempts: attempt, retryable: true, cause: error },
               );
           if (attempt === maxAttempts) throw last;
-          await pause(backoffDelay(policy, attempt, random), attempt, last);
+          await pauseWithin(backoffDelay(policy, attempt, random), left(), caller, (cause) =>
+            stoppedError(caller, operation, provider, attempt, last ?? cause),
+          );
           continue;
         }
         const { status } = response;
@@ -208,29 +198,65 @@ export function exchangeContext(
           backoffDelay(policy, attempt, random);
         // A Retry-After beyond the deadline cannot be honoured: hand the answer back rather than retry early.
         if (delay >= left()) return response;
-        await pause(delay, attempt);
+        await pauseWithin(delay, left(), caller, (cause) =>
+          stoppedError(caller, operation, provider, attempt, cause),
+        );
       }
     },
-  };
+  );
+}
+
+/** The endpoint text parsed last, and its URL: a provider sends exchange after exchange to the same endpoint. */
+let lastEndpoint: { readonly text: string; readonly url: URL } | undefined;
+
+/**
+ * {@link checkEndpoint} of `text` under `rule`, parsing the text only when it differs from the one parsed last (the
+ * parse is half the check's cost on a cold exchange). The check itself runs on every request, under that request's
+ * rule: only the parse is kept, never a verdict. The kept URL is only read (its `href` is what is sent).
+ */
+function checkedEndpoint(text: string, rule: EndpointRule): URL {
+  if (typeof text !== "string") return checkEndpoint(text, rule);
+  let url = lastEndpoint?.text === text ? lastEndpoint.url : undefined;
+  if (url === undefined) {
+    url = parseEndpoint(text, rule.cloud);
+    lastEndpoint = { text, url };
+  }
+  return checkUrl(url, rule, optInOrigins(rule.allowedOrigins).has(url.origin));
 }
 
 /**
- * The deadline (`ms` from now) as a signal that the caller's abort ends too, whichever comes first, with that one's
- * reason (the deadline's is a `TimeoutError`, as `AbortSignal.timeout` gives): a controller aborted by a timer
- * ({@link startTimer}: unref'd, and Deno's own web timer there; none for 2^31 ms or more), joined to the caller's
- * signal by `AbortSignal.any`, which holds it weakly: a caller's signal reused for many exchanges gathers no
- * listeners. Vercel's Edge Runtime 4.0.1 has no `AbortSignal.any`: there a listener does it, left on that caller's
- * signal until it aborts or is collected.
+ * Waits `ms` unless that ends past the deadline (`left` ms away) or the caller aborts: then rejects with `stop`'s
+ * error (given the abort's reason as its cause, or nothing when the pause is not taken).
  */
-function deadlineSignal(ms: number, caller: AbortSignal | undefined): AbortSignal {
-  const controller = new AbortController();
-  startTimer(Math.max(1, Math.ceil(ms)), () =>
-    controller.abort(new DOMException("The deadline passed.", "TimeoutError")),
-  );
-  if (!caller) return controller.signal;
-  if (typeof AbortSignal.any === "function") return AbortSignal.any([caller, controller.signal]);
-  const abort = () => controller.abort(caller.reason);
-  if (caller.aborted) abort();
-  else caller.addEventListener("abort", abort, { once: true });
-  return controller.signal;
+function pauseWithin(
+  ms: number,
+  left: number,
+  caller: AbortSignal | undefined,
+  stop: (cause?: unknown) => FederationError,
+): Promise<void> {
+  return ms >= left
+    ? Promise.reject(stop())
+    : sleep(ms, caller).catch((error: unknown) => {
+        throw stop(error);
+      });
+}
+
+/** Why an exchange stopped waiting: the caller's abort, or the overall deadline. */
+function stoppedError(
+  caller: AbortSignal | undefined,
+  operation: string,
+  provider: string,
+  attempts: number,
+  cause?: unknown,
+): FederationError {
+  return caller?.aborted
+    ? fail("aborted", `${operation} was aborted by the caller.`, provider, undefined, {
+        attempts,
+        cause: caller.reason ?? cause,
+      })
+    : fail("timeout", `${operation} ran past the overall deadline.`, provider, "Raise retry.deadlineMs.", {
+        attempts,
+        retryable: true,
+        cause,
+      });
 }

@@ -141,6 +141,25 @@ describe("decodeSubjectToken", () => {
     expect(Object.isFrozen(token)).toBe(true);
   });
 
+  it("keeps only the string header fields alg, kid and typ, and summarizes only string iss, sub and aud", async () => {
+    const { decodeSubjectToken, summarizeSubject } = await import("@fedkit/core/provider");
+    const long = "x".repeat(300);
+    const token = decodeSubjectToken(
+      `${part({ alg: 5, kid: "k1", typ: "JWT", x: "y" })}.${part({ iss: 7, sub: long, aud: ["a", 1, ...Array(9).fill("b")], role: "admin" })}.sig`,
+    );
+    expect(token.header).toEqual({ kid: "k1", typ: "JWT" });
+    const summary = summarizeSubject(token);
+    expect(Object.keys(summary)).toEqual(["sub", "aud"]);
+    expect(summary.sub).toBe(`${"x".repeat(256)}…`);
+    expect(summary.aud).toEqual(["a", "b", "b", "b", "b", "b", "b", "b"]);
+    expect(
+      summarizeSubject(decodeSubjectToken(`${part({ alg: "RS256" })}.${part({ iss: "i", aud: "s" })}.sig`)),
+    ).toEqual({
+      iss: "i",
+      aud: "s",
+    });
+  });
+
   it("decodes UTF-8 claims (non-ASCII, astral), padded parts, and null-prototype objects inside arrays", async () => {
     const { decodeSubjectToken } = await import("@fedkit/core/provider");
     const claims = { sub: "Jürgen 🎉", aud: "a", groups: [{ name: "ü", toString: "x" }, 1] };

@@ -14,6 +14,13 @@ import { makeEntry } from "./policy.js";
 import { redactSubject } from "./redact.js";
 import { asFederationError, type Runtime } from "./runtime.js";
 
+/** The strings the cloud's request id must not hold: the subject token and every string of the credentials. */
+function secretsOf(token: SubjectToken, entry: CacheEntry): string[] {
+  const secrets = [token.raw];
+  for (const value of Object.values(entry.credentials)) if (typeof value === "string") secrets.push(value);
+  return secrets;
+}
+
 /** Runs `provider.exchange` and stores, audits and remembers the outcome. @internal */
 export async function runExchange(
   rt: Runtime,
@@ -52,10 +59,7 @@ export async function runExchange(
         error,
         requestId: id,
         // No string of the credentials (nor the token) may come back as the cloud's request id.
-        secrets:
-          id === undefined || entry === undefined
-            ? undefined
-            : [token.raw, ...Object.values(entry.credentials).filter((v) => typeof v === "string")],
+        secrets: id === undefined || entry === undefined ? undefined : secretsOf(token, entry),
       },
       correlationId,
     );

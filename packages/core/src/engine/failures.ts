@@ -95,7 +95,9 @@ export function failureMemory(keys: KeyMemo, policy: RefreshPolicy) {
      * Whether the provider was seen unavailable recently by a trusted subject: a new subject's exchange still
      * runs, with one attempt instead of retries. Unverified tokens never set this (anyone can send one).
      */
-    providerStruggling: (provider: Provider, now: number) => now < (outages.get(providerId(provider)) ?? 0),
+    providerStruggling: (provider: Provider, now: number) =>
+      // No outage remembered (the usual case): no provider id to build and look up.
+      outages.size > 0 && now < (outages.get(providerId(provider)) ?? 0),
 
     /** Remembers a failed exchange under the key its error class belongs to. */
     recordFailure(
