@@ -2,8 +2,10 @@
 // Shared test helpers: unsigned subject tokens and a loopback HTTP server the test starts and stops itself.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { SubjectToken } from "@fedkit/core";
+import type { Credentials, Provider, SubjectToken } from "@fedkit/core";
 import { decodeSubjectToken } from "@fedkit/core/provider";
+import type { AwsCredentials } from "../src/credentials.js";
+import type { CredentialGetter } from "../src/fetch.js";
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 
@@ -79,4 +81,27 @@ export function stsSuccess(
 /** An STS error document. */
 export function stsError(code: string, message: string): string {
   return `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>err-1</RequestId></ErrorResponse>`;
+}
+
+/**
+ * A credential getter that counts its calls and hands out fixed AWS credentials: a test that must refuse before any
+ * credentials are asked for checks `calls()`, and one that must keep a secret out of an error searches for
+ * `sessionToken`.
+ */
+export function countingGetter(accessKeyId: string, sessionToken: string) {
+  let calls = 0;
+  const getter: CredentialGetter = {
+    async getCredentials<C extends Credentials>(_p: Provider<C>) {
+      calls++;
+      const creds: AwsCredentials = {
+        kind: "aws",
+        accessKeyId,
+        secretAccessKey: "secret",
+        sessionToken,
+        expiresAt: Date.now() + 3600_000,
+      };
+      return creds as unknown as C;
+    },
+  };
+  return { getter, calls: () => calls };
 }

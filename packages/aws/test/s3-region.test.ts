@@ -1,34 +1,13 @@
-// Regions: a URL that names another region than the one signed for is refused before credentials are asked
-// for; S3's wrong-region answers (redirects with x-amz-bucket-region, 400 AuthorizationHeaderMalformed) become
-// typed errors naming the bucket's region; unknown but well-formed regions are accepted, malformed ones refused.
-import type { Credentials, Provider } from "@fedkit/core";
 import { FederationError } from "@fedkit/core";
 import { RedirectRefusedError } from "@fedkit/core/provider";
 import { afterEach, describe, expect, it } from "vitest";
-import type { AwsCredentials } from "../src/credentials.js";
-import { awsFetch, type CredentialGetter } from "../src/fetch.js";
+import { awsFetch } from "../src/fetch.js";
 import { awsProvider } from "../src/provider.js";
-import { type FakeServer, type Reply, startServer } from "./helpers.js";
+import { countingGetter, type FakeServer, type Reply, startServer } from "./helpers.js";
 
 const provider = awsProvider({ roleArn: "arn:aws:iam::123456789012:role/r", region: "eu-west-1", env: {} });
 
-function counting() {
-  let calls = 0;
-  const getter: CredentialGetter = {
-    async getCredentials<C extends Credentials>(_p: Provider<C>) {
-      calls++;
-      const creds: AwsCredentials = {
-        kind: "aws",
-        accessKeyId: "ASIAREGION",
-        secretAccessKey: "secret",
-        sessionToken: "session-token-region",
-        expiresAt: Date.now() + 3600_000,
-      };
-      return creds as unknown as C;
-    },
-  };
-  return { getter, calls: () => calls };
-}
+const counting = () => countingGetter("ASIAREGION", "session-token-region");
 
 let server: FakeServer | undefined;
 afterEach(async () => {

@@ -1,33 +1,12 @@
-// Signed requests carry the session token and a signature: awsFetch and presign sign only for AWS's official
-// service hosts over https, unless the caller opts an origin in with allowedOrigins. A refused host is refused
-// before any credentials are asked for.
-import type { Credentials, Provider } from "@fedkit/core";
 import { FederationError } from "@fedkit/core";
 import { afterEach, describe, expect, it } from "vitest";
-import type { AwsCredentials } from "../src/credentials.js";
-import { awsFetch, type CredentialGetter } from "../src/fetch.js";
+import { awsFetch } from "../src/fetch.js";
 import { awsProvider } from "../src/provider.js";
-import { type FakeServer, startServer } from "./helpers.js";
+import { countingGetter, type FakeServer, startServer } from "./helpers.js";
 
 const provider = awsProvider({ roleArn: "arn:aws:iam::123456789012:role/r", region: "eu-west-1", env: {} });
 
-function counting() {
-  let calls = 0;
-  const getter: CredentialGetter = {
-    async getCredentials<C extends Credentials>(_p: Provider<C>) {
-      calls++;
-      const creds: AwsCredentials = {
-        kind: "aws",
-        accessKeyId: "ASIAHOSTTEST",
-        secretAccessKey: "secret",
-        sessionToken: "session-token-hosts",
-        expiresAt: Date.now() + 3600_000,
-      };
-      return creds as unknown as C;
-    },
-  };
-  return { getter, calls: () => calls };
-}
+const counting = () => countingGetter("ASIAHOSTTEST", "session-token-hosts");
 
 /** Records what reached the transport instead of sending it. */
 function recorder() {

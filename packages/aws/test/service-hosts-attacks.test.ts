@@ -1,30 +1,11 @@
-// Hosts customers control under AWS names that the main host table does not list, in the forms an attacker would
-// try (zonal, dual-stack, China, upper case, trailing dot). Each must be refused before credentials are asked for.
-import type { Credentials, Provider } from "@fedkit/core";
 import { describe, expect, it } from "vitest";
-import type { AwsCredentials } from "../src/credentials.js";
-import { awsFetch, type CredentialGetter } from "../src/fetch.js";
+import { awsFetch } from "../src/fetch.js";
 import { awsProvider } from "../src/provider.js";
+import { countingGetter } from "./helpers.js";
 
 const provider = awsProvider({ roleArn: "arn:aws:iam::123456789012:role/r", region: "us-west-2", env: {} });
 
-function counting() {
-  let calls = 0;
-  const getter: CredentialGetter = {
-    async getCredentials<C extends Credentials>(_p: Provider<C>) {
-      calls++;
-      const creds: AwsCredentials = {
-        kind: "aws",
-        accessKeyId: "ASIAHOSTATTACK",
-        secretAccessKey: "secret",
-        sessionToken: "session-token-attacks",
-        expiresAt: Date.now() + 3600_000,
-      };
-      return creds as unknown as C;
-    },
-  };
-  return { getter, calls: () => calls };
-}
+const counting = () => countingGetter("ASIAHOSTATTACK", "session-token-attacks");
 
 describe("awsFetch refuses Network Load Balancer names (the NLB forwards to the customer's own targets)", () => {
   const hosts = [
