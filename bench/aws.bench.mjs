@@ -72,60 +72,37 @@ if (process.argv.includes("--emulator")) {
   await new Promise(() => {});
 }
 
-const results = [];
-
-// --- 1. bundle size -------------------------------------------------------------------------------------
-const fedkitBrowser = await sizeOf(`${here}entries/aws-fedkit.mjs`, { platform: "browser" });
-const fedkitNeutral = await sizeOf(`${here}entries/aws-fedkit.mjs`, { platform: "neutral" });
-// The SDK's credential-providers index imports Node-only providers (process, login, ini); marking node:* external
-// lets it bundle at all, so its figure is a lower bound of what an edge bundle would carry.
-const sdkBrowser = await sizeOf(`${here}entries/aws-sdk.mjs`, { platform: "browser", external: ["node:*"] });
-for (const [id, size, subject] of [
-  ["bundle-fedkit-browser", fedkitBrowser, "fedkit"],
-  ["bundle-fedkit-neutral", fedkitNeutral, "fedkit"],
-  ["bundle-sdk-browser", sdkBrowser, "aws-sdk-v3"],
-]) {
-  if (size.errors.length > 0) throw new Error(`${id} did not bundle: ${size.errors.slice(0, 3).join("; ")}`);
-  results.push(
-    result({
-      id,
-      label: `edge bundle, credentials + signed S3 GET (${subject}, ${size.platform}, gzip)`,
-      subject,
-      metric: "gzipBytes",
-      value: size.gzipBytes,
-      unit: "bytes",
-      // A minimal entry, demoted: no goal here. The AWS sample as written is the headline (samples suite).
-      ...(subject === "fedkit" ? { comparedTo: "bundle-sdk-browser" } : {}),
-      detail: { minifiedBytes: size.bytes, warnings: size.warnings },
-    }),
-  );
-}
-
-// --- emulator in a child process ------------------------------------------------------------------------
-// Cold rounds (below) and the subjects they need: one token per exchange of the reused federation.
-// Rounds of 50 after 100 warm-up exchanges: rounds of 25 after 30 left single rounds swinging 2-4x on this shared
-// machine (a garbage collection or a neighbour's burst in one round), and the run-to-run ratio by +-0.06.
-const ROUNDS = Number(process.env.AWS_COLD_ROUNDS ?? 16);
+// Cold rounds and the subjects they need: one token per exchange of every side. Rounds of 50 after 100 warm-up
+// exchanges: rounds of 25 after 30 left single rounds swinging 2-4x on this shared machine (a garbage collection or a
+// neighbour's burst in one round). Three processes of 6 rounds: the rounds of one process share its JIT decisions,
+// and one process alone moved the STSClient ratio between 0.81 and 1.10 over a day of otherwise equal runs.
+const COLD_PROCESSES = 3;
+const ROUNDS = Number(process.env.AWS_COLD_ROUNDS ?? 6);
 const PER_ROUND = 50;
 const WARMUP = 100;
-const child = spawn(process.execPath, [fileURLToPath(import.meta.url), "--emulator"], {
-  stdio: ["pipe", "pipe", "inherit"],
-  // Every side of the cold rounds (five) gets a token of its own per exchange.
-  env: { ...process.env, AWS_COLD_SUBJECTS: String(5 * (WARMUP + ROUNDS * PER_ROUND)) },
-});
-const setup = await new Promise((resolve, reject) => {
-  child.once("error", reject);
-  createInterface({ input: child.stdout }).once("line", (line) => resolve(JSON.parse(line)));
-});
-const { urls, roleArn, token, subjects } = setup;
+const COLD_SUBJECTS_EACH = 5 * (WARMUP + ROUNDS * PER_ROUND);
+const quietAudit = () => consoleAudit({ log: () => {} });
 
-try {
-  // --- 2. cold exchange: CPU and wall time ----------------------------------------------------------------
+/** Process CPU and wall time per call of `fn` over `n` awaited calls. */
+async function coldRound(fn, n) {
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) await fn();
+  const wallNs = Number(process.hrtime.bigint() - t0) / n;
+  const cpu = process.cpuUsage(cpu0);
+  return { cpuUs: (cpu.user + cpu.system) / n, wallNs };
+}
+
+/**
+ * One process's cold rounds: every side (fedkit reused and new, fromWebToken, a reused STSClient, the fetch floor)
+ * warmed up, then `rounds` interleaved rounds of PER_ROUND exchanges each. Runs in a `--cold` child process, so that
+ * one process's JIT decisions and garbage collections are one sample among several, not the whole figure.
+ */
+async function measureCold({ urls, roleArn, subjects }, rounds) {
   // What a site runs: Node's global fetch (fedkit's default), one federation and one provider reused for every
   // exchange (withFedkit keeps them per isolate), and a cache miss each time: every call brings a token for a new
   // subject, as a per-user function does. The tokens are static strings minted beforehand, so minting is
   // excluded here and reported apart (one RS256 signature, below).
-  const quietAudit = () => consoleAudit({ log: () => {} });
   const reusedFederation = createFederation({ audit: quietAudit() });
   const reusedAws = awsProvider({
     roleArn,
@@ -139,7 +116,7 @@ try {
   let nextSubject = 0;
   const freshToken = () => {
     const subjectToken = subjects[nextSubject++];
-    if (subjectToken === undefined) throw new Error("out of subject tokens: raise AWS_COLD_SUBJECTS");
+    if (subjectToken === undefined) throw new Error("out of subject tokens: raise COLD_SUBJECTS_EACH");
     return subjectToken;
   };
   const fedkitCold = async () => {
@@ -202,14 +179,6 @@ try {
     clearTimeout(timer);
     if (!text.includes("<AccessKeyId>")) throw new Error("no credentials");
   };
-  async function coldRound(fn, n) {
-    const cpu0 = process.cpuUsage();
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) await fn();
-    const wallNs = Number(process.hrtime.bigint() - t0) / n;
-    const cpu = process.cpuUsage(cpu0);
-    return { cpuUs: (cpu.user + cpu.system) / n, wallNs };
-  }
   for (let i = 0; i < WARMUP; i++) {
     await fedkitCold();
     await fedkitNew();
@@ -227,13 +196,95 @@ try {
     ["floor", fetchFloor],
   ];
   const cold = { fedkit: [], fedkitNew: [], sdk: [], sts: [], floor: [] };
-  for (let r = 0; r < ROUNDS; r++) {
+  for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < sides.length; k++) {
       const [name, fn] = sides[(r + k) % sides.length];
       cold[name].push(await coldRound(fn, PER_ROUND));
     }
   }
   sts.destroy();
+  return cold;
+}
+
+// `node aws.bench.mjs --cold`: one process's cold rounds; reads { urls, roleArn, subjects } on stdin, prints them.
+if (process.argv.includes("--cold")) {
+  let input = "";
+  for await (const chunk of process.stdin) input += chunk;
+  const rounds = JSON.stringify(await measureCold(JSON.parse(input), ROUNDS));
+  // Exit once the pipe has taken every byte (a write to a pipe completes asynchronously).
+  process.stdout.write(`${rounds}\n`, () => process.exit(0));
+  await new Promise(() => {});
+}
+
+/** {@link measureCold} in a child process (its own JIT and heap); resolves to its rounds. */
+function coldProcess(input) {
+  return new Promise((resolve, reject) => {
+    const measuring = spawn(process.execPath, [fileURLToPath(import.meta.url), "--cold"], {
+      stdio: ["pipe", "pipe", "inherit"],
+    });
+    let out = "";
+    measuring.stdout.on("data", (c) => {
+      out += c;
+    });
+    measuring.once("error", reject);
+    measuring.once("exit", (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`cold child exited with ${code}`)),
+    );
+    measuring.stdin.end(JSON.stringify(input));
+  });
+}
+
+const results = [];
+
+// --- 1. bundle size -------------------------------------------------------------------------------------
+const fedkitBrowser = await sizeOf(`${here}entries/aws-fedkit.mjs`, { platform: "browser" });
+const fedkitNeutral = await sizeOf(`${here}entries/aws-fedkit.mjs`, { platform: "neutral" });
+// The SDK's credential-providers index imports Node-only providers (process, login, ini); marking node:* external
+// lets it bundle at all, so its figure is a lower bound of what an edge bundle would carry.
+const sdkBrowser = await sizeOf(`${here}entries/aws-sdk.mjs`, { platform: "browser", external: ["node:*"] });
+for (const [id, size, subject] of [
+  ["bundle-fedkit-browser", fedkitBrowser, "fedkit"],
+  ["bundle-fedkit-neutral", fedkitNeutral, "fedkit"],
+  ["bundle-sdk-browser", sdkBrowser, "aws-sdk-v3"],
+]) {
+  if (size.errors.length > 0) throw new Error(`${id} did not bundle: ${size.errors.slice(0, 3).join("; ")}`);
+  results.push(
+    result({
+      id,
+      label: `edge bundle, credentials + signed S3 GET (${subject}, ${size.platform}, gzip)`,
+      subject,
+      metric: "gzipBytes",
+      value: size.gzipBytes,
+      unit: "bytes",
+      // A minimal entry, demoted: no goal here. The AWS sample as written is the headline (samples suite).
+      ...(subject === "fedkit" ? { comparedTo: "bundle-sdk-browser" } : {}),
+      detail: { minifiedBytes: size.bytes, warnings: size.warnings },
+    }),
+  );
+}
+
+// --- emulator in a child process ------------------------------------------------------------------------
+const child = spawn(process.execPath, [fileURLToPath(import.meta.url), "--emulator"], {
+  stdio: ["pipe", "pipe", "inherit"],
+  // Every side of the cold rounds (five) gets a token of its own per exchange.
+  env: { ...process.env, AWS_COLD_SUBJECTS: String(COLD_PROCESSES * COLD_SUBJECTS_EACH) },
+});
+const setup = await new Promise((resolve, reject) => {
+  child.once("error", reject);
+  createInterface({ input: child.stdout }).once("line", (line) => resolve(JSON.parse(line)));
+});
+const { urls, roleArn, token, subjects } = setup;
+
+try {
+  // --- 2. cold exchange: CPU and wall time ----------------------------------------------------------------
+  const cold = { fedkit: [], fedkitNew: [], sdk: [], sts: [], floor: [] };
+  // COLD_PROCESSES processes in turn, each with its own share of the tokens; their rounds are pooled, so a ratio is
+  // the median of every process's per-round ratios.
+  for (let p = 0; p < COLD_PROCESSES; p++) {
+    const share = subjects.slice(p * COLD_SUBJECTS_EACH, (p + 1) * COLD_SUBJECTS_EACH);
+    const one = await coldProcess({ urls, roleArn, subjects: share });
+    for (const side of Object.keys(cold)) cold[side].push(...one[side]);
+  }
   const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const cpuOf = (name) => med(cold[name].map((x) => x.cpuUs));
   const wallOf = (name) => Math.round(med(cold[name].map((x) => x.wallNs)) / 1e4) / 100;
@@ -247,10 +298,10 @@ try {
   };
   const round3 = (x) => Math.round(x * 1000) / 1000;
   const conditions = {
-    exchanges: ROUNDS * PER_ROUND,
-    rounds: ROUNDS,
+    exchanges: COLD_PROCESSES * ROUNDS * PER_ROUND,
+    rounds: `${COLD_PROCESSES} processes × ${ROUNDS} rounds, pooled`,
     perRound: PER_ROUND,
-    warmup: `${WARMUP} exchanges per side first: JIT and code cache warm, one process`,
+    warmup: `${WARMUP} exchanges per side first in each process: JIT and code cache warm`,
     emulator: "loopback STS in a child process (its CPU not counted)",
     fedkit:
       "one federation and provider reused (as withFedkit keeps them per isolate), a token for a new subject per call, so every call is a cache miss and an exchange",
