@@ -72,14 +72,16 @@ if (process.argv.includes("--emulator")) {
   await new Promise(() => {});
 }
 
-// Cold rounds and the subjects they need: one token per exchange of every side. Rounds of 50 after 100 warm-up
-// exchanges: rounds of 25 after 30 left single rounds swinging 2-4x on this shared machine (a garbage collection or a
-// neighbour's burst in one round). Three processes of 6 rounds: the rounds of one process share its JIT decisions,
-// and one process alone moved the STSClient ratio between 0.81 and 1.10 over a day of otherwise equal runs.
+// Cold rounds and the subjects they need: one token per exchange of every side. Rounds of 50: rounds of 25 left
+// single rounds swinging 2-4x on this shared machine (a garbage collection or a neighbour's burst in one round).
+// Three processes of 6 rounds: the rounds of one process share its JIT decisions, and one process alone moved the
+// STSClient ratio between 0.81 and 1.10 over a day of otherwise equal runs. 500 warm-up exchanges per side in each
+// process: Node 20 optimizes a function after roughly 450 + 200,000 / (its bytecode bytes) calls, so after 100 a
+// client made of many small functions (fedkit's) is still partly unoptimized while the rounds are measured.
 const COLD_PROCESSES = 3;
 const ROUNDS = Number(process.env.AWS_COLD_ROUNDS ?? 6);
 const PER_ROUND = 50;
-const WARMUP = 100;
+const WARMUP = 500;
 const COLD_SUBJECTS_EACH = 5 * (WARMUP + ROUNDS * PER_ROUND);
 const quietAudit = () => consoleAudit({ log: () => {} });
 
