@@ -15,7 +15,7 @@ import { fromWebToken } from "@aws-sdk/credential-providers";
 import { awsFetch, awsProvider } from "@fedkit/aws";
 import { createFederation, staticToken } from "@fedkit/core";
 import { consoleAudit } from "@fedkit/core/audit";
-import { measure, ns, result, sizeOf, writeSuite } from "./lib/harness.mjs";
+import { cpuPerCall, measure, ns, result, sizeOf, writeSuite } from "./lib/harness.mjs";
 
 const here = new URL(".", import.meta.url).pathname;
 
@@ -84,16 +84,6 @@ const PER_ROUND = 50;
 const WARMUP = 500;
 const COLD_SUBJECTS_EACH = 5 * (WARMUP + ROUNDS * PER_ROUND);
 const quietAudit = () => consoleAudit({ log: () => {} });
-
-/** Process CPU and wall time per call of `fn` over `n` awaited calls. */
-async function coldRound(fn, n) {
-  const cpu0 = process.cpuUsage();
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < n; i++) await fn();
-  const wallNs = Number(process.hrtime.bigint() - t0) / n;
-  const cpu = process.cpuUsage(cpu0);
-  return { cpuUs: (cpu.user + cpu.system) / n, wallNs };
-}
 
 /**
  * One process's cold rounds: every side (fedkit reused and new, fromWebToken, a reused STSClient, the fetch floor)
@@ -201,7 +191,7 @@ async function measureCold({ urls, roleArn, subjects }, rounds) {
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < sides.length; k++) {
       const [name, fn] = sides[(r + k) % sides.length];
-      cold[name].push(await coldRound(fn, PER_ROUND));
+      cold[name].push(await cpuPerCall(fn, PER_ROUND));
     }
   }
   sts.destroy();
@@ -325,7 +315,7 @@ try {
   const sign = () => crypto.subtle.sign("RSASSA-PKCS1-v1_5", rsa.privateKey, signingInput);
   for (let i = 0; i < 20; i++) await sign();
   const signRounds = [];
-  for (let r = 0; r < 5; r++) signRounds.push((await coldRound(sign, 40)).cpuUs);
+  for (let r = 0; r < 5; r++) signRounds.push((await cpuPerCall(sign, 40)).cpuUs);
   results.push(
     result({
       id: "cold-cpu-fedkit-fetch",

@@ -12,7 +12,7 @@ import { createFederation, staticToken } from "@fedkit/core";
 import { consoleAudit } from "@fedkit/core/audit";
 import { gcpProvider } from "@fedkit/gcp";
 import { IdentityPoolClient } from "google-auth-library";
-import { result, sizeOf, writeSuite } from "./lib/harness.mjs";
+import { cpuPerCall, result, sizeOf, writeSuite } from "./lib/harness.mjs";
 
 const here = new URL(".", import.meta.url).pathname;
 const results = [];
@@ -162,14 +162,6 @@ try {
   }
 
   // --- 2. cold exchange CPU and wall time (with impersonation: two round trips each) -----------------------
-  async function coldRound(fn, n) {
-    const cpu0 = process.cpuUsage();
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) await fn();
-    const wallNs = Number(process.hrtime.bigint() - t0) / n;
-    const cpu = process.cpuUsage(cpu0);
-    return { cpuUs: (cpu.user + cpu.system) / n, wallNs };
-  }
   const fedkit = fedkitCold(true);
   const google = googleCold(true);
   for (let i = 0; i < 20; i++) {
@@ -178,8 +170,8 @@ try {
   }
   const cold = { fedkit: [], google: [] };
   for (let r = 0; r < 4; r++) {
-    cold.fedkit.push(await coldRound(fedkit, 50));
-    cold.google.push(await coldRound(google, 50));
+    cold.fedkit.push(await cpuPerCall(fedkit, 50));
+    cold.google.push(await cpuPerCall(google, 50));
   }
   const mean = (rows, key) => rows.reduce((a, b) => a + b[key], 0) / rows.length;
   const fCpu = mean(cold.fedkit, "cpuUs");

@@ -45,6 +45,20 @@ async function timeBatch(fn, batch, isAsync) {
 }
 
 /**
+ * Process CPU (user + system, µs) and wall time (ns) per call of `fn` over `n` awaited calls: one round of a cold
+ * measurement, whose calls are too slow and too noisy for {@link measure}'s batches.
+ * @returns {Promise<{ cpuUs: number, wallNs: number }>}
+ */
+export async function cpuPerCall(fn, n) {
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) await fn();
+  const wallNs = Number(process.hrtime.bigint() - t0) / n;
+  const cpu = process.cpuUsage(cpu0);
+  return { cpuUs: (cpu.user + cpu.system) / n, wallNs };
+}
+
+/**
  * Times `fn`. Sub-microsecond calls are measured in batches (one hrtime pair per batch), so each sample is the
  * mean of `batch` calls; the statistics are over samples.
  *
