@@ -6,10 +6,14 @@
 // 3. Deno's own share of a signed request (bench/deno/headers-handler.mjs: the same GET with fixed SigV4 headers
 //    of real sizes and a signal, nothing signed), as a reference beside row 1;
 // 4. the SDK peer (bench/deno/sdk-handler.mjs, the SDK's Node build through esbuild) on the same two figures,
-//    and the import time of both bundles.
+//    and the import time of both bundles;
+// 5. the floor (bench/deno/floor-handler.mjs: the same job on jose and aws4fetch with none of fedkit's checks,
+//    bundled like the sample) on the same figures: what the work itself costs in Deno, under which no SDK goes;
+// 6. Deno's own share of the first request (bench/deno/first-share-handler.mjs: only the platform calls every
+//    implementation makes, no library), as a reference beside row 2, like row 3 beside row 1.
 // Run through `npm run bench` or, after a build, `node bench/deno.bench.mjs`; writes bench/results/deno.json.
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -17,7 +21,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { generateIssuerKeys } from "@fedkit/netlify";
 import { result, writeSuite } from "./lib/harness.mjs";
-import { bundleSample, SAMPLES, SAMPLES_WORK } from "./lib/sample-bundle.mjs";
+import { bundleSample, EDGE_BUNDLE_OPTIONS, SAMPLES, SAMPLES_WORK } from "./lib/sample-bundle.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
@@ -89,16 +93,32 @@ await build({
     js: 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);',
   },
 });
+rmSync(join(work, "floor"), { recursive: true, force: true });
+// The floor is bundled as the sample is deployed (the same esbuild options: minified ESM, split, Deno's conditions).
+const floorBuild = await build({
+  entryPoints: [join(here, "deno", "floor-handler.mjs")],
+  ...EDGE_BUNDLE_OPTIONS,
+  outdir: join(work, "floor"),
+  entryNames: "[name]",
+  logLevel: "silent",
+});
+if (floorBuild.errors.length > 0) throw new Error("the floor handler did not bundle");
+const floorFile = join(work, "floor", "floor-handler.js");
 const gzip = (bytes) => gzipSync(bytes, { level: 9 }).byteLength;
 const sampleGzip = sampleBuild.outputFiles
   .filter((f) => f.path.endsWith(".js"))
   .reduce((a, f) => a + gzip(f.contents), 0);
 const sdkGzip = gzip(readFileSync(sdkFile));
+const floorGzip = readdirSync(join(work, "floor"))
+  .filter((name) => name.endsWith(".js"))
+  .reduce((a, name) => a + gzip(readFileSync(join(work, "floor", name))), 0);
 const modules = {
   fedkit: pathToFileURL(sample).href,
   sdk: pathToFileURL(sdkFile).href,
+  floor: pathToFileURL(floorFile).href,
   empty: pathToFileURL(join(here, "deno", "empty-handler.mjs")).href,
   headers: pathToFileURL(join(here, "deno", "headers-handler.mjs")).href,
+  firstShare: pathToFileURL(join(here, "deno", "first-share-handler.mjs")).href,
 };
 const runner = join(here, "deno", "runner.mjs");
 
@@ -147,10 +167,22 @@ const results = [
     value: sdkGzip,
     unit: "bytes",
   }),
+  result({
+    id: "deno-size-floor",
+    label:
+      "what Deno runs below, gzip: the same job on jose + aws4fetch with none of fedkit's checks (the floor), every chunk",
+    subject: "floor (jose + aws4fetch)",
+    metric: "size",
+    value: floorGzip,
+    unit: "bytes",
+    reference: true,
+  }),
 ];
 
 // --- fresh isolates: import + first request, interleaved across the sides -------------------------------------
-const FIRST_RUNS = Number(process.env.DENO_FIRST_RUNS ?? 9);
+// Fifteen: a fresh isolate's first request varies by up to 2× from run to run on this machine (every run is in the
+// details), so the median needs more runs than the warm rows do.
+const FIRST_RUNS = Number(process.env.DENO_FIRST_RUNS ?? 15);
 // One run each fills the scratch DENO_DIR (transpile and V8 code cache); the medians are of the runs after it.
 for (const url of Object.values(modules)) await denoRunAsync(["first", url, env]);
 const es256Env = JSON.stringify({ ...JSON.parse(env), FEDKIT_ISSUER_KEYS: es256Keys.secret });
@@ -158,6 +190,8 @@ const firstSides = {
   fedkit: [modules.fedkit, env],
   fedkitEs256: [modules.fedkit, es256Env],
   sdk: [modules.sdk, env],
+  floor: [modules.floor, env],
+  share: [modules.firstShare, env],
   empty: [modules.empty, env],
 };
 const first = Object.fromEntries(Object.keys(firstSides).map((name) => [name, []]));
@@ -166,6 +200,10 @@ for (let i = 0; i < FIRST_RUNS; i++)
     first[name].push(await denoRunAsync(["first", url, sideEnv]));
 const total = (row) => row.importCpuMs + row.requestCpuMs;
 const firstStats = (name) => ({
+  // Each run's own CPU (minus that run's empty handler), in run order: the spread behind the median.
+  ...(name === "empty"
+    ? {}
+    : { ownCpuPerRunMs: first[name].map((row, i) => r2(total(row) - total(first.empty[i]))) }),
   importMs: r2(median(first[name].map((x) => x.importMs))),
   importCpuMs: r2(median(first[name].map((x) => x.importCpuMs))),
   requestCpuMs: r2(median(first[name].map((x) => x.requestCpuMs))),
@@ -226,6 +264,49 @@ results.push(
     detail: { ...firstConditions, sdk: firstStats("sdk") },
   }),
   result({
+    id: "deno-first-request-cpu-floor",
+    label:
+      "fresh isolate, import + first request: the floor's own Deno CPU (jose + aws4fetch, none of fedkit's checks; minus empty handler)",
+    subject: "floor (jose + aws4fetch)",
+    metric: "cpuMs",
+    value: r2(ownCpu("floor")),
+    unit: "ms",
+    reference: true,
+    detail: {
+      ...firstConditions,
+      ownImportCpuMs: r2(median(first.floor.map((row, i) => row.importCpuMs - first.empty[i].importCpuMs))),
+      ownRequestCpuMs: r2(
+        median(first.floor.map((row, i) => row.requestCpuMs - first.empty[i].requestCpuMs)),
+      ),
+      // fedkit's own CPU over the floor's, per run (the processes of one run ran back to back), then the median.
+      fedkitOverFloor: r2(
+        median(
+          first.fedkit.map(
+            (row, i) =>
+              (total(row) - total(first.empty[i])) / (total(first.floor[i]) - total(first.empty[i])),
+          ),
+        ),
+      ),
+      floor: firstStats("floor"),
+    },
+  }),
+  result({
+    id: "deno-first-request-cpu-share",
+    label:
+      "fresh isolate, import + first request with only the platform calls any implementation makes (key import, RS256, STS POST, SigV4's HMACs, S3 GET; no library): CPU over the empty handler's (Deno's own share)",
+    subject: "no library",
+    metric: "cpuMs",
+    value: r2(ownCpu("share")),
+    unit: "ms",
+    reference: true,
+    detail: {
+      ...firstConditions,
+      // fedkit's own CPU minus this share, per run, then the median: what fedkit's code adds to the platform's work.
+      fedkitAboveShareMs: r2(median(first.fedkit.map((row, i) => total(row) - total(first.share[i])))),
+      share: firstStats("share"),
+    },
+  }),
+  result({
     id: "deno-import-fedkit",
     label: "AWS sample bundle import in Deno (fedkit): process CPU, minus the empty handler's",
     subject: "fedkit",
@@ -262,7 +343,7 @@ results.push(
 const SAMPLES_WARM = Number(process.env.DENO_WARM_SAMPLES ?? 60);
 const BATCH = 20;
 const warm = {};
-for (const name of ["fedkit", "sdk", "headers"])
+for (const name of ["fedkit", "sdk", "floor", "headers"])
   warm[name] = await denoRunAsync([
     "warm",
     modules[name],
@@ -304,6 +385,17 @@ results.push(
     unit: "ms",
     reference: true,
     detail: warmConditions(warm.headers),
+  }),
+  result({
+    id: "deno-warm-overhead-floor",
+    label:
+      "warm S3 GET in Deno signed by aws4fetch (one AwsClient per isolate, none of fedkit's checks): CPU over the same fetch unsigned (the floor)",
+    subject: "floor (aws4fetch)",
+    metric: "cpuMs",
+    value: r3(warm.floor.overheadCpuMs),
+    unit: "ms",
+    reference: true,
+    detail: warmConditions(warm.floor),
   }),
   result({
     id: "deno-warm-overhead-sdk",

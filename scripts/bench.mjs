@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { barChart, goalRows } from "../bench/lib/goals.mjs";
+import { barChart, floorRows, floorTable, goalRows } from "../bench/lib/goals.mjs";
 import { machine, RESULTS_DIR, SCHEMA } from "../bench/lib/harness.mjs";
 import { successPathTable } from "../bench/lib/success-path.mjs";
 
@@ -135,7 +135,7 @@ function writeCharts(goals) {
   );
 }
 
-function goalsSection(goals, success) {
+function goalsSection(goals, success, floors) {
   const lines = [
     "## Goals (issue 13), on the sample sites as users write them",
     "",
@@ -202,6 +202,15 @@ function goalsSection(goals, success) {
     "  first filled a scratch DENO_DIR). A reference row repeats the first request in the same runs with ES256",
     "  issuer keys instead of the default RS256 (`fedkit keys generate --alg ES256`; AWS and GCP accept ES256,",
     "  Entra only RS256): the mint's share of the row.",
+    "  Two more handlers measure the same job done other ways, in the same runs and conditions. The floor",
+    "  (`bench/deno/floor-handler.mjs`, bundled like the sample) does it on jose (key import, RS256 mint) and",
+    "  aws4fetch (one `AwsClient` per credential set, SigV4), with the STS answer read by regular expressions and",
+    "  none of fedkit's checks; it is measured on size, first request and warm request. The first request's own",
+    "  share (`bench/deno/first-share-handler.mjs`, first request only) makes only the platform calls every",
+    "  implementation makes once per isolate, the cheapest way Deno offers and with no library: the RSA key import,",
+    "  one RS256 signature, the STS POST read as text, SigV4's five HMACs and one SHA-256 (WebCrypto), and the",
+    "  S3 GET with the four signed headers. Each first-request row's details keep every run's own CPU",
+    "  (`ownCpuPerRunMs`), the spread behind the median.",
     "- **Success path** (success-path suite): each sample's chunks, bundled as above with source maps beside",
     "  them (checked byte for byte against the deployed ones), run in a fresh `deno run --coverage` process: the",
     "  import, a first request (mint, exchange, the signed or bearer request) and a second one (a cache hit),",
@@ -227,6 +236,9 @@ function goalsSection(goals, success) {
   }
   const sizeGoal = goals.find((g) => g.fedkit.unit === "bytes" && g.target !== undefined)?.target.value;
   if (success.length > 0) lines.push("", ...successPathTable(success, sizeGoal));
+  const floorLines = floorTable(floors, formatValue);
+  if (floorLines.length > 0 && lines.at(-1) !== "") lines.push("");
+  lines.push(...floorLines);
   lines.push(...conditions);
   return lines;
 }
@@ -245,7 +257,11 @@ function render(doc, failed, goals) {
     "whether that run met it. Figures come from a shared machine and vary from run to run; compare rows of the same",
     "run (peers are measured side by side, interleaved, in the same conditions) rather than across runs.",
     "",
-    ...goalsSection(goals, doc.suites.find((suite) => suite.suite === "success-path")?.results ?? []),
+    ...goalsSection(
+      goals,
+      doc.suites.find((suite) => suite.suite === "success-path")?.results ?? [],
+      floorRows(doc),
+    ),
   ];
   lines.push(
     "## Every figure, by suite",

@@ -4,7 +4,9 @@ import { describe, expect, it } from "vitest";
 
 // Plain ESM helpers of the private bench workspace (no type declarations), loaded by URL so that biome's import
 // extension rewriting leaves the `.mjs` alone.
-const { barChart, goalRows } = await import(new URL("../bench/lib/goals.mjs", import.meta.url).href);
+const { barChart, floorRows, floorTable, goalRows } = await import(
+  new URL("../bench/lib/goals.mjs", import.meta.url).href
+);
 const { result } = await import(new URL("../bench/lib/harness.mjs", import.meta.url).href);
 
 const suite = (name: string, results: unknown[]) => ({ suite: name, description: "", runAt: "", results });
@@ -115,5 +117,57 @@ describe("bench goals table", () => {
     // plot width 340: the outlier ends at the cap (340), the 2× bar keeps half of it instead of 1/12.
     expect(widths).toEqual([340, 170]);
     expect(svg).toContain("24 ×");
+  });
+
+  describe("the goals beside their floors", () => {
+    const row = (id: string, value: number, unit: string, extra: Record<string, unknown> = {}) =>
+      result({ id, label: id, subject: id, metric: "m", value, unit, ...extra });
+    const target = (value: number, unit: string) => ({
+      target: { op: "<=", value, unit, text: `≤ ${value} ${unit} (issue 13)` },
+    });
+    const run = (first: number, floor: number, share: number) => ({
+      suites: [
+        suite("deno", [
+          row("deno-first-request-cpu-fedkit", first, "ms", target(10, "ms")),
+          row("deno-first-request-cpu-floor", floor, "ms", { reference: true }),
+          row("deno-first-request-cpu-share", share, "ms", { reference: true }),
+          row("deno-size-floor", 9000, "bytes", { reference: true }),
+        ]),
+        suite("samples", [row("sample-aws-all-chunks-gzip", 28000, "bytes", target(14000, "bytes"))]),
+      ],
+    });
+
+    it("says which floor a goal lies under, from the figures of the same run", () => {
+      expect(floorRows(run(22, 14, 11))[0]).toMatchObject({
+        what: "first request",
+        fedkit: 22,
+        floor: 14,
+        share: 11,
+        pass: false,
+        verdict: expect.stringMatching(/^below Deno's own share/),
+      });
+      expect(floorRows(run(22, 14, 8))[0].verdict).toMatch(/^below the same job on jose \+ aws4fetch/);
+      expect(floorRows(run(22, 9, 8))[0].verdict).toMatch(/the gap is fedkit's$/);
+      expect(floorRows(run(9, 8, 7))[0].verdict).toBe("met");
+    });
+
+    it("puts a size beside the minimal code's size, with no platform share, and skips what a run lacks", () => {
+      const rows = floorRows(run(22, 14, 8));
+      // No warm rows in this run: the warm floor is left out, not shown empty.
+      expect(rows.map((r: { what: string }) => r.what)).toEqual(["first request", "AWS sample size"]);
+      expect(rows[1]).toMatchObject({ fedkit: 28000, floor: 9000, share: undefined });
+      expect(rows[1].verdict).toMatch(/the gap is fedkit's$/);
+      expect(rows[1].overFloor).toBeCloseTo(28000 / 9000);
+    });
+
+    it("renders one table line per floored goal, and nothing when the run measured no floor", () => {
+      const lines: string[] = floorTable(floorRows(run(22, 14, 8)), (v: number, u: string) => `${v} ${u}`);
+      const body = lines.filter((line) => line.startsWith("| first") || line.startsWith("| AWS"));
+      expect(body).toEqual([
+        "| first request | ≤ 10 ms (issue 13) | 22 ms | 14 ms | 1.57× | 8 ms | below the same job on jose + aws4fetch with no checks, which costs more |",
+        "| AWS sample size | ≤ 14000 bytes (issue 13) | 28000 bytes | 9000 bytes | 3.11× | — | above the same job on jose + aws4fetch with no checks: the gap is fedkit's |",
+      ]);
+      expect(floorTable([], String)).toEqual([]);
+    });
   });
 });

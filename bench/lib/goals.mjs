@@ -91,3 +91,87 @@ ${lines.join("\n")}
 </svg>
 `;
 }
+
+// The rows that miss, each beside the floors measured in the same run (bench/deno.bench.mjs): the same job on the
+// two libraries this repo learns from with none of fedkit's checks, and, where the platform has a share of its
+// own, the platform calls alone. [goal row id, suite of the goal row, floor row id, share row id, what it is].
+const FLOORS = [
+  [
+    "deno-first-request-cpu-fedkit",
+    "deno",
+    "deno-first-request-cpu-floor",
+    "deno-first-request-cpu-share",
+    "first request",
+  ],
+  [
+    "deno-warm-overhead-fedkit",
+    "deno",
+    "deno-warm-overhead-floor",
+    "deno-warm-overhead-headers",
+    "warm request",
+  ],
+  ["sample-aws-all-chunks-gzip", "samples", "deno-size-floor", undefined, "AWS sample size"],
+];
+
+/**
+ * Each floored goal of a run: fedkit's value, the goal, the library floor and the platform's share (when measured),
+ * and a verdict saying which of them the goal lies under. Rows whose figures the run lacks are left out.
+ */
+export function floorRows(doc) {
+  const find = (suiteName, id) =>
+    doc.suites.find((suite) => suite.suite === suiteName)?.results.find((r) => r.id === id);
+  const rows = [];
+  for (const [goalId, goalSuite, floorId, shareId, what] of FLOORS) {
+    const goal = find(goalSuite, goalId);
+    const floor = find("deno", floorId);
+    const share = shareId === undefined ? undefined : find("deno", shareId);
+    if (goal?.target === undefined || floor === undefined) continue;
+    const limit = goal.target.value;
+    const verdict =
+      share !== undefined && share.value > limit
+        ? "below Deno's own share: the platform calls alone cost more"
+        : floor.value > limit
+          ? "below the same job on jose + aws4fetch with no checks, which costs more"
+          : goal.value > limit
+            ? "above the same job on jose + aws4fetch with no checks: the gap is fedkit's"
+            : "met";
+    rows.push({
+      what,
+      unit: goal.unit,
+      goal: goal.target.text,
+      fedkit: goal.value,
+      floor: floor.value,
+      share: share?.value,
+      overFloor: goal.value / floor.value,
+      pass: goal.pass,
+      verdict,
+    });
+  }
+  return rows;
+}
+
+/** The floor rows as a markdown section (empty when the run measured no floor). */
+export function floorTable(rows, format) {
+  if (rows.length === 0) return [];
+  const lines = [
+    "### The goals beside their floors",
+    "",
+    "The Deno goal rows and the AWS size row again, beside what the same run measured for the same job done two",
+    "other ways (deno suite): written on jose and aws4fetch with none of fedkit's checks (no official-host",
+    "allowlist, redirect refusal, key-set validation, deploy-context binding, retries, deadline, audit or",
+    "per-subject cache keys), and the platform calls alone with no library (Deno's own share; a size has none).",
+    "A goal below Deno's share cannot be met by any code; a goal below the jose + aws4fetch figure is not met by",
+    "that minimal code either; above both, the gap is fedkit's.",
+    "",
+    "| Figure | Goal | fedkit | The same job on jose + aws4fetch, no checks | fedkit / that | Deno's own share | Where the goal lies |",
+    "| --- | --- | ---: | ---: | ---: | ---: | --- |",
+  ];
+  for (const row of rows) {
+    const share = row.share === undefined ? "—" : format(row.share, row.unit);
+    lines.push(
+      `| ${row.what} | ${row.goal} | ${format(row.fedkit, row.unit)} | ${format(row.floor, row.unit)} | ${row.overFloor.toFixed(2)}× | ${share} | ${row.verdict} |`,
+    );
+  }
+  lines.push("");
+  return lines;
+}

@@ -1,0 +1,37 @@
+// The floors beside the Deno goal rows only mean something if they are what they say: the jose + aws4fetch handler
+// must bundle from those two libraries and itself (no fedkit code reaching it through a shared import), and the
+// platform's-share handler must use no library at all.
+import { readFileSync } from "node:fs";
+import { build } from "esbuild";
+import { describe, expect, it } from "vitest";
+
+const { EDGE_BUNDLE_OPTIONS } = await import(new URL("../bench/lib/sample-bundle.mjs", import.meta.url).href);
+const handler = (name: string) => new URL(`../bench/deno/${name}`, import.meta.url).pathname;
+
+describe("the Deno suite's floors", () => {
+  it("bundles the jose + aws4fetch floor from those two libraries and itself, with no fedkit code", async () => {
+    const out = await build({
+      entryPoints: [handler("floor-handler.mjs")],
+      ...EDGE_BUNDLE_OPTIONS,
+      outdir: "/floor-test",
+      write: false,
+      metafile: true,
+      logLevel: "silent",
+    });
+    const owners = new Set(
+      Object.keys(out.metafile.inputs).map((path) =>
+        path.endsWith("bench/deno/floor-handler.mjs")
+          ? "handler"
+          : (path.match(/node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?([^/]+)\//)?.[1] ?? path),
+      ),
+    );
+    expect([...owners].sort()).toEqual(["aws4fetch", "handler", "jose"]);
+  });
+
+  it("makes the first request's platform share with no import at all", () => {
+    const source = readFileSync(handler("first-share-handler.mjs"), "utf8");
+    expect(source).not.toMatch(/^\s*import\b/m);
+    expect(source).not.toMatch(/\bimport\s*\(/);
+    expect(source).toContain("export default");
+  });
+});
