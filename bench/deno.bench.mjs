@@ -9,8 +9,10 @@
 //    and the import time of both bundles;
 // 5. the floor (bench/deno/floor-handler.mjs: the same job on jose and aws4fetch with none of fedkit's checks,
 //    bundled like the sample) on the same figures: what the work itself costs in Deno, under which no SDK goes;
-// 6. Deno's own share of the first request (bench/deno/first-share-handler.mjs: only the platform calls every
-//    implementation makes, no library), as a reference beside row 2, like row 3 beside row 1.
+// 6. the least code doing the first request's work (bench/deno/first-share-handler.mjs: only the platform calls
+//    every implementation makes, no library), as a reference beside row 2;
+// 7. the least a signer does per warm request (bench/deno/signing-floor-handler.mjs: a real SigV4 signature with
+//    @noble/hashes and a per-isolate key, no checks), as a reference beside rows 1 and 3.
 // Run through `npm run bench` or, after a build, `node bench/deno.bench.mjs`; writes bench/results/deno.json.
 import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -72,6 +74,7 @@ const env = JSON.stringify({
   FEDKIT_AWS_STS_ENDPOINT: `${origin}/`,
   OBJECT_BODY,
   SESSION_TOKEN,
+  SECRET_ACCESS_KEY: SECRET,
 });
 
 // --- the three modules ------------------------------------------------------------------------------------
@@ -104,6 +107,17 @@ const floorBuild = await build({
 });
 if (floorBuild.errors.length > 0) throw new Error("the floor handler did not bundle");
 const floorFile = join(work, "floor", "floor-handler.js");
+// The signing floor imports @noble/hashes by name: bundled the same way, into a folder of its own (its size is
+// not a row, so it does not mix with the floor's chunks).
+rmSync(join(work, "signing-floor"), { recursive: true, force: true });
+const signingFloorBuild = await build({
+  entryPoints: [join(here, "deno", "signing-floor-handler.mjs")],
+  ...EDGE_BUNDLE_OPTIONS,
+  outdir: join(work, "signing-floor"),
+  entryNames: "[name]",
+  logLevel: "silent",
+});
+if (signingFloorBuild.errors.length > 0) throw new Error("the signing floor handler did not bundle");
 const gzip = (bytes) => gzipSync(bytes, { level: 9 }).byteLength;
 const sampleGzip = sampleBuild.outputFiles
   .filter((f) => f.path.endsWith(".js"))
@@ -116,6 +130,7 @@ const modules = {
   fedkit: pathToFileURL(sample).href,
   sdk: pathToFileURL(sdkFile).href,
   floor: pathToFileURL(floorFile).href,
+  signingFloor: pathToFileURL(join(work, "signing-floor", "signing-floor-handler.js")).href,
   empty: pathToFileURL(join(here, "deno", "empty-handler.mjs")).href,
   headers: pathToFileURL(join(here, "deno", "headers-handler.mjs")).href,
   firstShare: pathToFileURL(join(here, "deno", "first-share-handler.mjs")).href,
@@ -293,8 +308,8 @@ results.push(
   result({
     id: "deno-first-request-cpu-share",
     label:
-      "fresh isolate, import + first request with only the platform calls any implementation makes (key import, RS256, STS POST, SigV4's HMACs, S3 GET; no library): CPU over the empty handler's (Deno's own share)",
-    subject: "no library",
+      "fresh isolate, import + first request, the least code doing the same work (only the platform calls any implementation makes: key import, RS256, STS POST, SigV4's HMACs, S3 GET; no library, no checks): CPU over the empty handler's",
+    subject: "least code (no library)",
     metric: "cpuMs",
     value: r2(ownCpu("share")),
     unit: "ms",
@@ -343,7 +358,7 @@ results.push(
 const SAMPLES_WARM = Number(process.env.DENO_WARM_SAMPLES ?? 60);
 const BATCH = 20;
 const warm = {};
-for (const name of ["fedkit", "sdk", "floor", "headers"])
+for (const name of ["fedkit", "sdk", "floor", "signingFloor", "headers"])
   warm[name] = await denoRunAsync([
     "warm",
     modules[name],
@@ -396,6 +411,17 @@ results.push(
     unit: "ms",
     reference: true,
     detail: warmConditions(warm.floor),
+  }),
+  result({
+    id: "deno-warm-overhead-signing-floor",
+    label:
+      "warm S3 GET in Deno with the least a signer does per request (SigV4 over a real canonical request, key kept per isolate, @noble/hashes, no checks): CPU over the same fetch unsigned",
+    subject: "least signer (@noble/hashes)",
+    metric: "cpuMs",
+    value: r3(warm.signingFloor.overheadCpuMs),
+    unit: "ms",
+    reference: true,
+    detail: warmConditions(warm.signingFloor),
   }),
   result({
     id: "deno-warm-overhead-sdk",
