@@ -96,41 +96,40 @@ await build({
     js: 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);',
   },
 });
-rmSync(join(work, "floor"), { recursive: true, force: true });
-// The floor is bundled as the sample is deployed (the same esbuild options: minified ESM, split, Deno's conditions).
-const floorBuild = await build({
-  entryPoints: [join(here, "deno", "floor-handler.mjs")],
-  ...EDGE_BUNDLE_OPTIONS,
-  outdir: join(work, "floor"),
-  entryNames: "[name]",
-  logLevel: "silent",
-});
-if (floorBuild.errors.length > 0) throw new Error("the floor handler did not bundle");
-const floorFile = join(work, "floor", "floor-handler.js");
-// The signing floor imports @noble/hashes by name: bundled the same way, into a folder of its own (its size is
-// not a row, so it does not mix with the floor's chunks).
-rmSync(join(work, "signing-floor"), { recursive: true, force: true });
-const signingFloorBuild = await build({
-  entryPoints: [join(here, "deno", "signing-floor-handler.mjs")],
-  ...EDGE_BUNDLE_OPTIONS,
-  outdir: join(work, "signing-floor"),
-  entryNames: "[name]",
-  logLevel: "silent",
-});
-if (signingFloorBuild.errors.length > 0) throw new Error("the signing floor handler did not bundle");
+/**
+ * Bundles one handler of bench/deno/ as the sample is deployed (the same esbuild options: minified ESM, split,
+ * Deno's conditions) into a folder of its own under the scratch space, so each folder holds one handler's chunks.
+ * @returns the folder and the entry chunk's path
+ */
+async function bundleHandler(name) {
+  const outdir = join(work, name);
+  rmSync(outdir, { recursive: true, force: true });
+  const out = await build({
+    entryPoints: [join(here, "deno", `${name}.mjs`)],
+    ...EDGE_BUNDLE_OPTIONS,
+    outdir,
+    entryNames: "[name]",
+    logLevel: "silent",
+  });
+  if (out.errors.length > 0) throw new Error(`bench/deno/${name}.mjs did not bundle`);
+  return { outdir, file: join(outdir, `${name}.js`) };
+}
+const floorBundle = await bundleHandler("floor-handler");
+// The signing floor imports @noble/hashes by name, so it is bundled too (its size is not a row).
+const signingFloorBundle = await bundleHandler("signing-floor-handler");
 const gzip = (bytes) => gzipSync(bytes, { level: 9 }).byteLength;
 const sampleGzip = sampleBuild.outputFiles
   .filter((f) => f.path.endsWith(".js"))
   .reduce((a, f) => a + gzip(f.contents), 0);
 const sdkGzip = gzip(readFileSync(sdkFile));
-const floorGzip = readdirSync(join(work, "floor"))
+const floorGzip = readdirSync(floorBundle.outdir)
   .filter((name) => name.endsWith(".js"))
-  .reduce((a, name) => a + gzip(readFileSync(join(work, "floor", name))), 0);
+  .reduce((a, name) => a + gzip(readFileSync(join(floorBundle.outdir, name))), 0);
 const modules = {
   fedkit: pathToFileURL(sample).href,
   sdk: pathToFileURL(sdkFile).href,
-  floor: pathToFileURL(floorFile).href,
-  signingFloor: pathToFileURL(join(work, "signing-floor", "signing-floor-handler.js")).href,
+  floor: pathToFileURL(floorBundle.file).href,
+  signingFloor: pathToFileURL(signingFloorBundle.file).href,
   empty: pathToFileURL(join(here, "deno", "empty-handler.mjs")).href,
   headers: pathToFileURL(join(here, "deno", "headers-handler.mjs")).href,
   firstShare: pathToFileURL(join(here, "deno", "first-share-handler.mjs")).href,
