@@ -7,11 +7,11 @@
 //    of real sizes and a signal, nothing signed), as a reference beside row 1;
 // 4. the SDK peer (bench/deno/sdk-handler.mjs, the SDK's Node build through esbuild) on the same two figures,
 //    and the import time of both bundles;
-// 5. the floor (bench/deno/floor-handler.mjs: the same job on jose and aws4fetch with none of fedkit's checks,
-//    bundled like the sample) on the same figures: what the work itself costs in Deno, under which no SDK goes;
-// 6. the least code doing the first request's work (bench/deno/first-share-handler.mjs: only the platform calls
+// 5. the same job on jose and aws4fetch with none of fedkit's checks (bench/deno/jose-aws4fetch-handler.mjs,
+//    bundled like the sample) on the same figures: the smallest library-built version of the sample;
+// 6. the least code doing the first request's work (bench/deno/least-code-handler.mjs: only the platform calls
 //    every implementation makes, no library), as a reference beside row 2;
-// 7. the least a signer does per warm request (bench/deno/signing-floor-handler.mjs: a real SigV4 signature with
+// 7. the least a signer does per warm request (bench/deno/least-signer-handler.mjs: a real SigV4 signature with
 //    @noble/hashes and a per-isolate key, no checks), as a reference beside rows 1 and 3.
 // Run through `npm run bench` or, after a build, `node bench/deno.bench.mjs`; writes bench/results/deno.json.
 import { spawn } from "node:child_process";
@@ -114,25 +114,25 @@ async function bundleHandler(name) {
   if (out.errors.length > 0) throw new Error(`bench/deno/${name}.mjs did not bundle`);
   return { outdir, file: join(outdir, `${name}.js`) };
 }
-const floorBundle = await bundleHandler("floor-handler");
-// The signing floor imports @noble/hashes by name, so it is bundled too (its size is not a row).
-const signingFloorBundle = await bundleHandler("signing-floor-handler");
+const joseBundle = await bundleHandler("jose-aws4fetch-handler");
+// The least signer imports @noble/hashes by name, so it is bundled too (its size is not a row).
+const leastSignerBundle = await bundleHandler("least-signer-handler");
 const gzip = (bytes) => gzipSync(bytes, { level: 9 }).byteLength;
 const sampleGzip = sampleBuild.outputFiles
   .filter((f) => f.path.endsWith(".js"))
   .reduce((a, f) => a + gzip(f.contents), 0);
 const sdkGzip = gzip(readFileSync(sdkFile));
-const floorGzip = readdirSync(floorBundle.outdir)
+const joseGzip = readdirSync(joseBundle.outdir)
   .filter((name) => name.endsWith(".js"))
-  .reduce((a, name) => a + gzip(readFileSync(join(floorBundle.outdir, name))), 0);
+  .reduce((a, name) => a + gzip(readFileSync(join(joseBundle.outdir, name))), 0);
 const modules = {
   fedkit: pathToFileURL(sample).href,
   sdk: pathToFileURL(sdkFile).href,
-  floor: pathToFileURL(floorBundle.file).href,
-  signingFloor: pathToFileURL(signingFloorBundle.file).href,
+  jose: pathToFileURL(joseBundle.file).href,
+  leastSigner: pathToFileURL(leastSignerBundle.file).href,
   empty: pathToFileURL(join(here, "deno", "empty-handler.mjs")).href,
   headers: pathToFileURL(join(here, "deno", "headers-handler.mjs")).href,
-  firstShare: pathToFileURL(join(here, "deno", "first-share-handler.mjs")).href,
+  leastCode: pathToFileURL(join(here, "deno", "least-code-handler.mjs")).href,
 };
 const runner = join(here, "deno", "runner.mjs");
 
@@ -182,12 +182,12 @@ const results = [
     unit: "bytes",
   }),
   result({
-    id: "deno-size-floor",
+    id: "deno-size-jose-aws4fetch",
     label:
-      "what Deno runs below, gzip: the same job on jose + aws4fetch with none of fedkit's checks (the floor), every chunk",
-    subject: "floor (jose + aws4fetch)",
+      "what Deno runs below, gzip: the same job on jose + aws4fetch with none of fedkit's checks, every chunk",
+    subject: "jose + aws4fetch, no checks",
     metric: "size",
-    value: floorGzip,
+    value: joseGzip,
     unit: "bytes",
     reference: true,
   }),
@@ -204,8 +204,8 @@ const firstSides = {
   fedkit: [modules.fedkit, env],
   fedkitEs256: [modules.fedkit, es256Env],
   sdk: [modules.sdk, env],
-  floor: [modules.floor, env],
-  share: [modules.firstShare, env],
+  jose: [modules.jose, env],
+  leastCode: [modules.leastCode, env],
   empty: [modules.empty, env],
 };
 const first = Object.fromEntries(Object.keys(firstSides).map((name) => [name, []]));
@@ -278,46 +278,45 @@ results.push(
     detail: { ...firstConditions, sdk: firstStats("sdk") },
   }),
   result({
-    id: "deno-first-request-cpu-floor",
+    id: "deno-first-request-cpu-jose-aws4fetch",
     label:
-      "fresh isolate, import + first request: the floor's own Deno CPU (jose + aws4fetch, none of fedkit's checks; minus empty handler)",
-    subject: "floor (jose + aws4fetch)",
+      "fresh isolate, import + first request: the same job on jose + aws4fetch with none of fedkit's checks, its own Deno CPU (minus empty handler)",
+    subject: "jose + aws4fetch, no checks",
     metric: "cpuMs",
-    value: r2(ownCpu("floor")),
+    value: r2(ownCpu("jose")),
     unit: "ms",
     reference: true,
     detail: {
       ...firstConditions,
-      ownImportCpuMs: r2(median(first.floor.map((row, i) => row.importCpuMs - first.empty[i].importCpuMs))),
-      ownRequestCpuMs: r2(
-        median(first.floor.map((row, i) => row.requestCpuMs - first.empty[i].requestCpuMs)),
-      ),
-      // fedkit's own CPU over the floor's, per run (the processes of one run ran back to back), then the median.
-      fedkitOverFloor: r2(
+      ownImportCpuMs: r2(median(first.jose.map((row, i) => row.importCpuMs - first.empty[i].importCpuMs))),
+      ownRequestCpuMs: r2(median(first.jose.map((row, i) => row.requestCpuMs - first.empty[i].requestCpuMs))),
+      // fedkit's own CPU over this one's, per run (the processes of one run ran back to back), then the median.
+      fedkitOverJoseAws4fetch: r2(
         median(
           first.fedkit.map(
-            (row, i) =>
-              (total(row) - total(first.empty[i])) / (total(first.floor[i]) - total(first.empty[i])),
+            (row, i) => (total(row) - total(first.empty[i])) / (total(first.jose[i]) - total(first.empty[i])),
           ),
         ),
       ),
-      floor: firstStats("floor"),
+      joseAws4fetch: firstStats("jose"),
     },
   }),
   result({
-    id: "deno-first-request-cpu-share",
+    id: "deno-first-request-cpu-least-code",
     label:
       "fresh isolate, import + first request, the least code doing the same work (only the platform calls any implementation makes: key import, RS256, STS POST, SigV4's HMACs, S3 GET; no library, no checks): CPU over the empty handler's",
     subject: "least code (no library)",
     metric: "cpuMs",
-    value: r2(ownCpu("share")),
+    value: r2(ownCpu("leastCode")),
     unit: "ms",
     reference: true,
     detail: {
       ...firstConditions,
-      // fedkit's own CPU minus this share, per run, then the median: what fedkit's code adds to the platform's work.
-      fedkitAboveShareMs: r2(median(first.fedkit.map((row, i) => total(row) - total(first.share[i])))),
-      share: firstStats("share"),
+      // fedkit's own CPU minus this one's, per run, then the median: what fedkit adds to the least code's work.
+      fedkitAboveLeastCodeMs: r2(
+        median(first.fedkit.map((row, i) => total(row) - total(first.leastCode[i]))),
+      ),
+      leastCode: firstStats("leastCode"),
     },
   }),
   result({
@@ -357,7 +356,7 @@ results.push(
 const SAMPLES_WARM = Number(process.env.DENO_WARM_SAMPLES ?? 60);
 const BATCH = 20;
 const warm = {};
-for (const name of ["fedkit", "sdk", "floor", "signingFloor", "headers"])
+for (const name of ["fedkit", "sdk", "jose", "leastSigner", "headers"])
   warm[name] = await denoRunAsync([
     "warm",
     modules[name],
@@ -401,26 +400,26 @@ results.push(
     detail: warmConditions(warm.headers),
   }),
   result({
-    id: "deno-warm-overhead-floor",
+    id: "deno-warm-overhead-jose-aws4fetch",
     label:
-      "warm S3 GET in Deno signed by aws4fetch (one AwsClient per isolate, none of fedkit's checks): CPU over the same fetch unsigned (the floor)",
-    subject: "floor (aws4fetch)",
+      "warm S3 GET in Deno signed by aws4fetch (one AwsClient per isolate, none of fedkit's checks): CPU over the same fetch unsigned",
+    subject: "aws4fetch, no checks",
     metric: "cpuMs",
-    value: r3(warm.floor.overheadCpuMs),
+    value: r3(warm.jose.overheadCpuMs),
     unit: "ms",
     reference: true,
-    detail: warmConditions(warm.floor),
+    detail: warmConditions(warm.jose),
   }),
   result({
-    id: "deno-warm-overhead-signing-floor",
+    id: "deno-warm-overhead-least-signer",
     label:
       "warm S3 GET in Deno with the least a signer does per request (SigV4 over a real canonical request, key kept per isolate, @noble/hashes, no checks): CPU over the same fetch unsigned",
     subject: "least signer (@noble/hashes)",
     metric: "cpuMs",
-    value: r3(warm.signingFloor.overheadCpuMs),
+    value: r3(warm.leastSigner.overheadCpuMs),
     unit: "ms",
     reference: true,
-    detail: warmConditions(warm.signingFloor),
+    detail: warmConditions(warm.leastSigner),
   }),
   result({
     id: "deno-warm-overhead-sdk",

@@ -1,6 +1,6 @@
 // The floors beside the Deno goal rows only mean something if they are what they say: the jose + aws4fetch handler
 // must bundle from those two libraries and itself (no fedkit code reaching it through a shared import), and the
-// least-code handler of the first request must use no library at all, and the warm signing floor only
+// least-code handler of the first request must use no library at all, and the warm least signer only
 // @noble/hashes.
 import { readFileSync } from "node:fs";
 import { build } from "esbuild";
@@ -29,16 +29,16 @@ async function owners(name: string): Promise<string[]> {
 }
 
 describe("the Deno suite's floors", () => {
-  it("bundles the jose + aws4fetch floor from those two libraries and itself, with no fedkit code", async () => {
-    expect(await owners("floor-handler.mjs")).toEqual(["aws4fetch", "handler", "jose"]);
+  it("bundles the jose + aws4fetch handler from those two libraries and itself, with no fedkit code", async () => {
+    expect(await owners("jose-aws4fetch-handler.mjs")).toEqual(["aws4fetch", "handler", "jose"]);
   });
 
-  it("bundles the warm signing floor from @noble/hashes and itself, with no fedkit code", async () => {
-    expect(await owners("signing-floor-handler.mjs")).toEqual(["@noble/hashes", "handler"]);
+  it("bundles the warm least signer from @noble/hashes and itself, with no fedkit code", async () => {
+    expect(await owners("least-signer-handler.mjs")).toEqual(["@noble/hashes", "handler"]);
   });
 
   it("makes the first request's platform share with no import at all", () => {
-    const source = readFileSync(handler("first-share-handler.mjs"), "utf8");
+    const source = readFileSync(handler("least-code-handler.mjs"), "utf8");
     expect(source).not.toMatch(/^\s*import\b/m);
     expect(source).not.toMatch(/\bimport\s*\(/);
     expect(source).toContain("export default");

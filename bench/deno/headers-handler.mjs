@@ -1,7 +1,7 @@
 // What Deno itself charges for a signed request, without any signing: the empty handler's S3 GET sent with the four
 // headers a SigV4 request carries (fixed values of real sizes: the bench's 1 KB session token, a 64-hex-digit
 // signature) and an abort signal, as fedkit sends it. The sample's warm overhead minus this one's is what fedkit's
-// own code costs; this one's overhead is the floor no signer can go under in Deno.
+// own code costs; this one's overhead is what Deno charges before any signing.
 const DATE = "20261207T000000Z";
 const SIGNATURE = "0".repeat(64);
 

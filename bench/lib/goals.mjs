@@ -100,19 +100,26 @@ const FLOORS = [
     "deno-first-request-cpu-fedkit",
     "deno",
     "first request",
-    "deno-first-request-cpu-floor",
-    "deno-first-request-cpu-share",
+    "deno-first-request-cpu-jose-aws4fetch",
+    "deno-first-request-cpu-least-code",
     undefined,
   ],
   [
     "deno-warm-overhead-fedkit",
     "deno",
     "warm request",
-    "deno-warm-overhead-floor",
-    "deno-warm-overhead-signing-floor",
+    "deno-warm-overhead-jose-aws4fetch",
+    "deno-warm-overhead-least-signer",
     "deno-warm-overhead-headers",
   ],
-  ["sample-aws-all-chunks-gzip", "samples", "AWS sample size", "deno-size-floor", undefined, undefined],
+  [
+    "sample-aws-all-chunks-gzip",
+    "samples",
+    "AWS sample size",
+    "deno-size-jose-aws4fetch",
+    undefined,
+    undefined,
+  ],
 ];
 
 /**

@@ -1,11 +1,11 @@
-// The floor of the Deno rows: the AWS sample's job done with the least code, on the two libraries this repo learns
-// from (jose mints, aws4fetch signs), the way a careful developer would write it by hand for one edge function:
+// The AWS sample's job done the smallest way a library allows, on the two libraries this repo learns from (jose
+// mints, aws4fetch signs), the way a careful developer would write it by hand for one edge function:
 // one RS256 key imported per isolate, a token minted per exchange, AssumeRoleWithWebIdentity as a plain form POST,
 // the four credential fields read with regular expressions, one AwsClient (and its signing-key cache) per
 // credential set, one exchange in flight at a time. It has none of fedkit's checks (no official-host allowlist, no
 // redirect refusal, no key-set validation, no deploy-context binding, no retries, no deadline, no audit, no
-// per-subject cache keys), so what it costs is what the work itself costs in Deno: the import, the key import, the
-// RS256 signature, the STS POST, the SigV4 signature and the S3 GET. bench/deno.bench.mjs bundles it with esbuild
+// per-subject cache keys): what it costs is the work plus the two libraries (the import, the key import, the RS256
+// signature, the STS POST, the SigV4 signature and the S3 GET). bench/deno.bench.mjs bundles it with esbuild
 // (minified, like the sample) and measures it beside the sample in the same runs.
 import { AwsClient } from "aws4fetch";
 import { importJWK, SignJWT } from "jose";
