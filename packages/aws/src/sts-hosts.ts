@@ -7,6 +7,11 @@
 /**
  * Official AWS STS hosts per partition (host patterns as `hostMatches` reads them).
  *
+ * A `*` label matches any one label, not only a region: `sts.*.amazonaws.com` also matches
+ * `sts.s3.amazonaws.com`, the host of an S3 bucket named `sts` that anyone may own. fedkit's own providers also
+ * require that label to be a region before they send a token without `allowCustomEndpoint`; when you pass this
+ * table to `checkEndpoint` yourself, check the region the same way (or pass the regional URL you built).
+ *
  * @example
  * ```ts
  * checkEndpoint("https://sts.eu-west-1.amazonaws.com/", { cloud: "aws", officialHosts: AWS_STS_HOSTS.aws });
