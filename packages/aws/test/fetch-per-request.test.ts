@@ -1,30 +1,17 @@
 // Clients made per request (as `withFedkit`'s `fedkit.client()` does) share what awsFetch checks once (the
 // allowedOrigins, checked once per array and again whenever its items changed) and nothing else: each signs with
 // its own credentials getter, and a changed array never gets a stale (wider) list.
-import type { Credentials, Provider } from "@fedkit/core";
 import { describe, expect, it, vi } from "vitest";
-import type { AwsCredentials } from "../src/credentials.js";
 import { type AwsFetch, awsFetch, awsFetchMaker, type CredentialGetter } from "../src/fetch.js";
 import { awsProvider } from "../src/provider.js";
 import { checkAllowedOrigins } from "../src/service-hosts.js";
+import { countingGetter } from "./helpers.js";
 
 const provider = awsProvider({ roleArn: "arn:aws:iam::123456789012:role/r", region: "eu-west-1", env: {} });
 const EMULATOR = "http://127.0.0.1:4566";
 
-function getter(accessKeyId: string): CredentialGetter {
-  return {
-    async getCredentials<C extends Credentials>(_p: Provider<C>) {
-      const creds: AwsCredentials = {
-        kind: "aws",
-        accessKeyId,
-        secretAccessKey: `secret-of-${accessKeyId}`,
-        sessionToken: `token-of-${accessKeyId}`,
-        expiresAt: Date.now() + 3600_000,
-      };
-      return creds as unknown as C;
-    },
-  };
-}
+/** Fixed credentials for `accessKeyId`, whose session token names it (what the assertions below read back). */
+const getter = (accessKeyId: string) => countingGetter(accessKeyId, `token-of-${accessKeyId}`).getter;
 
 function recording() {
   const sent: Request[] = [];
