@@ -3,14 +3,13 @@
  *
  * @packageDocumentation
  */
+import type { HostPattern } from "@fedkit/core/provider";
 
 /**
  * Official AWS STS hosts per partition (host patterns as `hostMatches` reads them).
  *
- * A `*` label matches any one label, not only a region: `sts.*.amazonaws.com` also matches
- * `sts.s3.amazonaws.com`, the host of an S3 bucket named `sts` that anyone may own. fedkit's own providers also
- * require that label to be a region before they send a token without `allowCustomEndpoint`; when you pass this
- * table to `checkEndpoint` yourself, check the region the same way (or pass the regional URL you built).
+ * A regional host's region label must be region-shaped (`eu-west-1`, `us-gov-west-1`): a bare `*` label would
+ * also match `sts.s3.amazonaws.com`, the host of an S3 bucket named `sts` that anyone may own.
  *
  * @example
  * ```ts
@@ -18,22 +17,18 @@
  * ```
  * @public
  */
+// Region shape as partition.ts's REGION: written out per pattern so that each stays a literal (tree-shaken with
+// the table, compiled once).
 export const AWS_STS_HOSTS = {
-  aws: [
-    "sts.amazonaws.com",
-    "sts.*.amazonaws.com",
-    "sts-fips.*.amazonaws.com",
-    "sts.*.api.aws",
-    "sts-fips.*.api.aws",
-  ],
-  "aws-cn": ["sts.*.amazonaws.com.cn", "sts.*.api.amazonwebservices.com.cn"],
+  aws: ["sts.amazonaws.com", /sts(?:-fips)?\.[a-z]{2}(?:-[a-z]+)+-\d{1,2}\.(?:amazonaws\.com|api\.aws)/],
+  "aws-cn": [/sts\.[a-z]{2}(?:-[a-z]+)+-\d{1,2}\.(?:amazonaws\.com\.cn|api\.amazonwebservices\.com\.cn)/],
   "aws-us-gov": [
     "sts.us-gov-west-1.amazonaws.com",
     "sts.us-gov-east-1.amazonaws.com",
-    "sts-fips.*.amazonaws.com",
+    /sts-fips\.[a-z]{2}(?:-[a-z]+)+-\d{1,2}\.amazonaws\.com/,
   ],
-  "aws-iso": ["sts.*.c2s.ic.gov"],
-  "aws-iso-b": ["sts.*.sc2s.sgov.gov"],
+  "aws-iso": [/sts\.[a-z]{2}(?:-[a-z]+)+-\d{1,2}\.c2s\.ic\.gov/],
+  "aws-iso-b": [/sts\.[a-z]{2}(?:-[a-z]+)+-\d{1,2}\.sc2s\.sgov\.gov/],
 } as const;
 
 /**
@@ -46,6 +41,6 @@ export const AWS_STS_HOSTS = {
  * @public
  */
 // Annotated call by call (a spread is not): a bundle that does not use it drops it.
-export const AWS_STS_HOSTS_ANY_PARTITION: readonly string[] = /* @__PURE__ */ Object.freeze(
+export const AWS_STS_HOSTS_ANY_PARTITION: readonly HostPattern[] = /* @__PURE__ */ Object.freeze(
   /* @__PURE__ */ Array.from(/* @__PURE__ */ new Set(/* @__PURE__ */ Object.values(AWS_STS_HOSTS).flat())),
 );

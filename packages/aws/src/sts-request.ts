@@ -11,7 +11,7 @@ import {
   redactResponse,
 } from "@fedkit/core/provider";
 import { awsError } from "./errors.js";
-import { isRegionShaped, partitionOf } from "./partition.js";
+import { partitionOf } from "./partition.js";
 import { amzDate, type SigningKeyCache, signV4 } from "./signing.js";
 import { type StsCallInfo, stsFailure } from "./sts-errors.js";
 import { AWS_STS_HOSTS } from "./sts-hosts.js";
@@ -48,12 +48,9 @@ export function stsTarget(
     );
   }
   const endpoint = url.href.replace(/\/+$/, "");
-  // An official STS host (https, default port) needs no opt-in; anything else receives tokens only by opt-in. The
-  // table's wildcard label is a region on every STS host (`sts.amazonaws.com` names none): the same pattern also
-  // matches S3 names such as `sts.s3.amazonaws.com`, where `sts` is a bucket anyone may own.
-  const [, label = ""] = url.hostname.split(".");
-  const stsShaped = url.hostname.replace(/\.$/, "") === "sts.amazonaws.com" || isRegionShaped(label);
-  if (stsShaped && endpointRefusal(url, rule, false) === undefined) return { region, endpoint, rule };
+  // An official STS host (https, default port, a region-shaped region label) needs no opt-in; anything else
+  // receives tokens only by opt-in.
+  if (endpointRefusal(url, rule, false) === undefined) return { region, endpoint, rule };
   if (!allowCustom) {
     throw awsError(
       "config",

@@ -14,6 +14,10 @@ describe("AWS STS hosts", () => {
     "https://sts.eu-west-1.api.aws/",
     "https://sts.cn-north-1.amazonaws.com.cn/",
     "https://sts.us-gov-west-1.amazonaws.com/",
+    "https://sts-fips.us-gov-east-1.amazonaws.com/",
+    "https://sts.cn-northwest-1.api.amazonwebservices.com.cn/",
+    "https://sts.us-iso-east-1.c2s.ic.gov/",
+    "https://sts.us-isob-east-1.sc2s.sgov.gov/",
   ])("accepts the official host %s", (url) => {
     expect(checkEndpoint(url, any).href).toBe(url);
   });
@@ -22,6 +26,14 @@ describe("AWS STS hosts", () => {
     "https://sts.amazonaws.com.evil.example/",
     "https://evil-bucket.s3.amazonaws.com/",
     "https://a.b.amazonaws.com/",
+    // S3 bucket hosts shaped like STS hosts: the bucket ("sts", "sts-fips") is anyone's.
+    "https://sts.s3.amazonaws.com/",
+    "https://sts-fips.s3.amazonaws.com/",
+    "https://sts.s3-website-us-east-1.amazonaws.com/",
+    "https://sts.s3.api.aws/",
+    "https://sts.s3.amazonaws.com.cn/",
+    "https://sts.eu-west-1.amazonaws.com.evil.example/",
+    "https://evil-sts.eu-west-1.amazonaws.com/",
   ])("refuses %s", (url) => {
     expect(() => checkEndpoint(url, any)).toThrow("official");
   });
@@ -34,12 +46,12 @@ describe("AWS STS hosts", () => {
     );
   });
 
-  // What AWS_STS_HOSTS's TSDoc and docs/core.md say: the table's `*` label is any label, so on its own it lets an
-  // S3 bucket's host through; the provider adds the region check the table cannot express.
-  it("matches an S3 bucket's host by its wildcard label alone; the provider refuses it without the opt-in", () => {
+  // The table itself refuses an S3 bucket's host (its region label is not a region), so a caller passing it to
+  // checkEndpoint directly is as safe as the provider, which refuses the same host without the opt-in.
+  it("refuses an S3 bucket's host on its own; the provider refuses it without the opt-in too", () => {
     const bucketHost = "https://sts.s3.amazonaws.com/";
-    expect(checkEndpoint(bucketHost, { cloud: "aws", officialHosts: AWS_STS_HOSTS.aws }).host).toBe(
-      "sts.s3.amazonaws.com",
+    expect(() => checkEndpoint(bucketHost, { cloud: "aws", officialHosts: AWS_STS_HOSTS.aws })).toThrow(
+      "not an official aws host",
     );
     expect(() =>
       awsProvider({
@@ -48,5 +60,11 @@ describe("AWS STS hosts", () => {
         endpoint: bucketHost,
       }),
     ).toThrow(/allowCustomEndpoint/);
+    // An official regional or FIPS host given as the endpoint needs no opt-in.
+    for (const endpoint of ["https://sts-fips.us-east-1.amazonaws.com", "https://sts.eu-west-1.api.aws"]) {
+      expect(() =>
+        awsProvider({ roleArn: "arn:aws:iam::123456789012:role/reader", region: "us-east-1", endpoint }),
+      ).not.toThrow();
+    }
   });
 });

@@ -19,6 +19,7 @@
 import { checkUrl, optInOrigins, parseEndpoint } from "./endpoints.js";
 import { fail } from "./errors.js";
 import { sendAttempt } from "./transport.js";
+import type { HostPattern } from "./types.js";
 import { capBody } from "./util/body.js";
 
 /** What a client's `authorize` hook gets besides the request. @public */
@@ -40,7 +41,7 @@ export interface AuthorizedFetchOptions {
   /** The cloud, for errors (`aws`, `gcp`, `azure`). */
   readonly cloud: string;
   /** Host patterns that may receive the credential (see {@link hostMatches}). */
-  readonly officialHosts: readonly string[];
+  readonly officialHosts: readonly HostPattern[];
   /**
    * The client's own refusals after a host matched `officialHosts`: returns why `url` may not receive the
    * credential (a customer-controlled name under an official wildcard), or `undefined`. Not consulted for

@@ -6,20 +6,34 @@
  * passes them to {@link checkEndpoint} as an {@link EndpointRule}.
  *
  * Host patterns: an exact host (`sts.amazonaws.com`), a leading `*.` that matches one or more labels
- * (`*.core.windows.net` matches `acct.blob.core.windows.net`), or a `*` label elsewhere that matches exactly one
- * label (`sts.*.amazonaws.com` matches `sts.eu-west-1.amazonaws.com` but not `a.b.amazonaws.com`).
+ * (`*.core.windows.net` matches `acct.blob.core.windows.net`), a `*` label elsewhere that matches exactly one
+ * label (`sts.*.amazonaws.com` matches `sts.eu-west-1.amazonaws.com` but not `a.b.amazonaws.com`), or a regular
+ * expression over the whole host. A `*` label matches ANY label, a customer's too (`sts.s3.amazonaws.com` is an
+ * S3 bucket's host): where only some labels are the service's (a region), say which with a regular expression.
  *
  * @packageDocumentation
  */
 import { fail } from "./errors.js";
-import type { EndpointRule } from "./types.js";
+import type { EndpointRule, HostPattern } from "./types.js";
 import { memoPerArray } from "./util/per-array.js";
 
 /**
- * Whether `host` (lower case, no port) matches one host pattern (see the module docs for the syntax).
+ * Whether `host` (lower case, no port, no trailing dot) matches one host pattern (see the module docs for the
+ * syntax). A regular expression is matched against the whole host, as if written `^(?:…)$` whatever anchors or
+ * `|` it has, and without its `g`, `m` or `y` flag (no memory of the previous call, no line-by-line match). It
+ * must escape every dot outside a character class: `/sts.amazonaws.com/` would also match `stsxamazonaws.com`, a
+ * name anyone may register.
+ *
+ * @throws TypeError for a pattern that is neither a string nor a RegExp, or a RegExp with an unescaped dot.
+ * @example
+ * ```ts
+ * hostMatches("sts.eu-west-1.amazonaws.com", /sts\.[a-z]{2}(?:-[a-z]+)+-\d{1,2}\.amazonaws\.com/); // true
+ * hostMatches("sts.s3.amazonaws.com", /sts\.[a-z]{2}(?:-[a-z]+)+-\d{1,2}\.amazonaws\.com/); // false
+ * ```
  * @public
  */
-export function hostMatches(host: string, pattern: string): boolean {
+export function hostMatches(host: string, pattern: HostPattern): boolean {
+  if (typeof pattern !== "string") return wholeHost(pattern).test(host);
   const p = pattern.toLowerCase();
   if (p.startsWith("*.")) {
     const suffix = p.slice(1);
@@ -35,7 +49,26 @@ export function hostMatches(host: string, pattern: string): boolean {
   );
 }
 
-/** `url` parsed, or a `config` error naming the cloud. @internal */
+// Built once per RegExp object: host tables are module constants, so a request pays one map lookup.
+const wholeHostPatterns = /* @__PURE__ */ new WeakMap<RegExp, RegExp>();
+
+function wholeHost(pattern: RegExp): RegExp {
+  let whole = wholeHostPatterns.get(pattern);
+  if (whole !== undefined) return whole;
+  // A dot left once escapes (`\.`, `\]`) and then character classes are gone matches any character.
+  const bare =
+    !(pattern instanceof RegExp) ||
+    pattern.source
+      .replace(/\\./g, "")
+      .replace(/\[[^\]]*\]/g, "")
+      .includes(".");
+  if (bare)
+    throw new TypeError(`Host pattern ${pattern}: pass a string, or a RegExp with every dot escaped (\\.).`);
+  whole = new RegExp(`^(?:${pattern.source})$`, pattern.flags.replace(/[gmy]/g, ""));
+  wholeHostPatterns.set(pattern, whole);
+  return whole;
+}
+
 export function parseEndpoint(url: string | URL, cloud: string): URL {
   try {
     return new URL(url);

@@ -14,6 +14,7 @@ export type {
   EndpointRule,
   ExchangeContext,
   ExchangeResult,
+  HostPattern,
   HttpRequest,
   HttpResponse,
   Provider,

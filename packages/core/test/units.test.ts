@@ -59,6 +59,39 @@ describe("endpoints", () => {
     expect(hostMatches("core.windows.net", "*.core.windows.net")).toBe(false);
   });
 
+  it("matches a regular expression against the whole host, whatever anchors, | or flags it was written with", () => {
+    const regional = /sts\.[a-z]{2}(?:-[a-z]+)+-\d\.example\.com/;
+    expect(hostMatches("sts.eu-west-1.example.com", regional)).toBe(true);
+    // Unanchored as written, yet neither a longer host nor a host around it matches.
+    expect(hostMatches("sts.eu-west-1.example.com.evil.example", regional)).toBe(false);
+    expect(hostMatches("evil-sts.eu-west-1.example.com", regional)).toBe(false);
+    // `^a|b$` anchors each side only at one end: matched whole, neither side lets a longer host through.
+    const either = /^api\.example\.com|auth\.example\.com$/;
+    expect(hostMatches("api.example.com", either)).toBe(true);
+    expect(hostMatches("api.example.com.evil.example", either)).toBe(false);
+    expect(hostMatches("evil.auth.example.com", either)).toBe(false);
+    // A g or y flag would make test() start where the previous match ended: the answer must not change.
+    const sticky = /api\.example\.com/gy;
+    expect([1, 2, 3].map(() => hostMatches("api.example.com", sticky))).toEqual([true, true, true]);
+    // m would let ^ and $ match at a line break.
+    expect(hostMatches("evil.example\napi.example.com", /api\.example\.com/m)).toBe(false);
+  });
+
+  it("refuses a regular expression whose dot matches any character, and a pattern of another type", () => {
+    expect(() => hostMatches("stsxamazonaws.com", /sts.amazonaws\.com/)).toThrow(TypeError);
+    expect(() => hostMatches("stsxamazonaws.com", /sts.amazonaws\.com/)).toThrow("every dot escaped");
+    // A dot in a character class is a dot; an escaped backslash does not escape the dot after it.
+    expect(hostMatches("a.example.com", /a[.]example\.com/)).toBe(true);
+    expect(() => hostMatches("a\\xexample.com", /a\\.example\.com/)).toThrow("every dot escaped");
+    expect(() => hostMatches("a.example.com", 42 as unknown as string)).toThrow(
+      "Host pattern 42: pass a string",
+    );
+    // Through checkEndpoint as through a provider's rule: the table is refused, not silently skipped.
+    expect(() =>
+      checkEndpoint("https://stsxamazonaws.com/", { cloud: "aws", officialHosts: [/sts.amazonaws\.com/] }),
+    ).toThrow(TypeError);
+  });
+
   it("allows an opted-in origin exactly, nothing near it", () => {
     const rule = { ...aws, allowedOrigins: ["http://127.0.0.1:4566"] };
     expect(checkEndpoint("http://127.0.0.1:4566/x", rule).port).toBe("4566");

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import type { AccessToken, Federation, GetCredentialsOptions, Provider } from "@fedkit/core";
-import { authorizedFetch } from "@fedkit/core/provider";
+import { authorizedFetch, type HostPattern } from "@fedkit/core/provider";
 
 /** The `fetch` these clients return and accept. @public */
 export type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -23,7 +23,7 @@ export interface ServiceFetchOptions extends Omit<GetCredentialsOptions, "signal
 /** Options of {@link bearerFetch}. @public */
 export interface BearerFetchOptions extends ServiceFetchOptions {
   /** Host patterns that may receive the bearer: the service's API hosts. */
-  readonly officialHosts: readonly string[];
+  readonly officialHosts: readonly HostPattern[];
   /** Refuses some URLs on those hosts (paths that are not the API); returns why, or `undefined`. */
   readonly refuse?: (url: URL) => string | undefined;
   /**

@@ -6,7 +6,7 @@
  */
 
 import { FederationError } from "@fedkit/core";
-import type { EndpointRule } from "@fedkit/core/provider";
+import type { EndpointRule, HostPattern } from "@fedkit/core/provider";
 import { checkEndpoint } from "@fedkit/core/provider";
 
 /** A checked token URL and the rule every request to it is sent under. @internal */
@@ -24,7 +24,7 @@ export interface TokenEndpoint {
 export function tokenEndpoint(
   provider: string,
   tokenUrl: string,
-  officialHosts: readonly string[] | undefined,
+  officialHosts: readonly HostPattern[] | undefined,
   allowedOrigins: readonly string[] | undefined,
 ): TokenEndpoint {
   if (typeof tokenUrl !== "string" || !URL.canParse(tokenUrl)) {

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import { FederationError } from "@fedkit/core";
+import type { HostPattern } from "@fedkit/core/provider";
 import type { BodyEncoding } from "./encode.js";
 
 /** Options of both generic grant providers. @public */
@@ -16,7 +17,7 @@ export interface GrantOptions {
    * Host patterns the token endpoint may be on. Default: exactly `tokenUrl`'s host, which you named yourself.
    * The subject token is sent there and nowhere else.
    */
-  readonly officialHosts?: readonly string[];
+  readonly officialHosts?: readonly HostPattern[];
   /** Exact origins outside `officialHosts` you opt into (an emulator on loopback over http). */
   readonly allowedOrigins?: readonly string[];
   /** `form` (the RFCs' encoding, default) or `json` (OpenAI, Anthropic). */

@@ -50,6 +50,7 @@ export type {
   EndpointRule,
   ExchangeContext,
   ExchangeResult,
+  HostPattern,
   HttpRequest,
   HttpResponse,
   Provider,

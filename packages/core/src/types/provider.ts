@@ -69,6 +69,18 @@ export interface HttpResponse {
 }
 
 /**
+ * One official host pattern: an exact host, `*.suffix`, a `*` label (any ONE label, a customer's too), or a
+ * regular expression matched against the whole host (see `hostMatches`).
+ *
+ * @example
+ * ```ts
+ * const regionalSts: HostPattern = /sts\.[a-z]{2}(?:-[a-z]+)+-\d{1,2}\.amazonaws\.com/;
+ * ```
+ * @public
+ */
+export type HostPattern = string | RegExp;
+
+/**
  * Which hosts may receive a token: the cloud's official set, plus origins the user opted into explicitly
  * (the emulator on loopback, a private link).
  * @public
@@ -76,8 +88,8 @@ export interface HttpResponse {
 export interface EndpointRule {
   /** Which cloud, for messages. */
   readonly cloud: string;
-  /** Official host patterns: exact hosts or `*.suffix` wildcards; https only. */
-  readonly officialHosts: readonly string[];
+  /** Official host patterns (exact hosts, `*.suffix`, `*` labels, whole-host regular expressions); https only. */
+  readonly officialHosts: readonly HostPattern[];
   /** Extra origins (`http://127.0.0.1:4566`) allowed because the user opted in. */
   readonly allowedOrigins?: readonly string[];
 }
