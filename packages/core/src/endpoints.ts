@@ -33,7 +33,20 @@ import { memoPerArray } from "./util/per-array.js";
  * @public
  */
 export function hostMatches(host: string, pattern: HostPattern): boolean {
-  if (typeof pattern !== "string") return wholeHost(pattern).test(host);
+  if (typeof pattern !== "string") {
+    // A dot left once escapes (`\.`, `\]`) and then character classes are gone matches any character.
+    if (
+      !(pattern instanceof RegExp) ||
+      pattern.source
+        .replace(/\\./g, "")
+        .replace(/\[[^\]]*\]/g, "")
+        .includes(".")
+    ) {
+      throw new TypeError(`Host pattern ${pattern}: use a string, or a RegExp with escaped dots (\\.).`);
+    }
+    // Whole host, no line-by-line match, no memory of the previous call; built per check (once per exchange).
+    return new RegExp(`^(?:${pattern.source})$`, pattern.flags.replace(/[gmy]/g, "")).test(host);
+  }
   const p = pattern.toLowerCase();
   if (p.startsWith("*.")) {
     const suffix = p.slice(1);
@@ -47,26 +60,6 @@ export function hostMatches(host: string, pattern: HostPattern): boolean {
     hostLabels.length === patternLabels.length &&
     patternLabels.every((label, i) => (label === "*" ? hostLabels[i] !== "" : label === hostLabels[i]))
   );
-}
-
-// Built once per RegExp object: host tables are module constants, so a request pays one map lookup.
-const wholeHostPatterns = /* @__PURE__ */ new WeakMap<RegExp, RegExp>();
-
-function wholeHost(pattern: RegExp): RegExp {
-  let whole = wholeHostPatterns.get(pattern);
-  if (whole !== undefined) return whole;
-  // A dot left once escapes (`\.`, `\]`) and then character classes are gone matches any character.
-  const bare =
-    !(pattern instanceof RegExp) ||
-    pattern.source
-      .replace(/\\./g, "")
-      .replace(/\[[^\]]*\]/g, "")
-      .includes(".");
-  if (bare)
-    throw new TypeError(`Host pattern ${pattern}: pass a string, or a RegExp with every dot escaped (\\.).`);
-  whole = new RegExp(`^(?:${pattern.source})$`, pattern.flags.replace(/[gmy]/g, ""));
-  wholeHostPatterns.set(pattern, whole);
-  return whole;
 }
 
 export function parseEndpoint(url: string | URL, cloud: string): URL {
