@@ -8,15 +8,16 @@
 // gzip, and splits shipped and run bytes by package. Run through `npm run bench` or, after a build,
 // `node bench/success-path.bench.mjs`; writes bench/results/success-path.json.
 import { spawn } from "node:child_process";
-import { rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { generateIssuerKeys } from "@fedkit/netlify";
+import { build } from "esbuild";
 import { result, writeSuite } from "./lib/harness.mjs";
-import { bundleSample, SAMPLES, SAMPLES_WORK } from "./lib/sample-bundle.mjs";
+import { bundleSample, EDGE_BUNDLE_OPTIONS, SAMPLES, SAMPLES_WORK } from "./lib/sample-bundle.mjs";
 import { successPath } from "./lib/success-path.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -149,6 +150,61 @@ for (const sample of SAMPLES) {
         ranBytes: ran.ranBytes,
         shippedBytes: ran.shippedBytes,
         shippedGzip,
+        ranShare: Math.round((ran.ranBytes / ran.shippedBytes) * 1000) / 1000,
+        owners: Object.fromEntries(ran.owners.map((o) => [o.owner, [o.shipped, o.ran]])),
+      },
+    }),
+  );
+}
+
+// The floors beside them (bench/deno/, as the deno suite runs them): the same AWS job on jose + aws4fetch with
+// none of fedkit's checks, and the least code doing it with no library, bundled as the samples are (minified,
+// split, with source maps) and run the same way. What a first request costs in Deno follows the code it runs.
+const FLOORS = [
+  ["jose-aws4fetch", "jose+aws4fetch (bench/deno/jose-aws4fetch-handler.mjs, none of fedkit's checks)"],
+  ["least-code", "least-code (bench/deno/least-code-handler.mjs, no library, no checks)"],
+];
+for (const [name, who] of FLOORS) {
+  const outdir = join(work, "floors", name);
+  rmSync(outdir, { recursive: true, force: true });
+  const out = await build({
+    entryPoints: [join(here, "deno", `${name}-handler.mjs`)],
+    ...EDGE_BUNDLE_OPTIONS,
+    sourcemap: "external",
+    write: false,
+    outdir,
+    entryNames: "[name]",
+    logLevel: "silent",
+  });
+  const js = out.outputFiles.filter((f) => f.path.endsWith(".js"));
+  for (const f of out.outputFiles) {
+    mkdirSync(dirname(f.path), { recursive: true });
+    writeFileSync(f.path, f.contents);
+  }
+  const coverageDir = join(work, "coverage", name);
+  rmSync(coverageDir, { recursive: true, force: true });
+  await denoSuccessRun(pathToFileURL(join(outdir, `${name}-handler.js`)).href, coverageDir);
+  const ran = successPath(
+    coverageDir,
+    js.map((f) => ({
+      path: f.path,
+      code: f.text,
+      map: JSON.parse(out.outputFiles.find((m) => m.path === `${f.path}.map`).text),
+    })),
+  );
+  results.push(
+    result({
+      id: `success-path-${name}-gzip`,
+      label: `${who}: the code a working request runs (import, first request, a cache hit), gzip`,
+      subject: name,
+      metric: "size",
+      value: ran.ranGzip,
+      unit: "bytes",
+      reference: true,
+      detail: {
+        ranBytes: ran.ranBytes,
+        shippedBytes: ran.shippedBytes,
+        shippedGzip: js.reduce((sum, f) => sum + gzip(f.contents), 0),
         ranShare: Math.round((ran.ranBytes / ran.shippedBytes) * 1000) / 1000,
         owners: Object.fromEntries(ran.owners.map((o) => [o.owner, [o.shipped, o.ran]])),
       },

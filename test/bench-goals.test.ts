@@ -195,5 +195,25 @@ describe("bench goals table", () => {
       ]);
       expect(floorTable([], String)).toEqual([]);
     });
+
+    it("sets the code each side runs beside the first request, and interpolates where the goal would be met", () => {
+      const ranSuite = (aws: number | undefined) =>
+        suite("success-path", [
+          ...(aws === undefined ? [] : [row("success-path-aws-gzip", aws, "bytes", { reference: true })]),
+          row("success-path-jose-aws4fetch-gzip", 5000, "bytes", { reference: true }),
+          row("success-path-least-code-gzip", 1000, "bytes", { reference: true }),
+        ]);
+      const doc = run(18, 12, 6);
+      const rows = floorRows({ suites: [...doc.suites, ranSuite(16000)] });
+      expect(rows[0].ran).toEqual({ fedkit: 16000, library: 5000, least: 1000 });
+      expect(rows[1].ran).toBeUndefined();
+      const text = floorTable(rows, (v: number, u: string) => `${v} ${u}`).join(" ");
+      expect(text).toContain("fedkit 16,000 B, jose + aws4fetch 5,000 B, the least code 1,000 B.");
+      // (12 - 6) ms over (5,000 - 1,000) B: 1.5 ms per 1,000 B; 10 ms is 4 ms over the least code: 1,000 + 2,667 B.
+      expect(text).toContain("rose 1.50 ms per 1,000 B run");
+      expect(text).toContain("reached at about 3,667 B run, less than jose + aws4fetch runs with no checks.");
+      // A run without the sample's success-path row says nothing about it.
+      expect(floorRows({ suites: [...doc.suites, ranSuite(undefined)] })[0].ran).toBeUndefined();
+    });
   });
 });

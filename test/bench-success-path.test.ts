@@ -49,6 +49,11 @@ describe("ownerOf", () => {
       "jose",
     );
     expect(ownerOf("../node_modules/@scope/pkg/index.js")).toBe("@scope/pkg");
+    // The floors' own handlers (bench/deno/), run beside the samples.
+    expect(ownerOf("../../../../../deno/jose-aws4fetch-handler.mjs")).toBe(
+      "the handler (jose-aws4fetch-handler)",
+    );
+    expect(ownerOf("../node_modules/some-lib/deno/x-handler.mjs")).toBe("some-lib");
   });
 });
 
@@ -185,6 +190,17 @@ describe("successPathTable", () => {
     row("netlify-aws-s3", 16_000, { "@fedkit/core": [31_000, 16_000], "@fedkit/aws": [21_000, 10_500] }),
     row("netlify-gcp-gcs", 13_000, { "@fedkit/core": [30_000, 15_000], "@fedkit/gcp": [10_000, 6_000] }),
   ];
+
+  it("says what the rows that are not samples are, only when there are some", () => {
+    const floors = "The rows that are not samples are the AWS sample's job done without fedkit";
+    expect(successPathTable(rows, 14_000).join("\n")).not.toContain(floors);
+    const jose = { ...row("jose+aws4fetch", 7_000, { jose: [20_000, 9_000] }), subject: "jose-aws4fetch" };
+    const text = successPathTable([...rows, jose], 14_000).join("\n");
+    expect(text).toContain(floors);
+    expect(text).toContain(
+      "| jose+aws4fetch | 14,000 B | 7,000 B | the code that runs fits, with 7,000 B to spare |",
+    );
+  });
 
   it("sets each sample's run bytes against the size goal, over or within", () => {
     const text = successPathTable(rows, 14_000).join("\n");

@@ -95,6 +95,9 @@ export function ownerOf(sourcePath) {
   if (pkg) return `@fedkit/${pkg[1]}`;
   const app = /(?:^|\/)apps\/([^/]+)\//.exec(sourcePath);
   if (app) return `the sample (${app[1]})`;
+  // bench/deno/'s handlers, as the map names them from the bundle's folder under bench/.netlify/.
+  const handler = /(?:^|\/)deno\/([^/]+-handler)\.mjs$/.exec(sourcePath);
+  if (handler && !sourcePath.includes("node_modules/")) return `the handler (${handler[1]})`;
   const dep = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules\/)/.exec(sourcePath);
   return dep ? dep[1] : "other";
 }
@@ -164,6 +167,14 @@ export function successPathTable(rows, budget) {
     "The success-path rows above, beside each deployed size: what the import, a first request and a cache hit run",
     "of the deployed chunks (V8 coverage in Deno). Error paths, options the sample does not use and the messages",
     "of both are the difference.",
+    ...(rows.some((row) => row.subject !== undefined && row.subject !== "fedkit")
+      ? [
+          "",
+          "The rows that are not samples are the AWS sample's job done without fedkit, run the same way: on jose and",
+          "aws4fetch with none of fedkit's checks, and as the least code with no library (both in `bench/deno/`); the",
+          "deno suite's first-request rows measure the same three.",
+        ]
+      : []),
     "",
     `| Sample | Deployed, gzip | Run on the success path, gzip | Against the ${budget === undefined ? "size" : `${n(budget)} B`} goal |`,
     "| --- | ---: | ---: | --- |",
