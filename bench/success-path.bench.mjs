@@ -161,7 +161,8 @@ for (const sample of SAMPLES) {
 
 // The floors beside them (bench/deno/, as the deno suite runs them): the same AWS job on jose + aws4fetch with
 // none of fedkit's checks, and the least code doing it with no library, bundled as the samples are (minified,
-// split, with source maps) and run the same way. What a first request costs in Deno follows the code it runs.
+// split, with source maps) and run the same way: the floors table of docs/benchmarks.md sets the code each side
+// runs beside its first request's CPU.
 const FLOORS = [
   ["jose-aws4fetch", "jose+aws4fetch (bench/deno/jose-aws4fetch-handler.mjs, none of fedkit's checks)"],
   ["least-code", "least-code (bench/deno/least-code-handler.mjs, no library, no checks)"],
