@@ -6,7 +6,8 @@
 import type { HostPattern } from "@fedkit/core/provider";
 
 /**
- * Official AWS STS hosts per partition (host patterns as `hostMatches` reads them).
+ * Official AWS STS hosts per partition fedkit supports (those `parseRoleArn` accepts: `aws`, `aws-cn`,
+ * `aws-us-gov`), as host patterns `hostMatches` reads. The air-gapped ISO partitions are not among them.
  *
  * A regional host's region label must be region-shaped (`eu-west-1`, `us-gov-west-1`): a bare `*` label would
  * also match `sts.s3.amazonaws.com`, the host of an S3 bucket named `sts` that anyone may own.
@@ -27,8 +28,6 @@ export const AWS_STS_HOSTS = {
     "sts.us-gov-east-1.amazonaws.com",
     /sts-fips\.[a-z]{2}(?:-[a-z]+)+-\d{1,2}\.amazonaws\.com/,
   ],
-  "aws-iso": [/sts\.[a-z]{2}(?:-[a-z]+)+-\d{1,2}\.c2s\.ic\.gov/],
-  "aws-iso-b": [/sts\.[a-z]{2}(?:-[a-z]+)+-\d{1,2}\.sc2s\.sgov\.gov/],
 } as const;
 
 /**

@@ -2,7 +2,7 @@
 // names near them do not.
 import { checkEndpoint } from "@fedkit/core/provider";
 import { describe, expect, it } from "vitest";
-import { AWS_STS_HOSTS, AWS_STS_HOSTS_ANY_PARTITION, awsProvider } from "../src/index.js";
+import { AWS_STS_HOSTS, AWS_STS_HOSTS_ANY_PARTITION, awsProvider, parseRoleArn } from "../src/index.js";
 
 const any = { cloud: "aws", officialHosts: AWS_STS_HOSTS_ANY_PARTITION };
 
@@ -16,8 +16,6 @@ describe("AWS STS hosts", () => {
     "https://sts.us-gov-west-1.amazonaws.com/",
     "https://sts-fips.us-gov-east-1.amazonaws.com/",
     "https://sts.cn-northwest-1.api.amazonwebservices.com.cn/",
-    "https://sts.us-iso-east-1.c2s.ic.gov/",
-    "https://sts.us-isob-east-1.sc2s.sgov.gov/",
   ])("accepts the official host %s", (url) => {
     expect(checkEndpoint(url, any).href).toBe(url);
   });
@@ -34,8 +32,22 @@ describe("AWS STS hosts", () => {
     "https://sts.s3.amazonaws.com.cn/",
     "https://sts.eu-west-1.amazonaws.com.evil.example/",
     "https://evil-sts.eu-west-1.amazonaws.com/",
+    // Partitions fedkit does not support (their role ARNs do not parse either).
+    "https://sts.us-iso-east-1.c2s.ic.gov/",
+    "https://sts.eusc-de-east-1.amazonaws.eu/",
   ])("refuses %s", (url) => {
     expect(() => checkEndpoint(url, any)).toThrow("official");
+  });
+
+  it("lists exactly the partitions whose role ARNs parse, so neither can promise what the other refuses", () => {
+    for (const partition of Object.keys(AWS_STS_HOSTS)) {
+      expect(parseRoleArn(`arn:${partition}:iam::123456789012:role/reader`).partition).toBe(partition);
+    }
+    for (const partition of ["aws-iso", "aws-iso-b", "aws-eusc"]) {
+      expect(() => parseRoleArn(`arn:${partition}:iam::123456789012:role/reader`)).toThrow(
+        "not an IAM role ARN",
+      );
+    }
   });
 
   it("keeps each partition to its own hosts", () => {
