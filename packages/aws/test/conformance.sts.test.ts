@@ -1,13 +1,15 @@
-// STS samples and recorded traffic (../shared/oracles/aws-sts) parse to the right credentials or errors.
+// STS samples and recorded traffic (../shared/oracles/aws-sts) parse to the right credentials or errors, and the
+// recorded requests went to hosts AWS_STS_HOSTS accepts.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { FederationError } from "@fedkit/core";
-import { createExchangeContext, decodeSubjectToken } from "@fedkit/core/provider";
+import { checkEndpoint, createExchangeContext, decodeSubjectToken } from "@fedkit/core/provider";
 import { oracleSuite } from "@fedkit/test-support/oracles";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseRoleArn } from "../src/partition.js";
 import { awsProvider } from "../src/provider.js";
 import { stsFailure } from "../src/sts-errors.js";
+import { AWS_STS_HOSTS_ANY_PARTITION } from "../src/sts-hosts.js";
 import { parseStsError, parseStsResult } from "../src/sts-response.js";
 import { type FakeServer, fakeToken, startServer } from "./helpers.js";
 
@@ -188,6 +190,12 @@ oracleSuite("aws-sts", { describe, it }, (dir) => {
           expect(err.code).toBe("issuer_untrusted");
           expect(err.requestId).toBe(x.headers["x-amzn-requestid"]?.[0]);
         }
+      }
+      // The official SDK sent every recorded request to an STS host the exported table accepts on its own.
+      for (const x of traffic) {
+        expect(
+          checkEndpoint(x.uri, { cloud: "aws", officialHosts: AWS_STS_HOSTS_ANY_PARTITION }).hostname,
+        ).toMatch(/^sts\./);
       }
       const last = traffic[traffic.length - 1]!;
       if (testCase.result.Ok) {
