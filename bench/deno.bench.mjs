@@ -15,7 +15,7 @@
 //    @noble/hashes and a per-isolate key, no checks), as a reference beside rows 1 and 3.
 // Run through `npm run bench` or, after a build, `node bench/deno.bench.mjs`; writes bench/results/deno.json.
 import { spawn } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -23,7 +23,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { generateIssuerKeys } from "@fedkit/netlify";
 import { result, writeSuite } from "./lib/harness.mjs";
-import { bundleSample, EDGE_BUNDLE_OPTIONS, SAMPLES, SAMPLES_WORK } from "./lib/sample-bundle.mjs";
+import { bundleHandler, bundleSample, SAMPLES, SAMPLES_WORK } from "./lib/sample-bundle.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
@@ -96,24 +96,7 @@ await build({
     js: 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);',
   },
 });
-/**
- * Bundles one handler of bench/deno/ as the sample is deployed (the same esbuild options: minified ESM, split,
- * Deno's conditions) into a folder of its own under the scratch space, so each folder holds one handler's chunks.
- * @returns the folder and the entry chunk's path
- */
-async function bundleHandler(name) {
-  const outdir = join(work, name);
-  rmSync(outdir, { recursive: true, force: true });
-  const out = await build({
-    entryPoints: [join(here, "deno", `${name}.mjs`)],
-    ...EDGE_BUNDLE_OPTIONS,
-    outdir,
-    entryNames: "[name]",
-    logLevel: "silent",
-  });
-  if (out.errors.length > 0) throw new Error(`bench/deno/${name}.mjs did not bundle`);
-  return { outdir, file: join(outdir, `${name}.js`) };
-}
+// The comparison handlers, bundled as the sample is deployed (bench/lib/sample-bundle.mjs).
 const joseBundle = await bundleHandler("jose-aws4fetch-handler");
 // The least signer imports @noble/hashes by name, so it is bundled too (its size is not a row).
 const leastSignerBundle = await bundleHandler("least-signer-handler");
@@ -122,9 +105,9 @@ const sampleGzip = sampleBuild.outputFiles
   .filter((f) => f.path.endsWith(".js"))
   .reduce((a, f) => a + gzip(f.contents), 0);
 const sdkGzip = gzip(readFileSync(sdkFile));
-const joseGzip = readdirSync(joseBundle.outdir)
-  .filter((name) => name.endsWith(".js"))
-  .reduce((a, name) => a + gzip(readFileSync(join(joseBundle.outdir, name))), 0);
+const joseGzip = joseBundle.outputFiles
+  .filter((f) => f.path.endsWith(".js"))
+  .reduce((a, f) => a + gzip(f.contents), 0);
 const modules = {
   fedkit: pathToFileURL(sample).href,
   sdk: pathToFileURL(sdkFile).href,

@@ -8,16 +8,15 @@
 // gzip, and splits shipped and run bytes by package. Run through `npm run bench` or, after a build,
 // `node bench/success-path.bench.mjs`; writes bench/results/success-path.json.
 import { spawn } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { generateIssuerKeys } from "@fedkit/netlify";
-import { build } from "esbuild";
 import { result, writeSuite } from "./lib/harness.mjs";
-import { bundleSample, EDGE_BUNDLE_OPTIONS, SAMPLES, SAMPLES_WORK } from "./lib/sample-bundle.mjs";
+import { bundleHandler, bundleSample, SAMPLES, SAMPLES_WORK } from "./lib/sample-bundle.mjs";
 import { successPath } from "./lib/success-path.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -121,30 +120,36 @@ const ranDetail = (ran, shippedGzip) => ({
   ranShare: Math.round((ran.ranBytes / ran.shippedBytes) * 1000) / 1000,
   owners: Object.fromEntries(ran.owners.map((o) => [o.owner, [o.shipped, o.ran]])),
 });
-const results = [];
-for (const sample of SAMPLES) {
-  // The deployed chunks and the same chunks built with source maps: they must be the same bytes.
-  const deployed = await bundleSample(sample);
-  const mapped = await bundleSample(sample, { sourceMaps: true });
-  const chunks = (b) => b.outputFiles.filter((f) => f.path.endsWith(".js"));
-  const deployedText = chunks(deployed).map((f) => f.text);
-  if (
-    chunks(mapped).length !== deployedText.length ||
-    chunks(mapped).some((f, i) => f.text !== deployedText[i])
-  )
-    throw new Error(`${sample.app}: the source-mapped bundle differs from the deployed one`);
-  const coverageDir = join(work, "coverage", sample.app);
+const jsChunks = (bundle) => bundle.outputFiles.filter((f) => f.path.endsWith(".js"));
+
+/** Serves the success path from a source-mapped bundle under V8 coverage, and reads what of it ran. */
+async function ranOf(name, mapped) {
+  const coverageDir = join(work, "coverage", name);
   rmSync(coverageDir, { recursive: true, force: true });
   await denoSuccessRun(pathToFileURL(mapped.file).href, coverageDir);
-  const ran = successPath(
+  return successPath(
     coverageDir,
-    chunks(mapped).map((f) => ({
+    jsChunks(mapped).map((f) => ({
       path: f.path,
       code: f.text,
       map: JSON.parse(mapped.outputFiles.find((m) => m.path === `${f.path}.map`).text),
     })),
   );
-  const shippedGzip = chunks(deployed).reduce((sum, f) => sum + gzip(f.contents), 0);
+}
+
+const results = [];
+for (const sample of SAMPLES) {
+  // The deployed chunks and the same chunks built with source maps: they must be the same bytes.
+  const deployed = await bundleSample(sample);
+  const mapped = await bundleSample(sample, { sourceMaps: true });
+  const deployedText = jsChunks(deployed).map((f) => f.text);
+  if (
+    jsChunks(mapped).length !== deployedText.length ||
+    jsChunks(mapped).some((f, i) => f.text !== deployedText[i])
+  )
+    throw new Error(`${sample.app}: the source-mapped bundle differs from the deployed one`);
+  const ran = await ranOf(sample.app, mapped);
+  const shippedGzip = jsChunks(deployed).reduce((sum, f) => sum + gzip(f.contents), 0);
   results.push(
     result({
       id: `success-path-${sample.cloud}-gzip`,
@@ -168,33 +173,8 @@ const FLOORS = [
   ["least-code", "least-code (bench/deno/least-code-handler.mjs, no library, no checks)"],
 ];
 for (const [name, who] of FLOORS) {
-  const outdir = join(work, "floors", name);
-  rmSync(outdir, { recursive: true, force: true });
-  const out = await build({
-    entryPoints: [join(here, "deno", `${name}-handler.mjs`)],
-    ...EDGE_BUNDLE_OPTIONS,
-    sourcemap: "external",
-    write: false,
-    outdir,
-    entryNames: "[name]",
-    logLevel: "silent",
-  });
-  const js = out.outputFiles.filter((f) => f.path.endsWith(".js"));
-  for (const f of out.outputFiles) {
-    mkdirSync(dirname(f.path), { recursive: true });
-    writeFileSync(f.path, f.contents);
-  }
-  const coverageDir = join(work, "coverage", name);
-  rmSync(coverageDir, { recursive: true, force: true });
-  await denoSuccessRun(pathToFileURL(join(outdir, `${name}-handler.js`)).href, coverageDir);
-  const ran = successPath(
-    coverageDir,
-    js.map((f) => ({
-      path: f.path,
-      code: f.text,
-      map: JSON.parse(out.outputFiles.find((m) => m.path === `${f.path}.map`).text),
-    })),
-  );
+  const mapped = await bundleHandler(`${name}-handler`, { sourceMaps: true });
+  const ran = await ranOf(name, mapped);
   results.push(
     result({
       id: `success-path-${name}-gzip`,
@@ -206,7 +186,7 @@ for (const [name, who] of FLOORS) {
       reference: true,
       detail: ranDetail(
         ran,
-        js.reduce((sum, f) => sum + gzip(f.contents), 0),
+        jsChunks(mapped).reduce((sum, f) => sum + gzip(f.contents), 0),
       ),
     }),
   );
