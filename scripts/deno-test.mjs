@@ -57,6 +57,8 @@ for (const [dir, files] of byPackage) {
       "--allow-net=127.0.0.1",
       "--allow-env",
       "--allow-read",
+      // The netlify suite runs a `deno run` child (Deno.execPath()) to see when a script's process exits.
+      "--allow-run",
       "--no-check",
       ...files.map((file) => relative(dir, file)),
     ],

@@ -5,7 +5,7 @@
  */
 import type { CountingExchangeContext } from "./http.js";
 import type { Clock, HttpRequest, HttpResponse, RandomSource } from "./types.js";
-import { startTimer } from "./util/time.js";
+import { startTimer, timersAreSignals } from "./util/time.js";
 
 /** What a context's getters read: the deadline signal once made, and the attempts `send` counted. @internal */
 export interface ContextState {
@@ -44,18 +44,23 @@ export class Context implements CountingExchangeContext {
 
 /**
  * The deadline (`ms` from now) as a signal that the caller's abort ends too, whichever comes first, with that one's
- * reason (the deadline's is a `TimeoutError`, as `AbortSignal.timeout` gives): a controller aborted by a timer
- * ({@link startTimer}: unref'd, and Deno's own web timer there; none for 2^31 ms or more), joined to the caller's
- * signal by `AbortSignal.any`, which holds it weakly: a caller's signal reused for many exchanges gathers no
- * listeners. Vercel's Edge Runtime 4.0.1 has no `AbortSignal.any`: there a listener does it, left on that caller's
- * signal until it aborts or is collected.
+ * reason (the deadline's is a `TimeoutError`, as `AbortSignal.timeout` gives). In Deno it is the runtime's own
+ * `AbortSignal.timeout`: its timer holds the process only while something listens (a fetch in flight), where a
+ * controller aborted by a listening timer would keep a `deno run` script alive until the deadline, long after its
+ * work is done. Elsewhere a controller aborted by a timer ({@link startTimer}: unref'd; none for 2^31 ms or more).
+ * Joined to the caller's signal by `AbortSignal.any`, which holds it weakly: a caller's signal reused for many
+ * exchanges gathers no listeners. Vercel's Edge Runtime 4.0.1 has no `AbortSignal.any`: there a listener does it,
+ * left on that caller's signal until it aborts or is collected.
  * @internal
  */
 export function deadlineSignal(ms: number, caller: AbortSignal | undefined): AbortSignal {
+  const wait = Math.max(1, Math.ceil(ms));
+  if (timersAreSignals() && wait < 2 ** 31) {
+    const deadline = AbortSignal.timeout(wait);
+    return caller ? AbortSignal.any([caller, deadline]) : deadline;
+  }
   const controller = new AbortController();
-  startTimer(Math.max(1, Math.ceil(ms)), () =>
-    controller.abort(new DOMException("The deadline passed.", "TimeoutError")),
-  );
+  startTimer(wait, () => controller.abort(new DOMException("The deadline passed.", "TimeoutError")));
   if (!caller) return controller.signal;
   if (typeof AbortSignal.any === "function") return AbortSignal.any([caller, controller.signal]);
   const abort = () => controller.abort(caller.reason);

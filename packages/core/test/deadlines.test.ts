@@ -66,7 +66,35 @@ describe("startDeadline where timers are signals (Deno)", () => {
     startDeadline(15, () => {})();
     expect(deadlineCounts().armed).toBe(before.armed + 1);
     await new Promise((resolve) => setTimeout(resolve, 40));
-    expect(deadlineCounts()).toEqual({ pending: 0, armed: before.armed });
+    expect(deadlineCounts()).toEqual({ pending: 0, armed: before.armed, listened: 0 });
+  });
+
+  it("no timer is listened to while nothing is pending (a Deno process can exit), and the next deadline listens to the armed one again", () => {
+    // Deno holds a process while a timeout signal has an abort listener: a listened shared timer kept a
+    // `deno run` script alive until it fired (8 s after a first request) once its work was done.
+    const timeout = vi.spyOn(AbortSignal, "timeout");
+    const cancelFirst = startDeadline(5_000, () => {});
+    expect(deadlineCounts().listened).toBeGreaterThanOrEqual(1);
+    cancelFirst();
+    expect(deadlineCounts()).toMatchObject({ pending: 0, listened: 0 });
+    expect(deadlineCounts().armed).toBeGreaterThanOrEqual(1);
+    const calls = timeout.mock.calls.length;
+    const cancelSecond = startDeadline(5_000, () => {});
+    // The armed timer (not yet fired) serves again: no new timer for a warm request.
+    expect(timeout.mock.calls.length).toBe(calls);
+    expect(deadlineCounts().listened).toBe(deadlineCounts().armed);
+    cancelSecond();
+    expect(deadlineCounts().listened).toBe(0);
+  });
+
+  it("a timer that fired while nobody listened covers nothing: a later deadline gets its own and fires on time", async () => {
+    startDeadline(10, () => {})();
+    // The 10 ms timer fires unheard.
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    const start = monotonicMs();
+    const at = await fired(30);
+    expect(at - start).toBeGreaterThanOrEqual(29);
+    expect(at - start).toBeLessThan(1_000);
   });
 
   it("deadlines due together all fire, in one check, and those not due stay pending", async () => {

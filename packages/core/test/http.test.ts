@@ -81,6 +81,28 @@ describe("ctx.send timers", () => {
     expect(ctx.signal.aborted).toBe(true);
   });
 
+  it("in Deno ctx.signal is the runtime's own timeout signal, which holds the process only while listened to", async () => {
+    // A controller aborted by a listening timer kept a `deno run` script alive until the deadline (8 s by default)
+    // after its work was done; AbortSignal.timeout's timer holds Deno only while a fetch listens to it.
+    vi.stubGlobal("Deno", {});
+    const timeout = vi.spyOn(AbortSignal, "timeout");
+    try {
+      const ctx = createExchangeContext({ fetch: okFetch, retry: { deadlineMs: 40 } });
+      const signal = ctx.signal;
+      expect(timeout).toHaveBeenCalledTimes(1);
+      expect(signal).toBe(timeout.mock.results[0]?.value);
+      await new Promise((resolve) => signal.addEventListener("abort", resolve));
+      expect((signal.reason as DOMException).name).toBe("TimeoutError");
+      const caller = new AbortController();
+      const joined = createExchangeContext({ fetch: okFetch, signal: caller.signal }).signal;
+      caller.abort("stop");
+      expect(joined.reason).toBe("stop");
+    } finally {
+      timeout.mockRestore();
+      vi.unstubAllGlobals();
+    }
+  });
+
   it("ctx.signal also aborts with the caller, with the caller's reason", () => {
     const caller = new AbortController();
     const ctx = createExchangeContext({ fetch: okFetch, signal: caller.signal });

@@ -1,5 +1,5 @@
 // Deno runtime tests over the BUILT packages (dist/): what an edge isolate actually runs. Run by
-// scripts/deno-test.mjs with `deno test --allow-net=127.0.0.1 --allow-env --allow-read`.
+// scripts/deno-test.mjs with `deno test --allow-net=127.0.0.1 --allow-env --allow-read --allow-run`.
 
 import { awsFetch, awsProvider } from "@fedkit/aws";
 import { createFederation, FederationError, staticToken, verifySubjectToken } from "@fedkit/core";
@@ -135,6 +135,46 @@ Deno.test("withFedkit: mapped target works, unmapped is policy_refused, missing 
       missing.status === 500 && (await missing.json()).error.code === "config",
       "config error, not a crash",
     );
+  } finally {
+    await aws.stop();
+  }
+});
+
+Deno.test("deno run: a script that served a request through withFedkit exits once its work is done", async () => {
+  // fedkit's request deadlines share timers that cannot be cancelled (AbortSignal.timeout), and Deno holds a
+  // process while such a timer is listened to: a script once stayed alive until the 8 s deadline after its
+  // request was served. The child must exit well before that deadline.
+  const aws = fakeAws();
+  try {
+    const { secret } = await generateIssuerKeys({ context: "production" });
+    const started = performance.now();
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--no-lock",
+        "--no-check",
+        "--allow-net=127.0.0.1",
+        "--allow-env",
+        "--allow-read",
+        new URL("./one-request.ts", import.meta.url).pathname,
+        aws.origin,
+      ],
+      env: { FEDKIT_ISSUER_KEYS: secret },
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    // A child that hangs is stopped after 20 s, so the assertion below fails instead of the suite stalling.
+    const stop = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    const output = await child.output();
+    clearTimeout(stop);
+    const seconds = (performance.now() - started) / 1000;
+    const printed = new TextDecoder().decode(output.stdout).trim();
+    assert(
+      output.success && printed === "200 object body",
+      `child served the request: ${printed} ${new TextDecoder().decode(output.stderr)}`,
+    );
+    assert(aws.seen.sts.length === 1 && aws.seen.s3.length === 1, "one exchange and one signed GET");
+    assert(seconds < 4, `the child exited ${seconds.toFixed(1)} s after it started; the deadline is 8 s`);
   } finally {
     await aws.stop();
   }

@@ -64,9 +64,10 @@ export function timersAreSignals(): boolean {
  * loads the Node timers layer, ~4.5 ms of CPU on a fresh isolate, and each call makes a Node `Timeout` object),
  * while `AbortSignal.timeout` is the runtime's own web timer. Everywhere else it is `setTimeout`: Node's
  * `AbortSignal.timeout` costs ~10 µs of CPU per signal (a weak reference and a finalization record each, and the
- * timer stays scheduled after the listener is gone), its `setTimeout` well under 1 µs and cancellable. Either way
- * the timer does not keep a process alive by itself (Node's is unref'd): it guards a request in flight, whose
- * connection does. `ms` of 2^31 or more (`Infinity`) sets no timer.
+ * timer stays scheduled after the listener is gone), its `setTimeout` well under 1 µs and cancellable. Node's
+ * timer is unref'd; Deno's holds the process while its listener is on, so cancel it once the work it guards is
+ * done (util/deadlines.ts shares timers, and lets go of them whenever no deadline is pending). `ms` of 2^31 or
+ * more (`Infinity`) sets no timer.
  * @internal
  */
 export function startTimer(ms: number, fire: () => void): () => void {
