@@ -177,9 +177,10 @@ const results = [
 ];
 
 // --- fresh isolates: import + first request, interleaved across the sides -------------------------------------
-// Fifteen: a fresh isolate's first request varies by up to 2× from run to run on this machine (every run is in the
-// details), so the median needs more runs than the warm rows do.
-const FIRST_RUNS = Number(process.env.DENO_FIRST_RUNS ?? 15);
+// Forty-five: a fresh isolate's first request varies by up to 2× from run to run on this machine (every run is in
+// the details), so the median needs many runs; fifteen moved it by several ms between runs of the same code. A run
+// costs about 0.1 s now that no side's process waits on a timer before it exits (it once waited 8 s on fedkit's).
+const FIRST_RUNS = Number(process.env.DENO_FIRST_RUNS ?? 45);
 // One run each fills the scratch DENO_DIR (transpile and V8 code cache); the medians are of the runs after it.
 for (const url of Object.values(modules)) await denoRunAsync(["first", url, env]);
 const es256Env = JSON.stringify({ ...JSON.parse(env), FEDKIT_ISSUER_KEYS: es256Keys.secret });

@@ -317,7 +317,7 @@ function render(doc, failed, goals) {
     "are esbuild bundles (minified ESM) compressed with gzip level 9. The harness is `bench/lib/harness.mjs`.",
     "",
     "Sample counts can be raised for a quieter or a more thorough run (defaults in brackets): `AWS_COLD_ROUNDS`",
-    "(16 rounds of 50 exchanges per side), `DENO_FIRST_RUNS` (15 fresh Deno processes per module), `DENO_WARM_SAMPLES`",
+    "(16 rounds of 50 exchanges per side), `DENO_FIRST_RUNS` (45 fresh Deno processes per module), `DENO_WARM_SAMPLES`",
     "(200 interleaved batches of 20 requests), `DENO_RUNS` (7 imports per sample), `ITERATIONS` (400 interleaved",
     "batches on the hit path).",
     "",
