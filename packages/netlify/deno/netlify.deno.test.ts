@@ -4,7 +4,6 @@
 import { awsFetch, awsProvider } from "@fedkit/aws";
 import { createFederation, FederationError, staticToken, verifySubjectToken } from "@fedkit/core";
 import { memoryAudit } from "@fedkit/core/audit";
-import { awsCloud } from "../dist/aws.js";
 import {
   createSiteIssuer,
   type FedkitConfig,
@@ -13,6 +12,7 @@ import {
   issuerRoutes,
   withFedkit,
 } from "../dist/index.js";
+import { loopbackConfig } from "./loopback-config.ts";
 
 function assert(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(message);
@@ -91,23 +91,7 @@ Deno.test("withFedkit: mapped target works, unmapped is policy_refused, missing 
   try {
     const { secret } = await generateIssuerKeys({ context: "production" });
     const env: Record<string, string> = { FEDKIT_ISSUER_KEYS: secret };
-    const config: FedkitConfig = {
-      siteId: SITE,
-      siteUrl: "https://site.example",
-      clouds: { aws: awsCloud },
-      targets: {
-        reports: {
-          cloud: "aws",
-          roleArn: "arn:aws:iam::123456789012:role/r",
-          region: "eu-west-1",
-          endpoint: `${aws.origin}/sts`,
-          allowCustomEndpoint: true,
-          allowedOrigins: [aws.origin], // the loopback stand-in for S3 is off AWS's hosts
-        },
-      },
-      functions: { report: { reports: {} } },
-      runtime: { env: (name) => env[name], audit: memoryAudit() },
-    };
+    const config: FedkitConfig = loopbackConfig(aws.origin, (name) => env[name]);
     const context = {
       requestId: "deno-1",
       deploy: { context: "production" },
